@@ -1,0 +1,69 @@
+#pragma once
+// Hash-chained audit events (design "Audit"): hash = SHA-256(prev_hash ‖ canonical JSON of the event), genesis
+// prev_hash = 32 zero bytes. Canonical JSON = keys sorted, no whitespace, UTF-8 (nlohmann::json's dump of an object).
+// Never put secrets or ID numbers in clear into `details`.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+
+namespace yq::audit {
+
+struct Event {
+    std::string actor;    // "cli:root", "staff:alice", "system"
+    std::string action;   // "ca.certificate.issued"
+    std::string object;   // "certificate:4f…"
+    std::string details;  // JSON object text
+    std::int64_t time = 0;  // unix seconds
+};
+
+struct StoredEvent {
+    std::int64_t seq = 0;
+    Event event;
+    core::Bytes prev_hash;
+    core::Bytes hash;
+};
+
+// Builds `details` from key/value pairs (values as JSON strings).
+std::string details(std::initializer_list<std::pair<std::string, std::string>> fields);
+
+std::string canonical_json(std::int64_t seq, const Event& e);
+core::Bytes chain_hash(const core::Bytes& prev_hash, std::int64_t seq, const Event& e);
+core::Bytes genesis_hash();
+
+struct HeadSignature {
+    std::int64_t seq = 0;
+    core::Bytes hash;
+    core::Bytes signature;  // ECDSA/RSA over SHA-256("yunqian-audit-head" ‖ seq(8, big-endian) ‖ hash)
+    std::int64_t signed_at = 0;
+};
+core::Bytes head_signature_digest(std::int64_t seq, const core::Bytes& hash);
+
+struct VerifyReport {
+    bool ok = true;
+    std::int64_t events_checked = 0;
+    std::int64_t signatures_checked = 0;
+    std::optional<std::int64_t> first_broken_seq;
+    std::string problem;  // what is wrong at first_broken_seq
+};
+
+// Recomputes the chain over events in seq order and checks each head signature with the audit signer's public key
+// (SubjectPublicKeyInfo DER; empty = skip signatures).
+VerifyReport verify_chain(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
+                          const core::Bytes& signer_public_key_der);
+
+// The read side `yunqian audit verify` needs; storage implements it.
+class AuditReader {
+public:
+    virtual ~AuditReader() = default;
+    virtual std::vector<StoredEvent> all_events() = 0;
+    virtual std::vector<HeadSignature> head_signatures() = 0;
+    virtual std::optional<StoredEvent> head() = 0;
+    // The sequence number the chain head row records (catches events removed from the end).
+    virtual std::int64_t recorded_head_seq() = 0;
+    virtual void store_head_signature(const HeadSignature& s) = 0;
+};
+
+}  // namespace yq::audit

@@ -1,0 +1,133 @@
+#include "cli/app.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "ra/staff.hpp"
+#include "storage/migrations.hpp"
+
+namespace yq::cli {
+
+namespace fs = std::filesystem;
+
+std::string resolve_home(const std::string& flag) {
+    if (!flag.empty()) return fs::absolute(flag).lexically_normal().string();
+    if (const char* env = std::getenv("YQ_HOME"); env && *env) return fs::absolute(env).lexically_normal().string();
+    return fs::absolute("var").lexically_normal().string();
+}
+
+void export_hsm_environment(const core::Config& config) {
+    if (!config.hsm.softhsm2_conf.empty()) setenv("SOFTHSM2_CONF", config.resolve(config.hsm.softhsm2_conf).c_str(), 1);
+}
+
+core::SecureString read_pin(const core::Config& config, const std::string& field) {
+    std::string path = config.resolve(config.hsm.pin_file);
+    std::ifstream in(path);
+    if (!in) throw Error("hsm.pin_file_missing", 503, "cannot read the HSM PIN file " + path + "; run `yunqian init`");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    core::secure_wipe(text.data(), text.size());
+    if (!j.is_object() || !j.contains(field) || !j[field].is_string())
+        throw Error("hsm.pin_file_invalid", 503, "the HSM PIN file " + path + " has no '" + field + "'");
+    std::string& pin = j[field].get_ref<std::string&>();
+    core::SecureString out = core::to_secure(pin);
+    core::secure_wipe(pin.data(), pin.size());
+    return out;
+}
+
+std::unique_ptr<App> App::open(const std::string& home) { return open(core::load_config(home)); }
+
+std::unique_ptr<App> App::open(core::Config config) {
+    auto app = std::make_unique<App>();
+    app->config = std::move(config);
+    const core::Config& c = app->config;
+    std::string url = c.database.url;
+    if (url.rfind("sqlite:", 0) == 0) url = "sqlite:" + c.resolve(url.substr(7));
+    app->db = storage::Database::open(url, c.database.busy_timeout_ms, 16);
+    storage::migrate(*app->db);
+    app->store = std::make_unique<storage::SqlStore>(*app->db);
+    export_hsm_environment(c);
+    keystore::HsmSettings hsm{c.hsm.module, c.hsm.token_label, read_pin(c, "user_pin"), c.hsm.engine,
+                              c.hsm.session_pool_size};
+    app->keys = std::make_unique<keystore::Keystore>(hsm);
+    app->ca = std::make_unique<pki::CertificateAuthority>(app->config, *app->keys, *app->store, app->clock);
+    return app;
+}
+
+namespace {
+
+void write_private_file(const fs::path& path, const std::string& content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw Error("init.write_failed", 500, "cannot create " + path.string());
+    ssize_t n = ::write(fd, content.data(), content.size());
+    ::close(fd);
+    if (n != static_cast<ssize_t>(content.size())) throw Error("init.write_failed", 500, "cannot write " + path.string());
+}
+
+constexpr const char* kDefaultConfig = R"({
+  // yunqian configuration. Every field has a safe default; see docs/configuration.md for all of them.
+  "server": { "listener": { "host": "127.0.0.1", "port": 8080 } },
+  "database": { "url": "sqlite:db/yunqian.sqlite3" },
+  "hsm": {
+    "module": "/usr/lib/softhsm/libsofthsm2.so",
+    "softhsm2_conf": "hsm/softhsm2.conf",
+    "token_label": "yunqian",
+    "pin_file": "hsm/pins.json"
+  },
+  "ca": { "base_url": "http://127.0.0.1:8080" }
+}
+)";
+
+}  // namespace
+
+std::optional<core::SecureString> initialise_home(const std::string& home) {
+    fs::create_directories(home);
+    fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace);
+    fs::path config_file = fs::path(home) / "yunqian.json";
+    if (!fs::exists(config_file)) {
+        std::ofstream out(config_file);
+        out << kDefaultConfig;
+    }
+    core::Config config = core::load_config(home);
+
+    // SoftHSM token store under the home, unless the operator points at another module/config.
+    if (!config.hsm.softhsm2_conf.empty()) {
+        fs::path conf = config.resolve(config.hsm.softhsm2_conf);
+        fs::path tokens = conf.parent_path() / "tokens";
+        fs::create_directories(tokens);
+        if (!fs::exists(conf)) {
+            std::ofstream out(conf);
+            out << "directories.tokendir = " << tokens.string() << "\nobjectstore.backend = file\nlog.level = ERROR\n"
+                << "slots.removable = false\n";
+        }
+    }
+    fs::path pin_file = config.resolve(config.hsm.pin_file);
+    if (!fs::exists(pin_file)) {
+        fs::create_directories(pin_file.parent_path());
+        core::SecureString so = core::to_secure(core::random_token(24)), user = core::to_secure(core::random_token(24));
+        nlohmann::json j{{"so_pin", std::string(so.begin(), so.end())}, {"user_pin", std::string(user.begin(), user.end())}};
+        std::string text = j.dump(2);
+        write_private_file(pin_file, text + "\n");
+        core::secure_wipe(text.data(), text.size());
+        export_hsm_environment(config);
+        keystore::initialise_token(config.hsm.module, config.hsm.token_label, so, user);
+    }
+    if (config.database.url.rfind("sqlite:", 0) == 0)
+        fs::create_directories(fs::path(config.resolve(config.database.url.substr(7))).parent_path());
+
+    auto app = App::open(config);
+    app->ca->initialise_hierarchy("cli:init");
+    return ra::create_initial_admin(*app->store, app->config.kdf, app->clock, "cli:init");
+}
+
+}  // namespace yq::cli

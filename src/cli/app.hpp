@@ -1,0 +1,40 @@
+#pragma once
+// Composition root for the CLI and the server: loads the config of a home directory and opens the database, the HSM
+// and the CA in the right order.
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "keystore/keystore.hpp"
+#include "pki/certificate_authority.hpp"
+#include "storage/database.hpp"
+#include "storage/sql_store.hpp"
+
+namespace yq::cli {
+
+// --home flag, else $YQ_HOME, else ./var
+std::string resolve_home(const std::string& flag);
+
+// SOFTHSM2_CONF must be set before the module is loaded (SoftHSM reads it in C_Initialize).
+void export_hsm_environment(const core::Config& config);
+core::SecureString read_pin(const core::Config& config, const std::string& field);
+
+struct App {
+    core::Config config;
+    core::SystemClock clock;
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<storage::SqlStore> store;
+    std::unique_ptr<keystore::Keystore> keys;
+    std::unique_ptr<pki::CertificateAuthority> ca;
+
+    // Opens an initialised home; applies pending migrations.
+    static std::unique_ptr<App> open(const std::string& home);
+    static std::unique_ptr<App> open(core::Config config);
+};
+
+// `yunqian init`: creates the home layout, HSM token (random PINs in a 0600 file), database and CA hierarchy, and the
+// first admin. Idempotent. Returns the one-time admin password when it was created now.
+std::optional<core::SecureString> initialise_home(const std::string& home);
+
+}  // namespace yq::cli

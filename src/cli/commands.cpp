@@ -1,0 +1,189 @@
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "audit/head_signer.hpp"
+#include "cli/app.hpp"
+#include "cli/serve.hpp"
+#include "core/error.hpp"
+#include "pki/revocation_reason.hpp"
+#include "ra/staff.hpp"
+
+namespace yq::cli {
+
+namespace {
+
+core::Bytes read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
+    return core::Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw_bad_input("cli.file_unwritable", "cannot write " + path);
+    out << content;
+}
+
+std::string actor() {
+    const char* user = std::getenv("SUDO_USER");
+    if (!user) user = std::getenv("USER");
+    return std::string("cli:") + (user ? user : "unknown");
+}
+
+std::int64_t parse_rfc3339(const std::string& s) {
+    std::tm tm{};
+    std::istringstream in(s);
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (in.fail()) throw_bad_input("cli.bad_time", "times must look like 2026-11-25T09:30:00Z (UTC)");
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+int audit_verify(App& app) {
+    auto events = app.store->all_events();
+    auto signatures = app.store->head_signatures();
+    core::Bytes signer_key;
+    if (auto m = app.store->ca_material("audit")) {
+        pki::X509Ptr cert = pki::certificate_from_der(m->certificate_der);
+        EVP_PKEY* pub = X509_get0_pubkey(cert.get());
+        int len = i2d_PUBKEY(pub, nullptr);
+        signer_key.resize(static_cast<std::size_t>(len));
+        unsigned char* p = signer_key.data();
+        i2d_PUBKEY(pub, &p);
+    }
+    audit::VerifyReport r = audit::verify_chain(events, signatures, signer_key);
+    if (r.ok && app.store->recorded_head_seq() != static_cast<std::int64_t>(events.size())) {
+        r.ok = false;
+        r.first_broken_seq = static_cast<std::int64_t>(events.size()) + 1;
+        r.problem = "the chain head says " + std::to_string(app.store->recorded_head_seq()) +
+                    " events were written but only " + std::to_string(events.size()) + " are present (events removed)";
+    }
+    if (r.ok) {
+        std::cout << "audit chain OK: " << r.events_checked << " events, " << r.signatures_checked
+                  << " HSM head signatures verified\n";
+        return 0;
+    }
+    std::cout << "audit chain BROKEN at event " << r.first_broken_seq.value_or(0) << ": " << r.problem << "\n";
+    return 3;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    CLI::App cli{"yunqian (雲簽) — remote signing service for a certification authority"};
+    cli.require_subcommand(1);
+    std::string home_flag;
+    cli.add_option("--home", home_flag, "state directory (default: $YQ_HOME or ./var)");
+
+    auto* init = cli.add_subcommand("init", "create the HSM token, database, CA hierarchy and first admin (idempotent)");
+    auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
+    std::string listen;
+    serve_cmd->add_option("--listen", listen, "HOST:PORT, overrides server.listener");
+
+    auto* ca = cli.add_subcommand("ca", "certification authority operations");
+    ca->require_subcommand(1);
+    auto* issue = ca->add_subcommand("issue", "issue a certificate from a PKCS#10 request");
+    std::string profile, csr_file, out_file;
+    issue->add_option("--profile", profile, "organisation | signer | ocsp | tsa")->required();
+    issue->add_option("--csr", csr_file, "PKCS#10 request, PEM or DER")->required();
+    issue->add_option("--out", out_file, "where to write the certificate (PEM)")->required();
+    auto* revoke = ca->add_subcommand("revoke", "revoke a certificate");
+    std::string serial, reason = "unspecified", invalidity;
+    revoke->add_option("--serial", serial, "certificate serial number (hex)")->required();
+    revoke->add_option("--reason", reason, "RFC 5280 reason: " + pki::reason_names());
+    revoke->add_option("--invalidity-date", invalidity, "when the key is known or suspected to have been compromised (UTC)");
+    auto* crl = ca->add_subcommand("crl", "publish a new CRL now");
+    std::string crl_out;
+    crl->add_option("--out", crl_out, "also write the CRL (DER) to this file");
+    auto* list = ca->add_subcommand("list", "list issued certificates");
+
+    auto* audit_cmd = cli.add_subcommand("audit", "audit log");
+    audit_cmd->require_subcommand(1);
+    auto* verify = audit_cmd->add_subcommand("verify", "recompute the hash chain and check the HSM head signatures");
+    auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
+
+    auto* admin = cli.add_subcommand("admin", "staff administration");
+    admin->require_subcommand(1);
+    auto* reset = admin->add_subcommand("reset-password", "issue a new one-time password for a staff user");
+    std::string staff_user = ra::kInitialAdmin;
+    reset->add_option("--user", staff_user, "staff username");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e) == 0 ? 0 : 2;
+    }
+
+    std::string home = resolve_home(home_flag);
+    try {
+        if (*init) {
+            auto password = initialise_home(home);
+            std::cout << "yunqian home ready: " << home << "\n";
+            if (password) {
+                std::cout << "one-time admin password (shown only now; change it at first sign-in):\n  admin / "
+                          << std::string(password->begin(), password->end()) << "\n";
+            } else {
+                std::cout << "admin account exists; `yunqian admin reset-password` issues a new one-time password\n";
+            }
+            return 0;
+        }
+        if (*serve_cmd) return serve(home, listen);
+
+        auto app = App::open(home);
+        if (*issue) {
+            auto issued = app->ca->issue_from_csr(read_file(csr_file), profile, actor());
+            write_file(out_file, pki::to_pem(issued.certificate.get()));
+            std::cout << "issued " << issued.record.serial << " " << issued.record.subject << "\n";
+            return 0;
+        }
+        if (*revoke) {
+            std::optional<std::int64_t> inv;
+            if (!invalidity.empty()) inv = parse_rfc3339(invalidity);
+            app->ca->revoke(serial, reason, inv, actor());
+            std::cout << "revoked " << serial << " (" << reason << ")\n";
+            return 0;
+        }
+        if (*crl) {
+            auto record = app->ca->publish_crl(actor());
+            if (!crl_out.empty()) write_file(crl_out, std::string(record.der.begin(), record.der.end()));
+            std::cout << "published CRL number " << record.number << "\n";
+            return 0;
+        }
+        if (*list) {
+            for (std::int64_t offset = 0;; offset += 500) {
+                auto page = app->store->list_certificates(500, offset);
+                for (const auto& r : page)
+                    std::cout << r.serial << "  " << r.status << "  " << r.profile << "  "
+                              << core::to_rfc3339(r.not_after) << "  " << r.subject << "\n";
+                if (page.size() < 500) break;
+            }
+            return 0;
+        }
+        if (*verify) return audit_verify(*app);
+        if (*sign_head) {
+            auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
+            std::cout << (s ? "signed chain head at event " + std::to_string(s->seq) : std::string("head already signed"))
+                      << "\n";
+            return 0;
+        }
+        if (*reset) {
+            auto password = ra::reset_staff_password(*app->store, staff_user, app->config.kdf, app->clock, actor());
+            std::cout << "one-time password for " << staff_user << ": " << std::string(password.begin(), password.end())
+                      << "\n";
+            return 0;
+        }
+    } catch (const Error& e) {
+        std::cerr << "error: " << e.what() << " [" << e.code() << "]\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace yq::cli

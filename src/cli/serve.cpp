@@ -1,0 +1,77 @@
+#include "cli/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "audit/head_signer.hpp"
+#include "cli/app.hpp"
+#include "core/error.hpp"
+#include "pki/ocsp_responder.hpp"
+#include "pki/time_stamp_authority.hpp"
+#include "web/handlers/ops_routes.hpp"
+#include "web/handlers/pki_routes.hpp"
+#include "web/server.hpp"
+
+namespace yq::cli {
+
+int serve(const std::string& home, const std::string& listen) {
+    core::Config config = core::load_config(home);
+    if (!listen.empty()) {
+        auto colon = listen.rfind(':');
+        if (colon == std::string::npos) throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT");
+        config.server.listener.host = listen.substr(0, colon);
+        try {
+            config.server.listener.port = std::stoi(listen.substr(colon + 1));
+        } catch (const std::exception&) {
+            throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT with a numeric port");
+        }
+    }
+    spdlog::set_level(spdlog::level::from_str(config.log.level));
+    auto app = App::open(std::move(config));
+    pki::CertificateAuthority& ca = *app->ca;
+    if (!ca.initialised()) throw Error("ca.not_initialised", 503, "the CA is not initialised; run `yunqian init`");
+
+    pki::OcspResponder ocsp(ca);
+    ocsp.refresh_if_status_changed();
+    pki::TimeStampAuthority tsa(ca);
+    web::Router router;
+    web::Metrics metrics;
+    const core::Config& c = app->config;
+    web::register_pki_routes(router, ca, ocsp, tsa,
+                             web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
+    web::register_ops_routes(router, metrics, [&app]() {
+        app->store->status_epoch();                       // database answers
+        app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers
+    });
+    metrics.add_source("yunqian_ocsp_cache_hits_total", "OCSP responses served from the pre-signed cache.",
+                       [&ocsp] { return static_cast<double>(ocsp.cache_hits()); });
+    metrics.add_source("yunqian_ocsp_signed_total", "OCSP responses signed by the HSM.",
+                       [&ocsp] { return static_cast<double>(ocsp.signed_on_demand()); });
+
+    web::Server server(c.server, router, metrics);
+    server.every(std::chrono::milliseconds(c.ocsp.status_poll_ms), "ocsp-status-poll",
+                 [&ocsp] { ocsp.refresh_if_status_changed(); });
+    server.every(std::chrono::minutes(1), "crl-schedule", [&ca, &app, &c] {
+        auto latest = ca.store().latest_crl();
+        std::int64_t age_limit = static_cast<std::int64_t>(c.ca.crl_regenerate_minutes) * 60;
+        if (!latest || app->clock.unix_seconds() - latest->this_update >= age_limit) ca.publish_crl("system:scheduler");
+    });
+    server.every(std::chrono::seconds(c.audit.head_signing_interval_seconds), "audit-head-signing", [&app] {
+        audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
+    });
+
+    std::string scheme = server.tls() ? "https" : "http";
+    std::string base = scheme + "://" + c.server.listener.host + ":" + std::to_string(server.port());
+    std::cout << "yunqian is serving on " << base << "\n"
+              << "  CA certificates  " << base << "/repo/root.crt  " << base << "/repo/issuing.crt\n"
+              << "  CRL              " << base << "/repo/issuing.crl\n"
+              << "  OCSP             " << base << "/ocsp\n"
+              << "  Time-stamping    " << base << "/tsa\n"
+              << "  Health, metrics  " << base << "/healthz  " << base << "/metrics\n"
+              << std::flush;
+    server.run();
+    return 0;
+}
+
+}  // namespace yq::cli

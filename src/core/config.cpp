@@ -1,0 +1,198 @@
+#include "core/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace yq::core {
+
+namespace {
+
+constexpr const char* kPolicyArc = "2.25.178342861405338106479209537306254716531";
+
+using nlohmann::json;
+
+template <class T>
+void read(const json& j, const char* key, T& out, const std::string& where) {
+    if (!j.contains(key)) return;
+    try {
+        out = j.at(key).get<T>();
+    } catch (const json::exception&) {
+        throw Error("config.invalid", 500, "config field " + where + "." + key + " has the wrong type");
+    }
+}
+
+void read_profile(const json& j, CertificateProfile& p, const std::string& where) {
+    read(j, "validity_days", p.validity_days, where);
+    read(j, "key_usage", p.key_usage, where);
+    read(j, "extended_key_usage", p.extended_key_usage, where);
+    read(j, "subject_attributes", p.subject_attributes, where);
+    read(j, "required_attributes", p.required_attributes, where);
+    read(j, "policy_oids", p.policy_oids, where);
+    read(j, "cps_uri", p.cps_uri, where);
+    read(j, "crl_distribution_point", p.crl_distribution_point, where);
+    read(j, "authority_info_access", p.authority_info_access, where);
+    read(j, "ocsp_no_check", p.ocsp_no_check, where);
+    read(j, "email_in_subject_alt_name", p.email_in_subject_alt_name, where);
+    if (p.validity_days <= 0) throw Error("config.invalid", 500, "config field " + where + ".validity_days must be > 0");
+}
+
+}  // namespace
+
+std::map<std::string, CertificateProfile> default_profiles() {
+    std::map<std::string, CertificateProfile> m;
+    CertificateProfile signer;  // authorised-user signing certificate: 3 years (domain reference §5)
+    signer.name = "signer";
+    signer.validity_days = 3 * 365;
+    signer.key_usage = "critical,digitalSignature,nonRepudiation";
+    signer.subject_attributes = {"C", "O", "OU", "title", "CN", "serialNumber", "emailAddress"};
+    signer.required_attributes = {"O", "CN", "serialNumber"};
+    signer.policy_oids = {std::string(kPolicyArc) + ".1.1"};
+    signer.email_in_subject_alt_name = true;
+    m[signer.name] = signer;
+
+    CertificateProfile org;  // organisation (agency) certificate
+    org.name = "organisation";
+    org.validity_days = 3 * 365;
+    org.key_usage = "critical,digitalSignature,nonRepudiation";
+    org.subject_attributes = {"C", "O", "OU", "organizationIdentifier", "CN", "emailAddress"};
+    org.required_attributes = {"O", "CN"};
+    org.policy_oids = {std::string(kPolicyArc) + ".1.2"};
+    org.email_in_subject_alt_name = true;
+    m[org.name] = org;
+
+    CertificateProfile ocsp;  // RFC 6960 §4.2.2.2 delegated responder; §4.2.2.2.1 id-pkix-ocsp-nocheck
+    ocsp.name = "ocsp";
+    ocsp.validity_days = 365;
+    ocsp.key_usage = "critical,digitalSignature";
+    ocsp.extended_key_usage = "critical,OCSPSigning";
+    ocsp.subject_attributes = {"C", "O", "OU", "CN"};
+    ocsp.required_attributes = {"CN"};
+    ocsp.crl_distribution_point = false;
+    ocsp.authority_info_access = false;
+    ocsp.ocsp_no_check = true;
+    m[ocsp.name] = ocsp;
+
+    CertificateProfile tsa;  // RFC 3161 §2.3: the only EKU, critical
+    tsa.name = "tsa";
+    tsa.validity_days = 5 * 365;
+    tsa.key_usage = "critical,digitalSignature";
+    tsa.extended_key_usage = "critical,timeStamping";
+    tsa.subject_attributes = {"C", "O", "OU", "CN"};
+    tsa.required_attributes = {"CN"};
+    m[tsa.name] = tsa;
+    return m;
+}
+
+std::string Config::resolve(const std::string& path) const {
+    if (path.empty()) return path;
+    std::filesystem::path p(path);
+    if (p.is_absolute()) return path;
+    return (std::filesystem::path(home) / p).lexically_normal().string();
+}
+
+Config parse_config(const std::string& home, const std::string& json_text) {
+    Config c;
+    c.home = std::filesystem::absolute(home).lexically_normal().string();
+    c.ca.profiles = default_profiles();
+    if (json_text.find_first_not_of(" \t\r\n") == std::string::npos) return c;
+    json j;
+    try {
+        j = json::parse(json_text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        throw Error("config.invalid", 500, std::string("config file is not valid JSON: ") + e.what());
+    }
+    if (j.contains("server")) {
+        const json& s = j["server"];
+        read(s, "io_threads", c.server.io_threads, "server");
+        read(s, "worker_threads", c.server.worker_threads, "server");
+        read(s, "max_body_bytes", c.server.max_body_bytes, "server");
+        read(s, "max_ocsp_request_bytes", c.server.max_ocsp_request_bytes, "server");
+        read(s, "max_tsa_request_bytes", c.server.max_tsa_request_bytes, "server");
+        read(s, "read_timeout_seconds", c.server.read_timeout_seconds, "server");
+        if (s.contains("listener")) {
+            const json& l = s["listener"];
+            read(l, "host", c.server.listener.host, "server.listener");
+            read(l, "port", c.server.listener.port, "server.listener");
+            read(l, "tls_certificate", c.server.listener.tls_certificate, "server.listener");
+            read(l, "tls_private_key", c.server.listener.tls_private_key, "server.listener");
+            read(l, "allow_plaintext_non_loopback", c.server.listener.allow_plaintext_non_loopback, "server.listener");
+        }
+    }
+    if (j.contains("database")) {
+        read(j["database"], "url", c.database.url, "database");
+        read(j["database"], "busy_timeout_ms", c.database.busy_timeout_ms, "database");
+    }
+    if (j.contains("hsm")) {
+        const json& h = j["hsm"];
+        read(h, "module", c.hsm.module, "hsm");
+        read(h, "softhsm2_conf", c.hsm.softhsm2_conf, "hsm");
+        read(h, "token_label", c.hsm.token_label, "hsm");
+        read(h, "pin_file", c.hsm.pin_file, "hsm");
+        read(h, "engine", c.hsm.engine, "hsm");
+        read(h, "session_pool_size", c.hsm.session_pool_size, "hsm");
+    }
+    if (j.contains("ca")) {
+        const json& a = j["ca"];
+        read(a, "base_url", c.ca.base_url, "ca");
+        read(a, "root_subject", c.ca.root_subject, "ca");
+        read(a, "issuing_subject", c.ca.issuing_subject, "ca");
+        read(a, "ocsp_subject", c.ca.ocsp_subject, "ca");
+        read(a, "tsa_subject", c.ca.tsa_subject, "ca");
+        read(a, "audit_subject", c.ca.audit_subject, "ca");
+        read(a, "root_key", c.ca.root_key, "ca");
+        read(a, "issuing_key", c.ca.issuing_key, "ca");
+        read(a, "service_key", c.ca.service_key, "ca");
+        read(a, "root_validity_days", c.ca.root_validity_days, "ca");
+        read(a, "issuing_validity_days", c.ca.issuing_validity_days, "ca");
+        read(a, "crl_validity_hours", c.ca.crl_validity_hours, "ca");
+        read(a, "crl_regenerate_minutes", c.ca.crl_regenerate_minutes, "ca");
+        read(a, "renewal_window_days", c.ca.renewal_window_days, "ca");
+        if (a.contains("profiles")) {
+            for (auto& [name, pj] : a["profiles"].items()) {
+                auto& p = c.ca.profiles[name];
+                p.name = name;
+                read_profile(pj, p, "ca.profiles." + name);
+            }
+        }
+    }
+    if (j.contains("ocsp")) {
+        read(j["ocsp"], "response_validity_seconds", c.ocsp.response_validity_seconds, "ocsp");
+        read(j["ocsp"], "refresh_before_seconds", c.ocsp.refresh_before_seconds, "ocsp");
+        read(j["ocsp"], "status_poll_ms", c.ocsp.status_poll_ms, "ocsp");
+    }
+    if (j.contains("tsa")) {
+        read(j["tsa"], "policy_oid", c.tsa.policy_oid, "tsa");
+        read(j["tsa"], "accuracy_seconds", c.tsa.accuracy_seconds, "tsa");
+    }
+    if (j.contains("audit")) read(j["audit"], "head_signing_interval_seconds", c.audit.head_signing_interval_seconds, "audit");
+    if (j.contains("kdf")) {
+        read(j["kdf"], "time_cost", c.kdf.time_cost, "kdf");
+        read(j["kdf"], "memory_kib", c.kdf.memory_kib, "kdf");
+        read(j["kdf"], "parallelism", c.kdf.parallelism, "kdf");
+        if (c.kdf.time_cost < 1 || c.kdf.memory_kib < 8 || c.kdf.parallelism < 1)
+            throw Error("config.invalid", 500, "kdf.time_cost >= 1, kdf.memory_kib >= 8 and kdf.parallelism >= 1 are required");
+    }
+    if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
+    if (c.server.listener.port < 0 || c.server.listener.port > 65535)
+        throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");
+    if (c.hsm.session_pool_size < 1) throw Error("config.invalid", 500, "config field hsm.session_pool_size must be >= 1");
+    return c;
+}
+
+Config load_config(const std::string& home) {
+    std::string text;
+    std::filesystem::path file = std::filesystem::path(home) / "yunqian.json";
+    if (std::filesystem::exists(file)) {
+        std::ifstream in(file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    }
+    return parse_config(home, text);
+}
+
+}  // namespace yq::core

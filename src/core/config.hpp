@@ -1,0 +1,127 @@
+#pragma once
+// yunqian's configuration. Every field has a safe default (Boulder: a usable zero value), so an empty config file is a
+// valid config. Loaded from `$YQ_HOME/yunqian.json` (JSON with // comments); relative paths resolve against the home.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace yq::core {
+
+struct ListenerConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string tls_certificate;  // PEM chain file; TLS is on when both this and tls_private_key are set
+    std::string tls_private_key;  // PEM key file
+    // A listener on a non-loopback address must use TLS unless this is set on purpose (e.g. behind a TLS proxy).
+    bool allow_plaintext_non_loopback = false;
+};
+
+struct ServerConfig {
+    ListenerConfig listener;
+    int io_threads = 0;         // 0 = one per core
+    int worker_threads = 4;     // bounded pool for HSM and KDF work
+    std::size_t max_body_bytes = 16 * 1024 * 1024;
+    std::size_t max_ocsp_request_bytes = 16 * 1024;
+    std::size_t max_tsa_request_bytes = 16 * 1024;
+    int read_timeout_seconds = 30;
+};
+
+struct DatabaseConfig {
+    // "sqlite:PATH" (default: sqlite:db/yunqian.sqlite3 under the home) or a libpq URL "postgresql://..."
+    std::string url = "sqlite:db/yunqian.sqlite3";
+    int busy_timeout_ms = 10000;
+};
+
+struct HsmConfig {
+    std::string module = "/usr/lib/softhsm/libsofthsm2.so";
+    std::string softhsm2_conf = "hsm/softhsm2.conf";  // exported as SOFTHSM2_CONF before the module loads ("" = leave env)
+    std::string token_label = "yunqian";
+    std::string pin_file = "hsm/pins.json";  // 0600 JSON {"user_pin": "...", "so_pin": "..."}
+    std::string engine = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so";  // libp11 engine for OpenSSL
+    int session_pool_size = 8;
+};
+
+// A certificate profile is data: which subject attributes it takes, its extensions and validity.
+struct CertificateProfile {
+    std::string name;
+    int validity_days = 365;
+    std::string key_usage;           // OpenSSL extension syntax, e.g. "critical,digitalSignature,nonRepudiation"
+    std::string extended_key_usage;  // "" = none
+    std::vector<std::string> subject_attributes;   // accepted from the request, in this order
+    std::vector<std::string> required_attributes;  // must be present
+    std::vector<std::string> policy_oids;
+    std::string cps_uri;
+    bool crl_distribution_point = true;
+    bool authority_info_access = true;
+    bool ocsp_no_check = false;
+    bool email_in_subject_alt_name = false;
+};
+
+struct CaConfig {
+    std::string base_url = "http://127.0.0.1:8080";  // used in CRL DP, AIA and OCSP URLs inside certificates
+    std::string root_subject = "/C=MO/O=yunqian/CN=yunqian Root CA";
+    std::string issuing_subject = "/C=MO/O=yunqian/CN=yunqian Issuing CA G1";
+    std::string ocsp_subject = "/C=MO/O=yunqian/CN=yunqian OCSP Responder G1";
+    std::string tsa_subject = "/C=MO/O=yunqian/CN=yunqian Time-Stamping Authority G1";
+    std::string audit_subject = "/C=MO/O=yunqian/CN=yunqian Audit Log Signer G1";
+    std::string root_key = "ec-p384";
+    std::string issuing_key = "ec-p256";
+    std::string service_key = "ec-p256";  // OCSP responder, TSA, audit head signer
+    int root_validity_days = 7300;
+    int issuing_validity_days = 3650;
+    int crl_validity_hours = 24;         // nextUpdate - thisUpdate
+    int crl_regenerate_minutes = 60;     // scheduled regeneration
+    int renewal_window_days = 30;
+    std::map<std::string, CertificateProfile> profiles;  // filled with defaults, overridable per field
+};
+
+struct OcspConfig {
+    int response_validity_seconds = 4 * 3600;  // nextUpdate of pre-signed responses
+    int refresh_before_seconds = 3600;         // re-sign when less than this is left
+    int status_poll_ms = 500;                  // how often a node checks the database for status changes
+};
+
+struct TsaConfig {
+    std::string policy_oid = "2.25.178342861405338106479209537306254716531.2.1";
+    int accuracy_seconds = 1;
+};
+
+struct AuditConfig {
+    int head_signing_interval_seconds = 3600;
+};
+
+// Argon2id cost for passwords (RFC 9106 §4 second recommended option: t=3, 64 MiB); tests use smaller values.
+struct KdfConfig {
+    std::uint32_t time_cost = 3;
+    std::uint32_t memory_kib = 64 * 1024;
+    std::uint32_t parallelism = 1;
+};
+
+struct LogConfig {
+    std::string level = "info";
+};
+
+struct Config {
+    std::string home;  // absolute; every relative path below resolves against it
+    ServerConfig server;
+    DatabaseConfig database;
+    HsmConfig hsm;
+    CaConfig ca;
+    OcspConfig ocsp;
+    TsaConfig tsa;
+    AuditConfig audit;
+    KdfConfig kdf;
+    LogConfig log;
+
+    std::string resolve(const std::string& path) const;  // home-relative → absolute
+};
+
+// The four profiles the design names: organisation, signer, ocsp, tsa.
+std::map<std::string, CertificateProfile> default_profiles();
+// Defaults, then `home/yunqian.json` if present. Throws Error "config.invalid" naming the bad field.
+Config load_config(const std::string& home);
+// Parses config text over the defaults (exposed for tests).
+Config parse_config(const std::string& home, const std::string& json_text);
+
+}  // namespace yq::core

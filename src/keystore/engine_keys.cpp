@@ -1,0 +1,73 @@
+// OpenSSL 3 deprecates ENGINE; Debian 12 packages no PKCS#11 provider, so this one file uses it on purpose.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include "keystore/engine_keys.hpp"
+
+#include <openssl/engine.h>
+#include <openssl/evp.h>
+
+#include "core/error.hpp"
+
+namespace yq::keystore::detail {
+
+namespace {
+void ctrl(ENGINE* e, const char* cmd, const char* arg, const std::string& what) {
+    if (ENGINE_ctrl_cmd_string(e, cmd, arg, 0) != 1)
+        throw Error("hsm.engine_failed", 503, "the OpenSSL PKCS#11 engine refused " + what);
+}
+// RFC 7512 percent-encoding for a path attribute value.
+std::string uri_escape(const std::string& s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+}  // namespace
+
+EngineKeys::EngineKeys(const std::string& engine_path, const std::string& module_path, const std::string& token_label,
+                       const core::SecureString& user_pin)
+    : m_token_label(token_label) {
+    ENGINE_load_dynamic();
+    m_engine = ENGINE_by_id("dynamic");
+    if (m_engine == nullptr) throw Error("hsm.engine_failed", 503, "OpenSSL has no dynamic engine loader");
+    try {
+        ctrl(m_engine, "SO_PATH", engine_path.c_str(), "SO_PATH " + engine_path + " (is libengine-pkcs11-openssl installed?)");
+        ctrl(m_engine, "ID", "pkcs11", "ID");
+        ctrl(m_engine, "LIST_ADD", "0", "LIST_ADD");
+        ctrl(m_engine, "LOAD", nullptr, "LOAD");
+        ctrl(m_engine, "MODULE_PATH", module_path.c_str(), "MODULE_PATH");
+        core::SecureString pin = user_pin;
+        ctrl(m_engine, "PIN", pin.c_str(), "PIN");
+        if (ENGINE_init(m_engine) != 1) throw Error("hsm.engine_failed", 503, "the OpenSSL PKCS#11 engine did not start");
+    } catch (...) {
+        ENGINE_free(m_engine);
+        throw;
+    }
+}
+
+EngineKeys::~EngineKeys() {
+    m_keys.clear();
+    ENGINE_finish(m_engine);
+    ENGINE_free(m_engine);
+}
+
+EVP_PKEY* EngineKeys::load(const std::string& label) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_keys.find(label);
+    if (it != m_keys.end()) return it->second.get();
+    std::string uri = "pkcs11:token=" + uri_escape(m_token_label) + ";object=" + uri_escape(label) + ";type=private";
+    EVP_PKEY* key = ENGINE_load_private_key(m_engine, uri.c_str(), nullptr, nullptr);
+    if (key == nullptr) throw Error("hsm.key_not_found", 500, "the HSM has no private key labelled '" + label + "'");
+    EVP_PKEY* raw = key;
+    m_keys.emplace(label, EvpPkeyPtr(key));
+    return raw;
+}
+
+}  // namespace yq::keystore::detail

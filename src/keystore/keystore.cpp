@@ -1,0 +1,505 @@
+#include "keystore/keystore.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "core/error.hpp"
+#include "keystore/engine_keys.hpp"
+#include "keystore/hsm_error.hpp"
+#include "keystore/session.hpp"
+
+namespace yq::keystore {
+
+using namespace detail;
+using core::Bytes;
+
+void EvpPkeyDeleter::operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
+
+KeyType parse_key_type(const std::string& name) {
+    static const std::map<std::string, KeyType> kNames = {{"rsa-2048", KeyType::Rsa2048}, {"rsa-3072", KeyType::Rsa3072},
+                                                          {"rsa-4096", KeyType::Rsa4096}, {"ec-p256", KeyType::EcP256},
+                                                          {"ec-p384", KeyType::EcP384}};
+    auto it = kNames.find(name);
+    if (it == kNames.end())
+        throw_bad_input("hsm.bad_key_type", "unknown key type '" + name + "' (use rsa-2048|rsa-3072|rsa-4096|ec-p256|ec-p384)");
+    return it->second;
+}
+
+std::string key_type_name(KeyType t) {
+    switch (t) {
+        case KeyType::Rsa2048: return "rsa-2048";
+        case KeyType::Rsa3072: return "rsa-3072";
+        case KeyType::Rsa4096: return "rsa-4096";
+        case KeyType::EcP256: return "ec-p256";
+        case KeyType::EcP384: return "ec-p384";
+    }
+    return "?";
+}
+
+bool is_rsa(KeyType t) { return t == KeyType::Rsa2048 || t == KeyType::Rsa3072 || t == KeyType::Rsa4096; }
+
+std::size_t digest_size(HashAlg h) {
+    switch (h) {
+        case HashAlg::Sha256: return 32;
+        case HashAlg::Sha384: return 48;
+        case HashAlg::Sha512: return 64;
+    }
+    return 0;
+}
+
+namespace {
+
+// DER OIDs of the named curves, as CKA_EC_PARAMS wants them (RFC 5480 §2.1.1.1).
+const Bytes kP256Oid = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+const Bytes kP384Oid = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+
+// DigestInfo prefixes for EMSA-PKCS1-v1_5 (RFC 8017 §9.2, note 1).
+Bytes digest_info_prefix(HashAlg h) {
+    switch (h) {
+        case HashAlg::Sha256:
+            return {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+        case HashAlg::Sha384:
+            return {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
+        case HashAlg::Sha512:
+            return {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
+    }
+    return {};
+}
+
+CK_MECHANISM_TYPE ck_hash(HashAlg h) {
+    switch (h) {
+        case HashAlg::Sha256: return CKM_SHA256;
+        case HashAlg::Sha384: return CKM_SHA384;
+        case HashAlg::Sha512: return CKM_SHA512;
+    }
+    return CKM_SHA256;
+}
+
+CK_RSA_PKCS_MGF_TYPE ck_mgf(HashAlg h) {
+    switch (h) {
+        case HashAlg::Sha256: return CKG_MGF1_SHA256;
+        case HashAlg::Sha384: return CKG_MGF1_SHA384;
+        case HashAlg::Sha512: return CKG_MGF1_SHA512;
+    }
+    return CKG_MGF1_SHA256;
+}
+
+CK_ULONG rsa_bits(KeyType t) {
+    switch (t) {
+        case KeyType::Rsa3072: return 3072;
+        case KeyType::Rsa4096: return 4096;
+        default: return 2048;
+    }
+}
+
+struct Attr {
+    std::vector<CK_ATTRIBUTE> list;
+    std::vector<std::unique_ptr<Bytes>> storage;
+    Attr& add(CK_ATTRIBUTE_TYPE type, Bytes value) {
+        storage.push_back(std::make_unique<Bytes>(std::move(value)));
+        list.push_back({type, storage.back()->data(), static_cast<CK_ULONG>(storage.back()->size())});
+        return *this;
+    }
+    Attr& add_bool(CK_ATTRIBUTE_TYPE type, bool v) { return add(type, Bytes{static_cast<std::uint8_t>(v ? 1 : 0)}); }
+    Attr& add_ulong(CK_ATTRIBUTE_TYPE type, CK_ULONG v) {
+        Bytes b(sizeof v);
+        std::memcpy(b.data(), &v, sizeof v);
+        return add(type, std::move(b));
+    }
+    Attr& add_text(CK_ATTRIBUTE_TYPE type, const std::string& s) { return add(type, Bytes(s.begin(), s.end())); }
+    CK_ATTRIBUTE* data() { return list.data(); }
+    CK_ULONG size() const { return static_cast<CK_ULONG>(list.size()); }
+};
+
+Bytes get_attribute(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type) {
+    CK_ATTRIBUTE a{type, nullptr, 0};
+    check_ckr(f->C_GetAttributeValue(s, o, &a, 1), "C_GetAttributeValue");
+    Bytes out(a.ulValueLen);
+    a.pValue = out.data();
+    check_ckr(f->C_GetAttributeValue(s, o, &a, 1), "C_GetAttributeValue");
+    out.resize(a.ulValueLen);
+    return out;
+}
+
+struct PkeyCtxFree {
+    void operator()(EVP_PKEY_CTX* c) const noexcept { EVP_PKEY_CTX_free(c); }
+};
+struct BldFree {
+    void operator()(OSSL_PARAM_BLD* b) const noexcept { OSSL_PARAM_BLD_free(b); }
+};
+struct ParamFree {
+    void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
+};
+struct BnFree {
+    void operator()(BIGNUM* b) const noexcept { BN_free(b); }
+};
+
+// Builds SubjectPublicKeyInfo DER from the public key object's attributes.
+Bytes spki_from_object(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE pub) {
+    Bytes key_type_raw = get_attribute(f, s, pub, CKA_KEY_TYPE);
+    CK_KEY_TYPE kt = 0;
+    std::memcpy(&kt, key_type_raw.data(), std::min(key_type_raw.size(), sizeof kt));
+    std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());
+    const char* algorithm = nullptr;
+    std::unique_ptr<BIGNUM, BnFree> n, e;
+    Bytes point;
+    if (kt == CKK_RSA) {
+        algorithm = "RSA";
+        Bytes mod = get_attribute(f, s, pub, CKA_MODULUS), exp = get_attribute(f, s, pub, CKA_PUBLIC_EXPONENT);
+        n.reset(BN_bin2bn(mod.data(), static_cast<int>(mod.size()), nullptr));
+        e.reset(BN_bin2bn(exp.data(), static_cast<int>(exp.size()), nullptr));
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get());
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get());
+    } else if (kt == CKK_EC) {
+        algorithm = "EC";
+        Bytes params = get_attribute(f, s, pub, CKA_EC_PARAMS);
+        const char* group = params == kP256Oid ? "P-256" : params == kP384Oid ? "P-384" : nullptr;
+        if (group == nullptr) throw Error("hsm.mechanism_unsupported", 500, "unsupported EC curve on the token");
+        Bytes ec_point = get_attribute(f, s, pub, CKA_EC_POINT);  // DER OCTET STRING around the point (X9.62)
+        const unsigned char* p = ec_point.data();
+        ASN1_OCTET_STRING* os = d2i_ASN1_OCTET_STRING(nullptr, &p, static_cast<long>(ec_point.size()));
+        if (os != nullptr) {
+            point.assign(os->data, os->data + os->length);
+            ASN1_OCTET_STRING_free(os);
+        } else {
+            point = ec_point;  // some modules return the raw point
+        }
+        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
+        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+    } else {
+        throw Error("hsm.mechanism_unsupported", 500, "unsupported key type on the token");
+    }
+    std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, algorithm, nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        throw Error("hsm.error", 500, "cannot build the public key from the token's attributes");
+    EvpPkeyPtr pkey(raw);
+    int len = i2d_PUBKEY(pkey.get(), nullptr);
+    Bytes der(static_cast<std::size_t>(len));
+    unsigned char* out = der.data();
+    i2d_PUBKEY(pkey.get(), &out);
+    return der;
+}
+
+// PKCS#11 ECDSA output is r ‖ s; X.509, CMS and CSC want DER Ecdsa-Sig-Value (RFC 3279 §2.2.3).
+Bytes ecdsa_raw_to_der(const Bytes& raw) {
+    std::size_t half = raw.size() / 2;
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
+    BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
+    ECDSA_SIG_set0(sig, r, s);
+    int len = i2d_ECDSA_SIG(sig, nullptr);
+    Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = der.data();
+    i2d_ECDSA_SIG(sig, &p);
+    ECDSA_SIG_free(sig);
+    return der;
+}
+
+void add_key_pair_templates(KeyType type, const std::string& label, bool token, Attr& pub, Attr& priv,
+                            CK_MECHANISM_TYPE& mech) {
+    pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY).add_bool(CKA_TOKEN, token).add_bool(CKA_VERIFY, true);
+    priv.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY).add_bool(CKA_TOKEN, token).add_bool(CKA_PRIVATE, true)
+        .add_bool(CKA_SENSITIVE, true).add_bool(CKA_SIGN, true).add_bool(CKA_EXTRACTABLE, !token);
+    if (!label.empty()) {
+        pub.add_text(CKA_LABEL, label).add_text(CKA_ID, label);
+        priv.add_text(CKA_LABEL, label).add_text(CKA_ID, label);
+    }
+    if (is_rsa(type)) {
+        mech = CKM_RSA_PKCS_KEY_PAIR_GEN;
+        pub.add_ulong(CKA_MODULUS_BITS, rsa_bits(type)).add(CKA_PUBLIC_EXPONENT, Bytes{0x01, 0x00, 0x01});
+    } else {
+        mech = CKM_EC_KEY_PAIR_GEN;
+        pub.add(CKA_EC_PARAMS, type == KeyType::EcP256 ? kP256Oid : kP384Oid);
+    }
+}
+
+}  // namespace
+
+void initialise_token(const std::string& module_path, const std::string& label, const core::SecureString& so_pin,
+                      const core::SecureString& user_pin) {
+    Module module(module_path);
+    CK_SLOT_ID slot = module.find_free_slot();
+    unsigned char padded[32];
+    std::memset(padded, ' ', sizeof padded);
+    std::memcpy(padded, label.data(), std::min(label.size(), sizeof padded));
+    core::SecureString so = so_pin, user = user_pin;
+    check_ckr(module.f()->C_InitToken(slot, reinterpret_cast<CK_UTF8CHAR*>(so.data()), so.size(), padded), "C_InitToken");
+    CK_SLOT_ID new_slot = module.find_token_slot(label);  // SoftHSM renumbers the slot after initialisation
+    Session session(module, new_slot, true);
+    check_ckr(module.f()->C_Login(session.handle(), CKU_SO, reinterpret_cast<CK_UTF8CHAR*>(so.data()), so.size()),
+              "C_Login(SO)", Operation::Login);
+    check_ckr(module.f()->C_InitPIN(session.handle(), reinterpret_cast<CK_UTF8CHAR*>(user.data()), user.size()),
+              "C_InitPIN");
+    module.f()->C_Logout(session.handle());
+}
+
+struct Keystore::Impl {
+    HsmSettings settings;
+    Module module;
+    CK_SLOT_ID slot;
+    SessionPool pool;
+    std::mutex handles_mutex;
+    std::map<std::pair<CK_OBJECT_CLASS, std::string>, CK_OBJECT_HANDLE> handles;
+    std::mutex engine_mutex;
+    std::unique_ptr<EngineKeys> engine;
+
+    explicit Impl(const HsmSettings& s)
+        : settings(s), module(s.module_path), slot(module.find_token_slot(s.token_label)),
+          pool(module, slot, s.user_pin, s.session_pool_size) {}
+
+    CK_FUNCTION_LIST* f() const { return module.f(); }
+
+    std::optional<CK_OBJECT_HANDLE> find(CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls, const std::string& label) {
+        {
+            std::lock_guard lock(handles_mutex);
+            auto it = handles.find({cls, label});
+            if (it != handles.end()) return it->second;
+        }
+        Attr t;
+        t.add_ulong(CKA_CLASS, cls).add_text(CKA_LABEL, label);
+        check_ckr(f()->C_FindObjectsInit(s, t.data(), t.size()), "C_FindObjectsInit");
+        CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+        CK_ULONG n = 0;
+        CK_RV rv = f()->C_FindObjects(s, &h, 1, &n);
+        f()->C_FindObjectsFinal(s);
+        check_ckr(rv, "C_FindObjects");
+        if (n == 0) return std::nullopt;
+        std::lock_guard lock(handles_mutex);
+        handles[{cls, label}] = h;
+        return h;
+    }
+
+    CK_OBJECT_HANDLE require(CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls, const std::string& label) {
+        auto h = find(s, cls, label);
+        if (!h) throw Error("hsm.key_not_found", 500, "the HSM has no key labelled '" + label + "'");
+        return *h;
+    }
+
+    Bytes sign_with(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, const SignScheme& scheme, const Bytes& digest) {
+        if (digest.size() != digest_size(scheme.hash))
+            throw Error("hsm.bad_digest", 400, "digest length does not match the hash algorithm");
+        CK_MECHANISM mech{};
+        CK_RSA_PKCS_PSS_PARAMS pss{};
+        Bytes input;
+        switch (scheme.kind) {
+            case SignScheme::Kind::RsaPkcs1v15:
+                mech.mechanism = CKM_RSA_PKCS;
+                input = digest_info_prefix(scheme.hash);
+                input.insert(input.end(), digest.begin(), digest.end());
+                break;
+            case SignScheme::Kind::RsaPss:
+                mech.mechanism = CKM_RSA_PKCS_PSS;
+                pss.hashAlg = ck_hash(scheme.hash);
+                pss.mgf = ck_mgf(scheme.hash);
+                pss.sLen = scheme.pss_salt_length;
+                mech.pParameter = &pss;
+                mech.ulParameterLen = sizeof pss;
+                input = digest;
+                break;
+            case SignScheme::Kind::Ecdsa:
+                mech.mechanism = CKM_ECDSA;
+                input = digest;
+                break;
+        }
+        check_ckr(f()->C_SignInit(s, &mech, key), "C_SignInit", Operation::Sign);
+        CK_ULONG len = 0;
+        check_ckr(f()->C_Sign(s, input.data(), input.size(), nullptr, &len), "C_Sign", Operation::Sign);
+        Bytes sig(len);
+        check_ckr(f()->C_Sign(s, input.data(), input.size(), sig.data(), &len), "C_Sign", Operation::Sign);
+        sig.resize(len);
+        return scheme.kind == SignScheme::Kind::Ecdsa ? ecdsa_raw_to_der(sig) : sig;
+    }
+};
+
+Keystore::Keystore(const HsmSettings& settings) : m_impl(std::make_unique<Impl>(settings)) {}
+Keystore::~Keystore() = default;
+
+Bytes Keystore::generate_key_pair(const std::string& label, KeyType type) {
+    auto lease = m_impl->pool.acquire();
+    if (m_impl->find(lease.handle(), CKO_PRIVATE_KEY, label))
+        throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
+    Attr pub, priv;
+    CK_MECHANISM_TYPE mt = 0;
+    add_key_pair_templates(type, label, true, pub, priv, mt);
+    CK_MECHANISM mech{mt, nullptr, 0};
+    CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
+    check_ckr(m_impl->f()->C_GenerateKeyPair(lease.handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(),
+                                             &hpub, &hpriv),
+              "C_GenerateKeyPair");
+    return spki_from_object(m_impl->f(), lease.handle(), hpub);
+}
+
+void Keystore::generate_secret_key(const std::string& label, SecretKeyKind kind) {
+    auto lease = m_impl->pool.acquire();
+    if (m_impl->find(lease.handle(), CKO_SECRET_KEY, label))
+        throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
+    Attr t;
+    t.add_ulong(CKA_CLASS, CKO_SECRET_KEY).add_bool(CKA_TOKEN, true).add_bool(CKA_PRIVATE, true)
+        .add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, false).add_text(CKA_LABEL, label)
+        .add_text(CKA_ID, label).add_ulong(CKA_VALUE_LEN, 32);
+    CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
+    switch (kind) {
+        case SecretKeyKind::AesWrap:
+            t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_WRAP, true).add_bool(CKA_UNWRAP, true);
+            break;
+        case SecretKeyKind::AesGcm:
+            t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_ENCRYPT, true).add_bool(CKA_DECRYPT, true);
+            break;
+        case SecretKeyKind::HmacSha256:
+            mech.mechanism = CKM_GENERIC_SECRET_KEY_GEN;
+            t.add_ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET).add_bool(CKA_SIGN, true).add_bool(CKA_VERIFY, true);
+            break;
+    }
+    CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+    check_ckr(m_impl->f()->C_GenerateKey(lease.handle(), &mech, t.data(), t.size(), &h), "C_GenerateKey");
+}
+
+bool Keystore::has_key(const std::string& label) {
+    auto lease = m_impl->pool.acquire();
+    return m_impl->find(lease.handle(), CKO_PRIVATE_KEY, label).has_value() ||
+           m_impl->find(lease.handle(), CKO_SECRET_KEY, label).has_value();
+}
+
+Bytes Keystore::public_key_der(const std::string& label) {
+    auto lease = m_impl->pool.acquire();
+    return spki_from_object(m_impl->f(), lease.handle(), m_impl->require(lease.handle(), CKO_PUBLIC_KEY, label));
+}
+
+Bytes Keystore::sign_digest(const std::string& label, const SignScheme& scheme, const Bytes& digest) {
+    auto lease = m_impl->pool.acquire();
+    return m_impl->sign_with(lease.handle(), m_impl->require(lease.handle(), CKO_PRIVATE_KEY, label), scheme, digest);
+}
+
+WrappedKeyPair Keystore::generate_wrapped_key_pair(const std::string& kek_label, KeyType type) {
+    auto lease = m_impl->pool.acquire();
+    CK_OBJECT_HANDLE kek = m_impl->require(lease.handle(), CKO_SECRET_KEY, kek_label);
+    Attr pub, priv;
+    CK_MECHANISM_TYPE mt = 0;
+    add_key_pair_templates(type, "", false, pub, priv, mt);
+    CK_MECHANISM mech{mt, nullptr, 0};
+    CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
+    check_ckr(m_impl->f()->C_GenerateKeyPair(lease.handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(),
+                                             &hpub, &hpriv),
+              "C_GenerateKeyPair");
+    ObjectGuard guard_pub(m_impl->module, lease.handle(), hpub), guard_priv(m_impl->module, lease.handle(), hpriv);
+    WrappedKeyPair out;
+    out.public_key_der = spki_from_object(m_impl->f(), lease.handle(), hpub);
+    CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};  // RFC 5649
+    CK_ULONG len = 0;
+    check_ckr(m_impl->f()->C_WrapKey(lease.handle(), &wrap, kek, hpriv, nullptr, &len), "C_WrapKey");
+    out.wrapped_private_key.resize(len);
+    check_ckr(m_impl->f()->C_WrapKey(lease.handle(), &wrap, kek, hpriv, out.wrapped_private_key.data(), &len),
+              "C_WrapKey");
+    out.wrapped_private_key.resize(len);
+    return out;
+}
+
+Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
+                                         const SignScheme& scheme, const Bytes& digest) {
+    auto lease = m_impl->pool.acquire();
+    CK_OBJECT_HANDLE kek = m_impl->require(lease.handle(), CKO_SECRET_KEY, kek_label);
+    Attr t;
+    t.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY).add_ulong(CKA_KEY_TYPE, is_rsa(type) ? CKK_RSA : CKK_EC)
+        .add_bool(CKA_TOKEN, false).add_bool(CKA_PRIVATE, true).add_bool(CKA_SENSITIVE, true)
+        .add_bool(CKA_EXTRACTABLE, false).add_bool(CKA_SIGN, true);
+    CK_MECHANISM unwrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
+    CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+    Bytes blob = wrapped;
+    check_ckr(m_impl->f()->C_UnwrapKey(lease.handle(), &unwrap, kek, blob.data(), blob.size(), t.data(), t.size(), &h),
+              "C_UnwrapKey", Operation::Unwrap);
+    ObjectGuard guard(m_impl->module, lease.handle(), h);
+    return m_impl->sign_with(lease.handle(), h, scheme, digest);
+}
+
+Bytes Keystore::hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size) {
+    auto lease = m_impl->pool.acquire();
+    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
+    CK_MECHANISM mech{CKM_SHA256_HMAC, nullptr, 0};
+    check_ckr(m_impl->f()->C_SignInit(lease.handle(), &mech, key), "C_SignInit(HMAC)");
+    Bytes mac(32);
+    CK_ULONG len = mac.size();
+    Bytes input(data, data + size);
+    check_ckr(m_impl->f()->C_Sign(lease.handle(), input.data(), input.size(), mac.data(), &len), "C_Sign(HMAC)");
+    mac.resize(len);
+    return mac;
+}
+
+namespace {
+constexpr std::size_t kGcmIvSize = 12, kGcmTagSize = 16;
+}
+
+Bytes Keystore::gcm_encrypt(const std::string& label, const Bytes& plaintext, const Bytes& aad) {
+    auto lease = m_impl->pool.acquire();
+    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
+    Bytes iv = core::random_bytes(kGcmIvSize);  // NIST SP 800-38D §8.2.2 random IVs
+    Bytes aad_copy = aad, pt = plaintext;
+    CK_GCM_PARAMS params{};
+    params.pIv = iv.data();
+    params.ulIvLen = iv.size();
+    params.ulIvBits = iv.size() * 8;
+    params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
+    params.ulAADLen = aad_copy.size();
+    params.ulTagBits = kGcmTagSize * 8;
+    CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
+    check_ckr(m_impl->f()->C_EncryptInit(lease.handle(), &mech, key), "C_EncryptInit(GCM)");
+    CK_ULONG len = 0;
+    check_ckr(m_impl->f()->C_Encrypt(lease.handle(), pt.data(), pt.size(), nullptr, &len), "C_Encrypt(GCM)");
+    Bytes out(kGcmIvSize + len);
+    std::memcpy(out.data(), iv.data(), kGcmIvSize);
+    check_ckr(m_impl->f()->C_Encrypt(lease.handle(), pt.data(), pt.size(), out.data() + kGcmIvSize, &len),
+              "C_Encrypt(GCM)");
+    out.resize(kGcmIvSize + len);
+    core::secure_wipe(pt.data(), pt.size());
+    return out;
+}
+
+core::SecureBytes Keystore::gcm_decrypt(const std::string& label, const Bytes& sealed, const Bytes& aad) {
+    if (sealed.size() < kGcmIvSize + kGcmTagSize)
+        throw Error("hsm.decrypt_failed", 400, "sealed data is too short to be AES-GCM output");
+    auto lease = m_impl->pool.acquire();
+    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
+    Bytes iv(sealed.begin(), sealed.begin() + kGcmIvSize), ct(sealed.begin() + kGcmIvSize, sealed.end()), aad_copy = aad;
+    CK_GCM_PARAMS params{};
+    params.pIv = iv.data();
+    params.ulIvLen = iv.size();
+    params.ulIvBits = iv.size() * 8;
+    params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
+    params.ulAADLen = aad_copy.size();
+    params.ulTagBits = kGcmTagSize * 8;
+    CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
+    check_ckr(m_impl->f()->C_DecryptInit(lease.handle(), &mech, key), "C_DecryptInit(GCM)");
+    CK_ULONG len = ct.size();
+    core::SecureBytes out(ct.size());
+    check_ckr(m_impl->f()->C_Decrypt(lease.handle(), ct.data(), ct.size(), out.data(), &len), "C_Decrypt(GCM)",
+              Operation::Decrypt);
+    out.resize(len);
+    return out;
+}
+
+EVP_PKEY* Keystore::private_key(const std::string& label) {
+    {
+        std::lock_guard lock(m_impl->engine_mutex);
+        if (!m_impl->engine) {
+            if (m_impl->settings.engine_path.empty())
+                throw Error("hsm.engine_failed", 503, "no OpenSSL PKCS#11 engine configured (hsm.engine)");
+            m_impl->engine = std::make_unique<EngineKeys>(m_impl->settings.engine_path, m_impl->settings.module_path,
+                                                          m_impl->settings.token_label, m_impl->settings.user_pin);
+        }
+    }
+    return m_impl->engine->load(label);
+}
+
+}  // namespace yq::keystore

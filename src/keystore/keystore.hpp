@@ -1,0 +1,96 @@
+#pragma once
+// The HSM seen from the rest of yunqian. This is the only component that speaks PKCS#11 (pkcs11.h stays in the .cpp
+// files). Keys are addressed by label; private keys never leave the token except wrapped under a token-held KEK.
+// Error style: throws yq::Error with codes "hsm.*" (see hsm_error.hpp for the mapping from CKR_* values).
+#include <memory>
+#include <string>
+
+#include "core/bytes.hpp"
+#include "core/secure_buffer.hpp"
+
+using EVP_PKEY = struct evp_pkey_st;
+
+namespace yq::keystore {
+
+enum class KeyType { Rsa2048, Rsa3072, Rsa4096, EcP256, EcP384 };
+KeyType parse_key_type(const std::string& name);  // "rsa-2048" … "ec-p384"; throws "hsm.bad_key_type"
+std::string key_type_name(KeyType t);
+bool is_rsa(KeyType t);
+
+enum class HashAlg { Sha256, Sha384, Sha512 };
+std::size_t digest_size(HashAlg h);
+
+// How a digest is turned into a signature.
+struct SignScheme {
+    enum class Kind { RsaPkcs1v15, RsaPss, Ecdsa } kind = Kind::Ecdsa;
+    HashAlg hash = HashAlg::Sha256;
+    std::size_t pss_salt_length = 32;  // RSASSA-PSS (RFC 8017 §8.1); MGF1 uses `hash`
+};
+
+// Each secret key has one purpose: wrapping keys (KEK), sealing data with AES-GCM, or HMAC.
+enum class SecretKeyKind { AesWrap, AesGcm, HmacSha256 };
+
+struct HsmSettings {
+    std::string module_path;
+    std::string token_label;
+    core::SecureString user_pin;
+    std::string engine_path;  // libp11 engine; "" disables EVP_PKEY access
+    int session_pool_size = 8;
+};
+
+// A private key generated in the HSM as a session object and handed out only wrapped (CKM_AES_KEY_WRAP_PAD, RFC 5649)
+// under a token-held KEK.
+struct WrappedKeyPair {
+    core::Bytes wrapped_private_key;
+    core::Bytes public_key_der;  // SubjectPublicKeyInfo
+};
+
+struct EvpPkeyDeleter {
+    void operator()(EVP_PKEY* k) const noexcept;
+};
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+
+// Creates and initialises a token on a free slot (SoftHSM) and sets the user PIN. Used by `yunqian init` and by tests.
+void initialise_token(const std::string& module_path, const std::string& label, const core::SecureString& so_pin,
+                      const core::SecureString& user_pin);
+
+class Keystore {
+public:
+    explicit Keystore(const HsmSettings& settings);
+    ~Keystore();
+    Keystore(const Keystore&) = delete;
+    Keystore& operator=(const Keystore&) = delete;
+
+    // Token key pair, CKA_SENSITIVE and not extractable. Returns the public key (SubjectPublicKeyInfo DER).
+    // Throws "hsm.key_exists" when the label is taken.
+    core::Bytes generate_key_pair(const std::string& label, KeyType type);
+    // Token secret key (AES-256 or an HMAC-SHA-256 generic secret), sensitive, not extractable.
+    void generate_secret_key(const std::string& label, SecretKeyKind kind);
+    bool has_key(const std::string& label);
+    core::Bytes public_key_der(const std::string& label);
+
+    // Signs a precomputed digest with a token private key. ECDSA comes back as DER Ecdsa-Sig-Value (RFC 3279 §2.2.3);
+    // SoftHSM has no CKM_ECDSA_SHA256, so we always sign digests.
+    core::Bytes sign_digest(const std::string& label, const SignScheme& scheme, const core::Bytes& digest);
+
+    // Session key pair wrapped under `kek_label`; the unwrapped private key exists only inside the HSM session.
+    WrappedKeyPair generate_wrapped_key_pair(const std::string& kek_label, KeyType type);
+    // Unwraps into a session object, signs, destroys the object. A damaged blob → "hsm.wrapped_key_invalid".
+    core::Bytes sign_digest_with_wrapped(const std::string& kek_label, const core::Bytes& wrapped, KeyType type,
+                                         const SignScheme& scheme, const core::Bytes& digest);
+
+    core::Bytes hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size);
+    // AES-256-GCM with a token key: output = iv(12) ‖ ciphertext ‖ tag(16). Tag mismatch → "hsm.decrypt_failed".
+    core::Bytes gcm_encrypt(const std::string& label, const core::Bytes& plaintext, const core::Bytes& aad);
+    core::SecureBytes gcm_decrypt(const std::string& label, const core::Bytes& sealed, const core::Bytes& aad);
+
+    // The private key as an OpenSSL EVP_PKEY whose operations run in the HSM (libp11 engine), for X509_sign,
+    // X509_CRL_sign, OCSP_basic_sign, CMS and TS_RESP. Loaded once per label and cached for the process.
+    EVP_PKEY* private_key(const std::string& label);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace yq::keystore

@@ -1,0 +1,114 @@
+#include "keystore/session.hpp"
+
+#include <dlfcn.h>
+
+#include <cstring>
+
+#include "core/error.hpp"
+#include "keystore/hsm_error.hpp"
+
+namespace yq::keystore::detail {
+
+Module::Module(const std::string& path) {
+    m_library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (m_library == nullptr)
+        throw Error("hsm.module_load_failed", 503, "cannot load the PKCS#11 module " + path + ": check hsm.module");
+    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(m_library, "C_GetFunctionList"));
+    if (get_list == nullptr || get_list(&m_functions) != CKR_OK) {
+        dlclose(m_library);
+        throw Error("hsm.module_load_failed", 503, path + " is not a PKCS#11 module");
+    }
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    CK_RV rv = m_functions->C_Initialize(&args);
+    if (rv == CKR_OK) {
+        m_we_initialised = true;
+    } else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        dlclose(m_library);
+        throw_ckr(rv, "C_Initialize");
+    }
+}
+
+Module::~Module() {
+    if (m_we_initialised) m_functions->C_Finalize(nullptr);
+    // The library stays mapped: the OpenSSL engine may hold its own reference and SoftHSM registers atexit handlers.
+}
+
+namespace {
+std::vector<CK_SLOT_ID> slots(CK_FUNCTION_LIST* f) {
+    CK_ULONG n = 0;
+    check_ckr(f->C_GetSlotList(CK_TRUE, nullptr, &n), "C_GetSlotList");
+    std::vector<CK_SLOT_ID> ids(n);
+    check_ckr(f->C_GetSlotList(CK_TRUE, ids.data(), &n), "C_GetSlotList");
+    ids.resize(n);
+    return ids;
+}
+std::string trim_label(const unsigned char* label, std::size_t n) {
+    std::string s(reinterpret_cast<const char*>(label), n);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+    return s;
+}
+}  // namespace
+
+CK_SLOT_ID Module::find_token_slot(const std::string& label) const {
+    for (CK_SLOT_ID id : slots(m_functions)) {
+        CK_TOKEN_INFO info{};
+        if (m_functions->C_GetTokenInfo(id, &info) != CKR_OK) continue;
+        if ((info.flags & CKF_TOKEN_INITIALIZED) && trim_label(info.label, sizeof info.label) == label) return id;
+    }
+    throw Error("hsm.token_not_found", 503, "no initialised HSM token labelled '" + label + "'; run `yunqian init`");
+}
+
+CK_SLOT_ID Module::find_free_slot() const {
+    for (CK_SLOT_ID id : slots(m_functions)) {
+        CK_TOKEN_INFO info{};
+        if (m_functions->C_GetTokenInfo(id, &info) != CKR_OK) continue;
+        if (!(info.flags & CKF_TOKEN_INITIALIZED)) return id;
+    }
+    throw Error("hsm.no_free_slot", 503, "the HSM has no free slot for a new token");
+}
+
+Session::Session(const Module& module, CK_SLOT_ID slot, bool read_write) : m_module(module) {
+    CK_FLAGS flags = CKF_SERIAL_SESSION | (read_write ? CKF_RW_SESSION : 0);
+    check_ckr(m_module.f()->C_OpenSession(slot, flags, nullptr, nullptr, &m_handle), "C_OpenSession");
+}
+
+Session::~Session() {
+    if (m_handle != CK_INVALID_HANDLE) m_module.f()->C_CloseSession(m_handle);
+}
+
+ObjectGuard::~ObjectGuard() {
+    if (m_object != CK_INVALID_HANDLE) m_module.f()->C_DestroyObject(m_session, m_object);
+}
+
+SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, const core::SecureString& user_pin, int size)
+    : m_module(module) {
+    for (int i = 0; i < size; ++i) {
+        m_all.push_back(std::make_unique<Session>(module, slot, true));
+        m_free.push_back(m_all.back().get());
+    }
+    core::SecureString pin = user_pin;
+    CK_RV rv = module.f()->C_Login(m_all.front()->handle(), CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()),
+                                   pin.size());
+    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) throw_ckr(rv, "C_Login", Operation::Login);
+}
+
+SessionPool::~SessionPool() = default;  // closing the last session logs the application out
+
+SessionPool::Lease SessionPool::acquire() {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [this] { return !m_free.empty(); });
+    Session* s = m_free.back();
+    m_free.pop_back();
+    return Lease(*this, s);
+}
+
+void SessionPool::release(Session* s) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_free.push_back(s);
+    }
+    m_cv.notify_one();
+}
+
+}  // namespace yq::keystore::detail

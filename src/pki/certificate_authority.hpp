@@ -1,0 +1,79 @@
+#pragma once
+// The issuing CA: hierarchy creation, issuance from a CSR or an HSM-held public key, revocation and CRLs.
+// Keys stay in the HSM; signatures are made through EVP_PKEYs the keystore hands out. Error style: throws yq::Error.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "keystore/keystore.hpp"
+#include "pki/ca_store.hpp"
+#include "pki/openssl_ptr.hpp"
+
+namespace yq::pki {
+
+// HSM labels of the CA's keys.
+inline constexpr const char* kRootKeyLabel = "yq-root-ca";
+inline constexpr const char* kIssuingKeyLabel = "yq-issuing-ca";
+inline constexpr const char* kOcspKeyLabel = "yq-ocsp-responder";
+inline constexpr const char* kTsaKeyLabel = "yq-tsa";
+inline constexpr const char* kAuditKeyLabel = "yq-audit-signer";
+
+struct IssuedCertificate {
+    CertificateRecord record;
+    X509Ptr certificate;
+};
+
+// Subject attributes by OpenSSL short name ("CN", "O", "serialNumber", …), used when the key is in our HSM.
+using SubjectFields = std::vector<std::pair<std::string, std::string>>;
+
+class CertificateAuthority {
+public:
+    CertificateAuthority(const core::Config& config, keystore::Keystore& keys, CaStore& store, const core::Clock& clock);
+
+    // Creates what is missing of: root CA, issuing CA, OCSP responder, TSA and audit signer (keys in the HSM,
+    // certificates in the database) and publishes the first CRL. Never re-creates an existing key.
+    void initialise_hierarchy(const std::string& actor);
+    bool initialised();
+
+    // PKCS#10 request in PEM or DER; the request's signature is checked (proof of possession).
+    IssuedCertificate issue_from_csr(const core::Bytes& csr, const std::string& profile, const std::string& actor);
+    // For keys generated in our HSM (no CSR possible): public key as SubjectPublicKeyInfo DER.
+    IssuedCertificate issue_for_public_key(const core::Bytes& spki_der, const SubjectFields& subject,
+                                           const std::string& profile, const std::string& actor);
+
+    // RFC 5280 reason name; also refreshes the certificate's OCSP response and publishes a new CRL.
+    void revoke(const std::string& serial, const std::string& reason, std::optional<std::int64_t> invalidity_date,
+                const std::string& actor);
+    CrlRecord publish_crl(const std::string& actor);
+    // Builds a CRL for the given revoked entries (exposed for the CRL benchmark).
+    CrlRecord build_crl(std::int64_t number, const std::vector<CertificateRecord>& revoked);
+
+    X509* root_certificate();
+    X509* issuing_certificate();
+    X509* certificate_of(const std::string& material_name);  // "ocsp", "tsa", "audit"
+    const core::Config& config() const { return m_config; }
+    keystore::Keystore& keys() { return m_keys; }
+    CaStore& store() { return m_store; }
+    const core::Clock& clock() const { return m_clock; }
+
+private:
+    X509Ptr build_and_sign(EVP_PKEY* subject_key, X509_NAME* subject, const core::CertificateProfile& profile,
+                           const std::string& email);
+    IssuedCertificate record_issued(X509Ptr cert, const std::string& profile, const std::string& actor);
+    const core::CertificateProfile& profile(const std::string& name) const;
+
+    const core::Config& m_config;
+    keystore::Keystore& m_keys;
+    CaStore& m_store;
+    const core::Clock& m_clock;
+    std::mutex m_cache_mutex;
+    std::map<std::string, X509Ptr> m_material;  // loaded CA certificates by material name
+};
+
+// A random, positive 20-byte serial (RFC 5280 §4.1.2.2 allows up to 20 octets).
+Asn1IntegerPtr random_serial();
+
+}  // namespace yq::pki

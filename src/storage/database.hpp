@@ -1,0 +1,86 @@
+#pragma once
+// A small SQL connection abstraction with two backends (SQLite, PostgreSQL). Only storage/ sees it; domain components
+// talk to the repositories declared in their own headers. SQL uses $1, $2 … placeholders on both backends.
+// Error style: throws yq::Error "db.*".
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/bytes.hpp"
+
+namespace yq::storage {
+
+using Value = std::variant<std::monostate, std::int64_t, std::string, core::Bytes>;
+
+class Row {
+public:
+    explicit Row(std::vector<Value> values) : m_values(std::move(values)) {}
+    bool is_null(std::size_t i) const { return std::holds_alternative<std::monostate>(m_values.at(i)); }
+    std::int64_t integer(std::size_t i) const;
+    std::string text(std::size_t i) const;
+    core::Bytes blob(std::size_t i) const;
+    std::optional<std::int64_t> optional_integer(std::size_t i) const {
+        return is_null(i) ? std::nullopt : std::optional(integer(i));
+    }
+
+private:
+    std::vector<Value> m_values;
+};
+
+enum class Backend { Sqlite, Postgres };
+
+class Connection {
+public:
+    virtual ~Connection() = default;
+    virtual Backend backend() const = 0;
+    virtual std::vector<Row> query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Returns the number of rows changed.
+    virtual std::int64_t execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Runs a multi-statement script (migrations).
+    virtual void execute_script(const std::string& sql) = 0;
+    // Write transaction: SQLite BEGIN IMMEDIATE (takes the write lock up front), PostgreSQL READ COMMITTED with row
+    // locks taken by the statements themselves.
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+
+    std::optional<Row> query_one(const std::string& sql, const std::vector<Value>& params = {}) {
+        auto rows = query(sql, params);
+        if (rows.empty()) return std::nullopt;
+        return std::move(rows.front());
+    }
+};
+
+class Database {
+public:
+    // "sqlite:PATH" or a PostgreSQL URL/conninfo ("postgresql://…", "host=… dbname=…").
+    static std::unique_ptr<Database> open(const std::string& url, int busy_timeout_ms, int pool_size = 8);
+    virtual ~Database() = default;
+    virtual Backend backend() const = 0;
+
+    // Borrow a pooled connection for autocommit reads.
+    void with_connection(const std::function<void(Connection&)>& fn);
+    // Runs fn inside one transaction; commits when fn returns, rolls back when it throws (and rethrows).
+    void transact(const std::function<void(Connection&)>& fn);
+
+protected:
+    virtual std::unique_ptr<Connection> create_connection() = 0;
+    explicit Database(int pool_size) : m_pool_size(pool_size) {}
+
+private:
+    std::unique_ptr<Connection> take();
+    void give_back(std::unique_ptr<Connection> c);
+    int m_pool_size;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<Connection>> m_idle;
+};
+
+std::unique_ptr<Database> open_sqlite(const std::string& path, int busy_timeout_ms, int pool_size);
+std::unique_ptr<Database> open_postgres(const std::string& conninfo, int pool_size);
+
+}  // namespace yq::storage

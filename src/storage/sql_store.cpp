@@ -1,0 +1,224 @@
+#include "storage/sql_store.hpp"
+
+#include "core/error.hpp"
+#include "storage/audit_append.hpp"
+#include "storage/sql/audit_sql.hpp"
+#include "storage/sql/ca_sql.hpp"
+#include "storage/sql/staff_sql.hpp"
+
+namespace yq::storage {
+
+namespace {
+
+pki::CertificateRecord certificate_from_row(const Row& r) {
+    pki::CertificateRecord c;
+    c.serial = r.text(0);
+    c.profile = r.text(1);
+    c.subject = r.text(2);
+    c.not_before = r.integer(3);
+    c.not_after = r.integer(4);
+    c.der = r.blob(5);
+    c.status = r.text(6);
+    c.revoked_at = r.optional_integer(7);
+    c.reason = r.text(8);
+    c.invalidity_date = r.optional_integer(9);
+    return c;
+}
+
+audit::StoredEvent event_from_row(const Row& r) {
+    audit::StoredEvent s;
+    s.seq = r.integer(0);
+    s.event.time = r.integer(1);
+    s.event.actor = r.text(2);
+    s.event.action = r.text(3);
+    s.event.object = r.text(4);
+    s.event.details = r.text(5);
+    s.prev_hash = r.blob(6);
+    s.hash = r.blob(7);
+    return s;
+}
+
+Value optional_value(std::optional<std::int64_t> v) { return v ? Value(*v) : Value(std::monostate{}); }
+
+}  // namespace
+
+void SqlStore::put_ca_material(const pki::CaMaterial& m, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kUpsertCaMaterial, {m.name, m.certificate_der, m.key_label, e.time});
+        append_audit_event(c, e);
+    });
+}
+
+std::optional<pki::CaMaterial> SqlStore::ca_material(const std::string& name) {
+    std::optional<pki::CaMaterial> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectCaMaterial, {name})) out = pki::CaMaterial{r->text(0), r->blob(1), r->text(2)};
+    });
+    return out;
+}
+
+void SqlStore::insert_certificate(const pki::CertificateRecord& r, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kInsertCertificate, {r.serial, r.profile, r.subject, r.not_before, r.not_after, r.der, e.time});
+        append_audit_event(c, e);
+    });
+}
+
+std::optional<pki::CertificateRecord> SqlStore::find_certificate(const std::string& serial) {
+    std::optional<pki::CertificateRecord> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectCertificate, {serial})) out = certificate_from_row(*r);
+    });
+    return out;
+}
+
+std::vector<pki::CertificateRecord> SqlStore::list_certificates(std::int64_t limit, std::int64_t offset) {
+    std::vector<pki::CertificateRecord> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kListCertificates, {limit, offset})) out.push_back(certificate_from_row(r));
+    });
+    return out;
+}
+
+std::vector<pki::CertificateRecord> SqlStore::revoked_certificates() {
+    std::vector<pki::CertificateRecord> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kListRevoked)) out.push_back(certificate_from_row(r));
+    });
+    return out;
+}
+
+void SqlStore::revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
+                                  std::optional<std::int64_t> invalidity_date,
+                                  const std::function<pki::OcspRecord(const pki::CertificateRecord&)>& sign_response,
+                                  const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        auto row = c.query_one(sql::kSelectCertificate, {serial});
+        if (!row) throw_not_found("ca.unknown_serial", "no certificate with serial " + serial + " was issued by this CA");
+        if (c.execute(sql::kRevokeCertificate, {serial, revoked_at, reason, optional_value(invalidity_date)}) != 1)
+            throw_conflict("ca.already_revoked", "certificate " + serial + " is already revoked");
+        pki::CertificateRecord updated = certificate_from_row(*c.query_one(sql::kSelectCertificate, {serial}));
+        pki::OcspRecord ocsp = sign_response(updated);
+        c.execute(sql::kUpsertOcsp, {ocsp.serial, ocsp.this_update, ocsp.next_update, ocsp.der});
+        c.query(sql::kNextCounter, {std::string("status_epoch")});
+        append_audit_event(c, e);
+    });
+}
+
+pki::CrlRecord SqlStore::publish_crl(const CrlBuilder& build, const audit::Event& e) {
+    pki::CrlRecord out;
+    m_db.transact([&](Connection& c) {
+        auto n = c.query_one(sql::kNextCounter, {std::string("crl_number")});
+        if (!n) throw Error("db.error", 500, "the crl_number counter is missing");
+        std::vector<pki::CertificateRecord> revoked;
+        for (const Row& r : c.query(sql::kListRevoked)) revoked.push_back(certificate_from_row(r));
+        out = build(n->integer(0), revoked);
+        audit::Event event = e;
+        event.details = audit::details({{"entries", std::to_string(revoked.size())}});
+        c.execute(sql::kInsertCrl, {out.number, out.this_update, out.next_update, out.der});
+        event.object = "crl:" + std::to_string(out.number);
+        append_audit_event(c, event);
+    });
+    return out;
+}
+
+std::optional<pki::CrlRecord> SqlStore::latest_crl() {
+    std::optional<pki::CrlRecord> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kLatestCrl)) out = pki::CrlRecord{r->integer(0), r->integer(1), r->integer(2), r->blob(3)};
+    });
+    return out;
+}
+
+void SqlStore::put_ocsp_response(const pki::OcspRecord& r) {
+    m_db.with_connection(
+        [&](Connection& c) { c.execute(sql::kUpsertOcsp, {r.serial, r.this_update, r.next_update, r.der}); });
+}
+
+std::optional<pki::OcspRecord> SqlStore::ocsp_response(const std::string& serial) {
+    std::optional<pki::OcspRecord> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectOcsp, {serial}))
+            out = pki::OcspRecord{r->text(0), r->integer(1), r->integer(2), r->blob(3)};
+    });
+    return out;
+}
+
+std::int64_t SqlStore::status_epoch() {
+    std::int64_t v = 0;
+    m_db.with_connection([&](Connection& c) { v = c.query_one(sql::kReadCounter, {std::string("status_epoch")})->integer(0); });
+    return v;
+}
+
+std::int64_t SqlStore::next_tsa_serial() {
+    std::int64_t v = 0;
+    m_db.transact([&](Connection& c) { v = c.query_one(sql::kNextCounter, {std::string("tsa_serial")})->integer(0); });
+    return v;
+}
+
+std::vector<audit::StoredEvent> SqlStore::all_events() {
+    std::vector<audit::StoredEvent> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kSelectAuditEvents)) out.push_back(event_from_row(r));
+    });
+    return out;
+}
+
+std::vector<audit::HeadSignature> SqlStore::head_signatures() {
+    std::vector<audit::HeadSignature> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kSelectHeadSignatures))
+            out.push_back(audit::HeadSignature{r.integer(0), r.blob(1), r.blob(2), r.integer(3)});
+    });
+    return out;
+}
+
+std::optional<audit::StoredEvent> SqlStore::head() {
+    std::optional<audit::StoredEvent> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectAuditHeadEvent)) out = event_from_row(*r);
+    });
+    return out;
+}
+
+std::int64_t SqlStore::recorded_head_seq() {
+    std::int64_t v = 0;
+    m_db.with_connection([&](Connection& c) { v = c.query_one(sql::kSelectAuditHeadRow)->integer(0); });
+    return v;
+}
+
+void SqlStore::store_head_signature(const audit::HeadSignature& s) {
+    m_db.with_connection(
+        [&](Connection& c) { c.execute(sql::kInsertHeadSignature, {s.seq, s.hash, s.signature, s.signed_at}); });
+}
+
+std::optional<ra::StaffUser> SqlStore::find_staff(const std::string& username) {
+    std::optional<ra::StaffUser> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectStaff, {username}))
+            out = ra::StaffUser{r->text(0), r->text(1), r->text(2), r->integer(3) != 0};
+    });
+    return out;
+}
+
+void SqlStore::create_staff(const ra::StaffUser& u, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kInsertStaff, {u.username, u.password_hash, u.roles, std::int64_t{u.must_change_password ? 1 : 0}, e.time});
+        append_audit_event(c, e);
+    });
+}
+
+void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
+                                  const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
+            throw_not_found("staff.unknown", "no staff user named '" + username + "'");
+        append_audit_event(c, e);
+    });
+}
+
+void SqlStore::record_event(const audit::Event& e) {
+    m_db.transact([&](Connection& c) { append_audit_event(c, e); });
+}
+
+}  // namespace yq::storage

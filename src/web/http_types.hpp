@@ -1,0 +1,42 @@
+#pragma once
+// The HTTP request/response model handlers see. Only web/ knows HTTP.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace yq::web {
+
+struct Request {
+    std::string method;  // "GET", "POST", …
+    std::string target;  // raw target incl. query
+    std::string path;    // decoded path without query
+    std::string query;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+    std::string remote_address;
+    std::string request_id;
+
+    std::string header(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response bytes(std::string content_type, std::string body) {
+        Response r;
+        r.content_type = std::move(content_type);
+        r.body = std::move(body);
+        return r;
+    }
+};
+
+// Percent-decoding of a URL path segment; throws Error "http.bad_request" on a bad escape.
+std::string url_decode(const std::string& s);
+
+}  // namespace yq::web

@@ -1,0 +1,314 @@
+#include "web/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+
+namespace yq::web {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1") return true;
+    boost::system::error_code ec;
+    auto addr = net::ip::make_address(host, ec);
+    return !ec && addr.is_loopback();
+}
+
+namespace {
+
+Response error_response(int status, const std::string& code, const std::string& message) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = nlohmann::json{{"error", code}, {"message", message}}.dump();
+    return r;
+}
+
+// Turns any exception from a handler into a response. Internal details never reach the client for 5xx.
+Response invoke(const Route& route, const Request& req) {
+    try {
+        return route.handler(req);
+    } catch (const Error& e) {
+        if (e.http_status() >= 500) spdlog::error("request {} {} failed: {} ({})", req.request_id, route.name, e.what(), e.code());
+        std::string message = e.http_status() >= 500 ? "the server could not complete the request; request id " +
+                                                           req.request_id
+                                                     : e.what();
+        return error_response(e.http_status(), e.code(), message);
+    } catch (const std::exception& e) {
+        spdlog::error("request {} {} failed: {}", req.request_id, route.name, e.what());
+        return error_response(500, "internal", "the server could not complete the request; request id " + req.request_id);
+    }
+}
+
+}  // namespace
+
+struct Server::Impl {
+    core::ServerConfig config;
+    Router& router;
+    Metrics& metrics;
+    net::io_context ioc;
+    net::thread_pool workers;
+    tcp::acceptor acceptor;
+    std::optional<ssl::context> tls_context;
+    std::vector<std::unique_ptr<net::steady_timer>> timers;
+    net::signal_set signals;
+
+    Impl(const core::ServerConfig& c, Router& r, Metrics& m)
+        : config(c), router(r), metrics(m), workers(static_cast<std::size_t>(std::max(1, c.worker_threads))),
+          acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
+
+    void accept();
+};
+
+namespace {
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+public:
+    template <class... Args>
+    Session(Server::Impl& server, std::string remote, Args&&... args)
+        : m_server(server), m_remote(std::move(remote)), m_stream(std::forward<Args>(args)...) {}
+
+    void start() {
+        if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+            beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(m_server.config.read_timeout_seconds));
+            m_stream.async_handshake(ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (!ec) self->read();
+                                     });
+        } else {
+            read();
+        }
+    }
+
+private:
+    void read() {
+        m_parser.emplace();
+        m_parser->header_limit(16 * 1024);
+        m_parser->body_limit(m_server.config.max_body_bytes);
+        beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(m_server.config.read_timeout_seconds));
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::body_limit) {
+            m_keep_alive = false;
+            write(error_response(413, "http.body_too_large",
+                                 "the request body is larger than " + std::to_string(m_server.config.max_body_bytes) +
+                                     " bytes"),
+                  "oversize");
+            return;
+        }
+        if (ec) return close();  // end of stream, timeout, garbage: nothing to answer
+        auto msg = m_parser->release();
+        m_keep_alive = msg.keep_alive();
+        Request req;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        auto q = req.target.find('?');
+        req.query = q == std::string::npos ? "" : req.target.substr(q + 1);
+        for (const auto& field : msg) {
+            std::string name(field.name_string());
+            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            req.headers[name] = std::string(field.value());
+        }
+        req.body = std::move(msg.body());
+        req.remote_address = m_remote;
+        req.request_id = core::random_token(9);
+        try {
+            req.path = url_decode(req.target.substr(0, q));
+        } catch (const Error& e) {
+            write(error_response(400, e.code(), e.what()), "bad_request");
+            return;
+        }
+        bool path_exists = false;
+        const Route* route = m_server.router.match(req.method, req.path, path_exists);
+        if (route == nullptr) {
+            write(path_exists ? error_response(405, "http.method_not_allowed", "this path does not accept " + req.method)
+                              : error_response(404, "http.not_found", "nothing is served at " + req.path),
+                  path_exists ? "method_not_allowed" : "not_found");
+            return;
+        }
+        m_head = req.method == "HEAD";
+        if (route->execution == Execution::Inline) {
+            write(invoke(*route, req), route->name);
+            return;
+        }
+        net::post(m_server.workers, [self = this->shared_from_this(), route, req = std::move(req)]() {
+            Response resp = invoke(*route, req);
+            net::post(self->m_stream.get_executor(),
+                      [self, resp = std::move(resp), route]() mutable { self->write(std::move(resp), route->name); });
+        });
+    }
+
+    void write(Response r, const std::string& route_name) {
+        m_server.metrics.count(route_name, r.status);
+        m_response = {};
+        m_response.version(11);
+        m_response.result(static_cast<http::status>(r.status));
+        m_response.set(http::field::server, "yunqian");
+        m_response.set(http::field::content_type, r.content_type);
+        m_response.set("X-Content-Type-Options", "nosniff");
+        m_response.set("Referrer-Policy", "no-referrer");
+        m_response.set("X-Frame-Options", "DENY");
+        if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>)
+            m_response.set("Strict-Transport-Security", "max-age=31536000");
+        for (const auto& [k, v] : r.headers) m_response.set(k, v);
+        m_response.keep_alive(m_keep_alive);
+        std::size_t body_size = r.body.size();
+        if (!m_head) m_response.body() = std::move(r.body);
+        m_response.content_length(body_size);
+        http::async_write(m_stream, m_response,
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec || !self->m_keep_alive) return self->close();
+                              self->read();
+                          });
+    }
+
+    void close() {
+        beast::error_code ec;
+        if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+            beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(2));
+            m_stream.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+        } else {
+            m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
+    }
+
+    Server::Impl& m_server;
+    std::string m_remote;
+    Stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    http::response<http::string_body> m_response;
+    bool m_keep_alive = false;
+    bool m_head = false;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (ec == net::error::operation_aborted) return;
+        } else {
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            std::string remote = socket.remote_endpoint(ignored).address().to_string();
+            if (tls_context) {
+                std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), *tls_context)
+                    ->start();
+            } else {
+                std::make_shared<Session<beast::tcp_stream>>(*this, remote, std::move(socket))->start();
+            }
+        }
+        accept();
+    });
+}
+
+Server::Server(const core::ServerConfig& config, Router& router, Metrics& metrics)
+    : m_impl(std::make_unique<Impl>(config, router, metrics)) {
+    const auto& l = config.listener;
+    bool want_tls = !l.tls_certificate.empty() || !l.tls_private_key.empty();
+    if (want_tls && (l.tls_certificate.empty() || l.tls_private_key.empty()))
+        throw Error("config.invalid", 500, "TLS needs both server.listener.tls_certificate and tls_private_key");
+    if (!want_tls && !is_loopback_host(l.host) && !l.allow_plaintext_non_loopback)
+        throw Error("config.insecure_listener", 500,
+                    "refusing to listen on " + l.host +
+                        " without TLS: set server.listener.tls_certificate/tls_private_key, or "
+                        "allow_plaintext_non_loopback=true when a TLS proxy sits in front");
+    if (want_tls) {
+        m_impl->tls_context.emplace(ssl::context::tls_server);
+        auto& ctx = *m_impl->tls_context;
+        ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+        boost::system::error_code ec;
+        ctx.use_certificate_chain_file(l.tls_certificate, ec);
+        if (!ec) ctx.use_private_key_file(l.tls_private_key, ssl::context::pem, ec);
+        if (ec) throw Error("config.invalid", 500, "cannot load the TLS certificate or key: " + ec.message());
+    }
+    boost::system::error_code ec;
+    std::string host = l.host == "localhost" ? "127.0.0.1" : l.host;
+    tcp::endpoint endpoint(net::ip::make_address(host, ec), static_cast<unsigned short>(l.port));
+    if (ec) throw Error("config.invalid", 500, "server.listener.host '" + l.host + "' is not an IP address");
+    auto& a = m_impl->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw Error("server.listen_failed", 500,
+                    "cannot listen on " + l.host + ":" + std::to_string(l.port) + ": " + ec.message());
+}
+
+Server::~Server() {
+    stop();
+    m_impl->workers.join();
+}
+
+int Server::port() const { return m_impl->acceptor.local_endpoint().port(); }
+bool Server::tls() const { return m_impl->tls_context.has_value(); }
+
+void Server::every(std::chrono::milliseconds interval, std::string name, std::function<void()> job) {
+    auto timer = std::make_unique<net::steady_timer>(m_impl->ioc);
+    net::steady_timer* t = timer.get();
+    m_impl->timers.push_back(std::move(timer));
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [this, t, interval, name, job, tick]() {
+        t->expires_after(interval);
+        t->async_wait([this, name, job, tick](beast::error_code ec) {
+            if (ec) return;
+            net::post(m_impl->workers, [this, name, job, tick]() {
+                try {
+                    job();
+                } catch (const std::exception& e) {
+                    spdlog::error("scheduled job {} failed: {}", name, e.what());
+                }
+                net::post(m_impl->ioc, [tick]() { (*tick)(); });
+            });
+        });
+    };
+    net::post(m_impl->ioc, [tick]() { (*tick)(); });
+}
+
+void Server::run() {
+    m_impl->signals.async_wait([this](beast::error_code, int) { stop(); });
+    m_impl->accept();
+    int n = m_impl->config.io_threads > 0 ? m_impl->config.io_threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (int i = 1; i < n; ++i) threads.emplace_back([this] { m_impl->ioc.run(); });
+    m_impl->ioc.run();
+    for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+    net::post(m_impl->ioc, [this]() {
+        boost::system::error_code ec;
+        m_impl->acceptor.close(ec);
+        for (auto& t : m_impl->timers) t->cancel();
+        m_impl->signals.cancel(ec);
+    });
+    m_impl->ioc.stop();
+}
+
+}  // namespace yq::web

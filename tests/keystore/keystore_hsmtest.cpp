@@ -1,0 +1,221 @@
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <thread>
+
+#include "core/error.hpp"
+#include "keystore/keystore.hpp"
+#include "support/fixtures.hpp"
+
+using namespace yq;
+using keystore::HashAlg;
+using keystore::KeyType;
+using keystore::SignScheme;
+
+namespace {
+
+class KeystoreTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        token = new test::SoftHsmToken();
+        keys = new keystore::Keystore(token->settings());
+    }
+    static void TearDownTestSuite() {
+        delete keys;
+        delete token;
+    }
+    static test::SoftHsmToken* token;
+    static keystore::Keystore* keys;
+};
+test::SoftHsmToken* KeystoreTest::token = nullptr;
+keystore::Keystore* KeystoreTest::keys = nullptr;
+
+// Verifies with OpenSSL's software implementation, independent of the HSM.
+bool openssl_verifies(const core::Bytes& spki, const SignScheme& scheme, const core::Bytes& digest, const core::Bytes& sig) {
+    const unsigned char* p = spki.data();
+    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size()));
+    if (!key) return false;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+    const EVP_MD* md = scheme.hash == HashAlg::Sha256 ? EVP_sha256() : scheme.hash == HashAlg::Sha384 ? EVP_sha384() : EVP_sha512();
+    bool ok = EVP_PKEY_verify_init(ctx) == 1 && EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+    if (ok && scheme.kind == SignScheme::Kind::RsaPss) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, static_cast<int>(scheme.pss_salt_length)) == 1;
+    } else if (ok && scheme.kind == SignScheme::Kind::RsaPkcs1v15) {
+        ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
+    }
+    ok = ok && EVP_PKEY_verify(ctx, sig.data(), sig.size(), digest.data(), digest.size()) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+core::Bytes digest_of(HashAlg h, const std::string& text) {
+    const EVP_MD* md = h == HashAlg::Sha256 ? EVP_sha256() : h == HashAlg::Sha384 ? EVP_sha384() : EVP_sha512();
+    core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+    EVP_Digest(text.data(), text.size(), out.data(), nullptr, md, nullptr);
+    return out;
+}
+
+std::string expect_error_code(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+struct SignCase {
+    KeyType type;
+    SignScheme scheme;
+};
+
+std::string sign_case_name(const ::testing::TestParamInfo<SignCase>& info) {
+    static const char* const kKinds[] = {"Pkcs1", "Pss", "Ecdsa"};
+    std::string name = keystore::key_type_name(info.param.type) + "_" + kKinds[static_cast<int>(info.param.scheme.kind)] +
+                       "_sha" + std::to_string(keystore::digest_size(info.param.scheme.hash) * 8);
+    for (char& c : name)
+        if (c == '-') c = '_';
+    return name;
+}
+
+class SignsVerifiably : public KeystoreTest, public ::testing::WithParamInterface<SignCase> {};
+
+TEST_P(SignsVerifiably, TokenKeySignatureVerifiesWithOpenSsl) {
+    const SignCase& c = GetParam();
+    std::string label = "k-" + keystore::key_type_name(c.type) + "-" + std::to_string(static_cast<int>(c.scheme.kind)) +
+                        "-" + std::to_string(static_cast<int>(c.scheme.hash));
+    core::Bytes spki = keys->generate_key_pair(label, c.type);
+    EXPECT_EQ(keys->public_key_der(label), spki);
+    core::Bytes digest = digest_of(c.scheme.hash, "document to sign");
+    core::Bytes sig = keys->sign_digest(label, c.scheme, digest);
+    EXPECT_TRUE(openssl_verifies(spki, c.scheme, digest, sig));
+    core::Bytes other = digest_of(c.scheme.hash, "another document");
+    EXPECT_FALSE(openssl_verifies(spki, c.scheme, other, sig));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    KeyTypesAndSchemes, SignsVerifiably,
+    ::testing::Values(SignCase{KeyType::EcP256, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}},
+                      SignCase{KeyType::EcP384, {SignScheme::Kind::Ecdsa, HashAlg::Sha384}},
+                      SignCase{KeyType::Rsa2048, {SignScheme::Kind::RsaPkcs1v15, HashAlg::Sha256}},
+                      SignCase{KeyType::Rsa2048, {SignScheme::Kind::RsaPss, HashAlg::Sha256, 32}},
+                      SignCase{KeyType::Rsa3072, {SignScheme::Kind::RsaPkcs1v15, HashAlg::Sha384}},
+                      SignCase{KeyType::Rsa4096, {SignScheme::Kind::RsaPss, HashAlg::Sha512, 64}}),
+    sign_case_name);
+
+TEST_F(KeystoreTest, RefusesToOverwriteAnExistingLabel) {
+    keys->generate_key_pair("dup", KeyType::EcP256);
+    EXPECT_EQ(expect_error_code([] { keys->generate_key_pair("dup", KeyType::EcP256); }), "hsm.key_exists");
+}
+
+TEST_F(KeystoreTest, DigestOfWrongLengthIsRejectedClearly) {
+    keys->generate_key_pair("len", KeyType::EcP256);
+    EXPECT_EQ(expect_error_code([] {
+                  keys->sign_digest("len", {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(20, 1));
+              }),
+              "hsm.bad_digest");
+}
+
+TEST_F(KeystoreTest, UnknownLabelIsKeyNotFound) {
+    EXPECT_EQ(expect_error_code([] {
+                  keys->sign_digest("nope", {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(32, 1));
+              }),
+              "hsm.key_not_found");
+}
+
+TEST_F(KeystoreTest, WrappedKeySignsAfterUnwrapAndDamagedBlobGivesClearError) {
+    keys->generate_secret_key("kek", keystore::SecretKeyKind::AesWrap);
+    for (KeyType t : {KeyType::EcP256, KeyType::Rsa2048}) {
+        auto pair = keys->generate_wrapped_key_pair("kek", t);
+        SignScheme scheme = keystore::is_rsa(t) ? SignScheme{SignScheme::Kind::RsaPkcs1v15, HashAlg::Sha256}
+                                                : SignScheme{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+        core::Bytes digest = digest_of(HashAlg::Sha256, "x");
+        core::Bytes sig = keys->sign_digest_with_wrapped("kek", pair.wrapped_private_key, t, scheme, digest);
+        EXPECT_TRUE(openssl_verifies(pair.public_key_der, scheme, digest, sig));
+
+        core::Bytes damaged = pair.wrapped_private_key;
+        damaged[damaged.size() / 2] ^= 0x01;
+        EXPECT_EQ(expect_error_code([&] { keys->sign_digest_with_wrapped("kek", damaged, t, scheme, digest); }),
+                  "hsm.wrapped_key_invalid");
+        core::Bytes truncated(pair.wrapped_private_key.begin(), pair.wrapped_private_key.end() - 8);
+        EXPECT_EQ(expect_error_code([&] { keys->sign_digest_with_wrapped("kek", truncated, t, scheme, digest); }),
+                  "hsm.wrapped_key_invalid");
+    }
+    // a blob wrapped under another KEK does not open
+    keys->generate_secret_key("kek2", keystore::SecretKeyKind::AesWrap);
+    auto pair = keys->generate_wrapped_key_pair("kek2", KeyType::EcP256);
+    EXPECT_EQ(expect_error_code([&] {
+                  keys->sign_digest_with_wrapped("kek", pair.wrapped_private_key, KeyType::EcP256,
+                                                 {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(32, 7));
+              }),
+              "hsm.wrapped_key_invalid");
+}
+
+TEST_F(KeystoreTest, HmacIsDeterministicPerKeyAndMatchesNothingElse) {
+    keys->generate_secret_key("pepper", keystore::SecretKeyKind::HmacSha256);
+    keys->generate_secret_key("pepper2", keystore::SecretKeyKind::HmacSha256);
+    std::string msg = "argon2 output";
+    auto data = reinterpret_cast<const std::uint8_t*>(msg.data());
+    core::Bytes a = keys->hmac_sha256("pepper", data, msg.size());
+    EXPECT_EQ(a.size(), 32u);
+    EXPECT_EQ(a, keys->hmac_sha256("pepper", data, msg.size()));
+    EXPECT_NE(a, keys->hmac_sha256("pepper2", data, msg.size()));
+}
+
+TEST_F(KeystoreTest, GcmSealsAndRejectsTamperingOrWrongContext) {
+    keys->generate_secret_key("seal", keystore::SecretKeyKind::AesGcm);
+    core::Bytes pt = core::to_bytes("wrapped key blob"), aad = core::to_bytes("credential-1|ec-p256|v1");
+    core::Bytes sealed = keys->gcm_encrypt("seal", pt, aad);
+    EXPECT_EQ(sealed.size(), 12 + pt.size() + 16);
+    EXPECT_NE(keys->gcm_encrypt("seal", pt, aad), sealed);  // fresh IV each time
+    core::SecureBytes opened = keys->gcm_decrypt("seal", sealed, aad);
+    EXPECT_EQ(core::Bytes(opened.begin(), opened.end()), pt);
+
+    core::Bytes flipped = sealed;
+    flipped[14] ^= 0x80;
+    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", flipped, aad); }), "hsm.decrypt_failed");
+    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", sealed, core::to_bytes("credential-2|ec-p256|v1")); }),
+              "hsm.decrypt_failed");
+    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", core::Bytes(10, 0), aad); }), "hsm.decrypt_failed");
+}
+
+TEST_F(KeystoreTest, SessionPoolServesConcurrentSigners) {
+    core::Bytes spki = keys->generate_key_pair("busy", KeyType::EcP256);
+    std::atomic<int> verified{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                core::Bytes d = digest_of(HashAlg::Sha256, std::to_string(t * 100 + i));
+                SignScheme s{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+                if (openssl_verifies(spki, s, d, keys->sign_digest("busy", s, d))) ++verified;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(verified.load(), 16 * 20);
+}
+
+TEST_F(KeystoreTest, EnginePrivateKeySignsThroughOpenSslApis) {
+    core::Bytes spki = keys->generate_key_pair("engine", KeyType::EcP256);
+    EVP_PKEY* key = keys->private_key("engine");
+    ASSERT_NE(key, nullptr);
+    std::string msg = "through EVP_DigestSign";
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ASSERT_EQ(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key), 1);
+    std::size_t len = 0;
+    ASSERT_EQ(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
+    core::Bytes sig(len);
+    ASSERT_EQ(EVP_DigestSign(ctx, sig.data(), &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
+    sig.resize(len);
+    EVP_MD_CTX_free(ctx);
+    EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
+}

@@ -1,0 +1,236 @@
+#include <gtest/gtest.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+
+#include "core/error.hpp"
+#include "pki/certificate_authority.hpp"
+#include "pki/ocsp_responder.hpp"
+#include "pki/time_stamp_authority.hpp"
+#include "storage/sql_store.hpp"
+#include "support/fixtures.hpp"
+
+using namespace yq;
+using test::DbKind;
+
+namespace {
+
+std::string error_code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+class CaTest : public ::testing::TestWithParam<DbKind> {
+protected:
+    test::TempDir dir;
+    test::SoftHsmToken token;
+    test::TestDatabase database{GetParam()};
+    core::Config config = test::test_config(dir.path().string());
+    keystore::Keystore keys{token.settings()};
+    storage::SqlStore store{database.db()};
+    core::FixedClock clock{1764064800};  // 2025-11-25T10:00:00Z
+    pki::CertificateAuthority ca{config, keys, store, clock};
+
+    void SetUp() override { ca.initialise_hierarchy("test"); }
+
+    std::string pem_file(X509* cert, const std::string& name) {
+        std::string path = dir.file(name);
+        test::write_file(path, pki::to_pem(cert));
+        return path;
+    }
+
+    // A CSR made by the openssl command line (an independent producer).
+    core::Bytes make_csr(const std::string& subject, const std::string& key_opts = "-newkey ec -pkeyopt ec_paramgen_curve:P-256") {
+        std::string key = dir.file("k.pem"), csr = dir.file("r.csr");
+        auto r = test::run_command("openssl req -new -nodes -utf8 " + key_opts + " -keyout " + test::shell_quote(key) +
+                                   " -subj " + test::shell_quote(subject) + " -out " + test::shell_quote(csr));
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        std::string text = test::read_file(csr);
+        return core::Bytes(text.begin(), text.end());
+    }
+};
+
+TEST_P(CaTest, HierarchyIsCreatedOnceWithNonExtractableHsmKeys) {
+    EXPECT_TRUE(ca.initialised());
+    std::string root = pki::serial_hex(X509_get_serialNumber(ca.root_certificate()));
+    ca.initialise_hierarchy("test");  // second run changes nothing
+    EXPECT_EQ(pki::serial_hex(X509_get_serialNumber(ca.root_certificate())), root);
+    for (const char* label : {pki::kRootKeyLabel, pki::kIssuingKeyLabel, pki::kOcspKeyLabel, pki::kTsaKeyLabel})
+        EXPECT_TRUE(keys.has_key(label)) << label;
+
+    std::string root_pem = pem_file(ca.root_certificate(), "root.pem");
+    std::string issuing_pem = pem_file(ca.issuing_certificate(), "issuing.pem");
+    auto v = test::run_command("openssl verify -x509_strict -CAfile " + root_pem + " " + issuing_pem);
+    EXPECT_NE(v.output.find(": OK"), std::string::npos) << v.output;
+    auto text = test::run_command("openssl x509 -noout -text -in " + issuing_pem);
+    EXPECT_NE(text.output.find("CA:TRUE, pathlen:0"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("Certificate Sign, CRL Sign"), std::string::npos);
+
+    std::string ocsp = pem_file(ca.certificate_of("ocsp"), "ocsp.pem"), tsa = pem_file(ca.certificate_of("tsa"), "tsa.pem");
+    auto o = test::run_command("openssl x509 -noout -text -in " + ocsp);
+    EXPECT_NE(o.output.find("OCSP Signing"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("OCSP No Check"), std::string::npos) << o.output;
+    auto t = test::run_command("openssl x509 -noout -ext extendedKeyUsage -in " + tsa);
+    EXPECT_NE(t.output.find("critical"), std::string::npos) << t.output;
+    EXPECT_NE(t.output.find("Time Stamping"), std::string::npos) << t.output;
+}
+
+TEST_P(CaTest, SignerCertificateFollowsTheProfileAndVerifies) {
+    auto issued = ca.issue_from_csr(
+        make_csr("/C=MO/O=Direcção dos Serviços X/OU=IT/title=Técnico/CN=陳大文 Chan Tai Man/serialNumber=YQ-0042/emailAddress=chan@x.gov.mo"),
+        "signer", "test");
+    std::string cert = pem_file(issued.certificate.get(), "user.pem");
+    std::string chain = dir.file("chain.pem");
+    test::write_file(chain, pki::to_pem(ca.issuing_certificate()));
+    auto v = test::run_command("openssl verify -x509_strict -CAfile " + pem_file(ca.root_certificate(), "r.pem") +
+                               " -untrusted " + chain + " " + cert);
+    EXPECT_NE(v.output.find(": OK"), std::string::npos) << v.output;
+    auto text = test::run_command("openssl x509 -noout -text -nameopt utf8 -in " + cert).output;
+    EXPECT_NE(text.find("Digital Signature, Non Repudiation"), std::string::npos) << text;
+    EXPECT_NE(text.find("CRL Distribution Points"), std::string::npos);
+    EXPECT_NE(text.find("OCSP - URI:http://127.0.0.1:8080/ocsp"), std::string::npos);
+    EXPECT_NE(text.find("CA Issuers - URI:http://127.0.0.1:8080/repo/issuing.crt"), std::string::npos);
+    EXPECT_NE(text.find("email:chan@x.gov.mo"), std::string::npos);
+    EXPECT_NE(text.find("陳大文 Chan Tai Man"), std::string::npos);
+    EXPECT_NE(text.find(config.ca.profiles.at("signer").policy_oids.at(0)), std::string::npos);
+    // 3-year validity from the fixed clock
+    EXPECT_EQ(issued.record.not_after - issued.record.not_before, 3 * 365 * 86400);
+    // RFC 5280 §4.1.2.2: positive, at most 20 octets
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(issued.certificate.get());
+    EXPECT_EQ(ASN1_STRING_length(serial), 20);
+    EXPECT_EQ(ASN1_STRING_type(serial), V_ASN1_INTEGER);  // not V_ASN1_NEG_INTEGER
+    EXPECT_EQ(store.find_certificate(issued.record.serial)->subject, issued.record.subject);
+}
+
+TEST_P(CaTest, BadRequestsAreRefusedWithStableCodesAndNothingWritten) {
+    std::size_t events_before = store.all_events().size();
+    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(core::to_bytes("not a csr"), "signer", "t"); }), "ca.bad_csr");
+    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1"), "nosuch", "t"); }),
+              "ca.unknown_profile");
+    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B"), "signer", "t"); }), "ca.subject_incomplete");
+    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1/L=Macau"), "signer", "t"); }),
+              "ca.subject_not_allowed");
+    EXPECT_EQ(error_code_of([&] {
+                  ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1", "-newkey rsa:1024"), "signer", "t");
+              }),
+              "ca.weak_key");
+    // A request whose signature does not match its key (no proof of possession): flip a byte in the signature.
+    core::Bytes pem = make_csr("/O=A/CN=B/serialNumber=1");
+    std::string der_path = dir.file("r.der");
+    test::write_file(dir.file("r.pem"), std::string(pem.begin(), pem.end()));
+    test::run_command("openssl req -in " + dir.file("r.pem") + " -outform DER -out " + der_path);
+    std::string der = test::read_file(der_path);
+    der[der.size() - 5] ^= 0x01;
+    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(core::Bytes(der.begin(), der.end()), "signer", "t"); }),
+              "ca.csr_signature_invalid");
+    EXPECT_EQ(store.all_events().size(), events_before);
+}
+
+namespace {
+// Asks our responder through OpenSSL's own request builder and reads the status back.
+int ocsp_status(pki::OcspResponder& responder, X509* cert, X509* issuer, bool nonce, int* reason = nullptr) {
+    OCSP_REQUEST* req = OCSP_REQUEST_new();
+    OCSP_request_add0_id(req, OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+    if (nonce) OCSP_request_add1_nonce(req, nullptr, -1);
+    int len = i2d_OCSP_REQUEST(req, nullptr);
+    core::Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = der.data();
+    i2d_OCSP_REQUEST(req, &p);
+    core::Bytes out = responder.respond(der);
+    const unsigned char* q = out.data();
+    OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+    int status = -1;
+    if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+        OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
+        if (nonce) {
+            EXPECT_EQ(OCSP_check_nonce(req, basic), 1);  // RFC 6960 §4.4.1 nonce echoed
+        }
+        OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
+        int r = -1;
+        OCSP_resp_find_status(basic, id, &status, &r, nullptr, nullptr, nullptr);
+        if (reason) *reason = r;
+        OCSP_CERTID_free(id);
+        OCSP_BASICRESP_free(basic);
+    }
+    OCSP_RESPONSE_free(resp);
+    OCSP_REQUEST_free(req);
+    return status;
+}
+}  // namespace
+
+TEST_P(CaTest, RevocationReachesOcspAndTheCrlAtOnce) {
+    auto issued = ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=7"), "signer", "test");
+    pki::OcspResponder responder(ca);
+    responder.refresh_if_status_changed();
+    EXPECT_EQ(ocsp_status(responder, issued.certificate.get(), ca.issuing_certificate(), false), V_OCSP_CERTSTATUS_GOOD);
+    EXPECT_EQ(ocsp_status(responder, issued.certificate.get(), ca.issuing_certificate(), true), V_OCSP_CERTSTATUS_GOOD);
+
+    clock.advance(std::chrono::seconds(60));
+    ca.revoke(issued.record.serial, "affiliationChanged", std::nullopt, "test");
+    responder.refresh_if_status_changed();
+    int reason = -1;
+    EXPECT_EQ(ocsp_status(responder, issued.certificate.get(), ca.issuing_certificate(), false, &reason),
+              V_OCSP_CERTSTATUS_REVOKED);
+    EXPECT_EQ(reason, 3);  // RFC 5280 affiliationChanged
+    EXPECT_EQ(ocsp_status(responder, issued.certificate.get(), ca.issuing_certificate(), true), V_OCSP_CERTSTATUS_REVOKED);
+
+    auto crl = store.latest_crl();
+    ASSERT_TRUE(crl);
+    test::write_file(dir.file("c.der"), std::string(crl->der.begin(), crl->der.end()));
+    auto text = test::run_command("openssl crl -inform DER -noout -text -in " + dir.file("c.der")).output;
+    std::string upper = issued.record.serial;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_NE(text.find(upper), std::string::npos) << text;
+    EXPECT_NE(text.find("Affiliation Changed"), std::string::npos);
+    EXPECT_NE(text.find("X509v3 CRL Number"), std::string::npos);
+    auto v = test::run_command("openssl crl -inform DER -noout -in " + dir.file("c.der") + " -CAfile " +
+                               pem_file(ca.issuing_certificate(), "i.pem"));
+    EXPECT_NE(v.output.find("verify OK"), std::string::npos) << v.output;
+}
+
+TEST_P(CaTest, MalformedOcspRequestGetsMalformedRequestStatus) {
+    pki::OcspResponder responder(ca);
+    for (const core::Bytes& junk : {core::Bytes{}, core::Bytes{0x30, 0x03, 0x02, 0x01}, core::to_bytes("hello")}) {
+        core::Bytes out = responder.respond(junk);
+        const unsigned char* q = out.data();
+        OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+        ASSERT_NE(resp, nullptr);
+        EXPECT_EQ(OCSP_response_status(resp), OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+        OCSP_RESPONSE_free(resp);
+    }
+}
+
+TEST_P(CaTest, TimeStampTokensVerifyWithOpenSslAndSerialsIncrease) {
+    pki::TimeStampAuthority tsa(ca);
+    test::write_file(dir.file("data.txt"), "contract text");
+    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -cert -out " + dir.file("q.tsq"));
+    std::string q = test::read_file(dir.file("q.tsq"));
+    core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
+    test::write_file(dir.file("r.tsr"), std::string(reply.begin(), reply.end()));
+    auto v = test::run_command("openssl ts -verify -in " + dir.file("r.tsr") + " -queryfile " + dir.file("q.tsq") +
+                               " -CAfile " + pem_file(ca.root_certificate(), "root.pem") + " -untrusted " +
+                               pem_file(ca.issuing_certificate(), "iss.pem"));
+    EXPECT_NE(v.output.find("Verification: OK"), std::string::npos) << v.output;
+    auto text = test::run_command("openssl ts -reply -in " + dir.file("r.tsr") + " -text").output;
+    EXPECT_NE(text.find("Policy OID: " + config.tsa.policy_oid), std::string::npos) << text;
+    EXPECT_NE(text.find("Accuracy: 0x01 seconds"), std::string::npos);
+
+    core::Bytes reply2 = tsa.respond(core::Bytes(q.begin(), q.end()));
+    test::write_file(dir.file("r2.tsr"), std::string(reply2.begin(), reply2.end()));
+    auto text2 = test::run_command("openssl ts -reply -in " + dir.file("r2.tsr") + " -text").output;
+    EXPECT_NE(text.find("Serial number: 0x01"), std::string::npos);
+    EXPECT_NE(text2.find("Serial number: 0x02"), std::string::npos) << text2;
+
+    core::Bytes rejected = tsa.respond(core::to_bytes("garbage"));
+    test::write_file(dir.file("bad.tsr"), std::string(rejected.begin(), rejected.end()));
+    auto bad = test::run_command("openssl ts -reply -in " + dir.file("bad.tsr") + " -text").output;
+    EXPECT_NE(bad.find("Status: Rejected"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("Bad request format or system error"), std::string::npos) << bad;  // failInfo badDataFormat
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CaTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);

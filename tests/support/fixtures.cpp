@@ -1,0 +1,220 @@
+#include "support/fixtures.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "core/bytes.hpp"
+#include "storage/migrations.hpp"
+#include "support/http_client.hpp"
+
+namespace yq::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "yq-test-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    m_path = tmpl;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    if (std::getenv("YQ_KEEP_TEST_DIRS") == nullptr) fs::remove_all(m_path, ec);
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out.push_back(c);
+    }
+    return out + "'";
+}
+
+CommandResult run_command(const std::string& command_line) {
+    CommandResult r;
+    std::string cmd = "(" + command_line + ") 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return r;
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+    int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+SoftHsmToken::SoftHsmToken() {
+    fs::create_directories(m_dir.path() / "tokens");
+    m_conf = m_dir.file("softhsm2.conf");
+    write_file(m_conf, "directories.tokendir = " + (m_dir.path() / "tokens").string() +
+                           "\nobjectstore.backend = file\nlog.level = ERROR\n");
+    setenv("SOFTHSM2_CONF", m_conf.c_str(), 1);
+    m_user_pin = core::random_token(12);
+    keystore::initialise_token("/usr/lib/softhsm/libsofthsm2.so", m_label, core::to_secure(core::random_token(12)),
+                               core::to_secure(m_user_pin));
+}
+
+keystore::HsmSettings SoftHsmToken::settings() const {
+    return keystore::HsmSettings{"/usr/lib/softhsm/libsofthsm2.so", m_label, core::to_secure(m_user_pin),
+                                 "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so", 4};
+}
+
+std::vector<DbKind> db_kinds() {
+    std::vector<DbKind> kinds{DbKind::Sqlite};
+    if (const char* dsn = std::getenv("YQ_PG_DSN"); dsn && *dsn) kinds.push_back(DbKind::Postgres);
+    return kinds;
+}
+
+std::string db_kind_name(const testing::TestParamInfo<DbKind>& info) {
+    return info.param == DbKind::Sqlite ? "Sqlite" : "Postgres";
+}
+
+TestDatabase::TestDatabase(DbKind kind) : m_kind(kind) {
+    if (kind == DbKind::Sqlite) {
+        m_url = "sqlite:" + m_dir.file("test.sqlite3");
+        m_db = storage::Database::open(m_url, 10000, 8);
+    } else {
+        std::string dsn = std::getenv("YQ_PG_DSN");
+        m_schema = "yq_t_" + core::hex_encode(core::random_bytes(6));
+        auto admin = storage::Database::open(dsn, 10000, 1);
+        admin->with_connection([&](storage::Connection& c) { c.execute_script("CREATE SCHEMA " + m_schema); });
+        m_url = dsn + " options='-c search_path=" + m_schema + "'";
+        m_db = storage::Database::open(m_url, 10000, 8);
+    }
+    storage::migrate(*m_db);
+}
+
+TestDatabase::~TestDatabase() {
+    m_db.reset();
+    if (m_kind == DbKind::Postgres) {
+        try {
+            auto admin = storage::Database::open(std::getenv("YQ_PG_DSN"), 10000, 1);
+            admin->with_connection(
+                [&](storage::Connection& c) { c.execute_script("DROP SCHEMA IF EXISTS " + m_schema + " CASCADE"); });
+        } catch (const std::exception&) {
+        }
+    }
+}
+
+core::Config test_config(const std::string& home) {
+    core::Config c = core::parse_config(home, "");
+    c.kdf = core::KdfConfig{1, 64, 1};
+    return c;
+}
+
+std::string yunqian_binary() {
+    const char* b = std::getenv("YQ_BINARY");
+    if (b == nullptr) throw std::runtime_error("YQ_BINARY is not set (run the tests through ctest)");
+    return b;
+}
+
+ServerProcess::ServerProcess(const Options& options) {
+    nlohmann::json config = nlohmann::json::object();
+    if (!options.extra_config.empty()) config = nlohmann::json::parse(options.extra_config);
+    config["kdf"] = {{"time_cost", 1}, {"memory_kib", 64}, {"parallelism", 1}};
+    config["ocsp"]["status_poll_ms"] = 100;
+    if (options.db == DbKind::Postgres) {
+        m_database = std::make_unique<TestDatabase>(DbKind::Postgres);
+        config["database"]["url"] = m_database->url();
+    }
+    write_file((m_home.path() / "yunqian.json").string(), config.dump(2));
+    CommandResult init = cli("init");
+    m_init_output = init.output;
+    if (init.exit_code != 0) throw std::runtime_error("yunqian init failed: " + init.output);
+
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    m_pid = fork();
+    if (m_pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        close(out[0]);
+        close(out[1]);
+        std::string bin = yunqian_binary(), home = m_home.path().string();
+        execl(bin.c_str(), bin.c_str(), "--home", home.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
+        _exit(127);
+    }
+    close(out[1]);
+    // Read stdout until the "serving on http(s)://host:port" line appears.
+    std::string seen;
+    char buf[512];
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        ssize_t n = read(out[0], buf, sizeof buf);
+        if (n <= 0) break;
+        seen.append(buf, static_cast<std::size_t>(n));
+        auto pos = seen.find("serving on ");
+        auto eol = pos == std::string::npos ? std::string::npos : seen.find('\n', pos);
+        if (eol != std::string::npos) {
+            std::string url = seen.substr(pos + 11, eol - pos - 11);
+            m_port = std::stoi(url.substr(url.rfind(':') + 1));
+            break;
+        }
+    }
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread([fd = out[0]] {
+        char sink[512];
+        while (read(fd, sink, sizeof sink) > 0) {
+        }
+        close(fd);
+    }).detach();
+    if (m_port == 0) throw std::runtime_error("yunqian serve did not start: " + seen);
+}
+
+ServerProcess::~ServerProcess() {
+    if (m_pid > 0) {
+        kill(m_pid, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 50; ++i) {
+            if (waitpid(m_pid, &status, WNOHANG) == m_pid) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        kill(m_pid, SIGKILL);
+        waitpid(m_pid, &status, 0);
+    }
+}
+
+std::string ServerProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+CommandResult ServerProcess::cli(const std::string& args) const {
+    return run_command(shell_quote(yunqian_binary()) + " --home " + shell_quote(m_home.path().string()) + " " + args);
+}
+
+namespace {
+std::string fetch_pem(const ServerProcess& s, const std::string& name) {
+    std::string path = (fs::path(s.home()) / (name + ".pem")).string();
+    if (!fs::exists(path)) {
+        auto r = http_request("GET", s.port(), "/repo/" + name + ".crt");
+        std::string der = (fs::path(s.home()) / (name + ".der")).string();
+        write_file(der, r.body);
+        run_command("openssl x509 -inform DER -in " + shell_quote(der) + " -out " + shell_quote(path));
+    }
+    return path;
+}
+}  // namespace
+
+std::string ServerProcess::root_pem() const { return fetch_pem(*this, "root"); }
+std::string ServerProcess::issuing_pem() const { return fetch_pem(*this, "issuing"); }
+
+}  // namespace yq::test

@@ -1,0 +1,115 @@
+#pragma once
+// One fixture per real component (conventions: "one fixture that makes a fresh SoftHSM token, one that makes a fresh
+// database, one that starts the real server on a free port"), plus a helper to run outside verifiers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "keystore/keystore.hpp"
+#include "storage/database.hpp"
+
+namespace yq::test {
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+    std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr together
+};
+// Runs a shell command line; the caller quotes arguments with shell_quote.
+CommandResult run_command(const std::string& command_line);
+std::string shell_quote(const std::string& s);
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+
+// A fresh SoftHSM2 token in its own directory; SOFTHSM2_CONF points at it for this process.
+class SoftHsmToken {
+public:
+    SoftHsmToken();
+    keystore::HsmSettings settings() const;
+    const std::string& conf_path() const { return m_conf; }
+
+private:
+    TempDir m_dir;
+    std::string m_conf;
+    std::string m_label = "yq-test";
+    std::string m_user_pin;
+};
+
+enum class DbKind { Sqlite, Postgres };
+// SQLite always; PostgreSQL too when YQ_PG_DSN is set (./yq test starts a throwaway cluster and sets it).
+std::vector<DbKind> db_kinds();
+std::string db_kind_name(const testing::TestParamInfo<DbKind>& info);
+
+// A fresh, migrated database: a SQLite file in a temp dir, or a new schema in the test PostgreSQL.
+class TestDatabase {
+public:
+    explicit TestDatabase(DbKind kind);
+    ~TestDatabase();
+    const std::string& url() const { return m_url; }  // as database.url in a config
+    storage::Database& db() { return *m_db; }
+    DbKind kind() const { return m_kind; }
+
+private:
+    DbKind m_kind;
+    TempDir m_dir;
+    std::string m_schema;
+    std::string m_url;
+    std::unique_ptr<storage::Database> m_db;
+};
+
+// Config for in-process tests: cheap Argon2, everything else default.
+core::Config test_config(const std::string& home);
+
+// The real `yunqian` binary (path from $YQ_BINARY, set by CTest).
+std::string yunqian_binary();
+
+// `yunqian init` in a fresh home, then `yunqian serve` on a free loopback port; stopped on destruction.
+class ServerProcess {
+public:
+    struct Options {
+        DbKind db = DbKind::Sqlite;
+        std::string extra_config;  // JSON members merged into yunqian.json (e.g. a listener block)
+    };
+    ServerProcess() : ServerProcess(Options{}) {}
+    explicit ServerProcess(const Options& options);
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    int port() const { return m_port; }
+    std::string base_url() const;
+    const std::string& home() const { return m_home.path().native(); }
+    const std::string& init_output() const { return m_init_output; }
+    std::string database_url() const { return m_database ? m_database->url() : ""; }
+    // `yunqian --home HOME ARGS…`
+    CommandResult cli(const std::string& args) const;
+    // Repository files downloaded once: root.pem, issuing.pem in the home.
+    std::string root_pem() const;
+    std::string issuing_pem() const;
+
+private:
+    TempDir m_home;
+    std::unique_ptr<TestDatabase> m_database;
+    int m_pid = -1;
+    int m_port = 0;
+    std::string m_init_output;
+};
+
+}  // namespace yq::test

@@ -1,0 +1,18 @@
+#pragma once
+// The one HTTP client the tests use (Boost.Beast, synchronous; HTTPS when a CA file is given).
+#include <map>
+#include <string>
+
+namespace yq::test {
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names
+};
+
+HttpResult http_request(const std::string& method, int port, const std::string& target, const std::string& body = "",
+                        const std::string& content_type = "", const std::string& tls_ca_file = "",
+                        const std::string& host = "127.0.0.1");
+
+}  // namespace yq::test
