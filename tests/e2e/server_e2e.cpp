@@ -193,3 +193,16 @@ TEST_P(ServerTest, RestartReusesKeysAndCertificates) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServerTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
+
+TEST(ServerSchedule, SignsTheAuditHeadOnItsOwn) {
+    test::ServerProcess server(test::ServerProcess::Options{test::DbKind::Sqlite,
+                                                            R"({"audit": {"head_signing_interval_seconds": 1}})"});
+    std::string out;
+    for (int i = 0; i < 40; ++i) {
+        out = server.cli("audit verify").output;
+        if (out.find(" 0 HSM head signatures") == std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    EXPECT_NE(out.find("audit chain OK"), std::string::npos) << out;
+    EXPECT_EQ(out.find(" 0 HSM head signatures"), std::string::npos) << out;
+}

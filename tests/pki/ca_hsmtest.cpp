@@ -234,3 +234,43 @@ TEST_P(CaTest, TimeStampTokensVerifyWithOpenSslAndSerialsIncrease) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CaTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
+
+TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
+    core::Bytes spki = keys.generate_key_pair("user-key", keystore::KeyType::EcP256);
+    auto issued = ca.issue_for_public_key(
+        spki, {{"CN", "黃小明 Wong Siu Ming"}, {"O", "Agency"}, {"serialNumber", "YQ-9"}, {"emailAddress", "w@x.gov.mo"}},
+        "signer", "test");
+    // the certificate carries exactly the HSM key
+    EVP_PKEY* pub = X509_get0_pubkey(issued.certificate.get());
+    int len = i2d_PUBKEY(pub, nullptr);
+    core::Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = der.data();
+    i2d_PUBKEY(pub, &p);
+    EXPECT_EQ(der, spki);
+    // subject attributes come out in the profile's order whatever the input order
+    EXPECT_EQ(issued.record.subject.rfind("emailAddress=w@x.gov.mo,serialNumber=YQ-9,CN=", 0), 0u) << issued.record.subject;
+    EXPECT_EQ(error_code_of([&] { ca.issue_for_public_key(core::Bytes{1, 2, 3}, {{"CN", "x"}}, "signer", "t"); }),
+              "ca.bad_public_key");
+    EXPECT_EQ(error_code_of([&] {
+                  ca.issue_for_public_key(spki, {{"CN", "x"}, {"O", "y"}, {"serialNumber", "1"}, {"emailAddress", "nope"}},
+                                          "signer", "t");
+              }),
+              "ca.subject_invalid");
+}
+
+TEST_P(CaTest, InvalidityDateAndReasonAppearInCrlEntry) {
+    auto issued = ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=8"), "signer", "test");
+    clock.advance(std::chrono::hours(2));
+    EXPECT_EQ(error_code_of([&] { ca.revoke(issued.record.serial, "keyCompromise", clock.unix_seconds() + 60, "t"); }),
+              "ca.bad_invalidity_date");
+    EXPECT_EQ(error_code_of([&] { ca.revoke("zz", "keyCompromise", std::nullopt, "t"); }), "ca.bad_serial");
+    EXPECT_EQ(error_code_of([&] { ca.revoke("abcdef", "keyCompromise", std::nullopt, "t"); }), "ca.unknown_serial");
+    ca.revoke(issued.record.serial, "keyCompromise", clock.unix_seconds() - 3600, "test");
+    auto crl = store.latest_crl();
+    test::write_file(dir.file("c.der"), std::string(crl->der.begin(), crl->der.end()));
+    auto text = test::run_command("openssl crl -inform DER -noout -text -in " + dir.file("c.der")).output;
+    EXPECT_NE(text.find("Invalidity Date"), std::string::npos) << text;
+    EXPECT_NE(text.find("Key Compromise"), std::string::npos) << text;
+    auto record = store.find_certificate(issued.record.serial);
+    EXPECT_EQ(record->invalidity_date, clock.unix_seconds() - 3600);
+}
