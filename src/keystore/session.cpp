@@ -81,8 +81,7 @@ ObjectGuard::~ObjectGuard() {
     if (m_object != CK_INVALID_HANDLE) m_module.f()->C_DestroyObject(m_session, m_object);
 }
 
-SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, const core::SecureString& user_pin, int size)
-    : m_module(module) {
+SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, const core::SecureString& user_pin, int size) {
     for (int i = 0; i < size; ++i) {
         m_all.push_back(std::make_unique<Session>(module, slot, true));
         m_free.push_back(m_all.back().get());

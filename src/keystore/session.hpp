@@ -84,7 +84,6 @@ public:
 
 private:
     void release(Session* s);
-    const Module& m_module;
     std::vector<std::unique_ptr<Session>> m_all;
     std::vector<Session*> m_free;
     std::mutex m_mutex;

@@ -77,6 +77,9 @@ public:
     // Increases on every status change; nodes poll it to drop cached responses.
     virtual std::int64_t status_epoch() = 0;
 
+    // An event with no state change of its own (e.g. "about to sign"), in its own transaction.
+    virtual void record_event(const audit::Event& e) = 0;
+
     // Monotonic RFC 3161 serial numbers shared by every node.
     virtual std::int64_t next_tsa_serial() = 0;
 };

@@ -265,7 +265,7 @@ void CertificateAuthority::initialise_hierarchy(const std::string& actor) {
             p.extended_key_usage.clear();
         }
         std::string no_email;
-        X509Ptr cert = build_and_sign(pub.get(), name.get(), p, no_email);
+        X509Ptr cert = build_and_sign(pub.get(), name.get(), p, no_email, actor);
         record_issued(X509Ptr(X509_dup(cert.get())), p.name, actor);
         store(s.material, cert.get(), s.label);
     }
@@ -273,7 +273,8 @@ void CertificateAuthority::initialise_hierarchy(const std::string& actor) {
 }
 
 X509Ptr CertificateAuthority::build_and_sign(EVP_PKEY* subject_key, X509_NAME* subject,
-                                             const core::CertificateProfile& p, const std::string& email) {
+                                             const core::CertificateProfile& p, const std::string& email,
+                                             const std::string& actor) {
     X509* issuer = issuing_certificate();
     std::int64_t now = m_clock.unix_seconds();
     std::int64_t not_after = now + static_cast<std::int64_t>(p.validity_days) * kSecondsPerDay;
@@ -311,6 +312,11 @@ X509Ptr CertificateAuthority::build_and_sign(EVP_PKEY* subject_key, X509_NAME* s
     if (p.ocsp_no_check) add_ext(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored");  // RFC 6960 §4.2.2.2.1
     if (p.email_in_subject_alt_name && !email.empty()) add_ext(cert.get(), &ctx, NID_subject_alt_name, "email:" + email);
 
+    // Boulder's rule: audit before and after every CA signature. This "before" event survives even when signing or the
+    // database write after it fails; the "after" event is written with the certificate row.
+    m_store.record_event(audit::Event{actor, "ca.certificate.signing",
+                                      "certificate:" + serial_hex(X509_get_serialNumber(cert.get())),
+                                      audit::details({{"profile", p.name}, {"subject", name_text(subject)}}), now});
     EVP_PKEY* ca_key = m_keys.private_key(kIssuingKeyLabel);
     if (X509_sign(cert.get(), ca_key, digest_for(ca_key)) <= 0)
         throw Error("ca.sign_failed", 500, "the HSM could not sign the certificate: " + openssl_errors());
@@ -327,8 +333,8 @@ IssuedCertificate CertificateAuthority::record_issued(X509Ptr cert, const std::s
     r.not_before = asn1_to_unix(X509_get0_notBefore(cert.get()));
     r.not_after = asn1_to_unix(X509_get0_notAfter(cert.get()));
     r.der = to_der(cert.get());
-    // Audit before and after every CA signature would need a pre-signature event; the issuance event below is written
-    // in the same transaction as the certificate row, so a certificate never exists without its audit record.
+    // The issuance event is written in the same transaction as the certificate row: a certificate never exists without
+    // its audit record.
     m_store.insert_certificate(r, audit::Event{actor, "ca.certificate.issued", "certificate:" + r.serial,
                                                audit::details({{"profile", profile_name}, {"subject", r.subject}}),
                                                m_clock.unix_seconds()});
@@ -351,7 +357,7 @@ IssuedCertificate CertificateAuthority::issue_from_csr(const core::Bytes& csr, c
     }
     std::string email;
     X509NamePtr subject = profile_subject(p, fields_of(X509_REQ_get_subject_name(req.get())), email);
-    return record_issued(build_and_sign(pub, subject.get(), p, email), profile_name, actor);
+    return record_issued(build_and_sign(pub, subject.get(), p, email, actor), profile_name, actor);
 }
 
 IssuedCertificate CertificateAuthority::issue_for_public_key(const core::Bytes& spki_der, const SubjectFields& fields,
@@ -361,7 +367,7 @@ IssuedCertificate CertificateAuthority::issue_for_public_key(const core::Bytes& 
     check_key_acceptable(pub.get());
     std::string email;
     X509NamePtr subject = profile_subject(p, fields, email);
-    return record_issued(build_and_sign(pub.get(), subject.get(), p, email), profile_name, actor);
+    return record_issued(build_and_sign(pub.get(), subject.get(), p, email, actor), profile_name, actor);
 }
 
 void CertificateAuthority::revoke(const std::string& serial_in, const std::string& reason,

@@ -61,7 +61,7 @@ public:
 
 private:
     X509Ptr build_and_sign(EVP_PKEY* subject_key, X509_NAME* subject, const core::CertificateProfile& profile,
-                           const std::string& email);
+                           const std::string& email, const std::string& actor);
     IssuedCertificate record_issued(X509Ptr cert, const std::string& profile, const std::string& actor);
     const core::CertificateProfile& profile(const std::string& name) const;
 

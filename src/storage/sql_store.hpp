@@ -45,7 +45,7 @@ public:
                             const audit::Event& e) override;
 
     // Records an event on its own (for actions whose state lives outside the database, e.g. HSM key generation).
-    void record_event(const audit::Event& e);
+    void record_event(const audit::Event& e) override;
 
     Database& database() { return m_db; }
 

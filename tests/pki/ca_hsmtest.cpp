@@ -105,6 +105,13 @@ TEST_P(CaTest, SignerCertificateFollowsTheProfileAndVerifies) {
     EXPECT_EQ(ASN1_STRING_length(serial), 20);
     EXPECT_EQ(ASN1_STRING_type(serial), V_ASN1_INTEGER);  // not V_ASN1_NEG_INTEGER
     EXPECT_EQ(store.find_certificate(issued.record.serial)->subject, issued.record.subject);
+    // audited before and after the CA signature
+    auto events = store.all_events();
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events[events.size() - 2].event.action, "ca.certificate.signing");
+    EXPECT_EQ(events.back().event.action, "ca.certificate.issued");
+    EXPECT_EQ(events.back().event.object, "certificate:" + issued.record.serial);
+    EXPECT_EQ(events[events.size() - 2].event.object, events.back().event.object);
 }
 
 TEST_P(CaTest, BadRequestsAreRefusedWithStableCodesAndNothingWritten) {
