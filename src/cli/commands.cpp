@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "pki/revocation_reason.hpp"
 #include "ra/staff.hpp"
+#include "storage/copy.hpp"
 
 namespace yq::cli {
 
@@ -106,6 +107,12 @@ int run(int argc, char** argv) {
     auto* verify = audit_cmd->add_subcommand("verify", "recompute the hash chain and check the HSM head signatures");
     auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
 
+    auto* db_cmd = cli.add_subcommand("db", "database operations");
+    db_cmd->require_subcommand(1);
+    auto* copy = db_cmd->add_subcommand("copy", "copy every table into a new database (e.g. SQLite → PostgreSQL)");
+    std::string copy_to;
+    copy->add_option("--to", copy_to, "target database URL (postgresql://… or sqlite:PATH)")->required();
+
     auto* admin = cli.add_subcommand("admin", "staff administration");
     admin->require_subcommand(1);
     auto* reset = admin->add_subcommand("reset-password", "issue a new one-time password for a staff user");
@@ -168,6 +175,13 @@ int run(int argc, char** argv) {
             auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
             std::cout << (s ? "signed chain head at event " + std::to_string(s->seq) : std::string("head already signed"))
                       << "\n";
+            return 0;
+        }
+        if (*copy) {
+            auto target = storage::Database::open(copy_to, app->config.database.busy_timeout_ms, 2);
+            for (const auto& [table, n] : storage::copy_database(*app->db, *target))
+                std::cout << "copied " << n << " rows of " << table << "\n";
+            std::cout << "point database.url at the target, start the server and run `yunqian audit verify` there\n";
             return 0;
         }
         if (*reset) {

@@ -31,6 +31,14 @@ struct CertificateRecord {
     std::optional<std::int64_t> invalidity_date;
 };
 
+// What a CRL entry needs (RFC 5280 §5.1.2.6 and §5.3).
+struct RevokedEntry {
+    std::string serial;
+    std::int64_t revoked_at = 0;
+    std::string reason;
+    std::optional<std::int64_t> invalidity_date;
+};
+
 struct CrlRecord {
     std::int64_t number = 0;
     std::int64_t this_update = 0;
@@ -65,9 +73,10 @@ public:
                                     const std::function<OcspRecord(const CertificateRecord&)>& sign_response,
                                     const audit::Event& e) = 0;
 
-    // Reserves the next CRL number, reads the revoked certificates and builds the CRL with `build` inside one
-    // transaction (so no revocation can fall between), stores it, audited.
-    using CrlBuilder = std::function<CrlRecord(std::int64_t number, const std::vector<CertificateRecord>& revoked)>;
+    // Reserves the next CRL number, reads the revoked certificates (serial, revocation time, reason and invalidity date
+    // only) and builds the CRL with `build` inside one transaction (so no revocation can fall between), stores it,
+    // audited.
+    using CrlBuilder = std::function<CrlRecord(std::int64_t number, const std::vector<RevokedEntry>& revoked)>;
     virtual CrlRecord publish_crl(const CrlBuilder& build, const audit::Event& e) = 0;
     virtual std::optional<CrlRecord> latest_crl() = 0;
 

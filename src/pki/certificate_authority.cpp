@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "pki/crl_encoder.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/revocation_reason.hpp"
 
@@ -392,10 +393,11 @@ void CertificateAuthority::revoke(const std::string& serial_in, const std::strin
     }
 }
 
-CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector<CertificateRecord>& revoked) {
+CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector<RevokedEntry>& revoked) {
     X509* issuer = issuing_certificate();
     std::int64_t now = m_clock.unix_seconds();
     std::int64_t next = now + static_cast<std::int64_t>(m_config.ca.crl_validity_hours) * 3600;
+    // OpenSSL builds everything except the entries: version, signature algorithm, issuer, times, extensions.
     X509CrlPtr crl(X509_CRL_new());
     X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2);
     X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer));
@@ -403,45 +405,61 @@ CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector
     Asn1TimePtr next_update(ASN1_TIME_set(nullptr, static_cast<time_t>(next)));
     X509_CRL_set1_lastUpdate(crl.get(), this_update.get());
     X509_CRL_set1_nextUpdate(crl.get(), next_update.get());
-    for (const CertificateRecord& r : revoked) {
-        X509RevokedPtr entry(X509_REVOKED_new());
-        BignumPtr bn;
-        BIGNUM* raw = nullptr;
-        BN_hex2bn(&raw, r.serial.c_str());
-        bn.reset(raw);
-        Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-        X509_REVOKED_set_serialNumber(entry.get(), serial.get());
-        Asn1TimePtr when(ASN1_TIME_set(nullptr, static_cast<time_t>(r.revoked_at.value_or(now))));
-        X509_REVOKED_set_revocationDate(entry.get(), when.get());
-        int code = reason_code(r.reason.empty() ? "unspecified" : r.reason);
-        if (code != 0) {  // RFC 5280 §5.3.1: the reason code unspecified SHOULD be absent
-            OsslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free> e(ASN1_ENUMERATED_new());
-            ASN1_ENUMERATED_set(e.get(), code);
-            X509_REVOKED_add1_ext_i2d(entry.get(), NID_crl_reason, e.get(), 0, 0);
-        }
-        if (r.invalidity_date) {  // RFC 5280 §5.3.2
-            OsslPtr<ASN1_GENERALIZEDTIME, ASN1_GENERALIZEDTIME_free> g(
-                ASN1_GENERALIZEDTIME_set(nullptr, static_cast<time_t>(*r.invalidity_date)));
-            X509_REVOKED_add1_ext_i2d(entry.get(), NID_invalidity_date, g.get(), 0, 0);
-        }
-        X509_CRL_add0_revoked(crl.get(), entry.release());
-    }
     ExtensionContext ext(issuer, nullptr, crl.get());
     X509ExtPtr aki(X509V3_EXT_nconf_nid(nullptr, &ext.ctx, NID_authority_key_identifier, "keyid:always"));  // §5.2.1
     X509_CRL_add_ext(crl.get(), aki.get(), -1);
     Asn1IntegerPtr crl_number(ASN1_INTEGER_new());  // RFC 5280 §5.2.3
     ASN1_INTEGER_set_int64(crl_number.get(), number);
     X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0, 0);
-    X509_CRL_sort(crl.get());
     EVP_PKEY* key = m_keys.private_key(kIssuingKeyLabel);
-    if (X509_CRL_sign(crl.get(), key, digest_for(key)) <= 0)
+    const EVP_MD* md = digest_for(key);
+    if (X509_CRL_sign(crl.get(), key, md) <= 0)  // fills both AlgorithmIdentifiers for us
         throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
-    return CrlRecord{number, now, next, to_der(crl.get())};
+    unsigned char* tbs_raw = nullptr;
+    int tbs_len = i2d_re_X509_CRL_tbs(crl.get(), &tbs_raw);
+    if (tbs_len <= 0) throw Error("pki.encode_failed", 500, "cannot encode the CRL: " + openssl_errors());
+    core::Bytes tbs(tbs_raw, tbs_raw + tbs_len);
+    OPENSSL_free(tbs_raw);
+
+    if (!revoked.empty()) {
+        std::vector<CrlEntry> entries;
+        entries.reserve(revoked.size());
+        for (const RevokedEntry& r : revoked) {
+            CrlEntry e;
+            set_serial_from_hex(e, r.serial);
+            e.revocation_time = r.revoked_at;
+            e.reason = reason_code(r.reason.empty() ? "unspecified" : r.reason);
+            e.invalidity_date = r.invalidity_date;
+            entries.push_back(std::move(e));
+        }
+        tbs = splice_revoked_certificates(tbs, encode_revoked_certificates(entries));
+    }
+
+    // RFC 5280 §5.1: CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }
+    OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+    std::size_t sig_len = 0;
+    if (EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key) != 1 ||
+        EVP_DigestSign(ctx.get(), nullptr, &sig_len, tbs.data(), tbs.size()) != 1)
+        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
+    core::Bytes signature(sig_len + 1, 0);  // leading byte: 0 unused bits
+    if (EVP_DigestSign(ctx.get(), signature.data() + 1, &sig_len, tbs.data(), tbs.size()) != 1)
+        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
+    signature.resize(sig_len + 1);
+    const X509_ALGOR* alg = nullptr;
+    X509_CRL_get0_signature(crl.get(), nullptr, &alg);
+    unsigned char* alg_raw = nullptr;
+    int alg_len = i2d_X509_ALGOR(alg, &alg_raw);
+    core::Bytes body = std::move(tbs);
+    body.insert(body.end(), alg_raw, alg_raw + alg_len);
+    OPENSSL_free(alg_raw);
+    core::Bytes bit_string = der_wrap(0x03, signature);
+    body.insert(body.end(), bit_string.begin(), bit_string.end());
+    return CrlRecord{number, now, next, der_wrap(0x30, body)};
 }
 
 CrlRecord CertificateAuthority::publish_crl(const std::string& actor) {
     return m_store.publish_crl(
-        [&](std::int64_t number, const std::vector<CertificateRecord>& revoked) { return build_crl(number, revoked); },
+        [&](std::int64_t number, const std::vector<RevokedEntry>& revoked) { return build_crl(number, revoked); },
         audit::Event{actor, "ca.crl.published", "crl", "{}", m_clock.unix_seconds()});
 }
 

@@ -49,7 +49,7 @@ public:
                 const std::string& actor);
     CrlRecord publish_crl(const std::string& actor);
     // Builds a CRL for the given revoked entries (exposed for the CRL benchmark).
-    CrlRecord build_crl(std::int64_t number, const std::vector<CertificateRecord>& revoked);
+    CrlRecord build_crl(std::int64_t number, const std::vector<RevokedEntry>& revoked);
 
     X509* root_certificate();
     X509* issuing_certificate();

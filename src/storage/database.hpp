@@ -19,11 +19,14 @@ using Value = std::variant<std::monostate, std::int64_t, std::string, core::Byte
 
 class Row {
 public:
+    Row() = default;
     explicit Row(std::vector<Value> values) : m_values(std::move(values)) {}
+    std::vector<Value>& values() { return m_values; }
     bool is_null(std::size_t i) const { return std::holds_alternative<std::monostate>(m_values.at(i)); }
     std::int64_t integer(std::size_t i) const;
     std::string text(std::size_t i) const;
     core::Bytes blob(std::size_t i) const;
+    const Value& value(std::size_t i) const { return m_values.at(i); }
     std::optional<std::int64_t> optional_integer(std::size_t i) const {
         return is_null(i) ? std::nullopt : std::optional(integer(i));
     }
@@ -39,6 +42,12 @@ public:
     virtual ~Connection() = default;
     virtual Backend backend() const = 0;
     virtual std::vector<Row> query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+    // Streams rows to `fn` without materialising the result (large reads such as CRL entries). The Row passed is
+    // reused between calls.
+    virtual void query_each(const std::string& sql, const std::vector<Value>& params,
+                            const std::function<void(const Row&)>& fn) {
+        for (const Row& r : query(sql, params)) fn(r);
+    }
     // Returns the number of rows changed.
     virtual std::int64_t execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
     // Runs a multi-statement script (migrations).

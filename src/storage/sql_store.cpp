@@ -110,8 +110,10 @@ pki::CrlRecord SqlStore::publish_crl(const CrlBuilder& build, const audit::Event
     m_db.transact([&](Connection& c) {
         auto n = c.query_one(sql::kNextCounter, {std::string("crl_number")});
         if (!n) throw Error("db.error", 500, "the crl_number counter is missing");
-        std::vector<pki::CertificateRecord> revoked;
-        for (const Row& r : c.query(sql::kListRevoked)) revoked.push_back(certificate_from_row(r));
+        std::vector<pki::RevokedEntry> revoked;
+        c.query_each(sql::kListCrlEntries, {}, [&](const Row& r) {
+            revoked.push_back(pki::RevokedEntry{r.text(0), r.integer(1), r.text(2), r.optional_integer(3)});
+        });
         out = build(n->integer(0), revoked);
         audit::Event event = e;
         event.details = audit::details({{"entries", std::to_string(revoked.size())}});

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/fixtures.hpp"
@@ -205,4 +206,36 @@ TEST(ServerSchedule, SignsTheAuditHeadOnItsOwn) {
     }
     EXPECT_NE(out.find("audit chain OK"), std::string::npos) << out;
     EXPECT_EQ(out.find(" 0 HSM head signatures"), std::string::npos) << out;
+}
+
+TEST(DatabaseCopy, MovesAnInstallationFromSqliteToPostgresWithItsAuditChain) {
+    if (test::db_kinds().size() < 2) GTEST_SKIP() << "YQ_PG_DSN not set (./yq test starts PostgreSQL)";
+    test::ServerProcess server;
+    test::TempDir work;
+    std::string key = work.file("k.pem"), csr = work.file("r.csr"), crt = work.file("c.pem");
+    run_command("openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout " + key +
+                " -subj '/O=Agency/CN=Dora/serialNumber=D-1' -out " + csr);
+    ASSERT_EQ(server.cli("ca issue --profile signer --csr " + csr + " --out " + crt).exit_code, 0);
+    std::string serial = run_command("openssl x509 -noout -serial -in " + crt).output;
+    serial = serial.substr(serial.find('=') + 1);
+    serial.erase(serial.find_last_not_of('\n') + 1);
+    ASSERT_EQ(server.cli("ca revoke --serial " + serial + " --reason superseded").exit_code, 0);
+    std::string before = server.cli("ca list").output;
+
+    test::TestDatabase target(DbKind::Postgres);
+    auto copied = server.cli("db copy --to " + shell_quote(target.url()));
+    ASSERT_EQ(copied.exit_code, 0) << copied.output;
+    EXPECT_NE(copied.output.find("rows of certificates"), std::string::npos) << copied.output;
+    auto again = server.cli("db copy --to " + shell_quote(target.url()));
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.output.find("db.copy_target_not_empty"), std::string::npos) << again.output;
+
+    // the same home, now pointed at PostgreSQL
+    nlohmann::json config = nlohmann::json::parse(test::read_file(server.home() + "/yunqian.json"));
+    config["database"]["url"] = target.url();
+    test::write_file(server.home() + "/yunqian.json", config.dump());
+    EXPECT_EQ(server.cli("ca list").output, before);
+    auto verify = server.cli("audit verify");
+    EXPECT_EQ(verify.exit_code, 0) << verify.output;
+    EXPECT_NE(verify.output.find("audit chain OK"), std::string::npos) << verify.output;
 }

@@ -21,6 +21,9 @@ inline constexpr const char* kListCertificates =
 inline constexpr const char* kListRevoked =
     "SELECT serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date "
     "FROM certificates WHERE status = 'revoked' ORDER BY serial";
+// Only what a CRL entry needs (RFC 5280 §5.3), so a million-entry CRL reads little.
+inline constexpr const char* kListCrlEntries =
+    "SELECT serial, revoked_at, reason, invalidity_date FROM certificates WHERE status = 'revoked'";
 inline constexpr const char* kRevokeCertificate =
     "UPDATE certificates SET status = 'revoked', revoked_at = $2, reason = $3, invalidity_date = $4 "
     "WHERE serial = $1 AND status = 'valid'";

@@ -36,34 +36,43 @@ public:
     Backend backend() const override { return Backend::Sqlite; }
 
     std::vector<Row> query(const std::string& sql, const std::vector<Value>& params) override {
+        std::vector<Row> rows;
+        query_each(sql, params, [&](const Row& r) { rows.push_back(r); });
+        return rows;
+    }
+
+    void query_each(const std::string& sql, const std::vector<Value>& params,
+                    const std::function<void(const Row&)>& fn) override {
         Statement st(m_db, sql);
         bind(st.get(), params);
-        std::vector<Row> rows;
+        Row row;
         for (;;) {
             int rc = sqlite3_step(st.get());
             if (rc == SQLITE_DONE) break;
             if (rc != SQLITE_ROW) fail(m_db, "query");
-            int n = sqlite3_column_count(st.get());
-            std::vector<Value> values;
-            values.reserve(static_cast<std::size_t>(n));
-            for (int i = 0; i < n; ++i) {
-                switch (sqlite3_column_type(st.get(), i)) {
-                    case SQLITE_NULL: values.emplace_back(std::monostate{}); break;
-                    case SQLITE_INTEGER: values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(st.get(), i))); break;
+            auto n = static_cast<std::size_t>(sqlite3_column_count(st.get()));
+            std::vector<Value>& values = row.values();
+            values.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                int col = static_cast<int>(i);
+                switch (sqlite3_column_type(st.get(), col)) {
+                    case SQLITE_NULL: values[i] = std::monostate{}; break;
+                    case SQLITE_INTEGER: values[i] = static_cast<std::int64_t>(sqlite3_column_int64(st.get(), col)); break;
                     case SQLITE_BLOB: {
-                        auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st.get(), i));
-                        values.emplace_back(core::Bytes(p, p + sqlite3_column_bytes(st.get(), i)));
+                        auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st.get(), col));
+                        values[i] = core::Bytes(p, p + sqlite3_column_bytes(st.get(), col));
                         break;
                     }
                     default: {
-                        auto p = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
-                        values.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st.get(), i))));
+                        auto p = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), col));
+                        std::size_t len = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), col));
+                        if (auto* s = std::get_if<std::string>(&values[i])) s->assign(p ? p : "", len);
+                        else values[i] = std::string(p ? p : "", len);
                     }
                 }
             }
-            rows.emplace_back(std::move(values));
+            fn(row);
         }
-        return rows;
     }
 
     std::int64_t execute(const std::string& sql, const std::vector<Value>& params) override {

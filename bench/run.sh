@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark against a Release build and prints the lines that go into bench/RESULTS.md.
+#   ./yq bench            (calls bench/run.sh build/release)
+set -euo pipefail
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+echo "### OCSP (bench/ocsp_wrk.sh)"
+"$HERE/ocsp_wrk.sh" "$BUILD"
+echo
+echo "### CRL (crl_bench)"
+"$BUILD/crl_bench"

@@ -1,0 +1,44 @@
+#pragma once
+// A direct DER encoder for the one part of a CRL that grows with the CA: TBSCertList.revokedCertificates
+// (RFC 5280 §5.1). OpenSSL's template encoder spends ~9 µs per entry, which makes a million-entry CRL take ten seconds;
+// this writes the same bytes in well under one. Everything else in the CRL (issuer, times, extensions, algorithm
+// identifiers, the signature) is still made by OpenSSL; tests compare this encoder's output byte for byte with
+// OpenSSL's for the same entries.
+#include <cstdint>
+#include <array>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.hpp"
+
+namespace yq::pki {
+
+inline constexpr std::size_t kMaxSerialOctets = 20;  // RFC 5280 §4.1.2.2
+
+struct CrlEntry {
+    // Big-endian magnitude of a positive serial, no leading zero bytes, kept inline so sorting a million entries does
+    // not chase a pointer per comparison.
+    std::array<std::uint8_t, kMaxSerialOctets> serial{};
+    std::uint8_t serial_size = 0;
+    std::int64_t revocation_time = 0;
+    int reason = 0;  // RFC 5280 §5.3.1 code; 0 (unspecified) is omitted as the RFC recommends
+    std::optional<std::int64_t> invalidity_date;
+};
+
+// Fills entry.serial from lowercase/uppercase hex; throws Error "pki.bad_serial" when it is not hex or longer than
+// 20 octets.
+void set_serial_from_hex(CrlEntry& entry, std::string_view hex);
+
+// Sorts `entries` by serial (as X509_CRL_sort does) and returns the DER of `SEQUENCE OF SEQUENCE {...}`.
+core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries);
+
+// Inserts `revoked` (a DER SEQUENCE) into a DER TBSCertList that has no revokedCertificates, just before its
+// [0] crlExtensions, and re-encodes the outer length. Throws Error "pki.encode_failed" on unexpected input.
+core::Bytes splice_revoked_certificates(const core::Bytes& tbs_without_entries, const core::Bytes& revoked);
+
+// DER helpers shared by the CRL assembly.
+void der_append_length(core::Bytes& out, std::size_t length);
+core::Bytes der_wrap(std::uint8_t tag, const core::Bytes& content);
+
+}  // namespace yq::pki

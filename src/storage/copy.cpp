@@ -1,0 +1,82 @@
+#include "storage/copy.hpp"
+
+#include <vector>
+
+#include "core/error.hpp"
+#include "storage/migrations.hpp"
+
+namespace yq::storage {
+
+namespace {
+
+struct Table {
+    const char* name;
+    const char* columns;  // in this order on both sides
+    int column_count;
+    const char* order_by;
+};
+
+// Parents before children (ocsp_responses references certificates). Seed rows that V001 inserts (counters,
+// audit_head) are replaced.
+constexpr Table kTables[] = {
+    {"counters", "name, value", 2, "name"},
+    {"audit_head", "id, seq, hash", 3, "id"},
+    {"audit_events", "seq, time, actor, action, object, details, prev_hash, hash", 8, "seq"},
+    {"audit_head_signatures", "seq, hash, signature, signed_at", 4, "seq"},
+    {"ca_material", "name, certificate, key_label, created_at", 4, "name"},
+    {"certificates",
+     "serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date, created_at", 11,
+     "serial"},
+    {"crls", "number, this_update, next_update, der", 4, "number"},
+    {"ocsp_responses", "serial, this_update, next_update, der", 4, "serial"},
+    {"staff_users", "username, password_hash, roles, must_change_password, created_at", 5, "username"},
+};
+
+std::string placeholders(int n) {
+    std::string s;
+    for (int i = 1; i <= n; ++i) s += (i > 1 ? ", $" : "$") + std::to_string(i);
+    return s;
+}
+
+std::vector<std::string> applied_versions(Database& db) {
+    std::vector<std::string> v;
+    db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query("SELECT version FROM schema_migrations ORDER BY version")) v.push_back(r.text(0));
+    });
+    return v;
+}
+
+}  // namespace
+
+std::map<std::string, std::int64_t> copy_database(Database& source, Database& target) {
+    migrate(target);
+    if (applied_versions(source) != applied_versions(target))
+        throw Error("db.copy_schema_mismatch", 409, "source and target are at different schema versions; start both once");
+    std::map<std::string, std::int64_t> copied;
+    target.transact([&](Connection& to) {
+        for (const char* guarded : {"certificates", "audit_events", "ca_material"}) {
+            if (to.query_one(std::string("SELECT 1 FROM ") + guarded + " LIMIT 1"))
+                throw Error("db.copy_target_not_empty", 409,
+                            std::string("the target database already holds ") + guarded + "; copy only into a new database");
+        }
+        to.execute("DELETE FROM counters");
+        to.execute("DELETE FROM audit_head");
+        for (const Table& t : kTables) {
+            std::vector<Row> rows;
+            source.with_connection([&](Connection& from) {
+                rows = from.query(std::string("SELECT ") + t.columns + " FROM " + t.name + " ORDER BY " + t.order_by);
+            });
+            std::string insert = std::string("INSERT INTO ") + t.name + " (" + t.columns + ") VALUES (" +
+                                 placeholders(t.column_count) + ")";
+            for (const Row& r : rows) {
+                std::vector<Value> values;
+                for (int i = 0; i < t.column_count; ++i) values.push_back(r.value(static_cast<std::size_t>(i)));
+                to.execute(insert, values);
+            }
+            copied[t.name] = static_cast<std::int64_t>(rows.size());
+        }
+    });
+    return copied;
+}
+
+}  // namespace yq::storage

@@ -1,0 +1,16 @@
+#pragma once
+// Copies every yunqian table from one database to another (e.g. SQLite → PostgreSQL when an installation grows to
+// several nodes). The target must be freshly migrated and hold no certificates or audit events; everything is written
+// in one target transaction, so a failed copy leaves the target as it was.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "storage/database.hpp"
+
+namespace yq::storage {
+
+// Returns rows copied per table. Throws Error "db.copy_target_not_empty" / "db.copy_schema_mismatch".
+std::map<std::string, std::int64_t> copy_database(Database& source, Database& target);
+
+}  // namespace yq::storage
