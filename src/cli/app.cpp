@@ -74,9 +74,11 @@ void write_private_file(const fs::path& path, const std::string& content) {
     if (n != static_cast<ssize_t>(content.size())) throw Error("init.write_failed", 500, "cannot write " + path.string());
 }
 
-constexpr const char* kDefaultConfig = R"({
+std::string default_config(const std::string& host, int port) {
+    std::string base = "http://" + host + ":" + std::to_string(port);
+    return R"({
   // yunqian configuration. Every field has a safe default; see docs/configuration.md for all of them.
-  "server": { "listener": { "host": "127.0.0.1", "port": 8080 } },
+  "server": { "listener": { "host": ")" + host + R"(", "port": )" + std::to_string(port) + R"( } },
   "database": { "url": "sqlite:db/yunqian.sqlite3" },
   "hsm": {
     "module": "/usr/lib/softhsm/libsofthsm2.so",
@@ -84,19 +86,35 @@ constexpr const char* kDefaultConfig = R"({
     "token_label": "yunqian",
     "pin_file": "hsm/pins.json"
   },
-  "ca": { "base_url": "http://127.0.0.1:8080" }
+  // the address relying parties use: goes into CRL distribution points and AIA of every certificate
+  "ca": { "base_url": ")" + base + R"(" }
 }
 )";
+}
 
 }  // namespace
 
-std::optional<core::SecureString> initialise_home(const std::string& home) {
+std::pair<std::string, int> parse_listen(const std::string& listen) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT");
+    try {
+        std::size_t used = 0;
+        int port = std::stoi(listen.substr(colon + 1), &used);
+        if (used != listen.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("port");
+        return {listen.substr(0, colon), port};
+    } catch (const std::exception&) {
+        throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT with a port 0–65535");
+    }
+}
+
+std::optional<core::SecureString> initialise_home(const std::string& home, const std::string& listen) {
     fs::create_directories(home);
     fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace);
     fs::path config_file = fs::path(home) / "yunqian.json";
     if (!fs::exists(config_file)) {
+        auto [host, port] = listen.empty() ? std::pair<std::string, int>{"127.0.0.1", 8080} : parse_listen(listen);
         std::ofstream out(config_file);
-        out << kDefaultConfig;
+        out << default_config(host, port == 0 ? 8080 : port);
     }
     core::Config config = core::load_config(home);
 

@@ -35,6 +35,11 @@ struct App {
 
 // `yunqian init`: creates the home layout, HSM token (random PINs in a 0600 file), database and CA hierarchy, and the
 // first admin. Idempotent. Returns the one-time admin password when it was created now.
-std::optional<core::SecureString> initialise_home(const std::string& home);
+// `listen` ("HOST:PORT", may be empty) goes into a newly written config: listener and the base URL put into
+// certificates (CRL DP, AIA). An existing config is never rewritten.
+std::optional<core::SecureString> initialise_home(const std::string& home, const std::string& listen = "");
+
+// "HOST:PORT" → host and port; throws Error "cli.bad_listen".
+std::pair<std::string, int> parse_listen(const std::string& listen);
 
 }  // namespace yq::cli

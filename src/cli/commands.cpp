@@ -81,6 +81,8 @@ int run(int argc, char** argv) {
     cli.add_option("--home", home_flag, "state directory (default: $YQ_HOME or ./var)");
 
     auto* init = cli.add_subcommand("init", "create the HSM token, database, CA hierarchy and first admin (idempotent)");
+    std::string init_listen;
+    init->add_option("--listen", init_listen, "HOST:PORT written into a new config (listener and certificate URLs)");
     auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
     std::string listen;
     serve_cmd->add_option("--listen", listen, "HOST:PORT, overrides server.listener");
@@ -128,7 +130,7 @@ int run(int argc, char** argv) {
     std::string home = resolve_home(home_flag);
     try {
         if (*init) {
-            auto password = initialise_home(home);
+            auto password = initialise_home(home, init_listen);
             std::cout << "yunqian home ready: " << home << "\n";
             if (password) {
                 std::cout << "one-time admin password (shown only now; change it at first sign-in):\n  admin / "

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <tuple>
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
@@ -17,16 +18,7 @@ namespace yq::cli {
 
 int serve(const std::string& home, const std::string& listen) {
     core::Config config = core::load_config(home);
-    if (!listen.empty()) {
-        auto colon = listen.rfind(':');
-        if (colon == std::string::npos) throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT");
-        config.server.listener.host = listen.substr(0, colon);
-        try {
-            config.server.listener.port = std::stoi(listen.substr(colon + 1));
-        } catch (const std::exception&) {
-            throw_bad_input("cli.bad_listen", "--listen must be HOST:PORT with a numeric port");
-        }
-    }
+    if (!listen.empty()) std::tie(config.server.listener.host, config.server.listener.port) = parse_listen(listen);
     spdlog::set_level(spdlog::level::from_str(config.log.level));
     auto app = App::open(std::move(config));
     pki::CertificateAuthority& ca = *app->ca;

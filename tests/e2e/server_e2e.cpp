@@ -239,3 +239,24 @@ TEST(DatabaseCopy, MovesAnInstallationFromSqliteToPostgresWithItsAuditChain) {
     EXPECT_EQ(verify.exit_code, 0) << verify.output;
     EXPECT_NE(verify.output.find("audit chain OK"), std::string::npos) << verify.output;
 }
+
+TEST(Init, ListenAddressGoesIntoANewConfigAndIntoCertificateUrls) {
+    test::TempDir home, work;
+    auto bad = run_command(shell_quote(test::yunqian_binary()) + " --home " + shell_quote(home.file("h")) +
+                           " init --listen nonsense");
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("cli.bad_listen"), std::string::npos) << bad.output;
+    std::string h = home.file("h2");
+    auto init = run_command(shell_quote(test::yunqian_binary()) + " --home " + shell_quote(h) +
+                            " init --listen 127.0.0.1:9443");
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    std::string key = work.file("k.pem"), csr = work.file("r.csr"), crt = work.file("c.pem");
+    run_command("openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout " + key +
+                " -subj '/O=A/CN=E/serialNumber=E-1' -out " + csr);
+    auto issue = run_command(shell_quote(test::yunqian_binary()) + " --home " + shell_quote(h) +
+                             " ca issue --profile signer --csr " + csr + " --out " + crt);
+    ASSERT_EQ(issue.exit_code, 0) << issue.output;
+    auto text = run_command("openssl x509 -noout -ext authorityInfoAccess,crlDistributionPoints -in " + crt).output;
+    EXPECT_NE(text.find("OCSP - URI:http://127.0.0.1:9443/ocsp"), std::string::npos) << text;
+    EXPECT_NE(text.find("URI:http://127.0.0.1:9443/repo/issuing.crl"), std::string::npos) << text;
+}
