@@ -61,6 +61,9 @@ std::unique_ptr<App> App::open(core::Config config) {
                               c.hsm.session_pool_size};
     app->keys = std::make_unique<keystore::Keystore>(hsm);
     app->ca = std::make_unique<pki::CertificateAuthority>(app->config, *app->keys, *app->store, app->clock);
+    app->custody = std::make_unique<custody::KeyCustody>(*app->keys, custody::KdfParams::from(c.kdf));
+    app->accounts = std::make_unique<accounts::AccountService>(app->config, *app->store, *app->custody, *app->ca,
+                                                               *app->keys, app->clock);
     return app;
 }
 
@@ -145,6 +148,7 @@ std::optional<core::SecureString> initialise_home(const std::string& home, const
 
     auto app = App::open(config);
     app->ca->initialise_hierarchy("cli:init");
+    accounts::AccountService::ensure_hsm_keys(*app->keys);
     return ra::create_initial_admin(*app->store, app->config.kdf, app->clock, "cli:init");
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "accounts/account_service.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "keystore/keystore.hpp"
@@ -27,6 +28,8 @@ struct App {
     std::unique_ptr<storage::SqlStore> store;
     std::unique_ptr<keystore::Keystore> keys;
     std::unique_ptr<pki::CertificateAuthority> ca;
+    std::unique_ptr<custody::KeyCustody> custody;
+    std::unique_ptr<accounts::AccountService> accounts;
 
     // Opens an initialised home; applies pending migrations.
     static std::unique_ptr<App> open(const std::string& home);

@@ -1,6 +1,10 @@
 #include "cli/commands.hpp"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -34,6 +38,29 @@ std::string actor() {
     const char* user = std::getenv("SUDO_USER");
     if (!user) user = std::getenv("USER");
     return std::string("cli:") + (user ? user : "unknown");
+}
+
+// One line from standard input, without echo when it is a terminal. Never logged.
+core::SecureString read_secret_line(const char* what) {
+    bool tty = isatty(STDIN_FILENO);
+    termios old{};
+    if (tty) {
+        std::cerr << what << ": " << std::flush;
+        tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    core::SecureString line;
+    int ch;
+    while ((ch = std::getchar()) != EOF && ch != '\n') line.push_back(static_cast<char>(ch));
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::cerr << "\n";
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) throw_bad_input("cli.missing_secret", std::string("no ") + what + " on standard input");
+    return line;
 }
 
 std::int64_t parse_rfc3339(const std::string& s) {
@@ -109,6 +136,26 @@ int run(int argc, char** argv) {
     auto* verify = audit_cmd->add_subcommand("verify", "recompute the hash chain and check the HSM head signatures");
     auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
 
+    auto* account = cli.add_subcommand("account", "signer accounts (operator tools until the RA flow lands)");
+    account->require_subcommand(1);
+    auto* acreate = account->add_subcommand(
+        "create", "create an account with a key and certificate; reads the login password, then the signing password, "
+                  "one per line on standard input");
+    std::string a_user, a_name, a_agency, a_email, a_dept, a_title, a_key;
+    acreate->add_option("--username", a_user, "immutable username")->required();
+    acreate->add_option("--name", a_name, "name as on the ID, e.g. '陳大文 Chan Tai Man'")->required();
+    acreate->add_option("--agency", a_agency, "agency (certificate O)")->required();
+    acreate->add_option("--email", a_email, "verified e-mail (certificate emailAddress and SAN)");
+    acreate->add_option("--department", a_dept, "department (certificate OU)");
+    acreate->add_option("--title", a_title, "post (certificate title)");
+    acreate->add_option("--key", a_key, "ec-p256 | ec-p384 | rsa-2048 | rsa-3072 (default: accounts.default_key)");
+    auto* aunlock = account->add_subcommand("unlock", "unlock a locked account (after the in-person appointment)");
+    aunlock->add_option("--username", a_user, "username")->required();
+    auto* arekey = account->add_subcommand(
+        "rekey", "forgotten signing password: new key and certificate, old certificate revoked as superseded; reads the "
+                 "new signing password from standard input");
+    arekey->add_option("--username", a_user, "username")->required();
+
     auto* db_cmd = cli.add_subcommand("db", "database operations");
     db_cmd->require_subcommand(1);
     auto* copy = db_cmd->add_subcommand("copy", "copy every table into a new database (e.g. SQLite → PostgreSQL)");
@@ -177,6 +224,34 @@ int run(int argc, char** argv) {
             auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
             std::cout << (s ? "signed chain head at event " + std::to_string(s->seq) : std::string("head already signed"))
                       << "\n";
+            return 0;
+        }
+        if (*acreate) {
+            accounts::NewAccountRequest r;
+            r.username = a_user;
+            r.display_name = a_name;
+            r.agency = a_agency;
+            r.email = a_email;
+            r.department = a_dept;
+            r.title = a_title;
+            r.key_type = keystore::parse_key_type(a_key.empty() ? app->config.accounts.default_key : a_key);
+            r.login_password = read_secret_line("login password");
+            r.signing_password = read_secret_line("signing password");
+            accounts::AccountService::ensure_hsm_keys(*app->keys);
+            auto created = app->accounts->create(r, actor());
+            std::cout << "created account " << created.account.username << " (" << created.account.id << ")\n"
+                      << "credential " << created.credential.id << ", certificate " << created.credential.certificate_serial
+                      << "\nenrol this in the user's authenticator app (shown once):\n  " << created.otpauth_uri << "\n";
+            return 0;
+        }
+        if (*aunlock) {
+            app->accounts->unlock(a_user, actor());
+            std::cout << "unlocked " << a_user << "\n";
+            return 0;
+        }
+        if (*arekey) {
+            auto c = app->accounts->rekey(a_user, read_secret_line("new signing password"), actor());
+            std::cout << "re-keyed " << a_user << ": credential " << c.id << ", certificate " << c.certificate_serial << "\n";
             return 0;
         }
         if (*copy) {

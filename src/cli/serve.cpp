@@ -10,6 +10,8 @@
 #include "core/error.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
+#include "signing/csc_service.hpp"
+#include "web/handlers/csc_routes.hpp"
 #include "web/handlers/ops_routes.hpp"
 #include "web/handlers/pki_routes.hpp"
 #include "web/server.hpp"
@@ -27,11 +29,15 @@ int serve(const std::string& home, const std::string& listen) {
     pki::OcspResponder ocsp(ca);
     ocsp.refresh_if_status_changed();
     pki::TimeStampAuthority tsa(ca);
+    accounts::AccountService::ensure_hsm_keys(*app->keys);
+    signing::CscService csc(app->config, *app->accounts, *app->store, *app->store, *app->custody, ca, tsa, *app->keys,
+                            app->clock);
     web::Router router;
     web::Metrics metrics;
     const core::Config& c = app->config;
     web::register_pki_routes(router, ca, ocsp, tsa,
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
+    web::register_csc_routes(router, csc, app->config);
     web::register_ops_routes(router, metrics, [&app]() {
         app->store->status_epoch();                       // database answers
         app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers
@@ -60,6 +66,7 @@ int serve(const std::string& home, const std::string& listen) {
               << "  CRL              " << base << "/repo/issuing.crl\n"
               << "  OCSP             " << base << "/ocsp\n"
               << "  Time-stamping    " << base << "/tsa\n"
+              << "  CSC API          " << base << "/csc/v2  " << base << "/csc/v1\n"
               << "  Health, metrics  " << base << "/healthz  " << base << "/metrics\n"
               << std::flush;
     server.run();

@@ -176,6 +176,28 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         if (c.kdf.time_cost < 1 || c.kdf.memory_kib < 8 || c.kdf.parallelism < 1)
             throw Error("config.invalid", 500, "kdf.time_cost >= 1, kdf.memory_kib >= 8 and kdf.parallelism >= 1 are required");
     }
+    if (j.contains("accounts")) {
+        const json& a = j["accounts"];
+        read(a, "lockout_threshold", c.accounts.lockout_threshold, "accounts");
+        read(a, "otp_required", c.accounts.otp_required, "accounts");
+        read(a, "password_min_length", c.accounts.password_min_length, "accounts");
+        read(a, "totp_issuer", c.accounts.totp_issuer, "accounts");
+        read(a, "default_key", c.accounts.default_key, "accounts");
+        if (c.accounts.lockout_threshold < 1) throw Error("config.invalid", 500, "accounts.lockout_threshold must be >= 1");
+    }
+    if (j.contains("csc")) {
+        const json& s = j["csc"];
+        read(s, "access_token_seconds", c.csc.access_token_seconds, "csc");
+        read(s, "sad_seconds", c.csc.sad_seconds, "csc");
+        read(s, "multisign", c.csc.multisign, "csc");
+        read(s, "scal", c.csc.scal, "csc");
+        read(s, "name", c.csc.name, "csc");
+        read(s, "region", c.csc.region, "csc");
+        read(s, "description", c.csc.description, "csc");
+        read(s, "logo_url", c.csc.logo_url, "csc");
+        if (c.csc.scal != 1 && c.csc.scal != 2) throw Error("config.invalid", 500, "csc.scal must be 1 or 2");
+        if (c.csc.multisign < 1) throw Error("config.invalid", 500, "csc.multisign must be >= 1");
+    }
     if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
     if (c.server.listener.port < 0 || c.server.listener.port > 65535)
         throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");

@@ -98,6 +98,25 @@ struct KdfConfig {
     std::uint32_t parallelism = 1;
 };
 
+struct AccountsConfig {
+    int lockout_threshold = 5;         // wrong signing passwords/OTPs in a row that lock the account
+    bool otp_required = true;          // TOTP needed to authorise signing
+    std::size_t password_min_length = 10;
+    std::string totp_issuer = "yunqian";
+    std::string default_key = "ec-p256";
+};
+
+struct CscConfig {
+    int access_token_seconds = 3600;   // auth/login expires_in
+    int sad_seconds = 300;             // SAD lifetime (5 minutes)
+    int multisign = 100;               // most signatures one SAD may authorise
+    int scal = 2;                      // 2 = SAD bound to the exact hashes; 1 = count only
+    std::string name = "yunqian";
+    std::string region = "MO";
+    std::string description = "yunqian remote signing service";
+    std::string logo_url = "http://127.0.0.1:8080/static/logo.png";
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -112,6 +131,8 @@ struct Config {
     TsaConfig tsa;
     AuditConfig audit;
     KdfConfig kdf;
+    AccountsConfig accounts;
+    CscConfig csc;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute

@@ -409,6 +409,11 @@ WrappedKeyPair Keystore::generate_wrapped_key_pair(const std::string& kek_label,
 
 Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
                                          const SignScheme& scheme, const Bytes& digest) {
+    return sign_digests_with_wrapped(kek_label, wrapped, type, scheme, {digest}).front();
+}
+
+std::vector<Bytes> Keystore::sign_digests_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
+                                                       const SignScheme& scheme, const std::vector<Bytes>& digests) {
     auto lease = m_impl->pool.acquire();
     CK_OBJECT_HANDLE kek = m_impl->require(lease.handle(), CKO_SECRET_KEY, kek_label);
     Attr t;
@@ -421,7 +426,10 @@ Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Byt
     check_ckr(m_impl->f()->C_UnwrapKey(lease.handle(), &unwrap, kek, blob.data(), blob.size(), t.data(), t.size(), &h),
               "C_UnwrapKey", Operation::Unwrap);
     ObjectGuard guard(m_impl->module, lease.handle(), h);
-    return m_impl->sign_with(lease.handle(), h, scheme, digest);
+    std::vector<Bytes> out;
+    out.reserve(digests.size());
+    for (const Bytes& d : digests) out.push_back(m_impl->sign_with(lease.handle(), h, scheme, d));
+    return out;
 }
 
 Bytes Keystore::hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size) {

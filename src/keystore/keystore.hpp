@@ -78,6 +78,10 @@ public:
     // Unwraps into a session object, signs, destroys the object. A damaged blob → "hsm.wrapped_key_invalid".
     core::Bytes sign_digest_with_wrapped(const std::string& kek_label, const core::Bytes& wrapped, KeyType type,
                                          const SignScheme& scheme, const core::Bytes& digest);
+    // One unwrap, many signatures (CSC signHash with several hashes), then the session object is destroyed.
+    std::vector<core::Bytes> sign_digests_with_wrapped(const std::string& kek_label, const core::Bytes& wrapped,
+                                                       KeyType type, const SignScheme& scheme,
+                                                       const std::vector<core::Bytes>& digests);
 
     core::Bytes hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size);
     // AES-256-GCM with a token key: output = iv(12) ‖ ciphertext ‖ tag(16). Tag mismatch → "hsm.decrypt_failed".

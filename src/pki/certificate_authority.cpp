@@ -114,7 +114,9 @@ X509NamePtr profile_subject(const core::CertificateProfile& profile, const Subje
     return name;
 }
 
-SubjectFields fields_of(const X509_NAME* name) {
+}  // namespace
+
+SubjectFields subject_fields(const X509_NAME* name) {
     SubjectFields out;
     for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
         const X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
@@ -128,6 +130,8 @@ SubjectFields fields_of(const X509_NAME* name) {
     }
     return out;
 }
+
+namespace {
 
 X509ReqPtr parse_csr(const core::Bytes& data) {
     X509ReqPtr req;
@@ -357,7 +361,7 @@ IssuedCertificate CertificateAuthority::issue_from_csr(const core::Bytes& csr, c
         throw_bad_input("ca.csr_signature_invalid", "the request's signature does not verify (no proof of possession)");
     }
     std::string email;
-    X509NamePtr subject = profile_subject(p, fields_of(X509_REQ_get_subject_name(req.get())), email);
+    X509NamePtr subject = profile_subject(p, subject_fields(X509_REQ_get_subject_name(req.get())), email);
     return record_issued(build_and_sign(pub, subject.get(), p, email, actor), profile_name, actor);
 }
 

@@ -73,6 +73,9 @@ private:
     std::map<std::string, X509Ptr> m_material;  // loaded CA certificates by material name
 };
 
+// The subject of a certificate as (short name, UTF-8 value) pairs, e.g. to re-issue with the same subject.
+SubjectFields subject_fields(const X509_NAME* name);
+
 // A random, positive 20-byte serial (RFC 5280 §4.1.2.2 allows up to 20 octets).
 Asn1IntegerPtr random_serial();
 

@@ -72,4 +72,42 @@ core::Bytes TimeStampAuthority::respond(const core::Bytes& query_der) {
     return der;
 }
 
+core::Bytes TimeStampAuthority::stamp_hash(const core::Bytes& hash, const std::string& hash_name, const std::string& nonce) {
+    const EVP_MD* md = EVP_get_digestbyname(hash_name.c_str());
+    if (md == nullptr || static_cast<std::size_t>(EVP_MD_get_size(md)) != hash.size())
+        throw Error("tsa.bad_hash", 400, "the hash does not match the hash algorithm");
+    TsRequestPtr req(TS_REQ_new());
+    TS_REQ_set_version(req.get(), 1);
+    OsslPtr<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free> imprint(TS_MSG_IMPRINT_new());
+    OsslPtr<X509_ALGOR, X509_ALGOR_free> alg(X509_ALGOR_new());
+    X509_ALGOR_set_md(alg.get(), md);
+    TS_MSG_IMPRINT_set_algo(imprint.get(), alg.get());
+    TS_MSG_IMPRINT_set_msg(imprint.get(), const_cast<unsigned char*>(hash.data()), static_cast<int>(hash.size()));
+    TS_REQ_set_msg_imprint(req.get(), imprint.get());
+    TS_REQ_set_cert_req(req.get(), 1);
+    if (!nonce.empty()) {
+        BIGNUM* bn = nullptr;
+        if (nonce.size() > 40 || nonce.find_first_not_of("0123456789") != std::string::npos || !BN_dec2bn(&bn, nonce.c_str()))
+            throw Error("tsa.bad_nonce", 400, "the nonce must be a decimal number");
+        BignumPtr owned(bn);
+        Asn1IntegerPtr n(BN_to_ASN1_INTEGER(owned.get(), nullptr));
+        TS_REQ_set_nonce(req.get(), n.get());
+    }
+    int len = i2d_TS_REQ(req.get(), nullptr);
+    core::Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = der.data();
+    i2d_TS_REQ(req.get(), &p);
+    core::Bytes reply = respond(der);
+    const unsigned char* q = reply.data();
+    TsResponsePtr resp(d2i_TS_RESP(nullptr, &q, static_cast<long>(reply.size())));
+    if (!resp || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp.get()))) > TS_STATUS_GRANTED_WITH_MODS)
+        throw Error("tsa.rejected", 500, "the time-stamp authority refused the request");
+    PKCS7* token = TS_RESP_get_token(resp.get());
+    int tlen = i2d_PKCS7(token, nullptr);
+    core::Bytes out(static_cast<std::size_t>(tlen));
+    unsigned char* t = out.data();
+    i2d_PKCS7(token, &t);
+    return out;
+}
+
 }  // namespace yq::pki

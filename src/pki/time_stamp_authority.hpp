@@ -10,6 +10,9 @@ class TimeStampAuthority {
 public:
     explicit TimeStampAuthority(CertificateAuthority& ca);
     core::Bytes respond(const core::Bytes& query_der);
+    // A time-stamp token (RFC 3161 TimeStampToken, DER) over a hash we are given, with certReq set (CSC
+    // signatures/timestamp). `nonce` is a decimal number or empty. Throws "tsa.rejected", "tsa.bad_hash" or "tsa.bad_nonce".
+    core::Bytes stamp_hash(const core::Bytes& hash, const std::string& hash_name, const std::string& nonce);
 
 private:
     CertificateAuthority& m_ca;

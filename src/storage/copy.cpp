@@ -16,7 +16,8 @@ struct Table {
     const char* order_by;
 };
 
-// Parents before children (ocsp_responses references certificates). Seed rows that V001 inserts (counters,
+// Parents before children (ocsp_responses and credentials reference certificates). Access tokens and SADs are
+// short-lived and not copied: users sign in again after the move. Seed rows that V001 inserts (counters,
 // audit_head) are replaced.
 constexpr Table kTables[] = {
     {"counters", "name, value", 2, "name"},
@@ -27,6 +28,13 @@ constexpr Table kTables[] = {
     {"certificates",
      "serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date, created_at", 11,
      "serial"},
+    {"accounts",
+     "id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
+     "failed_attempts, created_at",
+     11, "id"},
+    {"credentials",
+     "id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, seal_version, created_at", 10,
+     "id"},
     {"crls", "number, this_update, next_update, der", 4, "number"},
     {"ocsp_responses", "serial, this_update, next_update, der", 4, "serial"},
     {"staff_users", "username, password_hash, roles, must_change_password, created_at", 5, "username"},

@@ -4,12 +4,18 @@
 
 #include "audit/event.hpp"
 #include "pki/ca_store.hpp"
+#include "accounts/account.hpp"
 #include "ra/staff.hpp"
+#include "signing/session_store.hpp"
 #include "storage/database.hpp"
 
 namespace yq::storage {
 
-class SqlStore final : public pki::CaStore, public audit::AuditReader, public ra::StaffStore {
+class SqlStore final : public pki::CaStore,
+                       public audit::AuditReader,
+                       public ra::StaffStore,
+                       public accounts::AccountStore,
+                       public signing::SessionStore {
 public:
     explicit SqlStore(Database& db) : m_db(db) {}
 
@@ -43,6 +49,34 @@ public:
     void create_staff(const ra::StaffUser& user, const audit::Event& e) override;
     void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
                             const audit::Event& e) override;
+
+    // accounts::AccountStore
+    void create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) override;
+    std::optional<accounts::Account> account_by_username(const std::string& username) override;
+    std::optional<accounts::Account> account_by_id(const std::string& id) override;
+    std::vector<accounts::Credential> credentials_of(const std::string& account_id) override;
+    std::optional<accounts::Credential> credential(const std::string& id) override;
+    accounts::FailureResult record_signing_failure(const std::string& account_id, int threshold,
+                                                   const audit::Event& e) override;
+    bool record_signing_success(const std::string& account_id) override;
+    bool accept_totp_step(const std::string& account_id, std::int64_t step) override;
+    void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
+                    const audit::Event& e) override;
+    void set_login_password(const std::string& account_id, const std::string& hash, const audit::Event& e) override;
+    void reseal_credentials(const std::vector<accounts::Credential>& before,
+                            const std::vector<custody::SealedKey>& after, const audit::Event& e) override;
+    void replace_credential(const std::string& old_credential_id, const accounts::Credential& replacement,
+                            const audit::Event& e) override;
+
+    // signing::SessionStore
+    void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at) override;
+    std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) override;
+    void revoke_token(const core::Bytes& token_hash) override;
+    void put_sad(const signing::SadRecord& sad, const audit::Event& e) override;
+    std::optional<signing::SadRecord> sad(const std::string& id) override;
+    bool consume_sad(const std::string& id, int n, std::int64_t now, const audit::Event& e) override;
+    bool replace_sad(const std::string& old_id, const signing::SadRecord& replacement, std::int64_t now,
+                     const audit::Event& e) override;
 
     // Records an event on its own (for actions whose state lives outside the database, e.g. HSM key generation).
     void record_event(const audit::Event& e) override;

@@ -1,0 +1,71 @@
+#pragma once
+// Signer accounts and their credentials, and the persistence the accounts service needs (declared here, implemented in
+// storage/). Every mutating call writes its audit event in the same transaction.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/event.hpp"
+#include "custody/key_custody.hpp"
+
+namespace yq::accounts {
+
+struct Account {
+    std::string id;
+    std::string username;  // immutable once created (enforced by a database trigger too)
+    std::string display_name;
+    std::string agency;
+    std::string email;
+    std::string status = "active";  // active | locked | suspended | revoked
+    std::string login_password_hash;
+    core::Bytes totp_secret_sealed;  // AES-GCM under an HSM key, aad = account id
+    std::int64_t totp_last_step = 0;
+    int failed_attempts = 0;
+    std::int64_t created_at = 0;
+};
+
+struct Credential {
+    std::string id;
+    std::string account_id;
+    std::string status = "active";  // active | disabled
+    std::string certificate_serial;
+    custody::SealedKey key;
+    std::int64_t created_at = 0;
+};
+
+struct FailureResult {
+    int attempts = 0;
+    bool locked = false;  // the account is locked now (this failure locked it, or it already was)
+};
+
+class AccountStore {
+public:
+    virtual ~AccountStore() = default;
+    virtual void create_account(const Account& a, const Credential& c, const audit::Event& e) = 0;
+    virtual std::optional<Account> account_by_username(const std::string& username) = 0;
+    virtual std::optional<Account> account_by_id(const std::string& id) = 0;
+    virtual std::vector<Credential> credentials_of(const std::string& account_id) = 0;
+    virtual std::optional<Credential> credential(const std::string& id) = 0;
+
+    // Atomic: one more failure; the threshold-th failure locks the account. Never counts past the lock.
+    virtual FailureResult record_signing_failure(const std::string& account_id, int threshold, const audit::Event& e) = 0;
+    // Atomic: resets the counter if and only if the account is still active; false otherwise.
+    virtual bool record_signing_success(const std::string& account_id) = 0;
+    // Atomic: accepts a TOTP time step only if it is later than the last accepted one (RFC 6238 §5.2 replay).
+    virtual bool accept_totp_step(const std::string& account_id, std::int64_t step) = 0;
+
+    virtual void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
+                            const audit::Event& e) = 0;
+    virtual void set_login_password(const std::string& account_id, const std::string& hash, const audit::Event& e) = 0;
+    // Replaces the seals of the account's active credentials; fails with "accounts.concurrent_change" if any seal
+    // changed since it was read (so two password changes cannot interleave).
+    virtual void reseal_credentials(const std::vector<Credential>& before, const std::vector<custody::SealedKey>& after,
+                                    const audit::Event& e) = 0;
+    // Disables `old_credential_id`, adds `replacement` and makes a locked account active again (re-key is the recovery
+    // path after an in-person appointment).
+    virtual void replace_credential(const std::string& old_credential_id, const Credential& replacement,
+                                    const audit::Event& e) = 0;
+};
+
+}  // namespace yq::accounts

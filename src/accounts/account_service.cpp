@@ -1,0 +1,252 @@
+#include "accounts/account_service.hpp"
+
+#include <regex>
+
+#include "accounts/password_hash.hpp"
+#include "accounts/totp.hpp"
+#include "core/error.hpp"
+
+namespace yq::accounts {
+
+namespace {
+
+// A PHC hash of a random password, verified when the username is unknown so both paths cost the same.
+const std::string& dummy_hash() {
+    static const std::string h = hash_password(core::to_secure(core::random_token(16)), core::KdfConfig{1, 64, 1});
+    return h;
+}
+
+std::string new_id(const char* prefix) { return prefix + core::random_token(12); }
+
+}  // namespace
+
+void AccountService::ensure_hsm_keys(keystore::Keystore& keys) {
+    custody::KeyCustody::ensure_hsm_keys(keys);
+    if (!keys.has_key(kTotpSealLabel)) keys.generate_secret_key(kTotpSealLabel, keystore::SecretKeyKind::AesGcm);
+}
+
+void AccountService::check_password_rules(const core::SecureString& password, const std::string& username,
+                                          const char* which) const {
+    if (password.size() < m_config.accounts.password_min_length)
+        throw_bad_input("accounts.password_too_short", std::string("the ") + which + " must have at least " +
+                                                           std::to_string(m_config.accounts.password_min_length) +
+                                                           " characters");
+    if (password.size() > 256) throw_bad_input("accounts.password_too_long", std::string("the ") + which + " is too long");
+    if (core::constant_time_equal(std::string_view(password.data(), password.size()), username))
+        throw_bad_input("accounts.password_is_username", std::string("the ") + which + " must not be the username");
+}
+
+core::SecureBytes AccountService::totp_secret(const Account& a) {
+    return m_keys.gcm_decrypt(kTotpSealLabel, a.totp_secret_sealed, core::to_bytes(a.id));
+}
+
+Credential AccountService::new_credential(const Account& a, const std::string& department, const std::string& title,
+                                          keystore::KeyType type, const core::SecureString& signing_password,
+                                          const std::string& actor) {
+    Credential c;
+    c.id = new_id("cred_");
+    c.account_id = a.id;
+    c.created_at = m_clock.unix_seconds();
+    custody::NewKey key = m_custody.create_key(c.id, type, signing_password);
+    c.key = key.sealed;
+    pki::SubjectFields subject{{"O", a.agency}};
+    if (!department.empty()) subject.emplace_back("OU", department);
+    if (!title.empty()) subject.emplace_back("title", title);
+    subject.emplace_back("CN", a.display_name);
+    subject.emplace_back("serialNumber", a.username);  // the immutable username is the subscriber reference
+    if (!a.email.empty()) subject.emplace_back("emailAddress", a.email);
+    auto issued = m_ca.issue_for_public_key(key.public_key_der, subject, "signer", actor);
+    c.certificate_serial = issued.record.serial;
+    return c;
+}
+
+CreatedAccount AccountService::create(const NewAccountRequest& r, const std::string& actor) {
+    static const std::regex kUsername("^[a-z0-9][a-z0-9._-]{2,31}$");
+    if (!std::regex_match(r.username, kUsername))
+        throw_bad_input("accounts.bad_username",
+                        "usernames have 3–32 characters: lower-case letters, digits, '.', '_' or '-', starting with a "
+                        "letter or digit");
+    if (r.display_name.empty() || r.display_name.size() > 128)
+        throw_bad_input("accounts.bad_name", "the name must have 1–128 characters");
+    if (r.agency.empty() || r.agency.size() > 128) throw_bad_input("accounts.bad_agency", "the agency must have 1–128 characters");
+    check_password_rules(r.login_password, r.username, "login password");
+    check_password_rules(r.signing_password, r.username, "signing password");
+    if (core::constant_time_equal(std::string_view(r.login_password.data(), r.login_password.size()),
+                                  std::string_view(r.signing_password.data(), r.signing_password.size())))
+        throw_bad_input("accounts.passwords_equal", "the signing password must differ from the login password");
+    if (m_store.account_by_username(r.username))
+        throw_conflict("accounts.username_taken", "the username '" + r.username + "' is already taken");
+
+    Account a;
+    a.id = new_id("acc_");
+    a.username = r.username;
+    a.display_name = r.display_name;
+    a.agency = r.agency;
+    a.email = r.email;
+    a.login_password_hash = hash_password(r.login_password, m_config.kdf);
+    core::Bytes secret = core::random_bytes(kTotpSecretBytes);
+    a.totp_secret_sealed = m_keys.gcm_encrypt(kTotpSealLabel, secret, core::to_bytes(a.id));
+    core::SecureBytes secret_copy(secret.begin(), secret.end());
+    core::secure_wipe(secret.data(), secret.size());
+    a.created_at = m_clock.unix_seconds();
+
+    Credential c = new_credential(a, r.department, r.title, r.key_type, r.signing_password, actor);
+    try {
+        m_store.create_account(a, c,
+                               audit::Event{actor, "account.created", "account:" + a.username,
+                                            audit::details({{"account_id", a.id},
+                                                            {"credential_id", c.id},
+                                                            {"certificate", c.certificate_serial},
+                                                            {"key", keystore::key_type_name(r.key_type)}}),
+                                            m_clock.unix_seconds()});
+    } catch (...) {
+        // Nothing half-created: the certificate issued for a key nobody can use is revoked at once.
+        try {
+            m_ca.revoke(c.certificate_serial, "cessationOfOperation", std::nullopt, actor);
+        } catch (const Error&) {
+        }
+        throw;
+    }
+    return CreatedAccount{a, c, otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
+}
+
+Account AccountService::authenticate(const std::string& username, const core::SecureString& login_password) {
+    auto a = m_store.account_by_username(username);
+    if (!a) {
+        verify_password(login_password, dummy_hash());
+        throw Error("accounts.authentication_failed", 401, "unknown username or wrong password");
+    }
+    if (!verify_password(login_password, a->login_password_hash))
+        throw Error("accounts.authentication_failed", 401, "unknown username or wrong password");
+    if (a->status == "revoked") throw Error("accounts.disabled", 403, "this account has been closed");
+    return *a;
+}
+
+bool AccountService::otp_ok(const Account& a, const std::string& otp) {
+    if (!m_config.accounts.otp_required) return true;
+    return totp_step_for(totp_secret(a), otp, m_clock.unix_seconds()).has_value();
+}
+
+SigningAuthorisation AccountService::authorise_signing(const std::string& account_id, const std::string& credential_id,
+                                                       const core::SecureString& signing_password,
+                                                       const std::string& otp, const std::string& actor) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    auto c = m_store.credential(credential_id);
+    if (!c || c->account_id != a->id) throw_bad_input("accounts.unknown_credential", "unknown credential");
+    if (a->status == "locked")
+        throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
+    if (a->status != "active") throw Error("accounts.disabled", 403, "the account is suspended or closed");
+    if (c->status != "active") throw_bad_input("accounts.credential_disabled", "the credential is disabled");
+
+    auto fail = [&](const char* code, const char* what) -> SigningAuthorisation {
+        FailureResult f = m_store.record_signing_failure(
+            a->id, m_config.accounts.lockout_threshold,
+            audit::Event{actor, "account.signing_auth_failed", "account:" + a->username,
+                         audit::details({{"reason", what}, {"credential_id", c->id}}), m_clock.unix_seconds()});
+        if (f.locked)
+            throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
+        throw Error(code, 400, std::string("the ") + what + " is wrong");
+    };
+
+    std::optional<std::int64_t> step;
+    if (m_config.accounts.otp_required) {
+        step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
+        if (!step) return fail("accounts.wrong_otp", "one-time password");
+    }
+    auto k_user = m_custody.unlock(c->key, signing_password);
+    if (!k_user) return fail("accounts.wrong_signing_password", "signing password");
+    // RFC 6238 §5.2: a code is accepted once; a replay counts as a failure.
+    if (step && !m_store.accept_totp_step(a->id, *step)) return fail("accounts.wrong_otp", "one-time password");
+    if (!m_store.record_signing_success(a->id))
+        throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
+    return SigningAuthorisation{std::move(*k_user), *c};
+}
+
+void AccountService::change_signing_password(const std::string& account_id, const core::SecureString& old_password,
+                                             const std::string& otp, const core::SecureString& new_password,
+                                             const std::string& actor) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    check_password_rules(new_password, a->username, "signing password");
+    std::vector<Credential> before;
+    for (const Credential& c : m_store.credentials_of(account_id))
+        if (c.status == "active") before.push_back(c);
+    if (before.empty()) throw_bad_input("accounts.no_credential", "the account has no active credential");
+    // The same checks (and lockout) as signing, on the first credential; the others must open with the same K_user path.
+    SigningAuthorisation auth = authorise_signing(account_id, before.front().id, old_password, otp, actor);
+    std::vector<custody::SealedKey> after;
+    for (const Credential& c : before) {
+        auto k = &c == &before.front() ? std::optional<core::SecureBytes>(auth.k_user) : m_custody.unlock(c.key, old_password);
+        if (!k) throw Error("accounts.seal_mismatch", 500, "a credential of this account is sealed under another password");
+        after.push_back(m_custody.reseal(c.key, *k, new_password));
+    }
+    m_store.reseal_credentials(before, after,
+                               audit::Event{actor, "account.signing_password_changed", "account:" + a->username,
+                                            audit::details({{"credentials", std::to_string(before.size())}}),
+                                            m_clock.unix_seconds()});
+}
+
+void AccountService::change_login_password(const std::string& account_id, const core::SecureString& old_password,
+                                           const core::SecureString& new_password, const std::string& actor) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (!verify_password(old_password, a->login_password_hash))
+        throw Error("accounts.authentication_failed", 401, "the current login password is wrong");
+    check_password_rules(new_password, a->username, "login password");
+    m_store.set_login_password(a->id, hash_password(new_password, m_config.kdf),
+                               audit::Event{actor, "account.login_password_changed", "account:" + a->username, "{}",
+                                            m_clock.unix_seconds()});
+}
+
+void AccountService::unlock(const std::string& username, const std::string& actor) {
+    auto a = m_store.account_by_username(username);
+    if (!a) throw_not_found("accounts.unknown_username", "no account named '" + username + "'");
+    if (a->status != "locked") throw_conflict("accounts.not_locked", "the account '" + username + "' is not locked");
+    m_store.set_status(a->id, "locked", "active",
+                       audit::Event{actor, "account.unlocked", "account:" + username, "{}", m_clock.unix_seconds()});
+}
+
+Credential AccountService::rekey(const std::string& username, const core::SecureString& new_signing_password,
+                                 const std::string& actor) {
+    auto a = m_store.account_by_username(username);
+    if (!a) throw_not_found("accounts.unknown_username", "no account named '" + username + "'");
+    if (a->status != "active" && a->status != "locked")
+        throw_conflict("accounts.disabled", "the account '" + username + "' is suspended or closed");
+    check_password_rules(new_signing_password, a->username, "signing password");
+    std::optional<Credential> old;
+    for (const Credential& c : m_store.credentials_of(a->id))
+        if (c.status == "active") old = c;
+    if (!old) throw_conflict("accounts.no_credential", "the account has no active credential to replace");
+    auto old_cert = m_ca.store().find_certificate(old->certificate_serial);
+    if (!old_cert) throw Error("accounts.certificate_missing", 500, "the credential's certificate is not in the CA");
+    pki::X509Ptr cert = pki::certificate_from_der(old_cert->der);
+    // Same subject as before (the username stays the subscriber reference); OU/title come along in the subject.
+    Credential fresh;
+    fresh.id = new_id("cred_");
+    fresh.account_id = a->id;
+    fresh.created_at = m_clock.unix_seconds();
+    custody::NewKey key = m_custody.create_key(fresh.id, old->key.key_type, new_signing_password);
+    fresh.key = key.sealed;
+    auto issued = m_ca.issue_for_public_key(key.public_key_der, pki::subject_fields(X509_get_subject_name(cert.get())),
+                                            "signer", actor);
+    fresh.certificate_serial = issued.record.serial;
+    try {
+        m_store.replace_credential(old->id, fresh,
+                                   audit::Event{actor, "account.rekeyed", "account:" + username,
+                                                audit::details({{"old_credential", old->id},
+                                                                {"new_credential", fresh.id},
+                                                                {"new_certificate", fresh.certificate_serial}}),
+                                                m_clock.unix_seconds()});
+    } catch (...) {
+        try {
+            m_ca.revoke(fresh.certificate_serial, "cessationOfOperation", std::nullopt, actor);
+        } catch (const Error&) {
+        }
+        throw;
+    }
+    if (old_cert->status == "valid") m_ca.revoke(old->certificate_serial, "superseded", std::nullopt, actor);
+    return fresh;
+}
+
+}  // namespace yq::accounts

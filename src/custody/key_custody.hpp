@@ -1,0 +1,72 @@
+#pragma once
+// Per-user key custody, "sole control" (design: Key custody, steps 1–3, 5, 6):
+//   blob1  = the private key wrapped in the HSM under the master KEK (CKM_AES_KEY_WRAP_PAD; the KEK never leaves)
+//   K_user = HMAC_hsm(pepper, Argon2id(signing password, salt))   — the pepper key never leaves the HSM either
+//   blob2  = AES-256-GCM(K_user, blob1, aad = credential id ‖ key type ‖ seal version)   — what the database stores
+// The database alone, or database + HSM without the password, cannot produce K_user, so cannot open blob2.
+// Error style: throws yq::Error; a wrong password is not an error here but an empty optional, so callers can count it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/secure_buffer.hpp"
+#include "keystore/keystore.hpp"
+
+namespace yq::custody {
+
+inline constexpr const char* kKekLabel = "yq-custody-kek";      // AES key-wrap KEK (blob1)
+inline constexpr const char* kPepperLabel = "yq-custody-pepper";  // HMAC-SHA-256 pepper (K_user)
+inline constexpr const char* kSadSealLabel = "yq-sad-seal";       // AES-GCM key sealing SADs
+inline constexpr int kSealVersion = 1;
+
+// Argon2id parameters travel with each sealed key so that a cost change never strands an old seal.
+struct KdfParams {
+    std::uint32_t time_cost = 3, memory_kib = 65536, parallelism = 1;
+    std::string encode() const;                         // "argon2id$t=3$m=65536$p=1"
+    static KdfParams decode(const std::string& text);   // throws "custody.bad_kdf_params"
+    static KdfParams from(const core::KdfConfig& c) { return KdfParams{c.time_cost, c.memory_kib, c.parallelism}; }
+};
+
+// What the database keeps for one credential's key.
+struct SealedKey {
+    std::string credential_id;
+    keystore::KeyType key_type = keystore::KeyType::EcP256;
+    core::Bytes sealed;  // blob2
+    core::Bytes salt;
+    std::string kdf_params;
+    int seal_version = kSealVersion;
+};
+
+struct NewKey {
+    SealedKey sealed;
+    core::Bytes public_key_der;  // SubjectPublicKeyInfo, for the certificate
+};
+
+class KeyCustody {
+public:
+    KeyCustody(keystore::Keystore& keys, const KdfParams& params) : m_keys(keys), m_params(params) {}
+
+    // Creates the HSM keys custody needs (KEK, pepper, SAD seal key) if missing. Idempotent.
+    static void ensure_hsm_keys(keystore::Keystore& keys);
+
+    NewKey create_key(const std::string& credential_id, keystore::KeyType type, const core::SecureString& password);
+
+    // K_user when the password opens the seal; nullopt when it does not (wrong password).
+    std::optional<core::SecureBytes> unlock(const SealedKey& key, const core::SecureString& password);
+
+    // Signs digests with the credential's key, given K_user (from unlock or from a SAD).
+    // Throws "custody.seal_broken" if K_user does not open the seal.
+    std::vector<core::Bytes> sign(const SealedKey& key, const core::SecureBytes& k_user,
+                                  const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests);
+
+    // Re-seals blob1 under a new password (fresh salt, current parameters). Needs K_user from the old password.
+    SealedKey reseal(const SealedKey& key, const core::SecureBytes& old_k_user, const core::SecureString& new_password);
+
+private:
+    core::SecureBytes derive(const core::SecureString& password, const core::Bytes& salt, const KdfParams& params);
+    keystore::Keystore& m_keys;
+    KdfParams m_params;
+};
+
+}  // namespace yq::custody

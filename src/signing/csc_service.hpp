@@ -1,0 +1,94 @@
+#pragma once
+// The CSC API's service logic (v2 model; web/ adapts v1 and v2 bodies onto it). Bearer tokens, credential discovery,
+// authorisation into SADs bound to user, credential, count and (SCAL2) hashes, and signHash through key custody.
+// Error style: throws yq::Error — "csc.*" with the spec's descriptions, or "accounts.*" which web/ maps per dialect.
+#include <string>
+#include <vector>
+
+#include "accounts/account_service.hpp"
+#include "pki/time_stamp_authority.hpp"
+#include "signing/session_store.hpp"
+
+namespace yq::signing {
+
+struct AuthorizeRequest {
+    std::string credential_id;
+    int num_signatures = 0;
+    std::vector<core::Bytes> hashes;
+    std::string hash_algorithm_oid;
+    core::SecureString pin;  // the signing password
+    std::string otp;
+};
+
+struct SignHashRequest {
+    std::string credential_id;
+    std::string sad;
+    std::vector<core::Bytes> hashes;
+    std::string hash_algorithm_oid;
+    std::string sign_algo;
+    core::Bytes sign_algo_params;
+    std::string hash_field_name = "hashAlgorithmOID";  // v1 calls it hashAlgo
+};
+
+struct SadGrant {
+    std::string sad;
+    int expires_in = 0;
+};
+
+struct CredentialInfo {
+    std::string id;
+    std::string key_status;  // enabled | disabled
+    std::vector<std::string> algorithms;
+    int key_bits = 0;
+    std::string curve;
+    std::string cert_status;  // valid | expired | revoked
+    std::vector<core::Bytes> chain;  // end-entity first
+    std::string issuer_dn, subject_dn, serial_hex, valid_from, valid_to;  // YYYYMMDDHHMMSSZ
+    int multisign = 1;
+    int scal = 2;
+    bool otp_required = true;
+    std::string description;
+};
+
+class CscService {
+public:
+    CscService(const core::Config& config, accounts::AccountService& accounts, accounts::AccountStore& account_store,
+               SessionStore& sessions, custody::KeyCustody& custody, pki::CertificateAuthority& ca,
+               pki::TimeStampAuthority& tsa, keystore::Keystore& keys, const core::Clock& clock)
+        : m_config(config), m_accounts(accounts), m_account_store(account_store), m_sessions(sessions),
+          m_custody(custody), m_ca(ca), m_tsa(tsa), m_keys(keys), m_clock(clock) {}
+
+    struct Token {
+        std::string access_token;
+        int expires_in = 0;
+    };
+    Token login(const std::string& username, const core::SecureString& password);
+    void revoke(const std::string& token);
+    // The account behind a bearer token; throws 401 invalid_token.
+    std::string account_for_token(const std::string& token);
+
+    std::vector<std::string> list_credentials(const std::string& account_id, bool only_valid);
+    CredentialInfo credential_info(const std::string& account_id, const std::string& credential_id);
+    SadGrant authorize(const std::string& account_id, const AuthorizeRequest& request);
+    SadGrant extend_transaction(const std::string& account_id, const std::string& credential_id, const std::string& sad,
+                                const std::vector<core::Bytes>& hashes, const std::string& hash_algorithm_oid);
+    std::vector<core::Bytes> sign_hash(const std::string& account_id, const SignHashRequest& request);
+    core::Bytes timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce);
+
+private:
+    accounts::Credential owned_credential(const std::string& account_id, const std::string& credential_id);
+    void check_hashes(const std::vector<core::Bytes>& hashes, const std::string& hash_oid, bool required,
+                      const char* hash_field);
+
+    const core::Config& m_config;
+    accounts::AccountService& m_accounts;
+    accounts::AccountStore& m_account_store;
+    SessionStore& m_sessions;
+    custody::KeyCustody& m_custody;
+    pki::CertificateAuthority& m_ca;
+    pki::TimeStampAuthority& m_tsa;
+    keystore::Keystore& m_keys;
+    const core::Clock& m_clock;
+};
+
+}  // namespace yq::signing

@@ -1,0 +1,52 @@
+#pragma once
+namespace yq::storage::sql {
+
+inline constexpr const char* kInsertAccount =
+    "INSERT INTO accounts (id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, "
+    "totp_last_step, failed_attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9)";
+inline constexpr const char* kAccountColumns =
+    "SELECT id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
+    "failed_attempts, created_at FROM accounts ";
+inline constexpr const char* kInsertCredential =
+    "INSERT INTO credentials (id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, "
+    "seal_version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+inline constexpr const char* kCredentialColumns =
+    "SELECT id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, seal_version, "
+    "created_at FROM credentials ";
+// Counts a failure only while active; the threshold-th one locks (so exactly N, whatever the concurrency).
+inline constexpr const char* kRecordFailure =
+    "UPDATE accounts SET failed_attempts = failed_attempts + 1, "
+    "status = CASE WHEN failed_attempts + 1 >= $2 THEN 'locked' ELSE status END "
+    "WHERE id = $1 AND status = 'active' RETURNING failed_attempts, status";
+inline constexpr const char* kRecordSuccess =
+    "UPDATE accounts SET failed_attempts = 0 WHERE id = $1 AND status = 'active'";
+inline constexpr const char* kAcceptTotpStep =
+    "UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
+inline constexpr const char* kSetStatus =
+    "UPDATE accounts SET status = $3, failed_attempts = 0 WHERE id = $1 AND status = $2";
+inline constexpr const char* kSetLoginPassword = "UPDATE accounts SET login_password_hash = $2 WHERE id = $1";
+inline constexpr const char* kReseal =
+    "UPDATE credentials SET sealed_key = $2, kdf_salt = $3, kdf_params = $4, seal_version = $5 "
+    "WHERE id = $1 AND sealed_key = $6 AND status = 'active'";
+inline constexpr const char* kDisableCredential =
+    "UPDATE credentials SET status = 'disabled' WHERE id = $1 AND status = 'active'";
+inline constexpr const char* kReactivateAccount =
+    "UPDATE accounts SET status = 'active', failed_attempts = 0 WHERE id = $1 AND status IN ('active', 'locked')";
+
+inline constexpr const char* kInsertToken =
+    "INSERT INTO access_tokens (token_hash, account_id, expires_at, revoked) VALUES ($1, $2, $3, 0)";
+inline constexpr const char* kSelectToken =
+    "SELECT account_id FROM access_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
+inline constexpr const char* kRevokeToken = "UPDATE access_tokens SET revoked = 1 WHERE token_hash = $1";
+
+inline constexpr const char* kInsertSad =
+    "INSERT INTO sads (id, credential_id, account_id, remaining, expires_at, hash_alg, hashes) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+inline constexpr const char* kSelectSad =
+    "SELECT id, credential_id, account_id, remaining, expires_at, hash_alg, hashes FROM sads WHERE id = $1";
+inline constexpr const char* kConsumeSad =
+    "UPDATE sads SET remaining = remaining - $2 WHERE id = $1 AND remaining >= $2 AND expires_at > $3";
+inline constexpr const char* kKillSad = "UPDATE sads SET remaining = 0 WHERE id = $1 AND expires_at > $2 AND remaining > 0";
+inline constexpr const char* kDeleteExpiredSads = "DELETE FROM sads WHERE expires_at < $1";
+
+}  // namespace yq::storage::sql
