@@ -65,7 +65,7 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-SoftHsmToken::SoftHsmToken() {
+SoftHsmToken::SoftHsmToken(std::string label) : m_label(std::move(label)) {
     fs::create_directories(m_dir.path() / "tokens");
     m_conf = m_dir.file("softhsm2.conf");
     write_file(m_conf, "directories.tokendir = " + (m_dir.path() / "tokens").string() +

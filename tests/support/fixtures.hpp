@@ -38,17 +38,19 @@ std::string shell_quote(const std::string& s);
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 
-// A fresh SoftHSM2 token in its own directory; SOFTHSM2_CONF points at it for this process.
+// A fresh SoftHSM2 token in its own directory; SOFTHSM2_CONF points at it for this process. SoftHSM reads its config
+// once per process (C_Initialize), so a second token made while the module is loaded lands next to the first one:
+// give it another label.
 class SoftHsmToken {
 public:
-    SoftHsmToken();
+    explicit SoftHsmToken(std::string label = "yq-test");
     keystore::HsmSettings settings() const;
     const std::string& conf_path() const { return m_conf; }
 
 private:
     TempDir m_dir;
     std::string m_conf;
-    std::string m_label = "yq-test";
+    std::string m_label;
     std::string m_user_pin;
 };
 

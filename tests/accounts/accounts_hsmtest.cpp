@@ -1,0 +1,251 @@
+// Signer accounts against a fresh SoftHSM token and a real database (SQLite, and PostgreSQL when YQ_PG_DSN is set).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "accounts/account_service.hpp"
+#include "accounts/totp.hpp"
+#include "core/error.hpp"
+#include "storage/sql_store.hpp"
+#include "support/fixtures.hpp"
+
+using namespace yq;
+using test::DbKind;
+
+namespace {
+
+std::string code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+class AccountsTest : public ::testing::TestWithParam<DbKind> {
+protected:
+    test::TempDir dir;
+    test::SoftHsmToken token;
+    test::TestDatabase database{GetParam()};
+    core::Config config = make_config();
+    keystore::Keystore keys{token.settings()};
+    storage::SqlStore store{database.db()};
+    core::FixedClock clock{1764064800};
+    pki::CertificateAuthority ca{config, keys, store, clock};
+    custody::KeyCustody custody{keys, custody::KdfParams::from(config.kdf)};
+    accounts::AccountService service{config, store, custody, ca, keys, clock};
+
+    core::Config make_config() {
+        core::Config c = test::test_config(dir.path().string());
+        c.accounts.otp_required = false;  // OTP has its own test; lockout tests need many attempts per 30 s
+        return c;
+    }
+
+    void SetUp() override {
+        ca.initialise_hierarchy("test");
+        accounts::AccountService::ensure_hsm_keys(keys);
+    }
+
+    accounts::CreatedAccount create(const std::string& username) {
+        accounts::NewAccountRequest r;
+        r.username = username;
+        r.display_name = "陳大文 Chan Tai Man";
+        r.agency = "Direcção dos Serviços X";
+        r.email = username + "@x.gov.mo";
+        r.login_password = core::to_secure("login-password-1");
+        r.signing_password = core::to_secure("signing-password-1");
+        return service.create(r, "test");
+    }
+};
+
+TEST_P(AccountsTest, CreationIssuesACertificateForTheHsmKeyAndAuditsIt) {
+    auto created = create("chan.taiman");
+    auto cert = store.find_certificate(created.credential.certificate_serial);
+    ASSERT_TRUE(cert);
+    EXPECT_NE(cert->subject.find("serialNumber=chan.taiman"), std::string::npos) << cert->subject;
+    EXPECT_NE(cert->subject.find("CN=陳大文 Chan Tai Man"), std::string::npos) << cert->subject;
+    EXPECT_EQ(created.otpauth_uri.rfind("otpauth://totp/yunqian:chan.taiman?secret=", 0), 0u) << created.otpauth_uri;
+    EXPECT_NE(created.otpauth_uri.find("&digits=6&period=30"), std::string::npos);
+    auto events = store.all_events();
+    EXPECT_EQ(events.back().event.action, "account.created");
+    for (const auto& e : events) {  // no secret ever reaches the audit log
+        EXPECT_EQ(e.event.details.find("signing-password-1"), std::string::npos);
+        EXPECT_EQ(e.event.details.find("login-password-1"), std::string::npos);
+    }
+    EXPECT_EQ(code_of([&] { create("chan.taiman"); }), "accounts.username_taken");
+    EXPECT_EQ(code_of([&] { create("Bad Name"); }), "accounts.bad_username");
+}
+
+TEST_P(AccountsTest, UsernameCannotChangeEvenInTheDatabase) {
+    auto created = create("immutable.user");
+    bool refused = false;
+    try {
+        database.db().with_connection([&](storage::Connection& c) {
+            c.execute("UPDATE accounts SET username = 'renamed' WHERE id = $1", {created.account.id});
+        });
+    } catch (const Error&) {
+        refused = true;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(store.account_by_username("immutable.user"));
+    EXPECT_FALSE(store.account_by_username("renamed"));
+    // other columns stay updatable
+    database.db().with_connection([&](storage::Connection& c) {
+        c.execute("UPDATE accounts SET display_name = 'New Name' WHERE id = $1", {created.account.id});
+    });
+}
+
+TEST_P(AccountsTest, LocksExactlyAtTheThresholdUnder64ConcurrentWrongAttempts) {
+    auto created = create("target.user");
+    std::atomic<int> wrong{0}, locked{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 64; ++i) {
+        threads.emplace_back([&] {
+            std::string code = code_of([&] {
+                service.authorise_signing(created.account.id, created.credential.id, core::to_secure("wrong-password-x"),
+                                          "", "test");
+            });
+            if (code == "accounts.wrong_signing_password") ++wrong;
+            else if (code == "accounts.locked") ++locked;
+            else ++other;
+        });
+    }
+    for (auto& t : threads) t.join();
+    auto a = store.account_by_id(created.account.id);
+    EXPECT_EQ(a->status, "locked");
+    EXPECT_EQ(a->failed_attempts, config.accounts.lockout_threshold);  // exactly N
+    EXPECT_EQ(wrong.load(), config.accounts.lockout_threshold - 1);   // the N-th failure reports the lock
+    EXPECT_EQ(other.load(), 0);
+    // the right password is refused now
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), "", "test");
+              }),
+              "accounts.locked");
+    int lock_events = 0;
+    for (const auto& e : store.all_events()) lock_events += e.event.action == "account.locked";
+    EXPECT_EQ(lock_events, 1);
+    // an operator unlocks after the appointment; the counter starts again
+    service.unlock("target.user", "staff:officer");
+    EXPECT_EQ(store.account_by_id(created.account.id)->failed_attempts, 0);
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-1"), "", "test"));
+    EXPECT_EQ(code_of([&] { service.unlock("target.user", "staff:officer"); }), "accounts.not_locked");
+}
+
+TEST_P(AccountsTest, SuccessResetsTheFailureCounter) {
+    auto created = create("reset.user");
+    for (int i = 0; i < config.accounts.lockout_threshold - 1; ++i)
+        code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t"); });
+    service.authorise_signing(created.account.id, created.credential.id, core::to_secure("signing-password-1"), "", "t");
+    EXPECT_EQ(store.account_by_id(created.account.id)->failed_attempts, 0);
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t");
+              }),
+              "accounts.wrong_signing_password");
+}
+
+TEST_P(AccountsTest, PasswordChangeReplacesTheOldPassword) {
+    auto created = create("change.user");
+    service.change_signing_password(created.account.id, core::to_secure("signing-password-1"), "",
+                                    core::to_secure("signing-password-2"), "test");
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), "", "t");
+              }),
+              "accounts.wrong_signing_password");
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-2"), "", "t"));
+    EXPECT_EQ(code_of([&] {
+                  service.change_signing_password(created.account.id, core::to_secure("signing-password-2"), "",
+                                                  core::to_secure("short"), "test");
+              }),
+              "accounts.password_too_short");
+}
+
+TEST_P(AccountsTest, InterruptedPasswordChangeLeavesTheOldPasswordWorking) {
+    auto created = create("midway.user");
+    auto creds = store.credentials_of(created.account.id);
+    auto k = custody.unlock(creds[0].key, core::to_secure("signing-password-1"));
+    ASSERT_TRUE(k);
+    auto resealed = custody.reseal(creds[0].key, *k, core::to_secure("signing-password-3"));
+    // Someone else changed the seal in between: the stale write must fail as a whole.
+    auto stale = creds;
+    stale[0].key.sealed[20] ^= 1;
+    EXPECT_EQ(code_of([&] { store.reseal_credentials(stale, {resealed}, audit::Event{"t", "x", "y", "{}", 1}); }),
+              "accounts.concurrent_change");
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-1"), "", "t"));
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-3"), "", "t");
+              }),
+              "accounts.wrong_signing_password");
+}
+
+TEST_P(AccountsTest, RekeyIssuesANewKeyAndRevokesTheOldCertificateAsSuperseded) {
+    auto created = create("forgot.user");
+    for (int i = 0; i < config.accounts.lockout_threshold; ++i)
+        code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("forgotten-xx"), "", "t"); });
+    EXPECT_EQ(store.account_by_id(created.account.id)->status, "locked");
+    auto fresh = service.rekey("forgot.user", core::to_secure("brand-new-password"), "staff:officer");
+    EXPECT_NE(fresh.id, created.credential.id);
+    EXPECT_EQ(store.credential(created.credential.id)->status, "disabled");
+    auto old_cert = store.find_certificate(created.credential.certificate_serial);
+    EXPECT_EQ(old_cert->status, "revoked");
+    EXPECT_EQ(old_cert->reason, "superseded");
+    auto new_cert = store.find_certificate(fresh.certificate_serial);
+    EXPECT_EQ(new_cert->subject, old_cert->subject);  // same person, same subscriber reference
+    EXPECT_EQ(store.account_by_id(created.account.id)->status, "active");
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, fresh.id, core::to_secure("brand-new-password"), "", "t"));
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), "", "t");
+              }),
+              "accounts.credential_disabled");
+}
+
+TEST_P(AccountsTest, OneTimePasswordIsRequiredAndCannotBeReplayed) {
+    config.accounts.otp_required = true;
+    auto created = create("otp.user");
+    core::SecureBytes secret = service.totp_secret(*store.account_by_id(created.account.id));
+    std::string code = accounts::totp_code(secret, clock.unix_seconds());
+    std::string wrong = code;
+    wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), wrong, "t");
+              }),
+              "accounts.wrong_otp");
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), "", "t");
+              }),
+              "accounts.wrong_otp");
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-1"), code, "t"));
+    EXPECT_EQ(code_of([&] {
+                  service.authorise_signing(created.account.id, created.credential.id,
+                                            core::to_secure("signing-password-1"), code, "t");
+              }),
+              "accounts.wrong_otp");  // RFC 6238 §5.2: one use per code
+    clock.advance(std::chrono::seconds(30));
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-1"),
+                                              accounts::totp_code(secret, clock.unix_seconds()), "t"));
+}
+
+TEST_P(AccountsTest, LoginUsesTheLoginPasswordAndHidesWhetherTheUserExists) {
+    create("login.user");
+    EXPECT_NO_THROW(service.authenticate("login.user", core::to_secure("login-password-1")));
+    EXPECT_EQ(code_of([&] { service.authenticate("login.user", core::to_secure("signing-password-1")); }),
+              "accounts.authentication_failed");
+    EXPECT_EQ(code_of([&] { service.authenticate("nobody", core::to_secure("login-password-1")); }),
+              "accounts.authentication_failed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);

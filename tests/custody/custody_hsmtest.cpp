@@ -1,0 +1,147 @@
+// Key custody against a fresh SoftHSM token: the sealed key opens only with the signing password, and neither the
+// database record nor the database plus the HSM is enough to sign without it.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "core/error.hpp"
+#include "custody/key_custody.hpp"
+#include "custody/sad.hpp"
+#include "support/fixtures.hpp"
+
+using namespace yq;
+using keystore::HashAlg;
+using keystore::KeyType;
+using keystore::SignScheme;
+
+namespace {
+
+const custody::KdfParams kCheapKdf{1, 256, 1};
+
+bool verifies(const core::Bytes& spki, const core::Bytes& digest, const core::Bytes& sig) {
+    const unsigned char* p = spki.data();
+    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size()));
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+    bool ok = EVP_PKEY_verify_init(ctx) == 1 && EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1 &&
+              EVP_PKEY_verify(ctx, sig.data(), sig.size(), digest.data(), digest.size()) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+std::string code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return "(no error)";
+}
+
+class CustodyTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        token = new test::SoftHsmToken();
+        keys = new keystore::Keystore(token->settings());
+        custody::KeyCustody::ensure_hsm_keys(*keys);
+    }
+    static void TearDownTestSuite() {
+        delete keys;
+        delete token;
+    }
+    static test::SoftHsmToken* token;
+    static keystore::Keystore* keys;
+    custody::KeyCustody custody{*keys, kCheapKdf};
+    core::Bytes digest = core::sha256(std::string_view("contract"));
+    SignScheme ecdsa{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+};
+test::SoftHsmToken* CustodyTest::token = nullptr;
+keystore::Keystore* CustodyTest::keys = nullptr;
+
+}  // namespace
+
+TEST_F(CustodyTest, RightPasswordSignsAndWrongPasswordDoesNotOpen) {
+    auto k = custody.create_key("cred_1", KeyType::EcP256, core::to_secure("correct horse battery"));
+    auto k_user = custody.unlock(k.sealed, core::to_secure("correct horse battery"));
+    ASSERT_TRUE(k_user);
+    auto sigs = custody.sign(k.sealed, *k_user, ecdsa, {digest});
+    ASSERT_EQ(sigs.size(), 1u);
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sigs[0]));
+    EXPECT_FALSE(custody.unlock(k.sealed, core::to_secure("correct horse battery!")));
+    EXPECT_FALSE(custody.unlock(k.sealed, core::to_secure("")));
+}
+
+TEST_F(CustodyTest, DatabaseRecordPlusHsmWithoutPasswordCannotSign) {
+    auto k = custody.create_key("cred_2", KeyType::EcP256, core::to_secure("only the user knows this"));
+    // 1. The stored blob is not an HSM-wrapped key: feeding it to the HSM's unwrap fails cleanly.
+    EXPECT_EQ(code_of([&] { keys->sign_digest_with_wrapped(custody::kKekLabel, k.sealed.sealed, KeyType::EcP256, ecdsa, digest); }),
+              "hsm.wrapped_key_invalid");
+    // 2. A K_user that did not come from the password (here: random bytes, as a DBA might try) does not open the seal.
+    core::Bytes guess = core::random_bytes(32);
+    EXPECT_EQ(code_of([&] { custody.sign(k.sealed, core::SecureBytes(guess.begin(), guess.end()), ecdsa, {digest}); }),
+              "custody.seal_broken");
+    // 3. Guessing passwords through the HSM fails for every wrong guess.
+    for (const char* g : {"password", "123456", "only the user knows that", "Only the user knows this"})
+        EXPECT_FALSE(custody.unlock(k.sealed, core::to_secure(g))) << g;
+    // 4. The seal is bound to its credential: moving it to another credential id does not open.
+    custody::SealedKey moved = k.sealed;
+    moved.credential_id = "cred_other";
+    EXPECT_FALSE(custody.unlock(moved, core::to_secure("only the user knows this")));
+}
+
+TEST_F(CustodyTest, WithoutTheHsmPepperTheRightPasswordIsNotEnough) {
+    auto k = custody.create_key("cred_3", KeyType::EcP256, core::to_secure("pepper matters here"));
+    // A second token (another HSM) with its own pepper: same password, same salt, different K_user.
+    test::SoftHsmToken other_token("yq-test-other");
+    keystore::Keystore other(other_token.settings());
+    custody::KeyCustody::ensure_hsm_keys(other);
+    custody::KeyCustody elsewhere(other, kCheapKdf);
+    EXPECT_FALSE(elsewhere.unlock(k.sealed, core::to_secure("pepper matters here")));
+}
+
+TEST_F(CustodyTest, ResealMovesTheKeyToTheNewPasswordOnly) {
+    auto k = custody.create_key("cred_4", KeyType::Rsa2048, core::to_secure("old password one"));
+    auto old_k = custody.unlock(k.sealed, core::to_secure("old password one"));
+    ASSERT_TRUE(old_k);
+    custody::SealedKey fresh = custody.reseal(k.sealed, *old_k, core::to_secure("new password two"));
+    EXPECT_NE(fresh.salt, k.sealed.salt);
+    EXPECT_FALSE(custody.unlock(fresh, core::to_secure("old password one")));
+    auto new_k = custody.unlock(fresh, core::to_secure("new password two"));
+    ASSERT_TRUE(new_k);
+    SignScheme rsa{SignScheme::Kind::RsaPkcs1v15, HashAlg::Sha256};
+    auto sig = custody.sign(fresh, *new_k, rsa, {digest});
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sig.at(0)));  // the same key, now under the new password
+}
+
+TEST_F(CustodyTest, SadRoundTripsAndRejectsTamperingAndForeignHsm) {
+    custody::SadClaims c;
+    c.sad_id = "sad_x";
+    c.credential_id = "cred_1";
+    c.account_id = "acc_1";
+    core::Bytes k = core::random_bytes(32);
+    c.k_user = core::SecureBytes(k.begin(), k.end());
+    c.hashes_digest = custody::bound_hashes_digest({digest});
+    c.expires_at = 1764064800;
+    c.num_signatures = 3;
+    std::string token = custody::seal_sad(*keys, c);
+    custody::SadClaims back = custody::open_sad(*keys, token);
+    EXPECT_EQ(back.sad_id, "sad_x");
+    EXPECT_EQ(back.credential_id, "cred_1");
+    EXPECT_EQ(back.account_id, "acc_1");
+    EXPECT_EQ(core::Bytes(back.k_user.begin(), back.k_user.end()), k);
+    EXPECT_EQ(back.hashes_digest, c.hashes_digest);
+    EXPECT_EQ(back.expires_at, 1764064800);
+    EXPECT_EQ(back.num_signatures, 3);
+    EXPECT_EQ(token.find(core::hex_encode(k)), std::string::npos);
+
+    for (std::size_t pos : {std::size_t{0}, token.size() / 2, token.size() - 1}) {
+        std::string t = token;
+        t[pos] = t[pos] == 'A' ? 'B' : 'A';
+        EXPECT_EQ(code_of([&] { custody::open_sad(*keys, t); }), "custody.invalid_sad") << pos;
+    }
+    EXPECT_EQ(code_of([&] { custody::open_sad(*keys, "not-a-sad"); }), "custody.invalid_sad");
+    EXPECT_EQ(code_of([&] { custody::open_sad(*keys, ""); }), "custody.invalid_sad");
+    // order and boundaries of the bound hashes matter
+    core::Bytes d2 = core::sha256(std::string_view("other"));
+    EXPECT_NE(custody::bound_hashes_digest({digest, d2}), custody::bound_hashes_digest({d2, digest}));
+}
