@@ -130,6 +130,61 @@ std::string yunqian_binary() {
     return b;
 }
 
+namespace {
+// Starts `yunqian --home HOME serve --listen 127.0.0.1:0` and reads the port it prints.
+int spawn_serve(const std::string& home, int& pid) {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    pid = fork();
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        close(out[0]);
+        close(out[1]);
+        std::string bin = yunqian_binary();
+        execl(bin.c_str(), bin.c_str(), "--home", home.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
+        _exit(127);
+    }
+    close(out[1]);
+    int port = 0;
+    std::string seen;
+    char buf[512];
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        ssize_t n = read(out[0], buf, sizeof buf);
+        if (n <= 0) break;
+        seen.append(buf, static_cast<std::size_t>(n));
+        auto pos = seen.find("serving on ");
+        auto eol = pos == std::string::npos ? std::string::npos : seen.find('\n', pos);
+        if (eol != std::string::npos) {
+            std::string url = seen.substr(pos + 11, eol - pos - 11);
+            port = std::stoi(url.substr(url.rfind(':') + 1));
+            break;
+        }
+    }
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread([fd = out[0]] {
+        char sink[512];
+        while (read(fd, sink, sizeof sink) > 0) {
+        }
+        close(fd);
+    }).detach();
+    if (port == 0) throw std::runtime_error("yunqian serve did not start: " + seen);
+    return port;
+}
+
+void stop_process(int pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 50; ++i) {
+        if (waitpid(pid, &status, WNOHANG) == pid) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+}
+}  // namespace
+
 ServerProcess::ServerProcess(const Options& options) {
     nlohmann::json config = nlohmann::json::object();
     if (!options.extra_config.empty()) config = nlohmann::json::parse(options.extra_config);
@@ -144,55 +199,19 @@ ServerProcess::ServerProcess(const Options& options) {
     m_init_output = init.output;
     if (init.exit_code != 0) throw std::runtime_error("yunqian init failed: " + init.output);
 
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    m_pid = fork();
-    if (m_pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        close(out[0]);
-        close(out[1]);
-        std::string bin = yunqian_binary(), home = m_home.path().string();
-        execl(bin.c_str(), bin.c_str(), "--home", home.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
-        _exit(127);
-    }
-    close(out[1]);
-    // Read stdout until the "serving on http(s)://host:port" line appears.
-    std::string seen;
-    char buf[512];
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-        ssize_t n = read(out[0], buf, sizeof buf);
-        if (n <= 0) break;
-        seen.append(buf, static_cast<std::size_t>(n));
-        auto pos = seen.find("serving on ");
-        auto eol = pos == std::string::npos ? std::string::npos : seen.find('\n', pos);
-        if (eol != std::string::npos) {
-            std::string url = seen.substr(pos + 11, eol - pos - 11);
-            m_port = std::stoi(url.substr(url.rfind(':') + 1));
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread([fd = out[0]] {
-        char sink[512];
-        while (read(fd, sink, sizeof sink) > 0) {
-        }
-        close(fd);
-    }).detach();
-    if (m_port == 0) throw std::runtime_error("yunqian serve did not start: " + seen);
+    m_port = spawn_serve(m_home.path().string(), m_pid);
 }
 
 ServerProcess::~ServerProcess() {
-    if (m_pid > 0) {
-        kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 50; ++i) {
-            if (waitpid(m_pid, &status, WNOHANG) == m_pid) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        kill(m_pid, SIGKILL);
-        waitpid(m_pid, &status, 0);
-    }
+    for (int pid : m_other_pids) stop_process(pid);
+    stop_process(m_pid);
+}
+
+int ServerProcess::start_second_node() {
+    int pid = -1;
+    int port = spawn_serve(m_home.path().string(), pid);
+    m_other_pids.push_back(pid);
+    return port;
 }
 
 std::string ServerProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }

@@ -102,6 +102,9 @@ public:
     std::string database_url() const { return m_database ? m_database->url() : ""; }
     // `yunqian --home HOME ARGS…`
     CommandResult cli(const std::string& args) const;
+    // Another `yunqian serve` on the same home (same database and HSM token): a second node. Returns its port; it is
+    // stopped with this object.
+    int start_second_node();
     // Repository files downloaded once: root.pem, issuing.pem in the home.
     std::string root_pem() const;
     std::string issuing_pem() const;
@@ -111,6 +114,7 @@ private:
     std::unique_ptr<TestDatabase> m_database;
     int m_pid = -1;
     int m_port = 0;
+    std::vector<int> m_other_pids;
     std::string m_init_output;
 };
 

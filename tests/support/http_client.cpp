@@ -18,9 +18,11 @@ using tcp = net::ip::tcp;
 namespace {
 template <class Stream>
 HttpResult exchange(Stream& stream, const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& content_type, const std::string& host) {
+                    const std::string& content_type, const std::string& host,
+                    const std::map<std::string, std::string>& headers) {
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, host);
+    for (const auto& [k, v] : headers) req.set(k, v);
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;
     req.prepare_payload();
@@ -43,14 +45,15 @@ HttpResult exchange(Stream& stream, const std::string& method, const std::string
 }  // namespace
 
 HttpResult http_request(const std::string& method, int port, const std::string& target, const std::string& body,
-                        const std::string& content_type, const std::string& tls_ca_file, const std::string& host) {
+                        const std::string& content_type, const std::string& tls_ca_file, const std::string& host,
+                        const std::map<std::string, std::string>& headers) {
     net::io_context ioc;
     tcp::resolver resolver(ioc);
     auto endpoints = resolver.resolve(host, std::to_string(port));
     if (tls_ca_file.empty()) {
         beast::tcp_stream stream(ioc);
         stream.connect(endpoints);
-        return exchange(stream, method, target, body, content_type, host);
+        return exchange(stream, method, target, body, content_type, host, headers);
     }
     ssl::context ctx(ssl::context::tls_client);
     ctx.load_verify_file(tls_ca_file);
@@ -60,7 +63,7 @@ HttpResult http_request(const std::string& method, int port, const std::string& 
     stream.set_verify_callback(ssl::host_name_verification(host));
     beast::get_lowest_layer(stream).connect(endpoints);
     stream.handshake(ssl::stream_base::client);
-    return exchange(stream, method, target, body, content_type, host);
+    return exchange(stream, method, target, body, content_type, host, headers);
 }
 
 }  // namespace yq::test

@@ -13,6 +13,6 @@ struct HttpResult {
 
 HttpResult http_request(const std::string& method, int port, const std::string& target, const std::string& body = "",
                         const std::string& content_type = "", const std::string& tls_ca_file = "",
-                        const std::string& host = "127.0.0.1");
+                        const std::string& host = "127.0.0.1", const std::map<std::string, std::string>& headers = {});
 
 }  // namespace yq::test

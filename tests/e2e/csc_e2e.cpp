@@ -1,0 +1,360 @@
+// The CSC API over loopback against the real server: accounts made with the CLI, signatures judged by openssl.
+#include <gtest/gtest.h>
+#include <liboath/oath.h>
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <thread>
+
+#include "accounts/totp.hpp"
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+
+using namespace yq;
+using nlohmann::json;
+using test::DbKind;
+using test::run_command;
+using test::shell_quote;
+
+namespace {
+
+constexpr const char* kSha256 = "2.16.840.1.101.3.4.2.1";
+constexpr const char* kSha384 = "2.16.840.1.101.3.4.2.2";
+
+struct Reply {
+    int status = 0;
+    json body;
+};
+
+struct CscClient {
+    int port;
+    std::string version = "v2";
+    std::string token;
+
+    Reply call(const std::string& method, const json& body, const std::string& bearer_override = "\x01") const {
+        std::map<std::string, std::string> headers;
+        std::string t = bearer_override == "\x01" ? token : bearer_override;
+        if (!t.empty()) headers["Authorization"] = "Bearer " + t;
+        auto r = test::http_request("POST", port, "/csc/" + version + "/" + method, body.dump(), "application/json", "",
+                                    "127.0.0.1", headers);
+        Reply out{r.status, r.body.empty() ? json() : json::parse(r.body, nullptr, false)};
+        return out;
+    }
+    void login(const std::string& user, const std::string& password) {
+        std::string basic = core::base64_encode(core::to_bytes(user + ":" + password));
+        auto r = test::http_request("POST", port, "/csc/" + version + "/auth/login", "", "", "", "127.0.0.1",
+                                    {{"Authorization", "Basic " + basic}});
+        ASSERT_EQ(r.status, 200) << r.body;
+        token = json::parse(r.body)["access_token"];
+    }
+};
+
+struct TestAccount {
+    std::string username, credential, otp_secret_b32;
+};
+
+// `yunqian account create` through the CLI, passwords on standard input.
+TestAccount create_account(const test::ServerProcess& server, const test::TempDir& work, const std::string& username,
+                           const std::string& key = "ec-p256") {
+    std::string input = work.file(username + ".in");
+    test::write_file(input, "login-password-1\nsigning-password-1\n");
+    auto r = server.cli("account create --username " + username + " --name " + shell_quote("陳大文 Chan Tai Man") +
+                        " --agency " + shell_quote("Agency X") + " --email " + username + "@x.gov.mo --key " + key +
+                        " < " + input);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    TestAccount a;
+    a.username = username;
+    auto cred = r.output.find("credential ");
+    a.credential = r.output.substr(cred + 11, r.output.find(',', cred) - cred - 11);
+    auto s = r.output.find("secret=");
+    a.otp_secret_b32 = r.output.substr(s + 7, r.output.find('&', s) - s - 7);
+    return a;
+}
+
+std::string totp_now(const std::string& b32, std::int64_t offset = 0) {
+    char* raw = nullptr;
+    std::size_t len = 0;
+    oath_base32_decode(b32.c_str(), b32.size(), &raw, &len);
+    core::SecureBytes secret(raw, raw + len);
+    free(raw);
+    return accounts::totp_code(secret, static_cast<std::int64_t>(std::time(nullptr)) + offset);
+}
+
+core::Bytes digest_of(const std::string& text, const char* alg = "sha256") {
+    const EVP_MD* md = EVP_get_digestbyname(alg);
+    core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+    EVP_Digest(text.data(), text.size(), out.data(), nullptr, md, nullptr);
+    return out;
+}
+
+// openssl's verdict on a signature over `data`, with the certificate the API returned.
+std::string openssl_verify(const test::TempDir& work, const std::string& cert_b64, const std::string& data,
+                           const std::string& sig_b64, const std::string& digest = "sha256", const std::string& opts = "") {
+    core::Bytes cert = core::base64_decode(cert_b64), sig = core::base64_decode(sig_b64);
+    test::write_file(work.file("c.der"), std::string(cert.begin(), cert.end()));
+    test::write_file(work.file("s.bin"), std::string(sig.begin(), sig.end()));
+    test::write_file(work.file("d.txt"), data);
+    run_command("openssl x509 -inform DER -in " + work.file("c.der") + " -pubkey -noout > " + work.file("p.pem"));
+    return run_command("openssl dgst -" + digest + " -verify " + work.file("p.pem") + " " + opts + " -signature " +
+                       work.file("s.bin") + " " + work.file("d.txt"))
+        .output;
+}
+
+json hashes_json(const std::vector<core::Bytes>& hs) {
+    json a = json::array();
+    for (const auto& h : hs) a.push_back(core::base64_encode(h));
+    return a;
+}
+
+}  // namespace
+
+class CscTest : public ::testing::TestWithParam<DbKind> {
+protected:
+    test::TempDir work;
+};
+
+TEST_P(CscTest, NewUserLogsInAuthorizesWithPasswordAndTotpAndSignaturesVerify) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), ""});
+    TestAccount acct = create_account(server, work, "chan.taiman");
+    CscClient csc{server.port()};
+    auto info = test::http_request("GET", server.port(), "/csc/v2/info");
+    EXPECT_EQ(json::parse(info.body)["specs"], "2.0.0.2");
+    csc.login("chan.taiman", "login-password-1");
+
+    auto list = csc.call("credentials/list", json::object());
+    ASSERT_EQ(list.status, 200) << list.body;
+    ASSERT_EQ(list.body["credentialIDs"], json::array({acct.credential}));
+    auto ci = csc.call("credentials/info", {{"credentialID", acct.credential}, {"certInfo", true}, {"certificates", "chain"}});
+    ASSERT_EQ(ci.status, 200) << ci.body;
+    EXPECT_EQ(ci.body["key"]["status"], "enabled");
+    EXPECT_EQ(ci.body["key"]["curve"], "1.2.840.10045.3.1.7");
+    EXPECT_EQ(ci.body["cert"]["certificates"].size(), 3u);
+    EXPECT_EQ(ci.body["auth"]["expression"], "PIN AND OTP");
+    EXPECT_EQ(ci.body["SCAL"], "2");
+
+    std::vector<std::string> docs = {"第一份文件 document one", "document two", "document three"};
+    std::vector<core::Bytes> hashes;
+    for (const auto& d : docs) hashes.push_back(digest_of(d));
+    auto auth = csc.call("credentials/authorize",
+                         {{"credentialID", acct.credential}, {"numSignatures", 3}, {"hashes", hashes_json(hashes)},
+                          {"hashAlgorithmOID", kSha256},
+                          {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}},
+                                                    {{"id", "OTP"}, {"value", totp_now(acct.otp_secret_b32)}}})}});
+    ASSERT_EQ(auth.status, 200) << auth.body;
+    std::string sad = auth.body["SAD"];
+    EXPECT_EQ(auth.body["expiresIn"], 300);
+    auto signed_ = csc.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", sad},
+                                                    {"hashes", hashes_json(hashes)}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+    ASSERT_EQ(signed_.status, 200) << signed_.body;
+    ASSERT_EQ(signed_.body["signatures"].size(), 3u);
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        std::string verdict = openssl_verify(work, ci.body["cert"]["certificates"][0], docs[i], signed_.body["signatures"][i]);
+        EXPECT_NE(verdict.find("Verified OK"), std::string::npos) << verdict;
+    }
+    // the count is spent: a replay is refused
+    auto replay = csc.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", sad},
+                                                   {"hashes", hashes_json({hashes[0]})}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+    EXPECT_EQ(replay.status, 400);
+    EXPECT_EQ(replay.body, json({{"error", "invalid_request"}, {"error_description", "Invalid parameter SAD"}}));
+    // a wrong OTP is refused with the v2 error
+    auto bad_otp = csc.call("credentials/authorize",
+                            {{"credentialID", acct.credential}, {"numSignatures", 1}, {"hashes", hashes_json({hashes[0]})},
+                             {"hashAlgorithmOID", kSha256},
+                             {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}},
+                                                       {{"id", "OTP"}, {"value", "12345"}}})}});
+    EXPECT_EQ(bad_otp.body, json({{"error", "invalid_authentication_data"},
+                                  {"error_description", "The authentication data is invalid"}}));
+    // the token stops working after auth/revoke
+    auto rv = csc.call("auth/revoke", {{"token", csc.token}});
+    EXPECT_EQ(rv.status, 204);
+    EXPECT_EQ(csc.call("credentials/list", json::object()).status, 401);
+}
+
+TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {
+    test::ServerProcess server(test::ServerProcess::Options{
+        GetParam(), R"({"accounts": {"otp_required": false}, "csc": {"sad_seconds": 2}})"});
+    TestAccount alice = create_account(server, work, "alice.user");
+    TestAccount bob = create_account(server, work, "bob.user");
+    CscClient a{server.port()}, b{server.port()};
+    a.login("alice.user", "login-password-1");
+    b.login("bob.user", "login-password-1");
+    core::Bytes h1 = digest_of("one"), h2 = digest_of("two"), h3 = digest_of("three");
+    auto authorize = [&](CscClient& c, const TestAccount& acct, const std::vector<core::Bytes>& hs) {
+        auto r = c.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", hs.size()},
+                                                  {"hashes", hashes_json(hs)}, {"hashAlgorithmOID", kSha256},
+                                                  {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}});
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.body.value("SAD", "");
+    };
+    auto sign = [&](CscClient& c, const std::string& cred, const std::string& sad, const std::vector<core::Bytes>& hs) {
+        return c.call("signatures/signHash", {{"credentialID", cred}, {"SAD", sad}, {"hashes", hashes_json(hs)},
+                                              {"signAlgo", "1.2.840.10045.4.3.2"}});
+    };
+    auto desc = [](const Reply& r) { return r.body.value("error_description", ""); };
+
+    std::string sad = authorize(a, alice, {h1, h2});
+    EXPECT_EQ(desc(sign(a, alice.credential, sad, {h3})), "Hash is not authorized by the SAD");
+    EXPECT_EQ(desc(sign(b, bob.credential, sad, {h1})), "Invalid parameter SAD");     // another user
+    EXPECT_EQ(desc(sign(a, bob.credential, sad, {h1})), "Invalid parameter credentialID");  // another's credential
+    EXPECT_EQ(desc(sign(a, alice.credential, sad, {core::Bytes(20, 1)})), "Invalid digest value length");
+    std::string tampered = sad;
+    tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'x' ? 'y' : 'x';
+    EXPECT_EQ(desc(sign(a, alice.credential, tampered, {h1})), "Invalid parameter SAD");
+    EXPECT_EQ(desc(sign(a, alice.credential, sad, {h1, h2, h1})), "Numbers of signatures is too high");
+    EXPECT_EQ(sign(a, alice.credential, sad, {h1}).status, 200);
+    EXPECT_EQ(sign(a, alice.credential, sad, {h2}).status, 200);
+    EXPECT_EQ(desc(sign(a, alice.credential, sad, {h2})), "Invalid parameter SAD");  // count spent
+    // bad requests change nothing and get the spec's texts
+    EXPECT_EQ(desc(a.call("credentials/authorize", {{"credentialID", alice.credential}, {"numSignatures", "x"}})),
+              "Missing (or invalid type) integer parameter numSignatures");
+    EXPECT_EQ(desc(a.call("credentials/authorize", {{"credentialID", alice.credential}, {"numSignatures", 1000}})),
+              "Numbers of signatures is too high");
+    EXPECT_EQ(desc(a.call("signatures/signHash", {{"credentialID", 7}})), "Missing (or invalid type) string parameter credentialID");
+    auto raw = test::http_request("POST", server.port(), "/csc/v2/credentials/list", "{not json", "application/json", "",
+                                  "127.0.0.1", {{"Authorization", "Bearer " + a.token}});
+    EXPECT_EQ(raw.status, 400);
+    EXPECT_EQ(json::parse(raw.body)["error"], "invalid_request");
+    EXPECT_EQ(a.call("credentials/list", json::object(), "forged-token").status, 401);
+    // expiry (csc.sad_seconds = 2 on this server)
+    std::string short_lived = authorize(a, alice, {h3});
+    std::this_thread::sleep_for(std::chrono::milliseconds(2600));
+    EXPECT_EQ(desc(sign(a, alice.credential, short_lived, {h3})), "SAD expired");
+}
+
+TEST_P(CscTest, EveryAlgorithmVerifiesWithOpenSsl) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), R"({"accounts": {"otp_required": false}})"});
+    struct Case {
+        std::string key, algo, hash_oid, digest, opts;
+        json params;
+    };
+    // CT's RSASSA-PSS parameters: SHA-256, MGF1-SHA-256, salt 32, trailer 1
+    std::string pss = "MDmgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEBCDANBglghkgBZQMEAgEFAKIDAgEgowMCAQE=";
+    std::vector<Case> cases = {
+        {"ec-p256", "1.2.840.10045.4.3.2", "", "sha256", "", nullptr},
+        {"ec-p384", "1.2.840.10045.4.3.3", "", "sha384", "", nullptr},
+        {"rsa-2048", "1.2.840.113549.1.1.11", "", "sha256", "", nullptr},
+        {"rsa-2048", "1.2.840.113549.1.1.12", "", "sha384", "", nullptr},
+        {"rsa-2048", "1.2.840.113549.1.1.1", kSha256, "sha256", "", nullptr},
+        {"rsa-2048", "1.2.840.113549.1.1.10", "", "sha256",
+         "-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:sha256", pss},
+    };
+    int n = 0;
+    for (const Case& c : cases) {
+        TestAccount acct = create_account(server, work, "algo" + std::to_string(n++), c.key);
+        CscClient csc{server.port()};
+        csc.login(acct.username, "login-password-1");
+        std::string doc = "document for " + c.algo;
+        core::Bytes h = digest_of(doc, c.digest.c_str());
+        std::string oid = c.digest == "sha384" ? kSha384 : kSha256;
+        auto auth = csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                       {"hashes", hashes_json({h})}, {"hashAlgorithmOID", oid},
+                                                       {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}});
+        ASSERT_EQ(auth.status, 200) << auth.body;
+        json req = {{"credentialID", acct.credential}, {"SAD", auth.body["SAD"]}, {"hashes", hashes_json({h})},
+                    {"signAlgo", c.algo}};
+        if (!c.hash_oid.empty()) req["hashAlgorithmOID"] = c.hash_oid;
+        if (!c.params.is_null()) req["signAlgoParams"] = c.params;
+        auto signed_ = csc.call("signatures/signHash", req);
+        ASSERT_EQ(signed_.status, 200) << c.algo << " " << signed_.body;
+        auto ci = csc.call("credentials/info", {{"credentialID", acct.credential}});
+        std::string verdict = openssl_verify(work, ci.body["cert"]["certificates"][0], doc, signed_.body["signatures"][0],
+                                             c.digest, c.opts);
+        EXPECT_NE(verdict.find("Verified OK"), std::string::npos) << c.key << " " << c.algo << ": " << verdict;
+        if (c.key == "ec-p256") {  // an algorithm the key does not have
+            auto wrong = csc.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", auth.body["SAD"]},
+                                                          {"hashes", hashes_json({h})}, {"signAlgo", "1.2.840.113549.1.1.11"}});
+            EXPECT_EQ(wrong.body.value("error_description", ""), "Invalid parameter signAlgo");
+        }
+    }
+}
+
+TEST_P(CscTest, FiveWrongPasswordsLockAndEvenTheRightOneIsThenRefused) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), R"({"accounts": {"otp_required": false}})"});
+    TestAccount acct = create_account(server, work, "locked.user");
+    CscClient csc{server.port()};
+    csc.login("locked.user", "login-password-1");
+    core::Bytes h = digest_of("x");
+    auto attempt = [&](const std::string& pin) {
+        return csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                  {"hashes", hashes_json({h})}, {"hashAlgorithmOID", kSha256},
+                                                  {"authData", json::array({{{"id", "PIN"}, {"value", pin}}})}});
+    };
+    // a second node on the same database and HSM shares the counter
+    int second = server.start_second_node();
+    CscClient other{second, "v2", csc.token};
+    for (int i = 0; i < 4; ++i) {
+        auto r = (i % 2 ? other : csc).call("credentials/authorize",
+                                            {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                             {"hashes", hashes_json({h})}, {"hashAlgorithmOID", kSha256},
+                                             {"authData", json::array({{{"id", "PIN"}, {"value", "wrong-guess-1"}}})}});
+        EXPECT_EQ(r.body.value("error", ""), "invalid_authentication_data") << i;
+    }
+    EXPECT_EQ(attempt("wrong-guess-5").body.value("error_description", ""), "Credential locked");
+    EXPECT_EQ(attempt("signing-password-1").body.value("error_description", ""), "Credential locked");
+    auto info = csc.call("credentials/info", {{"credentialID", acct.credential}});
+    EXPECT_EQ(info.body["key"]["status"], "disabled");
+    auto unlock = server.cli("account unlock --username locked.user");
+    EXPECT_EQ(unlock.exit_code, 0) << unlock.output;
+    EXPECT_EQ(attempt("signing-password-1").status, 200);
+    auto verify = server.cli("audit verify");
+    EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+TEST_P(CscTest, ASadIssuedByOneNodeIsHonouredByAnother) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), R"({"accounts": {"otp_required": false}})"});
+    TestAccount acct = create_account(server, work, "two.nodes");
+    int second = server.start_second_node();
+    CscClient first{server.port()};
+    first.login("two.nodes", "login-password-1");
+    CscClient other{second, "v2", first.token};  // the bearer token works on every node too
+    core::Bytes h = digest_of("multi-node");
+    auto auth = first.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                     {"hashes", hashes_json({h})}, {"hashAlgorithmOID", kSha256},
+                                                     {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}});
+    ASSERT_EQ(auth.status, 200) << auth.body;
+    auto signed_ = other.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", auth.body["SAD"]},
+                                                      {"hashes", hashes_json({h})}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+    ASSERT_EQ(signed_.status, 200) << signed_.body;
+    auto again = first.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", auth.body["SAD"]},
+                                                    {"hashes", hashes_json({h})}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+    EXPECT_EQ(again.body.value("error_description", ""), "Invalid parameter SAD");  // spent on the other node
+}
+
+TEST_P(CscTest, Version1DialectUsesV1FieldsAndErrors) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), ""});
+    TestAccount acct = create_account(server, work, "v1.user");
+    CscClient csc{server.port(), "v1"};
+    csc.login("v1.user", "login-password-1");
+    auto list = csc.call("credentials/list", {{"maxResults", 10}});
+    ASSERT_EQ(list.body["credentialIDs"], json::array({acct.credential}));
+    auto info = csc.call("credentials/info", {{"credentialID", acct.credential}, {"authInfo", true}});
+    EXPECT_EQ(info.body["authMode"], "explicit");
+    EXPECT_EQ(info.body["PIN"]["presence"], "true");
+    EXPECT_EQ(info.body["OTP"]["type"], "offline");
+    core::Bytes h = digest_of("v1 document");
+    auto wrong = csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                    {"hash", hashes_json({h})}, {"PIN", "wrong-pin-value"},
+                                                    {"OTP", totp_now(acct.otp_secret_b32)}});
+    EXPECT_EQ(wrong.body, json({{"error", "invalid_pin"}, {"error_description", "The PIN is invalid"}}));
+    auto auth = csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                   {"hash", hashes_json({h})}, {"PIN", "signing-password-1"},
+                                                   {"OTP", totp_now(acct.otp_secret_b32, 30)}});
+    ASSERT_EQ(auth.status, 200) << auth.body;
+    auto signed_ = csc.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", auth.body["SAD"]},
+                                                    {"hash", hashes_json({h})}, {"signAlgo", "1.2.840.10045.4.3.2"},
+                                                    {"hashAlgo", kSha256}});
+    ASSERT_EQ(signed_.status, 200) << signed_.body;
+    auto ci = csc.call("credentials/info", {{"credentialID", acct.credential}});
+    std::string verdict = openssl_verify(work, ci.body["cert"]["certificates"][0], "v1 document", signed_.body["signatures"][0]);
+    EXPECT_NE(verdict.find("Verified OK"), std::string::npos) << verdict;
+    auto ts = csc.call("signatures/timestamp", {{"hash", core::base64_encode(h)}, {"hashAlgo", kSha256}, {"nonce", "12345"}});
+    ASSERT_EQ(ts.status, 200) << ts.body;
+    core::Bytes token = core::base64_decode(ts.body["timestamp"].get<std::string>());
+    test::write_file(work.file("t.tst"), std::string(token.begin(), token.end()));
+    test::write_file(work.file("doc.txt"), "v1 document");
+    auto tv = run_command("openssl ts -verify -token_in -in " + work.file("t.tst") + " -data " + work.file("doc.txt") +
+                          " -CAfile " + server.root_pem() + " -untrusted " + server.issuing_pem());
+    EXPECT_NE(tv.output.find("Verification: OK"), std::string::npos) << tv.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CscTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
