@@ -9,3 +9,6 @@ echo "### OCSP (bench/ocsp_wrk.sh)"
 echo
 echo "### CRL (crl_bench)"
 "$BUILD/crl_bench"
+echo
+echo "### signHash (signhash_bench)"
+"$BUILD/signhash_bench"

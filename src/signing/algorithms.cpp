@@ -100,28 +100,36 @@ SignScheme resolve_scheme(KeyType key, const std::string& sign_algo, const std::
     auto allowed = sign_algorithms_for(key);
     if (std::find(allowed.begin(), allowed.end(), sign_algo) == allowed.end())
         csc_error(400, "invalid_request", "Invalid parameter signAlgo");
-    std::optional<HashAlg> named = hash_oid_in.empty() ? std::nullopt : hash_from_oid(hash_oid_in);
-    if (!hash_oid_in.empty() && !named) csc_error(400, "invalid_request", "Invalid parameter " + hash_field_name);
+    // (plain bool + value: GCC 12 -O2 reports a false maybe-uninitialized on std::optional<enum> here)
+    bool has_named = !hash_oid_in.empty();
+    HashAlg named = HashAlg::Sha256;
+    if (has_named) {
+        auto h = hash_from_oid(hash_oid_in);
+        if (!h) csc_error(400, "invalid_request", "Invalid parameter " + hash_field_name);
+        named = *h;
+    }
     SignScheme s;
-    std::optional<HashAlg> fixed;
-    if (sign_algo == kOidSha256WithRsa || sign_algo == kOidEcdsaSha256) fixed = HashAlg::Sha256;
+    bool has_fixed = true;
+    HashAlg fixed = HashAlg::Sha256;
     if (sign_algo == kOidSha384WithRsa || sign_algo == kOidEcdsaSha384) fixed = HashAlg::Sha384;
-    if (sign_algo == kOidSha512WithRsa || sign_algo == kOidEcdsaSha512) fixed = HashAlg::Sha512;
+    else if (sign_algo == kOidSha512WithRsa || sign_algo == kOidEcdsaSha512) fixed = HashAlg::Sha512;
+    else if (sign_algo != kOidSha256WithRsa && sign_algo != kOidEcdsaSha256) has_fixed = false;
     if (sign_algo == kOidRsaPss) {
         s = pss_scheme(sign_algo_params);
+        has_fixed = true;
         fixed = s.hash;
     } else if (keystore::is_rsa(key)) {
         s.kind = SignScheme::Kind::RsaPkcs1v15;
     } else {
         s.kind = SignScheme::Kind::Ecdsa;
     }
-    if (fixed) {
+    if (has_fixed) {
         // the algorithm fixes the hash: a hash OID may be sent, but it must agree (CSC v1 §11.9 note)
-        if (named && *named != *fixed) csc_error(400, "invalid_request", "Invalid parameter " + hash_field_name);
-        s.hash = *fixed;
+        if (has_named && named != fixed) csc_error(400, "invalid_request", "Invalid parameter " + hash_field_name);
+        s.hash = fixed;
     } else {
-        if (!named) csc_error(400, "invalid_request", "Missing (or invalid type) string parameter " + hash_field_name);
-        s.hash = *named;
+        if (!has_named) csc_error(400, "invalid_request", "Missing (or invalid type) string parameter " + hash_field_name);
+        s.hash = named;
     }
     return s;
 }

@@ -188,7 +188,7 @@ void stop_process(int pid) {
 ServerProcess::ServerProcess(const Options& options) {
     nlohmann::json config = nlohmann::json::object();
     if (!options.extra_config.empty()) config = nlohmann::json::parse(options.extra_config);
-    config["kdf"] = {{"time_cost", 1}, {"memory_kib", 64}, {"parallelism", 1}};
+    if (!config.contains("kdf")) config["kdf"] = {{"time_cost", 1}, {"memory_kib", 64}, {"parallelism", 1}};
     config["ocsp"]["status_poll_ms"] = 100;
     if (options.db == DbKind::Postgres) {
         m_database = std::make_unique<TestDatabase>(DbKind::Postgres);

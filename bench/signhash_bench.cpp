@@ -1,0 +1,176 @@
+// signHash over HTTP against the real server, next to the raw PKCS#11 C_Sign rate for the same key type in one process.
+//   build/release/signhash_bench [--seconds N] [--clients 32]
+// Server: SQLite, SCAL1 SADs with a large count (one authorize per client, then signHash calls of 1 or 100 hashes).
+// Anchor: Keystore::sign_digest (C_Sign on a token key) from as many threads as cores, for the same duration.
+// Also: credentials/authorize per second with the production Argon2id parameters (t=3, 64 MiB).
+#include <atomic>
+#include <filesystem>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "keystore/keystore.hpp"
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+
+using namespace yq;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double g_seconds = 5;
+int g_clients = 32;
+
+struct Account {
+    std::string username, credential;
+};
+
+Account create(const test::ServerProcess& server, const test::TempDir& work, const std::string& user, const std::string& key) {
+    test::write_file(work.file(user), "login-password-1\nsigning-password-1\n");
+    auto r = server.cli("account create --username " + user + " --name Bench --agency Bench --key " + key + " < " +
+                        work.file(user));
+    if (r.exit_code != 0) throw std::runtime_error(r.output);
+    auto c = r.output.find("credential ");
+    return Account{user, r.output.substr(c + 11, r.output.find(',', c) - c - 11)};
+}
+
+std::string login(int port, const std::string& user) {
+    auto r = test::http_request("POST", port, "/csc/v2/auth/login", "", "", "", "127.0.0.1",
+                                {{"Authorization", "Basic " + core::base64_encode(core::to_bytes(user + ":login-password-1"))}});
+    return json::parse(r.body)["access_token"];
+}
+
+json post(int port, const std::string& token, const std::string& method, const json& body, int* status = nullptr) {
+    auto r = test::http_request("POST", port, "/csc/v2/" + method, body.dump(), "application/json", "", "127.0.0.1",
+                                {{"Authorization", "Bearer " + token}});
+    if (status) *status = r.status;
+    return json::parse(r.body, nullptr, false);
+}
+
+std::string authorize(int port, const std::string& token, const std::string& cred, int count) {
+    int status = 0;
+    json r = post(port, token, "credentials/authorize",
+                  {{"credentialID", cred}, {"numSignatures", count},
+                   {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}}, &status);
+    if (status != 200) throw std::runtime_error("authorize failed: " + r.dump());
+    return r["SAD"];
+}
+
+// signatures/s over HTTP with g_clients clients, each sending `per_call` hashes per signHash
+double http_rate(int port, const std::string& token, const std::string& cred, const char* algo, int per_call) {
+    std::atomic<long> signatures{0}, failures{0};
+    std::vector<std::thread> threads;
+    json hashes = json::array();
+    for (int i = 0; i < per_call; ++i) hashes.push_back(core::base64_encode(core::sha256(std::to_string(i))));
+    std::vector<std::string> sads;
+    for (int c = 0; c < g_clients; ++c) sads.push_back(authorize(port, token, cred, 1000000));
+    auto start = Clock::now();
+    auto deadline = start + std::chrono::duration<double>(g_seconds);
+    for (int c = 0; c < g_clients; ++c) {
+        threads.emplace_back([&, c] {
+            json body = {{"credentialID", cred}, {"SAD", sads[static_cast<std::size_t>(c)]}, {"hashes", hashes}, {"signAlgo", algo}};
+            std::string text = body.dump();
+            while (Clock::now() < deadline) {
+                auto r = test::http_request("POST", port, "/csc/v2/signatures/signHash", text, "application/json", "",
+                                            "127.0.0.1", {{"Authorization", "Bearer " + token}});
+                if (r.status == 200) signatures += per_call;
+                else ++failures;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    if (failures > 0) std::cerr << "  (" << failures << " failed calls)\n";
+    return static_cast<double>(signatures) / elapsed;
+}
+
+// Raw C_Sign on a token key in this process, from `threads` threads.
+double raw_rate(keystore::Keystore& keys, const std::string& label, keystore::SignScheme scheme, int threads) {
+    std::atomic<long> n{0};
+    core::Bytes digest = core::sha256(std::string_view("raw"));
+    auto deadline = Clock::now() + std::chrono::duration<double>(g_seconds);
+    auto start = Clock::now();
+    std::vector<std::thread> ts;
+    for (int i = 0; i < threads; ++i)
+        ts.emplace_back([&] {
+            while (Clock::now() < deadline) {
+                keys.sign_digest(label, scheme, digest);
+                ++n;
+            }
+        });
+    for (auto& t : ts) t.join();
+    return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::string(argv[i]) == "--seconds") g_seconds = std::stod(argv[i + 1]);
+        if (std::string(argv[i]) == "--clients") g_clients = std::stoi(argv[i + 1]);
+    }
+    if (!std::getenv("YQ_BINARY")) {
+        std::string self = std::filesystem::canonical("/proc/self/exe").parent_path() / "yunqian";
+        setenv("YQ_BINARY", self.c_str(), 1);
+    }
+    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    test::TempDir work;
+    std::printf("signHash over HTTP (%d clients, %.0f s per point) vs raw C_Sign (%d threads, same duration)\n", g_clients,
+                g_seconds, cores);
+    std::printf("| key | hashes/call | signHash signatures/s | raw C_Sign/s | ratio |\n|---|---:|---:|---:|---:|\n");
+    {
+        test::ServerProcess server(test::ServerProcess::Options{
+            test::DbKind::Sqlite,
+            R"({"accounts": {"otp_required": false}, "csc": {"scal": 1, "multisign": 1000000},
+                "server": {"worker_threads": 4}, "log": {"level": "warn"}})"});
+        test::SoftHsmToken token("yq-bench-raw");
+        keystore::Keystore keys(token.settings());
+        struct Case {
+            const char* key;
+            keystore::KeyType type;
+            const char* algo;
+            keystore::SignScheme scheme;
+        };
+        for (const Case& c : {Case{"ec-p256", keystore::KeyType::EcP256, "1.2.840.10045.4.3.2",
+                                   {keystore::SignScheme::Kind::Ecdsa, keystore::HashAlg::Sha256}},
+                              Case{"rsa-2048", keystore::KeyType::Rsa2048, "1.2.840.113549.1.1.11",
+                                   {keystore::SignScheme::Kind::RsaPkcs1v15, keystore::HashAlg::Sha256}}}) {
+            Account a = create(server, work, std::string("bench-") + (c.type == keystore::KeyType::EcP256 ? "ec" : "rsa"), c.key);
+            std::string token_text = login(server.port(), a.username);
+            keys.generate_key_pair(std::string("raw-") + c.key, c.type);
+            double raw = raw_rate(keys, std::string("raw-") + c.key, c.scheme, cores);
+            for (int per_call : {1, 100}) {
+                double rate = http_rate(server.port(), token_text, a.credential, c.algo, per_call);
+                std::printf("| %s | %d | %.0f | %.0f | %.0f %% |\n", c.key, per_call, rate, raw, 100.0 * rate / raw);
+                std::fflush(stdout);
+            }
+        }
+    }
+    {
+        // authorize/s with the production Argon2id parameters (the config default: t=3, 64 MiB, p=1)
+        test::ServerProcess server(test::ServerProcess::Options{
+            test::DbKind::Sqlite,
+            R"({"accounts": {"otp_required": false}, "kdf": {"time_cost": 3, "memory_kib": 65536, "parallelism": 1},
+                "log": {"level": "warn"}})"});
+        Account a = create(server, work, "bench-auth", "ec-p256");
+        std::string token_text = login(server.port(), a.username);
+        std::atomic<long> n{0};
+        auto start = Clock::now();
+        auto deadline = start + std::chrono::duration<double>(g_seconds);
+        std::vector<std::thread> ts;
+        for (int i = 0; i < 4; ++i)
+            ts.emplace_back([&] {
+                while (Clock::now() < deadline) {
+                    authorize(server.port(), token_text, a.credential, 1);
+                    ++n;
+                }
+            });
+        for (auto& t : ts) t.join();
+        double rate = static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+        std::printf("\ncredentials/authorize with Argon2id t=3 m=64MiB p=1 (4 clients): %.1f/s\n", rate);
+    }
+    return 0;
+}
