@@ -73,9 +73,10 @@ double http_rate(int port, const std::string& token, const std::string& cred, co
         threads.emplace_back([&, c] {
             json body = {{"credentialID", cred}, {"SAD", sads[static_cast<std::size_t>(c)]}, {"hashes", hashes}, {"signAlgo", algo}};
             std::string text = body.dump();
+            test::HttpConnection connection(port);  // kept alive, as CSC client libraries do
             while (Clock::now() < deadline) {
-                auto r = test::http_request("POST", port, "/csc/v2/signatures/signHash", text, "application/json", "",
-                                            "127.0.0.1", {{"Authorization", "Bearer " + token}});
+                auto r = connection.request("POST", "/csc/v2/signatures/signHash", text, "application/json",
+                                            {{"Authorization", "Bearer " + token}});
                 if (r.status == 200) signatures += per_call;
                 else ++failures;
             }
@@ -154,7 +155,7 @@ int main(int argc, char** argv) {
         test::ServerProcess server(test::ServerProcess::Options{
             test::DbKind::Sqlite,
             R"({"accounts": {"otp_required": false}, "kdf": {"time_cost": 3, "memory_kib": 65536, "parallelism": 1},
-                "log": {"level": "warn"}})"});
+                "csc": {"scal": 1}, "log": {"level": "warn"}})"});
         Account a = create(server, work, "bench-auth", "ec-p256");
         std::string token_text = login(server.port(), a.username);
         std::atomic<long> n{0};

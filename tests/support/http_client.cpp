@@ -66,4 +66,23 @@ HttpResult http_request(const std::string& method, int port, const std::string& 
     return exchange(stream, method, target, body, content_type, host, headers);
 }
 
+struct HttpConnection::Impl {
+    net::io_context ioc;
+    beast::tcp_stream stream{ioc};
+    int port;
+};
+
+HttpConnection::HttpConnection(int port) : m_impl(std::make_unique<Impl>()) {
+    m_impl->port = port;
+    tcp::resolver resolver(m_impl->ioc);
+    m_impl->stream.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+}
+
+HttpConnection::~HttpConnection() = default;
+
+HttpResult HttpConnection::request(const std::string& method, const std::string& target, const std::string& body,
+                                   const std::string& content_type, const std::map<std::string, std::string>& headers) {
+    return exchange(m_impl->stream, method, target, body, content_type, "127.0.0.1", headers);
+}
+
 }  // namespace yq::test
