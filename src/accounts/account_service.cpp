@@ -1,5 +1,7 @@
 #include "accounts/account_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <regex>
 
 #include "accounts/password_hash.hpp"
@@ -17,6 +19,19 @@ const std::string& dummy_hash() {
 }
 
 std::string new_id(const char* prefix) { return prefix + core::random_token(12); }
+
+// Compensation when the account rows could not be written after a certificate was issued: a certificate for a key
+// nobody can use is revoked at once, so nothing is left half-created. If even that fails, the operator is told (the
+// original error is what the caller sees).
+void revoke_orphan(pki::CertificateAuthority& ca, const std::string& serial, const std::string& actor) {
+    try {
+        ca.revoke(serial, "cessationOfOperation", std::nullopt, actor);
+    } catch (const Error& e) {
+        spdlog::error("certificate {} was issued for an account that could not be stored and could not be revoked: {} "
+                      "({}); revoke it with `yunqian ca revoke`",
+                      serial, e.what(), e.code());
+    }
+}
 
 }  // namespace
 
@@ -100,11 +115,7 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
                                                             {"key", keystore::key_type_name(r.key_type)}}),
                                             m_clock.unix_seconds()});
     } catch (...) {
-        // Nothing half-created: the certificate issued for a key nobody can use is revoked at once.
-        try {
-            m_ca.revoke(c.certificate_serial, "cessationOfOperation", std::nullopt, actor);
-        } catch (const Error&) {
-        }
+        revoke_orphan(m_ca, c.certificate_serial, actor);
         throw;
     }
     return CreatedAccount{a, c, otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
@@ -239,10 +250,7 @@ Credential AccountService::rekey(const std::string& username, const core::Secure
                                                                 {"new_certificate", fresh.certificate_serial}}),
                                                 m_clock.unix_seconds()});
     } catch (...) {
-        try {
-            m_ca.revoke(fresh.certificate_serial, "cessationOfOperation", std::nullopt, actor);
-        } catch (const Error&) {
-        }
+        revoke_orphan(m_ca, fresh.certificate_serial, actor);
         throw;
     }
     if (old_cert->status == "valid") m_ca.revoke(old->certificate_serial, "superseded", std::nullopt, actor);

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 
 namespace yq::accounts {
@@ -15,21 +16,6 @@ namespace {
 void init_oath() {
     static std::once_flag once;
     std::call_once(once, [] { oath_init(); });
-}
-
-std::string uri_component(const std::string& s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -65,8 +51,8 @@ std::string otpauth_uri(const core::SecureBytes& secret, const std::string& issu
     free(b32);
     while (!secret_text.empty() && secret_text.back() == '=') secret_text.pop_back();
     // Key URI format (Google Authenticator wiki): label "issuer:account", issuer repeated as a parameter
-    std::string uri = "otpauth://totp/" + uri_component(issuer) + ":" + uri_component(username) +
-                      "?secret=" + secret_text + "&issuer=" + uri_component(issuer) +
+    std::string uri = "otpauth://totp/" + core::percent_encode(issuer) + ":" + core::percent_encode(username) +
+                      "?secret=" + secret_text + "&issuer=" + core::percent_encode(issuer) +
                       "&algorithm=SHA1&digits=" + std::to_string(kTotpDigits) + "&period=" + std::to_string(kTotpStepSeconds);
     core::secure_wipe(secret_text.data(), secret_text.size());
     return uri;

@@ -72,6 +72,23 @@ Bytes base64_decode(std::string_view text) {
     return out;
 }
 
+std::string percent_encode(std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '_' || c == '.' || c == '~';  // RFC 3986 §2.3
+        if (unreserved) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
 Bytes random_bytes(std::size_t n) {
     Bytes out(n);
     if (n > 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1)

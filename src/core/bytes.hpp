@@ -23,6 +23,9 @@ inline std::string base64_encode(const Bytes& b) { return base64_encode(b.data()
 // Throws Error "encoding.bad_base64".
 Bytes base64_decode(std::string_view text);
 
+// RFC 3986 §2.1 percent-encoding of everything but the unreserved characters (URIs, PKCS#11 URIs of RFC 7512).
+std::string percent_encode(std::string_view s);
+
 // CSPRNG bytes from OpenSSL's DRBG.
 Bytes random_bytes(std::size_t n);
 // A random token of `n` bytes rendered as URL-safe text (for one-time passwords, identifiers).

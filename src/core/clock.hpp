@@ -37,5 +37,7 @@ private:
 
 // RFC 3339 UTC text ("2026-11-25T11:13:59Z") for logs, audit events and JSON.
 std::string to_rfc3339(std::int64_t unix_seconds);
+// GeneralizedTime text "20261125111359Z" (X.680 §46, as CSC and PKIX use it).
+std::string to_generalized_time(std::int64_t unix_seconds);
 
 }  // namespace yq::core

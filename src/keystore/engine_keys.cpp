@@ -5,6 +5,7 @@
 #include <openssl/engine.h>
 #include <openssl/evp.h>
 
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 
 namespace yq::keystore::detail {
@@ -13,21 +14,6 @@ namespace {
 void ctrl(ENGINE* e, const char* cmd, const char* arg, const std::string& what) {
     if (ENGINE_ctrl_cmd_string(e, cmd, arg, 0) != 1)
         throw Error("hsm.engine_failed", 503, "the OpenSSL PKCS#11 engine refused " + what);
-}
-// RFC 7512 percent-encoding for a path attribute value.
-std::string uri_escape(const std::string& s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
 }
 }  // namespace
 
@@ -62,7 +48,7 @@ EVP_PKEY* EngineKeys::load(const std::string& label) {
     std::lock_guard lock(m_mutex);
     auto it = m_keys.find(label);
     if (it != m_keys.end()) return it->second.get();
-    std::string uri = "pkcs11:token=" + uri_escape(m_token_label) + ";object=" + uri_escape(label) + ";type=private";
+    std::string uri = "pkcs11:token=" + core::percent_encode(m_token_label) + ";object=" + core::percent_encode(label) + ";type=private";
     EVP_PKEY* key = ENGINE_load_private_key(m_engine, uri.c_str(), nullptr, nullptr);
     if (key == nullptr) throw Error("hsm.key_not_found", 500, "the HSM has no private key labelled '" + label + "'");
     EVP_PKEY* raw = key;

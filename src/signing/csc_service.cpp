@@ -14,15 +14,6 @@ namespace {
 
 core::Bytes token_hash(const std::string& token) { return core::sha256(token); }
 
-std::string generalized(std::int64_t t) {  // YYYYMMDDHHMMSSZ (CSC credentials/info validFrom/validTo)
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[20];
-    std::strftime(buf, sizeof buf, "%Y%m%d%H%M%SZ", &tm);
-    return buf;
-}
-
 core::Bytes concat(const std::vector<core::Bytes>& hashes) {
     core::Bytes out;
     for (const auto& h : hashes) out.insert(out.end(), h.begin(), h.end());
@@ -96,8 +87,8 @@ CredentialInfo CscService::credential_info(const std::string& account_id, const 
     info.issuer_dn = pki::name_text(X509_get_issuer_name(x.get()));
     info.subject_dn = cert->subject;
     info.serial_hex = cert->serial;
-    info.valid_from = generalized(cert->not_before);
-    info.valid_to = generalized(cert->not_after);
+    info.valid_from = core::to_generalized_time(cert->not_before);  // CSC: YYYYMMDDHHMMSSZ
+    info.valid_to = core::to_generalized_time(cert->not_after);
     info.multisign = m_config.csc.multisign;
     info.scal = m_config.csc.scal;
     info.otp_required = m_config.accounts.otp_required;
@@ -151,10 +142,8 @@ SadGrant CscService::authorize(const std::string& account_id, const AuthorizeReq
     return SadGrant{custody::seal_sad(m_keys, claims), m_config.csc.sad_seconds};
 }
 
-SadGrant CscService::extend_transaction(const std::string& account_id, const std::string& credential_id,
-                                        const std::string& sad, const std::vector<core::Bytes>& hashes,
-                                        const std::string& hash_algorithm_oid) {
-    accounts::Credential c = owned_credential(account_id, credential_id);
+custody::SadClaims CscService::open_bound_sad(const std::string& account_id, const std::string& credential_id,
+                                             const std::string& sad) {
     custody::SadClaims claims;
     try {
         claims = custody::open_sad(m_keys, sad);
@@ -162,9 +151,19 @@ SadGrant CscService::extend_transaction(const std::string& account_id, const std
         if (e.code() == "custody.invalid_sad") csc_error(400, "invalid_request", "Invalid parameter SAD");
         throw;
     }
+    // bound to this user and this credential (CSC §11.6)
+    if (claims.account_id != account_id || claims.credential_id != credential_id)
+        csc_error(400, "invalid_request", "Invalid parameter SAD");
+    if (claims.expires_at <= m_clock.unix_seconds()) csc_error(400, "invalid_request", "SAD expired");
+    return claims;
+}
+
+SadGrant CscService::extend_transaction(const std::string& account_id, const std::string& credential_id,
+                                        const std::string& sad, const std::vector<core::Bytes>& hashes,
+                                        const std::string& hash_algorithm_oid) {
+    accounts::Credential c = owned_credential(account_id, credential_id);
+    custody::SadClaims claims = open_bound_sad(account_id, c.id, sad);
     std::int64_t now = m_clock.unix_seconds();
-    if (claims.account_id != account_id || claims.credential_id != c.id) csc_error(400, "invalid_request", "Invalid parameter SAD");
-    if (claims.expires_at <= now) csc_error(400, "invalid_request", "SAD expired");
     auto row = m_sessions.sad(claims.sad_id);
     if (!row || row->remaining < 1) csc_error(400, "invalid_request", "Invalid parameter SAD");
     bool hash_bound = m_config.csc.scal == 2;
@@ -193,17 +192,8 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
     accounts::Credential c = owned_credential(account_id, r.credential_id);
     if (r.hashes.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) array parameter hashes");
     if (r.sad.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) string parameter SAD");
-    custody::SadClaims claims;
-    try {
-        claims = custody::open_sad(m_keys, r.sad);
-    } catch (const Error& e) {
-        if (e.code() == "custody.invalid_sad") csc_error(400, "invalid_request", "Invalid parameter SAD");
-        throw;
-    }
+    custody::SadClaims claims = open_bound_sad(account_id, c.id, r.sad);
     std::int64_t now = m_clock.unix_seconds();
-    // bound to this user and this credential (CSC §11.6)
-    if (claims.account_id != account_id || claims.credential_id != c.id) csc_error(400, "invalid_request", "Invalid parameter SAD");
-    if (claims.expires_at <= now) csc_error(400, "invalid_request", "SAD expired");
     keystore::SignScheme scheme =
         resolve_scheme(c.key.key_type, r.sign_algo, r.hash_algorithm_oid, r.sign_algo_params, r.hash_field_name);
     for (const auto& h : r.hashes)

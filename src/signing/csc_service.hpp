@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "accounts/account_service.hpp"
+#include "custody/sad.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/session_store.hpp"
 
@@ -76,6 +77,9 @@ public:
     core::Bytes timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce);
 
 private:
+    // Opens a SAD and checks it is bound to this account and credential and still live (not the count: the database).
+    custody::SadClaims open_bound_sad(const std::string& account_id, const std::string& credential_id,
+                                      const std::string& sad);
     accounts::Credential owned_credential(const std::string& account_id, const std::string& credential_id);
     void check_hashes(const std::vector<core::Bytes>& hashes, const std::string& hash_oid, bool required,
                       const char* hash_field);

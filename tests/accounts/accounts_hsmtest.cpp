@@ -13,19 +13,6 @@
 using namespace yq;
 using test::DbKind;
 
-namespace {
-
-std::string code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return "(no error)";
-}
-
-}  // namespace
-
 class AccountsTest : public ::testing::TestWithParam<DbKind> {
 protected:
     test::TempDir dir;
@@ -76,8 +63,8 @@ TEST_P(AccountsTest, CreationIssuesACertificateForTheHsmKeyAndAuditsIt) {
         EXPECT_EQ(e.event.details.find("signing-password-1"), std::string::npos);
         EXPECT_EQ(e.event.details.find("login-password-1"), std::string::npos);
     }
-    EXPECT_EQ(code_of([&] { create("chan.taiman"); }), "accounts.username_taken");
-    EXPECT_EQ(code_of([&] { create("Bad Name"); }), "accounts.bad_username");
+    EXPECT_EQ(test::error_code_of([&] { create("chan.taiman"); }), "accounts.username_taken");
+    EXPECT_EQ(test::error_code_of([&] { create("Bad Name"); }), "accounts.bad_username");
 }
 
 TEST_P(AccountsTest, UsernameCannotChangeEvenInTheDatabase) {
@@ -105,7 +92,7 @@ TEST_P(AccountsTest, LocksExactlyAtTheThresholdUnder64ConcurrentWrongAttempts) {
     std::vector<std::thread> threads;
     for (int i = 0; i < 64; ++i) {
         threads.emplace_back([&] {
-            std::string code = code_of([&] {
+            std::string code = test::error_code_of([&] {
                 service.authorise_signing(created.account.id, created.credential.id, core::to_secure("wrong-password-x"),
                                           "", "test");
             });
@@ -121,7 +108,7 @@ TEST_P(AccountsTest, LocksExactlyAtTheThresholdUnder64ConcurrentWrongAttempts) {
     EXPECT_EQ(wrong.load(), config.accounts.lockout_threshold - 1);   // the N-th failure reports the lock
     EXPECT_EQ(other.load(), 0);
     // the right password is refused now
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "test");
               }),
@@ -134,16 +121,16 @@ TEST_P(AccountsTest, LocksExactlyAtTheThresholdUnder64ConcurrentWrongAttempts) {
     EXPECT_EQ(store.account_by_id(created.account.id)->failed_attempts, 0);
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"), "", "test"));
-    EXPECT_EQ(code_of([&] { service.unlock("target.user", "staff:officer"); }), "accounts.not_locked");
+    EXPECT_EQ(test::error_code_of([&] { service.unlock("target.user", "staff:officer"); }), "accounts.not_locked");
 }
 
 TEST_P(AccountsTest, SuccessResetsTheFailureCounter) {
     auto created = create("reset.user");
     for (int i = 0; i < config.accounts.lockout_threshold - 1; ++i)
-        code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t"); });
+        test::error_code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t"); });
     service.authorise_signing(created.account.id, created.credential.id, core::to_secure("signing-password-1"), "", "t");
     EXPECT_EQ(store.account_by_id(created.account.id)->failed_attempts, 0);
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t");
               }),
               "accounts.wrong_signing_password");
@@ -153,14 +140,14 @@ TEST_P(AccountsTest, PasswordChangeReplacesTheOldPassword) {
     auto created = create("change.user");
     service.change_signing_password(created.account.id, core::to_secure("signing-password-1"), "",
                                     core::to_secure("signing-password-2"), "test");
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "t");
               }),
               "accounts.wrong_signing_password");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-2"), "", "t"));
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.change_signing_password(created.account.id, core::to_secure("signing-password-2"), "",
                                                   core::to_secure("short"), "test");
               }),
@@ -176,11 +163,11 @@ TEST_P(AccountsTest, InterruptedPasswordChangeLeavesTheOldPasswordWorking) {
     // Someone else changed the seal in between: the stale write must fail as a whole.
     auto stale = creds;
     stale[0].key.sealed[20] ^= 1;
-    EXPECT_EQ(code_of([&] { store.reseal_credentials(stale, {resealed}, audit::Event{"t", "x", "y", "{}", 1}); }),
+    EXPECT_EQ(test::error_code_of([&] { store.reseal_credentials(stale, {resealed}, audit::Event{"t", "x", "y", "{}", 1}); }),
               "accounts.concurrent_change");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"), "", "t"));
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-3"), "", "t");
               }),
@@ -190,7 +177,7 @@ TEST_P(AccountsTest, InterruptedPasswordChangeLeavesTheOldPasswordWorking) {
 TEST_P(AccountsTest, RekeyIssuesANewKeyAndRevokesTheOldCertificateAsSuperseded) {
     auto created = create("forgot.user");
     for (int i = 0; i < config.accounts.lockout_threshold; ++i)
-        code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("forgotten-xx"), "", "t"); });
+        test::error_code_of([&] { service.authorise_signing(created.account.id, created.credential.id, core::to_secure("forgotten-xx"), "", "t"); });
     EXPECT_EQ(store.account_by_id(created.account.id)->status, "locked");
     auto fresh = service.rekey("forgot.user", core::to_secure("brand-new-password"), "staff:officer");
     EXPECT_NE(fresh.id, created.credential.id);
@@ -202,7 +189,7 @@ TEST_P(AccountsTest, RekeyIssuesANewKeyAndRevokesTheOldCertificateAsSuperseded) 
     EXPECT_EQ(new_cert->subject, old_cert->subject);  // same person, same subscriber reference
     EXPECT_EQ(store.account_by_id(created.account.id)->status, "active");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, fresh.id, core::to_secure("brand-new-password"), "", "t"));
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "t");
               }),
@@ -216,19 +203,19 @@ TEST_P(AccountsTest, OneTimePasswordIsRequiredAndCannotBeReplayed) {
     std::string code = accounts::totp_code(secret, clock.unix_seconds());
     std::string wrong = code;
     wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), wrong, "t");
               }),
               "accounts.wrong_otp");
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "t");
               }),
               "accounts.wrong_otp");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"), code, "t"));
-    EXPECT_EQ(code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), code, "t");
               }),
@@ -242,9 +229,9 @@ TEST_P(AccountsTest, OneTimePasswordIsRequiredAndCannotBeReplayed) {
 TEST_P(AccountsTest, LoginUsesTheLoginPasswordAndHidesWhetherTheUserExists) {
     create("login.user");
     EXPECT_NO_THROW(service.authenticate("login.user", core::to_secure("login-password-1")));
-    EXPECT_EQ(code_of([&] { service.authenticate("login.user", core::to_secure("signing-password-1")); }),
+    EXPECT_EQ(test::error_code_of([&] { service.authenticate("login.user", core::to_secure("signing-password-1")); }),
               "accounts.authentication_failed");
-    EXPECT_EQ(code_of([&] { service.authenticate("nobody", core::to_secure("login-password-1")); }),
+    EXPECT_EQ(test::error_code_of([&] { service.authenticate("nobody", core::to_secure("login-password-1")); }),
               "accounts.authentication_failed");
 }
 

@@ -29,15 +29,6 @@ bool verifies(const core::Bytes& spki, const core::Bytes& digest, const core::By
     return ok;
 }
 
-std::string code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return "(no error)";
-}
-
 class CustodyTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -74,11 +65,11 @@ TEST_F(CustodyTest, RightPasswordSignsAndWrongPasswordDoesNotOpen) {
 TEST_F(CustodyTest, DatabaseRecordPlusHsmWithoutPasswordCannotSign) {
     auto k = custody.create_key("cred_2", KeyType::EcP256, core::to_secure("only the user knows this"));
     // 1. The stored blob is not an HSM-wrapped key: feeding it to the HSM's unwrap fails cleanly.
-    EXPECT_EQ(code_of([&] { keys->sign_digest_with_wrapped(custody::kKekLabel, k.sealed.sealed, KeyType::EcP256, ecdsa, digest); }),
+    EXPECT_EQ(test::error_code_of([&] { keys->sign_digest_with_wrapped(custody::kKekLabel, k.sealed.sealed, KeyType::EcP256, ecdsa, digest); }),
               "hsm.wrapped_key_invalid");
     // 2. A K_user that did not come from the password (here: random bytes, as a DBA might try) does not open the seal.
     core::Bytes guess = core::random_bytes(32);
-    EXPECT_EQ(code_of([&] { custody.sign(k.sealed, core::SecureBytes(guess.begin(), guess.end()), ecdsa, {digest}); }),
+    EXPECT_EQ(test::error_code_of([&] { custody.sign(k.sealed, core::SecureBytes(guess.begin(), guess.end()), ecdsa, {digest}); }),
               "custody.seal_broken");
     // 3. Guessing passwords through the HSM fails for every wrong guess.
     for (const char* g : {"password", "123456", "only the user knows that", "Only the user knows this"})
@@ -137,10 +128,10 @@ TEST_F(CustodyTest, SadRoundTripsAndRejectsTamperingAndForeignHsm) {
     for (std::size_t pos : {std::size_t{0}, token.size() / 2, token.size() - 1}) {
         std::string t = token;
         t[pos] = t[pos] == 'A' ? 'B' : 'A';
-        EXPECT_EQ(code_of([&] { custody::open_sad(*keys, t); }), "custody.invalid_sad") << pos;
+        EXPECT_EQ(test::error_code_of([&] { custody::open_sad(*keys, t); }), "custody.invalid_sad") << pos;
     }
-    EXPECT_EQ(code_of([&] { custody::open_sad(*keys, "not-a-sad"); }), "custody.invalid_sad");
-    EXPECT_EQ(code_of([&] { custody::open_sad(*keys, ""); }), "custody.invalid_sad");
+    EXPECT_EQ(test::error_code_of([&] { custody::open_sad(*keys, "not-a-sad"); }), "custody.invalid_sad");
+    EXPECT_EQ(test::error_code_of([&] { custody::open_sad(*keys, ""); }), "custody.invalid_sad");
     // order and boundaries of the bound hashes matter
     core::Bytes d2 = core::sha256(std::string_view("other"));
     EXPECT_NE(custody::bound_hashes_digest({digest, d2}), custody::bound_hashes_digest({d2, digest}));

@@ -61,15 +61,6 @@ core::Bytes digest_of(HashAlg h, const std::string& text) {
     return out;
 }
 
-std::string expect_error_code(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return "(no error)";
-}
-
 }  // namespace
 
 struct SignCase {
@@ -113,19 +104,19 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(KeystoreTest, RefusesToOverwriteAnExistingLabel) {
     keys->generate_key_pair("dup", KeyType::EcP256);
-    EXPECT_EQ(expect_error_code([] { keys->generate_key_pair("dup", KeyType::EcP256); }), "hsm.key_exists");
+    EXPECT_EQ(test::error_code_of([] { keys->generate_key_pair("dup", KeyType::EcP256); }), "hsm.key_exists");
 }
 
 TEST_F(KeystoreTest, DigestOfWrongLengthIsRejectedClearly) {
     keys->generate_key_pair("len", KeyType::EcP256);
-    EXPECT_EQ(expect_error_code([] {
+    EXPECT_EQ(test::error_code_of([] {
                   keys->sign_digest("len", {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(20, 1));
               }),
               "hsm.bad_digest");
 }
 
 TEST_F(KeystoreTest, UnknownLabelIsKeyNotFound) {
-    EXPECT_EQ(expect_error_code([] {
+    EXPECT_EQ(test::error_code_of([] {
                   keys->sign_digest("nope", {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(32, 1));
               }),
               "hsm.key_not_found");
@@ -143,16 +134,16 @@ TEST_F(KeystoreTest, WrappedKeySignsAfterUnwrapAndDamagedBlobGivesClearError) {
 
         core::Bytes damaged = pair.wrapped_private_key;
         damaged[damaged.size() / 2] ^= 0x01;
-        EXPECT_EQ(expect_error_code([&] { keys->sign_digest_with_wrapped("kek", damaged, t, scheme, digest); }),
+        EXPECT_EQ(test::error_code_of([&] { keys->sign_digest_with_wrapped("kek", damaged, t, scheme, digest); }),
                   "hsm.wrapped_key_invalid");
         core::Bytes truncated(pair.wrapped_private_key.begin(), pair.wrapped_private_key.end() - 8);
-        EXPECT_EQ(expect_error_code([&] { keys->sign_digest_with_wrapped("kek", truncated, t, scheme, digest); }),
+        EXPECT_EQ(test::error_code_of([&] { keys->sign_digest_with_wrapped("kek", truncated, t, scheme, digest); }),
                   "hsm.wrapped_key_invalid");
     }
     // a blob wrapped under another KEK does not open
     keys->generate_secret_key("kek2", keystore::SecretKeyKind::AesWrap);
     auto pair = keys->generate_wrapped_key_pair("kek2", KeyType::EcP256);
-    EXPECT_EQ(expect_error_code([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   keys->sign_digest_with_wrapped("kek", pair.wrapped_private_key, KeyType::EcP256,
                                                  {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, core::Bytes(32, 7));
               }),
@@ -181,10 +172,10 @@ TEST_F(KeystoreTest, GcmSealsAndRejectsTamperingOrWrongContext) {
 
     core::Bytes flipped = sealed;
     flipped[14] ^= 0x80;
-    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", flipped, aad); }), "hsm.decrypt_failed");
-    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", sealed, core::to_bytes("credential-2|ec-p256|v1")); }),
+    EXPECT_EQ(test::error_code_of([&] { keys->gcm_decrypt("seal", flipped, aad); }), "hsm.decrypt_failed");
+    EXPECT_EQ(test::error_code_of([&] { keys->gcm_decrypt("seal", sealed, core::to_bytes("credential-2|ec-p256|v1")); }),
               "hsm.decrypt_failed");
-    EXPECT_EQ(expect_error_code([&] { keys->gcm_decrypt("seal", core::Bytes(10, 0), aad); }), "hsm.decrypt_failed");
+    EXPECT_EQ(test::error_code_of([&] { keys->gcm_decrypt("seal", core::Bytes(10, 0), aad); }), "hsm.decrypt_failed");
 }
 
 TEST_F(KeystoreTest, SessionPoolServesConcurrentSigners) {

@@ -12,19 +12,6 @@
 using namespace yq;
 using test::DbKind;
 
-namespace {
-
-std::string error_code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return "(no error)";
-}
-
-}  // namespace
-
 class CaTest : public ::testing::TestWithParam<DbKind> {
 protected:
     test::TempDir dir;
@@ -116,13 +103,13 @@ TEST_P(CaTest, SignerCertificateFollowsTheProfileAndVerifies) {
 
 TEST_P(CaTest, BadRequestsAreRefusedWithStableCodesAndNothingWritten) {
     std::size_t events_before = store.all_events().size();
-    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(core::to_bytes("not a csr"), "signer", "t"); }), "ca.bad_csr");
-    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1"), "nosuch", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_from_csr(core::to_bytes("not a csr"), "signer", "t"); }), "ca.bad_csr");
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1"), "nosuch", "t"); }),
               "ca.unknown_profile");
-    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B"), "signer", "t"); }), "ca.subject_incomplete");
-    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1/L=Macau"), "signer", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B"), "signer", "t"); }), "ca.subject_incomplete");
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1/L=Macau"), "signer", "t"); }),
               "ca.subject_not_allowed");
-    EXPECT_EQ(error_code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=1", "-newkey rsa:1024"), "signer", "t");
               }),
               "ca.weak_key");
@@ -133,7 +120,7 @@ TEST_P(CaTest, BadRequestsAreRefusedWithStableCodesAndNothingWritten) {
     test::run_command("openssl req -in " + dir.file("r.pem") + " -outform DER -out " + der_path);
     std::string der = test::read_file(der_path);
     der[der.size() - 5] ^= 0x01;
-    EXPECT_EQ(error_code_of([&] { ca.issue_from_csr(core::Bytes(der.begin(), der.end()), "signer", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_from_csr(core::Bytes(der.begin(), der.end()), "signer", "t"); }),
               "ca.csr_signature_invalid");
     EXPECT_EQ(store.all_events().size(), events_before);
 }
@@ -256,9 +243,9 @@ TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
     EXPECT_EQ(der, spki);
     // subject attributes come out in the profile's order whatever the input order
     EXPECT_EQ(issued.record.subject.rfind("emailAddress=w@x.gov.mo,serialNumber=YQ-9,CN=", 0), 0u) << issued.record.subject;
-    EXPECT_EQ(error_code_of([&] { ca.issue_for_public_key(core::Bytes{1, 2, 3}, {{"CN", "x"}}, "signer", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.issue_for_public_key(core::Bytes{1, 2, 3}, {{"CN", "x"}}, "signer", "t"); }),
               "ca.bad_public_key");
-    EXPECT_EQ(error_code_of([&] {
+    EXPECT_EQ(test::error_code_of([&] {
                   ca.issue_for_public_key(spki, {{"CN", "x"}, {"O", "y"}, {"serialNumber", "1"}, {"emailAddress", "nope"}},
                                           "signer", "t");
               }),
@@ -268,10 +255,10 @@ TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
 TEST_P(CaTest, InvalidityDateAndReasonAppearInCrlEntry) {
     auto issued = ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=8"), "signer", "test");
     clock.advance(std::chrono::hours(2));
-    EXPECT_EQ(error_code_of([&] { ca.revoke(issued.record.serial, "keyCompromise", clock.unix_seconds() + 60, "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.revoke(issued.record.serial, "keyCompromise", clock.unix_seconds() + 60, "t"); }),
               "ca.bad_invalidity_date");
-    EXPECT_EQ(error_code_of([&] { ca.revoke("zz", "keyCompromise", std::nullopt, "t"); }), "ca.bad_serial");
-    EXPECT_EQ(error_code_of([&] { ca.revoke("abcdef", "keyCompromise", std::nullopt, "t"); }), "ca.unknown_serial");
+    EXPECT_EQ(test::error_code_of([&] { ca.revoke("zz", "keyCompromise", std::nullopt, "t"); }), "ca.bad_serial");
+    EXPECT_EQ(test::error_code_of([&] { ca.revoke("abcdef", "keyCompromise", std::nullopt, "t"); }), "ca.unknown_serial");
     ca.revoke(issued.record.serial, "keyCompromise", clock.unix_seconds() - 3600, "test");
     auto crl = store.latest_crl();
     test::write_file(dir.file("c.der"), std::string(crl->der.begin(), crl->der.end()));

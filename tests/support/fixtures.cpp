@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/bytes.hpp"
+#include "core/error.hpp"
 #include "storage/migrations.hpp"
 #include "support/http_client.hpp"
 
@@ -29,6 +30,15 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
     std::error_code ec;
     if (std::getenv("YQ_KEEP_TEST_DIRS") == nullptr) fs::remove_all(m_path, ec);
+}
+
+std::string error_code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return "(no error)";
 }
 
 std::string shell_quote(const std::string& s) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,9 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// The yq::Error code `f` throws, "(no error)" when it returns, for asserting stable error codes.
+std::string error_code_of(const std::function<void()>& f);
 
 struct CommandResult {
     int exit_code = -1;

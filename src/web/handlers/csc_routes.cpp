@@ -192,6 +192,27 @@ json credential_info_json(const signing::CredentialInfo& info, const json& req, 
     return out;
 }
 
+// The preamble of every authenticated method: bearer token → account, then the JSON body (clientData checked).
+struct Call {
+    std::string account;
+    json body;
+};
+Call authenticated(signing::CscService& csc, const Request& req) {
+    Call c{csc.account_for_token(bearer_token(req)), parse_body(req)};
+    opt_string(c.body, "clientData");
+    return c;
+}
+
+// hashAlgorithmOID (v1 clients may send hashAlgo or nothing: then the digest length tells SHA-256/384/512 apart).
+std::string hash_oid_for(const json& j, const std::vector<core::Bytes>& hashes) {
+    std::string oid = opt_string(j, "hashAlgorithmOID").value_or(opt_string(j, "hashAlgo").value_or(""));
+    if (oid.empty() && !hashes.empty())
+        oid = hashes.front().size() == 48 ? signing::kOidSha384
+              : hashes.front().size() == 64 ? signing::kOidSha512
+                                            : signing::kOidSha256;
+    return oid;
+}
+
 using Method = std::function<Response(const Request&, Dialect)>;
 
 void add(Router& router, Dialect d, const std::string& method, Method fn, Execution ex = Execution::Blocking) {
@@ -269,9 +290,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
         });
 
         add(router, d, "credentials/list", [&csc](const Request& req, Dialect dialect) {
-            std::string account = csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             if (j.contains("userID") && !j["userID"].is_null()) csc_error(400, "invalid_request", "userID parameter MUST be null");
             bool only_valid = dialect == Dialect::V2 && opt_bool(j, "onlyValid", false);
             auto ids = csc.list_credentials(account, only_valid);
@@ -309,26 +328,18 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
         });
 
         add(router, d, "credentials/info", [&csc](const Request& req, Dialect dialect) {
-            std::string account = csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             return json_response(200, credential_info_json(csc.credential_info(account, req_string(j, "credentialID")), j, dialect));
         });
 
         add(router, d, "credentials/authorize", [&csc](const Request& req, Dialect dialect) {
-            std::string account = csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             signing::AuthorizeRequest r;
             r.credential_id = req_string(j, "credentialID");
             r.num_signatures = req_int(j, "numSignatures");
             r.hashes = hash_list(j, dialect == Dialect::V1 ? "hash" : "hashes", false);
             if (dialect == Dialect::V2 && r.hashes.empty()) r.hashes = hash_list(j, "hash", false);  // S1 keeps "hash"
-            r.hash_algorithm_oid = opt_string(j, "hashAlgorithmOID").value_or(opt_string(j, "hashAlgo").value_or(""));
-            if (r.hash_algorithm_oid.empty() && !r.hashes.empty())
-                r.hash_algorithm_oid = r.hashes.front().size() == 48 ? signing::kOidSha384
-                                       : r.hashes.front().size() == 64 ? signing::kOidSha512
-                                                                       : signing::kOidSha256;  // v1 sends no OID here
+            r.hash_algorithm_oid = hash_oid_for(j, r.hashes);
             if (opt_string(j, "description").value_or("").size() > 500)
                 csc_error(400, "invalid_request", "Invalid parameter description");
             r.pin = password_field(j, dialect);
@@ -338,19 +349,15 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
         });
 
         add(router, d, "credentials/extendTransaction", [&csc](const Request& req, Dialect dialect) {
-            std::string account = csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             auto hashes = hash_list(j, dialect == Dialect::V1 ? "hash" : "hashes", false);
-            std::string oid = opt_string(j, "hashAlgorithmOID").value_or(signing::kOidSha256);
-            auto grant = csc.extend_transaction(account, req_string(j, "credentialID"), req_string(j, "SAD"), hashes, oid);
+            auto grant = csc.extend_transaction(account, req_string(j, "credentialID"), req_string(j, "SAD"), hashes,
+                                                hash_oid_for(j, hashes));
             return json_response(200, json{{"SAD", grant.sad}, {"expiresIn", grant.expires_in}});
         });
 
         add(router, d, "signatures/signHash", [&csc](const Request& req, Dialect dialect) {
-            std::string account = csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             signing::SignHashRequest r;
             r.credential_id = req_string(j, "credentialID");
             r.sad = req_string(j, "SAD");
@@ -373,9 +380,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
         });
 
         add(router, d, "signatures/timestamp", [&csc](const Request& req, Dialect) {
-            csc.account_for_token(bearer_token(req));
-            json j = parse_body(req);
-            opt_string(j, "clientData");
+            auto [account, j] = authenticated(csc, req);
             core::Bytes hash;
             try {
                 hash = core::base64_decode(req_string(j, "hash"));
