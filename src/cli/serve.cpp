@@ -11,6 +11,7 @@
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/csc_service.hpp"
+#include "web/handlers/account_api_routes.hpp"
 #include "web/handlers/csc_routes.hpp"
 #include "web/handlers/ops_routes.hpp"
 #include "web/handlers/pki_routes.hpp"
@@ -38,6 +39,7 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_pki_routes(router, ca, ocsp, tsa,
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
     web::register_csc_routes(router, csc, app->config);
+    web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, app->config, app->clock);
     web::register_ops_routes(router, metrics, [&app]() {
         app->store->status_epoch();                       // database answers
         app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers

@@ -132,10 +132,14 @@ private:
     void on_read(beast::error_code ec) {
         if (ec == http::error::body_limit) {
             m_keep_alive = false;
-            write(error_response(413, "http.body_too_large",
-                                 "the request body is larger than " + std::to_string(m_server.config.max_body_bytes) +
-                                     " bytes"),
-                  "oversize");
+            std::string target(m_parser->get().target());
+            std::string limit = std::to_string(m_server.config.max_body_bytes);
+            Response r = error_response(413, "http.body_too_large", "the request body is larger than " + limit + " bytes");
+            if (target.rfind("/csc/", 0) == 0)  // CSC clients read the CSC error body (CSC API §10.1)
+                r.body = nlohmann::json{{"error", "invalid_request"},
+                                        {"error_description", "The request body is larger than " + limit + " bytes"}}
+                             .dump();
+            write(std::move(r), "oversize");
             return;
         }
         if (ec) return close();  // end of stream, timeout, garbage: nothing to answer

@@ -358,3 +358,40 @@ TEST_P(CscTest, Version1DialectUsesV1FieldsAndErrors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CscTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
+
+TEST(SelfService, SigningPasswordChangeOverTheApiRetiresTheOldPassword) {
+    test::TempDir work;
+    test::ServerProcess server(test::ServerProcess::Options{
+        DbKind::Sqlite, R"({"accounts": {"otp_required": false}, "server": {"max_body_bytes": 65536}})"});
+    TestAccount acct = create_account(server, work, "self.service");
+    CscClient csc{server.port()};
+    csc.login("self.service", "login-password-1");
+    std::map<std::string, std::string> auth{{"Authorization", "Bearer " + csc.token}};
+    auto me = test::http_request("GET", server.port(), "/api/v1/me", "", "", "", "127.0.0.1", auth);
+    ASSERT_EQ(me.status, 200) << me.body;
+    EXPECT_EQ(json::parse(me.body)["username"], "self.service");
+    auto wrong = test::http_request("POST", server.port(), "/api/v1/me/signing-password",
+                                    json{{"old_password", "not-it-at-all"}, {"new_password", "signing-password-2"}}.dump(),
+                                    "application/json", "", "127.0.0.1", auth);
+    EXPECT_EQ(wrong.status, 400);
+    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_password");
+    auto ok = test::http_request("POST", server.port(), "/api/v1/me/signing-password",
+                                 json{{"old_password", "signing-password-1"}, {"new_password", "signing-password-2"}}.dump(),
+                                 "application/json", "", "127.0.0.1", auth);
+    EXPECT_EQ(ok.status, 204) << ok.body;
+    core::Bytes h = digest_of("after the change");
+    auto attempt = [&](const std::string& pin) {
+        return csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
+                                                  {"hashes", hashes_json({h})}, {"hashAlgorithmOID", kSha256},
+                                                  {"authData", json::array({{{"id", "PIN"}, {"value", pin}}})}});
+    };
+    EXPECT_EQ(attempt("signing-password-1").body.value("error", ""), "invalid_authentication_data");
+    EXPECT_EQ(attempt("signing-password-2").status, 200);
+    auto unauth = test::http_request("GET", server.port(), "/api/v1/me");
+    EXPECT_EQ(unauth.status, 401);
+    // a body over server.max_body_bytes (64 KiB here) to a CSC method gets a CSC error body
+    auto huge = test::http_request("POST", server.port(), "/csc/v2/credentials/list", std::string(200 * 1024, ' '),
+                                   "application/json", "", "127.0.0.1", auth);
+    EXPECT_EQ(huge.status, 413);
+    EXPECT_EQ(json::parse(huge.body)["error"], "invalid_request");
+}

@@ -187,6 +187,46 @@ TEST_P(CaTest, RevocationReachesOcspAndTheCrlAtOnce) {
     EXPECT_NE(v.output.find("verify OK"), std::string::npos) << v.output;
 }
 
+TEST_P(CaTest, SerialNeverIssuedIsUnknownAndForeignIssuerIsUnauthorized) {
+    pki::OcspResponder responder(ca);
+    X509* issuer = ca.issuing_certificate();
+    auto ask = [&](OCSP_CERTID* id, int* response_status) {
+        OCSP_REQUEST* req = OCSP_REQUEST_new();
+        OCSP_request_add0_id(req, id);
+        OCSP_request_add1_nonce(req, nullptr, -1);
+        int len = i2d_OCSP_REQUEST(req, nullptr);
+        core::Bytes der(static_cast<std::size_t>(len));
+        unsigned char* p = der.data();
+        i2d_OCSP_REQUEST(req, &p);
+        core::Bytes out = responder.respond(der);
+        const unsigned char* q = out.data();
+        OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+        *response_status = OCSP_response_status(resp);
+        int status = -1;
+        if (*response_status == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+            OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
+            OCSP_SINGLERESP* single = OCSP_resp_get0(basic, 0);
+            status = OCSP_single_get0_status(single, nullptr, nullptr, nullptr, nullptr);
+            OCSP_BASICRESP_free(basic);
+        }
+        OCSP_RESPONSE_free(resp);
+        OCSP_REQUEST_free(req);
+        return status;
+    };
+    pki::Asn1IntegerPtr never_issued = pki::random_serial();
+    OCSP_CERTID* id = OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(issuer), X509_get0_pubkey_bitstr(issuer),
+                                       never_issued.get());
+    int response_status = -1;
+    EXPECT_EQ(ask(id, &response_status), V_OCSP_CERTSTATUS_UNKNOWN);  // RFC 6960 §2.2
+    EXPECT_EQ(response_status, OCSP_RESPONSE_STATUS_SUCCESSFUL);
+    // a CertID for another CA: this responder is not authoritative (RFC 6960 §2.3 unauthorized)
+    X509* root = ca.root_certificate();
+    OCSP_CERTID* foreign = OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(root), X509_get0_pubkey_bitstr(root),
+                                            never_issued.get());
+    ask(foreign, &response_status);
+    EXPECT_EQ(response_status, OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+}
+
 TEST_P(CaTest, MalformedOcspRequestGetsMalformedRequestStatus) {
     pki::OcspResponder responder(ca);
     for (const core::Bytes& junk : {core::Bytes{}, core::Bytes{0x30, 0x03, 0x02, 0x01}, core::to_bytes("hello")}) {
