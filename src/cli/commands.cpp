@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "accounts/totp.hpp"
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
 #include "cli/serve.hpp"
@@ -149,6 +151,8 @@ int run(int argc, char** argv) {
     acreate->add_option("--department", a_dept, "department (certificate OU)");
     acreate->add_option("--title", a_title, "post (certificate title)");
     acreate->add_option("--key", a_key, "ec-p256 | ec-p384 | rsa-2048 | rsa-3072 (default: accounts.default_key)");
+    std::string a_qr;
+    acreate->add_option("--qr-svg", a_qr, "also write the enrolment QR code (SVG) to this file, mode 0600");
     auto* aunlock = account->add_subcommand("unlock", "unlock a locked account (after the in-person appointment)");
     aunlock->add_option("--username", a_user, "username")->required();
     auto* arekey = account->add_subcommand(
@@ -242,6 +246,14 @@ int run(int argc, char** argv) {
             std::cout << "created account " << created.account.username << " (" << created.account.id << ")\n"
                       << "credential " << created.credential.id << ", certificate " << created.credential.certificate_serial
                       << "\nenrol this in the user's authenticator app (shown once):\n  " << created.otpauth_uri << "\n";
+            if (!a_qr.empty()) {
+                int fd = ::open(a_qr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // it holds the TOTP secret
+                std::string svg = accounts::otpauth_qr_svg(created.otpauth_uri);
+                bool ok = fd >= 0 && ::write(fd, svg.data(), svg.size()) == static_cast<ssize_t>(svg.size());
+                if (fd >= 0) ::close(fd);
+                if (!ok) throw_bad_input("cli.file_unwritable", "cannot write " + a_qr);
+                std::cout << "enrolment QR code written to " << a_qr << "\n";
+            }
             return 0;
         }
         if (*aunlock) {

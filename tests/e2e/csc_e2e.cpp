@@ -164,6 +164,19 @@ TEST_P(CscTest, NewUserLogsInAuthorizesWithPasswordAndTotpAndSignaturesVerify) {
                                                        {{"id", "OTP"}, {"value", "12345"}}})}});
     EXPECT_EQ(bad_otp.body, json({{"error", "invalid_authentication_data"},
                                   {"error_description", "The authentication data is invalid"}}));
+    // nothing secret reaches the server's log or the audit trail
+    std::string log = server.server_log();
+    std::string query = "SELECT details FROM audit_events";
+    auto audit_dump = (GetParam() == DbKind::Sqlite
+                           ? run_command("sqlite3 " + shell_quote(server.home() + "/db/yunqian.sqlite3") + " " + shell_quote(query))
+                           : run_command("psql " + shell_quote(server.database_url()) + " -At -c " + shell_quote(query)))
+                          .output;
+    ASSERT_NE(audit_dump.find("credential_id"), std::string::npos) << audit_dump;  // the dump really holds the events
+    for (const std::string& secret : {std::string("signing-password-1"), std::string("login-password-1"), sad, csc.token,
+                                      acct.otp_secret_b32}) {
+        EXPECT_EQ(log.find(secret), std::string::npos) << "a secret reached the server log";
+        EXPECT_EQ(audit_dump.find(secret), std::string::npos) << "a secret reached the audit trail";
+    }
     // the token stops working after auth/revoke
     auto rv = csc.call("auth/revoke", {{"token", csc.token}});
     EXPECT_EQ(rv.status, 204);
@@ -279,6 +292,9 @@ TEST_P(CscTest, FiveWrongPasswordsLockAndEvenTheRightOneIsThenRefused) {
                                                   {"hashes", hashes_json({h})}, {"hashAlgorithmOID", kSha256},
                                                   {"authData", json::array({{{"id", "PIN"}, {"value", pin}}})}});
     };
+    // a SAD obtained before the lock must not outlive it
+    auto early = attempt("signing-password-1");
+    ASSERT_EQ(early.status, 200) << early.body;
     // a second node on the same database and HSM shares the counter
     int second = server.start_second_node();
     CscClient other{second, "v2", csc.token};
@@ -291,6 +307,9 @@ TEST_P(CscTest, FiveWrongPasswordsLockAndEvenTheRightOneIsThenRefused) {
     }
     EXPECT_EQ(attempt("wrong-guess-5").body.value("error_description", ""), "Credential locked");
     EXPECT_EQ(attempt("signing-password-1").body.value("error_description", ""), "Credential locked");
+    auto late = csc.call("signatures/signHash", {{"credentialID", acct.credential}, {"SAD", early.body["SAD"]},
+                                                 {"hashes", hashes_json({h})}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+    EXPECT_EQ(late.body.value("error_description", ""), "Credential locked");
     auto info = csc.call("credentials/info", {{"credentialID", acct.credential}});
     EXPECT_EQ(info.body["key"]["status"], "disabled");
     auto unlock = server.cli("account unlock --username locked.user");

@@ -1,5 +1,6 @@
 #include "support/fixtures.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,8 +146,11 @@ namespace {
 int spawn_serve(const std::string& home, int& pid) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    std::string log_path = home + "/serve.log";
     pid = fork();
     if (pid == 0) {
+        int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (log >= 0) dup2(log, STDERR_FILENO);  // everything the server logs, for tests that read it
         dup2(out[1], STDOUT_FILENO);
         close(out[0]);
         close(out[1]);
@@ -171,11 +175,14 @@ int spawn_serve(const std::string& home, int& pid) {
             break;
         }
     }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread([fd = out[0]] {
+    // Keep draining stdout (into the log) so the server never blocks on a full pipe.
+    std::thread([fd = out[0], log_path] {
+        int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         char sink[512];
-        while (read(fd, sink, sizeof sink) > 0) {
-        }
+        ssize_t n;
+        while ((n = read(fd, sink, sizeof sink)) > 0)
+            if (log >= 0 && ::write(log, sink, static_cast<std::size_t>(n)) < 0) break;
+        if (log >= 0) close(log);
         close(fd);
     }).detach();
     if (port == 0) throw std::runtime_error("yunqian serve did not start: " + seen);

@@ -109,6 +109,8 @@ public:
     // Another `yunqian serve` on the same home (same database and HSM token): a second node. Returns its port; it is
     // stopped with this object.
     int start_second_node();
+    // What the server processes wrote to stdout and stderr so far.
+    std::string server_log() const { return read_file(m_home.path().string() + "/serve.log"); }
     // Repository files downloaded once: root.pem, issuing.pem in the home.
     std::string root_pem() const;
     std::string issuing_pem() const;
