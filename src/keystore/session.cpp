@@ -21,17 +21,16 @@ Module::Module(const std::string& path) {
     CK_C_INITIALIZE_ARGS args{};
     args.flags = CKF_OS_LOCKING_OK;
     CK_RV rv = m_functions->C_Initialize(&args);
-    if (rv == CKR_OK) {
-        m_we_initialised = true;
-    } else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
         dlclose(m_library);
         throw_ckr(rv, "C_Initialize");
     }
 }
 
 Module::~Module() {
-    if (m_we_initialised) m_functions->C_Finalize(nullptr);
-    // The library stays mapped: the OpenSSL engine may hold its own reference and SoftHSM registers atexit handlers.
+    // No C_Finalize: the OpenSSL PKCS#11 engine (libp11) shares this module in-process and keeps sessions of its own;
+    // finalizing here would invalidate them for a Keystore opened later in the same process. Sessions we opened are
+    // closed by their owners; the process exit finalizes the library. The library stays mapped for the same reason.
 }
 
 namespace {

@@ -29,7 +29,6 @@ public:
 private:
     void* m_library = nullptr;
     CK_FUNCTION_LIST* m_functions = nullptr;
-    bool m_we_initialised = false;
 };
 
 class Session {

@@ -13,29 +13,23 @@
 namespace {
 
 struct CscEnvironment {
-    yq::custody::KeyCustody custody;
-    yq::accounts::AccountService accounts;
     yq::signing::CscService csc;
     yq::web::Router router;
     std::string token;
     std::string credential;
 
     explicit CscEnvironment(yq::fuzz::Environment& e)
-        : custody(*e.keys, yq::custody::KdfParams{1, 64, 1}),
-          accounts(e.config, *e.store, custody, *e.ca, *e.keys, e.clock),
-          csc(e.config, accounts, *e.store, *e.store, custody, *e.ca, *e.tsa, *e.keys, e.clock) {
-        yq::accounts::AccountService::ensure_hsm_keys(*e.keys);
-        e.config.accounts.otp_required = false;
-        e.config.kdf = yq::core::KdfConfig{1, 64, 1};
+        : csc(e.app->config, *e.app->accounts, *e.app->store, *e.app->store, *e.app->custody, *e.app->ca, *e.tsa,
+              *e.app->keys, e.app->clock) {
         yq::accounts::NewAccountRequest r;
         r.username = "fuzz.user";
         r.display_name = "Fuzz";
         r.agency = "Fuzz Agency";
         r.login_password = yq::core::to_secure("login-password-1");
         r.signing_password = yq::core::to_secure("signing-password-1");
-        credential = accounts.create(r, "fuzz").credential.id;
+        credential = e.app->accounts->create(r, "fuzz").credential.id;
         token = csc.login("fuzz.user", yq::core::to_secure("login-password-1")).access_token;
-        yq::web::register_csc_routes(router, csc, e.config);
+        yq::web::register_csc_routes(router, csc, e.app->config);
     }
 };
 

@@ -8,7 +8,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto& env = yq::fuzz::environment();
     try {
-        env.ca->issue_from_csr(yq::core::Bytes(data, data + size), "signer", "fuzz");
+        env.app->ca->issue_from_csr(yq::core::Bytes(data, data + size), "signer", "fuzz");
     } catch (const yq::Error& e) {
         if (e.code().rfind("ca.", 0) != 0 && e.code().rfind("pki.", 0) != 0) std::abort();
     }

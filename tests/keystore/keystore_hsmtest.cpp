@@ -210,3 +210,28 @@ TEST_F(KeystoreTest, EnginePrivateKeySignsThroughOpenSslApis) {
     EVP_MD_CTX_free(ctx);
     EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
 }
+
+// A process may open its keystore more than once (yunqian init then serve in one process, fuzz harnesses, tools):
+// the OpenSSL engine must come back each time.
+TEST(KeystoreLifecycle, ReopenedKeystoreSignsThroughTheEngineAgain) {
+    test::SoftHsmToken token;
+    core::Bytes spki;
+    {
+        keystore::Keystore first(token.settings());
+        spki = first.generate_key_pair("reopen", KeyType::EcP256);
+        ASSERT_NE(first.private_key("reopen"), nullptr);
+    }
+    keystore::Keystore second(token.settings());
+    EVP_PKEY* key = second.private_key("reopen");
+    ASSERT_NE(key, nullptr);
+    std::string msg = "second life";
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    std::size_t len = 0;
+    ASSERT_EQ(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key), 1);
+    ASSERT_EQ(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
+    core::Bytes sig(len);
+    ASSERT_EQ(EVP_DigestSign(ctx, sig.data(), &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
+    sig.resize(len);
+    EVP_MD_CTX_free(ctx);
+    EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
+}
