@@ -228,6 +228,20 @@ TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {
     EXPECT_EQ(raw.status, 400);
     EXPECT_EQ(json::parse(raw.body)["error"], "invalid_request");
     EXPECT_EQ(a.call("credentials/list", json::object(), "forged-token").status, 401);
+    // extendTransaction: a live SAD for new hashes; the remaining count carries over and the old SAD dies
+    std::string base = authorize(a, alice, {h1, h2});
+    ASSERT_EQ(sign(a, alice.credential, base, {h1}).status, 200);
+    auto extended = a.call("credentials/extendTransaction", {{"credentialID", alice.credential}, {"SAD", base},
+                                                             {"hashes", hashes_json({h3})}, {"hashAlgorithmOID", kSha256}});
+    ASSERT_EQ(extended.status, 200) << extended.body;
+    std::string next = extended.body["SAD"];
+    EXPECT_EQ(desc(sign(a, alice.credential, base, {h2})), "Invalid parameter SAD");            // the old one is dead
+    EXPECT_EQ(desc(sign(a, alice.credential, next, {h2})), "Hash is not authorized by the SAD");  // bound to h3 now
+    EXPECT_EQ(sign(a, alice.credential, next, {h3}).status, 200);
+    EXPECT_EQ(desc(sign(a, alice.credential, next, {h3})), "Invalid parameter SAD");  // 2 in total, both spent
+    auto sign_doc = test::http_request("POST", server.port(), "/csc/v2/signatures/signDoc", "{}", "application/json");
+    EXPECT_EQ(sign_doc.status, 501);
+    EXPECT_EQ(json::parse(sign_doc.body)["error"], "invalid_request");
     // expiry (csc.sad_seconds = 2 on this server)
     std::string short_lived = authorize(a, alice, {h3});
     std::this_thread::sleep_for(std::chrono::milliseconds(2600));
