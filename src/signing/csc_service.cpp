@@ -40,11 +40,17 @@ CscService::Token CscService::login(const std::string& username, const core::Sec
         throw;
     }
     std::string token = core::random_token(32);
-    m_sessions.put_token(token_hash(token), a.id, m_clock.unix_seconds() + m_config.csc.access_token_seconds);
+    std::int64_t now = m_clock.unix_seconds();
+    m_sessions.put_token(token_hash(token), a.id, now + m_config.csc.access_token_seconds,
+                         audit::Event{"csc:" + a.id, "account.signed_in", "account:" + a.username,
+                                      audit::details({{"channel", "csc"}}), now});
     return Token{token, m_config.csc.access_token_seconds};
 }
 
-void CscService::revoke(const std::string& token) { m_sessions.revoke_token(token_hash(token)); }
+void CscService::revoke(const std::string& account_id, const std::string& token) {
+    m_sessions.revoke_token(token_hash(token), audit::Event{"csc:" + account_id, "account.token_revoked",
+                                                            "account:" + account_id, "{}", m_clock.unix_seconds()});
+}
 
 std::string CscService::account_for_token(const std::string& token) {
     if (token.empty() || token.size() > 512) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");

@@ -64,7 +64,7 @@ public:
         int expires_in = 0;
     };
     Token login(const std::string& username, const core::SecureString& password);
-    void revoke(const std::string& token);
+    void revoke(const std::string& account_id, const std::string& token);
     // The account behind a bearer token; throws 401 invalid_token.
     std::string account_for_token(const std::string& token);
 

@@ -23,10 +23,12 @@ struct SadRecord {
 class SessionStore {
 public:
     virtual ~SessionStore() = default;
-    virtual void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at) = 0;
+    // Stores a new token (and drops tokens expired for a day), audited as the sign-in.
+    virtual void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
+                           const audit::Event& e) = 0;
     // The account of a live token (not expired, not revoked).
     virtual std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) = 0;
-    virtual void revoke_token(const core::Bytes& token_hash) = 0;
+    virtual void revoke_token(const core::Bytes& token_hash, const audit::Event& e) = 0;
 
     virtual void put_sad(const SadRecord& sad, const audit::Event& e) = 0;
     virtual std::optional<SadRecord> sad(const std::string& id) = 0;

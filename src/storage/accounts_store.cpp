@@ -171,8 +171,13 @@ void SqlStore::replace_credential(const std::string& old_credential_id, const ac
     });
 }
 
-void SqlStore::put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at) {
-    m_db.transact([&](Connection& c) { c.execute(sql::kInsertToken, {token_hash, account_id, expires_at}); });
+void SqlStore::put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
+                         const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kDeleteExpiredTokens, {e.time - 86400});  // housekeeping: tokens dead for a day
+        c.execute(sql::kInsertToken, {token_hash, account_id, expires_at});
+        append_audit_event(c, e);
+    });
 }
 
 std::optional<std::string> SqlStore::token_account(const core::Bytes& token_hash, std::int64_t now) {
@@ -183,8 +188,10 @@ std::optional<std::string> SqlStore::token_account(const core::Bytes& token_hash
     return out;
 }
 
-void SqlStore::revoke_token(const core::Bytes& token_hash) {
-    m_db.transact([&](Connection& c) { c.execute(sql::kRevokeToken, {token_hash}); });
+void SqlStore::revoke_token(const core::Bytes& token_hash, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kRevokeToken, {token_hash}) == 1) append_audit_event(c, e);
+    });
 }
 
 void SqlStore::put_sad(const signing::SadRecord& s, const audit::Event& e) {

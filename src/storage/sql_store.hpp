@@ -69,9 +69,10 @@ public:
                             const audit::Event& e) override;
 
     // signing::SessionStore
-    void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at) override;
+    void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
+                   const audit::Event& e) override;
     std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) override;
-    void revoke_token(const core::Bytes& token_hash) override;
+    void revoke_token(const core::Bytes& token_hash, const audit::Event& e) override;
     void put_sad(const signing::SadRecord& sad, const audit::Event& e) override;
     std::optional<signing::SadRecord> sad(const std::string& id) override;
     bool consume_sad(const std::string& id, int n, std::int64_t now, const audit::Event& e) override;

@@ -181,6 +181,14 @@ TEST_P(CscTest, NewUserLogsInAuthorizesWithPasswordAndTotpAndSignaturesVerify) {
     auto rv = csc.call("auth/revoke", {{"token", csc.token}});
     EXPECT_EQ(rv.status, 204);
     EXPECT_EQ(csc.call("credentials/list", json::object()).status, 401);
+    // sign-in and revocation are state changes: both are in the audit trail, which still verifies
+    auto events = GetParam() == DbKind::Sqlite
+                      ? run_command("sqlite3 " + shell_quote(server.home() + "/db/yunqian.sqlite3") +
+                                    " 'SELECT action FROM audit_events'").output
+                      : run_command("psql " + shell_quote(server.database_url()) + " -At -c 'SELECT action FROM audit_events'").output;
+    EXPECT_NE(events.find("account.signed_in"), std::string::npos) << events;
+    EXPECT_NE(events.find("account.token_revoked"), std::string::npos) << events;
+    EXPECT_EQ(server.cli("audit verify").exit_code, 0);
 }
 
 TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {

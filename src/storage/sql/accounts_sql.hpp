@@ -37,7 +37,9 @@ inline constexpr const char* kInsertToken =
     "INSERT INTO access_tokens (token_hash, account_id, expires_at, revoked) VALUES ($1, $2, $3, 0)";
 inline constexpr const char* kSelectToken =
     "SELECT account_id FROM access_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
-inline constexpr const char* kRevokeToken = "UPDATE access_tokens SET revoked = 1 WHERE token_hash = $1";
+inline constexpr const char* kRevokeToken =
+    "UPDATE access_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0";
+inline constexpr const char* kDeleteExpiredTokens = "DELETE FROM access_tokens WHERE expires_at < $1";
 
 inline constexpr const char* kInsertSad =
     "INSERT INTO sads (id, credential_id, account_id, remaining, expires_at, hash_alg, hashes) "

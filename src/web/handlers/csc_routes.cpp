@@ -280,9 +280,9 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
         });
 
         add(router, d, "auth/revoke", [&csc](const Request& req, Dialect) {
-            csc.account_for_token(bearer_token(req));
+            std::string account = csc.account_for_token(bearer_token(req));
             json j = parse_body(req);
-            csc.revoke(req_string(j, "token"));
+            csc.revoke(account, req_string(j, "token"));
             Response r;
             r.status = 204;  // CSC API §11.3
             r.content_type = "application/json";
