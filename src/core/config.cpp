@@ -198,6 +198,19 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         if (c.csc.scal != 1 && c.csc.scal != 2) throw Error("config.invalid", 500, "csc.scal must be 1 or 2");
         if (c.csc.multisign < 1) throw Error("config.invalid", 500, "csc.multisign must be >= 1");
     }
+    if (j.contains("office")) {
+        const json& o = j["office"];
+        read(o, "timezone_name", c.office.timezone_name, "office");
+        read(o, "utc_offset_minutes", c.office.utc_offset_minutes, "office");
+        read(o, "hours", c.office.hours, "office");
+        read(o, "holidays", c.office.holidays, "office");
+        read(o, "slot_minutes", c.office.slot_minutes, "office");
+        read(o, "slot_capacity", c.office.slot_capacity, "office");
+        if (c.office.hours.size() != 7) throw Error("config.invalid", 500, "office.hours needs 7 entries, Monday first");
+        if (c.office.slot_minutes < 5 || c.office.slot_minutes > 240)
+            throw Error("config.invalid", 500, "office.slot_minutes must be 5..240");
+        if (c.office.slot_capacity < 1) throw Error("config.invalid", 500, "office.slot_capacity must be >= 1");
+    }
     if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
     if (c.server.listener.port < 0 || c.server.listener.port > 65535)
         throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");

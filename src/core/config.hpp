@@ -117,6 +117,18 @@ struct CscConfig {
     std::string logo_url = "http://127.0.0.1:8080/static/logo.png";
 };
 
+// The registration office's calendar (domain: office hours Mon–Thu 9:00–17:45, Fri 9:00–17:30, Asia/Macau).
+// Macau keeps UTC+8 all year (no daylight saving since 1979), so a fixed offset is exact there.
+struct OfficeConfig {
+    std::string timezone_name = "Asia/Macau";
+    int utc_offset_minutes = 8 * 60;
+    // "HH:MM-HH:MM" per weekday, "" = closed; index 0 = Monday … 6 = Sunday
+    std::vector<std::string> hours = {"09:00-17:45", "09:00-17:45", "09:00-17:45", "09:00-17:45", "09:00-17:30", "", ""};
+    std::vector<std::string> holidays;  // "YYYY-MM-DD" local dates the office is closed
+    int slot_minutes = 15;
+    int slot_capacity = 2;  // appointments per slot (counters open at once)
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -133,6 +145,7 @@ struct Config {
     KdfConfig kdf;
     AccountsConfig accounts;
     CscConfig csc;
+    OfficeConfig office;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute
