@@ -38,6 +38,8 @@ constexpr Table kTables[] = {
     {"crls", "number, this_update, next_update, der", 4, "number"},
     {"ocsp_responses", "serial, this_update, next_update, der", 4, "serial"},
     {"staff_users", "username, password_hash, roles, must_change_password, created_at", 5, "username"},
+    {"appointment_slots", "slot_start, booked", 2, "slot_start"},
+    {"appointments", "id, purpose, slot_start, person_name, contact, code_mac, status, created_at", 8, "id"},
 };
 
 std::string placeholders(int n) {

@@ -5,6 +5,7 @@
 #include "audit/event.hpp"
 #include "pki/ca_store.hpp"
 #include "accounts/account.hpp"
+#include "ra/appointments.hpp"
 #include "ra/staff.hpp"
 #include "signing/session_store.hpp"
 #include "storage/database.hpp"
@@ -15,6 +16,7 @@ class SqlStore final : public pki::CaStore,
                        public audit::AuditReader,
                        public ra::StaffStore,
                        public accounts::AccountStore,
+                       public ra::AppointmentStore,
                        public signing::SessionStore {
 public:
     explicit SqlStore(Database& db) : m_db(db) {}
@@ -67,6 +69,13 @@ public:
                             const std::vector<custody::SealedKey>& after, const audit::Event& e) override;
     void replace_credential(const std::string& old_credential_id, const accounts::Credential& replacement,
                             const audit::Event& e) override;
+
+    // ra::AppointmentStore
+    void book(const ra::Appointment& a, const core::Bytes& code_mac, int capacity, std::int64_t now,
+              const audit::Event& e) override;
+    std::optional<ra::Appointment> by_code(const core::Bytes& code_mac) override;
+    bool cancel(const ra::Appointment& a, const audit::Event& e) override;
+    int bookings_in_slot(std::int64_t slot_start) override;
 
     // signing::SessionStore
     void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,

@@ -76,12 +76,28 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-SoftHsmToken::SoftHsmToken(std::string label) : m_label(std::move(label)) {
-    fs::create_directories(m_dir.path() / "tokens");
-    m_conf = m_dir.file("softhsm2.conf");
-    write_file(m_conf, "directories.tokendir = " + (m_dir.path() / "tokens").string() +
-                           "\nobjectstore.backend = file\nlog.level = ERROR\n");
-    setenv("SOFTHSM2_CONF", m_conf.c_str(), 1);
+namespace {
+const fs::path& process_token_dir() {
+    static const fs::path dir = [] {
+        std::string tmpl = (fs::temp_directory_path() / "yq-tokens-XXXXXX").string();
+        if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        fs::path d = tmpl;
+        fs::create_directories(d / "tokens");
+        write_file((d / "softhsm2.conf").string(),
+                   "directories.tokendir = " + (d / "tokens").string() + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        setenv("SOFTHSM2_CONF", (d / "softhsm2.conf").c_str(), 1);
+        std::atexit([] {
+            std::error_code ec;
+            if (std::getenv("YQ_KEEP_TEST_DIRS") == nullptr) fs::remove_all(process_token_dir(), ec);
+        });
+        return d;
+    }();
+    return dir;
+}
+}  // namespace
+
+SoftHsmToken::SoftHsmToken(const std::string& label_prefix) : m_label(label_prefix + "-" + core::random_token(6)) {
+    process_token_dir();
     m_user_pin = core::random_token(12);
     keystore::initialise_token("/usr/lib/softhsm/libsofthsm2.so", m_label, core::to_secure(core::random_token(12)),
                                core::to_secure(m_user_pin));

@@ -42,18 +42,17 @@ std::string shell_quote(const std::string& s);
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 
-// A fresh SoftHSM2 token in its own directory; SOFTHSM2_CONF points at it for this process. SoftHSM reads its config
-// once per process (C_Initialize), so a second token made while the module is loaded lands next to the first one:
-// give it another label.
+// A fresh SoftHSM2 token. SoftHSM reads SOFTHSM2_CONF once per process (the module stays initialised for the process,
+// see keystore::detail::Module), so every token of a test process lives in one per-process directory, removed at exit,
+// each under its own unique label. The OpenSSL PKCS#11 engine binds to the first token a process signs with, so tests
+// that sign through the engine (CA, accounts) need a process of their own: run test binaries through ctest, which
+// starts one process per test.
 class SoftHsmToken {
 public:
-    explicit SoftHsmToken(std::string label = "yq-test");
+    explicit SoftHsmToken(const std::string& label_prefix = "yq-test");
     keystore::HsmSettings settings() const;
-    const std::string& conf_path() const { return m_conf; }
 
 private:
-    TempDir m_dir;
-    std::string m_conf;
     std::string m_label;
     std::string m_user_pin;
 };

@@ -1,0 +1,80 @@
+#include "ra/appointments.hpp"
+
+#include "core/error.hpp"
+
+namespace yq::ra {
+
+namespace {
+
+constexpr std::size_t kCodeLength = 10;  // from a 32-letter alphabet: 50 bits, typed from a slip or an e-mail
+
+std::string new_code() {
+    static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // no 0/O, 1/I
+    std::string code;
+    core::Bytes r = core::random_bytes(kCodeLength);
+    for (std::uint8_t b : r) code.push_back(kAlphabet[b % 32]);  // 256 is a multiple of 32: uniform
+    return code;
+}
+
+std::string normalised_code(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '-' || c == ' ') continue;
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    return out;
+}
+
+}  // namespace
+
+void AppointmentBook::ensure_hsm_keys(keystore::Keystore& keys) {
+    if (!keys.has_key(kLookupMacLabel)) keys.generate_secret_key(kLookupMacLabel, keystore::SecretKeyKind::HmacSha256);
+}
+
+core::Bytes AppointmentBook::code_mac(const std::string& code) {
+    std::string input = "appointment-code|" + normalised_code(code);
+    return m_keys.hmac_sha256(kLookupMacLabel, reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
+}
+
+Booking AppointmentBook::book(const std::string& purpose, std::int64_t slot_start, const std::string& person_name,
+                              const std::string& contact, const std::string& actor) {
+    if (purpose != "unlock" && purpose != "rekey" && purpose != "registration")
+        throw_bad_input("appointments.bad_purpose", "the purpose must be unlock, rekey or registration");
+    if (person_name.empty() || person_name.size() > 128)
+        throw_bad_input("appointments.bad_name", "the name must have 1–128 characters");
+    if (contact.size() < 5 || contact.size() > 128)
+        throw_bad_input("appointments.bad_contact", "give an e-mail address or a phone number to reach you");
+    std::int64_t now = m_clock.unix_seconds();
+    if (slot_start <= now) throw_bad_input("appointments.in_the_past", "that time has passed; choose a later slot");
+    if (!m_calendar.is_slot_start(slot_start))
+        throw_bad_input("appointments.outside_office_hours",
+                        "appointments are only inside office hours (Mon–Thu 9:00–17:45, Fri 9:00–17:30)");
+    Booking b;
+    b.confirmation_code = new_code();
+    b.local_time = m_calendar.local_text(slot_start);
+    Appointment& a = b.appointment;
+    a.id = "apt_" + core::random_token(12);
+    a.purpose = purpose;
+    a.slot_start = slot_start;
+    a.person_name = person_name;
+    a.contact = contact;
+    a.status = "booked";
+    m_store.book(a, code_mac(b.confirmation_code), m_calendar.capacity(), now,
+                 audit::Event{actor, "appointment.booked", "appointment:" + a.id,
+                              audit::details({{"purpose", purpose}, {"slot", b.local_time}}), now});
+    return b;
+}
+
+Appointment AppointmentBook::find(const std::string& confirmation_code) {
+    auto a = m_store.by_code(code_mac(confirmation_code));
+    if (!a) throw_not_found("appointments.unknown_code", "no appointment has this confirmation code");
+    return *a;
+}
+
+void AppointmentBook::cancel(const std::string& confirmation_code, const std::string& actor) {
+    Appointment a = find(confirmation_code);
+    if (!m_store.cancel(a, audit::Event{actor, "appointment.cancelled", "appointment:" + a.id, "{}", m_clock.unix_seconds()}))
+        throw_conflict("appointments.not_booked", "this appointment is already cancelled or attended");
+}
+
+}  // namespace yq::ra

@@ -1,0 +1,67 @@
+#pragma once
+// The appointment book: unlock, forgotten password (re-key) and registration are handled only in person, in a slot
+// inside office hours. Booking takes a seat of the slot's capacity atomically; a person (by contact) holds at most one
+// future booking per purpose; the confirmation code is shown once and only its HSM-keyed MAC is stored.
+// Error style: throws yq::Error "appointments.*".
+#include <optional>
+#include <string>
+
+#include "audit/event.hpp"
+#include "core/clock.hpp"
+#include "keystore/keystore.hpp"
+#include "ra/office_calendar.hpp"
+
+namespace yq::ra {
+
+inline constexpr const char* kLookupMacLabel = "yq-lookup-mac";  // HMAC key for codes and searchable hashes
+
+struct Appointment {
+    std::string id;
+    std::string purpose;  // unlock | rekey | registration
+    std::int64_t slot_start = 0;
+    std::string person_name;
+    std::string contact;  // e-mail or phone, to reach the person
+    std::string status;   // booked | cancelled | attended
+};
+
+struct Booking {
+    Appointment appointment;
+    std::string confirmation_code;  // shown once
+    std::string local_time;         // "2026-11-26 09:15" office time
+};
+
+class AppointmentStore {
+public:
+    virtual ~AppointmentStore() = default;
+    // Takes a seat (capacity) and records the booking with its audit event, in one transaction. Throws
+    // "appointments.slot_full" or "appointments.already_booked".
+    virtual void book(const Appointment& a, const core::Bytes& code_mac, int capacity, std::int64_t now,
+                      const audit::Event& e) = 0;
+    virtual std::optional<Appointment> by_code(const core::Bytes& code_mac) = 0;
+    // Cancels and gives the seat back, audited; false when it was not booked (any more).
+    virtual bool cancel(const Appointment& a, const audit::Event& e) = 0;
+    virtual int bookings_in_slot(std::int64_t slot_start) = 0;
+};
+
+class AppointmentBook {
+public:
+    AppointmentBook(const OfficeCalendar& calendar, AppointmentStore& store, keystore::Keystore& keys,
+                    const core::Clock& clock)
+        : m_calendar(calendar), m_store(store), m_keys(keys), m_clock(clock) {}
+
+    static void ensure_hsm_keys(keystore::Keystore& keys);
+
+    Booking book(const std::string& purpose, std::int64_t slot_start, const std::string& person_name,
+                 const std::string& contact, const std::string& actor);
+    Appointment find(const std::string& confirmation_code);  // throws "appointments.unknown_code"
+    void cancel(const std::string& confirmation_code, const std::string& actor);
+
+private:
+    core::Bytes code_mac(const std::string& code);
+    const OfficeCalendar& m_calendar;
+    AppointmentStore& m_store;
+    keystore::Keystore& m_keys;
+    const core::Clock& m_clock;
+};
+
+}  // namespace yq::ra
