@@ -63,7 +63,6 @@ public:
     virtual void insert_certificate(const CertificateRecord& r, const audit::Event& e) = 0;
     virtual std::optional<CertificateRecord> find_certificate(const std::string& serial) = 0;
     virtual std::vector<CertificateRecord> list_certificates(std::int64_t limit, std::int64_t offset) = 0;
-    virtual std::vector<CertificateRecord> revoked_certificates() = 0;
 
     // Marks the certificate revoked, stores the freshly signed OCSP response that `sign_response` builds from the
     // updated record, bumps the status epoch and audits — one transaction. Throws "ca.already_revoked" /

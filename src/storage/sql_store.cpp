@@ -80,14 +80,6 @@ std::vector<pki::CertificateRecord> SqlStore::list_certificates(std::int64_t lim
     return out;
 }
 
-std::vector<pki::CertificateRecord> SqlStore::revoked_certificates() {
-    std::vector<pki::CertificateRecord> out;
-    m_db.with_connection([&](Connection& c) {
-        for (const Row& r : c.query(sql::kListRevoked)) out.push_back(certificate_from_row(r));
-    });
-    return out;
-}
-
 void SqlStore::revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
                                   std::optional<std::int64_t> invalidity_date,
                                   const std::function<pki::OcspRecord(const pki::CertificateRecord&)>& sign_response,

@@ -27,7 +27,6 @@ public:
     void insert_certificate(const pki::CertificateRecord& r, const audit::Event& e) override;
     std::optional<pki::CertificateRecord> find_certificate(const std::string& serial) override;
     std::vector<pki::CertificateRecord> list_certificates(std::int64_t limit, std::int64_t offset) override;
-    std::vector<pki::CertificateRecord> revoked_certificates() override;
     void revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
                             std::optional<std::int64_t> invalidity_date,
                             const std::function<pki::OcspRecord(const pki::CertificateRecord&)>& sign_response,

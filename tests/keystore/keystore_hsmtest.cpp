@@ -54,6 +54,22 @@ bool openssl_verifies(const core::Bytes& spki, const SignScheme& scheme, const c
     return ok;
 }
 
+// SHA-256 signature through OpenSSL's EVP API (the way X509_sign, OCSP and CMS use HSM keys); empty on failure.
+core::Bytes evp_digest_sign(EVP_PKEY* key, const std::string& msg) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    std::size_t len = 0;
+    auto data = reinterpret_cast<const unsigned char*>(msg.data());
+    core::Bytes sig;
+    if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+        EVP_DigestSign(ctx, nullptr, &len, data, msg.size()) == 1) {
+        sig.resize(len);
+        if (EVP_DigestSign(ctx, sig.data(), &len, data, msg.size()) == 1) sig.resize(len);
+        else sig.clear();
+    }
+    EVP_MD_CTX_free(ctx);
+    return sig;
+}
+
 core::Bytes digest_of(HashAlg h, const std::string& text) {
     const EVP_MD* md = h == HashAlg::Sha256 ? EVP_sha256() : h == HashAlg::Sha384 ? EVP_sha384() : EVP_sha512();
     core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
@@ -200,14 +216,8 @@ TEST_F(KeystoreTest, EnginePrivateKeySignsThroughOpenSslApis) {
     EVP_PKEY* key = keys->private_key("engine");
     ASSERT_NE(key, nullptr);
     std::string msg = "through EVP_DigestSign";
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ASSERT_EQ(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key), 1);
-    std::size_t len = 0;
-    ASSERT_EQ(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
-    core::Bytes sig(len);
-    ASSERT_EQ(EVP_DigestSign(ctx, sig.data(), &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
-    sig.resize(len);
-    EVP_MD_CTX_free(ctx);
+    core::Bytes sig = evp_digest_sign(key, msg);
+    ASSERT_FALSE(sig.empty());
     EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
 }
 
@@ -225,13 +235,7 @@ TEST(KeystoreLifecycle, ReopenedKeystoreSignsThroughTheEngineAgain) {
     EVP_PKEY* key = second.private_key("reopen");
     ASSERT_NE(key, nullptr);
     std::string msg = "second life";
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    std::size_t len = 0;
-    ASSERT_EQ(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key), 1);
-    ASSERT_EQ(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
-    core::Bytes sig(len);
-    ASSERT_EQ(EVP_DigestSign(ctx, sig.data(), &len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()), 1);
-    sig.resize(len);
-    EVP_MD_CTX_free(ctx);
+    core::Bytes sig = evp_digest_sign(key, msg);
+    ASSERT_FALSE(sig.empty());
     EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
 }

@@ -126,18 +126,23 @@ TEST_P(CaTest, BadRequestsAreRefusedWithStableCodesAndNothingWritten) {
 }
 
 namespace {
-// Asks our responder through OpenSSL's own request builder and reads the status back.
-int ocsp_status(pki::OcspResponder& responder, X509* cert, X509* issuer, bool nonce, int* reason = nullptr) {
-    OCSP_REQUEST* req = OCSP_REQUEST_new();
-    OCSP_request_add0_id(req, OCSP_cert_to_id(EVP_sha1(), cert, issuer));
-    if (nonce) OCSP_request_add1_nonce(req, nullptr, -1);
+// Sends an OpenSSL-built request to our responder and parses the answer with OpenSSL.
+OCSP_RESPONSE* exchange(pki::OcspResponder& responder, OCSP_REQUEST* req) {
     int len = i2d_OCSP_REQUEST(req, nullptr);
     core::Bytes der(static_cast<std::size_t>(len));
     unsigned char* p = der.data();
     i2d_OCSP_REQUEST(req, &p);
     core::Bytes out = responder.respond(der);
     const unsigned char* q = out.data();
-    OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+    return d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+}
+
+// Asks our responder through OpenSSL's own request builder and reads the status back.
+int ocsp_status(pki::OcspResponder& responder, X509* cert, X509* issuer, bool nonce, int* reason = nullptr) {
+    OCSP_REQUEST* req = OCSP_REQUEST_new();
+    OCSP_request_add0_id(req, OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+    if (nonce) OCSP_request_add1_nonce(req, nullptr, -1);
+    OCSP_RESPONSE* resp = exchange(responder, req);
     int status = -1;
     if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
         OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
@@ -194,13 +199,7 @@ TEST_P(CaTest, SerialNeverIssuedIsUnknownAndForeignIssuerIsUnauthorized) {
         OCSP_REQUEST* req = OCSP_REQUEST_new();
         OCSP_request_add0_id(req, id);
         OCSP_request_add1_nonce(req, nullptr, -1);
-        int len = i2d_OCSP_REQUEST(req, nullptr);
-        core::Bytes der(static_cast<std::size_t>(len));
-        unsigned char* p = der.data();
-        i2d_OCSP_REQUEST(req, &p);
-        core::Bytes out = responder.respond(der);
-        const unsigned char* q = out.data();
-        OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &q, static_cast<long>(out.size()));
+        OCSP_RESPONSE* resp = exchange(responder, req);
         *response_status = OCSP_response_status(resp);
         int status = -1;
         if (*response_status == OCSP_RESPONSE_STATUS_SUCCESSFUL) {

@@ -11,26 +11,13 @@
 using namespace yq;
 using test::DbKind;
 
-namespace {
-// Macau local time → unix seconds (UTC+8)
-std::int64_t macau(int y, int mo, int d, int h, int mi) {
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    return static_cast<std::int64_t>(timegm(&tm)) - 8 * 3600;
-}
-}  // namespace
-
 class AppointmentsTest : public ::testing::TestWithParam<DbKind> {
 protected:
     test::SoftHsmToken token;
     test::TestDatabase database{GetParam()};
     keystore::Keystore keys{token.settings()};
     storage::SqlStore store{database.db()};
-    core::FixedClock clock{macau(2026, 11, 23, 8, 0)};  // Monday morning, before opening
+    core::FixedClock clock{test::macau_time(2026, 11, 23, 8, 0)};  // Monday morning, before opening
     core::OfficeConfig office;
     ra::OfficeCalendar calendar{office};
     ra::AppointmentBook book{calendar, store, keys, clock};
@@ -39,7 +26,7 @@ protected:
 };
 
 TEST_P(AppointmentsTest, BooksInsideOfficeHoursAndFindsByConfirmationCode) {
-    auto b = book.book("unlock", macau(2026, 11, 23, 9, 15), "陳大文", "chan@x.gov.mo", "public");
+    auto b = book.book("unlock", test::macau_time(2026, 11, 23, 9, 15), "陳大文", "chan@x.gov.mo", "public");
     EXPECT_EQ(b.local_time, "2026-11-23 09:15");
     EXPECT_EQ(b.confirmation_code.size(), 10u);
     auto found = book.find(b.confirmation_code);
@@ -61,24 +48,24 @@ TEST_P(AppointmentsTest, RefusesSlotsOutsideOfficeHoursOrInThePast) {
         const char* code;
     };
     const Case cases[] = {
-        {"Monday 17:45 (closing)", macau(2026, 11, 23, 17, 45), "appointments.outside_office_hours"},
-        {"Friday 17:30 (closing)", macau(2026, 11, 27, 17, 30), "appointments.outside_office_hours"},
-        {"Saturday", macau(2026, 11, 28, 10, 0), "appointments.outside_office_hours"},
-        {"off the slot grid", macau(2026, 11, 23, 9, 7), "appointments.outside_office_hours"},
-        {"already past", macau(2026, 11, 23, 7, 0), "appointments.in_the_past"},
-        {"Friday 17:15 (last slot)", macau(2026, 11, 27, 17, 15), "(no error)"},
+        {"Monday 17:45 (closing)", test::macau_time(2026, 11, 23, 17, 45), "appointments.outside_office_hours"},
+        {"Friday 17:30 (closing)", test::macau_time(2026, 11, 27, 17, 30), "appointments.outside_office_hours"},
+        {"Saturday", test::macau_time(2026, 11, 28, 10, 0), "appointments.outside_office_hours"},
+        {"off the slot grid", test::macau_time(2026, 11, 23, 9, 7), "appointments.outside_office_hours"},
+        {"already past", test::macau_time(2026, 11, 23, 7, 0), "appointments.in_the_past"},
+        {"Friday 17:15 (last slot)", test::macau_time(2026, 11, 27, 17, 15), "(no error)"},
     };
     int n = 0;
     for (const auto& c : cases)
         EXPECT_EQ(test::error_code_of([&] { book.book("registration", c.when, "P", "p" + std::to_string(n++) + "@x.mo", "t"); }),
                   c.code)
             << c.what;
-    EXPECT_EQ(test::error_code_of([&] { book.book("coffee", macau(2026, 11, 23, 10, 0), "P", "q@x.mo", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { book.book("coffee", test::macau_time(2026, 11, 23, 10, 0), "P", "q@x.mo", "t"); }),
               "appointments.bad_purpose");
 }
 
 TEST_P(AppointmentsTest, NeverMoreBookingsThanCapacityEvenConcurrently) {
-    std::int64_t slot = macau(2026, 11, 24, 10, 0);
+    std::int64_t slot = test::macau_time(2026, 11, 24, 10, 0);
     std::atomic<int> booked{0}, full{0}, other{0};
     std::vector<std::thread> threads;
     for (int i = 0; i < 12; ++i) {
@@ -98,18 +85,18 @@ TEST_P(AppointmentsTest, NeverMoreBookingsThanCapacityEvenConcurrently) {
 }
 
 TEST_P(AppointmentsTest, OneFutureBookingPerPersonAndPurposeAndCancelGivesTheSeatBack) {
-    std::int64_t slot = macau(2026, 11, 25, 11, 0);
+    std::int64_t slot = test::macau_time(2026, 11, 25, 11, 0);
     auto first = book.book("unlock", slot, "A", "a@x.mo", "t");
-    EXPECT_EQ(test::error_code_of([&] { book.book("unlock", macau(2026, 11, 26, 11, 0), "A", "a@x.mo", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { book.book("unlock", test::macau_time(2026, 11, 26, 11, 0), "A", "a@x.mo", "t"); }),
               "appointments.already_booked");
-    EXPECT_NO_THROW(book.book("registration", macau(2026, 11, 26, 11, 0), "A", "a@x.mo", "t"));  // other purpose
+    EXPECT_NO_THROW(book.book("registration", test::macau_time(2026, 11, 26, 11, 0), "A", "a@x.mo", "t"));  // other purpose
     book.book("unlock", slot, "B", "b@x.mo", "t");
     EXPECT_EQ(test::error_code_of([&] { book.book("unlock", slot, "C", "c@x.mo", "t"); }), "appointments.slot_full");
     book.cancel(first.confirmation_code, "public");
     EXPECT_EQ(book.find(first.confirmation_code).status, "cancelled");
     EXPECT_EQ(test::error_code_of([&] { book.cancel(first.confirmation_code, "public"); }), "appointments.not_booked");
     EXPECT_NO_THROW(book.book("unlock", slot, "C", "c@x.mo", "t"));  // the seat came back
-    EXPECT_NO_THROW(book.book("unlock", macau(2026, 11, 26, 11, 15), "A", "a@x.mo", "t"));  // A may book again
+    EXPECT_NO_THROW(book.book("unlock", test::macau_time(2026, 11, 26, 11, 15), "A", "a@x.mo", "t"));  // A may book again
     auto report = audit::verify_chain(store.all_events(), {}, {});
     EXPECT_TRUE(report.ok) << report.problem;
 }

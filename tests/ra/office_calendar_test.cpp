@@ -9,17 +9,6 @@ using namespace yq;
 
 namespace {
 
-// Macau local time → unix seconds (UTC+8), computed independently with timegm.
-std::int64_t macau(int y, int mo, int d, int h, int mi) {
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    return static_cast<std::int64_t>(timegm(&tm)) - 8 * 3600;
-}
-
 struct OpenCase {
     const char* what;
     std::int64_t when;
@@ -34,17 +23,17 @@ TEST(OfficeCalendar, OpenOnlyInsideOfficeHours) {
     ra::OfficeCalendar cal(config);
     // 2026-11-23 is a Monday, 2026-11-27 a Friday
     const OpenCase cases[] = {
-        {"Monday 08:59", macau(2026, 11, 23, 8, 59), false},
-        {"Monday 09:00", macau(2026, 11, 23, 9, 0), true},
-        {"Monday 17:44", macau(2026, 11, 23, 17, 44), true},
-        {"Monday 17:45", macau(2026, 11, 23, 17, 45), false},
-        {"Thursday 17:30", macau(2026, 11, 26, 17, 30), true},
-        {"Friday 17:29", macau(2026, 11, 27, 17, 29), true},
-        {"Friday 17:30", macau(2026, 11, 27, 17, 30), false},
-        {"Saturday 10:00", macau(2026, 11, 28, 10, 0), false},
-        {"Sunday 10:00", macau(2026, 11, 29, 10, 0), false},
-        {"holiday Thursday 10:00", macau(2026, 12, 24, 10, 0), false},
-        {"the day after 10:00", macau(2026, 12, 25, 10, 0), true},
+        {"Monday 08:59", test::macau_time(2026, 11, 23, 8, 59), false},
+        {"Monday 09:00", test::macau_time(2026, 11, 23, 9, 0), true},
+        {"Monday 17:44", test::macau_time(2026, 11, 23, 17, 44), true},
+        {"Monday 17:45", test::macau_time(2026, 11, 23, 17, 45), false},
+        {"Thursday 17:30", test::macau_time(2026, 11, 26, 17, 30), true},
+        {"Friday 17:29", test::macau_time(2026, 11, 27, 17, 29), true},
+        {"Friday 17:30", test::macau_time(2026, 11, 27, 17, 30), false},
+        {"Saturday 10:00", test::macau_time(2026, 11, 28, 10, 0), false},
+        {"Sunday 10:00", test::macau_time(2026, 11, 29, 10, 0), false},
+        {"holiday Thursday 10:00", test::macau_time(2026, 12, 24, 10, 0), false},
+        {"the day after 10:00", test::macau_time(2026, 12, 25, 10, 0), true},
     };
     for (const auto& c : cases) EXPECT_EQ(cal.is_open(c.when), c.open) << c.what;
 }
@@ -54,10 +43,10 @@ TEST(OfficeCalendar, SlotsFillTheDayAndEndByClosingTime) {
     ra::OfficeCalendar cal(config);
     auto monday = cal.slots_on("2026-11-23");
     ASSERT_EQ(monday.size(), 35u);  // 09:00 … 17:30, 15 minutes each, the last ends 17:45
-    EXPECT_EQ(monday.front().start, macau(2026, 11, 23, 9, 0));
+    EXPECT_EQ(monday.front().start, test::macau_time(2026, 11, 23, 9, 0));
     EXPECT_EQ(monday.front().local_start, "2026-11-23 09:00");
     EXPECT_EQ(monday.back().local_start, "2026-11-23 17:30");
-    EXPECT_EQ(monday.back().end, macau(2026, 11, 23, 17, 45));
+    EXPECT_EQ(monday.back().end, test::macau_time(2026, 11, 23, 17, 45));
     auto friday = cal.slots_on("2026-11-27");
     ASSERT_EQ(friday.size(), 34u);
     EXPECT_EQ(friday.back().local_start, "2026-11-27 17:15");
@@ -67,9 +56,9 @@ TEST(OfficeCalendar, SlotsFillTheDayAndEndByClosingTime) {
     ra::OfficeCalendar half_hours(config);
     auto slots = half_hours.slots_on("2026-11-23");
     EXPECT_EQ(slots.back().local_start, "2026-11-23 17:00");
-    EXPECT_TRUE(half_hours.is_slot_start(macau(2026, 11, 23, 17, 0)));
-    EXPECT_FALSE(half_hours.is_slot_start(macau(2026, 11, 23, 17, 30)));
-    EXPECT_FALSE(half_hours.is_slot_start(macau(2026, 11, 23, 9, 15)));  // off the grid
+    EXPECT_TRUE(half_hours.is_slot_start(test::macau_time(2026, 11, 23, 17, 0)));
+    EXPECT_FALSE(half_hours.is_slot_start(test::macau_time(2026, 11, 23, 17, 30)));
+    EXPECT_FALSE(half_hours.is_slot_start(test::macau_time(2026, 11, 23, 9, 15)));  // off the grid
 }
 
 TEST(OfficeCalendar, BadDatesAndHoursAreRefused) {

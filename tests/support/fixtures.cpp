@@ -33,6 +33,16 @@ TempDir::~TempDir() {
     if (std::getenv("YQ_KEEP_TEST_DIRS") == nullptr) fs::remove_all(m_path, ec);
 }
 
+std::int64_t macau_time(int year, int month, int day, int hour, int minute) {
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    return static_cast<std::int64_t>(timegm(&tm)) - 8 * 3600;
+}
+
 std::string error_code_of(const std::function<void()>& f) {
     try {
         f();

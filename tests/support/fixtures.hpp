@@ -29,6 +29,9 @@ private:
     std::filesystem::path m_path;
 };
 
+// Unix seconds of a wall-clock time in Macau (UTC+8 all year), computed with timegm for the office-hours tests.
+std::int64_t macau_time(int year, int month, int day, int hour, int minute);
+
 // The yq::Error code `f` throws, "(no error)" when it returns, for asserting stable error codes.
 std::string error_code_of(const std::function<void()>& f);
 

@@ -7,8 +7,6 @@ inline constexpr const char* kUpsertCaMaterial =
     "ON CONFLICT (name) DO UPDATE SET certificate = excluded.certificate, key_label = excluded.key_label";
 inline constexpr const char* kSelectCaMaterial = "SELECT name, certificate, key_label FROM ca_material WHERE name = $1";
 
-inline constexpr const char* kCertificateColumns =
-    "serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date";
 inline constexpr const char* kInsertCertificate =
     "INSERT INTO certificates (serial, profile, subject, not_before, not_after, der, status, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, 'valid', $7)";
@@ -18,9 +16,6 @@ inline constexpr const char* kSelectCertificate =
 inline constexpr const char* kListCertificates =
     "SELECT serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date "
     "FROM certificates ORDER BY created_at, serial LIMIT $1 OFFSET $2";
-inline constexpr const char* kListRevoked =
-    "SELECT serial, profile, subject, not_before, not_after, der, status, revoked_at, reason, invalidity_date "
-    "FROM certificates WHERE status = 'revoked' ORDER BY serial";
 // Only what a CRL entry needs (RFC 5280 §5.3), so a million-entry CRL reads little.
 inline constexpr const char* kListCrlEntries =
     "SELECT serial, revoked_at, reason, invalidity_date FROM certificates WHERE status = 'revoked'";
