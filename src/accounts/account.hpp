@@ -23,6 +23,9 @@ struct Account {
     std::int64_t totp_last_step = 0;
     int failed_attempts = 0;
     std::int64_t created_at = 0;
+    // Opened by the registration office with one-time secrets: signing is refused until the user chooses their own
+    // signing password (self-service change), so nobody who handled the PIN letter can sign.
+    bool must_change_signing_password = false;
 };
 
 struct Credential {

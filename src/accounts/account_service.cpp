@@ -104,6 +104,7 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
     core::SecureBytes secret_copy(secret.begin(), secret.end());
     core::secure_wipe(secret.data(), secret.size());
     a.created_at = m_clock.unix_seconds();
+    a.must_change_signing_password = r.one_time_secrets;
 
     Credential c = new_credential(a, r.department, r.title, r.key_type, r.signing_password, actor);
     try {
@@ -141,6 +142,14 @@ bool AccountService::otp_ok(const Account& a, const std::string& otp) {
 SigningAuthorisation AccountService::authorise_signing(const std::string& account_id, const std::string& credential_id,
                                                        const core::SecureString& signing_password,
                                                        const std::string& otp, const std::string& actor) {
+    return check_signing_secrets(account_id, credential_id, signing_password, otp, actor, false);
+}
+
+SigningAuthorisation AccountService::check_signing_secrets(const std::string& account_id,
+                                                           const std::string& credential_id,
+                                                           const core::SecureString& signing_password,
+                                                           const std::string& otp, const std::string& actor,
+                                                           bool for_password_change) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     auto c = m_store.credential(credential_id);
@@ -149,6 +158,10 @@ SigningAuthorisation AccountService::authorise_signing(const std::string& accoun
         throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
     if (a->status != "active") throw Error("accounts.disabled", 403, "the account is suspended or closed");
     if (c->status != "active") throw_bad_input("accounts.credential_disabled", "the credential is disabled");
+    if (a->must_change_signing_password && !for_password_change)
+        throw Error("accounts.signing_password_change_required", 403,
+                    "choose your own signing password first: change the one-time signing password from your PIN letter "
+                    "on the self-service page");
 
     auto fail = [&](const char* code, const char* what) -> SigningAuthorisation {
         FailureResult f = m_store.record_signing_failure(
@@ -185,7 +198,7 @@ void AccountService::change_signing_password(const std::string& account_id, cons
         if (c.status == "active") before.push_back(c);
     if (before.empty()) throw_bad_input("accounts.no_credential", "the account has no active credential");
     // The same checks (and lockout) as signing, on the first credential; the others must open with the same K_user path.
-    SigningAuthorisation auth = authorise_signing(account_id, before.front().id, old_password, otp, actor);
+    SigningAuthorisation auth = check_signing_secrets(account_id, before.front().id, old_password, otp, actor, true);
     std::vector<custody::SealedKey> after;
     for (const Credential& c : before) {
         auto k = &c == &before.front() ? std::optional<core::SecureBytes>(auth.k_user) : m_custody.unlock(c.key, old_password);

@@ -54,7 +54,17 @@ struct VerifyReport {
 VerifyReport verify_chain(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
                           const core::Bytes& signer_public_key_der);
 
-// The read side `yunqian audit verify` needs; storage implements it.
+// What the auditor searches by; empty strings and zero times do not filter.
+struct EventFilter {
+    std::string object;  // exact ("application:app_…") or a prefix ending in '*' ("application:*")
+    std::string actor;
+    std::string action;
+    std::int64_t from = 0;  // unix seconds, inclusive
+    std::int64_t to = 0;    // exclusive
+    std::int64_t limit = 200;
+};
+
+// The read side `yunqian audit verify` and the auditor's search need; storage implements it.
 class AuditReader {
 public:
     virtual ~AuditReader() = default;
@@ -64,6 +74,8 @@ public:
     // The sequence number the chain head row records (catches events removed from the end).
     virtual std::int64_t recorded_head_seq() = 0;
     virtual void store_head_signature(const HeadSignature& s) = 0;
+    // Newest first.
+    virtual std::vector<StoredEvent> search_events(const EventFilter& f) = 0;
 };
 
 }  // namespace yq::audit

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
 #include "storage/migrations.hpp"
 
@@ -64,6 +65,7 @@ std::unique_ptr<App> App::open(core::Config config) {
     app->custody = std::make_unique<custody::KeyCustody>(*app->keys, custody::KdfParams::from(c.kdf));
     app->accounts = std::make_unique<accounts::AccountService>(app->config, *app->store, *app->custody, *app->ca,
                                                                *app->keys, app->clock);
+    app->staff = std::make_unique<ra::StaffDirectory>(app->config, *app->store, *app->keys, app->clock);
     return app;
 }
 
@@ -110,7 +112,7 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
     }
 }
 
-std::optional<core::SecureString> initialise_home(const std::string& home, const std::string& listen) {
+std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen) {
     fs::create_directories(home);
     fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace);
     fs::path config_file = fs::path(home) / "yunqian.json";
@@ -149,7 +151,8 @@ std::optional<core::SecureString> initialise_home(const std::string& home, const
     auto app = App::open(config);
     app->ca->initialise_hierarchy("cli:init");
     accounts::AccountService::ensure_hsm_keys(*app->keys);
-    return ra::create_initial_admin(*app->store, app->config.kdf, app->clock, "cli:init");
+    ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
+    return app->staff->create_initial_admin("cli:init");
 }
 
 }  // namespace yq::cli

@@ -9,6 +9,7 @@
 #include "core/config.hpp"
 #include "keystore/keystore.hpp"
 #include "pki/certificate_authority.hpp"
+#include "ra/staff.hpp"
 #include "storage/database.hpp"
 #include "storage/sql_store.hpp"
 
@@ -30,6 +31,7 @@ struct App {
     std::unique_ptr<pki::CertificateAuthority> ca;
     std::unique_ptr<custody::KeyCustody> custody;
     std::unique_ptr<accounts::AccountService> accounts;
+    std::unique_ptr<ra::StaffDirectory> staff;
 
     // Opens an initialised home; applies pending migrations.
     static std::unique_ptr<App> open(const std::string& home);
@@ -37,10 +39,10 @@ struct App {
 };
 
 // `yunqian init`: creates the home layout, HSM token (random PINs in a 0600 file), database and CA hierarchy, and the
-// first admin. Idempotent. Returns the one-time admin password when it was created now.
+// first admin. Idempotent. Returns the admin's one-time password and TOTP enrolment when it was created now.
 // `listen` ("HOST:PORT", may be empty) goes into a newly written config: listener and the base URL put into
 // certificates (CRL DP, AIA). An existing config is never rewritten.
-std::optional<core::SecureString> initialise_home(const std::string& home, const std::string& listen = "");
+std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen = "");
 
 // "HOST:PORT" → host and port; throws Error "cli.bad_listen".
 std::pair<std::string, int> parse_listen(const std::string& listen);

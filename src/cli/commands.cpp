@@ -17,6 +17,8 @@
 #include "cli/serve.hpp"
 #include "core/error.hpp"
 #include "pki/revocation_reason.hpp"
+#include "ra/appointments.hpp"
+#include "ra/office_calendar.hpp"
 #include "ra/staff.hpp"
 #include "storage/copy.hpp"
 
@@ -65,14 +67,6 @@ core::SecureString read_secret_line(const char* what) {
     return line;
 }
 
-std::int64_t parse_rfc3339(const std::string& s) {
-    std::tm tm{};
-    std::istringstream in(s);
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-    if (in.fail()) throw_bad_input("cli.bad_time", "times must look like 2026-11-25T09:30:00Z (UTC)");
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
 int audit_verify(App& app) {
     auto events = app.store->all_events();
     auto signatures = app.store->head_signatures();
@@ -99,6 +93,13 @@ int audit_verify(App& app) {
     }
     std::cout << "audit chain BROKEN at event " << r.first_broken_seq.value_or(0) << ": " << r.problem << "\n";
     return 3;
+}
+
+void print_staff_secrets(const std::string& username, const ra::NewStaffSecrets& s) {
+    std::cout << "one-time password for " << username << " (shown only now; change it at first sign-in):\n  "
+              << std::string(s.one_time_password.begin(), s.one_time_password.end())
+              << "\nenrol this in an authenticator app; sign-in needs its one-time codes (shown only now):\n  "
+              << s.otpauth_uri << "\n";
 }
 
 }  // namespace
@@ -168,9 +169,33 @@ int run(int argc, char** argv) {
 
     auto* admin = cli.add_subcommand("admin", "staff administration");
     admin->require_subcommand(1);
-    auto* reset = admin->add_subcommand("reset-password", "issue a new one-time password for a staff user");
+    auto* reset = admin->add_subcommand("reset-password",
+                                        "issue a new one-time password and TOTP enrolment for a staff user (clears a lock)");
     std::string staff_user = ra::kInitialAdmin;
     reset->add_option("--user", staff_user, "staff username");
+    auto* screate = admin->add_subcommand("create-staff", "create a staff sign-in (one-time password + TOTP enrolment)");
+    std::string s_roles, s_rep;
+    screate->add_option("--user", staff_user, "staff username")->required();
+    screate->add_option("--roles", s_roles, "comma-separated: officer, supervisor, ca_admin, auditor, representative")
+        ->required();
+    screate->add_option("--representative", s_rep, "representative id (for role representative)");
+    auto* slist = admin->add_subcommand("list-staff", "list staff sign-ins");
+
+    auto* apt_cmd = cli.add_subcommand("appointments", "registration-office appointments");
+    apt_cmd->require_subcommand(1);
+    auto* apt_list = apt_cmd->add_subcommand("list", "appointments of one office day");
+    std::string apt_date;
+    apt_list->add_option("--date", apt_date, "YYYY-MM-DD (office time)")->required();
+
+    auto* asearch = audit_cmd->add_subcommand("search", "search the audit log (newest first)");
+    audit::EventFilter filter;
+    std::string since, until;
+    asearch->add_option("--object", filter.object, "object, e.g. application:app_… or a prefix with *: 'account:*'");
+    asearch->add_option("--actor", filter.actor, "actor, e.g. staff:alice");
+    asearch->add_option("--action", filter.action, "action, e.g. application.approved");
+    asearch->add_option("--since", since, "from this time (RFC 3339, UTC)");
+    asearch->add_option("--until", until, "before this time (RFC 3339, UTC)");
+    asearch->add_option("--limit", filter.limit, "at most this many events (default 200)");
 
     try {
         cli.parse(argc, argv);
@@ -181,11 +206,10 @@ int run(int argc, char** argv) {
     std::string home = resolve_home(home_flag);
     try {
         if (*init) {
-            auto password = initialise_home(home, init_listen);
+            auto secrets = initialise_home(home, init_listen);
             std::cout << "yunqian home ready: " << home << "\n";
-            if (password) {
-                std::cout << "one-time admin password (shown only now; change it at first sign-in):\n  admin / "
-                          << std::string(password->begin(), password->end()) << "\n";
+            if (secrets) {
+                print_staff_secrets(ra::kInitialAdmin, *secrets);
             } else {
                 std::cout << "admin account exists; `yunqian admin reset-password` issues a new one-time password\n";
             }
@@ -202,7 +226,7 @@ int run(int argc, char** argv) {
         }
         if (*revoke) {
             std::optional<std::int64_t> inv;
-            if (!invalidity.empty()) inv = parse_rfc3339(invalidity);
+            if (!invalidity.empty()) inv = core::parse_rfc3339(invalidity);
             app->ca->revoke(serial, reason, inv, actor());
             std::cout << "revoked " << serial << " (" << reason << ")\n";
             return 0;
@@ -274,9 +298,35 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*reset) {
-            auto password = ra::reset_staff_password(*app->store, staff_user, app->config.kdf, app->clock, actor());
-            std::cout << "one-time password for " << staff_user << ": " << std::string(password.begin(), password.end())
-                      << "\n";
+            print_staff_secrets(staff_user, app->staff->reset(staff_user, actor()));
+            return 0;
+        }
+        if (*screate) {
+            std::vector<std::string> roles;
+            for (const auto& r : ra::parse_roles(s_roles)) roles.emplace_back(ra::role_name(r));
+            print_staff_secrets(staff_user, app->staff->create(staff_user, roles, s_rep, actor()));
+            return 0;
+        }
+        if (*slist) {
+            for (const auto& u : app->staff->list())
+                std::cout << u.username << "  " << u.roles << "  " << u.status
+                          << (u.must_change_password ? "  (one-time password)" : "") << "\n";
+            return 0;
+        }
+        if (*apt_list) {
+            ra::OfficeCalendar calendar(app->config.office);
+            ra::AppointmentBook book(calendar, *app->store, *app->keys, app->clock);
+            for (const auto& a : book.on_date(apt_date))
+                std::cout << calendar.local_text(a.slot_start) << "  " << a.purpose << "  " << a.status << "  "
+                          << a.person_name << "  " << a.contact << "\n";
+            return 0;
+        }
+        if (*asearch) {
+            if (!since.empty()) filter.from = core::parse_rfc3339(since);
+            if (!until.empty()) filter.to = core::parse_rfc3339(until);
+            for (const auto& e : app->store->search_events(filter))
+                std::cout << e.seq << "  " << core::to_rfc3339(e.event.time) << "  " << e.event.actor << "  "
+                          << e.event.action << "  " << e.event.object << "  " << e.event.details << "\n";
             return 0;
         }
     } catch (const Error& e) {

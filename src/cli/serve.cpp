@@ -10,11 +10,15 @@
 #include "core/error.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
+#include "ra/appointments.hpp"
+#include "ra/office_calendar.hpp"
+#include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
 #include "web/handlers/account_api_routes.hpp"
 #include "web/handlers/csc_routes.hpp"
 #include "web/handlers/ops_routes.hpp"
 #include "web/handlers/pki_routes.hpp"
+#include "web/handlers/ra_routes.hpp"
 #include "web/server.hpp"
 
 namespace yq::cli {
@@ -39,7 +43,19 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_pki_routes(router, ca, ocsp, tsa,
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
     web::register_csc_routes(router, csc, app->config);
-    web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, app->config, app->clock);
+    ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
+    ra::OfficeCalendar calendar(app->config.office);
+    ra::AppointmentBook appointments(calendar, *app->store, *app->keys, app->clock);
+    ra::RegistrationOffice office(app->config, *app->store, *app->accounts, *app->store, ca, appointments, calendar,
+                                  *app->keys, app->clock);
+    web::RaRouteServices ra_services{*app->staff, office, appointments, calendar, *app->store, csc};
+    web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, office, app->config,
+                                     app->clock);
+    web::register_account_completion_routes(router, csc, office);
+    web::register_staff_routes(router, ra_services);
+    web::register_ra_routes(router, ra_services);
+    web::register_appointment_routes(router, ra_services);
+    web::register_audit_routes(router, ra_services);
     web::register_ops_routes(router, metrics, [&app]() {
         app->store->status_epoch();                       // database answers
         app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers
@@ -69,6 +85,7 @@ int serve(const std::string& home, const std::string& listen) {
               << "  OCSP             " << base << "/ocsp\n"
               << "  Time-stamping    " << base << "/tsa\n"
               << "  CSC API          " << base << "/csc/v2  " << base << "/csc/v1\n"
+              << "  Office API       " << base << "/api/v1  (described at " << base << "/api/openapi.yaml)\n"
               << "  Health, metrics  " << base << "/healthz  " << base << "/metrics\n"
               << std::flush;
     server.run();

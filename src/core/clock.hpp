@@ -37,6 +37,8 @@ private:
 
 // RFC 3339 UTC text ("2026-11-25T11:13:59Z") for logs, audit events and JSON.
 std::string to_rfc3339(std::int64_t unix_seconds);
+// "2026-11-25T09:30:00Z" (UTC; a trailing Z is optional) → unix seconds; throws 400 "core.bad_time".
+std::int64_t parse_rfc3339(const std::string& text);
 // GeneralizedTime text "20261125111359Z" (X.680 §46, as CSC and PKIX use it).
 std::string to_generalized_time(std::int64_t unix_seconds);
 

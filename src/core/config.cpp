@@ -211,6 +211,19 @@ Config parse_config(const std::string& home, const std::string& json_text) {
             throw Error("config.invalid", 500, "office.slot_minutes must be 5..240");
         if (c.office.slot_capacity < 1) throw Error("config.invalid", 500, "office.slot_capacity must be >= 1");
     }
+    if (j.contains("ra")) {
+        const json& r = j["ra"];
+        read(r, "max_document_bytes", c.ra.max_document_bytes, "ra");
+        if (r.contains("checklists")) {  // entries given replace the defaults of the same request type
+            std::map<std::string, std::vector<std::string>> given;
+            read(r, "checklists", given, "ra");
+            for (auto& [type, docs] : given) c.ra.checklists[type] = std::move(docs);
+        }
+        read(r, "id_types", c.ra.id_types, "ra");
+        read(r, "staff_token_seconds", c.ra.staff_token_seconds, "ra");
+        read(r, "staff_login_lockout", c.ra.staff_login_lockout, "ra");
+        if (c.ra.staff_login_lockout < 1) throw Error("config.invalid", 500, "ra.staff_login_lockout must be >= 1");
+    }
     if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
     if (c.server.listener.port < 0 || c.server.listener.port > 65535)
         throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");

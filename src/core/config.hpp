@@ -129,6 +129,25 @@ struct OfficeConfig {
     int slot_capacity = 2;  // appointments per slot (counters open at once)
 };
 
+// The registration office: documents each request type needs, upload limits, staff sign-in.
+struct RaConfig {
+    std::size_t max_document_bytes = 10 * 1024 * 1024;
+    // request type → document types it needs. "agency_delegate" is added to "agency" when the representative is not
+    // the agency head (the authorisation letter).
+    std::map<std::string, std::vector<std::string>> checklists = {
+        {"agency", {"agency_application_form", "representative_id_copy", "contact_id_copy"}},
+        {"agency_delegate", {"authorisation_letter"}},
+        {"application", {"service_application_form", "user_id_copy"}},
+        {"revocation", {"revocation_request_form"}},
+        {"renewal", {"renewal_request_form"}},
+        {"unlock", {"unlock_request_form", "user_id_copy"}},
+        {"rekey", {"unlock_request_form", "user_id_copy"}},
+    };
+    std::vector<std::string> id_types = {"macau_bir", "hk_id", "passport", "other"};
+    int staff_token_seconds = 8 * 3600;
+    int staff_login_lockout = 5;  // wrong staff passwords/OTPs in a row that lock the staff sign-in
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -146,6 +165,7 @@ struct Config {
     AccountsConfig accounts;
     CscConfig csc;
     OfficeConfig office;
+    RaConfig ra;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute

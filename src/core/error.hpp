@@ -5,20 +5,24 @@
 // after the code, never from exception text.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace yq {
 
 class Error : public std::runtime_error {
 public:
-    Error(std::string code, int http_status, const std::string& message)
-        : std::runtime_error(message), m_code(std::move(code)), m_http_status(http_status) {}
+    Error(std::string code, int http_status, const std::string& message, std::vector<std::string> details = {})
+        : std::runtime_error(message), m_code(std::move(code)), m_http_status(http_status), m_details(std::move(details)) {}
 
     const std::string& code() const noexcept { return m_code; }
     int http_status() const noexcept { return m_http_status; }
+    // Machine-readable items the caller can act on, e.g. the documents still missing from a checklist.
+    const std::vector<std::string>& details() const noexcept { return m_details; }
 
 private:
     std::string m_code;
     int m_http_status;
+    std::vector<std::string> m_details;
 };
 
 // Shorthands for the common classes of failure.

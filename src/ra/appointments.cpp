@@ -78,3 +78,31 @@ void AppointmentBook::cancel(const std::string& confirmation_code, const std::st
 }
 
 }  // namespace yq::ra
+
+namespace yq::ra {
+
+Appointment AppointmentBook::check_in(const std::string& confirmation_code, const std::string& purpose,
+                                      const std::string& actor) {
+    if (confirmation_code.empty())
+        throw_bad_input("appointments.code_required", "this is done only at an appointment: give its confirmation code");
+    Appointment a = find(confirmation_code);
+    if (a.purpose != purpose)
+        throw_conflict("appointments.wrong_purpose", "the appointment was booked for " + a.purpose + ", not " + purpose);
+    if (a.status != "booked") throw_conflict("appointments.not_booked", "the appointment is " + a.status);
+    std::int64_t now = m_clock.unix_seconds();
+    if (now < a.slot_start - 30 * 60 || now > a.slot_start + 2 * 3600)
+        throw_conflict("appointments.not_now", "the appointment is at " + m_calendar.local_text(a.slot_start) +
+                                                   " (office time); it can be used only then");
+    if (!m_store.mark_attended(a.id, audit::Event{actor, "appointment.attended", "appointment:" + a.id, "{}", now}))
+        throw_conflict("appointments.not_booked", "the appointment was used or cancelled at the same time");
+    a.status = "attended";
+    return a;
+}
+
+std::vector<Appointment> AppointmentBook::on_date(const std::string& local_date) {
+    auto slots = m_calendar.slots_on(local_date);
+    if (slots.empty()) return {};
+    return m_store.appointments_between(slots.front().start, slots.back().end);
+}
+
+}  // namespace yq::ra

@@ -4,6 +4,7 @@
 // future booking per purpose; the confirmation code is shown once and only its HSM-keyed MAC is stored.
 // Error style: throws yq::Error "appointments.*".
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "audit/event.hpp"
@@ -41,6 +42,10 @@ public:
     // Cancels and gives the seat back, audited; false when it was not booked (any more).
     virtual bool cancel(const Appointment& a, const audit::Event& e) = 0;
     virtual int bookings_in_slot(std::int64_t slot_start) = 0;
+    // booked → attended, audited; false when it was not booked (any more).
+    virtual bool mark_attended(const std::string& id, const audit::Event& e) = 0;
+    // Bookings (any status) whose slot starts in [from, to), by slot time.
+    virtual std::vector<Appointment> appointments_between(std::int64_t from, std::int64_t to) = 0;
 };
 
 class AppointmentBook {
@@ -55,6 +60,11 @@ public:
                  const std::string& contact, const std::string& actor);
     Appointment find(const std::string& confirmation_code);  // throws "appointments.unknown_code"
     void cancel(const std::string& confirmation_code, const std::string& actor);
+    // The person is at the counter for `purpose`: the booking must be for that purpose and its time must be now (from
+    // 30 minutes before the slot until 2 hours after it). Marks it attended, so it cannot be used twice.
+    Appointment check_in(const std::string& confirmation_code, const std::string& purpose, const std::string& actor);
+    std::vector<Appointment> on_date(const std::string& local_date);
+    int booked_in(std::int64_t slot_start) { return m_store.bookings_in_slot(slot_start); }
 
 private:
     core::Bytes code_mac(const std::string& code);

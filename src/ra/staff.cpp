@@ -1,27 +1,172 @@
 #include "ra/staff.hpp"
 
+#include <regex>
+
 #include "accounts/password_hash.hpp"
+#include "accounts/totp.hpp"
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 
 namespace yq::ra {
 
-std::optional<core::SecureString> create_initial_admin(StaffStore& store, const core::KdfConfig& kdf,
-                                                       const core::Clock& clock, const std::string& actor) {
-    if (store.find_staff(kInitialAdmin)) return std::nullopt;
-    core::SecureString password = accounts::generate_password();
-    StaffUser admin{kInitialAdmin, accounts::hash_password(password, kdf), "admin", true};
-    store.create_staff(admin, audit::Event{actor, "staff.created", std::string("staff:") + kInitialAdmin,
-                                           audit::details({{"roles", admin.roles}}), clock.unix_seconds()});
-    return password;
+namespace {
+
+core::Bytes aad_for(const std::string& username) { return core::to_bytes("staff:" + username); }
+
+core::Bytes token_hash(const std::string& token) { return core::sha256(token); }
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
 }
 
-core::SecureString reset_staff_password(StaffStore& store, const std::string& username, const core::KdfConfig& kdf,
-                                        const core::Clock& clock, const std::string& actor) {
-    if (!store.find_staff(username)) throw_not_found("staff.unknown", "no staff user named '" + username + "'");
-    core::SecureString password = accounts::generate_password();
-    store.set_staff_password(username, accounts::hash_password(password, kdf), true,
-                             audit::Event{actor, "staff.password_reset", "staff:" + username, "{}", clock.unix_seconds()});
-    return password;
+[[noreturn]] void sign_in_failed() {
+    throw Error("auth.sign_in_failed", 401, "the username, password or one-time password is not right");
+}
+
+}  // namespace
+
+void require_permission(const Principal& who, Action action) {
+    if (who.must_change_password)
+        throw Error("auth.password_change_required", 403, "change your one-time password first (POST /api/v1/staff/me/password)");
+    if (!permits(who.roles, action))
+        throw Error("auth.forbidden", 403, "your role does not allow " + std::string(action_name(action)));
+}
+
+std::set<Role> parse_roles(const std::string& comma_separated) {
+    std::set<Role> out;
+    std::size_t start = 0;
+    while (start < comma_separated.size()) {
+        std::size_t comma = comma_separated.find(',', start);
+        if (comma == std::string::npos) comma = comma_separated.size();
+        std::string name = comma_separated.substr(start, comma - start);
+        if (!name.empty()) out.insert(role_from_name(name));
+        start = comma + 1;
+    }
+    return out;
+}
+
+NewStaffSecrets StaffDirectory::fresh_secrets(const std::string& username, std::string& password_hash,
+                                              core::Bytes& totp_sealed) {
+    NewStaffSecrets s;
+    s.one_time_password = accounts::generate_password();
+    password_hash = accounts::hash_password(s.one_time_password, m_config.kdf);
+    core::SecureBytes secret(accounts::kTotpSecretBytes);
+    core::Bytes raw = core::random_bytes(accounts::kTotpSecretBytes);
+    std::copy(raw.begin(), raw.end(), secret.begin());
+    totp_sealed = m_keys.gcm_encrypt(kStaffTotpSealLabel, raw, aad_for(username));
+    core::secure_wipe(raw.data(), raw.size());
+    s.otpauth_uri = accounts::otpauth_uri(secret, m_config.accounts.totp_issuer + " staff", username);
+    return s;
+}
+
+NewStaffSecrets StaffDirectory::create(const std::string& username, const std::vector<std::string>& roles,
+                                       const std::string& representative_id, const std::string& actor) {
+    static const std::regex kName("[a-z][a-z0-9._-]{2,31}");
+    if (!std::regex_match(username, kName))
+        throw_bad_input("staff.bad_username", "a staff username is 3–32 characters: a–z first, then a–z, 0–9, . _ -");
+    if (roles.empty()) throw_bad_input("staff.no_roles", "give the staff user at least one role");
+    std::set<Role> parsed = parse_roles(join(roles));
+    if (parsed.count(Role::Signer)) throw_bad_input("staff.unknown_role", "signers have accounts, not staff sign-ins");
+    if (parsed.count(Role::Representative) != (representative_id.empty() ? 0u : 1u) || (!representative_id.empty() && parsed.size() != 1))
+        throw_bad_input("staff.representative_role",
+                        "a representative's sign-in has only the role 'representative' and names the representative");
+    if (m_store.find_staff(username)) throw_conflict("staff.exists", "a staff user named '" + username + "' exists");
+    StaffUser u;
+    u.username = username;
+    u.roles = join(roles);
+    u.representative_id = representative_id;
+    u.created_at = m_clock.unix_seconds();
+    NewStaffSecrets s = fresh_secrets(username, u.password_hash, u.totp_secret_sealed);
+    m_store.create_staff(u, audit::Event{actor, "staff.created", "staff:" + username,
+                                         audit::details({{"roles", u.roles}, {"representative", representative_id}}),
+                                         m_clock.unix_seconds()});
+    return s;
+}
+
+std::optional<NewStaffSecrets> StaffDirectory::create_initial_admin(const std::string& actor) {
+    if (m_store.find_staff(kInitialAdmin)) return std::nullopt;
+    return create(kInitialAdmin, {"ca_admin"}, "", actor);
+}
+
+NewStaffSecrets StaffDirectory::reset(const std::string& username, const std::string& actor) {
+    if (!m_store.find_staff(username)) throw_not_found("staff.unknown", "no staff user named '" + username + "'");
+    std::string hash;
+    core::Bytes sealed;
+    NewStaffSecrets s = fresh_secrets(username, hash, sealed);
+    m_store.set_staff_password(username, hash, true, sealed,
+                               audit::Event{actor, "staff.password_reset", "staff:" + username, "{}", m_clock.unix_seconds()});
+    return s;
+}
+
+core::SecureBytes StaffDirectory::totp_secret(const StaffUser& u) {
+    return m_keys.gcm_decrypt(kStaffTotpSealLabel, u.totp_secret_sealed, aad_for(u.username));
+}
+
+Principal StaffDirectory::principal_of(const StaffUser& u) const {
+    return Principal{u.username, parse_roles(u.roles), u.representative_id, u.must_change_password};
+}
+
+StaffSession StaffDirectory::login(const std::string& username, const core::SecureString& password,
+                                   const std::string& otp) {
+    auto u = m_store.find_staff(username);
+    if (!u) {
+        // Spend the same time as a real check so the response does not tell whether the user exists.
+        accounts::verify_password(password, accounts::hash_password(core::to_secure("x"), m_config.kdf));
+        sign_in_failed();
+    }
+    if (u->status != "active")
+        throw Error("auth.sign_in_locked", 403,
+                    "this sign-in is locked after too many failed attempts; ask a CA administrator to reset it");
+    bool ok = accounts::verify_password(password, u->password_hash);
+    std::optional<std::int64_t> step;
+    if (ok && !u->totp_secret_sealed.empty()) step = accounts::totp_step_for(totp_secret(*u), otp, m_clock.unix_seconds());
+    if (!ok || !step || !m_store.accept_staff_login(username, *step)) {
+        auto f = m_store.record_staff_login_failure(
+            username, m_config.ra.staff_login_lockout,
+            audit::Event{"staff:" + username, "staff.sign_in_failed", "staff:" + username, "{}", m_clock.unix_seconds()});
+        if (f.locked)
+            throw Error("auth.sign_in_locked", 403,
+                        "this sign-in is locked after too many failed attempts; ask a CA administrator to reset it");
+        sign_in_failed();
+    }
+    std::string token = core::random_token(32);
+    std::int64_t expires = m_clock.unix_seconds() + m_config.ra.staff_token_seconds;
+    m_store.put_staff_token(token_hash(token), username, expires,
+                            audit::Event{"staff:" + username, "staff.signed_in", "staff:" + username, "{}",
+                                         m_clock.unix_seconds()});
+    return StaffSession{token, m_config.ra.staff_token_seconds, principal_of(*u)};
+}
+
+Principal StaffDirectory::principal_for_token(const std::string& access_token) {
+    auto user = m_store.staff_token_user(token_hash(access_token), m_clock.unix_seconds());
+    std::optional<StaffUser> u;
+    if (user) u = m_store.find_staff(*user);
+    if (!u || u->status != "active")
+        throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
+    return principal_of(*u);
+}
+
+void StaffDirectory::logout(const std::string& access_token, const std::string& actor) {
+    m_store.revoke_staff_token(token_hash(access_token),
+                               audit::Event{actor, "staff.signed_out", actor, "{}", m_clock.unix_seconds()});
+}
+
+void StaffDirectory::change_password(const Principal& who, const core::SecureString& old_password,
+                                     const core::SecureString& new_password) {
+    auto u = m_store.find_staff(who.username);
+    if (!u || !accounts::verify_password(old_password, u->password_hash))
+        throw Error("auth.wrong_password", 403, "the current password is not right");
+    if (new_password.size() < m_config.accounts.password_min_length)
+        throw_bad_input("staff.password_too_short", "the new password needs at least " +
+                                                        std::to_string(m_config.accounts.password_min_length) + " characters");
+    if (core::constant_time_equal(std::string_view(old_password.data(), old_password.size()),
+                                  std::string_view(new_password.data(), new_password.size())))
+        throw_bad_input("staff.password_unchanged", "choose a password different from the current one");
+    m_store.set_staff_password(who.username, accounts::hash_password(new_password, m_config.kdf), false, std::nullopt,
+                               audit::Event{who.actor(), "staff.password_changed", "staff:" + who.username, "{}",
+                                            m_clock.unix_seconds()});
 }
 
 }  // namespace yq::ra

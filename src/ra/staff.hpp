@@ -1,40 +1,120 @@
 #pragma once
-// Registration-office staff accounts. Today: the first administrator created by `yunqian init`, with a one-time
-// password that must be changed at first sign-in. Roles and officer workflows come with the RA issue.
+// Registration-office staff (officers, supervisors, CA administrators, auditors) and agency representatives who sign
+// in to the back office: password + TOTP, lockout after repeated failures, bearer tokens stored only as hashes.
+// Error style: throws yq::Error "staff.*" / "auth.*".
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "audit/event.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/secure_buffer.hpp"
+#include "keystore/keystore.hpp"
+#include "ra/permissions.hpp"
 
 namespace yq::ra {
 
 struct StaffUser {
     std::string username;
     std::string password_hash;  // Argon2id PHC string
-    std::string roles;          // comma-separated: admin, officer, approver, auditor
+    std::string roles;          // comma-separated role names (permissions.hpp)
     bool must_change_password = true;
+    core::Bytes totp_secret_sealed;  // AES-GCM under an HSM key, aad = "staff:" + username
+    std::int64_t totp_last_step = 0;
+    int failed_logins = 0;
+    std::string status = "active";   // active | locked | disabled
+    std::string representative_id;   // set for an agency representative's sign-in
+    std::int64_t created_at = 0;
+};
+
+struct LoginFailure {
+    int attempts = 0;
+    bool locked = false;
 };
 
 class StaffStore {
 public:
     virtual ~StaffStore() = default;
     virtual std::optional<StaffUser> find_staff(const std::string& username) = 0;
+    virtual std::vector<StaffUser> list_staff() = 0;
     virtual void create_staff(const StaffUser& user, const audit::Event& e) = 0;
+    // Sets a new password (and, when given, a new TOTP seal), clears failures and a lock.
     virtual void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                    const audit::Event& e) = 0;
+                                    const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) = 0;
+    // Atomic: one more failed sign-in; the threshold-th locks the user.
+    virtual LoginFailure record_staff_login_failure(const std::string& username, int threshold, const audit::Event& e) = 0;
+    // Atomic: accepts the TOTP step only if later than the last one (RFC 6238 §5.2), resets failures; false on replay.
+    virtual bool accept_staff_login(const std::string& username, std::int64_t totp_step) = 0;
+    virtual void put_staff_token(const core::Bytes& token_hash, const std::string& username, std::int64_t expires_at,
+                                 const audit::Event& e) = 0;
+    virtual std::optional<std::string> staff_token_user(const core::Bytes& token_hash, std::int64_t now) = 0;
+    virtual void revoke_staff_token(const core::Bytes& token_hash, const audit::Event& e) = 0;
+};
+
+// Who is calling, as the registration office sees it.
+struct Principal {
+    std::string username;
+    std::set<Role> roles;
+    std::string representative_id;  // for a representative
+    bool must_change_password = false;
+
+    std::string actor() const { return "staff:" + username; }
+    bool has(Role r) const { return roles.count(r) != 0; }
+};
+
+// Throws 403 "auth.forbidden" unless one of the principal's roles permits the action (and 403
+// "auth.password_change_required" while a one-time password is still in use).
+void require_permission(const Principal& who, Action action);
+
+struct NewStaffSecrets {
+    core::SecureString one_time_password;
+    std::string otpauth_uri;  // enrol in an authenticator app; shown once
+};
+
+struct StaffSession {
+    std::string access_token;
+    std::int64_t expires_in = 0;
+    Principal principal;
 };
 
 inline constexpr const char* kInitialAdmin = "admin";
+inline constexpr const char* kStaffTotpSealLabel = "yq-totp-seal";  // the same HSM key seals signer TOTP secrets
 
-// Creates "admin" with a fresh one-time password if it does not exist; returns the password (shown once), or nothing
-// when the admin already exists.
-std::optional<core::SecureString> create_initial_admin(StaffStore& store, const core::KdfConfig& kdf,
-                                                       const core::Clock& clock, const std::string& actor);
-// Operator recovery: a new one-time password for an existing staff user (audited).
-core::SecureString reset_staff_password(StaffStore& store, const std::string& username, const core::KdfConfig& kdf,
-                                        const core::Clock& clock, const std::string& actor);
+class StaffDirectory {
+public:
+    StaffDirectory(const core::Config& config, StaffStore& store, keystore::Keystore& keys, const core::Clock& clock)
+        : m_config(config), m_store(store), m_keys(keys), m_clock(clock) {}
+
+    // Creates a staff user (or a representative's sign-in) with a one-time password and a TOTP secret.
+    NewStaffSecrets create(const std::string& username, const std::vector<std::string>& roles,
+                           const std::string& representative_id, const std::string& actor);
+    // "admin" with role ca_admin, if it does not exist yet; nothing when it does.
+    std::optional<NewStaffSecrets> create_initial_admin(const std::string& actor);
+    // Operator recovery: new one-time password and a new TOTP secret, lock cleared.
+    NewStaffSecrets reset(const std::string& username, const std::string& actor);
+
+    // Password + TOTP. The same error for unknown user, wrong password and wrong OTP; failures lock the sign-in.
+    StaffSession login(const std::string& username, const core::SecureString& password, const std::string& otp);
+    Principal principal_for_token(const std::string& access_token);  // throws 401 "auth.invalid_token"
+    void logout(const std::string& access_token, const std::string& actor);
+    void change_password(const Principal& who, const core::SecureString& old_password,
+                         const core::SecureString& new_password);
+    std::vector<StaffUser> list() { return m_store.list_staff(); }
+
+    // For tests and operator tooling only.
+    core::SecureBytes totp_secret(const StaffUser& u);
+
+private:
+    NewStaffSecrets fresh_secrets(const std::string& username, std::string& password_hash, core::Bytes& totp_sealed);
+    Principal principal_of(const StaffUser& u) const;
+    const core::Config& m_config;
+    StaffStore& m_store;
+    keystore::Keystore& m_keys;
+    const core::Clock& m_clock;
+};
+
+std::set<Role> parse_roles(const std::string& comma_separated);
 
 }  // namespace yq::ra

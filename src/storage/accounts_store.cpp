@@ -21,6 +21,7 @@ accounts::Account account_from_row(const Row& r) {
     a.totp_last_step = r.integer(8);
     a.failed_attempts = static_cast<int>(r.integer(9));
     a.created_at = r.integer(10);
+    a.must_change_signing_password = r.integer(11) != 0;
     return a;
 }
 
@@ -54,7 +55,8 @@ signing::SadRecord sad_from_row(const Row& r) {
 void SqlStore::create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) {
     m_db.transact([&](Connection& conn) {
         conn.execute(sql::kInsertAccount, {a.id, a.username, a.display_name, a.agency, a.email, a.status,
-                                           a.login_password_hash, a.totp_secret_sealed, a.created_at});
+                                           a.login_password_hash, a.totp_secret_sealed, a.created_at,
+                                           std::int64_t{a.must_change_signing_password ? 1 : 0}});
         conn.execute(sql::kInsertCredential, credential_values(c));
         append_audit_event(conn, e);
     });
@@ -155,6 +157,7 @@ void SqlStore::reseal_credentials(const std::vector<accounts::Credential>& befor
                                          before[i].key.sealed}) != 1)
                 throw_conflict("accounts.concurrent_change",
                                "the signing password was changed at the same time; nothing was changed, try again");
+            c.execute(sql::kSigningPasswordChosen, {before[i].account_id});
         }
         append_audit_event(c, e);
     });
@@ -167,6 +170,7 @@ void SqlStore::replace_credential(const std::string& old_credential_id, const ac
             throw_conflict("accounts.concurrent_change", "the credential was already replaced");
         c.execute(sql::kInsertCredential, credential_values(replacement));
         c.execute(sql::kReactivateAccount, {replacement.account_id});
+        c.execute(sql::kSigningPasswordChosen, {replacement.account_id});
         append_audit_event(c, e);
     });
 }

@@ -48,4 +48,22 @@ int SqlStore::bookings_in_slot(std::int64_t slot_start) {
     return n;
 }
 
+bool SqlStore::mark_attended(const std::string& id, const audit::Event& e) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) {
+        ok = c.execute(sql::kAttendAppointment, {id}) == 1;
+        if (ok) append_audit_event(c, e);
+    });
+    return ok;
+}
+
+std::vector<ra::Appointment> SqlStore::appointments_between(std::int64_t from, std::int64_t to) {
+    std::vector<ra::Appointment> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kAppointmentsBetween, {from, to}))
+            out.push_back(ra::Appointment{r.text(0), r.text(1), r.integer(2), r.text(3), r.text(4), r.text(5)});
+    });
+    return out;
+}
+
 }  // namespace yq::storage

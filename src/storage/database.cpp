@@ -51,19 +51,34 @@ void Database::give_back(std::unique_ptr<Connection> c) {
     if (static_cast<int>(m_idle.size()) < m_pool_size) m_idle.push_back(std::move(c));
 }
 
+namespace {
+// The transaction open on this thread, so that a nested transact()/with_connection() on the same Database joins it
+// (one unit of work across several repositories, e.g. approving an application and opening the account).
+struct OpenTransaction {
+    const Database* db = nullptr;
+    Connection* connection = nullptr;
+};
+thread_local OpenTransaction t_open;
+}  // namespace
+
 void Database::with_connection(const std::function<void(Connection&)>& fn) {
+    if (t_open.db == this) return fn(*t_open.connection);
     auto c = take();
     fn(*c);  // on exception the connection is dropped, never returned half-used
     give_back(std::move(c));
 }
 
 void Database::transact(const std::function<void(Connection&)>& fn) {
+    if (t_open.db == this) return fn(*t_open.connection);  // joins the outer transaction; it commits or rolls back
     auto c = take();
     c->begin();
+    t_open = {this, c.get()};
     try {
         fn(*c);
+        t_open = {};
         c->commit();
     } catch (...) {
+        t_open = {};
         c->rollback();
         give_back(std::move(c));
         throw;

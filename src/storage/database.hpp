@@ -74,7 +74,8 @@ public:
 
     // Borrow a pooled connection for autocommit reads.
     void with_connection(const std::function<void(Connection&)>& fn);
-    // Runs fn inside one transaction; commits when fn returns, rolls back when it throws (and rethrows).
+    // Runs fn inside one transaction; commits when fn returns, rolls back when it throws (and rethrows). Called while
+    // this thread already has a transaction open on this Database, it joins that one (and so does with_connection).
     void transact(const std::function<void(Connection&)>& fn);
 
 protected:

@@ -1,10 +1,11 @@
 #include "storage/sql_store.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "storage/audit_append.hpp"
 #include "storage/sql/audit_sql.hpp"
 #include "storage/sql/ca_sql.hpp"
-#include "storage/sql/staff_sql.hpp"
 
 namespace yq::storage {
 
@@ -186,29 +187,28 @@ void SqlStore::store_head_signature(const audit::HeadSignature& s) {
         [&](Connection& c) { c.execute(sql::kInsertHeadSignature, {s.seq, s.hash, s.signature, s.signed_at}); });
 }
 
-std::optional<ra::StaffUser> SqlStore::find_staff(const std::string& username) {
-    std::optional<ra::StaffUser> out;
+std::vector<audit::StoredEvent> SqlStore::search_events(const audit::EventFilter& f) {
+    std::string q = "SELECT seq, time, actor, action, object, details, prev_hash, hash FROM audit_events WHERE 1 = 1";
+    std::vector<Value> params;
+    auto add = [&](const std::string& clause, Value v) {
+        params.push_back(std::move(v));
+        q += " AND " + clause + " $" + std::to_string(params.size());
+    };
+    if (!f.object.empty()) {
+        if (f.object.back() == '*') add("substr(object, 1, " + std::to_string(f.object.size() - 1) + ") =",
+                                        f.object.substr(0, f.object.size() - 1));
+        else add("object =", f.object);
+    }
+    if (!f.actor.empty()) add("actor =", f.actor);
+    if (!f.action.empty()) add("action =", f.action);
+    if (f.from > 0) add("time >=", f.from);
+    if (f.to > 0) add("time <", f.to);
+    q += " ORDER BY seq DESC LIMIT " + std::to_string(std::clamp<std::int64_t>(f.limit, 1, 1000));
+    std::vector<audit::StoredEvent> out;
     m_db.with_connection([&](Connection& c) {
-        if (auto r = c.query_one(sql::kSelectStaff, {username}))
-            out = ra::StaffUser{r->text(0), r->text(1), r->text(2), r->integer(3) != 0};
+        for (const Row& r : c.query(q, params)) out.push_back(event_from_row(r));
     });
     return out;
-}
-
-void SqlStore::create_staff(const ra::StaffUser& u, const audit::Event& e) {
-    m_db.transact([&](Connection& c) {
-        c.execute(sql::kInsertStaff, {u.username, u.password_hash, u.roles, std::int64_t{u.must_change_password ? 1 : 0}, e.time});
-        append_audit_event(c, e);
-    });
-}
-
-void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                  const audit::Event& e) {
-    m_db.transact([&](Connection& c) {
-        if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
-            throw_not_found("staff.unknown", "no staff user named '" + username + "'");
-        append_audit_event(c, e);
-    });
 }
 
 void SqlStore::record_event(const audit::Event& e) {

@@ -6,6 +6,7 @@
 #include "pki/ca_store.hpp"
 #include "accounts/account.hpp"
 #include "ra/appointments.hpp"
+#include "ra/registry_store.hpp"
 #include "ra/staff.hpp"
 #include "signing/session_store.hpp"
 #include "storage/database.hpp"
@@ -17,6 +18,7 @@ class SqlStore final : public pki::CaStore,
                        public ra::StaffStore,
                        public accounts::AccountStore,
                        public ra::AppointmentStore,
+                       public ra::RegistryStore,
                        public signing::SessionStore {
 public:
     explicit SqlStore(Database& db) : m_db(db) {}
@@ -44,12 +46,21 @@ public:
     std::optional<audit::StoredEvent> head() override;
     std::int64_t recorded_head_seq() override;
     void store_head_signature(const audit::HeadSignature& s) override;
+    std::vector<audit::StoredEvent> search_events(const audit::EventFilter& f) override;
 
     // ra::StaffStore
     std::optional<ra::StaffUser> find_staff(const std::string& username) override;
+    std::vector<ra::StaffUser> list_staff() override;
     void create_staff(const ra::StaffUser& user, const audit::Event& e) override;
     void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                            const audit::Event& e) override;
+                            const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) override;
+    ra::LoginFailure record_staff_login_failure(const std::string& username, int threshold,
+                                                const audit::Event& e) override;
+    bool accept_staff_login(const std::string& username, std::int64_t totp_step) override;
+    void put_staff_token(const core::Bytes& token_hash, const std::string& username, std::int64_t expires_at,
+                         const audit::Event& e) override;
+    std::optional<std::string> staff_token_user(const core::Bytes& token_hash, std::int64_t now) override;
+    void revoke_staff_token(const core::Bytes& token_hash, const audit::Event& e) override;
 
     // accounts::AccountStore
     void create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) override;
@@ -75,6 +86,25 @@ public:
     std::optional<ra::Appointment> by_code(const core::Bytes& code_mac) override;
     bool cancel(const ra::Appointment& a, const audit::Event& e) override;
     int bookings_in_slot(std::int64_t slot_start) override;
+    bool mark_attended(const std::string& id, const audit::Event& e) override;
+    std::vector<ra::Appointment> appointments_between(std::int64_t from, std::int64_t to) override;
+
+    // ra::RegistryStore
+    void atomically(const std::function<void()>& fn) override;
+    void insert_record(const ra::StoredRecord& r, const std::vector<std::string>& unique_keys,
+                       const std::vector<core::Bytes>& identity_macs, const audit::Event& e) override;
+    bool update_record(const ra::StoredRecord& r, std::int64_t expected_version,
+                       const std::vector<std::string>& release_keys, const std::vector<core::Bytes>& identity_macs,
+                       const audit::Event& e) override;
+    std::optional<ra::StoredRecord> record(const std::string& id) override;
+    std::vector<ra::StoredRecord> records(const std::string& kind, const std::string& agency_id,
+                                          const std::string& status) override;
+    std::vector<ra::StoredRecord> records_with_identity(const core::Bytes& mac) override;
+    std::optional<std::string> unique_key_owner(const std::string& key) override;
+    void put_document(const ra::StoredDocument& d, std::int64_t now, const audit::Event& e) override;
+    std::optional<ra::StoredDocument> document(const std::string& sha256) override;
+    void attach(const std::string& record_id, const ra::Attachment& a, const audit::Event& e) override;
+    std::vector<ra::Attachment> attachments(const std::string& record_id) override;
 
     // signing::SessionStore
     void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,

@@ -15,6 +15,12 @@ struct Request {
     std::string body;
     std::string remote_address;
     std::string request_id;
+    std::map<std::string, std::string> params;  // from "{name}" segments of the route pattern
+
+    std::string param(const std::string& name) const {
+        auto it = params.find(name);
+        return it == params.end() ? std::string() : it->second;
+    }
 
     std::string header(const std::string& lower_name) const {
         auto it = headers.find(lower_name);

@@ -26,21 +26,62 @@ void Router::add(std::string method, std::string pattern, Handler handler, Execu
 }
 
 namespace {
-bool path_matches(const std::string& pattern, const std::string& path) {
-    if (pattern.size() >= 2 && pattern.compare(pattern.size() - 2, 2, "/*") == 0)
-        return path.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-    return pattern == path;
+
+std::vector<std::string> segments(const std::string& path) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        if (slash == std::string::npos) slash = path.size();
+        out.push_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return out;
 }
+
+bool is_parameter(const std::string& segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// 0 = no match, 3 = exact, 2 = with "{name}" segments, 1 = prefix
+int match_rank(const std::string& pattern, const std::string& path) {
+    if (pattern.size() >= 2 && pattern.compare(pattern.size() - 2, 2, "/*") == 0)
+        return path.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0 ? 1 : 0;
+    if (pattern.find('{') == std::string::npos) return pattern == path ? 3 : 0;
+    auto p = segments(pattern), s = segments(path);
+    if (p.size() != s.size()) return 0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        if (is_parameter(p[i])) {
+            if (s[i].empty()) return 0;
+        } else if (p[i] != s[i]) {
+            return 0;
+        }
+    }
+    return 2;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> path_parameters(const std::string& pattern, const std::string& path) {
+    std::map<std::string, std::string> out;
+    if (pattern.find('{') == std::string::npos) return out;
+    auto p = segments(pattern), s = segments(path);
+    for (std::size_t i = 0; i < p.size() && i < s.size(); ++i)
+        if (is_parameter(p[i])) out[p[i].substr(1, p[i].size() - 2)] = s[i];
+    return out;
+}
 
 const Route* Router::match(const std::string& method, const std::string& path, bool& path_exists) const {
     path_exists = false;
     const Route* found = nullptr;
+    int found_rank = 0;
     for (const Route& r : m_routes) {
-        if (!path_matches(r.pattern, path)) continue;
+        int rank = match_rank(r.pattern, path);
+        if (rank == 0) continue;
         path_exists = true;
-        if (r.method == method || (method == "HEAD" && r.method == "GET")) {
-            if (!found || found->pattern.back() == '*') found = &r;  // exact patterns win over prefixes
+        if ((r.method == method || (method == "HEAD" && r.method == "GET")) && rank > found_rank) {
+            found = &r;
+            found_rank = rank;
         }
     }
     return found;

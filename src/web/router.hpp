@@ -1,7 +1,9 @@
 #pragma once
-// Method + path → handler. A path ending in "/*" matches that prefix. Handlers that touch the HSM, the KDF or the
+// Method + path → handler. A path ending in "/*" matches that prefix; a "{name}" segment matches one path segment
+// (exact patterns win over "{name}" patterns, which win over prefixes). Handlers that touch the HSM, the KDF or the
 // database on a slow path are marked `blocking` and run on the bounded worker pool, never on an I/O thread.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,9 @@ struct Route {
     Execution execution = Execution::Inline;
     std::string name;  // for metrics, e.g. "ocsp"
 };
+
+// The "{name}" segments of `pattern` filled from `path` (which must match it).
+std::map<std::string, std::string> path_parameters(const std::string& pattern, const std::string& path);
 
 class Router {
 public:

@@ -35,11 +35,14 @@ bool is_loopback_host(const std::string& host) {
 
 namespace {
 
-Response error_response(int status, const std::string& code, const std::string& message) {
+Response error_response(int status, const std::string& code, const std::string& message,
+                        const std::vector<std::string>& details = {}) {
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = nlohmann::json{{"error", code}, {"message", message}}.dump();
+    nlohmann::json body{{"error", code}, {"message", message}};
+    if (!details.empty()) body["details"] = details;
+    r.body = body.dump();
     return r;
 }
 
@@ -52,7 +55,8 @@ Response invoke(const Route& route, const Request& req) {
         std::string message = e.http_status() >= 500 ? "the server could not complete the request; request id " +
                                                            req.request_id
                                                      : e.what();
-        return error_response(e.http_status(), e.code(), message);
+        return error_response(e.http_status(), e.code(), message, e.http_status() >= 500 ? std::vector<std::string>{}
+                                                                                          : e.details());
     } catch (const std::exception& e) {
         spdlog::error("request {} {} failed: {}", req.request_id, route.name, e.what());
         return error_response(500, "internal", "the server could not complete the request; request id " + req.request_id);
@@ -172,6 +176,7 @@ private:
                   path_exists ? "method_not_allowed" : "not_found");
             return;
         }
+        req.params = path_parameters(route->pattern, req.path);
         m_head = req.method == "HEAD";
         if (route->execution == Execution::Inline) {
             write(invoke(*route, req), route->name);

@@ -1,6 +1,5 @@
 // The CSC API over loopback against the real server: accounts made with the CLI, signatures judged by openssl.
 #include <gtest/gtest.h>
-#include <liboath/oath.h>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -13,6 +12,8 @@
 using namespace yq;
 using nlohmann::json;
 using test::DbKind;
+using test::openssl_verify;
+using test::totp_now;
 using test::run_command;
 using test::shell_quote;
 
@@ -71,33 +72,11 @@ TestAccount create_account(const test::ServerProcess& server, const test::TempDi
     return a;
 }
 
-std::string totp_now(const std::string& b32, std::int64_t offset = 0) {
-    char* raw = nullptr;
-    std::size_t len = 0;
-    oath_base32_decode(b32.c_str(), b32.size(), &raw, &len);
-    core::SecureBytes secret(raw, raw + len);
-    free(raw);
-    return accounts::totp_code(secret, static_cast<std::int64_t>(std::time(nullptr)) + offset);
-}
-
 core::Bytes digest_of(const std::string& text, const char* alg = "sha256") {
     const EVP_MD* md = EVP_get_digestbyname(alg);
     core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
     EVP_Digest(text.data(), text.size(), out.data(), nullptr, md, nullptr);
     return out;
-}
-
-// openssl's verdict on a signature over `data`, with the certificate the API returned.
-std::string openssl_verify(const test::TempDir& work, const std::string& cert_b64, const std::string& data,
-                           const std::string& sig_b64, const std::string& digest = "sha256", const std::string& opts = "") {
-    core::Bytes cert = core::base64_decode(cert_b64), sig = core::base64_decode(sig_b64);
-    test::write_file(work.file("c.der"), std::string(cert.begin(), cert.end()));
-    test::write_file(work.file("s.bin"), std::string(sig.begin(), sig.end()));
-    test::write_file(work.file("d.txt"), data);
-    run_command("openssl x509 -inform DER -in " + work.file("c.der") + " -pubkey -noout > " + work.file("p.pem"));
-    return run_command("openssl dgst -" + digest + " -verify " + work.file("p.pem") + " " + opts + " -signature " +
-                       work.file("s.bin") + " " + work.file("d.txt"))
-        .output;
 }
 
 json hashes_json(const std::vector<core::Bytes>& hs) {

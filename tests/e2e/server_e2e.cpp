@@ -36,11 +36,13 @@ protected:
     }
 };
 
-TEST_P(ServerTest, InitPrintsOneTimeAdminPasswordOnlyOnFirstRun) {
-    EXPECT_NE(server.init_output().find("one-time admin password"), std::string::npos) << server.init_output();
+TEST_P(ServerTest, InitPrintsOneTimeAdminPasswordAndTotpEnrolmentOnlyOnFirstRun) {
+    EXPECT_NE(server.init_output().find("one-time password for admin"), std::string::npos) << server.init_output();
+    EXPECT_FALSE(test::otpauth_secret(server.init_output()).empty()) << server.init_output();
     auto again = server.cli("init");
     EXPECT_EQ(again.exit_code, 0) << again.output;
-    EXPECT_EQ(again.output.find("one-time admin password"), std::string::npos) << again.output;
+    EXPECT_EQ(again.output.find("one-time password for"), std::string::npos) << again.output;
+    EXPECT_EQ(again.output.find("otpauth://"), std::string::npos) << again.output;
 }
 
 TEST_P(ServerTest, RepositoryServesDerCertificatesAndCrl) {

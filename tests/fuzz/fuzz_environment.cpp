@@ -14,7 +14,7 @@ Environment& environment() {
         // cheap KDF and no OTP: fuzzing is about parsing, not about Argon2's cost
         std::ofstream(home + "/yunqian.json") << R"({"kdf": {"time_cost": 1, "memory_kib": 64},
                                                     "accounts": {"otp_required": false}, "log": {"level": "off"}})";
-        cli::initialise_home(home);
+        (void)cli::initialise_home(home);
         e->app = cli::App::open(home);
         e->ocsp = std::make_unique<pki::OcspResponder>(*e->app->ca);
         e->tsa = std::make_unique<pki::TimeStampAuthority>(*e->app->ca);

@@ -1,6 +1,7 @@
 #include "support/fixtures.hpp"
 
 #include <fcntl.h>
+#include <liboath/oath.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,11 +9,13 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "accounts/totp.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "storage/migrations.hpp"
@@ -278,5 +281,33 @@ std::string fetch_pem(const ServerProcess& s, const std::string& name) {
 
 std::string ServerProcess::root_pem() const { return fetch_pem(*this, "root"); }
 std::string ServerProcess::issuing_pem() const { return fetch_pem(*this, "issuing"); }
+
+std::string totp_now(const std::string& base32_secret, std::int64_t offset) {
+    char* raw = nullptr;
+    std::size_t len = 0;
+    if (oath_base32_decode(base32_secret.c_str(), base32_secret.size(), &raw, &len) != OATH_OK) return "";
+    core::SecureBytes secret(raw, raw + len);
+    free(raw);
+    return accounts::totp_code(secret, static_cast<std::int64_t>(std::time(nullptr)) + offset);
+}
+
+std::string otpauth_secret(const std::string& text) {
+    auto s = text.find("secret=");
+    if (s == std::string::npos) return "";
+    auto end = text.find_first_of("&\"\n ", s);
+    return text.substr(s + 7, end == std::string::npos ? std::string::npos : end - s - 7);
+}
+
+std::string openssl_verify(const TempDir& work, const std::string& cert_b64, const std::string& data,
+                           const std::string& sig_b64, const std::string& digest, const std::string& opts) {
+    core::Bytes cert = core::base64_decode(cert_b64), sig = core::base64_decode(sig_b64);
+    write_file(work.file("c.der"), std::string(cert.begin(), cert.end()));
+    write_file(work.file("s.bin"), std::string(sig.begin(), sig.end()));
+    write_file(work.file("d.txt"), data);
+    run_command("openssl x509 -inform DER -in " + work.file("c.der") + " -pubkey -noout > " + work.file("p.pem"));
+    return run_command("openssl dgst -" + digest + " -verify " + work.file("p.pem") + " " + opts + " -signature " +
+                       work.file("s.bin") + " " + work.file("d.txt"))
+        .output;
+}
 
 }  // namespace yq::test

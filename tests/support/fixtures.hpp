@@ -50,6 +50,14 @@ std::string read_file(const std::string& path);
 // each under its own unique label. The OpenSSL PKCS#11 engine binds to the first token a process signs with, so tests
 // that sign through the engine (CA, accounts) need a process of their own: run test binaries through ctest, which
 // starts one process per test.
+// The current TOTP code of a base32 secret (as in an otpauth URI), `offset` seconds from now.
+std::string totp_now(const std::string& base32_secret, std::int64_t offset = 0);
+// The base32 secret of the first otpauth URI in `text` (CLI output, API body).
+std::string otpauth_secret(const std::string& text);
+// openssl's verdict ("Verified OK" …) on a signature over `data` with the certificate given as base64 DER.
+std::string openssl_verify(const TempDir& work, const std::string& cert_b64, const std::string& data,
+                           const std::string& sig_b64, const std::string& digest = "sha256", const std::string& opts = "");
+
 class SoftHsmToken {
 public:
     explicit SoftHsmToken(const std::string& label_prefix = "yq-test");

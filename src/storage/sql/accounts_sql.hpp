@@ -3,10 +3,11 @@ namespace yq::storage::sql {
 
 inline constexpr const char* kInsertAccount =
     "INSERT INTO accounts (id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, "
-    "totp_last_step, failed_attempts, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9)";
+    "totp_last_step, failed_attempts, created_at, must_change_signing_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, "
+    "$9, $10)";
 inline constexpr const char* kAccountColumns =
     "SELECT id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-    "failed_attempts, created_at FROM accounts ";
+    "failed_attempts, created_at, must_change_signing_password FROM accounts ";
 inline constexpr const char* kInsertCredential =
     "INSERT INTO credentials (id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, "
     "seal_version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
@@ -28,6 +29,9 @@ inline constexpr const char* kSetLoginPassword = "UPDATE accounts SET login_pass
 inline constexpr const char* kReseal =
     "UPDATE credentials SET sealed_key = $2, kdf_salt = $3, kdf_params = $4, seal_version = $5 "
     "WHERE id = $1 AND sealed_key = $6 AND status = 'active'";
+// The user chose their own signing password (change or re-key): one-time secrets from the office no longer apply.
+inline constexpr const char* kSigningPasswordChosen =
+    "UPDATE accounts SET must_change_signing_password = 0 WHERE id = $1";
 inline constexpr const char* kDisableCredential =
     "UPDATE credentials SET status = 'disabled' WHERE id = $1 AND status = 'active'";
 inline constexpr const char* kReactivateAccount =

@@ -17,6 +17,11 @@ inline constexpr const char* kAppointmentByCode =
     "SELECT id, purpose, slot_start, person_name, contact, status FROM appointments WHERE code_mac = $1";
 inline constexpr const char* kCancelAppointment =
     "UPDATE appointments SET status = 'cancelled' WHERE id = $1 AND status = 'booked'";
+inline constexpr const char* kAttendAppointment =
+    "UPDATE appointments SET status = 'attended' WHERE id = $1 AND status = 'booked'";
+inline constexpr const char* kAppointmentsBetween =
+    "SELECT id, purpose, slot_start, person_name, contact, status FROM appointments "
+    "WHERE slot_start >= $1 AND slot_start < $2 ORDER BY slot_start, created_at";
 inline constexpr const char* kSlotBookings = "SELECT booked FROM appointment_slots WHERE slot_start = $1";
 
 }  // namespace yq::storage::sql

@@ -1,11 +1,30 @@
 #pragma once
 namespace yq::storage::sql {
 
-inline constexpr const char* kSelectStaff =
-    "SELECT username, password_hash, roles, must_change_password FROM staff_users WHERE username = $1";
+inline constexpr const char* kStaffColumns =
+    "SELECT username, password_hash, roles, must_change_password, totp_secret_sealed, totp_last_step, failed_logins, "
+    "status, representative_id, created_at FROM staff_users ";
 inline constexpr const char* kInsertStaff =
-    "INSERT INTO staff_users (username, password_hash, roles, must_change_password, created_at) VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO staff_users (username, password_hash, roles, must_change_password, created_at, totp_secret_sealed, "
+    "representative_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 inline constexpr const char* kUpdateStaffPassword =
-    "UPDATE staff_users SET password_hash = $2, must_change_password = $3 WHERE username = $1";
+    "UPDATE staff_users SET password_hash = $2, must_change_password = $3, failed_logins = 0, "
+    "status = CASE WHEN status = 'locked' THEN 'active' ELSE status END WHERE username = $1";
+inline constexpr const char* kUpdateStaffTotp =
+    "UPDATE staff_users SET totp_secret_sealed = $2, totp_last_step = 0 WHERE username = $1";
+// The threshold-th failure locks; never counts past the lock (same pattern as signer lockout).
+inline constexpr const char* kStaffLoginFailure =
+    "UPDATE staff_users SET failed_logins = failed_logins + 1, "
+    "status = CASE WHEN failed_logins + 1 >= $2 THEN 'locked' ELSE status END "
+    "WHERE username = $1 AND status = 'active' RETURNING failed_logins, status";
+inline constexpr const char* kStaffLoginSuccess =
+    "UPDATE staff_users SET totp_last_step = $2, failed_logins = 0 "
+    "WHERE username = $1 AND status = 'active' AND totp_last_step < $2";
+inline constexpr const char* kInsertStaffToken =
+    "INSERT INTO staff_tokens (token_hash, username, expires_at, revoked) VALUES ($1, $2, $3, 0)";
+inline constexpr const char* kSelectStaffToken =
+    "SELECT username FROM staff_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
+inline constexpr const char* kRevokeStaffToken = "UPDATE staff_tokens SET revoked = 1 WHERE token_hash = $1";
+inline constexpr const char* kPurgeStaffTokens = "DELETE FROM staff_tokens WHERE expires_at < $1";
 
 }  // namespace yq::storage::sql

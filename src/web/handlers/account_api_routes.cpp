@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "web/handlers/api_support.hpp"
 
 namespace yq::web {
 
@@ -11,41 +12,19 @@ namespace {
 using nlohmann::json;
 
 std::string signed_in_account(signing::CscService& csc, const Request& req) {
-    std::string h = req.header("authorization");
-    if (h.size() < 8 || h.compare(0, 7, "Bearer ") != 0)
-        throw Error("auth.missing_token", 401, "sign in first: send Authorization: Bearer <access token>");
+    std::string token = bearer_token(req);
     try {
-        return csc.account_for_token(h.substr(7));
+        return csc.account_for_token(token);
     } catch (const Error&) {
         throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
     }
 }
 
-json body_of(const Request& req) {
-    json j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw_bad_input("api.bad_json", "the request body must be a JSON object");
-    return j;
-}
-
-core::SecureString secret_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) throw_bad_input("api.missing_field", std::string("the field '") + key + "' is required");
-    return core::to_secure(it->get_ref<const std::string&>());
-}
-
-Response no_content() {
-    Response r;
-    r.status = 204;
-    r.content_type = "application/json";
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
-}
-
 }  // namespace
 
 void register_account_api_routes(Router& router, accounts::AccountService& accounts, accounts::AccountStore& store,
-                                 signing::CscService& csc, pki::CaStore& certificates, const core::Config& config,
-                                 const core::Clock& clock) {
+                                 signing::CscService& csc, pki::CaStore& certificates, ra::RegistrationOffice& office,
+                                 const core::Config& config, const core::Clock& clock) {
     router.add("GET", "/api/v1/me",
                [&, renewal_days = config.ca.renewal_window_days](const Request& req) {
                    std::string id = signed_in_account(csc, req);
@@ -68,6 +47,9 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                                      {"display_name", a->display_name},
                                                      {"agency", a->agency},
                                                      {"status", a->status},
+                                                     {"must_change_signing_password", a->must_change_signing_password},
+                                                     {"rekey_approved", office.pending_for_user(a->username, "rekey").has_value()},
+                                                     {"renewal_approved", office.pending_for_user(a->username, "renewal").has_value()},
                                                      {"otp_required", config.accounts.otp_required},
                                                      {"credentials", creds}}
                                                     .dump());
@@ -93,6 +75,29 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                    accounts.change_login_password(id, secret_field(j, "old_password"), secret_field(j, "new_password"),
                                                   "self:" + id);
                    return no_content();
+               },
+               Execution::Blocking, "api_me");
+}
+
+
+void register_account_completion_routes(Router& router, signing::CscService& csc, ra::RegistrationOffice& office) {
+    // Forgotten signing password, after the office approved the re-key at an appointment: the user chooses the new
+    // password here, so the new key is sealed under a secret only they know.
+    router.add("POST", "/api/v1/me/rekey",
+               [&](const Request& req) {
+                   std::string id = signed_in_account(csc, req);
+                   auto c = office.complete_rekey(id, secret_field(body_of(req), "new_password"));
+                   return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
+               },
+               Execution::Blocking, "api_me");
+    // Renewal inside the window, signed off by the representative and approved: a new key and certificate under the
+    // current signing password (+ OTP).
+    router.add("POST", "/api/v1/me/renew",
+               [&](const Request& req) {
+                   std::string id = signed_in_account(csc, req);
+                   json j = body_of(req);
+                   auto c = office.complete_renewal(id, secret_field(j, "signing_password"), j.value("otp", ""));
+                   return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
                },
                Execution::Blocking, "api_me");
 }

@@ -2,13 +2,16 @@
 // Self-service JSON API for a signed-in signer (the signer portal will sit on it): /api/v1/me, and password changes.
 // Authenticated by the same bearer tokens as the CSC API (auth/login). Errors: {"error": code, "message": text}.
 #include "accounts/account_service.hpp"
+#include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
 
 namespace yq::web {
 
 void register_account_api_routes(Router& router, accounts::AccountService& accounts, accounts::AccountStore& store,
-                                 signing::CscService& csc, pki::CaStore& certificates, const core::Config& config,
-                                 const core::Clock& clock);
+                                 signing::CscService& csc, pki::CaStore& certificates, ra::RegistrationOffice& office,
+                                 const core::Config& config, const core::Clock& clock);
+// /api/v1/me/rekey and /api/v1/me/renew: the signer completes what the registration office approved.
+void register_account_completion_routes(Router& router, signing::CscService& csc, ra::RegistrationOffice& office);
 
 }  // namespace yq::web

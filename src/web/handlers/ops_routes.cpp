@@ -27,6 +27,9 @@ void register_ops_routes(Router& router, Metrics& metrics, std::function<void()>
                    return Response::bytes("text/plain; version=0.0.4; charset=utf-8", metrics.render());
                },
                Execution::Inline, "metrics");
+    router.add("GET", "/api/openapi.yaml",
+               [](const Request&) { return Response::bytes("application/yaml; charset=utf-8", openapi_yaml()); },
+               Execution::Inline, "openapi");
 }
 
 }  // namespace yq::web

@@ -1,0 +1,197 @@
+// RegistrationOffice: authorised users' cloud-signing service applications (architecture "RA flow"; domain §2 C, §3).
+#include <algorithm>
+#include <regex>
+
+#include "accounts/password_hash.hpp"
+#include "ra/documents.hpp"
+#include "ra/record_io.hpp"
+
+namespace yq::ra {
+
+namespace {
+
+bool is_open(const std::string& status) {
+    return status == "submitted" || status == "documents_checked" || status == "id_sighted" || status == "on_hold";
+}
+
+void require_open(const Application& a) {
+    if (a.status == "on_hold")
+        throw_conflict("ra.application_on_hold", "the application is on hold (" + a.hold_reason +
+                                                     "); a representative with a valid letter must sign it off again");
+    if (!is_open(a.status)) throw_conflict("ra.application_closed", "the application is already " + a.status);
+}
+
+}  // namespace
+
+Application RegistrationOffice::create_application(const Principal& who, Application a) {
+    authorise(who, Action::ApplicationCreate);
+    auto agency = load<Agency>("agency", a.agency_id);
+    if (agency.value.status != "active")
+        throw_conflict("ra.agency_not_active", "user applications are accepted only for an active (approved) agency");
+    static const std::regex kUsername("^[a-z0-9][a-z0-9._-]{2,31}$");
+    if (!std::regex_match(a.username, kUsername))
+        throw_bad_input("accounts.bad_username", "usernames have 3–32 characters: lower-case letters, digits, '.', '_' "
+                                                 "or '-', starting with a letter or digit; they never change later");
+    if (a.display_name.empty() || a.display_name.size() > 128)
+        throw_bad_input("api.missing_field", "the field 'display_name' (name as on the ID) is required");
+    if (a.email.find('@') == std::string::npos) throw_bad_input("api.missing_field", "a valid 'email' is required");
+    if (a.user_kind != "government" && a.user_kind != "other")
+        throw_bad_input("ra.bad_user_kind", "user_kind must be government or other");
+    if (a.services.empty()) a.services = {"signing"};
+    if (a.key_type.empty()) a.key_type = m_config.accounts.default_key;
+    keystore::parse_key_type(a.key_type);
+    if (m_account_store.account_by_username(a.username))
+        throw_conflict("ra.username_taken", "the username '" + a.username + "' is already taken");
+    a.id = "app_" + core::random_token(12);
+    a.status = "submitted";
+    a.sign_off.reset();
+    a.identity.reset();
+    a.documents_checked_by.clear();
+    a.approved_by.clear();
+    a.created_by = who.actor();
+    a.created_at = m_clock.unix_seconds();
+    insert("application", a, a.agency_id, a.status, {"username:" + a.username}, {},
+           event(who, "application.submitted", "application:" + a.id,
+                 audit::details({{"agency", a.agency_id}, {"username", a.username}})));
+    return a;
+}
+
+Application RegistrationOffice::application(const Principal& who, const std::string& id) {
+    authorise(who, Action::ApplicationRead);
+    auto a = load<Application>("application", id);
+    within_agency(who, a.value.agency_id);
+    return a.value;
+}
+
+std::vector<Application> RegistrationOffice::applications(const Principal& who, const std::string& agency_id,
+                                                          const std::string& status) {
+    authorise(who, Action::ApplicationRead);
+    std::string scope = agency_id;
+    if (who.has(Role::Representative)) {
+        auto rep = m_store.record(who.representative_id);
+        scope = rep ? rep->agency_id : "-";
+    }
+    std::vector<Application> out;
+    for (const auto& r : m_store.records("application", scope, status))
+        out.push_back(nlohmann::json::parse(r.data).get<Application>());
+    return out;
+}
+
+Application RegistrationOffice::sign_off_application(const Principal& who, const std::string& id,
+                                                     const std::string& representative_id) {
+    authorise(who, Action::ApplicationSignOff);
+    auto a = load<Application>("application", id);
+    within_agency(who, a.value.agency_id);
+    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + a.value.status);
+    a.value.sign_off = make_sign_off(who, a.value.agency_id, representative_id, "apply");
+    std::string status = a.value.status;
+    if (status == "on_hold") {  // a fresh, valid sign-off lifts the hold
+        status = a.value.held_from;
+        a.value.held_from.clear();
+        a.value.hold_reason.clear();
+    }
+    save(a, status, event(who, "application.signed_off", "application:" + id,
+                          audit::details({{"representative", a.value.sign_off->representative_id},
+                                          {"letter", a.value.sign_off->letter_id}})));
+    return a.value;
+}
+
+Application RegistrationOffice::check_application_documents(const Principal& who, const std::string& id) {
+    authorise(who, Action::ApplicationCheckDocuments);
+    auto a = load<Application>("application", id);
+    require_open(a.value);
+    if (a.value.status != "submitted")
+        throw_conflict("ra.documents_already_checked", "the documents of this application were already checked");
+    require_documents(required_documents(m_config.ra, "application"), m_store.attachments(id));
+    a.value.documents_checked_by = who.actor();
+    save(a, "documents_checked", event(who, "application.documents_checked", "application:" + id));
+    return a.value;
+}
+
+Application RegistrationOffice::record_identity(const Principal& who, const std::string& id, const std::string& id_type,
+                                                const std::string& id_number) {
+    authorise(who, Action::ApplicationSightId);
+    auto a = load<Application>("application", id);
+    require_open(a.value);
+    if (a.value.status != "documents_checked")
+        throw_conflict("ra.documents_not_checked", "check the application's documents before recording the original ID");
+    a.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, seal_id_number(id_type, id_number)};
+    // The audit event names the ID type only: the number never leaves the HSM seal and the keyed hash.
+    save(a, "id_sighted",
+         event(who, "application.id_sighted", "application:" + id, audit::details({{"id_type", id_type}})), {},
+         {identity_mac(id_type, id_number)});
+    return a.value;
+}
+
+ApprovedApplication RegistrationOffice::approve_application(const Principal& who, const std::string& id) {
+    authorise(who, Action::ApplicationApprove);
+    ApprovedApplication out;
+    // One unit of work: the status change, the key, the certificate and the account commit together or not at all
+    // (a concurrent second approval fails the version check and rolls back everything it did).
+    m_store.atomically([&] {
+        auto a = load<Application>("application", id);
+        require_open(a.value);
+        if (a.value.status != "id_sighted")
+            throw_conflict("ra.not_ready_for_approval",
+                           "an application is approved only after its documents are checked and the original ID is sighted");
+        four_eyes(who, {a.value.created_by, a.value.documents_checked_by, a.value.identity->officer},
+                  "approve the application");
+        require_valid_sign_off(a.value.sign_off, "apply");
+        auto agency = load<Agency>("agency", a.value.agency_id);
+        if (agency.value.status != "active") throw_conflict("ra.agency_not_active", "the agency is not active");
+
+        a.value.approved_by = who.actor();
+        save(a, "approved", event(who, "application.approved", "application:" + id,
+                                  audit::details({{"username", a.value.username}})));
+
+        accounts::NewAccountRequest req;
+        req.username = a.value.username;
+        req.display_name = a.value.display_name;
+        req.agency = agency.value.name_zh.empty() ? agency.value.name_en : agency.value.name_zh;
+        req.email = a.value.email;
+        req.department = a.value.department;
+        req.title = a.value.title;
+        req.key_type = keystore::parse_key_type(a.value.key_type);
+        req.login_password = accounts::generate_password();
+        req.signing_password = accounts::generate_password();
+        req.one_time_secrets = true;
+        auto created = m_accounts.create(req, who.actor());
+
+        a.value.account_id = created.account.id;
+        save(a, "approved", event(who, "application.account_opened", "application:" + id,
+                                  audit::details({{"account", created.account.id},
+                                                  {"certificate", created.credential.certificate_serial}})));
+        out.application = a.value;
+        out.initial_login_password = std::move(req.login_password);
+        out.initial_signing_password = std::move(req.signing_password);
+        out.otpauth_uri = created.otpauth_uri;
+        out.credential_id = created.credential.id;
+        out.certificate_serial = created.credential.certificate_serial;
+    });
+    return out;
+}
+
+Application RegistrationOffice::reject_application(const Principal& who, const std::string& id, const std::string& reason) {
+    authorise(who, Action::ApplicationReject);
+    if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
+    auto a = load<Application>("application", id);
+    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + a.value.status);
+    a.value.rejected_by = who.actor();
+    a.value.reason = reason;
+    // The username is free again for a new application.
+    save(a, "rejected", event(who, "application.rejected", "application:" + id, audit::details({{"reason", reason}})),
+         {"username:" + a.value.username});
+    return a.value;
+}
+
+std::vector<Application> RegistrationOffice::find_by_identity(const Principal& who, const std::string& id_type,
+                                                              const std::string& id_number) {
+    authorise(who, Action::IdentitySearch);
+    check_id_type(id_type);
+    std::vector<Application> out;
+    for (const auto& r : m_store.records_with_identity(identity_mac(id_type, id_number)))
+        if (r.kind == "application") out.push_back(nlohmann::json::parse(r.data).get<Application>());
+    return out;
+}
+
+}  // namespace yq::ra

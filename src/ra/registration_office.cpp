@@ -1,0 +1,169 @@
+// RegistrationOffice: shared rules (roles, four-eyes, sign-offs, ID sealing) and documents.
+#include "ra/registration_office.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "ra/documents.hpp"
+#include "ra/record_io.hpp"
+
+namespace yq::ra {
+
+void RegistrationOffice::ensure_hsm_keys(keystore::Keystore& keys) {
+    if (!keys.has_key(kIdSealLabel)) keys.generate_secret_key(kIdSealLabel, keystore::SecretKeyKind::AesGcm);
+    AppointmentBook::ensure_hsm_keys(keys);
+}
+
+void RegistrationOffice::authorise(const Principal& who, Action action) const { require_permission(who, action); }
+
+// A representative sees and signs only their own agency's files.
+void RegistrationOffice::within_agency(const Principal& who, const std::string& agency_id) {
+    if (!who.has(Role::Representative)) return;
+    auto rep = m_store.record(who.representative_id);
+    if (!rep || rep->agency_id != agency_id)
+        throw Error("auth.forbidden", 403, "representatives act only for their own agency");
+}
+
+audit::Event RegistrationOffice::event(const Principal& who, const std::string& action, const std::string& object,
+                                       const std::string& details) const {
+    return audit::Event{who.actor(), action, object, details, m_clock.unix_seconds()};
+}
+
+void RegistrationOffice::check_id_type(const std::string& id_type) const {
+    const auto& types = m_config.ra.id_types;
+    if (std::find(types.begin(), types.end(), id_type) == types.end()) {
+        std::string list;
+        for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+        throw_bad_input("ra.bad_id_type", "the ID type must be one of: " + list);
+    }
+}
+
+namespace {
+// ID numbers compare without spaces, dashes, brackets or case: "1234567(8)" = "12345678".
+std::string normalised_id_number(const std::string& n) {
+    std::string out;
+    for (char c : n)
+        if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return out;
+}
+}  // namespace
+
+std::string RegistrationOffice::seal_id_number(const std::string& id_type, const std::string& id_number) {
+    check_id_type(id_type);
+    std::string n = normalised_id_number(id_number);
+    if (n.size() < 4 || n.size() > 32) throw_bad_input("ra.bad_id_number", "the ID number must have 4–32 letters or digits");
+    return core::base64_encode(m_keys.gcm_encrypt(kIdSealLabel, core::to_bytes(n), core::to_bytes(id_type)));
+}
+
+core::Bytes RegistrationOffice::identity_mac(const std::string& id_type, const std::string& id_number) {
+    std::string key = "id:" + id_type + ":" + normalised_id_number(id_number);
+    return m_keys.hmac_sha256(kLookupMacLabel, reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
+}
+
+void RegistrationOffice::four_eyes(const Principal& who, std::initializer_list<std::string> earlier_actors,
+                                   const char* what) const {
+    for (const auto& a : earlier_actors)
+        if (!a.empty() && a == who.actor())
+            throw_conflict("ra.four_eyes", std::string("a second person must ") + what +
+                                               ": you already worked on this case");
+}
+
+bool RegistrationOffice::letter_valid(const Letter& l, const std::string& scope) const {
+    std::int64_t now = m_clock.unix_seconds();
+    return l.status == "valid" && now >= l.valid_from && (l.valid_to == 0 || now < l.valid_to) &&
+           std::find(l.scopes.begin(), l.scopes.end(), scope) != l.scopes.end();
+}
+
+SignOff RegistrationOffice::make_sign_off(const Principal& who, const std::string& agency_id,
+                                          const std::string& representative_id, const std::string& scope) {
+    std::string rep_id = who.has(Role::Representative) ? who.representative_id : representative_id;
+    if (rep_id.empty()) throw_bad_input("api.missing_field", "name the representative who signed (representative_id)");
+    auto rep = load<Representative>("representative", rep_id);
+    if (rep.value.agency_id != agency_id)
+        throw_conflict("ra.representative_other_agency", "this representative does not represent the case's agency");
+    SignOff s{rep_id, "", who.actor(), m_clock.unix_seconds()};
+    if (rep.value.is_head) return s;
+    for (const auto& r : m_store.records("letter", agency_id, "valid")) {
+        Letter l = nlohmann::json::parse(r.data).get<Letter>();
+        if (l.representative_id == rep_id && letter_valid(l, scope)) {
+            s.letter_id = l.id;
+            return s;
+        }
+    }
+    throw_conflict("ra.no_valid_letter", "the representative has no valid authorisation letter with the scope '" +
+                                             scope + "'; the agency head must sign, or record a new letter");
+}
+
+void RegistrationOffice::require_valid_sign_off(const std::optional<SignOff>& s, const std::string& scope) {
+    if (!s) throw_conflict("ra.sign_off_missing", "the agency's representative has not signed this off yet");
+    if (s->letter_id.empty()) return;  // the head
+    auto l = load<Letter>("letter", s->letter_id);
+    if (!letter_valid(l.value, scope))
+        throw_conflict("ra.letter_not_valid",
+                       "the authorisation letter behind the sign-off is no longer valid; a representative with a valid "
+                       "letter must sign again");
+}
+
+// --- documents ---
+
+StoredDocument RegistrationOffice::upload(const Principal& who, const core::Bytes& content) {
+    authorise(who, Action::DocumentUpload);
+    std::string type = check_upload(content, m_config.ra.max_document_bytes);
+    StoredDocument d{core::hex_encode(core::sha256(content)), type, static_cast<std::int64_t>(content.size()), content};
+    m_store.put_document(d, m_clock.unix_seconds(),
+                         event(who, "document.uploaded", "document:" + d.sha256,
+                               audit::details({{"media_type", type}, {"size", std::to_string(d.size)}})));
+    return d;
+}
+
+StoredDocument RegistrationOffice::document(const Principal& who, const std::string& sha256) {
+    authorise(who, Action::DocumentRead);
+    auto d = m_store.document(sha256);
+    if (!d) throw_not_found("documents.unknown", "no document with SHA-256 " + sha256);
+    return *d;
+}
+
+void RegistrationOffice::attach(const Principal& who, const std::string& record_id, const std::string& doc_type,
+                                const std::string& sha256) {
+    authorise(who, Action::DocumentUpload);
+    auto r = m_store.record(record_id);
+    if (!r || r->kind == "representative") throw_not_found("ra.unknown_case", "no case file with id '" + record_id + "'");
+    if (r->status == "approved" || r->status == "active" || r->status == "completed" || r->status == "rejected")
+        throw_conflict("ra.case_closed", "documents cannot be added to a case that is " + r->status);
+    std::vector<std::string> allowed;
+    for (const auto& [type, docs] : m_config.ra.checklists) allowed.insert(allowed.end(), docs.begin(), docs.end());
+    if (std::find(allowed.begin(), allowed.end(), doc_type) == allowed.end())
+        throw_bad_input("documents.unknown_type", "'" + doc_type + "' is not a document type of any checklist");
+    if (!m_store.document(sha256)) throw_not_found("documents.unknown", "upload the document first (no document " + sha256 + ")");
+    m_store.attach(record_id, Attachment{doc_type, sha256, who.actor(), m_clock.unix_seconds()},
+                   event(who, "document.attached", r->kind + ":" + record_id,
+                         audit::details({{"doc_type", doc_type}, {"sha256", sha256}})));
+}
+
+Checklist RegistrationOffice::checklist(const Principal& who, const std::string& record_id) {
+    auto r = m_store.record(record_id);
+    if (!r) throw_not_found("ra.unknown_case", "no case file with id '" + record_id + "'");
+    authorise(who, r->kind == "agency" || r->kind == "letter" ? Action::AgencyRead
+                   : r->kind == "application"                ? Action::ApplicationRead
+                                                             : Action::RequestRead);
+    within_agency(who, r->agency_id);
+    Checklist c;
+    c.attached = m_store.attachments(record_id);
+    if (r->kind == "agency") {
+        Agency a = nlohmann::json::parse(r->data).get<Agency>();
+        bool delegate = false;
+        if (auto rep = m_store.record(a.representative_id))
+            delegate = !nlohmann::json::parse(rep->data).get<Representative>().is_head;
+        c.required = required_documents(m_config.ra, "agency", delegate);
+    } else if (r->kind == "application") {
+        c.required = required_documents(m_config.ra, "application");
+    } else if (r->kind == "request") {
+        c.required = required_documents(m_config.ra, nlohmann::json::parse(r->data).get<ServiceRequest>().kind);
+    } else if (r->kind == "letter") {
+        c.required = {"authorisation_letter"};
+    }
+    c.missing = missing_documents(c.required, c.attached);
+    return c;
+}
+
+}  // namespace yq::ra

@@ -1,0 +1,158 @@
+#pragma once
+// The registration office: agencies, representatives and authorisation letters, user service applications with the
+// document checklist and the original-ID record, four-eyes approval that opens the account, and the revocation,
+// renewal, unlock and re-key requests (architecture "RA flow"). Every method checks the caller's role and the
+// four-eyes rules of the case, and every change is one audited transaction.
+// Error style: throws yq::Error — 403 "auth.forbidden", 404 "ra.unknown_*", 409 "ra.*" naming the broken rule,
+// 422 "ra.documents_missing" with the missing documents.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/account_service.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "keystore/keystore.hpp"
+#include "pki/certificate_authority.hpp"
+#include "ra/appointments.hpp"
+#include "ra/records.hpp"
+#include "ra/registry_store.hpp"
+#include "ra/staff.hpp"
+
+namespace yq::ra {
+
+inline constexpr const char* kIdSealLabel = "yq-id-seal";  // AES-GCM key sealing ID document numbers
+
+struct Checklist {
+    std::vector<std::string> required;
+    std::vector<std::string> missing;
+    std::vector<Attachment> attached;
+};
+
+struct ApprovedApplication {
+    Application application;
+    // One-time secrets for the sealed PIN letter handed to the user: signing is refused until the user replaces the
+    // signing password on the self-service page, so nobody at the office can sign with it.
+    core::SecureString initial_login_password;
+    core::SecureString initial_signing_password;
+    std::string otpauth_uri;
+    std::string credential_id;
+    std::string certificate_serial;
+};
+
+struct WithdrawnLetter {
+    Letter letter;
+    std::vector<std::string> held;  // ids of the applications and requests put on hold
+};
+
+class RegistrationOffice {
+public:
+    RegistrationOffice(const core::Config& config, RegistryStore& store, accounts::AccountService& accounts,
+                       accounts::AccountStore& account_store, pki::CertificateAuthority& ca, AppointmentBook& appointments,
+                       const OfficeCalendar& calendar, keystore::Keystore& keys, const core::Clock& clock)
+        : m_config(config), m_store(store), m_accounts(accounts), m_account_store(account_store), m_ca(ca),
+          m_appointments(appointments), m_calendar(calendar), m_keys(keys), m_clock(clock) {}
+
+    static void ensure_hsm_keys(keystore::Keystore& keys);
+
+    // Documents
+    StoredDocument upload(const Principal& who, const core::Bytes& content);
+    StoredDocument document(const Principal& who, const std::string& sha256);
+    // Attaches an uploaded document to a case file (agency, letter, application or request).
+    void attach(const Principal& who, const std::string& record_id, const std::string& doc_type, const std::string& sha256);
+    Checklist checklist(const Principal& who, const std::string& record_id);
+
+    // Agencies, representatives, letters
+    Agency create_agency(const Principal& who, Agency agency, Representative representative, const std::string& id_number);
+    Agency agency(const Principal& who, const std::string& id);
+    std::vector<Agency> agencies(const Principal& who, const std::string& status);
+    Agency submit_agency(const Principal& who, const std::string& id);
+    Agency check_agency_documents(const Principal& who, const std::string& id);
+    Agency approve_agency(const Principal& who, const std::string& id);
+    Agency suspend_agency(const Principal& who, const std::string& id, const std::string& reason);
+    Representative add_representative(const Principal& who, const std::string& agency_id, Representative r,
+                                      const std::string& id_number);
+    std::vector<Representative> representatives(const Principal& who, const std::string& agency_id);
+    Letter record_letter(const Principal& who, const std::string& agency_id, Letter letter);
+    Letter confirm_letter(const Principal& who, const std::string& id);
+    WithdrawnLetter withdraw_letter(const Principal& who, const std::string& id, const std::string& reason);
+    std::vector<Letter> letters(const Principal& who, const std::string& agency_id);
+
+    // User service applications
+    Application create_application(const Principal& who, Application a);
+    Application application(const Principal& who, const std::string& id);
+    std::vector<Application> applications(const Principal& who, const std::string& agency_id, const std::string& status);
+    // The representative's sign-off. A representative signs off for themselves; an officer records a paper sign-off
+    // by naming the representative.
+    Application sign_off_application(const Principal& who, const std::string& id, const std::string& representative_id);
+    Application check_application_documents(const Principal& who, const std::string& id);
+    Application record_identity(const Principal& who, const std::string& id, const std::string& id_type,
+                                const std::string& id_number);
+    ApprovedApplication approve_application(const Principal& who, const std::string& id);
+    Application reject_application(const Principal& who, const std::string& id, const std::string& reason);
+    // Applications whose applicant showed this ID (keyed-hash search; the number is never stored in clear).
+    std::vector<Application> find_by_identity(const Principal& who, const std::string& id_type, const std::string& id_number);
+
+    // Revocation, renewal, unlock, re-key
+    ServiceRequest create_request(const Principal& who, const std::string& kind, const std::string& username,
+                                  const std::string& reason, const std::string& appointment_code);
+    ServiceRequest request(const Principal& who, const std::string& id);
+    std::vector<ServiceRequest> requests(const Principal& who, const std::string& agency_id, const std::string& status);
+    ServiceRequest sign_off_request(const Principal& who, const std::string& id, const std::string& representative_id);
+    // Documents complete, and for unlock/re-key the ID shown matches the one sighted at registration.
+    ServiceRequest check_request(const Principal& who, const std::string& id, const std::string& id_type,
+                                 const std::string& id_number);
+    ServiceRequest approve_request(const Principal& who, const std::string& id);
+    ServiceRequest reject_request(const Principal& who, const std::string& id, const std::string& reason);
+
+    // The signer completes an approved re-key (new signing password) or renewal (current signing password + OTP);
+    // the new key is sealed under the user's own password.
+    accounts::Credential complete_rekey(const std::string& account_id, const core::SecureString& new_signing_password);
+    accounts::Credential complete_renewal(const std::string& account_id, const core::SecureString& signing_password,
+                                          const std::string& otp);
+    // The approved, not yet completed request of this kind for the account, if any (portal shows it).
+    std::optional<ServiceRequest> pending_for_user(const std::string& username, const std::string& kind);
+
+private:
+    template <class T>
+    struct Loaded {
+        T value;
+        StoredRecord meta;
+    };
+    template <class T>
+    Loaded<T> load(const std::string& kind, const std::string& id);
+    template <class T>
+    void insert(const std::string& kind, const T& value, const std::string& agency_id, const std::string& status,
+                const std::vector<std::string>& unique_keys, const std::vector<core::Bytes>& macs, const audit::Event& e);
+    template <class T>
+    void save(Loaded<T>& loaded, const std::string& status, const audit::Event& e,
+              const std::vector<std::string>& release_keys = {}, const std::vector<core::Bytes>& macs = {});
+
+    void authorise(const Principal& who, Action action) const;
+    void within_agency(const Principal& who, const std::string& agency_id);
+    audit::Event event(const Principal& who, const std::string& action, const std::string& object,
+                       const std::string& details = "{}") const;
+    std::string seal_id_number(const std::string& id_type, const std::string& id_number);
+    core::Bytes identity_mac(const std::string& id_type, const std::string& id_number);
+    void check_id_type(const std::string& id_type) const;
+    // The sign-off of `representative_id` for a case of `agency_id` needing `scope`; checks the letter.
+    SignOff make_sign_off(const Principal& who, const std::string& agency_id, const std::string& representative_id,
+                          const std::string& scope);
+    void require_valid_sign_off(const std::optional<SignOff>& s, const std::string& scope);
+    bool letter_valid(const Letter& l, const std::string& scope) const;
+    Loaded<Application> application_of_user(const std::string& username);
+    void four_eyes(const Principal& who, std::initializer_list<std::string> earlier_actors, const char* what) const;
+    std::string request_checklist_type(const ServiceRequest& r) const { return r.kind; }
+
+    const core::Config& m_config;
+    RegistryStore& m_store;
+    accounts::AccountService& m_accounts;
+    accounts::AccountStore& m_account_store;
+    pki::CertificateAuthority& m_ca;
+    AppointmentBook& m_appointments;
+    const OfficeCalendar& m_calendar;
+    keystore::Keystore& m_keys;
+    const core::Clock& m_clock;
+};
+
+}  // namespace yq::ra

@@ -1,0 +1,271 @@
+// RegistrationOffice: revocation, renewal, unlock and re-key requests (architecture "RA flow"; domain §2 D, E, §3).
+#include "pki/revocation_reason.hpp"
+#include "ra/documents.hpp"
+#include "ra/record_io.hpp"
+
+namespace yq::ra {
+
+namespace {
+
+bool is_open(const std::string& status) {
+    return status == "submitted" || status == "checked" || status == "on_hold";
+}
+
+void require_open(const ServiceRequest& r) {
+    if (r.status == "on_hold")
+        throw_conflict("ra.request_on_hold", "the request is on hold (" + r.hold_reason +
+                                                 "); a representative with a valid letter must sign it off again");
+    if (!is_open(r.status)) throw_conflict("ra.request_closed", "the request is already " + r.status);
+}
+
+// Which letter scope a request needs from the representative; unlock and re-key are the user's own requests.
+std::string scope_of(const std::string& kind) {
+    if (kind == "revocation") return "revoke";
+    if (kind == "renewal") return "renew";
+    return "";
+}
+
+}  // namespace
+
+RegistrationOffice::Loaded<Application> RegistrationOffice::application_of_user(const std::string& username) {
+    auto owner = m_store.unique_key_owner("username:" + username);
+    if (!owner) throw_not_found("ra.unknown_user", "no user '" + username + "' was registered through the office");
+    auto a = load<Application>("application", *owner);
+    if (a.value.status != "approved" || a.value.account_id.empty())
+        throw_conflict("ra.user_not_active", "the application of '" + username + "' has not opened an account");
+    return a;
+}
+
+ServiceRequest RegistrationOffice::create_request(const Principal& who, const std::string& kind,
+                                                  const std::string& username, const std::string& reason,
+                                                  const std::string& appointment_code) {
+    authorise(who, Action::RequestCreate);
+    if (kind != "revocation" && kind != "renewal" && kind != "unlock" && kind != "rekey")
+        throw_bad_input("ra.bad_request_kind", "the request kind must be revocation, renewal, unlock or rekey");
+    auto app = application_of_user(username);
+    auto account = m_account_store.account_by_id(app.value.account_id);
+    if (!account) throw_conflict("ra.user_not_active", "the account of '" + username + "' does not exist");
+    if (account->status == "revoked") throw_conflict("ra.account_revoked", "the account is revoked; apply again instead");
+
+    ServiceRequest r;
+    r.id = "req_" + core::random_token(12);
+    r.kind = kind;
+    r.agency_id = app.value.agency_id;
+    r.username = username;
+    r.reason = reason;
+    r.created_by = who.actor();
+    r.created_at = m_clock.unix_seconds();
+    if (kind == "revocation") {
+        if (reason.empty()) r.reason = "unspecified";
+        pki::reason_code(r.reason);  // RFC 5280 §5.3.1 CRLReason names; throws "ca.bad_reason" on others
+    }
+    if (kind == "renewal") {
+        // Renewal opens inside the window before expiry; expired, revoked or suspended ones are re-applied instead.
+        bool open = false;
+        for (const auto& c : m_account_store.credentials_of(account->id)) {
+            if (c.status != "active") continue;
+            auto cert = m_ca.store().find_certificate(c.certificate_serial);
+            std::int64_t now = m_clock.unix_seconds();
+            if (cert && cert->status == "valid" && cert->not_after > now &&
+                cert->not_after - now <= static_cast<std::int64_t>(m_config.ca.renewal_window_days) * 86400)
+                open = true;
+        }
+        if (!open)
+            throw_conflict("ra.renewal_not_open", "renewal opens " + std::to_string(m_config.ca.renewal_window_days) +
+                                                      " days before the certificate expires");
+    }
+    if (kind == "unlock" && account->status != "locked")
+        throw_conflict("ra.account_not_locked", "the account is not locked; nothing to unlock");
+    m_store.atomically([&] {
+        if (kind == "unlock" || kind == "rekey") {
+            // Only in person, at the appointment: the booking is checked in now and cannot be used twice.
+            r.appointment_id = m_appointments.check_in(appointment_code, kind, who.actor()).id;
+        }
+        insert("request", r, r.agency_id, r.status, {}, {},
+               event(who, "request.submitted", "request:" + r.id,
+                     audit::details({{"kind", kind}, {"username", username}, {"reason", r.reason}})));
+    });
+    return r;
+}
+
+ServiceRequest RegistrationOffice::request(const Principal& who, const std::string& id) {
+    authorise(who, Action::RequestRead);
+    auto r = load<ServiceRequest>("request", id);
+    within_agency(who, r.value.agency_id);
+    return r.value;
+}
+
+std::vector<ServiceRequest> RegistrationOffice::requests(const Principal& who, const std::string& agency_id,
+                                                         const std::string& status) {
+    authorise(who, Action::RequestRead);
+    std::string scope = agency_id;
+    if (who.has(Role::Representative)) {
+        auto rep = m_store.record(who.representative_id);
+        scope = rep ? rep->agency_id : "-";
+    }
+    std::vector<ServiceRequest> out;
+    for (const auto& r : m_store.records("request", scope, status))
+        out.push_back(nlohmann::json::parse(r.data).get<ServiceRequest>());
+    return out;
+}
+
+ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const std::string& id,
+                                                    const std::string& representative_id) {
+    authorise(who, Action::RequestSignOff);
+    auto r = load<ServiceRequest>("request", id);
+    within_agency(who, r.value.agency_id);
+    if (!is_open(r.value.status)) throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    std::string scope = scope_of(r.value.kind);
+    if (scope.empty())
+        throw_conflict("ra.sign_off_not_needed", "unlock and re-key are the user's own requests, checked in person");
+    r.value.sign_off = make_sign_off(who, r.value.agency_id, representative_id, scope);
+    std::string status = r.value.status;
+    if (status == "on_hold") {
+        status = r.value.held_from;
+        r.value.held_from.clear();
+        r.value.hold_reason.clear();
+    }
+    save(r, status, event(who, "request.signed_off", "request:" + id,
+                          audit::details({{"representative", r.value.sign_off->representative_id},
+                                          {"letter", r.value.sign_off->letter_id}})));
+    return r.value;
+}
+
+ServiceRequest RegistrationOffice::check_request(const Principal& who, const std::string& id, const std::string& id_type,
+                                                 const std::string& id_number) {
+    authorise(who, Action::RequestCheck);
+    auto r = load<ServiceRequest>("request", id);
+    require_open(r.value);
+    if (r.value.status != "submitted") throw_conflict("ra.request_already_checked", "this request was already checked");
+    require_documents(required_documents(m_config.ra, r.value.kind), m_store.attachments(id));
+    std::vector<core::Bytes> macs;
+    if (r.value.kind == "unlock" || r.value.kind == "rekey") {
+        // The person at the counter must show the same ID that was sighted when the account was applied for.
+        if (id_type.empty() || id_number.empty())
+            throw_bad_input("api.missing_field", "record the ID shown: id_type and id_number");
+        auto app = application_of_user(r.value.username);
+        core::Bytes mac = identity_mac(id_type, id_number);
+        bool same = false;
+        for (const auto& rec : m_store.records_with_identity(mac))
+            if (rec.id == app.value.id) same = true;
+        if (!same)
+            throw_conflict("ra.identity_mismatch",
+                           "the ID shown is not the one recorded for this user; the request cannot go ahead");
+        r.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, seal_id_number(id_type, id_number)};
+    }
+    r.value.checked_by = who.actor();
+    save(r, "checked", event(who, "request.checked", "request:" + id,
+                             audit::details({{"id_type", r.value.identity ? r.value.identity->id_type : ""}})));
+    return r.value;
+}
+
+ServiceRequest RegistrationOffice::approve_request(const Principal& who, const std::string& id) {
+    authorise(who, Action::RequestApprove);
+    ServiceRequest out;
+    m_store.atomically([&] {
+        auto r = load<ServiceRequest>("request", id);
+        require_open(r.value);
+        if (r.value.status != "checked")
+            throw_conflict("ra.request_not_checked", "an officer must check the request's documents first");
+        four_eyes(who, {r.value.created_by, r.value.checked_by}, "approve the request");
+        std::string scope = scope_of(r.value.kind);
+        if (!scope.empty()) require_valid_sign_off(r.value.sign_off, scope);
+        auto app = application_of_user(r.value.username);
+        auto account = m_account_store.account_by_id(app.value.account_id);
+        if (!account) throw_conflict("ra.user_not_active", "the account does not exist");
+        r.value.approved_by = who.actor();
+        std::string status = "approved";  // renewal and re-key wait for the user to seal the new key
+        if (r.value.kind == "revocation") {
+            for (const auto& c : m_account_store.credentials_of(account->id)) {
+                auto cert = m_ca.store().find_certificate(c.certificate_serial);
+                if (cert && cert->status == "valid") m_ca.revoke(c.certificate_serial, r.value.reason, std::nullopt, who.actor());
+            }
+            m_account_store.set_status(account->id, account->status, "revoked",
+                                       event(who, "account.revoked", "account:" + account->username,
+                                             audit::details({{"reason", r.value.reason}, {"request", id}})));
+            status = "completed";
+        } else if (r.value.kind == "unlock") {
+            m_accounts.unlock(r.value.username, who.actor());
+            status = "completed";
+        }
+        if (status == "completed") {
+            r.value.completed_by = who.actor();
+            r.value.completed_at = m_clock.unix_seconds();
+        }
+        save(r, status, event(who, "request.approved", "request:" + id, audit::details({{"kind", r.value.kind}})));
+        out = r.value;
+    });
+    return out;
+}
+
+ServiceRequest RegistrationOffice::reject_request(const Principal& who, const std::string& id, const std::string& reason) {
+    authorise(who, Action::RequestReject);
+    if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
+    auto r = load<ServiceRequest>("request", id);
+    if (!is_open(r.value.status) && r.value.status != "approved")
+        throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    r.value.rejected_by = who.actor();
+    r.value.reason = reason;
+    save(r, "rejected", event(who, "request.rejected", "request:" + id, audit::details({{"reason", reason}})));
+    return r.value;
+}
+
+std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::string& username, const std::string& kind) {
+    auto owner = m_store.unique_key_owner("username:" + username);
+    if (!owner) return std::nullopt;
+    auto app = m_store.record(*owner);
+    if (!app) return std::nullopt;
+    for (const auto& rec : m_store.records("request", app->agency_id, "approved")) {
+        ServiceRequest r = nlohmann::json::parse(rec.data).get<ServiceRequest>();
+        if (r.username == username && r.kind == kind) return r;
+    }
+    return std::nullopt;
+}
+
+accounts::Credential RegistrationOffice::complete_rekey(const std::string& account_id,
+                                                        const core::SecureString& new_signing_password) {
+    auto account = m_account_store.account_by_id(account_id);
+    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    auto pending = pending_for_user(account->username, "rekey");
+    if (!pending)
+        throw_conflict("ra.no_approved_request",
+                       "a new signing key needs an approved re-key request: book a forgotten-password appointment");
+    accounts::Credential fresh;
+    std::string actor = "self:" + account_id;
+    m_store.atomically([&] {
+        auto r = load<ServiceRequest>("request", pending->id);
+        r.value.completed_by = actor;
+        r.value.completed_at = m_clock.unix_seconds();
+        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
+        fresh = m_accounts.rekey(account->username, new_signing_password, actor);
+    });
+    return fresh;
+}
+
+accounts::Credential RegistrationOffice::complete_renewal(const std::string& account_id,
+                                                          const core::SecureString& signing_password,
+                                                          const std::string& otp) {
+    auto account = m_account_store.account_by_id(account_id);
+    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    auto pending = pending_for_user(account->username, "renewal");
+    if (!pending)
+        throw_conflict("ra.no_approved_request", "renewal needs a request signed off by your agency's representative");
+    std::optional<accounts::Credential> current;
+    for (const auto& c : m_account_store.credentials_of(account_id))
+        if (c.status == "active") current = c;
+    if (!current) throw_conflict("accounts.no_credential", "the account has no active credential");
+    std::string actor = "self:" + account_id;
+    // The password check counts toward the lock on its own, outside the renewal's unit of work.
+    m_accounts.authorise_signing(account_id, current->id, signing_password, otp, actor);
+    accounts::Credential fresh;
+    m_store.atomically([&] {
+        auto r = load<ServiceRequest>("request", pending->id);
+        r.value.completed_by = actor;
+        r.value.completed_at = m_clock.unix_seconds();
+        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
+        fresh = m_accounts.rekey(account->username, signing_password, actor);
+    });
+    return fresh;
+}
+
+}  // namespace yq::ra

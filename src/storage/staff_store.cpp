@@ -1,0 +1,108 @@
+// storage's implementation of ra::StaffStore (part of SqlStore).
+#include "core/error.hpp"
+#include "storage/audit_append.hpp"
+#include "storage/sql/staff_sql.hpp"
+#include "storage/sql_store.hpp"
+
+namespace yq::storage {
+
+namespace {
+ra::StaffUser staff_from_row(const Row& r) {
+    ra::StaffUser u;
+    u.username = r.text(0);
+    u.password_hash = r.text(1);
+    u.roles = r.text(2);
+    u.must_change_password = r.integer(3) != 0;
+    u.totp_secret_sealed = r.blob(4);
+    u.totp_last_step = r.integer(5);
+    u.failed_logins = static_cast<int>(r.integer(6));
+    u.status = r.text(7);
+    u.representative_id = r.text(8);
+    u.created_at = r.integer(9);
+    return u;
+}
+}  // namespace
+
+std::optional<ra::StaffUser> SqlStore::find_staff(const std::string& username) {
+    std::optional<ra::StaffUser> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(std::string(sql::kStaffColumns) + "WHERE username = $1", {username}))
+            out = staff_from_row(*r);
+    });
+    return out;
+}
+
+std::vector<ra::StaffUser> SqlStore::list_staff() {
+    std::vector<ra::StaffUser> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(std::string(sql::kStaffColumns) + "ORDER BY username")) out.push_back(staff_from_row(r));
+    });
+    return out;
+}
+
+void SqlStore::create_staff(const ra::StaffUser& u, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        Value rep = u.representative_id.empty() ? Value{} : Value{u.representative_id};
+        Value totp = u.totp_secret_sealed.empty() ? Value{} : Value{u.totp_secret_sealed};
+        c.execute(sql::kInsertStaff, {u.username, u.password_hash, u.roles, std::int64_t{u.must_change_password ? 1 : 0},
+                                      e.time, totp, rep});
+        append_audit_event(c, e);
+    });
+}
+
+void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
+                                  const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
+            throw_not_found("staff.unknown", "no staff user named '" + username + "'");
+        if (totp_secret_sealed) c.execute(sql::kUpdateStaffTotp, {username, *totp_secret_sealed});
+        append_audit_event(c, e);
+    });
+}
+
+ra::LoginFailure SqlStore::record_staff_login_failure(const std::string& username, int threshold,
+                                                      const audit::Event& e) {
+    ra::LoginFailure out;
+    m_db.transact([&](Connection& c) {
+        auto r = c.query_one(sql::kStaffLoginFailure, {username, std::int64_t{threshold}});
+        if (r) {
+            out.attempts = static_cast<int>(r->integer(0));
+            out.locked = r->text(1) == "locked";
+        } else {
+            out.locked = true;  // not active: already locked or disabled
+        }
+        append_audit_event(c, e);
+    });
+    return out;
+}
+
+bool SqlStore::accept_staff_login(const std::string& username, std::int64_t totp_step) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) { ok = c.execute(sql::kStaffLoginSuccess, {username, totp_step}) == 1; });
+    return ok;
+}
+
+void SqlStore::put_staff_token(const core::Bytes& token_hash, const std::string& username, std::int64_t expires_at,
+                               const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kPurgeStaffTokens, {e.time});
+        c.execute(sql::kInsertStaffToken, {token_hash, username, expires_at});
+        append_audit_event(c, e);
+    });
+}
+
+std::optional<std::string> SqlStore::staff_token_user(const core::Bytes& token_hash, std::int64_t now) {
+    std::optional<std::string> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kSelectStaffToken, {token_hash, now})) out = r->text(0);
+    });
+    return out;
+}
+
+void SqlStore::revoke_staff_token(const core::Bytes& token_hash, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kRevokeStaffToken, {token_hash}) == 1) append_audit_event(c, e);
+    });
+}
+
+}  // namespace yq::storage

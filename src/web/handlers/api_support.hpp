@@ -1,0 +1,24 @@
+#pragma once
+// Shared pieces of the JSON API handlers: request bodies, fields, responses and who is calling.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ra/staff.hpp"
+#include "signing/csc_service.hpp"
+#include "web/http_types.hpp"
+
+namespace yq::web {
+
+nlohmann::json body_of(const Request& req);  // throws 400 "api.bad_json"
+std::string text_field(const nlohmann::json& j, const char* key, bool required = true);
+std::vector<std::string> list_field(const nlohmann::json& j, const char* key);
+core::SecureString secret_field(const nlohmann::json& j, const char* key);
+std::string query_value(const Request& req, const std::string& name);  // "" when absent
+Response json_response(const nlohmann::json& body, int status = 200);
+Response no_content();
+std::string bearer_token(const Request& req);  // throws 401 "auth.missing_token"
+
+// The caller: a staff or representative sign-in, or a signer (CSC token) who holds the role "signer" only.
+ra::Principal principal_of(const Request& req, ra::StaffDirectory& staff, signing::CscService& csc);
+
+}  // namespace yq::web

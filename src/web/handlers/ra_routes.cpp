@@ -1,0 +1,259 @@
+// /api/v1 registration office: documents, agencies, representatives, letters, applications, requests.
+#include "core/error.hpp"
+#include "web/handlers/api_support.hpp"
+#include "web/handlers/ra_routes.hpp"
+
+namespace yq::web {
+
+using nlohmann::json;
+
+namespace {
+
+// Views never carry the sealed ID numbers, not even encrypted.
+json view(const ra::Representative& r) {
+    json j = r;
+    j.erase("id_number_sealed");
+    return j;
+}
+template <class T>
+json view_case(const T& value) {
+    json j = value;
+    if (j.contains("identity") && j["identity"].is_object()) j["identity"].erase("id_number_sealed");
+    return j;
+}
+json view(const ra::Checklist& c) {
+    json attached = json::array();
+    for (const auto& a : c.attached)
+        attached.push_back({{"doc_type", a.doc_type}, {"sha256", a.sha256}, {"attached_by", a.attached_by},
+                            {"attached_at", core::to_rfc3339(a.attached_at)}});
+    return {{"required", c.required}, {"missing", c.missing}, {"attached", attached}};
+}
+
+ra::Person person_field(const json& j, const char* key) {
+    ra::Person p;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_object()) throw_bad_input("api.missing_field", std::string("the object '") + key + "' is required");
+    p.name = text_field(*it, "name");
+    p.title = text_field(*it, "title", false);
+    p.phone = text_field(*it, "phone", false);
+    p.email = text_field(*it, "email", false);
+    return p;
+}
+
+std::int64_t time_field(const json& j, const char* key, bool required) {
+    std::string v = text_field(j, key, required);
+    return v.empty() ? 0 : core::parse_rfc3339(v);
+}
+
+using Handler = std::function<Response(const Request&, const ra::Principal&)>;
+
+// Every route: resolve the caller, then run; the office checks the role of each action.
+void add(Router& router, const RaRouteServices& s, const char* method, const char* pattern, Handler h) {
+    router.add(method, pattern,
+               [&s, h = std::move(h)](const Request& req) { return h(req, principal_of(req, s.staff, s.csc)); },
+               Execution::Blocking, "api_ra");
+}
+
+}  // namespace
+
+void register_ra_routes(Router& router, const RaRouteServices& s) {
+    ra::RegistrationOffice& office = s.office;
+
+    // --- documents: the body is the file; its type is decided by its content ---
+    add(router, s, "POST", "/api/v1/documents", [&](const Request& req, const ra::Principal& who) {
+        auto d = office.upload(who, core::to_bytes(req.body));
+        return json_response({{"sha256", d.sha256}, {"media_type", d.media_type}, {"size", d.size}}, 201);
+    });
+    add(router, s, "GET", "/api/v1/documents/{sha256}", [&](const Request& req, const ra::Principal& who) {
+        auto d = office.document(who, req.param("sha256"));
+        Response r = Response::bytes(d.media_type, core::to_string(d.content));
+        r.headers.emplace_back("Cache-Control", "no-store");
+        r.headers.emplace_back("Content-Disposition", "attachment");  // never rendered inline by the back office
+        r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        return r;
+    });
+    // Attach an uploaded document to any case file: {"doc_type": "...", "sha256": "..."}
+    add(router, s, "POST", "/api/v1/cases/{id}/documents", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        office.attach(who, req.param("id"), text_field(j, "doc_type"), text_field(j, "sha256"));
+        return json_response(view(office.checklist(who, req.param("id"))), 201);
+    });
+    add(router, s, "GET", "/api/v1/cases/{id}/checklist", [&](const Request& req, const ra::Principal& who) {
+        return json_response(view(office.checklist(who, req.param("id"))));
+    });
+
+    // --- agencies ---
+    add(router, s, "POST", "/api/v1/agencies", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        ra::Agency a;
+        a.kind = text_field(j, "kind");
+        a.name_zh = text_field(j, "name_zh");
+        a.name_pt = text_field(j, "name_pt", false);
+        a.name_en = text_field(j, "name_en", false);
+        a.code = text_field(j, "code");
+        a.address = text_field(j, "address", false);
+        a.head = person_field(j, "head");
+        a.contact = person_field(j, "contact");
+        auto rj = j.find("representative");
+        if (rj == j.end() || !rj->is_object()) throw_bad_input("api.missing_field", "the object 'representative' is required");
+        ra::Representative rep;
+        rep.name = text_field(*rj, "name");
+        rep.title = text_field(*rj, "title", false);
+        rep.is_head = rj->value("is_head", false);
+        rep.id_type = text_field(*rj, "id_type");
+        auto created = office.create_agency(who, a, rep, text_field(*rj, "id_number"));
+        return json_response({{"agency", created}, {"representative_id", created.representative_id}}, 201);
+    });
+    add(router, s, "GET", "/api/v1/agencies", [&](const Request& req, const ra::Principal& who) {
+        json out = json::array();
+        for (const auto& a : office.agencies(who, query_value(req, "status"))) out.push_back(a);
+        return json_response({{"agencies", out}});
+    });
+    add(router, s, "GET", "/api/v1/agencies/{id}", [&](const Request& req, const ra::Principal& who) {
+        std::string id = req.param("id");
+        json reps = json::array(), letters = json::array();
+        auto agency = office.agency(who, id);
+        for (const auto& r : office.representatives(who, id)) reps.push_back(view(r));
+        for (const auto& l : office.letters(who, id)) letters.push_back(l);
+        return json_response({{"agency", agency}, {"representatives", reps}, {"letters", letters},
+                              {"checklist", view(office.checklist(who, id))}});
+    });
+    add(router, s, "POST", "/api/v1/agencies/{id}/submit", [&](const Request& req, const ra::Principal& who) {
+        return json_response({{"agency", office.submit_agency(who, req.param("id"))}});
+    });
+    add(router, s, "POST", "/api/v1/agencies/{id}/check-documents", [&](const Request& req, const ra::Principal& who) {
+        return json_response({{"agency", office.check_agency_documents(who, req.param("id"))}});
+    });
+    add(router, s, "POST", "/api/v1/agencies/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+        return json_response({{"agency", office.approve_agency(who, req.param("id"))}});
+    });
+    add(router, s, "POST", "/api/v1/agencies/{id}/suspend", [&](const Request& req, const ra::Principal& who) {
+        return json_response({{"agency", office.suspend_agency(who, req.param("id"), text_field(body_of(req), "reason"))}});
+    });
+    add(router, s, "POST", "/api/v1/agencies/{id}/representatives", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        ra::Representative rep;
+        rep.name = text_field(j, "name");
+        rep.title = text_field(j, "title", false);
+        rep.is_head = j.value("is_head", false);
+        rep.id_type = text_field(j, "id_type");
+        return json_response(view(office.add_representative(who, req.param("id"), rep, text_field(j, "id_number"))), 201);
+    });
+
+    // --- authorisation letters ---
+    add(router, s, "POST", "/api/v1/agencies/{id}/letters", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        ra::Letter l;
+        l.representative_id = text_field(j, "representative_id");
+        l.scopes = list_field(j, "scopes");
+        l.valid_from = time_field(j, "valid_from", true);
+        l.valid_to = time_field(j, "valid_to", false);
+        return json_response(office.record_letter(who, req.param("id"), l), 201);
+    });
+    add(router, s, "POST", "/api/v1/letters/{id}/confirm", [&](const Request& req, const ra::Principal& who) {
+        return json_response(office.confirm_letter(who, req.param("id")));
+    });
+    add(router, s, "POST", "/api/v1/letters/{id}/withdraw", [&](const Request& req, const ra::Principal& who) {
+        auto w = office.withdraw_letter(who, req.param("id"), text_field(body_of(req), "reason"));
+        return json_response({{"letter", w.letter}, {"held", w.held}});
+    });
+
+    // --- user service applications ---
+    add(router, s, "POST", "/api/v1/applications", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        ra::Application a;
+        a.agency_id = text_field(j, "agency_id");
+        a.username = text_field(j, "username");
+        a.display_name = text_field(j, "display_name");
+        a.email = text_field(j, "email");
+        a.phone = text_field(j, "phone", false);
+        a.department = text_field(j, "department", false);
+        a.title = text_field(j, "title", false);
+        a.user_kind = j.contains("user_kind") ? text_field(j, "user_kind") : "government";
+        a.services = list_field(j, "services");
+        a.key_type = text_field(j, "key_type", false);
+        return json_response(view_case(office.create_application(who, a)), 201);
+    });
+    add(router, s, "GET", "/api/v1/applications", [&](const Request& req, const ra::Principal& who) {
+        json out = json::array();
+        for (const auto& a : office.applications(who, query_value(req, "agency_id"), query_value(req, "status")))
+            out.push_back(view_case(a));
+        return json_response({{"applications", out}});
+    });
+    // Keyed-hash search by the ID shown (POST: the number stays out of URLs and access logs).
+    add(router, s, "POST", "/api/v1/identity-search", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        json out = json::array();
+        for (const auto& a : office.find_by_identity(who, text_field(j, "id_type"), text_field(j, "id_number")))
+            out.push_back(view_case(a));
+        return json_response({{"applications", out}});
+    });
+    add(router, s, "GET", "/api/v1/applications/{id}", [&](const Request& req, const ra::Principal& who) {
+        json j = view_case(office.application(who, req.param("id")));
+        return json_response({{"application", j}, {"checklist", view(office.checklist(who, req.param("id")))}});
+    });
+    add(router, s, "POST", "/api/v1/applications/{id}/sign-off", [&](const Request& req, const ra::Principal& who) {
+        json j = req.body.empty() ? json::object() : body_of(req);
+        return json_response(view_case(office.sign_off_application(who, req.param("id"), text_field(j, "representative_id", false))));
+    });
+    add(router, s, "POST", "/api/v1/applications/{id}/check-documents", [&](const Request& req, const ra::Principal& who) {
+        return json_response(view_case(office.check_application_documents(who, req.param("id"))));
+    });
+    add(router, s, "POST", "/api/v1/applications/{id}/identity", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        return json_response(view_case(office.record_identity(who, req.param("id"), text_field(j, "id_type"),
+                                                              text_field(j, "id_number"))));
+    });
+    add(router, s, "POST", "/api/v1/applications/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+        auto a = office.approve_application(who, req.param("id"));
+        return json_response({{"application", view_case(a.application)},
+                              {"pin_letter",
+                               {{"username", a.application.username},
+                                {"initial_login_password",
+                                 std::string(a.initial_login_password.begin(), a.initial_login_password.end())},
+                                {"initial_signing_password",
+                                 std::string(a.initial_signing_password.begin(), a.initial_signing_password.end())},
+                                {"otpauth_uri", a.otpauth_uri}}},
+                              {"credential_id", a.credential_id},
+                              {"certificate_serial", a.certificate_serial}});
+    });
+    add(router, s, "POST", "/api/v1/applications/{id}/reject", [&](const Request& req, const ra::Principal& who) {
+        return json_response(view_case(office.reject_application(who, req.param("id"), text_field(body_of(req), "reason"))));
+    });
+
+    // --- revocation, renewal, unlock, re-key ---
+    add(router, s, "POST", "/api/v1/requests", [&](const Request& req, const ra::Principal& who) {
+        json j = body_of(req);
+        return json_response(view_case(office.create_request(who, text_field(j, "kind"), text_field(j, "username"),
+                                                             text_field(j, "reason", false),
+                                                             text_field(j, "appointment_code", false))),
+                             201);
+    });
+    add(router, s, "GET", "/api/v1/requests", [&](const Request& req, const ra::Principal& who) {
+        json out = json::array();
+        for (const auto& r : office.requests(who, query_value(req, "agency_id"), query_value(req, "status")))
+            out.push_back(view_case(r));
+        return json_response({{"requests", out}});
+    });
+    add(router, s, "GET", "/api/v1/requests/{id}", [&](const Request& req, const ra::Principal& who) {
+        json j = view_case(office.request(who, req.param("id")));
+        return json_response({{"request", j}, {"checklist", view(office.checklist(who, req.param("id")))}});
+    });
+    add(router, s, "POST", "/api/v1/requests/{id}/sign-off", [&](const Request& req, const ra::Principal& who) {
+        json j = req.body.empty() ? json::object() : body_of(req);
+        return json_response(view_case(office.sign_off_request(who, req.param("id"), text_field(j, "representative_id", false))));
+    });
+    add(router, s, "POST", "/api/v1/requests/{id}/check", [&](const Request& req, const ra::Principal& who) {
+        json j = req.body.empty() ? json::object() : body_of(req);
+        return json_response(view_case(office.check_request(who, req.param("id"), text_field(j, "id_type", false),
+                                                            text_field(j, "id_number", false))));
+    });
+    add(router, s, "POST", "/api/v1/requests/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+        return json_response(view_case(office.approve_request(who, req.param("id"))));
+    });
+    add(router, s, "POST", "/api/v1/requests/{id}/reject", [&](const Request& req, const ra::Principal& who) {
+        return json_response(view_case(office.reject_request(who, req.param("id"), text_field(body_of(req), "reason"))));
+    });
+}
+
+}  // namespace yq::web

@@ -1,0 +1,114 @@
+// /api/v1/staff: sign-in (password + TOTP), sign-out, password change, and staff administration.
+#include "core/error.hpp"
+#include "web/handlers/api_support.hpp"
+#include "web/handlers/ra_routes.hpp"
+
+namespace yq::web {
+
+using nlohmann::json;
+
+namespace {
+json roles_json(const std::set<ra::Role>& roles) {
+    json out = json::array();
+    for (ra::Role r : roles) out.push_back(std::string(ra::role_name(r)));
+    return out;
+}
+}  // namespace
+
+void register_staff_routes(Router& router, const RaRouteServices& s) {
+    router.add("POST", "/api/v1/staff/login",
+               [&staff = s.staff](const Request& req) {
+                   json j = body_of(req);
+                   auto session = staff.login(text_field(j, "username"), secret_field(j, "password"), text_field(j, "otp", false));
+                   return json_response({{"access_token", session.access_token},
+                                         {"expires_in", session.expires_in},
+                                         {"username", session.principal.username},
+                                         {"roles", roles_json(session.principal.roles)},
+                                         {"must_change_password", session.principal.must_change_password}});
+               },
+               Execution::Blocking, "api_staff");
+    router.add("POST", "/api/v1/staff/logout",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   staff.logout(bearer_token(req), who.actor());
+                   return no_content();
+               },
+               Execution::Blocking, "api_staff");
+    router.add("GET", "/api/v1/staff/me",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   return json_response({{"username", who.username},
+                                         {"roles", roles_json(who.roles)},
+                                         {"representative_id", who.representative_id},
+                                         {"must_change_password", who.must_change_password}});
+               },
+               Execution::Blocking, "api_staff");
+    router.add("POST", "/api/v1/staff/me/password",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   json j = body_of(req);
+                   staff.change_password(who, secret_field(j, "old_password"), secret_field(j, "new_password"));
+                   return no_content();
+               },
+               Execution::Blocking, "api_staff");
+    router.add("POST", "/api/v1/staff",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   json j = body_of(req);
+                   std::string username = text_field(j, "username");
+                   auto secrets = staff.create(username, list_field(j, "roles"), text_field(j, "representative_id", false),
+                                               who.actor());
+                   return json_response({{"username", username},
+                                         {"one_time_password", std::string(secrets.one_time_password.begin(),
+                                                                           secrets.one_time_password.end())},
+                                         {"otpauth_uri", secrets.otpauth_uri}},
+                                        201);
+               },
+               Execution::Blocking, "api_staff");
+    router.add("GET", "/api/v1/staff",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   json out = json::array();
+                   for (const auto& u : staff.list())
+                       out.push_back({{"username", u.username}, {"roles", u.roles}, {"status", u.status},
+                                      {"representative_id", u.representative_id},
+                                      {"must_change_password", u.must_change_password}});
+                   return json_response({{"staff", out}});
+               },
+               Execution::Blocking, "api_staff");
+}
+
+void register_audit_routes(Router& router, const RaRouteServices& s) {
+    // The auditor's search: by object, actor, action and time (newest first).
+    router.add("GET", "/api/v1/audit/events",
+               [&s](const Request& req) {
+                   auto who = principal_of(req, s.staff, s.csc);
+                   ra::require_permission(who, ra::Action::AuditSearch);
+                   audit::EventFilter f;
+                   f.object = query_value(req, "object");
+                   f.actor = query_value(req, "actor");
+                   f.action = query_value(req, "action");
+                   try {
+                       if (auto v = query_value(req, "from"); !v.empty()) f.from = core::parse_rfc3339(v);
+                       if (auto v = query_value(req, "to"); !v.empty()) f.to = core::parse_rfc3339(v);
+                       if (auto v = query_value(req, "limit"); !v.empty()) f.limit = std::stoll(v);
+                   } catch (const std::logic_error&) {
+                       throw_bad_input("api.bad_query", "from/to must be RFC 3339 times and limit a number");
+                   }
+                   json out = json::array();
+                   for (const auto& e : s.audit.search_events(f))
+                       out.push_back({{"seq", e.seq},
+                                      {"time", core::to_rfc3339(e.event.time)},
+                                      {"actor", e.event.actor},
+                                      {"action", e.event.action},
+                                      {"object", e.event.object},
+                                      {"details", json::parse(e.event.details, nullptr, false)},
+                                      {"hash", core::hex_encode(e.hash)}});
+                   return json_response({{"events", out}});
+               },
+               Execution::Blocking, "api_audit");
+}
+
+}  // namespace yq::web

@@ -1,0 +1,484 @@
+// The registration office over loopback, as a new office would use it: staff made with the CLI, everything else
+// through /api/v1 and the CSC API, verdicts from openssl. Runs on SQLite and PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/bytes.hpp"
+#include "core/clock.hpp"
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+
+using namespace yq;
+using nlohmann::json;
+using test::DbKind;
+using test::run_command;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    json body;
+};
+
+struct Api {
+    int port = 0;
+
+    Reply call(const std::string& method, const std::string& path, const std::string& token,
+               const json& body = nullptr) const {
+        std::map<std::string, std::string> headers;
+        if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+        auto r = test::http_request(method, port, path, body.is_null() ? "" : body.dump(),
+                                    body.is_null() ? "" : "application/json", "", "127.0.0.1", headers);
+        return Reply{r.status, r.body.empty() ? json() : json::parse(r.body, nullptr, false)};
+    }
+    Reply upload(const std::string& token, const std::string& bytes) const {
+        auto r = test::http_request("POST", port, "/api/v1/documents", bytes, "application/octet-stream", "",
+                                    "127.0.0.1", {{"Authorization", "Bearer " + token}});
+        return Reply{r.status, json::parse(r.body, nullptr, false)};
+    }
+    // Uploads `bytes` and attaches them to the case as `doc_type`.
+    void attach(const std::string& token, const std::string& case_id, const std::string& doc_type,
+                const std::string& bytes) const {
+        auto up = upload(token, bytes);
+        ASSERT_EQ(up.status, 201) << up.body;
+        auto r = call("POST", "/api/v1/cases/" + case_id + "/documents", token,
+                      {{"doc_type", doc_type}, {"sha256", up.body["sha256"]}});
+        ASSERT_EQ(r.status, 201) << r.body;
+    }
+};
+
+// Small but real documents: the office decides the type by content.
+std::string pdf(const std::string& title) { return "%PDF-1.4\n% " + title + "\n%%EOF\n"; }
+std::string png() { return std::string("\x89PNG\r\n\x1a\n", 8) + std::string(32, '\0'); }
+std::string jpeg() { return std::string("\xFF\xD8\xFF\xE0", 4) + std::string(32, '\0'); }
+
+struct Staff {
+    std::string username, token, otp_secret;
+};
+
+// A staff sign-in made with the CLI, signed in with password + TOTP, one-time password replaced.
+Staff sign_in_staff(const test::ServerProcess& server, const Api& api, const std::string& username,
+                    const std::string& roles, const std::string& representative_id = "") {
+    auto made = server.cli("admin create-staff --user " + username + " --roles " + roles +
+                           (representative_id.empty() ? "" : " --representative " + representative_id));
+    EXPECT_EQ(made.exit_code, 0) << made.output;
+    const std::string before_password = "change it at first sign-in):\n  ";
+    auto marker = made.output.find(before_password);
+    EXPECT_NE(marker, std::string::npos) << made.output;
+    std::string rest = made.output.substr(marker + before_password.size());
+    std::string password = rest.substr(0, rest.find('\n'));
+    Staff s{username, "", test::otpauth_secret(made.output)};
+    auto login = api.call("POST", "/api/v1/staff/login", "",
+                          {{"username", username}, {"password", password}, {"otp", test::totp_now(s.otp_secret)}});
+    EXPECT_EQ(login.status, 200) << login.body;
+    EXPECT_TRUE(login.body.value("must_change_password", false));
+    s.token = login.body.value("access_token", "");
+    auto changed = api.call("POST", "/api/v1/staff/me/password", s.token,
+                            {{"old_password", password}, {"new_password", username + "-chosen-password"}});
+    EXPECT_EQ(changed.status, 204) << changed.body;
+    return s;
+}
+
+std::string today_in_macau(std::int64_t offset_days = 0) {
+    std::time_t t = std::time(nullptr) + 8 * 3600 + offset_days * 86400;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+// The office is open around the clock in these tests (5-minute slots), so an appointment is always minutes away;
+// one day ten days ahead is a holiday.
+std::string office_config(const std::string& extra = "") {
+    return R"({"accounts": {"otp_required": false},
+               "office": {"hours": ["00:00-24:00","00:00-24:00","00:00-24:00","00:00-24:00","00:00-24:00",
+                                    "00:00-24:00","00:00-24:00"],
+                          "slot_minutes": 5, "holidays": [")" +
+           today_in_macau(10) + R"("]},
+               "ra": {"max_document_bytes": 65536})" +
+           extra + "}";
+}
+
+struct RegisteredAgency {
+    std::string id, delegate_id, letter_id;
+};
+
+// Agency with a delegate representative under a confirmed letter (scopes apply, revoke).
+RegisteredAgency register_agency(const Api& api, const Staff& officer, const Staff& supervisor,
+                                 const std::string& code = "DSAJ-01") {
+    RegisteredAgency out;
+    auto created = api.call("POST", "/api/v1/agencies", officer.token,
+                            {{"kind", "government"},
+                             {"name_zh", "法務局"},
+                             {"name_pt", "Direcção dos Serviços de Assuntos de Justiça"},
+                             {"name_en", "Legal Affairs Bureau"},
+                             {"code", code},
+                             {"address", "Rua do Campo, Macau"},
+                             {"head", {{"name", "梁局長 Leong"}, {"title", "局長"}}},
+                             {"contact", {{"name", "何聯絡 Ho"}, {"email", "ho@dsaj.gov.mo"}}},
+                             {"representative",
+                              {{"name", "黃代表 Wong"}, {"title", "副局長"}, {"is_head", false},
+                               {"id_type", "macau_bir"}, {"id_number", "5123456(7)"}}}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    out.id = created.body["agency"]["id"];
+    out.delegate_id = created.body["representative_id"];
+    api.attach(officer.token, out.id, "agency_application_form", pdf("agency form " + code));
+    api.attach(officer.token, out.id, "representative_id_copy", jpeg());
+    api.attach(officer.token, out.id, "contact_id_copy", png());
+    api.attach(officer.token, out.id, "authorisation_letter", pdf("letter " + code));
+    EXPECT_EQ(api.call("POST", "/api/v1/agencies/" + out.id + "/submit", officer.token).status, 200);
+    EXPECT_EQ(api.call("POST", "/api/v1/agencies/" + out.id + "/check-documents", officer.token).status, 200);
+    auto approved = api.call("POST", "/api/v1/agencies/" + out.id + "/approve", supervisor.token);
+    EXPECT_EQ(approved.status, 200) << approved.body;
+
+    auto letter = api.call("POST", "/api/v1/agencies/" + out.id + "/letters", officer.token,
+                           {{"representative_id", out.delegate_id},
+                            {"scopes", {"apply", "revoke"}},
+                            {"valid_from", "2026-01-01T00:00:00Z"}});
+    EXPECT_EQ(letter.status, 201) << letter.body;
+    out.letter_id = letter.body.value("id", "");
+    api.attach(officer.token, out.letter_id, "authorisation_letter", pdf("letter scan " + code));
+    auto confirmed = api.call("POST", "/api/v1/letters/" + out.letter_id + "/confirm", supervisor.token);
+    EXPECT_EQ(confirmed.status, 200) << confirmed.body;
+    return out;
+}
+
+// An application filed, signed off under the letter, documents checked and the original ID sighted.
+std::string ready_application(const Api& api, const Staff& officer, const RegisteredAgency& agency,
+                              const std::string& username, const std::string& id_number) {
+    auto app = api.call("POST", "/api/v1/applications", officer.token,
+                        {{"agency_id", agency.id},
+                         {"username", username},
+                         {"display_name", "陳大文 Chan Tai Man"},
+                         {"email", username + "@dsaj.gov.mo"},
+                         {"department", "Registry"},
+                         {"title", "Technician"},
+                         {"user_kind", "government"},
+                         {"services", {"signing"}}});
+    EXPECT_EQ(app.status, 201) << app.body;
+    std::string id = app.body.value("id", "");
+    EXPECT_EQ(api.call("POST", "/api/v1/applications/" + id + "/sign-off", officer.token,
+                       {{"representative_id", agency.delegate_id}})
+                  .status,
+              200);
+    api.attach(officer.token, id, "service_application_form", pdf("service form " + username));
+    api.attach(officer.token, id, "user_id_copy", jpeg() + username);
+    EXPECT_EQ(api.call("POST", "/api/v1/applications/" + id + "/check-documents", officer.token).status, 200);
+    auto sighted = api.call("POST", "/api/v1/applications/" + id + "/identity", officer.token,
+                            {{"id_type", "macau_bir"}, {"id_number", id_number}});
+    EXPECT_EQ(sighted.status, 200) << sighted.body;
+    return id;
+}
+
+struct Signer {
+    std::string username, csc_token, credential, signing_password;
+};
+
+// CSC auth/login with a login password.
+std::string csc_login(const Api& api, const std::string& username, const std::string& password) {
+    std::string basic = core::base64_encode(core::to_bytes(username + ":" + password));
+    auto r = test::http_request("POST", api.port, "/csc/v2/auth/login", "", "", "", "127.0.0.1",
+                                {{"Authorization", "Basic " + basic}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false).value("access_token", "");
+}
+
+Reply authorize(const Api& api, const Signer& s, const std::string& password, const std::string& hash_b64) {
+    return api.call("POST", "/csc/v2/credentials/authorize", s.csc_token,
+                    {{"credentialID", s.credential},
+                     {"numSignatures", 1},
+                     {"hashes", {hash_b64}},
+                     {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                     {"authData", {{{"id", "PIN"}, {"value", password}}}}});
+}
+
+// Signs `text` through CSC and returns openssl's verdict on the signature.
+std::string sign_and_verify(const Api& api, const test::TempDir& work, const Signer& s, const std::string& text) {
+    std::string hash = core::base64_encode(core::sha256(text));
+    auto sad = authorize(api, s, s.signing_password, hash);
+    EXPECT_EQ(sad.status, 200) << sad.body;
+    auto sig = api.call("POST", "/csc/v2/signatures/signHash", s.csc_token,
+                        {{"credentialID", s.credential},
+                         {"SAD", sad.body.value("SAD", "")},
+                         {"hashes", {hash}},
+                         {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                         {"signAlgo", "1.2.840.10045.4.3.2"}});
+    EXPECT_EQ(sig.status, 200) << sig.body;
+    auto info = api.call("POST", "/csc/v2/credentials/info", s.csc_token, {{"credentialID", s.credential}, {"certificates", "single"}});
+    if (sig.status != 200 || info.status != 200) return "no signature";
+    return test::openssl_verify(work, info.body["cert"]["certificates"][0], text, sig.body["signatures"][0]);
+}
+
+// Approval → PIN letter → the user replaces the one-time signing password → ready to sign.
+Signer open_account(const Api& api, const Staff& supervisor, const std::string& application_id) {
+    auto approved = api.call("POST", "/api/v1/applications/" + application_id + "/approve", supervisor.token);
+    EXPECT_EQ(approved.status, 200) << approved.body;
+    const json& pin = approved.body["pin_letter"];
+    Signer s;
+    s.username = pin.value("username", "");
+    s.credential = approved.body.value("credential_id", "");
+    s.csc_token = csc_login(api, s.username, pin.value("initial_login_password", ""));
+    // The office's one-time signing password cannot sign.
+    auto refused = authorize(api, s, pin.value("initial_signing_password", ""),
+                             core::base64_encode(core::sha256(std::string("x"))));
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.value("error_description", "").find("choose your own signing password"), std::string::npos)
+        << refused.body;
+    s.signing_password = s.username + "-own-signing-secret";
+    auto changed = api.call("POST", "/api/v1/me/signing-password", s.csc_token,
+                            {{"old_password", pin.value("initial_signing_password", "")},
+                             {"new_password", s.signing_password}});
+    EXPECT_EQ(changed.status, 204) << changed.body;
+    return s;
+}
+
+}  // namespace
+
+class RegistrationTest : public ::testing::TestWithParam<DbKind> {
+protected:
+    test::TempDir work;
+};
+
+// Issue "Registration office", done-when: agency under a letter → application → documents → original ID → second
+// officer → the user signs; letter withdrawn → pending cases stop; revocation by the representative → OCSP revoked;
+// unlock appointment inside office hours (not on a holiday) → unlock at the appointment; all in the audit chain.
+TEST_P(RegistrationTest, AgencyToSignerToRevocationAndUnlockAtAnAppointment) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    Staff auditor = sign_in_staff(server, api, "audrey", "auditor");
+
+    // Bad uploads: type by content, size limit.
+    EXPECT_EQ(api.upload(officer.token, "hello, not a scan").status, 415);
+    EXPECT_EQ(api.upload(officer.token, pdf(std::string(70000, 'x'))).status, 413);
+
+    // A draft agency cannot be submitted without its documents: the answer lists them.
+    auto draft = api.call("POST", "/api/v1/agencies", officer.token,
+                          {{"kind", "government"}, {"name_zh", "測試局"}, {"code", "TEST-00"},
+                           {"head", {{"name", "Head"}}}, {"contact", {{"name", "Contact"}, {"phone", "28000000"}}},
+                           {"representative", {{"name", "Delegate"}, {"is_head", false}, {"id_type", "macau_bir"},
+                                               {"id_number", "1000001(1)"}}}});
+    ASSERT_EQ(draft.status, 201) << draft.body;
+    auto missing = api.call("POST", "/api/v1/agencies/" + draft.body["agency"]["id"].get<std::string>() + "/submit",
+                            officer.token);
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_EQ(missing.body["error"], "ra.documents_missing");
+    EXPECT_EQ(missing.body["details"], json({"agency_application_form", "representative_id_copy", "contact_id_copy",
+                                             "authorisation_letter"}));
+
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+
+    // Application: documents checked and ID sighted by the officer; the officer cannot approve (role), the
+    // supervisor can.
+    std::string app1 = ready_application(api, officer, agency, "chan.taiman", "1234567(8)");
+    auto by_officer = api.call("POST", "/api/v1/applications/" + app1 + "/approve", officer.token);
+    EXPECT_EQ(by_officer.status, 403);
+    EXPECT_EQ(by_officer.body["error"], "auth.forbidden");
+    Signer chan = open_account(api, supervisor, app1);
+    EXPECT_NE(sign_and_verify(api, work, chan, "公文 document 1").find("Verified OK"), std::string::npos);
+
+    // The ID number is searchable by keyed hash, in any spelling, and never shown.
+    auto found = api.call("POST", "/api/v1/identity-search", officer.token,
+                          {{"id_type", "macau_bir"}, {"id_number", "12345678"}});
+    ASSERT_EQ(found.status, 200) << found.body;
+    ASSERT_EQ(found.body["applications"].size(), 1u);
+    EXPECT_EQ(found.body["applications"][0]["username"], "chan.taiman");
+    EXPECT_EQ(found.body.dump().find("id_number"), std::string::npos);
+
+    // A second user, approved before the letter is withdrawn; a third still pending.
+    std::string app2 = ready_application(api, officer, agency, "lei.user", "7654321(0)");
+    Signer lei = open_account(api, supervisor, app2);
+    std::string app3 = ready_application(api, officer, agency, "pending.user", "5555555(5)");
+
+    // Withdrawing the letter stops the pending application; approving it now names the rule.
+    auto withdrawn = api.call("POST", "/api/v1/letters/" + agency.letter_id + "/withdraw", supervisor.token,
+                              {{"reason", "delegate left the bureau"}});
+    ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+    EXPECT_EQ(withdrawn.body["held"], json({app3}));
+    auto held = api.call("GET", "/api/v1/applications/" + app3, officer.token);
+    EXPECT_EQ(held.body["application"]["status"], "on_hold");
+    auto blocked = api.call("POST", "/api/v1/applications/" + app3 + "/approve", supervisor.token);
+    EXPECT_EQ(blocked.status, 409);
+    EXPECT_EQ(blocked.body["error"], "ra.application_on_hold");
+    // The withdrawn delegate cannot sign off again.
+    auto resign = api.call("POST", "/api/v1/applications/" + app3 + "/sign-off", officer.token,
+                           {{"representative_id", agency.delegate_id}});
+    EXPECT_EQ(resign.status, 409);
+    EXPECT_EQ(resign.body["error"], "ra.no_valid_letter");
+
+    // The head becomes a representative with a sign-in and signs off chan's revocation online.
+    auto head = api.call("POST", "/api/v1/agencies/" + agency.id + "/representatives", officer.token,
+                         {{"name", "梁局長 Leong"}, {"title", "局長"}, {"is_head", true}, {"id_type", "macau_bir"},
+                          {"id_number", "1111111(1)"}});
+    ASSERT_EQ(head.status, 201) << head.body;
+    Staff head_rep = sign_in_staff(server, api, "leong.head", "representative", head.body["id"]);
+    auto revocation = api.call("POST", "/api/v1/requests", officer.token,
+                               {{"kind", "revocation"}, {"username", "chan.taiman"}, {"reason", "affiliationChanged"}});
+    ASSERT_EQ(revocation.status, 201) << revocation.body;
+    std::string rev_id = revocation.body["id"];
+    api.attach(officer.token, rev_id, "revocation_request_form", pdf("revocation chan"));
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + rev_id + "/sign-off", head_rep.token).status, 200);
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + rev_id + "/check", officer.token).status, 200);
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + rev_id + "/approve", head_rep.token).status, 403);
+
+    // Before approval OCSP says good; after it, revoked.
+    auto info = api.call("POST", "/csc/v2/credentials/info", chan.csc_token, {{"credentialID", chan.credential}});
+    core::Bytes der = core::base64_decode(info.body["cert"]["certificates"][0].get<std::string>());
+    test::write_file(work.file("chan.der"), std::string(der.begin(), der.end()));
+    run_command("openssl x509 -inform DER -in " + work.file("chan.der") + " -out " + work.file("chan.pem"));
+    auto ocsp = [&] {
+        return run_command("openssl ocsp -issuer " + server.issuing_pem() + " -cert " + work.file("chan.pem") +
+                           " -url " + server.base_url() + "/ocsp -CAfile " + server.root_pem())
+            .output;
+    };
+    EXPECT_NE(ocsp().find("chan.pem: good"), std::string::npos);
+    auto approved = api.call("POST", "/api/v1/requests/" + rev_id + "/approve", supervisor.token);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.body["status"], "completed");
+    std::string verdict;
+    for (int i = 0; i < 30 && verdict.find("revoked") == std::string::npos; ++i) {
+        verdict = ocsp();
+        if (verdict.find("revoked") == std::string::npos) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(verdict.find("chan.pem: revoked"), std::string::npos) << verdict;
+    EXPECT_NE(verdict.find("Reason: affiliationChanged"), std::string::npos) << verdict;
+
+    // Five wrong signing passwords lock lei; an unlock appointment is bookable inside office hours, not on a holiday.
+    for (int i = 0; i < 5; ++i) authorize(api, lei, "wrong-password-" + std::to_string(i), core::base64_encode(core::sha256(std::string("y"))));
+    auto locked = authorize(api, lei, lei.signing_password, core::base64_encode(core::sha256(std::string("y"))));
+    EXPECT_EQ(locked.status, 400) << locked.body;
+    EXPECT_EQ(locked.body["error_description"], "Credential locked");
+    auto holiday = api.call("GET", "/api/v1/appointments/slots?date=" + today_in_macau(10), "");
+    EXPECT_TRUE(holiday.body["slots"].empty()) << holiday.body;
+    auto on_holiday = api.call("POST", "/api/v1/appointments", "",
+                               {{"purpose", "unlock"}, {"slot_start", today_in_macau(10) + "T02:00:00Z"},
+                                {"name", "李用戶 Lei"}, {"contact", "lei.user@dsaj.gov.mo"}});
+    EXPECT_EQ(on_holiday.status, 400);
+    EXPECT_EQ(on_holiday.body["error"], "appointments.outside_office_hours");
+    std::string slot;
+    for (const auto& day : {today_in_macau(0), today_in_macau(1)}) {
+        auto slots = api.call("GET", "/api/v1/appointments/slots?date=" + day, "");
+        for (const auto& s : slots.body["slots"])
+            if (slot.empty() && core::parse_rfc3339(s["start"]) > std::time(nullptr) + 5) slot = s["start"];
+    }
+    ASSERT_FALSE(slot.empty());
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "unlock"}, {"slot_start", slot}, {"name", "李用戶 Lei"},
+                            {"contact", "lei.user@dsaj.gov.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    std::string code = booked.body["confirmation_code"];
+
+    // At the appointment: unlock form, ID checked against the one sighted at registration, second person approves.
+    auto no_code = api.call("POST", "/api/v1/requests", officer.token, {{"kind", "unlock"}, {"username", "lei.user"}});
+    EXPECT_EQ(no_code.status, 400);
+    EXPECT_EQ(no_code.body["error"], "appointments.code_required");
+    auto unlock = api.call("POST", "/api/v1/requests", officer.token,
+                           {{"kind", "unlock"}, {"username", "lei.user"}, {"appointment_code", code}});
+    ASSERT_EQ(unlock.status, 201) << unlock.body;
+    std::string unlock_id = unlock.body["id"];
+    auto again = api.call("POST", "/api/v1/requests", officer.token,
+                          {{"kind", "unlock"}, {"username", "lei.user"}, {"appointment_code", code}});
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.body["error"], "appointments.not_booked");
+    auto early = api.call("POST", "/api/v1/requests/" + unlock_id + "/check", officer.token,
+                          {{"id_type", "macau_bir"}, {"id_number", "7654321(0)"}});
+    EXPECT_EQ(early.status, 422);
+    EXPECT_EQ(early.body["details"], json({"unlock_request_form", "user_id_copy"}));
+    api.attach(officer.token, unlock_id, "unlock_request_form", pdf("unlock lei"));
+    api.attach(officer.token, unlock_id, "user_id_copy", jpeg() + "lei again");
+    auto wrong_id = api.call("POST", "/api/v1/requests/" + unlock_id + "/check", officer.token,
+                             {{"id_type", "macau_bir"}, {"id_number", "1234567(8)"}});
+    EXPECT_EQ(wrong_id.status, 409);
+    EXPECT_EQ(wrong_id.body["error"], "ra.identity_mismatch");
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + unlock_id + "/check", officer.token,
+                       {{"id_type", "macau_bir"}, {"id_number", "7654321 (0)"}})
+                  .status,
+              200);
+    auto unlocked = api.call("POST", "/api/v1/requests/" + unlock_id + "/approve", supervisor.token);
+    ASSERT_EQ(unlocked.status, 200) << unlocked.body;
+    EXPECT_EQ(unlocked.body["status"], "completed");
+    EXPECT_NE(sign_and_verify(api, work, lei, "after unlock").find("Verified OK"), std::string::npos);
+
+    // The auditor finds the application's history; the officer may not search the audit log.
+    auto history = api.call("GET", "/api/v1/audit/events?object=application:" + app1, auditor.token);
+    ASSERT_EQ(history.status, 200) << history.body;
+    std::vector<std::string> actions;
+    for (const auto& e : history.body["events"]) actions.push_back(e["action"]);
+    std::reverse(actions.begin(), actions.end());
+    EXPECT_EQ(actions, (std::vector<std::string>{"application.submitted", "application.signed_off", "document.attached",
+                                                 "document.attached", "application.documents_checked",
+                                                 "application.id_sighted", "application.approved",
+                                                 "application.account_opened"}));
+    EXPECT_EQ(api.call("GET", "/api/v1/audit/events?object=application:" + app1, officer.token).status, 403);
+    auto by_supervisor = api.call("GET", "/api/v1/audit/events?actor=staff:samuel&action=request.approved", auditor.token);
+    EXPECT_EQ(by_supervisor.body["events"].size(), 2u) << by_supervisor.body;
+    // No ID number, password or code in clear anywhere in the chain.
+    auto all = api.call("GET", "/api/v1/audit/events?limit=1000", auditor.token);
+    for (const char* secret : {"7654321", "1234567", code.c_str(), "own-signing-secret"})
+        EXPECT_EQ(all.body.dump().find(secret), std::string::npos) << secret;
+    auto verified = server.cli("audit verify");
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+}
+
+// Two supervisors approve the same application at once: exactly one account is opened; the other gets 409 and
+// nothing of its attempt remains.
+TEST_P(RegistrationTest, ConcurrentApprovalsOpenExactlyOneAccount) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff s1 = sign_in_staff(server, api, "sup.one", "supervisor");
+    Staff s2 = sign_in_staff(server, api, "sup.two", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, s1);
+    std::string app = ready_application(api, officer, agency, "race.user", "2222222(2)");
+
+    std::atomic<int> ok{0}, conflict{0};
+    std::vector<std::thread> threads;
+    for (const Staff* s : {&s1, &s2, &s1, &s2})
+        threads.emplace_back([&, s] {
+            auto r = api.call("POST", "/api/v1/applications/" + app + "/approve", s->token);
+            if (r.status == 200) ++ok;
+            if (r.status == 409) ++conflict;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(conflict.load(), 3);
+    auto issued = server.cli("ca list");
+    std::size_t signer_certs = 0;
+    for (std::size_t p = issued.output.find("  signer  "); p != std::string::npos; p = issued.output.find("  signer  ", p + 1))
+        ++signer_certs;
+    EXPECT_EQ(signer_certs, 1u) << issued.output;
+    EXPECT_EQ(server.cli("audit verify").exit_code, 0);
+}
+
+// Four-eyes beyond roles: a supervisor who checked the documents cannot approve the same application.
+TEST_P(RegistrationTest, TheSupervisorWhoCheckedCannotApprove) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff checker = sign_in_staff(server, api, "sup.checker", "supervisor");
+    Staff other = sign_in_staff(server, api, "sup.other", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, other);
+    std::string app = ready_application(api, checker, agency, "four.eyes", "3333333(3)");
+    auto self = api.call("POST", "/api/v1/applications/" + app + "/approve", checker.token);
+    EXPECT_EQ(self.status, 409);
+    EXPECT_EQ(self.body["error"], "ra.four_eyes");
+    EXPECT_EQ(api.call("POST", "/api/v1/applications/" + app + "/approve", other.token).status, 200);
+    // Invalid transitions name the rule.
+    auto twice = api.call("POST", "/api/v1/applications/" + app + "/approve", other.token);
+    EXPECT_EQ(twice.status, 409);
+    EXPECT_EQ(twice.body["error"], "ra.application_closed");
+    auto taken = api.call("POST", "/api/v1/applications", officer.token,
+                          {{"agency_id", agency.id}, {"username", "four.eyes"}, {"display_name", "Other"},
+                           {"email", "o@dsaj.gov.mo"}});
+    EXPECT_EQ(taken.status, 409);
+    EXPECT_EQ(taken.body["error"], "ra.username_taken");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RegistrationTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
