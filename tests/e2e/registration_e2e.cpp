@@ -481,4 +481,131 @@ TEST_P(RegistrationTest, TheSupervisorWhoCheckedCannotApprove) {
     EXPECT_EQ(taken.body["error"], "ra.username_taken");
 }
 
+// Every (role, action) cell over HTTP. The expected roles per endpoint are written here from the role
+// description, independently of the server's permission table: a change to either shows up as a failure.
+TEST_P(RegistrationTest, EveryRoleActionCellIsEnforcedOverHttp) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    std::map<std::string, std::string> token;
+    for (const char* role : {"officer", "supervisor", "ca_admin", "auditor"})
+        token[role] = sign_in_staff(server, api, std::string("r.") + role, role).token;
+    auto agency = api.call("POST", "/api/v1/agencies", token["officer"],
+                           {{"kind", "organisation"}, {"name_zh", "某公司"}, {"code", "M1-1234"},
+                            {"head", {{"name", "Head"}}}, {"contact", {{"name", "Contact"}, {"phone", "28000000"}}},
+                            {"representative", {{"name", "Head"}, {"is_head", true}, {"id_type", "macau_bir"},
+                                                {"id_number", "1000001(1)"}}}});
+    ASSERT_EQ(agency.status, 201) << agency.body;
+    token["representative"] =
+        sign_in_staff(server, api, "r.representative", "representative", agency.body["representative_id"]).token;
+    std::string input = work.file("signer.in");
+    test::write_file(input, "login-password-1\nsigning-password-1\n");
+    ASSERT_EQ(server.cli("account create --username r.signer --name Signer --agency X < " + input).exit_code, 0);
+    token["signer"] = csc_login(api, "r.signer", "login-password-1");
+
+    struct Cell {
+        const char* method;
+        const char* path;
+        const char* allowed;  // roles, space-separated
+    };
+    const Cell table[] = {
+        {"POST", "/api/v1/documents", "officer supervisor"},
+        {"GET", "/api/v1/documents/nope", "officer supervisor auditor"},
+        {"POST", "/api/v1/cases/nope/documents", "officer supervisor"},
+        {"GET", "/api/v1/cases/nope/checklist", "officer supervisor auditor representative"},
+        {"POST", "/api/v1/agencies", "officer supervisor"},
+        {"GET", "/api/v1/agencies", "officer supervisor auditor representative"},
+        {"GET", "/api/v1/agencies/nope", "officer supervisor auditor representative"},
+        {"POST", "/api/v1/agencies/nope/submit", "officer supervisor"},
+        {"POST", "/api/v1/agencies/nope/check-documents", "officer supervisor"},
+        {"POST", "/api/v1/agencies/nope/approve", "supervisor"},
+        {"POST", "/api/v1/agencies/nope/suspend", "supervisor"},
+        {"POST", "/api/v1/agencies/nope/representatives", "officer supervisor"},
+        {"POST", "/api/v1/agencies/nope/letters", "officer supervisor"},
+        {"POST", "/api/v1/letters/nope/confirm", "supervisor"},
+        {"POST", "/api/v1/letters/nope/withdraw", "supervisor"},
+        {"POST", "/api/v1/applications", "officer supervisor"},
+        {"GET", "/api/v1/applications", "officer supervisor auditor representative"},
+        {"GET", "/api/v1/applications/nope", "officer supervisor auditor representative"},
+        {"POST", "/api/v1/applications/nope/sign-off", "officer supervisor representative"},
+        {"POST", "/api/v1/applications/nope/check-documents", "officer supervisor"},
+        {"POST", "/api/v1/applications/nope/identity", "officer supervisor"},
+        {"POST", "/api/v1/applications/nope/approve", "supervisor"},
+        {"POST", "/api/v1/applications/nope/reject", "supervisor"},
+        {"POST", "/api/v1/identity-search", "officer supervisor"},
+        {"POST", "/api/v1/requests", "officer supervisor"},
+        {"GET", "/api/v1/requests", "officer supervisor auditor representative"},
+        {"GET", "/api/v1/requests/nope", "officer supervisor auditor representative"},
+        {"POST", "/api/v1/requests/nope/sign-off", "officer supervisor representative"},
+        {"POST", "/api/v1/requests/nope/check", "officer supervisor"},
+        {"POST", "/api/v1/requests/nope/approve", "supervisor"},
+        {"POST", "/api/v1/requests/nope/reject", "supervisor"},
+        {"GET", "/api/v1/appointments?date=2026-12-01", "officer supervisor auditor"},
+        {"GET", "/api/v1/audit/events?limit=1", "auditor ca_admin"},
+        {"GET", "/api/v1/staff", "ca_admin"},
+        {"POST", "/api/v1/staff", "ca_admin"},
+    };
+    for (const Cell& cell : table) {
+        for (const auto& [role, t] : token) {
+            bool allowed = (" " + std::string(cell.allowed) + " ").find(" " + role + " ") != std::string::npos;
+            auto r = api.call(cell.method, cell.path, t, std::string(cell.method) == "POST" ? json::object() : json());
+            if (allowed) {
+                EXPECT_NE(r.status, 403) << role << " " << cell.method << " " << cell.path << " " << r.body;
+                EXPECT_NE(r.status, 401) << role << " " << cell.method << " " << cell.path << " " << r.body;
+            } else {
+                EXPECT_EQ(r.status, 403) << role << " " << cell.method << " " << cell.path << " " << r.body;
+                EXPECT_EQ(r.body.value("error", ""), "auth.forbidden") << role << " " << cell.path;
+            }
+        }
+        EXPECT_EQ(api.call(cell.method, cell.path, "").status, 401) << cell.path;  // nobody signed in
+    }
+    // A representative sees only their own agency.
+    auto other = api.call("POST", "/api/v1/agencies", token["officer"],
+                          {{"kind", "organisation"}, {"name_zh", "另一公司"}, {"code", "M1-9999"},
+                           {"head", {{"name", "H"}}}, {"contact", {{"name", "C"}, {"phone", "28000001"}}},
+                           {"representative", {{"name", "H"}, {"is_head", true}, {"id_type", "passport"},
+                                               {"id_number", "P1234567"}}}});
+    ASSERT_EQ(other.status, 201);
+    auto foreign = api.call("GET", "/api/v1/agencies/" + other.body["agency"]["id"].get<std::string>(),
+                            token["representative"]);
+    EXPECT_EQ(foreign.status, 403);
+    auto own = api.call("GET", "/api/v1/agencies", token["representative"]);
+    ASSERT_EQ(own.body["agencies"].size(), 1u);
+    EXPECT_EQ(own.body["agencies"][0]["code"], "M1-1234");
+}
+
+// Staff sign-in: one answer for unknown user, wrong password and wrong code; the fifth failure locks the sign-in;
+// a replayed code is refused; an administrator's reset opens it again.
+TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailures) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff o = sign_in_staff(server, api, "olivia", "officer");
+    auto try_login = [&](const std::string& user, const std::string& password, const std::string& otp) {
+        return api.call("POST", "/api/v1/staff/login", "", {{"username", user}, {"password", password}, {"otp", otp}});
+    };
+    auto unknown = try_login("nobody", "whatever-password", "123456");
+    auto replay = try_login("olivia", "olivia-chosen-password", test::totp_now(o.otp_secret));  // same step as sign-in
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(replay.status, 401);
+    EXPECT_EQ(unknown.body, replay.body);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(try_login("olivia", "wrong-password", test::totp_now(o.otp_secret, 30)).status, 401);
+    auto fifth = try_login("olivia", "wrong-password", test::totp_now(o.otp_secret, 30));
+    EXPECT_EQ(fifth.status, 403);
+    EXPECT_EQ(fifth.body["error"], "auth.sign_in_locked");
+    auto right_but_locked = try_login("olivia", "olivia-chosen-password", test::totp_now(o.otp_secret, 30));
+    EXPECT_EQ(right_but_locked.status, 403);
+    auto reset = server.cli("admin reset-password --user olivia");
+    ASSERT_EQ(reset.exit_code, 0) << reset.output;
+    const std::string before_password = "change it at first sign-in):\n  ";
+    std::string rest = reset.output.substr(reset.output.find(before_password) + before_password.size());
+    auto again = try_login("olivia", rest.substr(0, rest.find('\n')), test::totp_now(test::otpauth_secret(reset.output)));
+    EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_TRUE(again.body.value("must_change_password", false));
+    // Until the one-time password is replaced, nothing but the password change is allowed.
+    auto early = api.call("GET", "/api/v1/agencies", again.body.value("access_token", ""));
+    EXPECT_EQ(early.status, 403);
+    EXPECT_EQ(early.body["error"], "auth.password_change_required");
+    auto failures = server.cli("audit search --action staff.sign_in_failed --object staff:olivia");
+    EXPECT_EQ(std::count(failures.output.begin(), failures.output.end(), '\n'), 5) << failures.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegistrationTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);

@@ -27,3 +27,19 @@ TEST(UrlDecode, DecodesEscapesAndRejectsBrokenOnes) {
     EXPECT_THROW(web::url_decode("/x%2"), Error);
     EXPECT_THROW(web::url_decode("/x%zz"), Error);
 }
+
+TEST(Router, NamedSegmentsMatchOneSegmentAndExactRoutesWin) {
+    web::Router r;
+    auto h = [](const web::Request&) { return web::Response{}; };
+    r.add("GET", "/api/v1/applications/{id}", h, web::Execution::Inline, "by-id");
+    r.add("GET", "/api/v1/applications/search", h, web::Execution::Inline, "search");
+    r.add("POST", "/api/v1/applications/{id}/approve", h, web::Execution::Inline, "approve");
+    bool exists = false;
+    EXPECT_EQ(r.match("GET", "/api/v1/applications/app_1", exists)->name, "by-id");
+    EXPECT_EQ(r.match("GET", "/api/v1/applications/search", exists)->name, "search");
+    EXPECT_EQ(r.match("POST", "/api/v1/applications/app_1/approve", exists)->name, "approve");
+    EXPECT_EQ(r.match("POST", "/api/v1/applications//approve", exists), nullptr);  // an empty segment is no id
+    EXPECT_EQ(r.match("GET", "/api/v1/applications/a/b", exists), nullptr);
+    EXPECT_EQ(web::path_parameters("/api/v1/cases/{id}/documents", "/api/v1/cases/agc_9/documents"),
+              (std::map<std::string, std::string>{{"id", "agc_9"}}));
+}

@@ -47,10 +47,16 @@ std::int64_t time_field(const json& j, const char* key, bool required) {
 
 using Handler = std::function<Response(const Request&, const ra::Principal&)>;
 
-// Every route: resolve the caller, then run; the office checks the role of each action.
-void add(Router& router, const RaRouteServices& s, const char* method, const char* pattern, Handler h) {
+// Every route: resolve the caller and check the role for the route's action before reading the request (the office
+// checks again, together with the rules of the case).
+void add(Router& router, const RaRouteServices& s, const char* method, const char* pattern, ra::Action action,
+         Handler h) {
     router.add(method, pattern,
-               [&s, h = std::move(h)](const Request& req) { return h(req, principal_of(req, s.staff, s.csc)); },
+               [&s, action, h = std::move(h)](const Request& req) {
+                   ra::Principal who = principal_of(req, s.staff, s.csc);
+                   ra::require_permission(who, action);
+                   return h(req, who);
+               },
                Execution::Blocking, "api_ra");
 }
 
@@ -60,11 +66,11 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
     ra::RegistrationOffice& office = s.office;
 
     // --- documents: the body is the file; its type is decided by its content ---
-    add(router, s, "POST", "/api/v1/documents", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/documents", ra::Action::DocumentUpload, [&](const Request& req, const ra::Principal& who) {
         auto d = office.upload(who, core::to_bytes(req.body));
         return json_response({{"sha256", d.sha256}, {"media_type", d.media_type}, {"size", d.size}}, 201);
     });
-    add(router, s, "GET", "/api/v1/documents/{sha256}", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/documents/{sha256}", ra::Action::DocumentRead, [&](const Request& req, const ra::Principal& who) {
         auto d = office.document(who, req.param("sha256"));
         Response r = Response::bytes(d.media_type, core::to_string(d.content));
         r.headers.emplace_back("Cache-Control", "no-store");
@@ -73,17 +79,17 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         return r;
     });
     // Attach an uploaded document to any case file: {"doc_type": "...", "sha256": "..."}
-    add(router, s, "POST", "/api/v1/cases/{id}/documents", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/cases/{id}/documents", ra::Action::DocumentUpload, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         office.attach(who, req.param("id"), text_field(j, "doc_type"), text_field(j, "sha256"));
         return json_response(view(office.checklist(who, req.param("id"))), 201);
     });
-    add(router, s, "GET", "/api/v1/cases/{id}/checklist", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/cases/{id}/checklist", ra::Action::AgencyRead, [&](const Request& req, const ra::Principal& who) {
         return json_response(view(office.checklist(who, req.param("id"))));
     });
 
     // --- agencies ---
-    add(router, s, "POST", "/api/v1/agencies", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies", ra::Action::AgencyCreate, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         ra::Agency a;
         a.kind = text_field(j, "kind");
@@ -104,12 +110,12 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         auto created = office.create_agency(who, a, rep, text_field(*rj, "id_number"));
         return json_response({{"agency", created}, {"representative_id", created.representative_id}}, 201);
     });
-    add(router, s, "GET", "/api/v1/agencies", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/agencies", ra::Action::AgencyRead, [&](const Request& req, const ra::Principal& who) {
         json out = json::array();
         for (const auto& a : office.agencies(who, query_value(req, "status"))) out.push_back(a);
         return json_response({{"agencies", out}});
     });
-    add(router, s, "GET", "/api/v1/agencies/{id}", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/agencies/{id}", ra::Action::AgencyRead, [&](const Request& req, const ra::Principal& who) {
         std::string id = req.param("id");
         json reps = json::array(), letters = json::array();
         auto agency = office.agency(who, id);
@@ -118,19 +124,19 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         return json_response({{"agency", agency}, {"representatives", reps}, {"letters", letters},
                               {"checklist", view(office.checklist(who, id))}});
     });
-    add(router, s, "POST", "/api/v1/agencies/{id}/submit", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/submit", ra::Action::AgencySubmit, [&](const Request& req, const ra::Principal& who) {
         return json_response({{"agency", office.submit_agency(who, req.param("id"))}});
     });
-    add(router, s, "POST", "/api/v1/agencies/{id}/check-documents", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/check-documents", ra::Action::AgencyCheckDocuments, [&](const Request& req, const ra::Principal& who) {
         return json_response({{"agency", office.check_agency_documents(who, req.param("id"))}});
     });
-    add(router, s, "POST", "/api/v1/agencies/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/approve", ra::Action::AgencyApprove, [&](const Request& req, const ra::Principal& who) {
         return json_response({{"agency", office.approve_agency(who, req.param("id"))}});
     });
-    add(router, s, "POST", "/api/v1/agencies/{id}/suspend", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/suspend", ra::Action::AgencySuspend, [&](const Request& req, const ra::Principal& who) {
         return json_response({{"agency", office.suspend_agency(who, req.param("id"), text_field(body_of(req), "reason"))}});
     });
-    add(router, s, "POST", "/api/v1/agencies/{id}/representatives", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/representatives", ra::Action::RepresentativeAdd, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         ra::Representative rep;
         rep.name = text_field(j, "name");
@@ -141,7 +147,7 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
     });
 
     // --- authorisation letters ---
-    add(router, s, "POST", "/api/v1/agencies/{id}/letters", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/agencies/{id}/letters", ra::Action::LetterRecord, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         ra::Letter l;
         l.representative_id = text_field(j, "representative_id");
@@ -150,16 +156,16 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         l.valid_to = time_field(j, "valid_to", false);
         return json_response(office.record_letter(who, req.param("id"), l), 201);
     });
-    add(router, s, "POST", "/api/v1/letters/{id}/confirm", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/letters/{id}/confirm", ra::Action::LetterConfirm, [&](const Request& req, const ra::Principal& who) {
         return json_response(office.confirm_letter(who, req.param("id")));
     });
-    add(router, s, "POST", "/api/v1/letters/{id}/withdraw", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/letters/{id}/withdraw", ra::Action::LetterWithdraw, [&](const Request& req, const ra::Principal& who) {
         auto w = office.withdraw_letter(who, req.param("id"), text_field(body_of(req), "reason"));
         return json_response({{"letter", w.letter}, {"held", w.held}});
     });
 
     // --- user service applications ---
-    add(router, s, "POST", "/api/v1/applications", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications", ra::Action::ApplicationCreate, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         ra::Application a;
         a.agency_id = text_field(j, "agency_id");
@@ -174,37 +180,37 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         a.key_type = text_field(j, "key_type", false);
         return json_response(view_case(office.create_application(who, a)), 201);
     });
-    add(router, s, "GET", "/api/v1/applications", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/applications", ra::Action::ApplicationRead, [&](const Request& req, const ra::Principal& who) {
         json out = json::array();
         for (const auto& a : office.applications(who, query_value(req, "agency_id"), query_value(req, "status")))
             out.push_back(view_case(a));
         return json_response({{"applications", out}});
     });
     // Keyed-hash search by the ID shown (POST: the number stays out of URLs and access logs).
-    add(router, s, "POST", "/api/v1/identity-search", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/identity-search", ra::Action::IdentitySearch, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         json out = json::array();
         for (const auto& a : office.find_by_identity(who, text_field(j, "id_type"), text_field(j, "id_number")))
             out.push_back(view_case(a));
         return json_response({{"applications", out}});
     });
-    add(router, s, "GET", "/api/v1/applications/{id}", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/applications/{id}", ra::Action::ApplicationRead, [&](const Request& req, const ra::Principal& who) {
         json j = view_case(office.application(who, req.param("id")));
         return json_response({{"application", j}, {"checklist", view(office.checklist(who, req.param("id")))}});
     });
-    add(router, s, "POST", "/api/v1/applications/{id}/sign-off", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications/{id}/sign-off", ra::Action::ApplicationSignOff, [&](const Request& req, const ra::Principal& who) {
         json j = req.body.empty() ? json::object() : body_of(req);
         return json_response(view_case(office.sign_off_application(who, req.param("id"), text_field(j, "representative_id", false))));
     });
-    add(router, s, "POST", "/api/v1/applications/{id}/check-documents", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications/{id}/check-documents", ra::Action::ApplicationCheckDocuments, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.check_application_documents(who, req.param("id"))));
     });
-    add(router, s, "POST", "/api/v1/applications/{id}/identity", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications/{id}/identity", ra::Action::ApplicationSightId, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         return json_response(view_case(office.record_identity(who, req.param("id"), text_field(j, "id_type"),
                                                               text_field(j, "id_number"))));
     });
-    add(router, s, "POST", "/api/v1/applications/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications/{id}/approve", ra::Action::ApplicationApprove, [&](const Request& req, const ra::Principal& who) {
         auto a = office.approve_application(who, req.param("id"));
         return json_response({{"application", view_case(a.application)},
                               {"pin_letter",
@@ -217,41 +223,41 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
                               {"credential_id", a.credential_id},
                               {"certificate_serial", a.certificate_serial}});
     });
-    add(router, s, "POST", "/api/v1/applications/{id}/reject", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/applications/{id}/reject", ra::Action::ApplicationReject, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.reject_application(who, req.param("id"), text_field(body_of(req), "reason"))));
     });
 
     // --- revocation, renewal, unlock, re-key ---
-    add(router, s, "POST", "/api/v1/requests", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/requests", ra::Action::RequestCreate, [&](const Request& req, const ra::Principal& who) {
         json j = body_of(req);
         return json_response(view_case(office.create_request(who, text_field(j, "kind"), text_field(j, "username"),
                                                              text_field(j, "reason", false),
                                                              text_field(j, "appointment_code", false))),
                              201);
     });
-    add(router, s, "GET", "/api/v1/requests", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/requests", ra::Action::RequestRead, [&](const Request& req, const ra::Principal& who) {
         json out = json::array();
         for (const auto& r : office.requests(who, query_value(req, "agency_id"), query_value(req, "status")))
             out.push_back(view_case(r));
         return json_response({{"requests", out}});
     });
-    add(router, s, "GET", "/api/v1/requests/{id}", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "GET", "/api/v1/requests/{id}", ra::Action::RequestRead, [&](const Request& req, const ra::Principal& who) {
         json j = view_case(office.request(who, req.param("id")));
         return json_response({{"request", j}, {"checklist", view(office.checklist(who, req.param("id")))}});
     });
-    add(router, s, "POST", "/api/v1/requests/{id}/sign-off", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/requests/{id}/sign-off", ra::Action::RequestSignOff, [&](const Request& req, const ra::Principal& who) {
         json j = req.body.empty() ? json::object() : body_of(req);
         return json_response(view_case(office.sign_off_request(who, req.param("id"), text_field(j, "representative_id", false))));
     });
-    add(router, s, "POST", "/api/v1/requests/{id}/check", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/requests/{id}/check", ra::Action::RequestCheck, [&](const Request& req, const ra::Principal& who) {
         json j = req.body.empty() ? json::object() : body_of(req);
         return json_response(view_case(office.check_request(who, req.param("id"), text_field(j, "id_type", false),
                                                             text_field(j, "id_number", false))));
     });
-    add(router, s, "POST", "/api/v1/requests/{id}/approve", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/requests/{id}/approve", ra::Action::RequestApprove, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.approve_request(who, req.param("id"))));
     });
-    add(router, s, "POST", "/api/v1/requests/{id}/reject", [&](const Request& req, const ra::Principal& who) {
+    add(router, s, "POST", "/api/v1/requests/{id}/reject", ra::Action::RequestReject, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.reject_request(who, req.param("id"), text_field(body_of(req), "reason"))));
     });
 }
