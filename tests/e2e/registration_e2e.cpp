@@ -58,7 +58,7 @@ std::string png() { return std::string("\x89PNG\r\n\x1a\n", 8) + std::string(32,
 std::string jpeg() { return std::string("\xFF\xD8\xFF\xE0", 4) + std::string(32, '\0'); }
 
 struct Staff {
-    std::string username, token, otp_secret;
+    std::string username, token, otp_secret, login_otp;
 };
 
 // A staff sign-in made with the CLI, signed in with password + TOTP, one-time password replaced.
@@ -72,9 +72,10 @@ Staff sign_in_staff(const test::ServerProcess& server, const Api& api, const std
     EXPECT_NE(marker, std::string::npos) << made.output;
     std::string rest = made.output.substr(marker + before_password.size());
     std::string password = rest.substr(0, rest.find('\n'));
-    Staff s{username, "", test::otpauth_secret(made.output)};
+    Staff s{username, "", test::otpauth_secret(made.output), ""};
+    s.login_otp = test::totp_now(s.otp_secret);
     auto login = api.call("POST", "/api/v1/staff/login", "",
-                          {{"username", username}, {"password", password}, {"otp", test::totp_now(s.otp_secret)}});
+                          {{"username", username}, {"password", password}, {"otp", s.login_otp}});
     EXPECT_EQ(login.status, 200) << login.body;
     EXPECT_TRUE(login.body.value("must_change_password", false));
     s.token = login.body.value("access_token", "");
@@ -174,6 +175,16 @@ std::string ready_application(const Api& api, const Staff& officer, const Regist
                             {{"id_type", "macau_bir"}, {"id_number", id_number}});
     EXPECT_EQ(sighted.status, 200) << sighted.body;
     return id;
+}
+
+// The first slot that starts after now (the test office is open around the clock).
+std::string next_free_slot(const Api& api) {
+    for (const auto& day : {today_in_macau(0), today_in_macau(1)}) {
+        auto slots = api.call("GET", "/api/v1/appointments/slots?date=" + day, "");
+        for (const auto& s : slots.body["slots"])
+            if (core::parse_rfc3339(s["start"]) > std::time(nullptr) + 5 && s["free"].get<int>() > 0) return s["start"];
+    }
+    return "";
 }
 
 struct Signer {
@@ -362,12 +373,7 @@ TEST_P(RegistrationTest, AgencyToSignerToRevocationAndUnlockAtAnAppointment) {
                                 {"name", "李用戶 Lei"}, {"contact", "lei.user@dsaj.gov.mo"}});
     EXPECT_EQ(on_holiday.status, 400);
     EXPECT_EQ(on_holiday.body["error"], "appointments.outside_office_hours");
-    std::string slot;
-    for (const auto& day : {today_in_macau(0), today_in_macau(1)}) {
-        auto slots = api.call("GET", "/api/v1/appointments/slots?date=" + day, "");
-        for (const auto& s : slots.body["slots"])
-            if (slot.empty() && core::parse_rfc3339(s["start"]) > std::time(nullptr) + 5) slot = s["start"];
-    }
+    std::string slot = next_free_slot(api);
     ASSERT_FALSE(slot.empty());
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "unlock"}, {"slot_start", slot}, {"name", "李用戶 Lei"},
@@ -583,7 +589,7 @@ TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailur
         return api.call("POST", "/api/v1/staff/login", "", {{"username", user}, {"password", password}, {"otp", otp}});
     };
     auto unknown = try_login("nobody", "whatever-password", "123456");
-    auto replay = try_login("olivia", "olivia-chosen-password", test::totp_now(o.otp_secret));  // same step as sign-in
+    auto replay = try_login("olivia", "olivia-chosen-password", o.login_otp);  // the code already used to sign in
     EXPECT_EQ(unknown.status, 401);
     EXPECT_EQ(replay.status, 401);
     EXPECT_EQ(unknown.body, replay.body);
@@ -606,6 +612,91 @@ TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailur
     EXPECT_EQ(early.body["error"], "auth.password_change_required");
     auto failures = server.cli("audit search --action staff.sign_in_failed --object staff:olivia");
     EXPECT_EQ(std::count(failures.output.begin(), failures.output.end(), '\n'), 5) << failures.output;
+}
+
+// Renewal (inside the window, signed off by the head, approved) and re-key (forgotten password, at an appointment):
+// the office approves, the user completes with their own password, and the new key signs.
+TEST_P(RegistrationTest, RenewalAndForgottenPasswordRekeyAreCompletedByTheUser) {
+    // A 3-year certificate is inside a 1200-day renewal window from the start.
+    test::ServerProcess server(
+        test::ServerProcess::Options{GetParam(), office_config(R"(, "ca": {"renewal_window_days": 1200})")});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    auto head = api.call("POST", "/api/v1/agencies/" + agency.id + "/representatives", officer.token,
+                         {{"name", "梁局長 Leong"}, {"is_head", true}, {"id_type", "macau_bir"}, {"id_number", "1111111(1)"}});
+    ASSERT_EQ(head.status, 201) << head.body;
+    Signer user = open_account(api, supervisor, ready_application(api, officer, agency, "renew.user", "4444444(4)"));
+
+    // Renewal: the delegate's letter has no "renew" scope, the head signs.
+    auto renewal = api.call("POST", "/api/v1/requests", officer.token, {{"kind", "renewal"}, {"username", "renew.user"}});
+    ASSERT_EQ(renewal.status, 201) << renewal.body;
+    std::string rid = renewal.body["id"];
+    api.attach(officer.token, rid, "renewal_request_form", pdf("renewal"));
+    auto delegate = api.call("POST", "/api/v1/requests/" + rid + "/sign-off", officer.token,
+                             {{"representative_id", agency.delegate_id}});
+    EXPECT_EQ(delegate.status, 409);
+    EXPECT_EQ(delegate.body["error"], "ra.no_valid_letter");
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + rid + "/sign-off", officer.token,
+                       {{"representative_id", head.body["id"]}})
+                  .status,
+              200);
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + rid + "/check", officer.token).status, 200);
+    auto approved = api.call("POST", "/api/v1/requests/" + rid + "/approve", supervisor.token);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.body["status"], "approved");  // waits for the user
+    EXPECT_EQ(api.call("GET", "/api/v1/me", user.csc_token).body["renewal_approved"], true);
+    auto wrong = api.call("POST", "/api/v1/me/renew", user.csc_token, {{"signing_password", "not-my-password"}});
+    EXPECT_EQ(wrong.status, 400);
+    auto renewed = api.call("POST", "/api/v1/me/renew", user.csc_token, {{"signing_password", user.signing_password}});
+    ASSERT_EQ(renewed.status, 200) << renewed.body;
+    EXPECT_NE(renewed.body["credential_id"], user.credential);
+    user.credential = renewed.body["credential_id"];
+    EXPECT_NE(sign_and_verify(api, work, user, "signed with the renewed key").find("Verified OK"), std::string::npos);
+    EXPECT_EQ(api.call("GET", "/api/v1/requests/" + rid, officer.token).body["request"]["status"], "completed");
+    EXPECT_EQ(api.call("POST", "/api/v1/me/renew", user.csc_token, {{"signing_password", user.signing_password}}).body["error"],
+              "ra.no_approved_request");
+
+    // Forgotten password: re-key only through an approved request made at a rekey appointment.
+    EXPECT_EQ(api.call("POST", "/api/v1/me/rekey", user.csc_token, {{"new_password", "a-brand-new-secret"}}).status, 409);
+    std::string slot = next_free_slot(api);
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "rekey"}, {"slot_start", slot}, {"name", "Renew User"}, {"contact", "renew@dsaj.gov.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    auto unlock_code = api.call("POST", "/api/v1/requests", officer.token,
+                                {{"kind", "unlock"}, {"username", "renew.user"}, {"appointment_code", booked.body["confirmation_code"]}});
+    EXPECT_EQ(unlock_code.status, 409);  // not locked (and the booking is for re-key anyway)
+    auto rekey = api.call("POST", "/api/v1/requests", officer.token,
+                          {{"kind", "rekey"}, {"username", "renew.user"}, {"appointment_code", booked.body["confirmation_code"]}});
+    ASSERT_EQ(rekey.status, 201) << rekey.body;
+    std::string kid = rekey.body["id"];
+    api.attach(officer.token, kid, "unlock_request_form", pdf("forgotten password"));
+    api.attach(officer.token, kid, "user_id_copy", jpeg() + "renew");
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + kid + "/check", officer.token,
+                       {{"id_type", "macau_bir"}, {"id_number", "4444444(4)"}})
+                  .status,
+              200);
+    EXPECT_EQ(api.call("POST", "/api/v1/requests/" + kid + "/approve", supervisor.token).status, 200);
+    auto rekeyed = api.call("POST", "/api/v1/me/rekey", user.csc_token, {{"new_password", "a-brand-new-secret"}});
+    ASSERT_EQ(rekeyed.status, 200) << rekeyed.body;
+    user.credential = rekeyed.body["credential_id"];
+    user.signing_password = "a-brand-new-secret";
+    EXPECT_NE(sign_and_verify(api, work, user, "signed after re-key").find("Verified OK"), std::string::npos);
+    EXPECT_EQ(server.cli("audit verify").exit_code, 0);
+}
+
+// Outside the window a renewal is refused, naming the rule.
+TEST_P(RegistrationTest, RenewalOutsideTheWindowIsRefused) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    open_account(api, supervisor, ready_application(api, officer, agency, "early.user", "6666666(6)"));
+    auto early = api.call("POST", "/api/v1/requests", officer.token, {{"kind", "renewal"}, {"username", "early.user"}});
+    EXPECT_EQ(early.status, 409);
+    EXPECT_EQ(early.body["error"], "ra.renewal_not_open");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RegistrationTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
