@@ -84,12 +84,7 @@ Application RegistrationOffice::sign_off_application(const Principal& who, const
     within_agency(who, a.value.agency_id);
     if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + a.value.status);
     a.value.sign_off = make_sign_off(who, a.value.agency_id, representative_id, "apply");
-    std::string status = a.value.status;
-    if (status == "on_hold") {  // a fresh, valid sign-off lifts the hold
-        status = a.value.held_from;
-        a.value.held_from.clear();
-        a.value.hold_reason.clear();
-    }
+    std::string status = status_after_sign_off(a.value);
     save(a, status, event(who, "application.signed_off", "application:" + id,
                           audit::details({{"representative", a.value.sign_off->representative_id},
                                           {"letter", a.value.sign_off->letter_id}})));

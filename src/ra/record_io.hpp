@@ -37,4 +37,14 @@ void RegistrationOffice::save(Loaded<T>& loaded, const std::string& status, cons
     loaded.meta = r;
 }
 
+// A fresh, valid sign-off lifts a hold: the case returns to the status it had. Returns the status to save.
+template <class Case>
+std::string status_after_sign_off(Case& c) {
+    if (c.status != "on_hold") return c.status;
+    std::string back = c.held_from;
+    c.held_from.clear();
+    c.hold_reason.clear();
+    return back;
+}
+
 }  // namespace yq::ra

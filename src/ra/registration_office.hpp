@@ -141,8 +141,9 @@ private:
     void require_valid_sign_off(const std::optional<SignOff>& s, const std::string& scope);
     bool letter_valid(const Letter& l, const std::string& scope) const;
     Loaded<Application> application_of_user(const std::string& username);
+    accounts::Credential complete_with_new_key(const ServiceRequest& pending, const std::string& username,
+                                               const core::SecureString& signing_password, const std::string& actor);
     void four_eyes(const Principal& who, std::initializer_list<std::string> earlier_actors, const char* what) const;
-    std::string request_checklist_type(const ServiceRequest& r) const { return r.kind; }
 
     const core::Config& m_config;
     RegistryStore& m_store;

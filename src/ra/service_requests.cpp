@@ -119,12 +119,7 @@ ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const 
     if (scope.empty())
         throw_conflict("ra.sign_off_not_needed", "unlock and re-key are the user's own requests, checked in person");
     r.value.sign_off = make_sign_off(who, r.value.agency_id, representative_id, scope);
-    std::string status = r.value.status;
-    if (status == "on_hold") {
-        status = r.value.held_from;
-        r.value.held_from.clear();
-        r.value.hold_reason.clear();
-    }
+    std::string status = status_after_sign_off(r.value);
     save(r, status, event(who, "request.signed_off", "request:" + id,
                           audit::details({{"representative", r.value.sign_off->representative_id},
                                           {"letter", r.value.sign_off->letter_id}})));
@@ -222,6 +217,23 @@ std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::st
     return std::nullopt;
 }
 
+// One unit of work: the request is marked completed (version-checked, so it is used once) and the new key and
+// certificate replace the old ones under the user's password.
+accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequest& pending, const std::string& username,
+                                                               const core::SecureString& signing_password,
+                                                               const std::string& actor) {
+    accounts::Credential fresh;
+    m_store.atomically([&] {
+        auto r = load<ServiceRequest>("request", pending.id);
+        if (r.value.status != "approved") throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+        r.value.completed_by = actor;
+        r.value.completed_at = m_clock.unix_seconds();
+        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
+        fresh = m_accounts.rekey(username, signing_password, actor);
+    });
+    return fresh;
+}
+
 accounts::Credential RegistrationOffice::complete_rekey(const std::string& account_id,
                                                         const core::SecureString& new_signing_password) {
     auto account = m_account_store.account_by_id(account_id);
@@ -230,16 +242,7 @@ accounts::Credential RegistrationOffice::complete_rekey(const std::string& accou
     if (!pending)
         throw_conflict("ra.no_approved_request",
                        "a new signing key needs an approved re-key request: book a forgotten-password appointment");
-    accounts::Credential fresh;
-    std::string actor = "self:" + account_id;
-    m_store.atomically([&] {
-        auto r = load<ServiceRequest>("request", pending->id);
-        r.value.completed_by = actor;
-        r.value.completed_at = m_clock.unix_seconds();
-        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
-        fresh = m_accounts.rekey(account->username, new_signing_password, actor);
-    });
-    return fresh;
+    return complete_with_new_key(*pending, account->username, new_signing_password, "self:" + account_id);
 }
 
 accounts::Credential RegistrationOffice::complete_renewal(const std::string& account_id,
@@ -257,15 +260,7 @@ accounts::Credential RegistrationOffice::complete_renewal(const std::string& acc
     std::string actor = "self:" + account_id;
     // The password check counts toward the lock on its own, outside the renewal's unit of work.
     m_accounts.authorise_signing(account_id, current->id, signing_password, otp, actor);
-    accounts::Credential fresh;
-    m_store.atomically([&] {
-        auto r = load<ServiceRequest>("request", pending->id);
-        r.value.completed_by = actor;
-        r.value.completed_at = m_clock.unix_seconds();
-        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
-        fresh = m_accounts.rekey(account->username, signing_password, actor);
-    });
-    return fresh;
+    return complete_with_new_key(*pending, account->username, signing_password, actor);
 }
 
 }  // namespace yq::ra

@@ -411,6 +411,13 @@ TEST_P(RegistrationTest, AgencyToSignerToRevocationAndUnlockAtAnAppointment) {
     ASSERT_EQ(unlocked.status, 200) << unlocked.body;
     EXPECT_EQ(unlocked.body["status"], "completed");
     EXPECT_NE(sign_and_verify(api, work, lei, "after unlock").find("Verified OK"), std::string::npos);
+    // The office's day shows the appointment as attended, in the API and the CLI.
+    std::string day = booked.body["local_time"].get<std::string>().substr(0, 10);
+    auto listed = api.call("GET", "/api/v1/appointments?date=" + day, officer.token);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    ASSERT_EQ(listed.body["appointments"].size(), 1u);
+    EXPECT_EQ(listed.body["appointments"][0]["status"], "attended");
+    EXPECT_NE(server.cli("appointments list --date " + day).output.find("unlock  attended  李用戶 Lei"), std::string::npos);
 
     // The auditor finds the application's history; the officer may not search the audit log.
     auto history = api.call("GET", "/api/v1/audit/events?object=application:" + app1, auditor.token);
