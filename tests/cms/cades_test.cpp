@@ -7,51 +7,14 @@
 
 #include "cms/cades_signature.hpp"
 #include "support/fixtures.hpp"
+#include "support/local_signer.hpp"
 
 using namespace yq;
+using test::LocalSigner;
 using test::run_command;
+using test::sign_digest;
 
 namespace {
-
-struct LocalSigner {
-    pki::EvpPkeyPtr key;
-    pki::X509Ptr cert;
-};
-
-// A self-signed certificate with keyUsage nonRepudiation, like a signer's.
-LocalSigner make_signer(const char* type) {
-    LocalSigner s;
-    s.key.reset(std::string(type) == "EC" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")
-                                          : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
-    s.cert.reset(X509_new());
-    X509_set_version(s.cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(s.cert.get()), 7);
-    X509_gmtime_adj(X509_getm_notBefore(s.cert.get()), -60);
-    X509_gmtime_adj(X509_getm_notAfter(s.cert.get()), 3600);
-    X509_NAME* name = X509_get_subject_name(s.cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("陳大文 Chan"), -1, -1, 0);
-    X509_set_issuer_name(s.cert.get(), name);
-    X509_set_pubkey(s.cert.get(), s.key.get());
-    X509_EXTENSION* ku = X509V3_EXT_conf_nid(nullptr, nullptr, NID_key_usage, "critical,digitalSignature,nonRepudiation");
-    X509_add_ext(s.cert.get(), ku, -1);
-    X509_EXTENSION_free(ku);
-    X509_sign(s.cert.get(), s.key.get(), EVP_sha256());
-    return s;
-}
-
-// What the remote signer does with the digest: RSA PKCS#1 v1.5 with DigestInfo, or ECDSA as DER.
-core::Bytes sign_digest(EVP_PKEY* key, const core::Bytes& digest) {
-    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
-    EVP_PKEY_sign_init(ctx);
-    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256());
-    std::size_t len = 0;
-    EVP_PKEY_sign(ctx, nullptr, &len, digest.data(), digest.size());
-    core::Bytes sig(len);
-    EVP_PKEY_sign(ctx, sig.data(), &len, digest.data(), digest.size());
-    sig.resize(len);
-    EVP_PKEY_CTX_free(ctx);
-    return sig;
-}
 
 class CadesTest : public ::testing::TestWithParam<const char*> {
 protected:
@@ -60,7 +23,7 @@ protected:
     std::string verify(const core::Bytes& cms, const std::string& content, const LocalSigner& s) {
         test::write_file(work.file("sig.der"), std::string(cms.begin(), cms.end()));
         test::write_file(work.file("content.bin"), content);
-        test::write_file(work.file("ca.pem"), pki::to_pem(s.cert.get()));
+        test::write_file(work.file("ca.pem"), pki::to_pem(s.ca_cert.get()));
         return run_command("openssl cms -verify -binary -cades -inform DER -in " + work.file("sig.der") + " -content " +
                            work.file("content.bin") + " -CAfile " + work.file("ca.pem") + " -purpose any -out /dev/null")
             .output;
@@ -70,7 +33,7 @@ protected:
 }  // namespace
 
 TEST_P(CadesTest, ExternallySignedSignatureVerifiesWithCadesAttributesAndNoSigningTime) {
-    LocalSigner s = make_signer(GetParam());
+    LocalSigner s = test::make_local_signer(GetParam());
     std::string content = "%PDF-1.7 the signed byte ranges of a document";
     cms::CadesSignature sig(s.cert.get(), {}, core::sha256(content));
     EXPECT_EQ(sig.to_be_signed_digest().size(), 32u);
@@ -91,7 +54,7 @@ TEST_P(CadesTest, ExternallySignedSignatureVerifiesWithCadesAttributesAndNoSigni
 }
 
 TEST_P(CadesTest, ASignatureOverOtherAttributesIsRejectedByOpenssl) {
-    LocalSigner s = make_signer(GetParam());
+    LocalSigner s = test::make_local_signer(GetParam());
     cms::CadesSignature sig(s.cert.get(), {}, core::sha256(std::string("content")));
     core::Bytes wrong = sign_digest(s.key.get(), core::sha256(std::string("something else")));
     core::Bytes der = sig.finish(wrong);

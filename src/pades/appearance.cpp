@@ -1,0 +1,145 @@
+#include "pades/appearance.hpp"
+
+#include <podofo/podofo.h>
+#include <qrencode.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace yq::pades {
+
+namespace {
+
+using namespace PoDoFo;
+
+struct Run {
+    std::string text;
+    bool cjk = false;
+};
+
+// Splits UTF-8 text into runs for the CJK font (CJK radicals and above, full-width forms) and the Latin font.
+std::vector<Run> runs_of(const std::string& s) {
+    std::vector<Run> out;
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        unsigned cp = c;
+        if (len > 1 && i + len <= s.size()) {
+            cp = c & (0xFF >> (len + 1));
+            for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        }
+        bool cjk = cp >= 0x2E80 && !(cp >= 0xFE00 && cp <= 0xFE0F);
+        if (out.empty() || out.back().cjk != cjk) out.push_back(Run{"", cjk});
+        out.back().text += s.substr(i, len);
+        i += len;
+    }
+    return out;
+}
+
+PdfString pdf_string(const std::string& utf8) { return PdfString(reinterpret_cast<const pdf_utf8*>(utf8.c_str())); }
+
+class TextWriter {
+public:
+    TextWriter(PdfPainter& painter, PdfFont* latin, PdfFont* cjk) : m_painter(painter), m_latin(latin), m_cjk(cjk) {}
+
+    double width(const std::string& line, double size) {
+        double w = 0;
+        for (const Run& r : runs_of(line)) {
+            PdfFont* f = r.cjk ? m_cjk : m_latin;
+            f->SetFontSize(static_cast<float>(size));
+            w += f->GetFontMetrics()->StringWidth(pdf_string(r.text));
+        }
+        return w;
+    }
+
+    void draw(double x, double y, const std::string& line, double size) {
+        for (const Run& r : runs_of(line)) {
+            PdfFont* f = r.cjk ? m_cjk : m_latin;
+            f->SetFontSize(static_cast<float>(size));
+            m_painter.SetFont(f);
+            PdfString s = pdf_string(r.text);
+            m_painter.DrawText(x, y, s);
+            x += f->GetFontMetrics()->StringWidth(s);
+        }
+    }
+
+private:
+    PdfPainter& m_painter;
+    PdfFont* m_latin;
+    PdfFont* m_cjk;
+};
+
+// ISO/IEC 18004 QR code as filled squares, quiet zone of 2 modules included in `size`.
+void draw_qr(PdfPainter& painter, const std::string& url, double x, double y, double size) {
+    std::unique_ptr<QRcode, void (*)(QRcode*)> qr(QRcode_encodeString(url.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
+                                                  QRcode_free);
+    if (!qr) return;
+    int n = qr->width;
+    double module = size / (n + 4);
+    painter.SetColor(0, 0, 0);
+    for (int row = 0; row < n; ++row)
+        for (int col = 0; col < n; ++col)
+            if (qr->data[row * n + col] & 1)
+                painter.Rectangle(x + (col + 2) * module, y + size - (row + 3) * module, module, module);
+    painter.Fill();
+}
+
+}  // namespace
+
+PdfObject* draw_appearance(PdfMemDocument& doc, const AppearanceText& text, double width, double height,
+                           const FontFiles& fonts) {
+    PdfFont* cjk = doc.CreateFontSubset("DroidSansFallbackFull", false, false, false,
+                                        PdfEncodingFactory::GlobalIdentityEncodingInstance(), fonts.cjk.c_str());
+    PdfFont* latin = doc.CreateFontSubset("DejaVuSans", false, false, false,
+                                          PdfEncodingFactory::GlobalIdentityEncodingInstance(), fonts.latin.c_str());
+    if (!cjk || !latin) throw Error("pades.font_missing", 500, "the appearance fonts are not installed");
+
+    PdfXObject form(PdfRect(0, 0, width, height), &doc);
+    PdfPainter painter;
+    painter.SetPage(&form);
+    // frame
+    painter.SetStrokingColor(0.10, 0.23, 0.45);
+    painter.SetStrokeWidth(1.0);
+    painter.Rectangle(0.5, 0.5, width - 1, height - 1);
+    painter.Stroke();
+
+    double pad = std::min(6.0, height / 12);
+    double qr_size = text.verify_url.empty() ? 0 : std::min(height - 2 * pad, width / 3);
+    if (qr_size > 0) draw_qr(painter, text.verify_url, pad, (height - qr_size) / 2, qr_size);
+
+    std::vector<std::pair<std::string, double>> lines;  // text, relative size
+    lines.push_back({text.signer_name, 1.25});
+    std::string who = text.agency;
+    if (!text.title.empty()) who += (who.empty() ? "" : " · ") + text.title;
+    if (!who.empty()) lines.push_back({who, 1.0});
+    lines.push_back({"簽署時間 Signed " + text.time_text, 1.0});
+    if (!text.reason.empty()) lines.push_back({"理由 Reason: " + text.reason, 1.0});
+    if (!text.location.empty()) lines.push_back({"地點 Location: " + text.location, 1.0});
+    lines.push_back({"雲簽 yunqian · 數碼簽署 Digitally signed", 0.8});
+
+    TextWriter writer(painter, latin, cjk);
+    double left = pad + qr_size + (qr_size > 0 ? pad : 0);
+    double avail_w = width - left - pad;
+    double weight = 0;
+    for (const auto& l : lines) weight += l.second;
+    double size = (height - 2 * pad) / (weight * 1.25);  // line height = 1.25 × size
+    for (const auto& l : lines) {
+        double w = writer.width(l.first, size * l.second);
+        if (w > avail_w && w > 0) size = std::min(size, size * avail_w / w);
+    }
+    size = std::max(size, 2.0);
+    double y = height - pad;
+    painter.SetColor(0.05, 0.05, 0.05);
+    for (const auto& l : lines) {
+        double s = size * l.second;
+        y -= s * 1.25;
+        writer.draw(left, y + s * 0.25, l.first, s);
+    }
+    painter.FinishPage();
+    return form.GetObject();
+}
+
+}  // namespace yq::pades

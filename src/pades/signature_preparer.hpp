@@ -1,0 +1,42 @@
+#pragma once
+// Prepares a PDF for one more signature as an incremental update: the signature field and widget (new, or an existing
+// empty field by name), its appearance, the AcroForm, and the signature dictionary with placeholders; computes the
+// digest of the byte ranges. PoDoFo parses and builds objects; pades/incremental_writer writes the section.
+// Error style: throws yq::Error — 422 "pades.broken_pdf" | "pades.encrypted" | "pades.no_such_field" |
+// "pades.field_signed" | "pades.not_a_signature_field", 400 "pades.bad_page" | "pades.bad_rect",
+// 413 "pades.contents_too_small".
+#include <string>
+
+#include "core/bytes.hpp"
+#include "pades/appearance.hpp"
+#include "pades/signature_dictionary.hpp"
+
+namespace yq::pades {
+
+struct Placement {
+    enum class Kind { Invisible, Rectangle, Field };
+    Kind kind = Kind::Invisible;
+    int page = 1;  // 1-based
+    double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // default user space, points
+    std::string field_name;
+};
+
+struct SignatureRequest {
+    Placement placement;
+    SignatureDictionary dictionary;  // number is assigned here; time, reason, location, name from the caller
+    AppearanceText appearance;       // used for visible signatures
+    FontFiles fonts;
+};
+
+struct PreparedSignature {
+    std::string file;
+    Placeholder placeholder;
+    core::Bytes digest;  // SHA-256 of the byte ranges
+};
+
+PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request);
+
+// Puts the CMS (or RFC 3161 token) into the prepared file and returns the finished document.
+std::string finish_signature(PreparedSignature prepared, const core::Bytes& der);
+
+}  // namespace yq::pades

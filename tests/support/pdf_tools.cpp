@@ -1,0 +1,107 @@
+#include "support/pdf_tools.hpp"
+
+#include <regex>
+#include <sstream>
+
+#include "core/bytes.hpp"
+
+namespace yq::test {
+
+std::string ghostscript_pdf(const TempDir& dir, int pages, const std::string& name) {
+    std::string ps;
+    for (int i = 1; i <= pages; ++i)
+        ps += "/Helvetica findfont 20 scalefont setfont 72 720 moveto (Agency circular, page " + std::to_string(i) +
+              ") show 72 690 moveto (Text for the signature test.) show showpage\n";
+    write_file(dir.file(name + ".ps"), ps);
+    auto r = run_command("gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -o " + dir.file(name) + " " +
+                         dir.file(name + ".ps"));
+    if (r.exit_code != 0) throw std::runtime_error("ghostscript failed: " + r.output);
+    return dir.file(name);
+}
+
+std::string qpdf_object_streams(const TempDir& dir, const std::string& input, const std::string& name) {
+    auto r = run_command("qpdf --object-streams=generate " + input + " " + dir.file(name));
+    if (r.exit_code != 0) throw std::runtime_error("qpdf failed: " + r.output);
+    return dir.file(name);
+}
+
+std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field) {
+    std::vector<std::string> objs = {
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Annots [4 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (" + field + ") /Rect [72 72 272 132] /F 4 /P 3 0 R >>",
+        "<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 760 Td (Approval form) Tj ET\nendstream",
+    };
+    std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objs.size(); ++i) {
+        offsets.push_back(pdf.size());
+        pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
+    }
+    std::size_t xref = pdf.size();
+    pdf += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f\r\n";
+    for (std::size_t o : offsets) {
+        char e[32];
+        std::snprintf(e, sizeof e, "%010zu 00000 n\r\n", o);
+        pdf += e;
+    }
+    pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) +
+           "\n%%EOF\n";
+    write_file(dir.file("field.pdf"), pdf);
+    return dir.file("field.pdf");
+}
+
+std::string nss_trusting(const TempDir& dir, const std::string& ca_pem) {
+    std::string db = dir.file("nss");
+    run_command("mkdir -p " + db + " && certutil -N -d sql:" + db + " --empty-password");
+    write_file(dir.file("trust.pem"), ca_pem);
+    auto r = run_command("certutil -A -n yq-trust -t CT,C,C -i " + dir.file("trust.pem") + " -d sql:" + db);
+    if (r.exit_code != 0) throw std::runtime_error("certutil failed: " + r.output);
+    return "sql:" + db;
+}
+
+std::vector<PdfsigSignature> pdfsig(const std::string& nssdir, const std::string& file) {
+    // Not -no-ocsp: pdfsig 22.12 then reports "Unknown issue with Certificate" for any certificate. Certificates with
+    // an AIA OCSP URL are checked online (our responder, in end-to-end tests).
+    std::string out = run_command("pdfsig -nssdir " + nssdir + " " + file).output;
+    std::vector<PdfsigSignature> sigs;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto value = [&](const char* key) {
+            auto p = line.find(key);
+            return p == std::string::npos ? std::string() : line.substr(p + std::string(key).size());
+        };
+        if (line.rfind("Signature #", 0) == 0) sigs.emplace_back();
+        if (sigs.empty()) continue;
+        if (auto v = value("Signature Validation: "); !v.empty()) sigs.back().validation = v;
+        if (auto v = value("Certificate Validation: "); !v.empty()) sigs.back().certificate = v;
+        if (auto v = value("Signer Certificate Common Name: "); !v.empty()) sigs.back().signer = v;
+        if (auto v = value("Signature Type: "); !v.empty()) sigs.back().sub_filter = v;
+        if (line.find("Total document signed") != std::string::npos) sigs.back().total_document = true;
+    }
+    return sigs;
+}
+
+std::string qpdf_check(const std::string& file) { return run_command("qpdf --check " + file).output; }
+
+std::string openssl_verify_pdf_signature(const TempDir& dir, const std::string& file, int index, const std::string& ca_pem) {
+    std::string pdf = read_file(file);
+    std::regex byte_range(R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])");
+    auto it = std::sregex_iterator(pdf.begin(), pdf.end(), byte_range);
+    for (int i = 0; i < index && it != std::sregex_iterator(); ++i) ++it;
+    if (it == std::sregex_iterator()) return "no such signature";
+    std::size_t a = std::stoull((*it)[1]), b = std::stoull((*it)[2]), c = std::stoull((*it)[3]), d = std::stoull((*it)[4]);
+    std::string signed_bytes = pdf.substr(a, b) + pdf.substr(c, d);
+    std::string hex = pdf.substr(a + b + 1, c - b - 2);
+    core::Bytes der = core::hex_decode(hex);
+    write_file(dir.file("sig.der"), std::string(der.begin(), der.end()));
+    write_file(dir.file("signed.bin"), signed_bytes);
+    write_file(dir.file("ca.pem"), ca_pem);
+    return run_command("openssl cms -verify -binary -inform DER -in " + dir.file("sig.der") + " -content " +
+                       dir.file("signed.bin") + " -CAfile " + dir.file("ca.pem") + " -purpose any -out /dev/null")
+        .output;
+}
+
+}  // namespace yq::test

@@ -1,0 +1,35 @@
+#pragma once
+// Test inputs made on the spot by other producers (Ghostscript, qpdf, a hand-written file), and the independent
+// verdicts of pdfsig (poppler), qpdf and openssl on signed outputs.
+#include <string>
+#include <vector>
+
+#include "support/fixtures.hpp"
+
+namespace yq::test {
+
+// N pages of text from Ghostscript's pdfwrite (classic cross-reference table).
+std::string ghostscript_pdf(const TempDir& dir, int pages, const std::string& name = "gs.pdf");
+// The same file rewritten by qpdf with object streams and a cross-reference stream.
+std::string qpdf_object_streams(const TempDir& dir, const std::string& input, const std::string& name = "objstm.pdf");
+// A one-page PDF written by hand with an empty signature field named `field` (visible, 200×60 at 72,72).
+std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field);
+
+// An NSS database trusting `ca_pem` for pdfsig -nssdir.
+std::string nss_trusting(const TempDir& dir, const std::string& ca_pem);
+
+struct PdfsigSignature {
+    std::string validation;   // "Signature is Valid." …
+    std::string certificate;  // "Certificate is Trusted." …
+    std::string signer;
+    bool total_document = false;
+    std::string sub_filter;   // "ETSI.CAdES.detached"
+};
+// pdfsig's report, one entry per signature (it exits 0 even on a digest mismatch, so the text is what counts).
+std::vector<PdfsigSignature> pdfsig(const std::string& nssdir, const std::string& file);
+// "qpdf --check" output.
+std::string qpdf_check(const std::string& file);
+// openssl cms -verify -binary on the CMS of signature `index` (0-based) over its byte ranges.
+std::string openssl_verify_pdf_signature(const TempDir& dir, const std::string& file, int index, const std::string& ca_pem);
+
+}  // namespace yq::test
