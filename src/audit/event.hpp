@@ -54,6 +54,14 @@ struct VerifyReport {
 VerifyReport verify_chain(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
                           const core::Bytes& signer_public_key_der);
 
+// Records an event with no state change of its own in the database (e.g. a document signed: the document is not
+// kept), in its own transaction.
+class EventRecorder {
+public:
+    virtual ~EventRecorder() = default;
+    virtual void record_event(const Event& e) = 0;
+};
+
 // What the auditor searches by; empty strings and zero times do not filter.
 struct EventFilter {
     std::string object;  // exact ("application:app_…") or a prefix ending in '*' ("application:*")

@@ -53,7 +53,7 @@ struct OcspRecord {
     core::Bytes der;  // a complete OCSPResponse, pre-signed
 };
 
-class CaStore {
+class CaStore : public audit::EventRecorder {
 public:
     virtual ~CaStore() = default;
 
@@ -84,9 +84,6 @@ public:
     virtual std::optional<OcspRecord> ocsp_response(const std::string& serial) = 0;
     // Increases on every status change; nodes poll it to drop cached responses.
     virtual std::int64_t status_epoch() = 0;
-
-    // An event with no state change of its own (e.g. "about to sign"), in its own transaction.
-    virtual void record_event(const audit::Event& e) = 0;
 
     // Monotonic RFC 3161 serial numbers shared by every node.
     virtual std::int64_t next_tsa_serial() = 0;

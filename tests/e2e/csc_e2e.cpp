@@ -14,6 +14,8 @@ using nlohmann::json;
 using test::DbKind;
 using test::openssl_verify;
 using test::totp_now;
+using test::TestAccount;
+using test::create_account;
 using test::run_command;
 using test::shell_quote;
 
@@ -49,28 +51,6 @@ struct CscClient {
         token = json::parse(r.body)["access_token"];
     }
 };
-
-struct TestAccount {
-    std::string username, credential, otp_secret_b32;
-};
-
-// `yunqian account create` through the CLI, passwords on standard input.
-TestAccount create_account(const test::ServerProcess& server, const test::TempDir& work, const std::string& username,
-                           const std::string& key = "ec-p256") {
-    std::string input = work.file(username + ".in");
-    test::write_file(input, "login-password-1\nsigning-password-1\n");
-    auto r = server.cli("account create --username " + username + " --name " + shell_quote("陳大文 Chan Tai Man") +
-                        " --agency " + shell_quote("Agency X") + " --email " + username + "@x.gov.mo --key " + key +
-                        " < " + input);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    TestAccount a;
-    a.username = username;
-    auto cred = r.output.find("credential ");
-    a.credential = r.output.substr(cred + 11, r.output.find(',', cred) - cred - 11);
-    auto s = r.output.find("secret=");
-    a.otp_secret_b32 = r.output.substr(s + 7, r.output.find('&', s) - s - 7);
-    return a;
-}
 
 core::Bytes digest_of(const std::string& text, const char* alg = "sha256") {
     const EVP_MD* md = EVP_get_digestbyname(alg);

@@ -129,6 +129,10 @@ TEST_F(PadesTest, TheAppearanceTextIsExtractableChineseAndLatin) {
     EXPECT_NE(text.find("Chan Tai Man"), std::string::npos) << text;
     EXPECT_NE(text.find("法務局"), std::string::npos) << text;
     EXPECT_NE(text.find("Asia/Macau"), std::string::npos) << text;
+    // The QR code in the rendered appearance opens the verify page.
+    test::run_command("pdftoppm -r 150 -f 1 -l 1 -png " + work.file("look.pdf") + " " + work.file("page"));
+    std::string qr = test::run_command("zbarimg -q --raw " + work.file("page-1.png") + " 2>/dev/null").output;
+    EXPECT_EQ(qr, "http://127.0.0.1:8080/verify?d=abc\n");
 }
 
 TEST_F(PadesTest, BadInputsGetClearErrorsAndNoOutput) {

@@ -1,6 +1,9 @@
 #include "support/fixtures.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <liboath/oath.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -171,8 +174,8 @@ std::string yunqian_binary() {
 }
 
 namespace {
-// Starts `yunqian --home HOME serve --listen 127.0.0.1:0` and reads the port it prints.
-int spawn_serve(const std::string& home, int& pid) {
+// Starts `yunqian --home HOME serve --listen LISTEN` and reads the port it prints.
+int spawn_serve(const std::string& home, int& pid, const std::string& listen = "127.0.0.1:0") {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
     std::string log_path = home + "/serve.log";
@@ -184,7 +187,7 @@ int spawn_serve(const std::string& home, int& pid) {
         close(out[0]);
         close(out[1]);
         std::string bin = yunqian_binary();
-        execl(bin.c_str(), bin.c_str(), "--home", home.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
+        execl(bin.c_str(), bin.c_str(), "--home", home.c_str(), "serve", "--listen", listen.c_str(), nullptr);
         _exit(127);
     }
     close(out[1]);
@@ -218,6 +221,19 @@ int spawn_serve(const std::string& home, int& pid) {
     return port;
 }
 
+// A loopback port nobody listens on right now (for servers whose certificate URLs must point at themselves).
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
 void stop_process(int pid) {
     if (pid <= 0) return;
     kill(pid, SIGTERM);
@@ -240,12 +256,18 @@ ServerProcess::ServerProcess(const Options& options) {
         m_database = std::make_unique<TestDatabase>(DbKind::Postgres);
         config["database"]["url"] = m_database->url();
     }
+    std::string listen = "127.0.0.1:0";
+    if (options.certificate_urls_reachable) {
+        int port = free_port();
+        listen = "127.0.0.1:" + std::to_string(port);
+        config["ca"]["base_url"] = "http://" + listen;
+    }
     write_file((m_home.path() / "yunqian.json").string(), config.dump(2));
     CommandResult init = cli("init");
     m_init_output = init.output;
     if (init.exit_code != 0) throw std::runtime_error("yunqian init failed: " + init.output);
 
-    m_port = spawn_serve(m_home.path().string(), m_pid);
+    m_port = spawn_serve(m_home.path().string(), m_pid, listen);
 }
 
 ServerProcess::~ServerProcess() {
@@ -308,6 +330,22 @@ std::string openssl_verify(const TempDir& work, const std::string& cert_b64, con
     return run_command("openssl dgst -" + digest + " -verify " + work.file("p.pem") + " " + opts + " -signature " +
                        work.file("s.bin") + " " + work.file("d.txt"))
         .output;
+}
+
+TestAccount create_account(const ServerProcess& server, const TempDir& work, const std::string& username,
+                           const std::string& key) {
+    std::string input = work.file(username + ".in");
+    write_file(input, "login-password-1\nsigning-password-1\n");
+    auto r = server.cli("account create --username " + username + " --name " + shell_quote("陳大文 Chan Tai Man") +
+                        " --agency " + shell_quote("Agency X") + " --email " + username + "@x.gov.mo --key " + key +
+                        " < " + input);
+    if (r.exit_code != 0) throw std::runtime_error("account create failed: " + r.output);
+    TestAccount a;
+    a.username = username;
+    auto cred = r.output.find("credential ");
+    a.credential = r.output.substr(cred + 11, r.output.find(',', cred) - cred - 11);
+    a.otp_secret_b32 = otpauth_secret(r.output);
+    return a;
 }
 
 }  // namespace yq::test

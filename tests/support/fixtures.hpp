@@ -102,6 +102,8 @@ public:
     struct Options {
         DbKind db = DbKind::Sqlite;
         std::string extra_config;  // JSON members merged into yunqian.json (e.g. a listener block)
+        // Listen on a fixed free port and put it into the certificates' CRL/OCSP URLs (pdfsig checks OCSP online).
+        bool certificate_urls_reachable = false;
     };
     ServerProcess() : ServerProcess(Options{}) {}
     explicit ServerProcess(const Options& options);
@@ -133,5 +135,13 @@ private:
     std::vector<int> m_other_pids;
     std::string m_init_output;
 };
+
+struct TestAccount {
+    std::string username, credential, otp_secret_b32;
+};
+// `yunqian account create` through the CLI (login password "login-password-1", signing password
+// "signing-password-1" on standard input).
+TestAccount create_account(const ServerProcess& server, const TempDir& work, const std::string& username,
+                           const std::string& key = "ec-p256");
 
 }  // namespace yq::test

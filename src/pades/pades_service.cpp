@@ -1,0 +1,110 @@
+#include "pades/pades_service.hpp"
+
+#include <openssl/x509.h>
+
+#include "cms/cades_signature.hpp"
+#include "core/error.hpp"
+
+namespace yq::pades {
+
+Level parse_level(const std::string& text) {
+    if (text == "B-B") return Level::BB;
+    if (text == "B-T") return Level::BT;
+    throw_bad_input("pades.bad_level", "the level must be B-B or B-T (B-LT and B-LTA are not offered yet)");
+}
+
+std::string level_name(Level level) { return level == Level::BB ? "B-B" : "B-T"; }
+
+namespace {
+
+// The subject's title (OID 2.5.4.12), as put into signer certificates.
+std::string subject_title(X509* cert) {
+    X509_NAME* name = X509_get_subject_name(cert);
+    int i = X509_NAME_get_index_by_NID(name, NID_title, -1);
+    if (i < 0) return {};
+    unsigned char* utf8 = nullptr;
+    int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
+    if (len < 0) return {};
+    std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+    OPENSSL_free(utf8);
+    return out;
+}
+
+std::string office_time_text(std::int64_t unix_seconds, const core::OfficeConfig& office) {
+    std::time_t t = static_cast<std::time_t>(unix_seconds + office.utc_offset_minutes * 60);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return std::string(buf) + " (" + office.timezone_name + ")";
+}
+
+}  // namespace
+
+SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r) {
+    auto account = m_accounts.account_by_id(r.account_id);
+    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    std::string credential_id = r.credential_id;
+    if (credential_id.empty())
+        for (const auto& c : m_accounts.credentials_of(r.account_id))
+            if (c.status == "active") credential_id = c.id;
+    if (credential_id.empty()) throw_conflict("accounts.no_credential", "the account has no active credential");
+    signing::CredentialInfo info = m_csc.credential_info(r.account_id, credential_id);
+    if (info.chain.empty()) throw Error("pades.no_certificate", 500, "the credential has no certificate");
+    std::vector<pki::X509Ptr> chain;
+    for (const auto& der : info.chain) chain.push_back(pki::certificate_from_der(der));
+    std::vector<X509*> extra;
+    for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
+
+    std::int64_t now = m_clock.unix_seconds();
+    SignedPdf out;
+    out.reference = core::random_token(12);
+    SignatureRequest request;
+    request.placement = r.placement;
+    request.fonts = m_fonts;
+    request.dictionary.signing_time = pdf_date(now, m_config.office.utc_offset_minutes);  // PAdES: the claimed time is /M
+    request.dictionary.name = account->display_name;
+    request.dictionary.reason = r.reason;
+    request.dictionary.location = r.location;
+    request.dictionary.reserved_bytes = r.reserved_bytes;
+    request.appearance = AppearanceText{account->display_name,
+                                        account->agency,
+                                        subject_title(chain.front().get()),
+                                        office_time_text(now, m_config.office),
+                                        r.reason,
+                                        r.location,
+                                        m_config.ca.base_url + "/verify?ref=" + out.reference};
+    PreparedSignature prepared = prepare_signature(pdf, std::move(request));
+
+    cms::CadesSignature cades(chain.front().get(), extra, prepared.digest);
+    // SCAL2: the SAD is bound to exactly this hash (the signed attributes, which bind the document digest).
+    signing::AuthorizeRequest auth;
+    auth.credential_id = credential_id;
+    auth.num_signatures = 1;
+    auth.hashes = {cades.to_be_signed_digest()};
+    auth.hash_algorithm_oid = cms::kSha256Oid;
+    auth.pin = r.signing_password;
+    auth.otp = r.otp;
+    signing::SadGrant sad = m_csc.authorize(r.account_id, auth);
+    signing::SignHashRequest sign;
+    sign.credential_id = credential_id;
+    sign.sad = sad.sad;
+    sign.hashes = auth.hashes;
+    sign.hash_algorithm_oid = cms::kSha256Oid;
+    sign.sign_algo = cades.signature_algorithm_oid();
+    core::Bytes cms_der = cades.finish(m_csc.sign_hash(r.account_id, sign).at(0));
+    if (r.level == Level::BT)
+        cms_der = cms::add_signature_timestamp(
+            cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
+    out.file = finish_signature(std::move(prepared), cms_der);
+    out.sha256 = core::sha256(out.file);
+    m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
+                                      audit::details({{"reference", out.reference},
+                                                      {"level", level_name(r.level)},
+                                                      {"credential", credential_id},
+                                                      {"sha256", core::hex_encode(out.sha256)}}),
+                                      now});
+    return out;
+}
+
+}  // namespace yq::pades
