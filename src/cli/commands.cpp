@@ -138,7 +138,7 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     pki::TimeStampAuthority tsa(*app.ca);
     signing::CscService csc(app.config, *app.accounts, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys,
                             app.clock);
-    pades::PadesService service(app.config, csc, *app.store, tsa, app.clock, *app.store);
+    pades::PadesService service(app.config, csc, *app.store, tsa, *app.store, app.clock, *app.store);
     pades::SignedPdf signed_pdf = service.sign_pdf(pdf, r);
     // Never a half-written output: write beside it, then rename.
     std::string tmp = a.out + ".partial";
@@ -229,7 +229,7 @@ int run(int argc, char** argv) {
     sign_pdf->add_option("--in", s_in, "PDF to sign")->required();
     sign_pdf->add_option("--out", s_out, "where to write the signed PDF")->required();
     sign_pdf->add_option("--username", s_user, "the signer")->required();
-    sign_pdf->add_option("--level", s_level, "B-B | B-T (default B-T)");
+    sign_pdf->add_option("--level", s_level, "B-B | B-T | B-LT | B-LTA (default B-T)");
     sign_pdf->add_option("--otp", s_otp, "one-time password from the authenticator app");
     auto* o_field = sign_pdf->add_option("--field", s_field, "sign into this existing empty signature field");
     auto* o_page = sign_pdf->add_option("--page", s_page, "page for a new visible signature (1 = first)");

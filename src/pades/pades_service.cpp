@@ -10,10 +10,20 @@ namespace yq::pades {
 Level parse_level(const std::string& text) {
     if (text == "B-B") return Level::BB;
     if (text == "B-T") return Level::BT;
-    throw_bad_input("pades.bad_level", "the level must be B-B or B-T (B-LT and B-LTA are not offered yet)");
+    if (text == "B-LT") return Level::BLT;
+    if (text == "B-LTA") return Level::BLTA;
+    throw_bad_input("pades.bad_level", "the level must be B-B, B-T, B-LT or B-LTA");
 }
 
-std::string level_name(Level level) { return level == Level::BB ? "B-B" : "B-T"; }
+std::string level_name(Level level) {
+    switch (level) {
+        case Level::BB: return "B-B";
+        case Level::BT: return "B-T";
+        case Level::BLT: return "B-LT";
+        case Level::BLTA: return "B-LTA";
+    }
+    return "?";
+}
 
 namespace {
 
@@ -93,10 +103,17 @@ SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r
     sign.hash_algorithm_oid = cms::kSha256Oid;
     sign.sign_algo = cades.signature_algorithm_oid();
     core::Bytes cms_der = cades.finish(m_csc.sign_hash(r.account_id, sign).at(0));
-    if (r.level == Level::BT)
+    if (r.level != Level::BB)
         cms_der = cms::add_signature_timestamp(
             cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
     out.file = finish_signature(std::move(prepared), cms_der);
+    if (r.level == Level::BLT || r.level == Level::BLTA) {
+        std::string serial;
+        for (const auto& c : m_accounts.credentials_of(r.account_id))
+            if (c.id == credential_id) serial = c.certificate_serial;
+        out.file = add_validation_material(out.file, validation_material(serial));
+    }
+    if (r.level == Level::BLTA) out.file = add_document_timestamp(out.file);
     out.sha256 = core::sha256(out.file);
     m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
                                       audit::details({{"reference", out.reference},
@@ -105,6 +122,29 @@ SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r
                                                       {"sha256", core::hex_encode(out.sha256)}}),
                                       now});
     return out;
+}
+
+ValidationMaterial PadesService::validation_material(const std::string& signer_serial) {
+    ValidationMaterial m;
+    for (const char* name : {"root", "issuing", "tsa", "ocsp"})
+        if (auto material = m_ca_store.ca_material(name)) m.certificates.push_back(material->certificate_der);
+    if (auto cert = m_ca_store.find_certificate(signer_serial)) m.certificates.insert(m.certificates.begin(), cert->der);
+    if (auto ocsp = m_ca_store.ocsp_response(signer_serial)) m.ocsp_responses.push_back(ocsp->der);
+    if (auto crl = m_ca_store.latest_crl()) m.crls.push_back(crl->der);
+    if (m.ocsp_responses.empty() && m.crls.empty())
+        throw Error("pades.no_revocation_data", 503, "no OCSP response or CRL is available yet for B-LT; publish a CRL first");
+    return m;
+}
+
+std::string PadesService::add_document_timestamp(const std::string& pdf) {
+    SignatureRequest request;
+    request.placement.kind = Placement::Kind::Invisible;
+    request.dictionary.type = "DocTimeStamp";  // ISO 32000-2 §12.8.5: no /M, no /Reason; the token is the proof
+    request.dictionary.sub_filter = "ETSI.RFC3161";
+    request.dictionary.reserved_bytes = 12288;
+    PreparedSignature prepared = prepare_signature(pdf, std::move(request));
+    core::Bytes token = m_tsa.stamp_hash(prepared.digest, "sha256", "");
+    return finish_signature(std::move(prepared), token);
 }
 
 }  // namespace yq::pades

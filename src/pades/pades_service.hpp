@@ -1,19 +1,22 @@
 #pragma once
 // Signs PDFs for a signer: the key is used only through the CSC service (credentials/authorize with the signing
-// password and OTP, SAD bound to the hash of the signed attributes, then signHash). Levels: B-B, B-T (signature
-// time-stamp from our TSA). The output is written only when complete.
+// password and OTP, SAD bound to the hash of the signed attributes, then signHash). Levels (EN 319 142-1 §6):
+// B-B; B-T adds the signature time-stamp from our TSA; B-LT adds a DSS with the chain, the TSA and OCSP-responder
+// certificates, the signer's OCSP response and the CRL; B-LTA adds a document time-stamp over all of it.
 // Error style: throws yq::Error — "pades.*", "cms.*", and "accounts.*"/"csc.*" from the signing path.
 #include <string>
 
 #include "accounts/account.hpp"
 #include "pades/signature_preparer.hpp"
+#include "pades/dss.hpp"
+#include "pki/ca_store.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/csc_service.hpp"
 
 namespace yq::pades {
 
-enum class Level { BB, BT };
-Level parse_level(const std::string& text);  // "B-B" | "B-T"; throws 400 "pades.bad_level"
+enum class Level { BB, BT, BLT, BLTA };
+Level parse_level(const std::string& text);  // "B-B" | "B-T" | "B-LT" | "B-LTA"; throws 400 "pades.bad_level"
 std::string level_name(Level level);
 
 struct SignPdfRequest {
@@ -37,17 +40,24 @@ struct SignedPdf {
 class PadesService {
 public:
     PadesService(const core::Config& config, signing::CscService& csc, accounts::AccountStore& accounts,
-                 pki::TimeStampAuthority& tsa, const core::Clock& clock, audit::EventRecorder& audit, FontFiles fonts = {})
-        : m_config(config), m_csc(csc), m_accounts(accounts), m_tsa(tsa), m_clock(clock), m_audit(audit),
-          m_fonts(std::move(fonts)) {}
+                 pki::TimeStampAuthority& tsa, pki::CaStore& ca_store, const core::Clock& clock,
+                 audit::EventRecorder& audit, FontFiles fonts = {})
+        : m_config(config), m_csc(csc), m_accounts(accounts), m_tsa(tsa), m_ca_store(ca_store), m_clock(clock),
+          m_audit(audit), m_fonts(std::move(fonts)) {}
 
     SignedPdf sign_pdf(const std::string& pdf, const SignPdfRequest& request);
+
+    // B-LT material for a signer certificate: our CA certificates, the signer's OCSP response, the latest CRL.
+    ValidationMaterial validation_material(const std::string& signer_serial);
+    // B-LTA: a document time-stamp (ETSI.RFC3161) over the whole file as it is.
+    std::string add_document_timestamp(const std::string& pdf);
 
 private:
     const core::Config& m_config;
     signing::CscService& m_csc;
     accounts::AccountStore& m_accounts;
     pki::TimeStampAuthority& m_tsa;
+    pki::CaStore& m_ca_store;
     const core::Clock& m_clock;
     audit::EventRecorder& m_audit;
     FontFiles m_fonts;

@@ -2,41 +2,16 @@
 
 #include <podofo/podofo.h>
 
-#include <functional>
-#include <set>
 
 #include "core/error.hpp"
 #include "pades/incremental_writer.hpp"
+#include "pades/podofo_document.hpp"
 
 namespace yq::pades {
 
 namespace {
 
 using namespace PoDoFo;
-
-struct QuietPodofo {
-    QuietPodofo() {
-        PdfError::EnableDebug(false);
-        PdfError::EnableLogging(false);
-    }
-};
-
-std::string reference_text(const PdfReference& r) {
-    return std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber()) + " R";
-}
-
-std::string object_text(PdfObject* o) {
-    PdfRefCountedBuffer buffer;
-    PdfOutputDevice device(&buffer);
-    o->WriteObject(&device, ePdfWriteMode_Compact, nullptr);
-    return std::string(buffer.GetBuffer(), device.GetLength());
-}
-
-std::string variant_text(const PdfObject& o) {
-    std::string s;
-    o.ToString(s, ePdfWriteMode_Compact);
-    return s;
-}
 
 // The terminal field named `full_name` in the AcroForm's field tree (partial names joined by '.', §12.7.4.2).
 PdfObject* find_field(PdfVecObjects& objects, PdfObject* fields, const std::string& prefix, const std::string& full_name,
@@ -66,29 +41,10 @@ PdfName inherited_field_type(PdfObject* field) {
 }  // namespace
 
 PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request) {
-    static QuietPodofo quiet;
-    XrefTail tail = read_xref_tail(pdf);
-    PdfMemDocument doc;
-    try {
-        doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
-    } catch (const PdfError& e) {
-        if (e.GetError() == ePdfError_InvalidPassword)
-            throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
-        throw Error("pades.broken_pdf", 422, std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
-    }
-    PdfObject* trailer = const_cast<PdfObject*>(doc.GetTrailer());
-    if (!trailer || trailer->GetDictionary().HasKey("Encrypt") || doc.GetEncrypt())
-        throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
-    PdfObject* catalog = doc.GetCatalog();
-    if (!catalog || !catalog->IsDictionary()) throw Error("pades.broken_pdf", 422, "the file is not a readable PDF (no catalog)");
-
-    PdfVecObjects& objects = doc.GetObjects();
-    // New objects get numbers above every number the file has used: PoDoFo frees the object streams it unpacked, and
-    // reusing their numbers would break the objects the earlier xref stream still locates inside them.
-    objects.SetCanReuseObjectNumbers(false);
-    std::set<PdfReference> existing;
-    for (PdfObject* o : objects) existing.insert(o->Reference());
-    std::set<PdfReference> changed;
+    PodofoDocument file(pdf);
+    PdfMemDocument& doc = file.doc();
+    PdfObject* catalog = file.catalog();
+    PdfVecObjects& objects = file.objects();
 
     PdfObject* sig_value = objects.CreateObject();
     request.dictionary.number = static_cast<int>(sig_value->Reference().ObjectNumber());
@@ -99,11 +55,11 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
         acroform = objects.CreateObject();
         acroform->GetDictionary().AddKey("Fields", PdfArray());
         catalog->GetDictionary().AddKey("AcroForm", acroform->Reference());
-        changed.insert(catalog->Reference());
+        file.mark_changed(catalog);
     } else if (catalog->GetDictionary().GetKey("AcroForm")->IsReference()) {
-        changed.insert(acroform->Reference());
+        file.mark_changed(acroform);
     } else {
-        changed.insert(catalog->Reference());
+        file.mark_changed(catalog);
     }
     acroform->GetDictionary().AddKey("SigFlags", static_cast<pdf_int64>(3));
     acroform->GetDictionary().RemoveKey("NeedAppearances");
@@ -118,14 +74,14 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
         if (field->GetDictionary().HasKey("V"))
             throw Error("pades.field_signed", 422, "the field '" + request.placement.field_name + "' is already signed");
         field->GetDictionary().AddKey("V", sig_value->Reference());
-        changed.insert(field->Reference());
+        file.mark_changed(field);
         widget = field;
         if (!field->GetDictionary().HasKey("Subtype"))
             if (PdfObject* kids = field->GetIndirectKey("Kids"); kids && kids->IsArray() && !kids->GetArray().empty() &&
                                                                   kids->GetArray()[0].IsReference())
                 widget = objects.GetObject(kids->GetArray()[0].GetReference());
         if (!widget) throw Error("pades.broken_pdf", 422, "the signature field has no widget");
-        changed.insert(widget->Reference());
+        file.mark_changed(widget);
         if (const PdfObject* r = widget->GetDictionary().GetKey("Rect"); r && r->IsArray()) {
             PdfRect rect(r->GetArray());
             w = rect.GetWidth();
@@ -169,11 +125,11 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
         if (!annots) {
             page_obj->GetDictionary().AddKey("Annots", PdfArray());
             annots = page_obj->GetDictionary().GetKey("Annots");
-            changed.insert(page_obj->Reference());
+            file.mark_changed(page_obj);
         } else if (page_obj->GetDictionary().GetKey("Annots")->IsReference()) {
-            changed.insert(annots->Reference());
+            file.mark_changed(annots);
         } else {
-            changed.insert(page_obj->Reference());
+            file.mark_changed(page_obj);
         }
         annots->GetArray().push_back(widget->Reference());
         PdfObject* fields = acroform->GetIndirectKey("Fields");
@@ -181,7 +137,7 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
             acroform->GetDictionary().AddKey("Fields", PdfArray());
             fields = acroform->GetDictionary().GetKey("Fields");
         } else if (acroform->GetDictionary().GetKey("Fields")->IsReference()) {
-            changed.insert(fields->Reference());
+            file.mark_changed(fields);
         }
         fields->GetArray().push_back(widget->Reference());
     }
@@ -193,37 +149,10 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
         doc.EmbedSubsetFonts();
     }
 
-    // Serialise: changed objects, then the new ones (numbers ascending); the signature value object is our text.
-    std::vector<ObjectText> out;
-    for (const PdfReference& r : changed)
-        if (PdfObject* o = objects.GetObject(r))
-            out.push_back(ObjectText{static_cast<int>(r.ObjectNumber()), r.GenerationNumber(), object_text(o)});
-    std::vector<PdfObject*> fresh;
-    for (PdfObject* o : objects)
-        if (!existing.count(o->Reference()) && o != sig_value && !changed.count(o->Reference())) fresh.push_back(o);
-    std::int64_t previous_size = trailer->GetDictionary().GetKeyAsLong("Size", 0);
-    for (PdfObject* o : fresh)
-        if (static_cast<std::int64_t>(o->Reference().ObjectNumber()) < previous_size)
-            throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
-    if (request.dictionary.number < previous_size)
-        throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
-    for (PdfObject* o : fresh)
-        out.push_back(ObjectText{static_cast<int>(o->Reference().ObjectNumber()), o->Reference().GenerationNumber(), object_text(o)});
-    out.push_back(ObjectText{request.dictionary.number, 0, signature_object_text(request.dictionary)});
-
-    TrailerFields t;
-    t.size = previous_size;
-    t.root = reference_text(catalog->Reference());
-    if (const PdfObject* info = trailer->GetDictionary().GetKey("Info"); info && info->IsReference())
-        t.info = reference_text(info->GetReference());
-    std::string first_id;
-    if (const PdfObject* id = trailer->GetDictionary().GetKey("ID"); id && id->IsArray() && !id->GetArray().empty())
-        first_id = variant_text(id->GetArray()[0]);
-    if (first_id.empty()) first_id = "<" + core::hex_encode(core::random_bytes(16)) + ">";
-    t.id = "[" + first_id + "<" + core::hex_encode(core::random_bytes(16)) + ">]";
-
+    // The update: changed and new objects from PoDoFo, then the signature dictionary as our own text.
     PreparedSignature p;
-    p.file = append_update(pdf, out, t, tail);
+    p.file = file.write_update({ObjectText{request.dictionary.number, 0, signature_object_text(request.dictionary)}},
+                               sig_value, true);
     std::string marker = std::to_string(request.dictionary.number) + " 0 obj\n<< /Type /" + request.dictionary.type;
     std::size_t at = p.file.rfind(marker);
     p.placeholder = locate_placeholder(p.file, at);

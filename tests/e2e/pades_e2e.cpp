@@ -50,6 +50,37 @@ TEST_F(PadesCliTest, SignsVisiblyAtBTAndIndependentToolsAccept) {
     EXPECT_NE(audit.output.find("account:chan.taiman"), std::string::npos) << audit.output;
 }
 
+// B-LTA: the signature, then a DSS with the chain, OCSP response and CRL, then a document time-stamp over it all.
+TEST_F(PadesCliTest, SignsAtBLTAWithValidationDataAndADocumentTimestamp) {
+    test::create_account(server, work, "wong.user", "rsa-2048");
+    std::string input = test::qpdf_object_streams(work, test::ghostscript_pdf(work, 1));
+    auto r = sign("--in " + input + " --out " + work.file("lta.pdf") + " --username wong.user --level B-LTA --page 1 "
+                  "--rect 40,40,300,140");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::string pdf = test::read_file(work.file("lta.pdf"));
+    EXPECT_NE(pdf.find("/DSS"), std::string::npos);
+    EXPECT_NE(pdf.find("/VRI"), std::string::npos);
+    EXPECT_NE(pdf.find("/Type /DocTimeStamp"), std::string::npos);
+    EXPECT_NE(pdf.find("/SubFilter /ETSI.RFC3161"), std::string::npos);
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    auto sigs = test::pdfsig(nss, work.file("lta.pdf"));
+    ASSERT_EQ(sigs.size(), 2u) << test::run_command("pdfsig " + work.file("lta.pdf")).output;
+    EXPECT_EQ(sigs[0].validation, "Signature is Valid.");
+    EXPECT_EQ(sigs[0].certificate, "Certificate is Trusted.");
+    EXPECT_FALSE(sigs[0].total_document);  // the DSS and the document time-stamp came after it
+    // pdfsig 22.12 lists the document time-stamp but does not know its type ("unknown"); it must cover the whole file.
+    EXPECT_TRUE(sigs[1].total_document);
+    EXPECT_NE(test::qpdf_check(work.file("lta.pdf")).find("No syntax or stream encoding errors found"), std::string::npos);
+    // the document time-stamp token verifies with openssl ts over the byte ranges it covers
+    EXPECT_NE(test::openssl_verify_pdf_signature(work, work.file("lta.pdf"), 0, chain_pem()).find("Verification successful"),
+              std::string::npos);
+    (void)test::openssl_verify_pdf_signature(work, work.file("lta.pdf"), 1, chain_pem());  // writes the token's ranges
+    test::write_file(work.file("ts-root.pem"), test::read_file(server.root_pem()));
+    auto ts = run_command("openssl ts -verify -data " + work.file("signed.bin") + " -in " + work.file("sig.der") +
+                     " -token_in -CAfile " + work.file("ts-root.pem") + " -untrusted " + server.issuing_pem());
+    EXPECT_NE(ts.output.find("Verification: OK"), std::string::npos) << ts.output;
+}
+
 TEST_F(PadesCliTest, AWrongSigningPasswordWritesNothingAndCounts) {
     test::create_account(server, work, "lee.user");
     std::string input = test::ghostscript_pdf(work, 1);

@@ -1,0 +1,91 @@
+#include "pades/dss.hpp"
+
+#include <podofo/podofo.h>
+#include <openssl/sha.h>
+
+
+#include "core/error.hpp"
+#include "pades/podofo_document.hpp"
+
+namespace yq::pades {
+
+namespace {
+
+using namespace PoDoFo;
+
+// The array under `key` of `dss`, created when absent; marks the object that holds it as changed.
+PdfArray& array_in(PodofoDocument& file, PdfObject* dss, const char* key) {
+    PdfObject* entry = dss->GetDictionary().GetKey(key);
+    if (!entry) {
+        dss->GetDictionary().AddKey(key, PdfArray());
+        return dss->GetDictionary().GetKey(key)->GetArray();
+    }
+    if (entry->IsReference()) {
+        PdfObject* target = file.objects().GetObject(entry->GetReference());
+        if (!target || !target->IsArray()) throw Error("pades.broken_pdf", 422, std::string("the DSS /") + key + " is broken");
+        file.mark_changed(target);
+        return target->GetArray();
+    }
+    return entry->GetArray();
+}
+
+}  // namespace
+
+core::Bytes last_signature_contents(const std::string& pdf) {
+    std::size_t br = pdf.rfind("/ByteRange");
+    std::size_t ct = br == std::string::npos ? std::string::npos : pdf.find("/Contents <", br);
+    if (ct == std::string::npos) throw Error("pades.no_signature", 422, "the document has no signature to add validation data for");
+    std::size_t start = ct + 11, end = pdf.find('>', start);
+    return core::hex_decode(pdf.substr(start, end - start));
+}
+
+std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material) {
+    PodofoDocument file(pdf);
+    PdfVecObjects& objects = file.objects();
+    PdfObject* catalog = file.catalog();
+    PdfObject* dss = catalog->GetIndirectKey("DSS");
+    if (!dss) {
+        dss = objects.CreateObject();
+        catalog->GetDictionary().AddKey("DSS", dss->Reference());
+        file.mark_changed(catalog);
+    } else if (catalog->GetDictionary().GetKey("DSS")->IsReference()) {
+        file.mark_changed(dss);
+    } else {
+        file.mark_changed(catalog);
+    }
+    auto add_streams = [&](const char* key, const std::vector<core::Bytes>& items) {
+        PdfArray& all = array_in(file, dss, key);
+        PdfArray refs;
+        for (const auto& der : items) {
+            PdfObject* s = objects.CreateObject();
+            s->GetStream()->Set(reinterpret_cast<const char*>(der.data()), static_cast<pdf_long>(der.size()));
+            all.push_back(s->Reference());
+            refs.push_back(s->Reference());
+        }
+        return refs;
+    };
+    PdfDictionary vri;
+    vri.AddKey("Cert", add_streams("Certs", material.certificates));
+    vri.AddKey("OCSP", add_streams("OCSPs", material.ocsp_responses));
+    vri.AddKey("CRL", add_streams("CRLs", material.crls));
+    // §12.8.4.4: the VRI key is the SHA-1 of the signature's /Contents, upper-case hex
+    core::Bytes contents = last_signature_contents(pdf);
+    unsigned char sha1[SHA_DIGEST_LENGTH];
+    SHA1(contents.data(), contents.size(), sha1);
+    std::string key;
+    for (unsigned char c : core::hex_encode(sha1, sizeof sha1)) key.push_back(static_cast<char>(std::toupper(c)));
+    PdfObject* vri_dict = dss->GetDictionary().GetKey("VRI");
+    if (vri_dict && vri_dict->IsReference()) {
+        vri_dict = objects.GetObject(vri_dict->GetReference());
+        file.mark_changed(vri_dict);
+    }
+    if (!vri_dict) {
+        dss->GetDictionary().AddKey("VRI", PdfDictionary());
+        vri_dict = dss->GetDictionary().GetKey("VRI");
+    }
+    vri_dict->GetDictionary().AddKey(PdfName(key), vri);
+
+    return file.write_update();
+}
+
+}  // namespace yq::pades

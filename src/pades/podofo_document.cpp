@@ -1,0 +1,93 @@
+#include "pades/podofo_document.hpp"
+
+#include "core/error.hpp"
+
+namespace yq::pades {
+
+namespace {
+
+using namespace PoDoFo;
+
+struct QuietPodofo {
+    QuietPodofo() {
+        PdfError::EnableDebug(false);
+        PdfError::EnableLogging(false);
+    }
+};
+
+std::string reference_text(const PdfReference& r) {
+    return std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber()) + " R";
+}
+
+std::string object_text(PdfObject* o) {
+    PdfRefCountedBuffer buffer;
+    PdfOutputDevice device(&buffer);
+    o->WriteObject(&device, ePdfWriteMode_Compact, nullptr);
+    return std::string(buffer.GetBuffer(), device.GetLength());
+}
+
+std::string variant_text(const PdfObject& o) {
+    std::string s;
+    o.ToString(s, ePdfWriteMode_Compact);
+    return s;
+}
+
+}  // namespace
+
+PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
+    static QuietPodofo quiet;
+    m_tail = read_xref_tail(pdf);
+    try {
+        m_doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
+    } catch (const PdfError& e) {
+        if (e.GetError() == ePdfError_InvalidPassword)
+            throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
+        throw Error("pades.broken_pdf", 422,
+                    std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+    }
+    if (!trailer() || trailer()->GetDictionary().HasKey("Encrypt") || m_doc.GetEncrypt())
+        throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
+    if (!catalog() || !catalog()->IsDictionary())
+        throw Error("pades.broken_pdf", 422, "the file is not a readable PDF (no catalog)");
+    // New objects get numbers above every number the file has used: PoDoFo frees the object streams it unpacked, and
+    // reusing their numbers would break the objects the earlier xref stream still locates inside them.
+    objects().SetCanReuseObjectNumbers(false);
+    for (PdfObject* o : objects()) m_existing.insert(o->Reference());
+}
+
+std::int64_t PodofoDocument::previous_size() { return trailer()->GetDictionary().GetKeyAsLong("Size", 0); }
+
+std::string PodofoDocument::write_update(const std::vector<ObjectText>& extra, const PdfObject* skip, bool new_id) {
+    std::vector<ObjectText> out;
+    for (const PdfReference& r : m_changed)
+        if (PdfObject* o = objects().GetObject(r))
+            out.push_back(ObjectText{static_cast<int>(r.ObjectNumber()), r.GenerationNumber(), object_text(o)});
+    std::int64_t size = previous_size();
+    for (PdfObject* o : objects()) {
+        if (m_existing.count(o->Reference()) || m_changed.count(o->Reference()) || o == skip) continue;
+        if (static_cast<std::int64_t>(o->Reference().ObjectNumber()) < size)
+            throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
+        out.push_back(ObjectText{static_cast<int>(o->Reference().ObjectNumber()), o->Reference().GenerationNumber(),
+                                 object_text(o)});
+    }
+    for (const ObjectText& e : extra) {
+        if (e.number < size) throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
+        out.push_back(e);
+    }
+    TrailerFields t;
+    t.size = size;
+    t.root = reference_text(catalog()->Reference());
+    if (const PdfObject* info = trailer()->GetDictionary().GetKey("Info"); info && info->IsReference())
+        t.info = reference_text(info->GetReference());
+    std::string first, second;
+    if (const PdfObject* id = trailer()->GetDictionary().GetKey("ID"); id && id->IsArray() && id->GetArray().size() == 2) {
+        first = variant_text(id->GetArray()[0]);
+        second = variant_text(id->GetArray()[1]);
+    }
+    if (first.empty()) first = "<" + core::hex_encode(core::random_bytes(16)) + ">";
+    if (second.empty() || new_id) second = "<" + core::hex_encode(core::random_bytes(16)) + ">";
+    t.id = "[" + first + second + "]";  // §14.4: the first element stays, the second changes with the revision
+    return append_update(m_pdf, out, t, m_tail);
+}
+
+}  // namespace yq::pades

@@ -1,0 +1,40 @@
+#pragma once
+// What every PoDoFo-based step shares (private to pades/): loading untrusted bytes with PoDoFo quiet, remembering
+// which objects existed, and turning the changed and new objects into an incremental update.
+#include <podofo/podofo.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "pades/incremental_writer.hpp"
+
+namespace yq::pades {
+
+class PodofoDocument {
+public:
+    // Throws 422 "pades.broken_pdf" or "pades.encrypted".
+    explicit PodofoDocument(const std::string& pdf);
+
+    PoDoFo::PdfMemDocument& doc() { return m_doc; }
+    PoDoFo::PdfVecObjects& objects() { return m_doc.GetObjects(); }
+    PoDoFo::PdfObject* catalog() { return m_doc.GetCatalog(); }
+    PoDoFo::PdfObject* trailer() { return const_cast<PoDoFo::PdfObject*>(m_doc.GetTrailer()); }
+
+    // An existing object that will be written again.
+    void mark_changed(const PoDoFo::PdfObject* o) { m_changed.insert(o->Reference()); }
+    // The update: changed objects, new ones, then `extra` (text the caller wrote itself, e.g. a signature dictionary
+    // whose object `skip` must not be serialised by PoDoFo). `new_id` gives the file a new second /ID element.
+    std::string write_update(const std::vector<ObjectText>& extra = {}, const PoDoFo::PdfObject* skip = nullptr,
+                             bool new_id = false);
+    std::int64_t previous_size();
+
+private:
+    const std::string& m_pdf;
+    XrefTail m_tail;
+    PoDoFo::PdfMemDocument m_doc;
+    std::set<PoDoFo::PdfReference> m_existing;
+    std::set<PoDoFo::PdfReference> m_changed;
+};
+
+}  // namespace yq::pades
