@@ -8,6 +8,7 @@
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
 #include "core/error.hpp"
+#include "pades/pades_service.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "ra/appointments.hpp"
@@ -42,7 +43,8 @@ int serve(const std::string& home, const std::string& listen) {
     const core::Config& c = app->config;
     web::register_pki_routes(router, ca, ocsp, tsa,
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
-    web::register_csc_routes(router, csc, app->config);
+    pades::PadesService pades(app->config, csc, *app->store, tsa, *app->store, app->clock, *app->store);
+    web::register_csc_routes(router, csc, pades, app->config);
     ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
     ra::OfficeCalendar calendar(app->config.office);
     ra::AppointmentBook appointments(calendar, *app->store, *app->keys, app->clock);

@@ -51,14 +51,84 @@ std::string office_time_text(std::int64_t unix_seconds, const core::OfficeConfig
 
 }  // namespace
 
-SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r) {
-    auto account = m_accounts.account_by_id(r.account_id);
-    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+std::string PadesService::active_credential(const SignPdfRequest& r) {
     std::string credential_id = r.credential_id;
     if (credential_id.empty())
         for (const auto& c : m_accounts.credentials_of(r.account_id))
             if (c.status == "active") credential_id = c.id;
     if (credential_id.empty()) throw_conflict("accounts.no_credential", "the account has no active credential");
+    return credential_id;
+}
+
+core::Bytes PadesService::with_level(core::Bytes cms_der, Level level) {
+    if (level == Level::BB) return cms_der;
+    return cms::add_signature_timestamp(cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
+}
+
+SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r) {
+    return sign_with(pdf, r, [&](const core::Bytes& tbs, const std::string& algo, const std::string& credential_id) {
+        // SCAL2: the SAD is bound to exactly this hash (the signed attributes, which bind the document digest).
+        signing::AuthorizeRequest auth;
+        auth.credential_id = credential_id;
+        auth.num_signatures = 1;
+        auth.hashes = {tbs};
+        auth.hash_algorithm_oid = cms::kSha256Oid;
+        auth.pin = r.signing_password;
+        auth.otp = r.otp;
+        signing::SadGrant sad = m_csc.authorize(r.account_id, auth);
+        signing::SignHashRequest sign;
+        sign.credential_id = credential_id;
+        sign.sad = sad.sad;
+        sign.hashes = {tbs};
+        sign.hash_algorithm_oid = cms::kSha256Oid;
+        sign.sign_algo = algo;
+        return m_csc.sign_hash(r.account_id, sign).at(0);
+    });
+}
+
+SignedPdf PadesService::sign_pdf_with_sad(const std::string& pdf, const SignPdfRequest& r, const std::string& sad) {
+    core::Bytes document_digest = core::sha256(pdf);
+    return sign_with(pdf, r, [&](const core::Bytes& tbs, const std::string& algo, const std::string& credential_id) {
+        signing::SignHashRequest sign;
+        sign.credential_id = credential_id;
+        sign.sad = sad;
+        sign.hashes = {tbs};
+        sign.hash_algorithm_oid = cms::kSha256Oid;
+        sign.sign_algo = algo;
+        sign.authorised_documents = {document_digest};
+        return m_csc.sign_hash(r.account_id, sign).at(0);
+    });
+}
+
+core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha256, const SignPdfRequest& r,
+                                                 const std::string& sad) {
+    std::string credential_id = active_credential(r);
+    signing::CredentialInfo info = m_csc.credential_info(r.account_id, credential_id);
+    std::vector<pki::X509Ptr> chain;
+    for (const auto& der : info.chain) chain.push_back(pki::certificate_from_der(der));
+    std::vector<X509*> extra;
+    for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
+    cms::CadesSignature cades(chain.at(0).get(), extra, content_sha256);
+    signing::SignHashRequest sign;
+    sign.credential_id = credential_id;
+    sign.sad = sad;
+    sign.hashes = {cades.to_be_signed_digest()};
+    sign.hash_algorithm_oid = cms::kSha256Oid;
+    sign.sign_algo = cades.signature_algorithm_oid();
+    sign.authorised_documents = {content_sha256};
+    core::Bytes der = with_level(cades.finish(m_csc.sign_hash(r.account_id, sign).at(0)),
+                                 r.level == Level::BB ? Level::BB : Level::BT);
+    m_audit.record_event(audit::Event{"csc:" + r.account_id, "document.signed", "credential:" + credential_id,
+                                      audit::details({{"format", "CAdES detached"},
+                                                      {"content_sha256", core::hex_encode(content_sha256)}}),
+                                      m_clock.unix_seconds()});
+    return der;
+}
+
+SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& r, const RawSigner& signer) {
+    auto account = m_accounts.account_by_id(r.account_id);
+    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    std::string credential_id = active_credential(r);
     signing::CredentialInfo info = m_csc.credential_info(r.account_id, credential_id);
     if (info.chain.empty()) throw Error("pades.no_certificate", 500, "the credential has no certificate");
     std::vector<pki::X509Ptr> chain;
@@ -87,26 +157,8 @@ SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r
     PreparedSignature prepared = prepare_signature(pdf, std::move(request));
 
     cms::CadesSignature cades(chain.front().get(), extra, prepared.digest);
-    // SCAL2: the SAD is bound to exactly this hash (the signed attributes, which bind the document digest).
-    signing::AuthorizeRequest auth;
-    auth.credential_id = credential_id;
-    auth.num_signatures = 1;
-    auth.hashes = {cades.to_be_signed_digest()};
-    auth.hash_algorithm_oid = cms::kSha256Oid;
-    auth.pin = r.signing_password;
-    auth.otp = r.otp;
-    signing::SadGrant sad = m_csc.authorize(r.account_id, auth);
-    signing::SignHashRequest sign;
-    sign.credential_id = credential_id;
-    sign.sad = sad.sad;
-    sign.hashes = auth.hashes;
-    sign.hash_algorithm_oid = cms::kSha256Oid;
-    sign.sign_algo = cades.signature_algorithm_oid();
-    core::Bytes cms_der = cades.finish(m_csc.sign_hash(r.account_id, sign).at(0));
-    if (r.level != Level::BB)
-        cms_der = cms::add_signature_timestamp(
-            cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
-    out.file = finish_signature(std::move(prepared), cms_der);
+    core::Bytes signature = signer(cades.to_be_signed_digest(), cades.signature_algorithm_oid(), credential_id);
+    out.file = finish_signature(std::move(prepared), with_level(cades.finish(signature), r.level));
     if (r.level == Level::BLT || r.level == Level::BLTA) {
         std::string serial;
         for (const auto& c : m_accounts.credentials_of(r.account_id))

@@ -4,6 +4,7 @@
 // B-B; B-T adds the signature time-stamp from our TSA; B-LT adds a DSS with the chain, the TSA and OCSP-responder
 // certificates, the signer's OCSP response and the CRL; B-LTA adds a document time-stamp over all of it.
 // Error style: throws yq::Error — "pades.*", "cms.*", and "accounts.*"/"csc.*" from the signing path.
+#include <functional>
 #include <string>
 
 #include "accounts/account.hpp"
@@ -46,6 +47,11 @@ public:
           m_audit(audit), m_fonts(std::move(fonts)) {}
 
     SignedPdf sign_pdf(const std::string& pdf, const SignPdfRequest& request);
+    // CSC signatures/signDoc: the caller already holds a SAD authorised (SCAL2) for the SHA-256 of this document.
+    SignedPdf sign_pdf_with_sad(const std::string& pdf, const SignPdfRequest& request, const std::string& sad);
+    // A detached CAdES signature (.p7s) over content whose SHA-256 is given, under a SAD authorised for that digest.
+    core::Bytes sign_detached_with_sad(const core::Bytes& content_sha256, const SignPdfRequest& request,
+                                       const std::string& sad);
 
     // B-LT material for a signer certificate: our CA certificates, the signer's OCSP response, the latest CRL.
     ValidationMaterial validation_material(const std::string& signer_serial);
@@ -53,6 +59,13 @@ public:
     std::string add_document_timestamp(const std::string& pdf);
 
 private:
+    // Signs the to-be-signed digest with the given algorithm and credential; returns the signature value.
+    using RawSigner = std::function<core::Bytes(const core::Bytes& tbs, const std::string& sign_algo,
+                                                const std::string& credential_id)>;
+    SignedPdf sign_with(const std::string& pdf, const SignPdfRequest& request, const RawSigner& signer);
+    std::string active_credential(const SignPdfRequest& request);
+    core::Bytes with_level(core::Bytes cms_der, Level level);
+
     const core::Config& m_config;
     signing::CscService& m_csc;
     accounts::AccountStore& m_accounts;

@@ -215,8 +215,14 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
         if (custody::bound_hashes_digest(bound) != claims.hashes_digest) csc_error(400, "invalid_request", "Invalid parameter SAD");
         if (!alg || *alg != scheme.hash) csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
         std::set<core::Bytes> allowed(bound.begin(), bound.end());
-        for (const auto& h : r.hashes)
-            if (!allowed.count(h)) csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+        const auto& covered = r.authorised_documents.empty() ? r.hashes : r.authorised_documents;
+        if (!r.authorised_documents.empty() && r.authorised_documents.size() != r.hashes.size())
+            csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+        for (const auto& h : covered)
+            if (!allowed.count(h))
+                csc_error(400, "invalid_request", r.authorised_documents.empty()
+                                                      ? "Hash is not authorized by the SAD"
+                                                      : "documentDigests or documents are not authorized by the SAD");
     }
     auto account = m_account_store.account_by_id(account_id);
     if (!account || account->status == "locked") csc_error(400, "invalid_request", "Credential locked");

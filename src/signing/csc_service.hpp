@@ -29,6 +29,9 @@ struct SignHashRequest {
     std::string sign_algo;
     core::Bytes sign_algo_params;
     std::string hash_field_name = "hashAlgorithmOID";  // v1 calls it hashAlgo
+    // signDoc: the SAD was authorised for these digests of the documents (SCAL2), and this server derives `hashes`
+    // (e.g. the signed attributes of a PAdES signature) from them. Empty: the SAD must cover `hashes` themselves.
+    std::vector<core::Bytes> authorised_documents;
 };
 
 struct SadGrant {

@@ -207,8 +207,8 @@ TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {
     EXPECT_EQ(sign(a, alice.credential, next, {h3}).status, 200);
     EXPECT_EQ(desc(sign(a, alice.credential, next, {h3})), "Invalid parameter SAD");  // 2 in total, both spent
     auto sign_doc = test::http_request("POST", server.port(), "/csc/v2/signatures/signDoc", "{}", "application/json");
-    EXPECT_EQ(sign_doc.status, 501);
-    EXPECT_EQ(json::parse(sign_doc.body)["error"], "invalid_request");
+    EXPECT_EQ(sign_doc.status, 401);  // signDoc is authenticated like every other method
+    EXPECT_EQ(json::parse(sign_doc.body)["error"], "invalid_token");
     // expiry (csc.sad_seconds = 2 on this server)
     std::string short_lived = authorize(a, alice, {h3});
     std::this_thread::sleep_for(std::chrono::milliseconds(2600));

@@ -4,10 +4,15 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
+#include "core/bytes.hpp"
 #include "support/fixtures.hpp"
+#include "support/http_client.hpp"
 #include "support/pdf_tools.hpp"
 
 using namespace yq;
+using nlohmann::json;
 using test::run_command;
 
 class PadesCliTest : public ::testing::Test {
@@ -21,6 +26,29 @@ protected:
         return server.cli("sign pdf " + args + " < " + work.file("pin"));
     }
     std::string chain_pem() { return test::read_file(server.root_pem()) + test::read_file(server.issuing_pem()); }
+
+    json csc(const std::string& method, const json& body, const std::string& token, int expected_status = 200) {
+        auto r = test::http_request("POST", server.port(), "/csc/v2/" + method, body.dump(), "application/json", "",
+                                    "127.0.0.1", {{"Authorization", "Bearer " + token}});
+        EXPECT_EQ(r.status, expected_status) << method << " " << r.body;
+        return json::parse(r.body, nullptr, false);
+    }
+    std::string login(const std::string& user) {
+        std::string basic = core::base64_encode(core::to_bytes(user + ":login-password-1"));
+        auto r = test::http_request("POST", server.port(), "/csc/v2/auth/login", "", "", "", "127.0.0.1",
+                                    {{"Authorization", "Basic " + basic}});
+        return json::parse(r.body)["access_token"];
+    }
+    // credentials/authorize for these documents' SHA-256 digests (SCAL2)
+    std::string authorize(const std::string& token, const test::TestAccount& a, const std::vector<std::string>& docs) {
+        json hashes = json::array();
+        for (const auto& d : docs) hashes.push_back(core::base64_encode(core::sha256(d)));
+        auto r = csc("credentials/authorize", {{"credentialID", a.credential}, {"numSignatures", docs.size()},
+                                               {"hashes", hashes}, {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                                               {"authData", {{{"id", "PIN"}, {"value", "signing-password-1"}}}}},
+                     token);
+        return r.value("SAD", "");
+    }
 };
 
 TEST_F(PadesCliTest, SignsVisiblyAtBTAndIndependentToolsAccept) {
@@ -79,6 +107,63 @@ TEST_F(PadesCliTest, SignsAtBLTAWithValidationDataAndADocumentTimestamp) {
     auto ts = run_command("openssl ts -verify -data " + work.file("signed.bin") + " -in " + work.file("sig.der") +
                      " -token_in -CAfile " + work.file("ts-root.pem") + " -untrusted " + server.issuing_pem());
     EXPECT_NE(ts.output.find("Verification: OK"), std::string::npos) << ts.output;
+}
+
+// CSC signatures/signDoc: two PDFs at B-LTA with the default visible appearance and a detached CAdES signature over
+// a digest, each under a SAD authorised for exactly those documents.
+TEST_F(PadesCliTest, CscSignDocSignsPdfsAndDigestsAuthorisedByTheSad) {
+    test::TestAccount a = test::create_account(server, work, "doc.user");
+    std::string token = login("doc.user");
+    std::string one = test::read_file(test::ghostscript_pdf(work, 1, "one.pdf"));
+    std::string two = test::read_file(test::qpdf_object_streams(work, test::ghostscript_pdf(work, 2, "two-src.pdf"), "two.pdf"));
+    std::string sad = authorize(token, a, {one, two});
+    json docs = json::array();
+    for (const auto* d : {&one, &two})
+        docs.push_back({{"document", core::base64_encode(core::to_bytes(*d))},
+                        {"signature_format", "P"},
+                        {"conformance_level", "AdES-B-LTA"},
+                        {"signAlgo", "1.2.840.10045.4.3.2"},
+                        {"signed_props", {{{"attribute_name", "reason"}, {"attribute_value", "批准 Approved"}}}}});
+    json out = csc("signatures/signDoc", {{"credentialID", a.credential}, {"SAD", sad}, {"documents", docs}}, token);
+    ASSERT_EQ(out["DocumentWithSignature"].size(), 2u) << out;
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    for (int i = 0; i < 2; ++i) {
+        core::Bytes pdf = core::base64_decode(out["DocumentWithSignature"][i].get<std::string>());
+        std::string file = work.file("signdoc-" + std::to_string(i) + ".pdf");
+        test::write_file(file, std::string(pdf.begin(), pdf.end()));
+        auto sigs = test::pdfsig(nss, file);
+        ASSERT_EQ(sigs.size(), 2u) << file;  // the signature and the document time-stamp
+        EXPECT_EQ(sigs[0].validation, "Signature is Valid.");
+        EXPECT_EQ(sigs[0].certificate, "Certificate is Trusted.");
+        EXPECT_NE(test::qpdf_check(file).find("No syntax or stream encoding errors found"), std::string::npos);
+    }
+    // the SAD is spent; another document is not covered by a fresh SAD for `one`
+    json again = csc("signatures/signDoc", {{"credentialID", a.credential}, {"SAD", sad}, {"documents", {docs[0]}}}, token, 400);
+    EXPECT_EQ(again["error"], "invalid_request");
+    std::string sad_one = authorize(token, a, {one});
+    json other = csc("signatures/signDoc", {{"credentialID", a.credential}, {"SAD", sad_one}, {"documents", {docs[1]}}},
+                     token, 400);
+    EXPECT_EQ(other["error_description"], "documentDigests or documents are not authorized by the SAD");
+
+    // detached CAdES over a digest
+    std::string content = "a contract in any format";
+    std::string sad_c = authorize(token, a, {content});
+    json c = csc("signatures/signDoc",
+                 {{"credentialID", a.credential}, {"SAD", sad_c},
+                  {"documentDigests", {{{"hashes", {core::base64_encode(core::sha256(content))}},
+                                        {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                                        {"signature_format", "C"},
+                                        {"conformance_level", "Ades-B-T"},
+                                        {"signAlgo", "1.2.840.10045.4.3.2"}}}}},
+                 token);
+    ASSERT_EQ(c["SignatureObject"].size(), 1u) << c;
+    core::Bytes p7s = core::base64_decode(c["SignatureObject"][0].get<std::string>());
+    test::write_file(work.file("c.p7s"), std::string(p7s.begin(), p7s.end()));
+    test::write_file(work.file("content.txt"), content);
+    test::write_file(work.file("chain.pem"), chain_pem());
+    auto verdict = run_command("openssl cms -verify -binary -cades -inform DER -in " + work.file("c.p7s") + " -content " +
+                               work.file("content.txt") + " -CAfile " + work.file("chain.pem") + " -purpose any -out /dev/null");
+    EXPECT_NE(verdict.output.find("Verification successful"), std::string::npos) << verdict.output;
 }
 
 TEST_F(PadesCliTest, AWrongSigningPasswordWritesNothingAndCounts) {

@@ -7,6 +7,7 @@
 
 #include "accounts/account_service.hpp"
 #include "fuzz/fuzz_environment.hpp"
+#include "pades/pades_service.hpp"
 #include "signing/csc_service.hpp"
 #include "web/handlers/csc_routes.hpp"
 
@@ -14,13 +15,15 @@ namespace {
 
 struct CscEnvironment {
     yq::signing::CscService csc;
+    yq::pades::PadesService pades;
     yq::web::Router router;
     std::string token;
     std::string credential;
 
     explicit CscEnvironment(yq::fuzz::Environment& e)
         : csc(e.app->config, *e.app->accounts, *e.app->store, *e.app->store, *e.app->custody, *e.app->ca, *e.tsa,
-              *e.app->keys, e.app->clock) {
+              *e.app->keys, e.app->clock),
+          pades(e.app->config, csc, *e.app->store, *e.tsa, *e.app->store, e.app->clock, *e.app->store) {
         yq::accounts::NewAccountRequest r;
         r.username = "fuzz.user";
         r.display_name = "Fuzz";
@@ -29,7 +32,7 @@ struct CscEnvironment {
         r.signing_password = yq::core::to_secure("signing-password-1");
         credential = e.app->accounts->create(r, "fuzz").credential.id;
         token = csc.login("fuzz.user", yq::core::to_secure("login-password-1")).access_token;
-        yq::web::register_csc_routes(router, csc, e.app->config);
+        yq::web::register_csc_routes(router, csc, pades, e.app->config);
     }
 };
 
@@ -39,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static CscEnvironment env(yq::fuzz::environment());
     static const char* const kMethods[] = {"credentials/list", "credentials/info", "credentials/authorize",
                                            "credentials/extendTransaction", "signatures/signHash",
-                                           "signatures/timestamp", "auth/revoke", "info"};
+                                           "signatures/timestamp", "auth/revoke", "info", "signatures/signDoc"};
     if (size == 0) return 0;
-    std::string method = kMethods[data[0] % 8];
+    std::string method = kMethods[data[0] % 9];
     std::string version = (data[0] & 0x80) ? "v1" : "v2";
     yq::web::Request req;
     req.method = "POST";

@@ -215,6 +215,52 @@ std::string hash_oid_for(const json& j, const std::vector<core::Bytes>& hashes) 
     return oid;
 }
 
+// signDoc conformance_level: Ades-B-B … Ades-B-LTA, matched case-insensitively (clients spell it AdES-… too).
+pades::Level conformance_level(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text == "ades-b-b" || text == "ades-b") return pades::Level::BB;
+    if (text == "ades-b-t" || text == "ades-t") return pades::Level::BT;
+    if (text == "ades-b-lt" || text == "ades-lt") return pades::Level::BLT;
+    if (text == "ades-b-lta" || text == "ades-lta") return pades::Level::BLTA;
+    csc_error(400, "invalid_request", "Invalid parameter conformance_level");
+}
+
+std::string decode_document(const std::string& b64) {
+    try {
+        core::Bytes b = core::base64_decode(b64);
+        return std::string(b.begin(), b.end());
+    } catch (const Error&) {
+        csc_error(400, "invalid_request", "Invalid parameter documents");
+    }
+}
+
+// signed_props [{attribute_name, attribute_value}]: reason and location, and yunqian's placement of the visible
+// signature (yq:page, yq:rect "x1,y1,x2,y2", yq:field, yq:invisible). Default: a box at the bottom left of page 1.
+void apply_signed_props(const json& item, pades::SignPdfRequest& r) {
+    r.placement.kind = pades::Placement::Kind::Rectangle;
+    r.placement.page = 1;
+    r.placement.x1 = 36, r.placement.y1 = 36, r.placement.x2 = 296, r.placement.y2 = 136;
+    auto it = item.find("signed_props");
+    if (it == item.end() || it->is_null()) return;
+    if (!it->is_array()) csc_error(400, "invalid_request", "Invalid parameter signed_props");
+    for (const json& p : *it) {
+        if (!p.is_object() || !p.contains("attribute_name") || !p["attribute_name"].is_string() ||
+            !p.contains("attribute_value") || !p["attribute_value"].is_string())
+            csc_error(400, "invalid_request", "Invalid parameter signed_props");
+        std::string name = p["attribute_name"], value = p["attribute_value"];
+        if (name == "reason") r.reason = value;
+        else if (name == "location") r.location = value;
+        else if (name == "yq:page") r.placement.page = std::atoi(value.c_str());
+        else if (name == "yq:field") r.placement.kind = pades::Placement::Kind::Field, r.placement.field_name = value;
+        else if (name == "yq:invisible" && value == "true") r.placement.kind = pades::Placement::Kind::Invisible;
+        else if (name == "yq:rect") {
+            if (std::sscanf(value.c_str(), "%lf,%lf,%lf,%lf", &r.placement.x1, &r.placement.y1, &r.placement.x2,
+                            &r.placement.y2) != 4)
+                csc_error(400, "invalid_request", "Invalid parameter signed_props");
+        }
+    }
+}
+
 using Method = std::function<Response(const Request&, Dialect)>;
 
 void add(Router& router, Dialect d, const std::string& method, Method fn, Execution ex = Execution::Blocking) {
@@ -231,7 +277,7 @@ void add(Router& router, Dialect d, const std::string& method, Method fn, Execut
 
 }  // namespace
 
-void register_csc_routes(Router& router, signing::CscService& csc, const core::Config& config) {
+void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesService& pades, const core::Config& config) {
     for (Dialect d : {Dialect::V1, Dialect::V2}) {
         auto info = [&config](const Request& req, Dialect dialect) {
             parse_body(req);
@@ -245,14 +291,17 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
             json methods = json::array({"auth/login", "auth/revoke", "credentials/list", "credentials/info",
                                         "credentials/authorize", "credentials/extendTransaction", "signatures/signHash",
                                         "signatures/timestamp"});
+            if (dialect == Dialect::V2) methods.push_back("signatures/signDoc");
             out["methods"] = methods;
             if (dialect == Dialect::V2) {
                 out["signAlgorithms"] = {{"algos", json::array({signing::kOidSha256WithRsa, signing::kOidSha384WithRsa,
                                                                 signing::kOidSha512WithRsa, signing::kOidRsaEncryption,
                                                                 signing::kOidRsaPss, signing::kOidEcdsaSha256,
                                                                 signing::kOidEcdsaSha384, signing::kOidEcdsaSha512})}};
-                out["signature_formats"] = {{"formats", json::array()}, {"envelope_properties", json::array()}};
-                out["conformance_levels"] = json::array();
+                out["signature_formats"] = {{"formats", json::array({"C", "P"})},
+                                            {"envelope_properties", json::array({json::array({"Detached"}),
+                                                                                 json::array({"Revision"})})}};
+                out["conformance_levels"] = json::array({"Ades-B-B", "Ades-B-T", "Ades-B-LT", "Ades-B-LTA"});
             }
             return json_response(200, out);
         };
@@ -395,13 +444,57 @@ void register_csc_routes(Router& router, signing::CscService& csc, const core::C
             return json_response(200, json{{"timestamp", core::base64_encode(token)}});
         });
     }
-    // signDoc arrives with PDF signing (v2 only); until then the method is answered as not implemented.
-    router.add("POST", "/csc/v2/signatures/signDoc",
-               [](const Request&) {
-                   return json_response(501, json{{"error", "invalid_request"},
-                                                  {"error_description", "signatures/signDoc is not implemented yet"}});
-               },
-               Execution::Inline, "csc_v2");
+    // signatures/signDoc (v2 only): PAdES for PDFs ("P"), detached CAdES ("C") for documents or their digests, at the
+    // requested conformance level, under one SAD authorised for the documents' SHA-256 digests (at most 50).
+    add(router, Dialect::V2, "signatures/signDoc", [&csc, &pades](const Request& req, Dialect) {
+        auto [account, j] = authenticated(csc, req);
+        pades::SignPdfRequest base;
+        base.account_id = account;
+        base.credential_id = req_string(j, "credentialID");
+        std::string sad = req_string(j, "SAD");
+        bool has_docs = j.contains("documents") && !j["documents"].is_null();
+        bool has_digests = j.contains("documentDigests") && !j["documentDigests"].is_null();
+        if (has_docs && has_digests) csc_error(400, "invalid_request", "Both documentDigests and documents parameters passed");
+        const json& items = has_docs ? j["documents"] : has_digests ? j["documentDigests"] : json::array();
+        if (!items.is_array() || items.empty()) csc_error(400, "invalid_request", "Empty documentDigests and documents objects");
+        if (items.size() > 50) csc_error(400, "invalid_request", "Numbers of signatures is too high");
+        json with_signature = json::array(), signature_objects = json::array();
+        for (const json& item : items) {
+            if (!item.is_object()) csc_error(400, "invalid_request", "Invalid parameter documents");
+            pades::SignPdfRequest r = base;
+            r.level = conformance_level(opt_string(item, "conformance_level").value_or("Ades-B-B"));
+            std::string format = req_string(item, "signature_format");
+            if (format != "P" && format != "C") csc_error(400, "invalid_request", "Invalid parameter signature_format");
+            apply_signed_props(item, r);
+            if (has_docs) {
+                std::string doc = decode_document(req_string(item, "document"));
+                if (format == "P") {
+                    with_signature.push_back(core::base64_encode(core::to_bytes(pades.sign_pdf_with_sad(doc, r, sad).file)));
+                } else {
+                    signature_objects.push_back(core::base64_encode(pades.sign_detached_with_sad(core::sha256(doc), r, sad)));
+                }
+            } else {
+                if (format != "C") csc_error(400, "invalid_request", "Invalid parameter signature_format");
+                std::string oid = opt_string(item, "hashAlgorithmOID").value_or(signing::kOidSha256);
+                if (oid != signing::kOidSha256) csc_error(400, "invalid_request", "Invalid parameter hashAlgorithmOID");
+                std::vector<core::Bytes> hashes;
+                if (item.contains("hashes") && item["hashes"].is_string()) {  // S1's sample sends a bare string
+                    json wrapped = {{"hashes", json::array({item["hashes"]})}};
+                    hashes = hash_list(wrapped, "hashes", true);
+                } else {
+                    hashes = hash_list(item, "hashes", true);
+                }
+                for (const auto& h : hashes) {
+                    if (h.size() != 32) csc_error(400, "invalid_request", "Invalid digest value length");
+                    signature_objects.push_back(core::base64_encode(pades.sign_detached_with_sad(h, r, sad)));
+                }
+            }
+        }
+        json out = json::object();
+        if (!with_signature.empty()) out["DocumentWithSignature"] = with_signature;
+        if (!signature_objects.empty()) out["SignatureObject"] = signature_objects;
+        return json_response(200, out);
+    });
 }
 
 }  // namespace yq::web
