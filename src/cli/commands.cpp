@@ -121,33 +121,70 @@ pades::Placement placement_of(const PdfSignArgs& a) {
     return p;
 }
 
-int sign_pdf_command(App& app, const PdfSignArgs& a) {
-    auto account = app.store->account_by_username(a.username);
-    if (!account) throw_not_found("accounts.unknown_username", "no account named '" + a.username + "'");
-    std::ifstream in(a.in, std::ios::binary);
-    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + a.in);
-    std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+std::string read_whole_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Never a half-written output: write beside the target, then rename.
+void write_whole_file(const std::string& path, const std::string& content) {
+    std::string tmp = path + ".partial";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        if (!out.flush()) {
+            std::remove(tmp.c_str());
+            throw_bad_input("cli.file_unwritable", "cannot write " + path);
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw_bad_input("cli.file_unwritable", "cannot write " + path);
+}
+
+// The signing services of an opened home, for the sign commands.
+struct SigningServices {
+    pki::TimeStampAuthority tsa;
+    signing::CscService csc;
+    pades::PadesService pades;
+    explicit SigningServices(App& app)
+        : tsa(*app.ca),
+          csc(app.config, *app.accounts, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys, app.clock),
+          pades(app.config, csc, *app.store, tsa, *app.store, app.clock, *app.store) {}
+};
+
+pades::SignPdfRequest signer_request(App& app, const std::string& username, const std::string& level,
+                                     const std::string& otp) {
+    auto account = app.store->account_by_username(username);
+    if (!account) throw_not_found("accounts.unknown_username", "no account named '" + username + "'");
     pades::SignPdfRequest r;
     r.account_id = account->id;
-    r.level = pades::parse_level(a.level);
+    r.level = pades::parse_level(level);
+    r.otp = otp;
+    return r;
+}
+
+int sign_file_command(App& app, const std::string& in, const std::string& out, const std::string& username,
+                      const std::string& level, const std::string& otp) {
+    pades::SignPdfRequest r = signer_request(app, username, level, otp);
+    std::string content = read_whole_file(in);
+    r.signing_password = read_secret_line("signing password");
+    SigningServices services(app);
+    core::Bytes p7s = services.pades.sign_detached(core::sha256(content), r);
+    write_whole_file(out, std::string(p7s.begin(), p7s.end()));
+    std::cout << "signed " << in << " → " << out << " (CAdES detached, " << level << ")\n";
+    return 0;
+}
+
+int sign_pdf_command(App& app, const PdfSignArgs& a) {
+    pades::SignPdfRequest r = signer_request(app, a.username, a.level, a.otp);
+    std::string pdf = read_whole_file(a.in);
     r.placement = placement_of(a);
     r.reason = a.reason;
     r.location = a.location;
-    r.otp = a.otp;
     r.signing_password = read_secret_line("signing password");
-    pki::TimeStampAuthority tsa(*app.ca);
-    signing::CscService csc(app.config, *app.accounts, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys,
-                            app.clock);
-    pades::PadesService service(app.config, csc, *app.store, tsa, *app.store, app.clock, *app.store);
-    pades::SignedPdf signed_pdf = service.sign_pdf(pdf, r);
-    // Never a half-written output: write beside it, then rename.
-    std::string tmp = a.out + ".partial";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(signed_pdf.file.data(), static_cast<std::streamsize>(signed_pdf.file.size()));
-        if (!out.flush()) throw_bad_input("cli.file_unwritable", "cannot write " + a.out);
-    }
-    if (std::rename(tmp.c_str(), a.out.c_str()) != 0) throw_bad_input("cli.file_unwritable", "cannot write " + a.out);
+    SigningServices services(app);
+    pades::SignedPdf signed_pdf = services.pades.sign_pdf(pdf, r);
+    write_whole_file(a.out, signed_pdf.file);
     std::cout << "signed " << a.out << " (" << a.level << "), reference " << signed_pdf.reference << ", sha256 "
               << core::hex_encode(signed_pdf.sha256) << "\n";
     return 0;
@@ -239,6 +276,15 @@ int run(int argc, char** argv) {
     o_inv->excludes(o_rect);
     sign_pdf->add_option("--reason", s_reason, "reason shown in the signature");
     sign_pdf->add_option("--location", s_location, "location shown in the signature");
+
+    auto* sign_file = sign_cmd->add_subcommand(
+        "file", "detached CAdES signature (.p7s) of any file; reads the signing password from standard input");
+    std::string f_in, f_out, f_user, f_level = "B-T", f_otp;
+    sign_file->add_option("--in", f_in, "file to sign")->required();
+    sign_file->add_option("--out", f_out, "where to write the signature (default: IN.p7s)");
+    sign_file->add_option("--username", f_user, "the signer")->required();
+    sign_file->add_option("--level", f_level, "B-B | B-T (default B-T)");
+    sign_file->add_option("--otp", f_otp, "one-time password from the authenticator app");
 
     auto* db_cmd = cli.add_subcommand("db", "database operations");
     db_cmd->require_subcommand(1);
@@ -371,6 +417,7 @@ int run(int argc, char** argv) {
         }
         if (*sign_pdf) return sign_pdf_command(*app, PdfSignArgs{s_in, s_out, s_user, s_level, s_otp, s_field, s_rect,
                                                                  s_reason, s_location, s_page, s_invisible});
+        if (*sign_file) return sign_file_command(*app, f_in, f_out.empty() ? f_in + ".p7s" : f_out, f_user, f_level, f_otp);
         if (*copy) {
             auto target = storage::Database::open(copy_to, app->config.database.busy_timeout_ms, 2);
             for (const auto& [table, n] : storage::copy_database(*app->db, *target))

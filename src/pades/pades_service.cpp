@@ -100,6 +100,21 @@ SignedPdf PadesService::sign_pdf_with_sad(const std::string& pdf, const SignPdfR
     });
 }
 
+core::Bytes PadesService::sign_detached(const core::Bytes& content_sha256, const SignPdfRequest& r) {
+    if (r.level == Level::BLT || r.level == Level::BLTA)
+        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B and B-T");
+    signing::AuthorizeRequest auth;
+    auth.credential_id = active_credential(r);
+    auth.num_signatures = 1;
+    auth.hashes = {content_sha256};
+    auth.hash_algorithm_oid = cms::kSha256Oid;
+    auth.pin = r.signing_password;
+    auth.otp = r.otp;
+    SignPdfRequest with_credential = r;
+    with_credential.credential_id = auth.credential_id;
+    return sign_detached_with_sad(content_sha256, with_credential, m_csc.authorize(r.account_id, auth).sad);
+}
+
 core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha256, const SignPdfRequest& r,
                                                  const std::string& sad) {
     std::string credential_id = active_credential(r);

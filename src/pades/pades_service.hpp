@@ -49,7 +49,10 @@ public:
     SignedPdf sign_pdf(const std::string& pdf, const SignPdfRequest& request);
     // CSC signatures/signDoc: the caller already holds a SAD authorised (SCAL2) for the SHA-256 of this document.
     SignedPdf sign_pdf_with_sad(const std::string& pdf, const SignPdfRequest& request, const std::string& sad);
-    // A detached CAdES signature (.p7s) over content whose SHA-256 is given, under a SAD authorised for that digest.
+    // A detached CAdES signature (.p7s, B-B or B-T) over content whose SHA-256 is given, authorised with the
+    // request's signing password and OTP (SAD bound to that digest).
+    core::Bytes sign_detached(const core::Bytes& content_sha256, const SignPdfRequest& request);
+    // The same under a SAD the caller already holds (CSC signDoc).
     core::Bytes sign_detached_with_sad(const core::Bytes& content_sha256, const SignPdfRequest& request,
                                        const std::string& sad);
 

@@ -17,7 +17,7 @@ std::string pdf_text_string(const std::string& utf8) {
     std::string hex = "<FEFF";
     auto put16 = [&](unsigned v) {
         char b[5];
-        std::snprintf(b, sizeof b, "%04X", v);
+        std::snprintf(b, sizeof b, "%04X", v & 0xFFFFu);
         hex += b;
     };
     for (std::size_t i = 0; i < utf8.size();) {
@@ -37,6 +37,8 @@ std::string pdf_text_string(const std::string& utf8) {
             cp = (cp << 6) | (n & 0x3F);
         }
         i += static_cast<std::size_t>(extra) + 1;
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            throw_bad_input("pades.bad_text", "the text is not valid UTF-8");
         if (cp >= 0x10000) {  // UTF-16 surrogate pair
             cp -= 0x10000;
             put16(0xD800 + (cp >> 10));
