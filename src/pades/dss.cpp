@@ -39,7 +39,7 @@ core::Bytes last_signature_contents(const std::string& pdf) {
     return core::hex_decode(pdf.substr(start, end - start));
 }
 
-std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material) {
+static std::string add_unguarded(const std::string& pdf, const ValidationMaterial& material) {
     PodofoDocument file(pdf);
     PdfVecObjects& objects = file.objects();
     PdfObject* catalog = file.catalog();
@@ -86,6 +86,14 @@ std::string add_validation_material(const std::string& pdf, const ValidationMate
     vri_dict->GetDictionary().AddKey(PdfName(key), vri);
 
     return file.write_update();
+}
+
+std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material) {
+    try {
+        return add_unguarded(pdf, material);
+    } catch (const PdfError& e) {
+        throw Error("pades.broken_pdf", 422, std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+    }
 }
 
 }  // namespace yq::pades

@@ -40,7 +40,7 @@ PdfName inherited_field_type(PdfObject* field) {
 
 }  // namespace
 
-PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request) {
+static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequest request) {
     PodofoDocument file(pdf);
     PdfMemDocument& doc = file.doc();
     PdfObject* catalog = file.catalog();
@@ -159,6 +159,15 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
     patch_byte_range(p.file, p.placeholder);
     p.digest = byte_range_digest(p.file, p.placeholder);
     return p;
+}
+
+PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request) {
+    try {
+        return prepare_unguarded(pdf, std::move(request));
+    } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
+        throw Error("pades.broken_pdf", 422,
+                    std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+    }
 }
 
 std::string finish_signature(PreparedSignature prepared, const core::Bytes& der) {

@@ -25,14 +25,7 @@ std::string qpdf_object_streams(const TempDir& dir, const std::string& input, co
     return dir.file(name);
 }
 
-std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field) {
-    std::vector<std::string> objs = {
-        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Annots [4 0 R] >>",
-        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (" + field + ") /Rect [72 72 272 132] /F 4 /P 3 0 R >>",
-        "<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 760 Td (Approval form) Tj ET\nendstream",
-    };
+std::string write_pdf(const std::vector<std::string>& objs) {
     std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
     std::vector<std::size_t> offsets;
     for (std::size_t i = 0; i < objs.size(); ++i) {
@@ -46,8 +39,41 @@ std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string
         std::snprintf(e, sizeof e, "%010zu 00000 n\r\n", o);
         pdf += e;
     }
-    pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) +
-           "\n%%EOF\n";
+    pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return pdf;
+}
+
+std::string large_pdf(int megabytes) {
+    // objects: 1 catalog, 2 pages, then per page: page, contents, image
+    std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", ""};
+    std::string kids;
+    const int side = 591;  // 591 × 591 × 3 ≈ 1 MB
+    for (int p = 0; p < megabytes; ++p) {
+        int page = static_cast<int>(objs.size()) + 1, contents = page + 1, image = page + 2;
+        kids += std::to_string(page) + " 0 R ";
+        objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents " + std::to_string(contents) +
+                       " 0 R /Resources << /XObject << /Im0 " + std::to_string(image) + " 0 R >> >> >>");
+        std::string draw = "q 500 0 0 500 47 300 cm /Im0 Do Q";
+        objs.push_back("<< /Length " + std::to_string(draw.size()) + " >>\nstream\n" + draw + "\nendstream");
+        core::Bytes pixels = core::random_bytes(static_cast<std::size_t>(side) * side * 3);
+        objs.push_back("<< /Type /XObject /Subtype /Image /Width " + std::to_string(side) + " /Height " +
+                       std::to_string(side) + " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length " +
+                       std::to_string(pixels.size()) + " >>\nstream\n" + std::string(pixels.begin(), pixels.end()) +
+                       "\nendstream");
+    }
+    objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(megabytes) + " >>";
+    return write_pdf(objs);
+}
+
+std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field) {
+    std::string pdf = write_pdf({
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Annots [4 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (" + field + ") /Rect [72 72 272 132] /F 4 /P 3 0 R >>",
+        "<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 760 Td (Approval form) Tj ET\nendstream",
+    });
     write_file(dir.file("field.pdf"), pdf);
     return dir.file("field.pdf");
 }

@@ -12,6 +12,10 @@ namespace yq::test {
 std::string ghostscript_pdf(const TempDir& dir, int pages, const std::string& name = "gs.pdf");
 // The same file rewritten by qpdf with object streams and a cross-reference stream.
 std::string qpdf_object_streams(const TempDir& dir, const std::string& input, const std::string& name = "objstm.pdf");
+// A PDF written from object bodies (object i+1 = objects[i]; object 1 must be the catalog) with a correct xref.
+std::string write_pdf(const std::vector<std::string>& objects);
+// About `megabytes` MB: that many pages, each with a 1 MB image of random bytes (uncompressible, like scans).
+std::string large_pdf(int megabytes);
 // A one-page PDF written by hand with an empty signature field named `field` (visible, 200×60 at 72,72).
 std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field);
 
