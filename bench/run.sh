@@ -12,3 +12,6 @@ echo "### CRL (crl_bench)"
 echo
 echo "### signHash (signhash_bench)"
 "$BUILD/signhash_bench"
+echo
+echo "### PAdES signing (pades_bench)"
+"$BUILD/pades_bench"

@@ -185,8 +185,8 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     SigningServices services(app);
     pades::SignedPdf signed_pdf = services.pades.sign_pdf(pdf, r);
     write_whole_file(a.out, signed_pdf.file);
-    std::cout << "signed " << a.out << " (" << a.level << "), reference " << signed_pdf.reference << ", sha256 "
-              << core::hex_encode(signed_pdf.sha256) << "\n";
+    std::cout << "signed " << a.out << " (" << a.level << "), reference " << signed_pdf.reference
+              << ", signed digest (SHA-256 of the byte ranges) " << core::hex_encode(signed_pdf.signed_digest) << "\n";
     return 0;
 }
 

@@ -171,6 +171,7 @@ SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& 
                                         m_config.ca.base_url + "/verify?ref=" + out.reference};
     PreparedSignature prepared = prepare_signature(pdf, std::move(request));
 
+    out.signed_digest = prepared.digest;
     cms::CadesSignature cades(chain.front().get(), extra, prepared.digest);
     core::Bytes signature = signer(cades.to_be_signed_digest(), cades.signature_algorithm_oid(), credential_id);
     out.file = finish_signature(std::move(prepared), with_level(cades.finish(signature), r.level));
@@ -181,12 +182,11 @@ SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& 
         out.file = add_validation_material(out.file, validation_material(serial));
     }
     if (r.level == Level::BLTA) out.file = add_document_timestamp(out.file);
-    out.sha256 = core::sha256(out.file);
     m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
                                       audit::details({{"reference", out.reference},
                                                       {"level", level_name(r.level)},
                                                       {"credential", credential_id},
-                                                      {"sha256", core::hex_encode(out.sha256)}}),
+                                                      {"signed_digest", core::hex_encode(out.signed_digest)}}),
                                       now});
     return out;
 }

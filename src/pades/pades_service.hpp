@@ -35,7 +35,7 @@ struct SignPdfRequest {
 struct SignedPdf {
     std::string file;
     std::string reference;      // the id the QR code's verify link carries
-    core::Bytes sha256;         // of the output
+    core::Bytes signed_digest;  // SHA-256 of the signature's byte ranges: what a validator recomputes from the file
 };
 
 class PadesService {

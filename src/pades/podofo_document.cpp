@@ -15,6 +15,31 @@ struct QuietPodofo {
     }
 };
 
+}  // namespace
+
+// A read-only, seekable view of the document's bytes (no copy).
+class PodofoDocument::MemoryReader : public std::streambuf {
+public:
+    explicit MemoryReader(const std::string& data) {
+        char* p = const_cast<char*>(data.data());  // never written: this buffer has no put area
+        setg(p, p, p + data.size());
+    }
+
+protected:
+    pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode) override {
+        off_type base = dir == std::ios_base::beg ? 0 : dir == std::ios_base::cur ? gptr() - eback() : egptr() - eback();
+        off_type target = base + off;
+        if (target < 0 || target > egptr() - eback()) return pos_type(off_type(-1));
+        setg(eback(), eback() + target, egptr());
+        return pos_type(target);
+    }
+    pos_type seekpos(pos_type pos, std::ios_base::openmode which) override {
+        return seekoff(off_type(pos), std::ios_base::beg, which);
+    }
+};
+
+namespace {
+
 std::string reference_text(const PdfReference& r) {
     return std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber()) + " R";
 }
@@ -38,7 +63,10 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
     static QuietPodofo quiet;
     m_tail = read_xref_tail(pdf);
     try {
-        m_doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
+        // Read through a stream over our buffer: LoadFromBuffer would copy the whole document first.
+        m_buffer = std::make_unique<MemoryReader>(pdf);
+        m_stream = std::make_unique<std::istream>(m_buffer.get());
+        m_doc.LoadFromDevice(PdfRefCountedInputDevice(new PdfInputDevice(m_stream.get())));
     } catch (const PdfError& e) {
         if (e.GetError() == ePdfError_InvalidPassword)
             throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
@@ -54,6 +82,8 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
     objects().SetCanReuseObjectNumbers(false);
     for (PdfObject* o : objects()) m_existing.insert(o->Reference());
 }
+
+PodofoDocument::~PodofoDocument() = default;
 
 std::int64_t PodofoDocument::previous_size() { return trailer()->GetDictionary().GetKeyAsLong("Size", 0); }
 

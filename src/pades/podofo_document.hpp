@@ -4,6 +4,7 @@
 #include <podofo/podofo.h>
 
 #include <memory>
+#include <istream>
 #include <set>
 #include <string>
 
@@ -15,6 +16,9 @@ class PodofoDocument {
 public:
     // Throws 422 "pades.broken_pdf" or "pades.encrypted".
     explicit PodofoDocument(const std::string& pdf);
+    ~PodofoDocument();
+    PodofoDocument(const PodofoDocument&) = delete;
+    PodofoDocument& operator=(const PodofoDocument&) = delete;
 
     PoDoFo::PdfMemDocument& doc() { return m_doc; }
     PoDoFo::PdfVecObjects& objects() { return m_doc.GetObjects(); }
@@ -31,6 +35,9 @@ public:
 
 private:
     const std::string& m_pdf;
+    class MemoryReader;
+    std::unique_ptr<MemoryReader> m_buffer;
+    std::unique_ptr<std::istream> m_stream;  // PoDoFo reads the document through it, lazily (objects on demand)
     XrefTail m_tail;
     PoDoFo::PdfMemDocument m_doc;
     std::set<PoDoFo::PdfReference> m_existing;
