@@ -102,6 +102,7 @@ struct PdfSignArgs {
     std::string in, out, username, level, otp, field, rect, reason, location;
     int page = 1;
     bool invisible = false;
+    int certify = 0;
 };
 
 pades::Placement placement_of(const PdfSignArgs& a) {
@@ -181,6 +182,7 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     r.placement = placement_of(a);
     r.reason = a.reason;
     r.location = a.location;
+    r.certification = a.certify;
     r.signing_password = read_secret_line("signing password");
     SigningServices services(app);
     pades::SignedPdf signed_pdf = services.pades.sign_pdf(pdf, r);
@@ -276,6 +278,9 @@ int run(int argc, char** argv) {
     o_inv->excludes(o_rect);
     sign_pdf->add_option("--reason", s_reason, "reason shown in the signature");
     sign_pdf->add_option("--location", s_location, "location shown in the signature");
+    int s_certify = 0;
+    sign_pdf->add_option("--certify", s_certify,
+                         "certify the document (first signature only): 1 no changes, 2 forms and signing, 3 also annotations");
 
     auto* sign_file = sign_cmd->add_subcommand(
         "file", "detached CAdES signature (.p7s) of any file; reads the signing password from standard input");
@@ -416,7 +421,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*sign_pdf) return sign_pdf_command(*app, PdfSignArgs{s_in, s_out, s_user, s_level, s_otp, s_field, s_rect,
-                                                                 s_reason, s_location, s_page, s_invisible});
+                                                                 s_reason, s_location, s_page, s_invisible, s_certify});
         if (*sign_file) return sign_file_command(*app, f_in, f_out.empty() ? f_in + ".p7s" : f_out, f_user, f_level, f_otp);
         if (*copy) {
             auto target = storage::Database::open(copy_to, app->config.database.busy_timeout_ms, 2);

@@ -162,6 +162,7 @@ SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& 
     request.dictionary.reason = r.reason;
     request.dictionary.location = r.location;
     request.dictionary.reserved_bytes = r.reserved_bytes;
+    request.certification = r.certification;
     request.appearance = AppearanceText{account->display_name,
                                         account->agency,
                                         subject_title(chain.front().get()),

@@ -30,6 +30,20 @@ PdfObject* find_field(PdfVecObjects& objects, PdfObject* fields, const std::stri
     return nullptr;
 }
 
+// Does any field in the tree carry a signature value?
+bool has_signed_field(PdfVecObjects& objects, PdfObject* fields, int depth = 0) {
+    if (!fields || !fields->IsArray() || depth > 32) return false;
+    for (const PdfObject& item : fields->GetArray()) {
+        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
+        if (!f || !f->IsDictionary()) continue;
+        if (f->GetDictionary().HasKey("V") && f->GetIndirectKey("FT") && f->GetIndirectKey("FT")->IsName() &&
+            f->GetIndirectKey("FT")->GetName() == PdfName("Sig"))
+            return true;
+        if (has_signed_field(objects, f->GetIndirectKey("Kids"), depth + 1)) return true;
+    }
+    return false;
+}
+
 PdfName inherited_field_type(PdfObject* field) {
     for (int i = 0; field && i < 32; ++i) {
         if (const PdfObject* ft = field->GetDictionary().GetKey("FT"); ft && ft->IsName()) return ft->GetName();
@@ -59,6 +73,20 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
     } else if (catalog->GetDictionary().GetKey("AcroForm")->IsReference()) {
         file.mark_changed(acroform);
     } else {
+        file.mark_changed(catalog);
+    }
+    if (request.certification < 0 || request.certification > 3)
+        throw_bad_input("pades.bad_certification", "certification is 1 (no changes), 2 (forms and signing) or 3 (also annotations)");
+    if (request.certification > 0) {
+        if (has_signed_field(objects, acroform->GetIndirectKey("Fields")) || catalog->GetDictionary().HasKey("Perms"))
+            throw Error("pades.already_signed", 422, "only the first signature of a document can certify it");
+        // §12.8.2.2: the signature's /Reference names the DocMDP transform; the catalog's /Perms points at it
+        request.dictionary.reference = "[<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+                                       "/TransformParams /P " + std::to_string(request.certification) +
+                                       " /V /1.2 >> /DigestMethod /SHA256 >>]";
+        PdfDictionary perms;
+        perms.AddKey("DocMDP", sig_value->Reference());
+        catalog->GetDictionary().AddKey("Perms", perms);
         file.mark_changed(catalog);
     }
     acroform->GetDictionary().AddKey("SigFlags", static_cast<pdf_int64>(3));

@@ -3,7 +3,8 @@
 // empty field by name), its appearance, the AcroForm, and the signature dictionary with placeholders; computes the
 // digest of the byte ranges. PoDoFo parses and builds objects; pades/incremental_writer writes the section.
 // Error style: throws yq::Error — 422 "pades.broken_pdf" | "pades.encrypted" | "pades.no_such_field" |
-// "pades.field_signed" | "pades.not_a_signature_field", 400 "pades.bad_page" | "pades.bad_rect",
+// "pades.field_signed" | "pades.not_a_signature_field" | "pades.already_signed", 400 "pades.bad_page" | "pades.bad_rect" |
+// "pades.bad_certification",
 // 413 "pades.contents_too_small".
 #include <string>
 
@@ -26,6 +27,9 @@ struct SignatureRequest {
     SignatureDictionary dictionary;  // number is assigned here; time, reason, location, name from the caller
     AppearanceText appearance;       // used for visible signatures
     FontFiles fonts;
+    // Certification (DocMDP, ISO 32000-2 §12.8.2.2): 0 = an ordinary approval signature; 1 = no changes allowed;
+    // 2 = form filling and signing; 3 = also annotations. Only the first signature of a document may certify.
+    int certification = 0;
 };
 
 struct PreparedSignature {

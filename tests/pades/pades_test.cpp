@@ -72,6 +72,14 @@ TEST_F(PadesTest, VisibleSignatureOnAGhostscriptFileIsValidAndTheOriginalBytesAr
     expect_valid(work.file("signed.pdf"), 1);
 }
 
+TEST_F(PadesTest, ACairoMadeMultiPageFileSignsOnItsLastPage) {
+    std::string input = test::read_file(test::cairo_pdf(work, test::ghostscript_pdf(work, 3)));
+    ASSERT_NE(input.find("cairo"), std::string::npos);  // the producer really is another one
+    std::string out = sign(input, visible_request(3), signer);
+    test::write_file(work.file("signed.pdf"), out);
+    expect_valid(work.file("signed.pdf"), 1);
+}
+
 TEST_F(PadesTest, ObjectStreamsAndXrefStreamsGetAnXrefStreamUpdate) {
     std::string input = test::read_file(test::qpdf_object_streams(work, test::ghostscript_pdf(work, 2)));
     ASSERT_NE(input.find("/ObjStm"), std::string::npos);
@@ -105,6 +113,22 @@ TEST_F(PadesTest, AnExistingEmptyFieldIsSignedByName) {
     EXPECT_EQ(test::error_code_of([&] { sign(out, r, signer); }), "pades.field_signed");
     r.placement.field_name = "Nope";
     EXPECT_EQ(test::error_code_of([&] { sign(input, r, signer); }), "pades.no_such_field");
+}
+
+TEST_F(PadesTest, ACertificationSignatureSetsDocMdpAndOnlyTheFirstMayCertify) {
+    pades::SignatureRequest r = visible_request();
+    r.certification = 2;
+    std::string out = sign(test::read_file(test::ghostscript_pdf(work, 1)), r, signer);
+    test::write_file(work.file("certified.pdf"), out);
+    expect_valid(work.file("certified.pdf"), 1);
+    std::string json = test::run_command("qpdf --json=2 --json-key=qpdf " + work.file("certified.pdf")).output;
+    EXPECT_NE(json.find("\"/Perms\""), std::string::npos);
+    EXPECT_NE(json.find("\"/DocMDP\""), std::string::npos);
+    EXPECT_NE(json.find("\"/TransformMethod\": \"/DocMDP\""), std::string::npos) << json.substr(0, 2000);
+    EXPECT_EQ(test::error_code_of([&] { sign(out, r, signer); }), "pades.already_signed");
+    r.certification = 7;
+    EXPECT_EQ(test::error_code_of([&] { sign(test::read_file(test::ghostscript_pdf(work, 1)), r, signer); }),
+              "pades.bad_certification");
 }
 
 TEST_F(PadesTest, OneFlippedByteInsideTheSignedRangeIsADigestMismatch) {

@@ -25,6 +25,12 @@ std::string qpdf_object_streams(const TempDir& dir, const std::string& input, co
     return dir.file(name);
 }
 
+std::string cairo_pdf(const TempDir& dir, const std::string& input, const std::string& name) {
+    auto r = run_command("pdftocairo -pdf " + input + " " + dir.file(name));
+    if (r.exit_code != 0) throw std::runtime_error("pdftocairo failed: " + r.output);
+    return dir.file(name);
+}
+
 std::string write_pdf(const std::vector<std::string>& objs) {
     std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
     std::vector<std::size_t> offsets;

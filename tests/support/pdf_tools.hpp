@@ -12,6 +12,8 @@ namespace yq::test {
 std::string ghostscript_pdf(const TempDir& dir, int pages, const std::string& name = "gs.pdf");
 // The same file rewritten by qpdf with object streams and a cross-reference stream.
 std::string qpdf_object_streams(const TempDir& dir, const std::string& input, const std::string& name = "objstm.pdf");
+// The same pages re-made by cairo (poppler's pdftocairo): another producer's object layout.
+std::string cairo_pdf(const TempDir& dir, const std::string& input, const std::string& name = "cairo.pdf");
 // A PDF written from object bodies (object i+1 = objects[i]; object 1 must be the catalog) with a correct xref.
 std::string write_pdf(const std::vector<std::string>& objects);
 // About `megabytes` MB: that many pages, each with a 1 MB image of random bytes (uncompressible, like scans).

@@ -300,7 +300,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
                                                                 signing::kOidEcdsaSha384, signing::kOidEcdsaSha512})}};
                 out["signature_formats"] = {{"formats", json::array({"C", "P"})},
                                             {"envelope_properties", json::array({json::array({"Detached"}),
-                                                                                 json::array({"Revision"})})}};
+                                                                                 json::array({"Certification", "Revision"})})}};
                 out["conformance_levels"] = json::array({"Ades-B-B", "Ades-B-T", "Ades-B-LT", "Ades-B-LTA"});
             }
             return json_response(200, out);
@@ -466,6 +466,13 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
             std::string format = req_string(item, "signature_format");
             if (format != "P" && format != "C") csc_error(400, "invalid_request", "Invalid parameter signature_format");
             apply_signed_props(item, r);
+            // PAdES envelope: Certification (DocMDP P=2) or Revision (an approval signature, the default)
+            std::string envelope = opt_string(item, "signed_envelope_property").value_or(format == "P" ? "Revision" : "Detached");
+            if (format == "P" && envelope != "Revision" && envelope != "Certification")
+                csc_error(400, "invalid_request", "Invalid parameter signed_envelope_property");
+            if (format == "C" && envelope != "Detached")
+                csc_error(400, "invalid_request", "Invalid parameter signed_envelope_property");
+            if (envelope == "Certification") r.certification = 2;
             if (has_docs) {
                 std::string doc = decode_document(req_string(item, "document"));
                 if (format == "P") {
