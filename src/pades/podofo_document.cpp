@@ -80,6 +80,11 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
     // New objects get numbers above every number the file has used: PoDoFo frees the object streams it unpacked, and
     // reusing their numbers would break the objects the earlier xref stream still locates inside them.
     objects().SetCanReuseObjectNumbers(false);
+    // ... and above the trailer's /Size, which may be larger than the entries PoDoFo found (ISO 32000-2 §7.5.5).
+    std::int64_t size = previous_size();
+    if (size < 1 || size > 8388607)  // Annex C: the largest object number is 8,388,607
+        throw Error("pades.broken_pdf", 422, "the file is not a readable PDF (the trailer /Size is out of range)");
+    objects().SetObjectCount(PdfReference(static_cast<pdf_objnum>(size - 1), 0));
     for (PdfObject* o : objects()) m_existing.insert(o->Reference());
 }
 

@@ -121,6 +121,9 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
             throw_bad_input("pades.bad_page", "page " + std::to_string(request.placement.page) + " does not exist (the document has " +
                                                   std::to_string(pages) + ")");
         PdfPage* page = doc.GetPage(request.placement.page - 1);
+        if (!page || !page->GetObject() || !page->GetObject()->IsDictionary())
+            throw Error("pades.broken_pdf", 422, "the file is not a readable PDF (page " +
+                                                     std::to_string(request.placement.page) + " is missing from the page tree)");
         PdfObject* page_obj = page->GetObject();
         widget = objects.CreateObject("Annot");
         PdfDictionary& d = widget->GetDictionary();
