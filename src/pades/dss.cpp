@@ -5,6 +5,7 @@
 
 
 #include "core/error.hpp"
+#include "core/isolation.hpp"
 #include "pades/podofo_document.hpp"
 
 namespace yq::pades {
@@ -39,7 +40,8 @@ core::Bytes last_signature_contents(const std::string& pdf) {
     return core::hex_decode(pdf.substr(start, end - start));
 }
 
-static std::string add_unguarded(const std::string& pdf, const ValidationMaterial& material) {
+// Runs in the isolated child (the document is still untrusted input): returns the update section.
+static std::string add_unguarded(const std::string& pdf, const ValidationMaterial& material, const std::string& file_id) {
     PodofoDocument file(pdf);
     PdfVecObjects& objects = file.objects();
     PdfObject* catalog = file.catalog();
@@ -85,15 +87,27 @@ static std::string add_unguarded(const std::string& pdf, const ValidationMateria
     }
     vri_dict->GetDictionary().AddKey(PdfName(key), vri);
 
-    return file.write_update();
+    return file.update_section({}, nullptr, file_id);
 }
 
 std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material) {
-    try {
-        return add_unguarded(pdf, material);
-    } catch (const PdfError& e) {
-        throw Error("pades.broken_pdf", 422, std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
-    }
+    std::string file_id = core::hex_encode(core::random_bytes(16));
+    core::Bytes contents = last_signature_contents(pdf);
+    std::string tail = core::run_isolated(
+        [&]() -> std::string {
+            try {
+                return add_unguarded(pdf, material, file_id);
+            } catch (const PdfError& e) {
+                if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
+                    throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
+                throw Error("pades.broken_pdf", 422,
+                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+            }
+        },
+        core::IsolationLimits{}, "pades.limits_exceeded", "the PDF");
+    std::string out;
+    out.reserve(pdf.size() + tail.size());
+    return out.append(pdf).append(tail);
 }
 
 }  // namespace yq::pades

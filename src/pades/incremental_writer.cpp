@@ -64,23 +64,23 @@ XrefTail read_xref_tail(const std::string& pdf) {
     return t;
 }
 
-std::string append_update(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
-                          const XrefTail& previous) {
+std::string update_section(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
+                           const XrefTail& previous) {
     std::size_t added = 4096;
     for (const ObjectText& o : objects) added += o.text.size() + 32;
     std::string out;
-    out.reserve(pdf.size() + added);  // one allocation: a 20 MB document is copied once
-    out.append(pdf);
-    if (!out.empty() && out.back() != '\n' && out.back() != '\r') out.push_back('\n');
+    out.reserve(added);
+    if (!pdf.empty() && pdf.back() != '\n' && pdf.back() != '\r') out.push_back('\n');
+    const std::int64_t base = static_cast<std::int64_t>(pdf.size());  // offsets are in the whole new file
     std::map<int, std::pair<std::int64_t, int>> offsets;  // number → (offset, generation)
     int highest = 0;
     for (const ObjectText& o : objects) {
-        offsets[o.number] = {static_cast<std::int64_t>(out.size()), o.generation};
+        offsets[o.number] = {base + static_cast<std::int64_t>(out.size()), o.generation};
         highest = std::max(highest, o.number);
         out += o.text;
     }
     std::int64_t size = std::max<std::int64_t>(trailer.size, highest + 1);
-    std::int64_t xref_offset = static_cast<std::int64_t>(out.size());
+    std::int64_t xref_offset = base + static_cast<std::int64_t>(out.size());
     if (!previous.xref_stream) {
         // §7.5.4: each entry is exactly 20 bytes: 10-digit offset, 5-digit generation, type, two-character EOL
         out += "xref\n";

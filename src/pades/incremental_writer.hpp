@@ -35,9 +35,9 @@ struct TrailerFields {
     std::string id;             // "[<…><…>]" (the first element kept from the file), may be empty
 };
 
-// Appends `objects` and the cross-reference section to `pdf` (which must be the complete original) and returns the
-// new file. Objects are written in the order given; their offsets go into the section.
-std::string append_update(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
-                          const XrefTail& previous);
+// The bytes to append to `pdf` (which must be the complete original): `objects` and the cross-reference section.
+// Objects are written in the order given; their offsets (in the whole new file) go into the section.
+std::string update_section(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
+                           const XrefTail& previous);
 
 }  // namespace yq::pades

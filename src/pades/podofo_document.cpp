@@ -68,6 +68,8 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
         m_stream = std::make_unique<std::istream>(m_buffer.get());
         m_doc.LoadFromDevice(PdfRefCountedInputDevice(new PdfInputDevice(m_stream.get())));
     } catch (const PdfError& e) {
+        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
+            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
         if (e.GetError() == ePdfError_InvalidPassword)
             throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
         throw Error("pades.broken_pdf", 422,
@@ -92,7 +94,8 @@ PodofoDocument::~PodofoDocument() = default;
 
 std::int64_t PodofoDocument::previous_size() { return trailer()->GetDictionary().GetKeyAsLong("Size", 0); }
 
-std::string PodofoDocument::write_update(const std::vector<ObjectText>& extra, const PdfObject* skip, bool new_id) {
+std::string PodofoDocument::update_section(const std::vector<ObjectText>& extra, const PdfObject* skip,
+                                          const std::string& new_id_hex) {
     std::vector<ObjectText> out;
     for (const PdfReference& r : m_changed)
         if (PdfObject* o = objects().GetObject(r))
@@ -119,10 +122,10 @@ std::string PodofoDocument::write_update(const std::vector<ObjectText>& extra, c
         first = variant_text(id->GetArray()[0]);
         second = variant_text(id->GetArray()[1]);
     }
-    if (first.empty()) first = "<" + core::hex_encode(core::random_bytes(16)) + ">";
-    if (second.empty() || new_id) second = "<" + core::hex_encode(core::random_bytes(16)) + ">";
+    if (first.empty()) first = "<" + new_id_hex + ">";
+    if (second.empty() || !new_id_hex.empty()) second = "<" + new_id_hex + ">";
     t.id = "[" + first + second + "]";  // §14.4: the first element stays, the second changes with the revision
-    return append_update(m_pdf, out, t, m_tail);
+    return pades::update_section(m_pdf, out, t, m_tail);
 }
 
 }  // namespace yq::pades

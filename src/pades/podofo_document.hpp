@@ -27,10 +27,11 @@ public:
 
     // An existing object that will be written again.
     void mark_changed(const PoDoFo::PdfObject* o) { m_changed.insert(o->Reference()); }
-    // The update: changed objects, new ones, then `extra` (text the caller wrote itself, e.g. a signature dictionary
-    // whose object `skip` must not be serialised by PoDoFo). `new_id` gives the file a new second /ID element.
-    std::string write_update(const std::vector<ObjectText>& extra = {}, const PoDoFo::PdfObject* skip = nullptr,
-                             bool new_id = false);
+    // The update section to append: changed objects, new ones, then `extra` (text the caller wrote itself, e.g. a
+    // signature dictionary whose object `skip` must not be serialised by PoDoFo). `new_id` gives the file a new second
+    // /ID element (hex of 16 random bytes chosen by the caller).
+    std::string update_section(const std::vector<ObjectText>& extra, const PoDoFo::PdfObject* skip,
+                               const std::string& new_id_hex);
     std::int64_t previous_size();
 
 private:

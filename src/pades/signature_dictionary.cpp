@@ -76,34 +76,37 @@ std::string signature_object_text(const SignatureDictionary& d) {
     return s;
 }
 
-Placeholder locate_placeholder(const std::string& file, std::size_t object_offset) {
+Placeholder locate_placeholder(const std::string& tail, std::size_t object_offset, std::size_t base) {
     Placeholder p;
-    std::size_t br = file.find("/ByteRange ", object_offset);
-    std::size_t ct = file.find("/Contents <", object_offset);
+    std::size_t br = tail.find("/ByteRange ", object_offset);
+    std::size_t ct = tail.find("/Contents <", object_offset);
     if (br == std::string::npos || ct == std::string::npos)
         throw Error("pades.internal", 500, "the signature placeholders are missing");
-    p.byte_range_start = br + 11;
+    p.byte_range_start = base + br + 11;
     p.byte_range_length = std::string(kByteRangePlaceholder).size();
-    p.contents_start = ct + 10;
-    std::size_t end = file.find('>', p.contents_start);
-    p.contents_length = end - p.contents_start + 1;
+    p.contents_start = base + ct + 10;
+    std::size_t end = tail.find('>', ct + 10);
+    p.contents_length = base + end - p.contents_start + 1;
     return p;
 }
 
-void patch_byte_range(std::string& file, const Placeholder& p) {
-    std::size_t a = p.contents_start, b = p.contents_start + p.contents_length, c = file.size() - b;
+void patch_byte_range(std::string& tail, const Placeholder& p, std::size_t base) {
+    std::size_t a = p.contents_start, b = p.contents_start + p.contents_length, c = base + tail.size() - b;
     std::string text = "[0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(c) + "]";
     if (text.size() > p.byte_range_length) throw Error("pades.too_large", 413, "the document is too large to sign");
     text.insert(text.size() - 1, std::string(p.byte_range_length - text.size(), ' '));
-    file.replace(p.byte_range_start, p.byte_range_length, text);
+    tail.replace(p.byte_range_start - base, p.byte_range_length, text);
 }
 
-core::Bytes byte_range_digest(const std::string& file, const Placeholder& p) {
+core::Bytes byte_range_digest(const std::string& original, const std::string& tail, const Placeholder& p) {
+    // the whole file is original ‖ tail; the placeholders are in the tail
+    std::size_t base = original.size();
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    EVP_DigestUpdate(ctx, file.data(), p.contents_start);
-    std::size_t b = p.contents_start + p.contents_length;
-    EVP_DigestUpdate(ctx, file.data() + b, file.size() - b);
+    EVP_DigestUpdate(ctx, original.data(), original.size());
+    EVP_DigestUpdate(ctx, tail.data(), p.contents_start - base);
+    std::size_t b = p.contents_start + p.contents_length - base;
+    EVP_DigestUpdate(ctx, tail.data() + b, tail.size() - b);
     core::Bytes out(32);
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx, out.data(), &len);
@@ -111,13 +114,13 @@ core::Bytes byte_range_digest(const std::string& file, const Placeholder& p) {
     return out;
 }
 
-void embed_contents(std::string& file, const Placeholder& p, const core::Bytes& der) {
+void embed_contents(std::string& tail, const Placeholder& p, const core::Bytes& der, std::size_t base) {
     std::string hex = core::hex_encode(der);
     if (hex.size() > p.contents_length - 2)
         throw Error("pades.contents_too_small", 413,
                     "the signature needs " + std::to_string(der.size()) + " bytes but only " +
                         std::to_string((p.contents_length - 2) / 2) + " were reserved; sign again with a larger reserve");
-    file.replace(p.contents_start + 1, hex.size(), hex);
+    tail.replace(p.contents_start - base + 1, hex.size(), hex);
 }
 
 }  // namespace yq::pades

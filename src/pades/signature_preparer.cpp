@@ -54,7 +54,9 @@ PdfName inherited_field_type(PdfObject* field) {
 
 }  // namespace
 
-static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequest request) {
+// Runs in the isolated child: PoDoFo reads the untrusted file; returns the update section and where its placeholders
+// are. No HSM, database or randomness here (the new file /ID comes in the request).
+static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequest request, const std::string& file_id) {
     PodofoDocument file(pdf);
     PdfMemDocument& doc = file.doc();
     PdfObject* catalog = file.catalog();
@@ -182,28 +184,53 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
 
     // The update: changed and new objects from PoDoFo, then the signature dictionary as our own text.
     PreparedSignature p;
-    p.file = file.write_update({ObjectText{request.dictionary.number, 0, signature_object_text(request.dictionary)}},
-                               sig_value, true);
+    p.tail = file.update_section({ObjectText{request.dictionary.number, 0, signature_object_text(request.dictionary)}},
+                                 sig_value, file_id);
     std::string marker = std::to_string(request.dictionary.number) + " 0 obj\n<< /Type /" + request.dictionary.type;
-    std::size_t at = p.file.rfind(marker);
-    p.placeholder = locate_placeholder(p.file, at);
-    patch_byte_range(p.file, p.placeholder);
-    p.digest = byte_range_digest(p.file, p.placeholder);
+    std::size_t at = p.tail.rfind(marker);
+    p.placeholder = locate_placeholder(p.tail, at, pdf.size());
+    patch_byte_range(p.tail, p.placeholder, pdf.size());
     return p;
 }
 
 PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request) {
-    try {
-        return prepare_unguarded(pdf, std::move(request));
-    } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
-        throw Error("pades.broken_pdf", 422,
-                    std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
-    }
+    std::string file_id = core::hex_encode(core::random_bytes(16));
+    core::IsolationLimits limits = request.limits;
+    std::string message = core::run_isolated(
+        [&]() -> std::string {
+            PreparedSignature p;
+            try {
+                p = prepare_unguarded(pdf, std::move(request), file_id);
+            } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
+                if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
+                    throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
+                throw Error("pades.broken_pdf", 422,
+                            std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+            }
+            const Placeholder& h = p.placeholder;
+            return std::to_string(h.byte_range_start) + " " + std::to_string(h.byte_range_length) + " " +
+                   std::to_string(h.contents_start) + " " + std::to_string(h.contents_length) + "\n" + p.tail;
+        },
+        limits, "pades.limits_exceeded", "the PDF");
+    PreparedSignature p;
+    p.original = &pdf;
+    std::size_t eol = message.find('\n');
+    if (eol == std::string::npos ||
+        std::sscanf(message.c_str(), "%zu %zu %zu %zu", &p.placeholder.byte_range_start, &p.placeholder.byte_range_length,
+                    &p.placeholder.contents_start, &p.placeholder.contents_length) != 4)
+        throw Error("pades.internal", 500, "the isolated PDF worker answered nonsense");
+    p.tail = message.substr(eol + 1);
+    p.digest = byte_range_digest(pdf, p.tail, p.placeholder);
+    return p;
 }
 
 std::string finish_signature(PreparedSignature prepared, const core::Bytes& der) {
-    embed_contents(prepared.file, prepared.placeholder, der);
-    return std::move(prepared.file);
+    std::size_t base = prepared.original->size();
+    embed_contents(prepared.tail, prepared.placeholder, der, base);
+    std::string file;
+    file.reserve(base + prepared.tail.size());
+    file.append(*prepared.original).append(prepared.tail);
+    return file;
 }
 
 }  // namespace yq::pades

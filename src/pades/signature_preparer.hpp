@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/bytes.hpp"
+#include "core/isolation.hpp"
 #include "pades/appearance.hpp"
 #include "pades/signature_dictionary.hpp"
 
@@ -30,17 +31,21 @@ struct SignatureRequest {
     // Certification (DocMDP, ISO 32000-2 §12.8.2.2): 0 = an ordinary approval signature; 1 = no changes allowed;
     // 2 = form filling and signing; 3 = also annotations. Only the first signature of a document may certify.
     int certification = 0;
+    // Parsing the untrusted PDF runs in a child process under these limits (core/isolation.hpp).
+    core::IsolationLimits limits;
 };
 
 struct PreparedSignature {
-    std::string file;
-    Placeholder placeholder;
-    core::Bytes digest;  // SHA-256 of the byte ranges
+    const std::string* original = nullptr;  // the document as given; it must outlive this object (never copied)
+    std::string tail;                       // the update section that adds the signature
+    Placeholder placeholder;                // offsets in original ‖ tail
+    core::Bytes digest;                     // SHA-256 of the byte ranges
 };
 
+// Over limits: 422 "pades.limits_exceeded".
 PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request);
 
-// Puts the CMS (or RFC 3161 token) into the prepared file and returns the finished document.
+// Puts the CMS (or RFC 3161 token) into the prepared update and returns the finished document.
 std::string finish_signature(PreparedSignature prepared, const core::Bytes& der);
 
 }  // namespace yq::pades

@@ -27,10 +27,11 @@ TEST(IncrementalWriter, FindsTheLastXrefAndItsKind) {
 
 TEST(IncrementalWriter, AppendsObjectsAndATableWithPrevAndTwentyByteEntries) {
     pades::TrailerFields t{3, "1 0 R", "", "[<AA><BB>]"};
-    std::string out = pades::append_update(kClassic, {{1, 0, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /X 1 >>\nendobj\n"},
-                                                      {5, 0, "5 0 obj\n<< >>\nendobj\n"},
-                                                      {4, 0, "4 0 obj\n<< >>\nendobj\n"}},
-                                           t, pades::read_xref_tail(kClassic));
+    std::string out = kClassic + pades::update_section(kClassic,
+                                                       {{1, 0, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /X 1 >>\nendobj\n"},
+                                                        {5, 0, "5 0 obj\n<< >>\nendobj\n"},
+                                                        {4, 0, "4 0 obj\n<< >>\nendobj\n"}},
+                                                       t, pades::read_xref_tail(kClassic));
     EXPECT_EQ(out.compare(0, kClassic.size(), kClassic), 0);
     EXPECT_EQ(out[kClassic.size()], '\n');  // the original did not end with an EOL
     std::size_t xref = out.rfind("\nxref\n") + 1;
@@ -50,7 +51,7 @@ TEST(IncrementalWriter, AppendsObjectsAndATableWithPrevAndTwentyByteEntries) {
 TEST(IncrementalWriter, WritesAnXrefStreamWhenTheFileUsesOne) {
     pades::XrefTail previous{110, true};
     pades::TrailerFields t{3, "1 0 R", "", ""};
-    std::string out = pades::append_update(kClassic, {{3, 0, "3 0 obj\n<< >>\nendobj\n"}}, t, previous);
+    std::string out = kClassic + pades::update_section(kClassic, {{3, 0, "3 0 obj\n<< >>\nendobj\n"}}, t, previous);
     std::size_t at = out.find("4 0 obj\n<< /Type /XRef", kClassic.size());
     ASSERT_NE(at, std::string::npos) << out.substr(kClassic.size());
     EXPECT_NE(out.find("/Size 5", at), std::string::npos);
@@ -80,7 +81,10 @@ TEST(SignatureDictionary, PlaceholdersArePatchedAndTheDigestSkipsOnlyContents) {
     EXPECT_EQ(std::stoul(m[2]), p.contents_start + p.contents_length);
     EXPECT_EQ(std::stoul(m[2]) + std::stoul(m[3]), file.size());
     std::string covered = file.substr(0, p.contents_start) + file.substr(p.contents_start + p.contents_length);
-    EXPECT_EQ(pades::byte_range_digest(file, p), core::sha256(covered));
+    EXPECT_EQ(pades::byte_range_digest("", file, p), core::sha256(covered));
+    // the same with the file split into an original and an update section
+    std::string head = file.substr(0, 9), tail = file.substr(9);
+    EXPECT_EQ(pades::byte_range_digest(head, tail, p), core::sha256(covered));
     pades::embed_contents(file, p, core::Bytes{0x30, 0x03, 0x02, 0x01, 0x05});
     EXPECT_EQ(file.substr(p.contents_start, 12), "<3003020105" "0");
     EXPECT_EQ(test::error_code_of([&] { pades::embed_contents(file, p, core::Bytes(9, 1)); }), "pades.contents_too_small");

@@ -1,0 +1,23 @@
+#pragma once
+// Runs work on untrusted input (e.g. parsing a PDF with PoDoFo) in a forked child process under a memory limit
+// (RLIMIT_AS), a CPU-time limit (RLIMIT_CPU) and a wall-clock limit, so a hostile file can neither crash nor exhaust
+// the server. The child must not touch the HSM or the database; it returns bytes.
+// Error style: a yq::Error thrown by the work comes back with the same code, status and message; a child that is
+// killed (limit, crash) gives 422 `limit_code`.
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace yq::core {
+
+struct IsolationLimits {
+    bool enabled = true;
+    std::size_t memory_bytes = 1024ull * 1024 * 1024;  // on top of what the process already has
+    int cpu_seconds = 20;
+    int wall_seconds = 30;
+};
+
+std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
+                         const std::string& limit_code, const std::string& what);
+
+}  // namespace yq::core
