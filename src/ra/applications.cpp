@@ -66,11 +66,7 @@ Application RegistrationOffice::application(const Principal& who, const std::str
 std::vector<Application> RegistrationOffice::applications(const Principal& who, const std::string& agency_id,
                                                           const std::string& status) {
     authorise(who, Action::ApplicationRead);
-    std::string scope = agency_id;
-    if (who.has(Role::Representative)) {
-        auto rep = m_store.record(who.representative_id);
-        scope = rep ? rep->agency_id : "-";
-    }
+    std::string scope = visible_agency(who, agency_id);
     std::vector<Application> out;
     for (const auto& r : m_store.records("application", scope, status))
         out.push_back(nlohmann::json::parse(r.data).get<Application>());

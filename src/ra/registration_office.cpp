@@ -24,6 +24,12 @@ void RegistrationOffice::within_agency(const Principal& who, const std::string& 
         throw Error("auth.forbidden", 403, "representatives act only for their own agency");
 }
 
+std::string RegistrationOffice::visible_agency(const Principal& who, const std::string& agency_id) {
+    if (!who.has(Role::Representative)) return agency_id;
+    auto rep = m_store.record(who.representative_id);
+    return rep ? rep->agency_id : "-";  // "-" matches no agency
+}
+
 audit::Event RegistrationOffice::event(const Principal& who, const std::string& action, const std::string& object,
                                        const std::string& details) const {
     return audit::Event{who.actor(), action, object, details, m_clock.unix_seconds()};

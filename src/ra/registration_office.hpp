@@ -130,6 +130,8 @@ private:
 
     void authorise(const Principal& who, Action action) const;
     void within_agency(const Principal& who, const std::string& agency_id);
+    // The agency a listing may show: the representative's own, whatever was asked; for staff the filter as given.
+    std::string visible_agency(const Principal& who, const std::string& agency_id);
     audit::Event event(const Principal& who, const std::string& action, const std::string& object,
                        const std::string& details = "{}") const;
     std::string seal_id_number(const std::string& id_type, const std::string& id_number);

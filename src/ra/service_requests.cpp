@@ -98,11 +98,7 @@ ServiceRequest RegistrationOffice::request(const Principal& who, const std::stri
 std::vector<ServiceRequest> RegistrationOffice::requests(const Principal& who, const std::string& agency_id,
                                                          const std::string& status) {
     authorise(who, Action::RequestRead);
-    std::string scope = agency_id;
-    if (who.has(Role::Representative)) {
-        auto rep = m_store.record(who.representative_id);
-        scope = rep ? rep->agency_id : "-";
-    }
+    std::string scope = visible_agency(who, agency_id);
     std::vector<ServiceRequest> out;
     for (const auto& r : m_store.records("request", scope, status))
         out.push_back(nlohmann::json::parse(r.data).get<ServiceRequest>());
