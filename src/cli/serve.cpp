@@ -54,6 +54,7 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, office, app->config,
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);
+    web::register_portal_signing_routes(router, csc, pades);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);

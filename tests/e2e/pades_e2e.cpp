@@ -166,6 +166,41 @@ TEST_F(PadesCliTest, CscSignDocSignsPdfsAndDigestsAuthorisedByTheSad) {
     EXPECT_NE(verdict.output.find("Verification successful"), std::string::npos) << verdict.output;
 }
 
+// The signer portal's JSON API: upload, sign with password (+ OTP), download.
+TEST_F(PadesCliTest, ThePortalApiSignsAnUploadedPdf) {
+    test::create_account(server, work, "portal.user");
+    std::string token = login("portal.user");
+    std::string pdf = test::read_file(test::ghostscript_pdf(work, 2));
+    json body = {{"document", core::base64_encode(core::to_bytes(pdf))},
+                 {"signing_password", "signing-password-1"},
+                 {"level", "B-T"},
+                 {"reason", "同意 Agreed"},
+                 {"placement", {{"page", 2}, {"rect", {300, 60, 560, 160}}}}};
+    auto call = [&](const json& b) {
+        return test::http_request("POST", server.port(), "/api/v1/me/signatures", b.dump(), "application/json", "",
+                                  "127.0.0.1", {{"Authorization", "Bearer " + token}});
+    };
+    auto r = call(body);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    json out = json::parse(r.body);
+    EXPECT_EQ(out["level"], "B-T");
+    core::Bytes signed_pdf = core::base64_decode(out["document"].get<std::string>());
+    test::write_file(work.file("portal.pdf"), std::string(signed_pdf.begin(), signed_pdf.end()));
+    auto sigs = test::pdfsig(test::nss_trusting(work, test::read_file(server.root_pem())), work.file("portal.pdf"));
+    ASSERT_EQ(sigs.size(), 1u);
+    EXPECT_EQ(sigs[0].validation, "Signature is Valid.");
+    EXPECT_EQ(sigs[0].certificate, "Certificate is Trusted.");
+    body["signing_password"] = "not-the-password";
+    auto wrong = call(body);
+    EXPECT_EQ(wrong.status, 400);
+    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_password");
+    body["signing_password"] = "signing-password-1";
+    body["document"] = core::base64_encode(core::to_bytes(std::string("%PDF-1.7 broken")));
+    auto broken = call(body);
+    EXPECT_EQ(broken.status, 422);
+    EXPECT_EQ(json::parse(broken.body)["error"], "pades.broken_pdf");
+}
+
 TEST_F(PadesCliTest, SignFileWritesADetachedCadesSignatureOpensslAccepts) {
     test::create_account(server, work, "file.user", "rsa-2048");
     test::write_file(work.file("minutes.odt"), std::string("PK\x03\x04 any bytes at all \x00\x01", 24));

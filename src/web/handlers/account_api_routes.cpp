@@ -1,5 +1,6 @@
 #include "web/handlers/account_api_routes.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -18,6 +19,34 @@ std::string signed_in_account(signing::CscService& csc, const Request& req) {
     } catch (const Error&) {
         throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
     }
+}
+
+// {"page": 1, "rect": [x1, y1, x2, y2]} | {"field": "NAME"} | {"invisible": true}; default: bottom left of page 1.
+pades::Placement placement_field(const json& j) {
+    pades::Placement p;
+    p.kind = pades::Placement::Kind::Rectangle;
+    p.page = 1;
+    p.x1 = 36, p.y1 = 36, p.x2 = 296, p.y2 = 136;
+    auto it = j.find("placement");
+    if (it == j.end() || it->is_null()) return p;
+    if (!it->is_object()) throw_bad_input("api.bad_field", "placement must be an object");
+    if (it->value("invisible", false)) {
+        p.kind = pades::Placement::Kind::Invisible;
+    } else if (it->contains("field")) {
+        p.kind = pades::Placement::Kind::Field;
+        p.field_name = text_field(*it, "field");
+    } else {
+        p.page = it->value("page", 1);
+        auto rect = it->find("rect");
+        if (rect != it->end()) {
+            if (!rect->is_array() || rect->size() != 4 || !std::all_of(rect->begin(), rect->end(), [](const json& v) {
+                    return v.is_number();
+                }))
+                throw_bad_input("api.bad_field", "placement.rect is [x1, y1, x2, y2] in points");
+            p.x1 = (*rect)[0], p.y1 = (*rect)[1], p.x2 = (*rect)[2], p.y2 = (*rect)[3];
+        }
+    }
+    return p;
 }
 
 }  // namespace
@@ -100,6 +129,35 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
                    return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
                },
                Execution::Blocking, "api_me");
+}
+
+void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades) {
+    router.add("POST", "/api/v1/me/signatures",
+               [&](const Request& req) {
+                   std::string id = signed_in_account(csc, req);
+                   json j = body_of(req);
+                   pades::SignPdfRequest r;
+                   r.account_id = id;
+                   r.signing_password = secret_field(j, "signing_password");
+                   r.otp = j.value("otp", "");
+                   r.level = pades::parse_level(j.value("level", "B-LTA"));
+                   r.reason = j.value("reason", "");
+                   r.location = j.value("location", "");
+                   r.placement = placement_field(j);
+                   std::string pdf;
+                   try {
+                       pdf = core::to_string(core::base64_decode(text_field(j, "document")));
+                   } catch (const Error& e) {
+                       if (e.code() == "api.missing_field" || e.code() == "api.bad_field") throw;
+                       throw_bad_input("api.bad_document", "the document must be a base64-encoded PDF");
+                   }
+                   auto out = pades.sign_pdf(pdf, r);
+                   return json_response({{"document", core::base64_encode(core::to_bytes(out.file))},
+                                         {"level", pades::level_name(r.level)},
+                                         {"reference", out.reference},
+                                         {"signed_digest", core::hex_encode(out.signed_digest)}});
+               },
+               Execution::Blocking, "api_me_sign");
 }
 
 }  // namespace yq::web

@@ -2,6 +2,7 @@
 // Self-service JSON API for a signed-in signer (the signer portal will sit on it): /api/v1/me, and password changes.
 // Authenticated by the same bearer tokens as the CSC API (auth/login). Errors: {"error": code, "message": text}.
 #include "accounts/account_service.hpp"
+#include "pades/pades_service.hpp"
 #include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
@@ -13,5 +14,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                  const core::Config& config, const core::Clock& clock);
 // /api/v1/me/rekey and /api/v1/me/renew: the signer completes what the registration office approved.
 void register_account_completion_routes(Router& router, signing::CscService& csc, ra::RegistrationOffice& office);
+// POST /api/v1/me/signatures: the signer portal signs a PDF (signing password + OTP in the body, never stored).
+void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades);
 
 }  // namespace yq::web
