@@ -103,6 +103,7 @@ struct PdfSignArgs {
     int page = 1;
     bool invisible = false;
     int certify = 0;
+    std::string image;
 };
 
 pades::Placement placement_of(const PdfSignArgs& a) {
@@ -183,6 +184,7 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     r.reason = a.reason;
     r.location = a.location;
     r.certification = a.certify;
+    if (!a.image.empty()) r.image = read_whole_file(a.image);
     r.signing_password = read_secret_line("signing password");
     SigningServices services(app);
     pades::SignedPdf signed_pdf = services.pades.sign_pdf(pdf, r);
@@ -279,6 +281,8 @@ int run(int argc, char** argv) {
     sign_pdf->add_option("--reason", s_reason, "reason shown in the signature");
     sign_pdf->add_option("--location", s_location, "location shown in the signature");
     int s_certify = 0;
+    std::string s_image;
+    sign_pdf->add_option("--image", s_image, "PNG or JPEG shown in the visible signature (e.g. a handwritten signature)");
     sign_pdf->add_option("--certify", s_certify,
                          "certify the document (first signature only): 1 no changes, 2 forms and signing, 3 also annotations");
 
@@ -421,7 +425,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*sign_pdf) return sign_pdf_command(*app, PdfSignArgs{s_in, s_out, s_user, s_level, s_otp, s_field, s_rect,
-                                                                 s_reason, s_location, s_page, s_invisible, s_certify});
+                                                                 s_reason, s_location, s_page, s_invisible, s_certify, s_image});
         if (*sign_file) return sign_file_command(*app, f_in, f_out.empty() ? f_in + ".p7s" : f_out, f_user, f_level, f_otp);
         if (*copy) {
             auto target = storage::Database::open(copy_to, app->config.database.busy_timeout_ms, 2);

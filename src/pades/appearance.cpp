@@ -109,6 +109,26 @@ PdfObject* draw_appearance(PdfMemDocument& doc, const AppearanceText& text, doub
     double pad = std::min(6.0, height / 12);
     double qr_size = text.verify_url.empty() ? 0 : std::min(height - 2 * pad, width / 3);
     if (qr_size > 0) draw_qr(painter, text.verify_url, pad, (height - qr_size) / 2, qr_size);
+    double image_width = 0;
+    if (!text.image.empty()) {
+        bool png = text.image.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) == 0;
+        bool jpeg = text.image.size() > 3 && text.image.compare(0, 3, "\xFF\xD8\xFF", 3) == 0;
+        if (!png && !jpeg) throw_bad_input("pades.bad_image", "the signature image must be a PNG or JPEG");
+        PdfImage image(&doc);
+        const auto* data = reinterpret_cast<const unsigned char*>(text.image.data());
+        try {
+            if (png) image.LoadFromPngData(data, static_cast<pdf_long>(text.image.size()));
+            else image.LoadFromJpegData(data, static_cast<pdf_long>(text.image.size()));
+        } catch (const PdfError&) {
+            throw_bad_input("pades.bad_image", "the signature image cannot be read");
+        }
+        // fit into a box at the right: at most a third of the width, the full inner height; keep the aspect ratio
+        double box_w = (width - qr_size) / 3, box_h = height - 2 * pad;
+        double scale = std::min(box_w / image.GetWidth(), box_h / image.GetHeight());
+        image_width = image.GetWidth() * scale;
+        painter.DrawImage(width - pad - image_width, (height - image.GetHeight() * scale) / 2, &image, scale, scale);
+        image_width += pad;
+    }
 
     std::vector<std::pair<std::string, double>> lines;  // text, relative size
     lines.push_back({text.signer_name, 1.25});
@@ -122,7 +142,7 @@ PdfObject* draw_appearance(PdfMemDocument& doc, const AppearanceText& text, doub
 
     TextWriter writer(painter, latin, cjk);
     double left = pad + qr_size + (qr_size > 0 ? pad : 0);
-    double avail_w = width - left - pad;
+    double avail_w = width - left - pad - image_width;
     double weight = 0;
     for (const auto& l : lines) weight += l.second;
     double size = (height - 2 * pad) / (weight * 1.25);  // line height = 1.25 × size

@@ -20,6 +20,7 @@ struct AppearanceText {
     std::string reason;
     std::string location;
     std::string verify_url;  // QR code target; no QR when empty
+    std::string image;       // optional PNG or JPEG (e.g. a handwritten signature), drawn at the right
 };
 
 struct FontFiles {
@@ -27,7 +28,8 @@ struct FontFiles {
     std::string latin = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 };
 
-// Draws the appearance into a new form XObject of width × height points and returns its object.
+// Draws the appearance into a new form XObject of width × height points and returns its object. A bad image gives
+// 400 "pades.bad_image".
 PoDoFo::PdfObject* draw_appearance(PoDoFo::PdfMemDocument& doc, const AppearanceText& text, double width, double height,
                                    const FontFiles& fonts);
 

@@ -169,7 +169,8 @@ SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& 
                                         office_time_text(now, m_config.office),
                                         r.reason,
                                         r.location,
-                                        m_config.ca.base_url + "/verify?ref=" + out.reference};
+                                        m_config.ca.base_url + "/verify?ref=" + out.reference,
+                                        r.image};
     PreparedSignature prepared = prepare_signature(pdf, std::move(request));
 
     out.signed_digest = prepared.digest;

@@ -31,6 +31,7 @@ struct SignPdfRequest {
     std::string location;
     std::size_t reserved_bytes = 24576;
     int certification = 0;  // DocMDP P value for a certification signature (1–3), 0 = approval signature
+    std::string image;      // optional PNG/JPEG for the appearance (a handwritten signature)
 };
 
 struct SignedPdf {

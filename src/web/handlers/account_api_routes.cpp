@@ -144,6 +144,13 @@ void register_portal_signing_routes(Router& router, signing::CscService& csc, pa
                    r.reason = j.value("reason", "");
                    r.location = j.value("location", "");
                    r.placement = placement_field(j);
+                   if (j.contains("image")) {
+                       try {
+                           r.image = core::to_string(core::base64_decode(text_field(j, "image")));
+                       } catch (const Error&) {
+                           throw_bad_input("pades.bad_image", "the image must be a base64-encoded PNG or JPEG");
+                       }
+                   }
                    std::string pdf;
                    try {
                        pdf = core::to_string(core::base64_decode(text_field(j, "document")));
