@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -99,7 +100,8 @@ int audit_verify(App& app) {
 }
 
 struct PdfSignArgs {
-    std::string in, out, username, level, otp, field, rect, reason, location;
+    std::vector<std::string> in;
+    std::string out, username, level, otp, field, rect, reason, location;
     int page = 1;
     bool invisible = false;
     int certify = 0;
@@ -177,9 +179,27 @@ int sign_file_command(App& app, const std::string& in, const std::string& out, c
     return 0;
 }
 
+// "[=======>      ] 3/10 signed" on standard error, redrawn in place.
+void draw_progress(std::size_t done, std::size_t total, const char* stage) {
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(kWidth * done / (total ? total : 1));
+    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '=') << std::string(static_cast<std::size_t>(kWidth - filled), ' ')
+              << "] " << done << "/" << total << " " << stage << "   " << std::flush;
+    if (done == total && std::string(stage) == "signed") std::cerr << "\n";
+}
+
 int sign_pdf_command(App& app, const PdfSignArgs& a) {
     pades::SignPdfRequest r = signer_request(app, a.username, a.level, a.otp);
-    std::string pdf = read_whole_file(a.in);
+    std::vector<std::string> documents;
+    for (const auto& in : a.in) documents.push_back(read_whole_file(in));
+    bool batch = documents.size() > 1;
+    std::vector<std::string> outputs;
+    if (batch) {
+        std::filesystem::create_directories(a.out);
+        for (const auto& in : a.in) outputs.push_back((std::filesystem::path(a.out) / std::filesystem::path(in).filename()).string());
+    } else {
+        outputs.push_back(a.out);
+    }
     r.placement = placement_of(a);
     r.reason = a.reason;
     r.location = a.location;
@@ -187,10 +207,16 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     if (!a.image.empty()) r.image = read_whole_file(a.image);
     r.signing_password = read_secret_line("signing password");
     SigningServices services(app);
-    pades::SignedPdf signed_pdf = services.pades.sign_pdf(pdf, r);
-    write_whole_file(a.out, signed_pdf.file);
-    std::cout << "signed " << a.out << " (" << a.level << "), reference " << signed_pdf.reference
-              << ", signed digest (SHA-256 of the byte ranges) " << core::hex_encode(signed_pdf.signed_digest) << "\n";
+    std::vector<const std::string*> pointers;
+    for (const auto& d : documents) pointers.push_back(&d);
+    // All documents are signed before any is written: a failure writes nothing.
+    auto signed_pdfs = services.pades.sign_pdfs(pointers, r, batch ? pades::PadesService::Progress(draw_progress) : nullptr);
+    for (std::size_t i = 0; i < signed_pdfs.size(); ++i) {
+        write_whole_file(outputs[i], signed_pdfs[i].file);
+        std::cout << "signed " << outputs[i] << " (" << a.level << "), reference " << signed_pdfs[i].reference
+                  << ", signed digest (SHA-256 of the byte ranges) " << core::hex_encode(signed_pdfs[i].signed_digest)
+                  << "\n";
+    }
     return 0;
 }
 
@@ -264,11 +290,12 @@ int run(int argc, char** argv) {
     sign_cmd->require_subcommand(1);
     auto* sign_pdf = sign_cmd->add_subcommand(
         "pdf", "PAdES-sign a PDF; reads the signing password from standard input");
-    std::string s_in, s_out, s_user, s_level = "B-T", s_otp, s_field, s_rect, s_reason, s_location;
+    std::vector<std::string> s_in;
+    std::string s_out, s_user, s_level = "B-T", s_otp, s_field, s_rect, s_reason, s_location;
     int s_page = 1;
     bool s_invisible = false;
-    sign_pdf->add_option("--in", s_in, "PDF to sign")->required();
-    sign_pdf->add_option("--out", s_out, "where to write the signed PDF")->required();
+    sign_pdf->add_option("--in", s_in, "PDF to sign; repeat for a batch of up to 50 under one authorisation")->required();
+    sign_pdf->add_option("--out", s_out, "the signed PDF; for a batch, a directory (same file names)")->required();
     sign_pdf->add_option("--username", s_user, "the signer")->required();
     sign_pdf->add_option("--level", s_level, "B-B | B-T | B-LT | B-LTA (default B-T)");
     sign_pdf->add_option("--otp", s_otp, "one-time password from the authenticator app");

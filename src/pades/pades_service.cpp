@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <memory>
+
 #include "cms/cades_signature.hpp"
 #include "core/error.hpp"
 
@@ -65,13 +67,13 @@ core::Bytes PadesService::with_level(core::Bytes cms_der, Level level) {
     return cms::add_signature_timestamp(cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
 }
 
-SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r) {
-    return sign_with(pdf, r, [&](const core::Bytes& tbs, const std::string& algo, const std::string& credential_id) {
-        // SCAL2: the SAD is bound to exactly this hash (the signed attributes, which bind the document digest).
+PadesService::BatchSigner PadesService::password_signer(const SignPdfRequest& r) {
+    return [this, &r](const std::vector<core::Bytes>& tbs, const std::string& algo, const std::string& credential_id) {
+        // SCAL2: one SAD bound to exactly these hashes (the signed attributes, which bind each document's digest).
         signing::AuthorizeRequest auth;
         auth.credential_id = credential_id;
-        auth.num_signatures = 1;
-        auth.hashes = {tbs};
+        auth.num_signatures = static_cast<int>(tbs.size());
+        auth.hashes = tbs;
         auth.hash_algorithm_oid = cms::kSha256Oid;
         auth.pin = r.signing_password;
         auth.otp = r.otp;
@@ -79,25 +81,38 @@ SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r
         signing::SignHashRequest sign;
         sign.credential_id = credential_id;
         sign.sad = sad.sad;
-        sign.hashes = {tbs};
+        sign.hashes = tbs;
         sign.hash_algorithm_oid = cms::kSha256Oid;
         sign.sign_algo = algo;
-        return m_csc.sign_hash(r.account_id, sign).at(0);
-    });
+        return m_csc.sign_hash(r.account_id, sign);
+    };
+}
+
+SignedPdf PadesService::sign_pdf(const std::string& pdf, const SignPdfRequest& r) {
+    return sign_many({&pdf}, r, password_signer(r), nullptr).at(0);
+}
+
+std::vector<SignedPdf> PadesService::sign_pdfs(const std::vector<const std::string*>& pdfs, const SignPdfRequest& r,
+                                               const Progress& progress) {
+    if (pdfs.empty()) throw_bad_input("pades.no_documents", "give at least one PDF");
+    if (pdfs.size() > kMaxBatch)
+        throw_bad_input("pades.batch_too_large", "at most " + std::to_string(kMaxBatch) + " documents under one authorisation");
+    return sign_many(pdfs, r, password_signer(r), progress);
 }
 
 SignedPdf PadesService::sign_pdf_with_sad(const std::string& pdf, const SignPdfRequest& r, const std::string& sad) {
     core::Bytes document_digest = core::sha256(pdf);
-    return sign_with(pdf, r, [&](const core::Bytes& tbs, const std::string& algo, const std::string& credential_id) {
+    BatchSigner signer = [&](const std::vector<core::Bytes>& tbs, const std::string& algo, const std::string& credential_id) {
         signing::SignHashRequest sign;
         sign.credential_id = credential_id;
         sign.sad = sad;
-        sign.hashes = {tbs};
+        sign.hashes = tbs;
         sign.hash_algorithm_oid = cms::kSha256Oid;
         sign.sign_algo = algo;
         sign.authorised_documents = {document_digest};
-        return m_csc.sign_hash(r.account_id, sign).at(0);
-    });
+        return m_csc.sign_hash(r.account_id, sign);
+    };
+    return sign_many({&pdf}, r, signer, nullptr).at(0);
 }
 
 core::Bytes PadesService::sign_detached(const core::Bytes& content_sha256, const SignPdfRequest& r) {
@@ -140,7 +155,8 @@ core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha2
     return der;
 }
 
-SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& r, const RawSigner& signer) {
+std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::string*>& pdfs, const SignPdfRequest& r,
+                                               const BatchSigner& signer, const Progress& progress) {
     auto account = m_accounts.account_by_id(r.account_id);
     if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     std::string credential_id = active_credential(r);
@@ -150,46 +166,62 @@ SignedPdf PadesService::sign_with(const std::string& pdf, const SignPdfRequest& 
     for (const auto& der : info.chain) chain.push_back(pki::certificate_from_der(der));
     std::vector<X509*> extra;
     for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
+    std::string title = subject_title(chain.front().get());
+    auto report = [&](std::size_t done, const char* stage) {
+        if (progress) progress(done, pdfs.size(), stage);
+    };
 
+    // 1. every document prepared (untrusted parsing isolated), its signed attributes built
     std::int64_t now = m_clock.unix_seconds();
-    SignedPdf out;
-    out.reference = core::random_token(12);
-    SignatureRequest request;
-    request.placement = r.placement;
-    request.fonts = m_fonts;
-    request.dictionary.signing_time = pdf_date(now, m_config.office.utc_offset_minutes);  // PAdES: the claimed time is /M
-    request.dictionary.name = account->display_name;
-    request.dictionary.reason = r.reason;
-    request.dictionary.location = r.location;
-    request.dictionary.reserved_bytes = r.reserved_bytes;
-    request.certification = r.certification;
-    request.appearance = AppearanceText{account->display_name,
-                                        account->agency,
-                                        subject_title(chain.front().get()),
-                                        office_time_text(now, m_config.office),
-                                        r.reason,
-                                        r.location,
-                                        m_config.ca.base_url + "/verify?ref=" + out.reference,
-                                        r.image};
-    PreparedSignature prepared = prepare_signature(pdf, std::move(request));
-
-    out.signed_digest = prepared.digest;
-    cms::CadesSignature cades(chain.front().get(), extra, prepared.digest);
-    core::Bytes signature = signer(cades.to_be_signed_digest(), cades.signature_algorithm_oid(), credential_id);
-    out.file = finish_signature(std::move(prepared), with_level(cades.finish(signature), r.level));
-    if (r.level == Level::BLT || r.level == Level::BLTA) {
-        std::string serial;
-        for (const auto& c : m_accounts.credentials_of(r.account_id))
-            if (c.id == credential_id) serial = c.certificate_serial;
-        out.file = add_validation_material(out.file, validation_material(serial));
+    std::vector<SignedPdf> out(pdfs.size());
+    std::vector<PreparedSignature> prepared;
+    std::vector<std::unique_ptr<cms::CadesSignature>> cades;
+    std::vector<core::Bytes> tbs;
+    for (std::size_t i = 0; i < pdfs.size(); ++i) {
+        out[i].reference = core::random_token(12);
+        SignatureRequest request;
+        request.placement = r.placement;
+        request.fonts = m_fonts;
+        request.dictionary.signing_time = pdf_date(now, m_config.office.utc_offset_minutes);  // PAdES: claimed time in /M
+        request.dictionary.name = account->display_name;
+        request.dictionary.reason = r.reason;
+        request.dictionary.location = r.location;
+        request.dictionary.reserved_bytes = r.reserved_bytes;
+        request.certification = r.certification;
+        request.appearance = AppearanceText{account->display_name,
+                                            account->agency,
+                                            title,
+                                            office_time_text(now, m_config.office),
+                                            r.reason,
+                                            r.location,
+                                            m_config.ca.base_url + "/verify?ref=" + out[i].reference,
+                                            r.image};
+        prepared.push_back(prepare_signature(*pdfs[i], std::move(request)));
+        out[i].signed_digest = prepared.back().digest;
+        cades.push_back(std::make_unique<cms::CadesSignature>(chain.front().get(), extra, prepared.back().digest));
+        tbs.push_back(cades.back()->to_be_signed_digest());
+        report(i + 1, "prepared");
     }
-    if (r.level == Level::BLTA) out.file = add_document_timestamp(out.file);
-    m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
-                                      audit::details({{"reference", out.reference},
-                                                      {"level", level_name(r.level)},
-                                                      {"credential", credential_id},
-                                                      {"signed_digest", core::hex_encode(out.signed_digest)}}),
-                                      now});
+    // 2. one authorisation and one signHash for all of them
+    std::vector<core::Bytes> signatures = signer(tbs, cades.front()->signature_algorithm_oid(), credential_id);
+    if (signatures.size() != pdfs.size()) throw Error("pades.internal", 500, "the signer returned the wrong number of signatures");
+    // 3. each document finished to its level
+    std::string serial;
+    for (const auto& c : m_accounts.credentials_of(r.account_id))
+        if (c.id == credential_id) serial = c.certificate_serial;
+    for (std::size_t i = 0; i < pdfs.size(); ++i) {
+        out[i].file = finish_signature(std::move(prepared[i]), with_level(cades[i]->finish(signatures[i]), r.level));
+        if (r.level == Level::BLT || r.level == Level::BLTA)
+            out[i].file = add_validation_material(out[i].file, validation_material(serial));
+        if (r.level == Level::BLTA) out[i].file = add_document_timestamp(out[i].file);
+        m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
+                                          audit::details({{"reference", out[i].reference},
+                                                          {"level", level_name(r.level)},
+                                                          {"credential", credential_id},
+                                                          {"signed_digest", core::hex_encode(out[i].signed_digest)}}),
+                                          now});
+        report(i + 1, "signed");
+    }
     return out;
 }
 

@@ -6,6 +6,7 @@
 // Error style: throws yq::Error — "pades.*", "cms.*", and "accounts.*"/"csc.*" from the signing path.
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "accounts/account.hpp"
 #include "pades/signature_preparer.hpp"
@@ -48,7 +49,14 @@ public:
         : m_config(config), m_csc(csc), m_accounts(accounts), m_tsa(tsa), m_ca_store(ca_store), m_clock(clock),
           m_audit(audit), m_fonts(std::move(fonts)) {}
 
+    static constexpr std::size_t kMaxBatch = 50;
+    // Reports progress: (documents done, total, "prepared" | "signed").
+    using Progress = std::function<void(std::size_t, std::size_t, const char*)>;
+
     SignedPdf sign_pdf(const std::string& pdf, const SignPdfRequest& request);
+    // Up to 50 PDFs under one authorisation (one SAD bound to all their signed-attribute hashes).
+    std::vector<SignedPdf> sign_pdfs(const std::vector<const std::string*>& pdfs, const SignPdfRequest& request,
+                                     const Progress& progress);
     // CSC signatures/signDoc: the caller already holds a SAD authorised (SCAL2) for the SHA-256 of this document.
     SignedPdf sign_pdf_with_sad(const std::string& pdf, const SignPdfRequest& request, const std::string& sad);
     // A detached CAdES signature (.p7s, B-B or B-T) over content whose SHA-256 is given, authorised with the
@@ -64,10 +72,13 @@ public:
     std::string add_document_timestamp(const std::string& pdf);
 
 private:
-    // Signs the to-be-signed digest with the given algorithm and credential; returns the signature value.
-    using RawSigner = std::function<core::Bytes(const core::Bytes& tbs, const std::string& sign_algo,
-                                                const std::string& credential_id)>;
-    SignedPdf sign_with(const std::string& pdf, const SignPdfRequest& request, const RawSigner& signer);
+    // Signs the to-be-signed digests with the given algorithm and credential; returns the signature values in order.
+    using BatchSigner = std::function<std::vector<core::Bytes>(const std::vector<core::Bytes>& tbs,
+                                                               const std::string& sign_algo,
+                                                               const std::string& credential_id)>;
+    BatchSigner password_signer(const SignPdfRequest& request);
+    std::vector<SignedPdf> sign_many(const std::vector<const std::string*>& pdfs, const SignPdfRequest& request,
+                                     const BatchSigner& signer, const Progress& progress);
     std::string active_credential(const SignPdfRequest& request);
     core::Bytes with_level(core::Bytes cms_der, Level level);
 

@@ -201,6 +201,25 @@ TEST_F(PadesCliTest, ThePortalApiSignsAnUploadedPdf) {
     EXPECT_EQ(json::parse(broken.body)["error"], "pades.broken_pdf");
 }
 
+// A batch: three PDFs under one authorisation, a progress bar, every output valid.
+TEST_F(PadesCliTest, ABatchOfPdfsIsSignedUnderOneAuthorisation) {
+    test::create_account(server, work, "batch.user");
+    std::string ins;
+    for (int i = 1; i <= 3; ++i) ins += " --in " + test::ghostscript_pdf(work, i, "doc" + std::to_string(i) + ".pdf");
+    auto r = sign(ins + " --out " + work.file("signed") + " --username batch.user --level B-B --invisible");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("3/3 signed"), std::string::npos) << r.output;
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    for (int i = 1; i <= 3; ++i) {
+        auto sigs = test::pdfsig(nss, work.file("signed/doc" + std::to_string(i) + ".pdf"));
+        ASSERT_EQ(sigs.size(), 1u);
+        EXPECT_EQ(sigs[0].validation, "Signature is Valid.");
+    }
+    // one SAD for the three: one credentials authorisation event with count 3
+    auto audit = server.cli("audit search --action csc.signatures.created");
+    EXPECT_NE(audit.output.find("\"count\":\"3\""), std::string::npos) << audit.output;
+}
+
 TEST_F(PadesCliTest, SignFileWritesADetachedCadesSignatureOpensslAccepts) {
     test::create_account(server, work, "file.user", "rsa-2048");
     test::write_file(work.file("minutes.odt"), std::string("PK\x03\x04 any bytes at all \x00\x01", 24));
