@@ -319,7 +319,7 @@ int run(int argc, char** argv) {
     sign_file->add_option("--in", f_in, "file to sign")->required();
     sign_file->add_option("--out", f_out, "where to write the signature (default: IN.p7s)");
     sign_file->add_option("--username", f_user, "the signer")->required();
-    sign_file->add_option("--level", f_level, "B-B | B-T (default B-T)");
+    sign_file->add_option("--level", f_level, "B-B | B-T | B-LT (default B-T)");
     sign_file->add_option("--otp", f_otp, "one-time password from the authenticator app");
 
     auto* db_cmd = cli.add_subcommand("db", "database operations");

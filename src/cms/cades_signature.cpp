@@ -3,6 +3,7 @@
 #include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
@@ -43,6 +44,36 @@ std::string oid_text(const ASN1_OBJECT* o) {
     char buf[128];
     OBJ_obj2txt(buf, sizeof buf, o, 1);
     return buf;
+}
+
+// DER: tag, definite length, content (X.690 §8.1).
+core::Bytes der(std::uint8_t tag, const core::Bytes& content) {
+    core::Bytes out{tag};
+    std::size_t n = content.size();
+    if (n < 0x80) {
+        out.push_back(static_cast<std::uint8_t>(n));
+    } else {
+        core::Bytes len;
+        for (; n > 0; n >>= 8) len.insert(len.begin(), static_cast<std::uint8_t>(n & 0xFF));
+        out.push_back(static_cast<std::uint8_t>(0x80 | len.size()));
+        out.insert(out.end(), len.begin(), len.end());
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+core::Bytes concat(const std::vector<core::Bytes>& items) {
+    core::Bytes out;
+    for (const auto& i : items) out.insert(out.end(), i.begin(), i.end());
+    return out;
+}
+
+void add_unsigned_sequence(CMS_SignerInfo* si, const char* oid, const core::Bytes& sequence_der) {
+    pki::OsslPtr<ASN1_OBJECT, ASN1_OBJECT_free> obj(OBJ_txt2obj(oid, 1));
+    pki::OsslPtr<ASN1_STRING, ASN1_STRING_free> value(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
+    if (!obj || !value || !ASN1_STRING_set(value.get(), sequence_der.data(), static_cast<int>(sequence_der.size())) ||
+        !CMS_unsigned_add1_attr_by_OBJ(si, obj.get(), V_ASN1_SEQUENCE, value.get(), -1))
+        fail(std::string("adding the unsigned attribute ") + oid);
 }
 
 }  // namespace
@@ -117,6 +148,40 @@ core::Bytes add_signature_timestamp(const core::Bytes& cms_der,
     if (!value || !ASN1_STRING_set(value.get(), token.data(), static_cast<int>(token.size())) ||
         !CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, value.get(), -1))
         fail("adding the signature time-stamp");
+    return serialise(cms.get());
+}
+
+core::Bytes add_validation_values(const core::Bytes& cms_der, const std::vector<core::Bytes>& certificates,
+                                  const std::vector<core::Bytes>& crls, const std::vector<core::Bytes>& ocsp_responses) {
+    CmsPtr cms = parse(cms_der);
+    CMS_SignerInfo* si = only_signer(cms.get());
+    // CertificateValues ::= SEQUENCE OF Certificate  (id-aa-ets-certValues)
+    add_unsigned_sequence(si, "1.2.840.113549.1.9.16.2.23", der(0x30, concat(certificates)));
+    // RevocationValues ::= SEQUENCE { crlVals [0] SEQUENCE OF CertificateList OPTIONAL,
+    //                                 ocspVals [1] SEQUENCE OF BasicOCSPResponse OPTIONAL }  (explicit tags)
+    std::vector<core::Bytes> basics;
+    for (const auto& r : ocsp_responses) {
+        const unsigned char* p = r.data();
+        pki::OcspResponsePtr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(r.size())));
+        if (!response) throw_bad_input("cms.bad_ocsp", "an OCSP response for the validation values cannot be parsed");
+        pki::OcspBasicPtr basic(OCSP_response_get1_basic(response.get()));
+        if (!basic) throw_bad_input("cms.bad_ocsp", "an OCSP response for the validation values has no basic response");
+        unsigned char* out = nullptr;
+        int len = i2d_OCSP_BASICRESP(basic.get(), &out);
+        if (len <= 0) fail("encoding a BasicOCSPResponse");
+        basics.emplace_back(out, out + len);
+        OPENSSL_free(out);
+    }
+    core::Bytes values;
+    if (!crls.empty()) {
+        core::Bytes tagged = der(0xA0, der(0x30, concat(crls)));
+        values.insert(values.end(), tagged.begin(), tagged.end());
+    }
+    if (!basics.empty()) {
+        core::Bytes tagged = der(0xA1, der(0x30, concat(basics)));
+        values.insert(values.end(), tagged.begin(), tagged.end());
+    }
+    add_unsigned_sequence(si, "1.2.840.113549.1.9.16.2.24", der(0x30, values));
     return serialise(cms.get());
 }
 

@@ -44,6 +44,12 @@ private:
 core::Bytes add_signature_timestamp(const core::Bytes& cms_der,
                                     const std::function<core::Bytes(const core::Bytes& sha256)>& stamp);
 
+// B-LT (EN 319 122-1 §5.5.2, RFC 5126 §6.3.3–6.3.4): the certificate-values and revocation-values unsigned
+// attributes, so the signature can be validated without fetching anything. `ocsp_responses` are complete
+// OCSPResponse DERs (their BasicOCSPResponse is stored), `crls` CertificateList DERs.
+core::Bytes add_validation_values(const core::Bytes& cms_der, const std::vector<core::Bytes>& certificates,
+                                  const std::vector<core::Bytes>& crls, const std::vector<core::Bytes>& ocsp_responses);
+
 // The signature value of the (single) SignerInfo.
 core::Bytes signature_value(const core::Bytes& cms_der);
 

@@ -116,8 +116,8 @@ SignedPdf PadesService::sign_pdf_with_sad(const std::string& pdf, const SignPdfR
 }
 
 core::Bytes PadesService::sign_detached(const core::Bytes& content_sha256, const SignPdfRequest& r) {
-    if (r.level == Level::BLT || r.level == Level::BLTA)
-        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B and B-T");
+    if (r.level == Level::BLTA)
+        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B, B-T and B-LT");
     signing::AuthorizeRequest auth;
     auth.credential_id = active_credential(r);
     auth.num_signatures = 1;
@@ -146,8 +146,16 @@ core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha2
     sign.hash_algorithm_oid = cms::kSha256Oid;
     sign.sign_algo = cades.signature_algorithm_oid();
     sign.authorised_documents = {content_sha256};
-    core::Bytes der = with_level(cades.finish(m_csc.sign_hash(r.account_id, sign).at(0)),
-                                 r.level == Level::BB ? Level::BB : Level::BT);
+    if (r.level == Level::BLTA)
+        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B, B-T and B-LT");
+    core::Bytes der = with_level(cades.finish(m_csc.sign_hash(r.account_id, sign).at(0)), r.level);
+    if (r.level == Level::BLT) {
+        std::string serial;
+        for (const auto& c : m_accounts.credentials_of(r.account_id))
+            if (c.id == credential_id) serial = c.certificate_serial;
+        ValidationMaterial m = validation_material(serial);
+        der = cms::add_validation_values(der, m.certificates, m.crls, m.ocsp_responses);
+    }
     m_audit.record_event(audit::Event{"csc:" + r.account_id, "document.signed", "credential:" + credential_id,
                                       audit::details({{"format", "CAdES detached"},
                                                       {"content_sha256", core::hex_encode(content_sha256)}}),

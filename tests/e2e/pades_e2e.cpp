@@ -224,7 +224,7 @@ TEST_F(PadesCliTest, SignFileWritesADetachedCadesSignatureOpensslAccepts) {
     test::create_account(server, work, "file.user", "rsa-2048");
     test::write_file(work.file("minutes.odt"), std::string("PK\x03\x04 any bytes at all \x00\x01", 24));
     test::write_file(work.file("pin"), "signing-password-1\n");
-    auto r = server.cli("sign file --in " + work.file("minutes.odt") + " --username file.user < " + work.file("pin"));
+    auto r = server.cli("sign file --in " + work.file("minutes.odt") + " --username file.user --level B-LT < " + work.file("pin"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     test::write_file(work.file("chain.pem"), chain_pem());
     auto verdict = run_command("openssl cms -verify -binary -cades -inform DER -in " + work.file("minutes.odt.p7s") +
@@ -232,7 +232,9 @@ TEST_F(PadesCliTest, SignFileWritesADetachedCadesSignatureOpensslAccepts) {
                                " -purpose any -out /dev/null");
     EXPECT_NE(verdict.output.find("Verification successful"), std::string::npos) << verdict.output;
     std::string printed = run_command("openssl cms -cmsout -print -inform DER -in " + work.file("minutes.odt.p7s")).output;
-    EXPECT_NE(printed.find("id-smime-aa-timeStampToken"), std::string::npos);  // B-T by default
+    EXPECT_NE(printed.find("id-smime-aa-timeStampToken"), std::string::npos);  // B-T and above
+    EXPECT_NE(printed.find("id-smime-aa-ets-certValues"), std::string::npos) << printed.substr(0, 3000);  // B-LT
+    EXPECT_NE(printed.find("id-smime-aa-ets-revocationValues"), std::string::npos);
 }
 
 TEST_F(PadesCliTest, AWrongSigningPasswordWritesNothingAndCounts) {
