@@ -4,6 +4,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +21,7 @@
 #include "cli/serve.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
+#include "validation/pdf_validator.hpp"
 #include "pki/revocation_reason.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/csc_service.hpp"
@@ -220,6 +224,51 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     return 0;
 }
 
+int verify_command(const std::string& home, const std::string& file, const std::string& format,
+                   const std::vector<std::string>& trust) {
+    std::vector<core::Bytes> anchors;
+    for (const auto& path : trust) {
+        std::string pem = read_whole_file(path);
+        pki::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+        while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+            pki::X509Ptr owned(cert);
+            int len = i2d_X509(cert, nullptr);
+            core::Bytes der(static_cast<std::size_t>(len));
+            unsigned char* p = der.data();
+            i2d_X509(cert, &p);
+            anchors.push_back(der);
+        }
+        ERR_clear_error();
+    }
+    std::unique_ptr<App> app;
+    if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) {
+        app = App::open(home);
+        if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
+    }
+    std::function<validation::RevocationStatus(const std::string&)> revocation;
+    if (app)
+        revocation = [&app](const std::string& serial) {
+            validation::RevocationStatus r;
+            auto record = app->store->find_certificate(serial);
+            if (!record) record = app->store->find_certificate("0" + serial);
+            if (!record) return r;
+            r.source = "yunqian CA records";
+            r.status = record->status == "revoked" ? "revoked" : "good";
+            r.revoked_at = record->revoked_at.value_or(0);
+            return r;
+        };
+    std::ifstream probe(file, std::ios::binary);
+    if (!probe) {
+        std::cerr << "error: cannot read " << file << " [cli.file_unreadable]\n";
+        return 2;
+    }
+    validation::PdfValidator validator(anchors, revocation);
+    validation::Report report = validator.validate(read_whole_file(file));
+    std::cout << (format == "json" ? validation::to_json(report).dump(2) + "\n" : validation::to_text(report));
+    if (!report.problem.empty()) return 2;
+    return report.all_passed() ? 0 : 1;
+}
+
 void print_staff_secrets(const std::string& username, const ra::NewStaffSecrets& s) {
     std::cout << "one-time password for " << username << " (shown only now; change it at first sign-in):\n  "
               << std::string(s.one_time_password.begin(), s.one_time_password.end())
@@ -322,6 +371,14 @@ int run(int argc, char** argv) {
     sign_file->add_option("--level", f_level, "B-B | B-T | B-LT (default B-T)");
     sign_file->add_option("--otp", f_otp, "one-time password from the authenticator app");
 
+    auto* verify_cmd = cli.add_subcommand(
+        "verify", "validate the signatures of a PDF; exit 0 only when every signature passes, 1 otherwise, 2 unreadable");
+    std::string v_file, v_format = "text";
+    std::vector<std::string> v_trust;
+    verify_cmd->add_option("file", v_file, "the PDF")->required();
+    verify_cmd->add_option("--format", v_format, "text | json");
+    verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
+
     auto* db_cmd = cli.add_subcommand("db", "database operations");
     db_cmd->require_subcommand(1);
     auto* copy = db_cmd->add_subcommand("copy", "copy every table into a new database (e.g. SQLite → PostgreSQL)");
@@ -377,6 +434,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*serve_cmd) return serve(home, listen);
+        if (*verify_cmd) return verify_command(home, v_file, v_format, v_trust);
 
         auto app = App::open(home);
         if (*issue) {

@@ -1,0 +1,89 @@
+#include "pades/signature_reader.hpp"
+
+#include <nlohmann/json.hpp>
+#include <podofo/podofo.h>
+
+#include "core/error.hpp"
+#include "pades/podofo_document.hpp"
+
+namespace yq::pades {
+
+namespace {
+
+using namespace PoDoFo;
+using nlohmann::json;
+
+std::string text_of(const PdfObject* o) {
+    if (!o || !o->IsString()) return {};
+    return o->GetString().GetStringUtf8();
+}
+
+void collect(PdfVecObjects& objects, PdfObject* fields, const std::string& prefix, json& out, int depth) {
+    if (!fields || !fields->IsArray() || depth > 32) return;
+    for (const PdfObject& item : fields->GetArray()) {
+        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
+        if (!f || !f->IsDictionary()) continue;
+        std::string name = prefix;
+        if (const PdfObject* t = f->GetDictionary().GetKey("T"); t && t->IsString())
+            name += (name.empty() ? "" : ".") + t->GetString().GetStringUtf8();
+        PdfObject* v = f->GetIndirectKey("V");
+        PdfObject* ft = f->GetIndirectKey("FT");
+        if (v && v->IsDictionary() && ft && ft->IsName() && ft->GetName() == PdfName("Sig")) {
+            json s;
+            s["field"] = name;
+            const PdfObject* type = v->GetDictionary().GetKey("Type");
+            s["timestamp"] = type && type->IsName() && type->GetName() == PdfName("DocTimeStamp");
+            const PdfObject* sf = v->GetDictionary().GetKey("SubFilter");
+            s["sub_filter"] = sf && sf->IsName() ? sf->GetName().GetName() : "";
+            json br = json::array();
+            if (const PdfObject* r = v->GetDictionary().GetKey("ByteRange"); r && r->IsArray())
+                for (const PdfObject& n : r->GetArray())
+                    br.push_back(n.IsNumber() ? n.GetNumber() : -1);
+            s["byte_range"] = br;
+            const PdfObject* c = v->GetDictionary().GetKey("Contents");
+            s["contents"] = c && c->IsString() ? core::hex_encode(reinterpret_cast<const std::uint8_t*>(c->GetString().GetString()),
+                                                                  c->GetString().GetLength())
+                                               : "";
+            s["m"] = text_of(v->GetDictionary().GetKey("M"));
+            s["reason"] = text_of(v->GetDictionary().GetKey("Reason"));
+            s["location"] = text_of(v->GetDictionary().GetKey("Location"));
+            out.push_back(s);
+        }
+        collect(objects, f->GetIndirectKey("Kids"), name, out, depth + 1);
+    }
+}
+
+}  // namespace
+
+std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const core::IsolationLimits& limits) {
+    std::string text = core::run_isolated(
+        [&]() -> std::string {
+            try {
+                PodofoDocument file(pdf);
+                json out = json::array();
+                if (PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm"))
+                    collect(file.objects(), acroform->GetIndirectKey("Fields"), "", out, 0);
+                return out.dump();
+            } catch (const PdfError& e) {
+                throw Error("pades.broken_pdf", 422,
+                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+            }
+        },
+        limits, "pades.limits_exceeded", "the PDF");
+    std::vector<EmbeddedSignature> out;
+    for (const json& s : json::parse(text)) {
+        EmbeddedSignature e;
+        e.field_name = s["field"];
+        e.document_timestamp = s["timestamp"];
+        e.sub_filter = s["sub_filter"];
+        for (const auto& n : s["byte_range"]) e.byte_range.push_back(n.get<std::int64_t>());
+        e.contents = core::hex_decode(s["contents"].get<std::string>());
+        e.claimed_time = s["m"];
+        e.reason = s["reason"];
+        e.location = s["location"];
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace yq::pades

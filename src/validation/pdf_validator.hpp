@@ -1,0 +1,39 @@
+#pragma once
+// Validates every signature and document time-stamp of a PDF: byte-range coverage, digest, signature cryptography,
+// the signer's chain to the trust anchors at the time of the time-stamp (or now), key usage, the signature
+// time-stamp, revocation from a source the caller gives (our CA's records), and the PAdES level reached.
+// Error style: never throws for a bad document — what could not be checked is in the report.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/isolation.hpp"
+#include "pki/openssl_ptr.hpp"
+#include "validation/report.hpp"
+
+namespace yq::validation {
+
+struct RevocationStatus {
+    std::string status = "unknown";  // good | revoked | unknown
+    std::int64_t revoked_at = 0;
+    std::string source;
+};
+
+class PdfValidator {
+public:
+    // `anchors`: trusted roots (DER). `revocation`: status of a certificate by serial (hex), may be empty.
+    PdfValidator(std::vector<core::Bytes> anchors, std::function<RevocationStatus(const std::string& serial_hex)> revocation,
+                 core::IsolationLimits limits = {})
+        : m_anchors(std::move(anchors)), m_revocation(std::move(revocation)), m_limits(limits) {}
+
+    Report validate(const std::string& pdf) const;
+
+private:
+    std::vector<core::Bytes> m_anchors;
+    std::function<RevocationStatus(const std::string&)> m_revocation;
+    core::IsolationLimits m_limits;
+};
+
+}  // namespace yq::validation

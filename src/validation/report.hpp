@@ -1,0 +1,37 @@
+#pragma once
+// The validation report: one entry per signature or document time-stamp, with an indication in the spirit of
+// ETSI TS 119 102-2 (PASSED / INDETERMINATE / FAILED and a sub-indication that says why), as JSON and as short text.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace yq::validation {
+
+struct SignatureReport {
+    std::string field;
+    std::string kind;           // signature | document time-stamp
+    std::string sub_filter;
+    std::string indication;     // PASSED | INDETERMINATE | FAILED
+    std::string sub_indication; // e.g. HASH_FAILURE, SIG_CRYPTO_FAILURE, NO_CERTIFICATE_CHAIN_FOUND, REVOKED
+    std::vector<std::string> details;  // what was checked, in words
+    std::string signer;         // subject of the signer (or TSA) certificate
+    std::string claimed_time;   // /M
+    std::string timestamp_time; // genTime of the signature (or document) time-stamp, RFC 3339
+    std::string revocation;     // good | revoked | unknown (and where from)
+    bool covers_whole_document = false;
+    std::string level;          // B-B | B-T | B-LT | B-LTA (signatures)
+};
+
+struct Report {
+    std::string file_sha256;
+    std::vector<SignatureReport> signatures;
+    std::string problem;  // when the file could not be read at all
+
+    bool all_passed() const;
+};
+
+nlohmann::json to_json(const Report& r);
+std::string to_text(const Report& r);
+
+}  // namespace yq::validation

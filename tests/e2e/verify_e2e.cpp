@@ -1,0 +1,111 @@
+// `yunqian verify` against files signed by yunqian, tampered with, signed under an unknown CA, and unreadable; its
+// verdicts compared with pdfsig's text for the same files.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cms/cades_signature.hpp"
+#include "pades/signature_preparer.hpp"
+#include "support/fixtures.hpp"
+#include "support/local_signer.hpp"
+#include "support/pdf_tools.hpp"
+
+using namespace yq;
+using nlohmann::json;
+
+class VerifyTest : public ::testing::Test {
+protected:
+    test::TempDir work;
+    test::ServerProcess server{
+        test::ServerProcess::Options{test::DbKind::Sqlite, R"({"accounts": {"otp_required": false}})", true}};
+
+    std::string sign(const std::string& in, const std::string& out, const std::string& level) {
+        test::write_file(work.file("pin"), "signing-password-1\n");
+        auto r = server.cli("sign pdf --in " + in + " --out " + out + " --username chan.taiman --level " + level +
+                            " --page 1 --rect 300,60,560,160 < " + work.file("pin"));
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        return out;
+    }
+    json verify(const std::string& file, int expected_exit) {
+        auto r = server.cli("verify --format json " + file);
+        EXPECT_EQ(r.exit_code, expected_exit) << r.output;
+        return json::parse(r.output.substr(r.output.find('{')), nullptr, false);
+    }
+};
+
+TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
+    test::create_account(server, work, "chan.taiman");
+    std::string input = test::ghostscript_pdf(work, 1);
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    for (const char* level : {"B-B", "B-T", "B-LT", "B-LTA"}) {
+        std::string file = sign(input, work.file(std::string(level) + ".pdf"), level);
+        json report = verify(file, 0);
+        ASSERT_FALSE(report.is_discarded());
+        EXPECT_EQ(report["signatures"][0]["indication"], "PASSED") << report.dump(2);
+        EXPECT_EQ(report["signatures"][0]["level"], level) << report.dump(2);
+        EXPECT_EQ(report["signatures"][0]["revocation"], "good (yunqian CA records)");
+        auto sigs = test::pdfsig(nss, file);
+        ASSERT_FALSE(sigs.empty());
+        EXPECT_EQ(sigs[0].validation, "Signature is Valid.");  // pdfsig agrees
+        if (std::string(level) == "B-LTA") {
+            ASSERT_EQ(report["signatures"].size(), 2u);
+            EXPECT_EQ(report["signatures"][1]["kind"], "document time-stamp");
+            EXPECT_EQ(report["signatures"][1]["indication"], "PASSED");
+        }
+    }
+    auto text = server.cli("verify " + work.file("B-T.pdf"));
+    EXPECT_NE(text.output.find("PASSED"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("all signatures passed"), std::string::npos);
+}
+
+TEST_F(VerifyTest, TamperingUnknownCasAndUnreadableFilesAreReportedAsPdfsigSeesThem) {
+    test::create_account(server, work, "chan.taiman");
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    std::string input = test::ghostscript_pdf(work, 1);
+    std::string signed_file = sign(input, work.file("b-t.pdf"), "B-T");
+    std::string bytes = test::read_file(signed_file);
+    bytes[test::read_file(input).find("/MediaBox") + 1] = 'm';  // inside the signed range
+    test::write_file(work.file("tampered.pdf"), bytes);
+    json tampered = verify(work.file("tampered.pdf"), 1);
+    EXPECT_EQ(tampered["signatures"][0]["indication"], "FAILED");
+    EXPECT_EQ(tampered["signatures"][0]["sub_indication"], "HASH_FAILURE");
+    EXPECT_EQ(test::pdfsig(nss, work.file("tampered.pdf")).at(0).validation, "Digest Mismatch.");
+
+    // signed under a CA this installation does not know
+    test::LocalSigner stranger = test::make_local_signer("EC", "Stranger");
+    pades::SignatureRequest request;
+    request.dictionary.signing_time = pades::pdf_date(std::time(nullptr), 480);
+    std::string original = test::read_file(input);
+    auto prepared = pades::prepare_signature(original, request);
+    cms::CadesSignature cades(stranger.cert.get(), {}, prepared.digest);
+    test::write_file(work.file("stranger.pdf"),
+                     pades::finish_signature(std::move(prepared),
+                                             cades.finish(test::sign_digest(stranger.key.get(), cades.to_be_signed_digest()))));
+    json unknown = verify(work.file("stranger.pdf"), 1);
+    EXPECT_EQ(unknown["signatures"][0]["indication"], "INDETERMINATE");
+    EXPECT_EQ(unknown["signatures"][0]["sub_indication"], "NO_CERTIFICATE_CHAIN_FOUND");
+    auto pdfsig = test::pdfsig(nss, work.file("stranger.pdf")).at(0);
+    EXPECT_EQ(pdfsig.validation, "Signature is Valid.");
+    EXPECT_NE(pdfsig.certificate, "Certificate is Trusted.");  // pdfsig does not trust it either
+
+    // a signature whose certificate is revoked later stays valid thanks to its time-stamp
+    auto cert_serial = server.cli("ca list").output;
+    std::string serial;
+    for (std::size_t p = cert_serial.find("  signer  "); p != std::string::npos; p = std::string::npos)
+        serial = cert_serial.substr(cert_serial.rfind('\n', p) + 1, cert_serial.find(' ', cert_serial.rfind('\n', p) + 1) - cert_serial.rfind('\n', p) - 1);
+    ASSERT_FALSE(serial.empty()) << cert_serial;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // revocation in a later second than the time-stamp
+    ASSERT_EQ(server.cli("ca revoke --serial " + serial + " --reason keyCompromise").exit_code, 0);
+    json later = verify(signed_file, 0);
+    EXPECT_EQ(later["signatures"][0]["indication"], "PASSED") << later.dump(2);
+
+    test::write_file(work.file("junk.pdf"), "%PDF-1.7 nothing else");
+    auto junk = server.cli("verify " + work.file("junk.pdf"));
+    EXPECT_EQ(junk.exit_code, 2) << junk.output;
+    EXPECT_NE(junk.output.find("pades.broken_pdf"), std::string::npos);
+    auto none = server.cli("verify " + input);
+    EXPECT_EQ(none.exit_code, 1);
+    EXPECT_NE(none.output.find("no signature"), std::string::npos);
+}
