@@ -155,4 +155,17 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
     return app->staff->create_initial_admin("cli:init");
 }
 
+std::function<validation::RevocationStatus(const std::string&)> ca_revocation_source(App& app) {
+    return [&app](const std::string& serial) {
+        validation::RevocationStatus r;
+        auto record = app.store->find_certificate(serial);
+        if (!record) record = app.store->find_certificate("0" + serial);  // OpenSSL drops a leading zero nibble
+        if (!record) return r;
+        r.source = "yunqian CA records";
+        r.status = record->status == "revoked" ? "revoked" : "good";
+        r.revoked_at = record->revoked_at.value_or(0);
+        return r;
+    };
+}
+
 }  // namespace yq::cli

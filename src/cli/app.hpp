@@ -1,6 +1,7 @@
 #pragma once
 // Composition root for the CLI and the server: loads the config of a home directory and opens the database, the HSM
 // and the CA in the right order.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "keystore/keystore.hpp"
 #include "pki/certificate_authority.hpp"
 #include "ra/staff.hpp"
+#include "validation/pdf_validator.hpp"
 #include "storage/database.hpp"
 #include "storage/sql_store.hpp"
 
@@ -43,6 +45,9 @@ struct App {
 // `listen` ("HOST:PORT", may be empty) goes into a newly written config: listener and the base URL put into
 // certificates (CRL DP, AIA). An existing config is never rewritten.
 std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen = "");
+
+// The revocation status of our own certificates, for the validator (from the CA's records).
+std::function<validation::RevocationStatus(const std::string& serial_hex)> ca_revocation_source(App& app);
 
 // "HOST:PORT" → host and port; throws Error "cli.bad_listen".
 std::pair<std::string, int> parse_listen(const std::string& listen);

@@ -246,17 +246,7 @@ int verify_command(const std::string& home, const std::string& file, const std::
         if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
     }
     std::function<validation::RevocationStatus(const std::string&)> revocation;
-    if (app)
-        revocation = [&app](const std::string& serial) {
-            validation::RevocationStatus r;
-            auto record = app->store->find_certificate(serial);
-            if (!record) record = app->store->find_certificate("0" + serial);
-            if (!record) return r;
-            r.source = "yunqian CA records";
-            r.status = record->status == "revoked" ? "revoked" : "good";
-            r.revoked_at = record->revoked_at.value_or(0);
-            return r;
-        };
+    if (app) revocation = ca_revocation_source(*app);
     std::ifstream probe(file, std::ios::binary);
     if (!probe) {
         std::cerr << "error: cannot read " << file << " [cli.file_unreadable]\n";

@@ -9,6 +9,7 @@
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
+#include "validation/pdf_validator.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "ra/appointments.hpp"
@@ -55,6 +56,10 @@ int serve(const std::string& home, const std::string& listen) {
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);
     web::register_portal_signing_routes(router, csc, pades);
+    std::vector<core::Bytes> anchors;
+    if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
+    validation::PdfValidator validator(anchors, ca_revocation_source(*app));
+    web::register_validation_routes(router, validator);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);

@@ -9,6 +9,7 @@
 #include "cms/cades_signature.hpp"
 #include "pades/signature_preparer.hpp"
 #include "support/fixtures.hpp"
+#include "support/http_client.hpp"
 #include "support/local_signer.hpp"
 #include "support/pdf_tools.hpp"
 
@@ -55,6 +56,14 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
             EXPECT_EQ(report["signatures"][1]["indication"], "PASSED");
         }
     }
+    // the same verdict over HTTP, for anyone, nothing kept
+    auto http = test::http_request("POST", server.port(), "/api/v1/validate", test::read_file(work.file("B-LT.pdf")),
+                                   "application/pdf");
+    ASSERT_EQ(http.status, 200) << http.body.substr(0, 300);
+    json over_http = json::parse(http.body);
+    EXPECT_EQ(over_http["signatures"][0]["indication"], "PASSED");
+    EXPECT_EQ(over_http["signatures"][0]["level"], "B-LT");
+    EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/validate", "not a pdf", "application/pdf").status, 422);
     auto text = server.cli("verify " + work.file("B-T.pdf"));
     EXPECT_NE(text.output.find("PASSED"), std::string::npos) << text.output;
     EXPECT_NE(text.output.find("all signatures passed"), std::string::npos);

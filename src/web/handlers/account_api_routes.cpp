@@ -131,6 +131,17 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
                Execution::Blocking, "api_me");
 }
 
+void register_validation_routes(Router& router, const validation::PdfValidator& validator) {
+    router.add("POST", "/api/v1/validate",
+               [&validator](const Request& req) {
+                   if (req.body.empty()) throw_bad_input("validation.empty", "send the PDF as the request body");
+                   validation::Report report = validator.validate(req.body);  // the body is dropped with the request
+                   Response r = json_response(validation::to_json(report), report.problem.empty() ? 200 : 422);
+                   return r;
+               },
+               Execution::Blocking, "api_validate");
+}
+
 void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades) {
     router.add("POST", "/api/v1/me/signatures",
                [&](const Request& req) {

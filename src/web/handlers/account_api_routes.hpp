@@ -4,6 +4,7 @@
 #include "accounts/account_service.hpp"
 #include "pades/pades_service.hpp"
 #include "ra/registration_office.hpp"
+#include "validation/pdf_validator.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
 
@@ -14,6 +15,8 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                  const core::Config& config, const core::Clock& clock);
 // /api/v1/me/rekey and /api/v1/me/renew: the signer completes what the registration office approved.
 void register_account_completion_routes(Router& router, signing::CscService& csc, ra::RegistrationOffice& office);
+// POST /api/v1/validate: anyone may validate a PDF (the body is the file; nothing is kept); JSON report.
+void register_validation_routes(Router& router, const validation::PdfValidator& validator);
 // POST /api/v1/me/signatures: the signer portal signs a PDF (signing password + OTP in the body, never stored).
 void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades);
 
