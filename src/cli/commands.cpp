@@ -21,6 +21,7 @@
 #include "cli/serve.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
+#include "validation/cms_validator.hpp"
 #include "validation/pdf_validator.hpp"
 #include "pki/revocation_reason.hpp"
 #include "pki/time_stamp_authority.hpp"
@@ -225,7 +226,7 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
 }
 
 int verify_command(const std::string& home, const std::string& file, const std::string& format,
-                   const std::vector<std::string>& trust) {
+                   const std::vector<std::string>& trust, std::string content_file) {
     std::vector<core::Bytes> anchors;
     for (const auto& path : trust) {
         std::string pem = read_whole_file(path);
@@ -252,8 +253,18 @@ int verify_command(const std::string& home, const std::string& file, const std::
         std::cerr << "error: cannot read " << file << " [cli.file_unreadable]\n";
         return 2;
     }
-    validation::PdfValidator validator(anchors, revocation);
-    validation::Report report = validator.validate(read_whole_file(file));
+    std::string bytes = read_whole_file(file);
+    validation::Report report;
+    if (bytes.compare(0, 5, "%PDF-") == 0 || bytes.find("%PDF-") < 1024) {  // ISO 32000-2 §7.5.2: header near the start
+        report = validation::PdfValidator(anchors, revocation).validate(bytes);
+    } else {
+        if (content_file.empty() && file.size() > 4 && file.compare(file.size() - 4, 4, ".p7s") == 0 &&
+            std::filesystem::exists(file.substr(0, file.size() - 4)))
+            content_file = file.substr(0, file.size() - 4);
+        std::optional<std::string> content;
+        if (!content_file.empty()) content = read_whole_file(content_file);
+        report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
+    }
     std::cout << (format == "json" ? validation::to_json(report).dump(2) + "\n" : validation::to_text(report));
     if (!report.problem.empty()) return 2;
     return report.all_passed() ? 0 : 1;
@@ -368,6 +379,8 @@ int run(int argc, char** argv) {
     verify_cmd->add_option("file", v_file, "the PDF")->required();
     verify_cmd->add_option("--format", v_format, "text | json");
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
+    std::string v_content;
+    verify_cmd->add_option("--content", v_content, "for a detached CMS signature: the signed file (default: FILE without .p7s)");
 
     auto* db_cmd = cli.add_subcommand("db", "database operations");
     db_cmd->require_subcommand(1);
@@ -424,7 +437,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*serve_cmd) return serve(home, listen);
-        if (*verify_cmd) return verify_command(home, v_file, v_format, v_trust);
+        if (*verify_cmd) return verify_command(home, v_file, v_format, v_trust, v_content);
 
         auto app = App::open(home);
         if (*issue) {

@@ -11,15 +11,10 @@
 #include "core/bytes.hpp"
 #include "core/isolation.hpp"
 #include "pki/openssl_ptr.hpp"
+#include "validation/checks.hpp"
 #include "validation/report.hpp"
 
 namespace yq::validation {
-
-struct RevocationStatus {
-    std::string status = "unknown";  // good | revoked | unknown
-    std::int64_t revoked_at = 0;
-    std::string source;
-};
 
 class PdfValidator {
 public:

@@ -69,6 +69,47 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
     EXPECT_NE(text.output.find("all signatures passed"), std::string::npos);
 }
 
+// CMS files: our detached .p7s at each level, one made by plain `openssl cms` (enveloping, with signing-time), a
+// changed content; the verdicts agree with openssl cms -verify.
+TEST_F(VerifyTest, CmsFilesAreValidatedLikeOpensslSeesThem) {
+    test::create_account(server, work, "chan.taiman");
+    test::write_file(work.file("minutes.txt"), "minutes of the meeting");
+    test::write_file(work.file("pin"), "signing-password-1\n");
+    for (const char* level : {"B-B", "B-T", "B-LT"}) {
+        std::string out = work.file(std::string("minutes-") + level + ".p7s");
+        ASSERT_EQ(server.cli("sign file --in " + work.file("minutes.txt") + " --out " + out + " --username chan.taiman --level " +
+                             level + " < " + work.file("pin")).exit_code, 0);
+        auto r = server.cli("verify --format json --content " + work.file("minutes.txt") + " " + out);
+        EXPECT_EQ(r.exit_code, 0) << r.output;
+        json report = json::parse(r.output.substr(r.output.find('{')));
+        EXPECT_EQ(report["signatures"][0]["indication"], "PASSED");
+        EXPECT_EQ(report["signatures"][0]["level"], level);
+    }
+    // the default content is the file without .p7s
+    std::string p7s = work.file("minutes.txt.p7s");
+    ASSERT_EQ(server.cli("sign file --in " + work.file("minutes.txt") + " --username chan.taiman < " + work.file("pin")).exit_code, 0);
+    EXPECT_EQ(server.cli("verify " + p7s).exit_code, 0);
+    test::write_file(work.file("changed.txt"), "minutes of the meeting, changed");
+    auto changed = server.cli("verify --format json --content " + work.file("changed.txt") + " " + p7s);
+    EXPECT_EQ(changed.exit_code, 1);
+    EXPECT_NE(changed.output.find("HASH_FAILURE"), std::string::npos);
+    auto openssl_changed = test::run_command("openssl cms -verify -binary -inform DER -in " + p7s + " -content " +
+                                             work.file("changed.txt") + " -CAfile " + server.root_pem() +
+                                             " -certfile " + server.issuing_pem() + " -purpose any -out /dev/null");
+    EXPECT_NE(openssl_changed.output.find("Verification failure"), std::string::npos);  // openssl agrees
+    // plain openssl: enveloping, signing-time present, a self-made CA we do not trust
+    test::run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + work.file("k.pem") +
+                      " -out " + work.file("c.pem") + " -subj /CN=elsewhere -days 2");
+    test::run_command("openssl cms -sign -binary -nodetach -outform DER -in " + work.file("minutes.txt") + " -signer " +
+                      work.file("c.pem") + " -inkey " + work.file("k.pem") + " -out " + work.file("env.p7m"));
+    auto envelope = server.cli("verify --format json " + work.file("env.p7m"));
+    EXPECT_EQ(envelope.exit_code, 1) << envelope.output;
+    EXPECT_NE(envelope.output.find("NO_CERTIFICATE_CHAIN_FOUND"), std::string::npos) << envelope.output;
+    auto trusted = server.cli("verify --format json --trust " + work.file("c.pem") + " " + work.file("env.p7m"));
+    EXPECT_NE(trusted.output.find("signing-time attribute"), std::string::npos) << trusted.output;
+    EXPECT_NE(trusted.output.find("TRY_LATER"), std::string::npos);  // not our certificate: no revocation data
+}
+
 TEST_F(VerifyTest, TamperingUnknownCasAndUnreadableFilesAreReportedAsPdfsigSeesThem) {
     test::create_account(server, work, "chan.taiman");
     std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));

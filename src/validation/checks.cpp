@@ -1,0 +1,202 @@
+#include "validation/checks.hpp"
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/ts.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
+
+namespace yq::validation {
+
+namespace {
+
+using StorePtr = pki::OsslPtr<X509_STORE, X509_STORE_free>;
+using CmsPtr = pki::OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
+
+StorePtr store_of(const std::vector<core::Bytes>& anchors, std::int64_t at) {
+    StorePtr store(X509_STORE_new());
+    for (const auto& der : anchors) {
+        auto cert = pki::certificate_from_der(der);
+        X509_STORE_add_cert(store.get(), cert.get());
+    }
+    X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
+    X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);  // key usage is checked below, per the PAdES rules
+    if (at > 0) X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at));
+    return store;
+}
+
+std::string subject_of(X509* cert) {
+    char buf[512];
+    X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
+    return buf;
+}
+
+std::string serial_hex(X509* cert) {
+    pki::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+    char* hex = BN_bn2hex(bn.get());
+    std::string s(hex);
+    OPENSSL_free(hex);
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::int64_t asn1_time_to_unix(const ASN1_GENERALIZEDTIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+// An RFC 3161 token over `imprint` (SHA-256), verified against the anchors; genTime, or 0 when it does not verify.
+std::int64_t verify_timestamp_token_impl(const core::Bytes& token_der, const core::Bytes& imprint, const std::vector<core::Bytes>& anchors,
+                          std::string& why, std::string& tsa) {
+    const unsigned char* p = token_der.data();
+    pki::OsslPtr<PKCS7, PKCS7_free> token(d2i_PKCS7(nullptr, &p, static_cast<long>(token_der.size())));
+    if (!token) {
+        why = "the time-stamp token cannot be parsed";
+        return 0;
+    }
+    pki::OsslPtr<TS_TST_INFO, TS_TST_INFO_free> info(PKCS7_to_TS_TST_INFO(token.get()));
+    if (!info) {
+        why = "the time-stamp token has no TSTInfo";
+        return 0;
+    }
+    TS_VERIFY_CTX* ctx = TS_VERIFY_CTX_new();
+    TS_VERIFY_CTX_set_flags(ctx, TS_VFY_VERSION | TS_VFY_SIGNATURE | TS_VFY_IMPRINT);
+    unsigned char* copy = static_cast<unsigned char*>(OPENSSL_malloc(imprint.size()));
+    std::copy(imprint.begin(), imprint.end(), copy);
+    TS_VERIFY_CTX_set_imprint(ctx, copy, static_cast<long>(imprint.size()));  // ctx owns it (OpenSSL 3.0)
+    TS_VERIFY_CTX_set_store(ctx, store_of(anchors, 0).release());            // ctx owns it
+    int ok = TS_RESP_verify_token(ctx, token.get());
+    TS_VERIFY_CTX_free(ctx);
+    STACK_OF(X509)* signers = PKCS7_get0_signers(token.get(), nullptr, 0);
+    if (signers && sk_X509_num(signers) > 0) tsa = subject_of(sk_X509_value(signers, 0));
+    sk_X509_free(signers);
+    ERR_clear_error();
+    if (ok != 1) {
+        why = "the time-stamp token does not verify (imprint, signature or TSA chain)";
+        return 0;
+    }
+    return asn1_time_to_unix(TS_TST_INFO_get_time(info.get()));
+}
+
+}  // namespace
+
+std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::Bytes& imprint,
+                                    const std::vector<core::Bytes>& anchors, std::string& why, std::string& tsa) {
+    return verify_timestamp_token_impl(token_der, imprint, anchors, why, tsa);
+}
+
+std::int64_t check_signed_data(const core::Bytes& contents, const std::string& content,
+                               const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
+                               SignatureReport& s) {
+    auto fail = [&](const char* indication, const char* sub, const std::string& why) {
+        s.indication = indication;
+        s.sub_indication = sub;
+        s.details.push_back(why);
+    };
+    core::Bytes digest = core::sha256(content);
+    std::int64_t poe = 0;
+    const unsigned char* p = contents.data();
+    CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(contents.size())));
+    STACK_OF(CMS_SignerInfo)* infos = cms ? CMS_get0_SignerInfos(cms.get()) : nullptr;
+    if (!cms || !infos || sk_CMS_SignerInfo_num(infos) != 1) {
+        fail("FAILED", "FORMAT_FAILURE", "the signature is not a CMS SignedData with one signer");
+        return 0;
+    }
+    CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+    // 1. cryptography, without the chain yet
+    pki::BioPtr data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+    StorePtr no_anchors(X509_STORE_new());
+    bool crypto = CMS_verify(cms.get(), nullptr, no_anchors.get(), data.get(), nullptr,
+                             CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+    ERR_clear_error();
+    STACK_OF(X509)* certs = CMS_get1_certs(cms.get());
+    X509* signer = nullptr;
+    for (int k = 0; certs && k < sk_X509_num(certs); ++k)
+        if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0) signer = sk_X509_value(certs, k);
+    if (signer) s.signer = subject_of(signer);
+    if (!crypto) {
+        // message-digest attribute against the byte ranges tells a changed document from a bad signature
+        int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
+        ASN1_OCTET_STRING* md = idx >= 0 ? static_cast<ASN1_OCTET_STRING*>(X509_ATTRIBUTE_get0_data(
+                                               CMS_signed_get_attr(si, idx), 0, V_ASN1_OCTET_STRING, nullptr))
+                                         : nullptr;
+        bool digest_ok = md && static_cast<std::size_t>(ASN1_STRING_length(md)) == digest.size() &&
+                         std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(md));
+        if (digest_ok) fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
+        else fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
+        sk_X509_pop_free(certs, X509_free);
+        return 0;
+    }
+    s.details.push_back("the signed byte ranges match the message digest and the signature value verifies");
+    if (signer && CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0)
+        s.details.push_back("the signature has a signing-time attribute (not allowed in PAdES baseline)");
+    // 2. the signature time-stamp (proof of existence)
+    int ts_idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    if (ts_idx >= 0) {
+        ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, ts_idx), 0);
+        ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+        core::Bytes sig_digest = core::sha256(ASN1_STRING_get0_data(sig), static_cast<std::size_t>(ASN1_STRING_length(sig)));
+        std::string why, tsa;
+        if (t && t->type == V_ASN1_SEQUENCE) {
+            core::Bytes token(t->value.sequence->data, t->value.sequence->data + t->value.sequence->length);
+            poe = verify_timestamp_token(token, sig_digest, anchors, why, tsa);
+        }
+        if (poe > 0) {
+            s.timestamp_time = core::to_rfc3339(poe);
+            s.details.push_back("signature time-stamp verified (" + tsa + ")");
+        } else {
+            s.details.push_back("the signature time-stamp does not verify: " + why);
+        }
+    }
+    // 3. the chain to a trust anchor, at the time-stamp's time (or now)
+    StorePtr store = store_of(anchors, poe);
+    pki::OsslPtr<X509_STORE_CTX, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
+    bool chain = signer && X509_STORE_CTX_init(ctx.get(), store.get(), signer, certs) == 1 &&
+                 X509_verify_cert(ctx.get()) == 1;
+    int chain_error = chain ? 0 : X509_STORE_CTX_get_error(ctx.get());
+    ERR_clear_error();
+    if (!chain) {
+        bool unknown = chain_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+                       chain_error == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+                       chain_error == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+                       chain_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
+        bool expired = chain_error == X509_V_ERR_CERT_HAS_EXPIRED || chain_error == X509_V_ERR_CERT_NOT_YET_VALID;
+        fail("INDETERMINATE", unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : expired ? "OUT_OF_BOUNDS_NO_POE" : "CHAIN_CONSTRAINTS_FAILURE",
+             std::string("the signer's certificate does not chain to a trust anchor: ") +
+                 X509_verify_cert_error_string(chain_error));
+    }
+    // 4. key usage (EN 319 142-1 via Acrobat's rule: digitalSignature or nonRepudiation when keyUsage is present)
+    if (chain && signer) {
+        std::uint32_t ku = X509_get_key_usage(signer);
+        if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+            fail("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "the signer's key usage does not allow signatures");
+    }
+    // 5. revocation at the time of signing
+    if (s.indication.empty() && signer) {
+        RevocationStatus r = revocation ? revocation(serial_hex(signer)) : RevocationStatus{};
+        std::int64_t when = poe > 0 ? poe : core::SystemClock().unix_seconds();
+        s.revocation = r.status + (r.source.empty() ? "" : " (" + r.source + ")");
+        if (r.status == "revoked" && r.revoked_at <= when) {
+            fail(poe > 0 ? "FAILED" : "INDETERMINATE", poe > 0 ? "REVOKED" : "REVOKED_NO_POE",
+                 "the signer's certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
+                     (poe > 0 ? ", before the time-stamp" : " and there is no time-stamp proving an earlier signature"));
+        } else if (r.status == "revoked") {
+            s.details.push_back("the certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
+                                ", after the time-stamp: the signature stays valid");
+        } else if (r.status == "unknown") {
+            fail("INDETERMINATE", "TRY_LATER", "no revocation information for the signer's certificate");
+        }
+    }
+    sk_X509_pop_free(certs, X509_free);
+    if (s.indication.empty()) s.indication = "PASSED";
+    return poe;
+}
+
+}  // namespace yq::validation
