@@ -36,7 +36,7 @@ void write_all(int fd, const char* data, std::size_t size) {
 
 // The address space this process already has (the child starts as a copy of the server: thread stacks and malloc
 // arenas count as virtual memory).
-std::size_t current_address_space() {
+[[maybe_unused]] std::size_t current_address_space() {
     std::size_t pages = 0;
     if (FILE* f = std::fopen("/proc/self/statm", "r")) {
         if (std::fscanf(f, "%zu", &pages) != 1) pages = 0;
