@@ -23,6 +23,7 @@
 #include "pades/pades_service.hpp"
 #include "validation/cms_validator.hpp"
 #include "validation/pdf_validator.hpp"
+#include "web/validation_html.hpp"
 #include "pki/revocation_reason.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/csc_service.hpp"
@@ -265,7 +266,9 @@ int verify_command(const std::string& home, const std::string& file, const std::
         if (!content_file.empty()) content = read_whole_file(content_file);
         report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
     }
-    std::cout << (format == "json" ? validation::to_json(report).dump(2) + "\n" : validation::to_text(report));
+    if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
+    else if (format == "html") std::cout << web::validation_report_html(report, file);
+    else std::cout << validation::to_text(report);
     if (!report.problem.empty()) return 2;
     return report.all_passed() ? 0 : 1;
 }
@@ -377,7 +380,7 @@ int run(int argc, char** argv) {
     std::string v_file, v_format = "text";
     std::vector<std::string> v_trust;
     verify_cmd->add_option("file", v_file, "the PDF")->required();
-    verify_cmd->add_option("--format", v_format, "text | json");
+    verify_cmd->add_option("--format", v_format, "text | json | html");
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
     std::string v_content;
     verify_cmd->add_option("--content", v_content, "for a detached CMS signature: the signed file (default: FILE without .p7s)");

@@ -31,10 +31,13 @@ StorePtr store_of(const std::vector<core::Bytes>& anchors, std::int64_t at) {
     return store;
 }
 
+// RFC 2253 form with UTF-8 kept as UTF-8 (names are Chinese and Latin).
 std::string subject_of(X509* cert) {
-    char buf[512];
-    X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof buf);
-    return buf;
+    pki::BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
 }
 
 std::string serial_hex(X509* cert) {

@@ -64,6 +64,14 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
     EXPECT_EQ(over_http["signatures"][0]["indication"], "PASSED");
     EXPECT_EQ(over_http["signatures"][0]["level"], "B-LT");
     EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/validate", "not a pdf", "application/pdf").status, 422);
+    auto page = test::http_request("POST", server.port(), "/api/v1/validate", test::read_file(work.file("B-LT.pdf")),
+                                   "application/pdf", "", "127.0.0.1", {{"Accept", "text/html"}});
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("通過 Passed"), std::string::npos);
+    EXPECT_NE(page.body.find("陳大文 Chan Tai Man"), std::string::npos);
+    auto html = server.cli("verify --format html " + work.file("B-T.pdf"));
+    EXPECT_NE(html.output.find("<!doctype html>"), std::string::npos);
+    EXPECT_EQ(html.output.find("<script"), std::string::npos);
     auto text = server.cli("verify " + work.file("B-T.pdf"));
     EXPECT_NE(text.output.find("PASSED"), std::string::npos) << text.output;
     EXPECT_NE(text.output.find("all signatures passed"), std::string::npos);

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "web/handlers/api_support.hpp"
+#include "web/validation_html.hpp"
 
 namespace yq::web {
 
@@ -136,8 +137,14 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                [&validator](const Request& req) {
                    if (req.body.empty()) throw_bad_input("validation.empty", "send the PDF as the request body");
                    validation::Report report = validator.validate(req.body);  // the body is dropped with the request
-                   Response r = json_response(validation::to_json(report), report.problem.empty() ? 200 : 422);
-                   return r;
+                   int status = report.problem.empty() ? 200 : 422;
+                   if (req.header("accept").find("text/html") != std::string::npos) {
+                       Response r = Response::bytes("text/html; charset=utf-8", validation_report_html(report, "uploaded PDF"));
+                       r.status = status;
+                       r.headers.emplace_back("Cache-Control", "no-store");
+                       return r;
+                   }
+                   return json_response(validation::to_json(report), status);
                },
                Execution::Blocking, "api_validate");
 }
