@@ -90,6 +90,28 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
     for (PdfObject* o : objects()) m_existing.insert(o->Reference());
 }
 
+namespace {
+PdfObject* visit_fields_from(PdfVecObjects& objects, PdfObject* fields, const std::string& prefix,
+                             const std::function<bool(PdfObject*, const std::string&)>& visit, int depth) {
+    if (!fields || !fields->IsArray() || depth > 32) return nullptr;
+    for (const PdfObject& item : fields->GetArray()) {
+        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
+        if (!f || !f->IsDictionary()) continue;
+        std::string name = prefix;
+        if (const PdfObject* t = f->GetDictionary().GetKey("T"); t && t->IsString())
+            name += (name.empty() ? "" : ".") + t->GetString().GetStringUtf8();
+        if (visit(f, name)) return f;
+        if (PdfObject* found = visit_fields_from(objects, f->GetIndirectKey("Kids"), name, visit, depth + 1)) return found;
+    }
+    return nullptr;
+}
+}  // namespace
+
+PdfObject* visit_fields(PdfVecObjects& objects, PdfObject* fields,
+                        const std::function<bool(PdfObject*, const std::string&)>& visit) {
+    return visit_fields_from(objects, fields, "", visit, 0);
+}
+
 PodofoDocument::~PodofoDocument() = default;
 
 std::int64_t PodofoDocument::previous_size() { return trailer()->GetDictionary().GetKeyAsLong("Size", 0); }

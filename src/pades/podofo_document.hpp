@@ -4,6 +4,7 @@
 #include <podofo/podofo.h>
 
 #include <memory>
+#include <functional>
 #include <istream>
 #include <set>
 #include <string>
@@ -11,6 +12,11 @@
 #include "pades/incremental_writer.hpp"
 
 namespace yq::pades {
+
+// Visits every field of an AcroForm field tree with its full name (partial names joined by '.', ISO 32000-2
+// §12.7.4.2), depth-limited; stops when `visit` returns true and returns that field.
+PoDoFo::PdfObject* visit_fields(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* fields,
+                                const std::function<bool(PoDoFo::PdfObject* field, const std::string& name)>& visit);
 
 class PodofoDocument {
 public:

@@ -13,35 +13,17 @@ namespace {
 
 using namespace PoDoFo;
 
-// The terminal field named `full_name` in the AcroForm's field tree (partial names joined by '.', §12.7.4.2).
-PdfObject* find_field(PdfVecObjects& objects, PdfObject* fields, const std::string& prefix, const std::string& full_name,
-                      int depth = 0) {
-    if (!fields || !fields->IsArray() || depth > 32) return nullptr;
-    for (const PdfObject& item : fields->GetArray()) {
-        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
-        if (!f || !f->IsDictionary()) continue;
-        std::string name = prefix;
-        if (const PdfObject* t = f->GetDictionary().GetKey("T"); t && t->IsString())
-            name += (name.empty() ? "" : ".") + t->GetString().GetStringUtf8();
-        if (name == full_name) return f;
-        if (PdfObject* kids = f->GetIndirectKey("Kids"))
-            if (PdfObject* found = find_field(objects, kids, name, full_name, depth + 1)) return found;
-    }
-    return nullptr;
+// The field named `full_name` in the AcroForm's field tree.
+PdfObject* find_field(PdfVecObjects& objects, PdfObject* fields, const std::string& full_name) {
+    return visit_fields(objects, fields, [&](PdfObject*, const std::string& name) { return name == full_name; });
 }
 
 // Does any field in the tree carry a signature value?
-bool has_signed_field(PdfVecObjects& objects, PdfObject* fields, int depth = 0) {
-    if (!fields || !fields->IsArray() || depth > 32) return false;
-    for (const PdfObject& item : fields->GetArray()) {
-        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
-        if (!f || !f->IsDictionary()) continue;
-        if (f->GetDictionary().HasKey("V") && f->GetIndirectKey("FT") && f->GetIndirectKey("FT")->IsName() &&
-            f->GetIndirectKey("FT")->GetName() == PdfName("Sig"))
-            return true;
-        if (has_signed_field(objects, f->GetIndirectKey("Kids"), depth + 1)) return true;
-    }
-    return false;
+bool has_signed_field(PdfVecObjects& objects, PdfObject* fields) {
+    return visit_fields(objects, fields, [](PdfObject* f, const std::string&) {
+               PdfObject* ft = f->GetIndirectKey("FT");
+               return f->GetDictionary().HasKey("V") && ft && ft->IsName() && ft->GetName() == PdfName("Sig");
+           }) != nullptr;
 }
 
 PdfName inherited_field_type(PdfObject* field) {
@@ -97,7 +79,7 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
     PdfObject* widget = nullptr;
     double w = 0, h = 0;
     if (request.placement.kind == Placement::Kind::Field) {
-        PdfObject* field = find_field(objects, acroform->GetIndirectKey("Fields"), "", request.placement.field_name);
+        PdfObject* field = find_field(objects, acroform->GetIndirectKey("Fields"), request.placement.field_name);
         if (!field) throw Error("pades.no_such_field", 422, "the document has no field named '" + request.placement.field_name + "'");
         if (inherited_field_type(field) != PdfName("Sig"))
             throw Error("pades.not_a_signature_field", 422, "the field '" + request.placement.field_name + "' is not a signature field");
@@ -134,7 +116,7 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
         int n = 1;
         std::string name;
         do name = "Signature" + std::to_string(n++);
-        while (find_field(objects, acroform->GetIndirectKey("Fields"), "", name));
+        while (find_field(objects, acroform->GetIndirectKey("Fields"), name));
         d.AddKey("T", PdfString(name));
         d.AddKey("V", sig_value->Reference());
         d.AddKey("P", page_obj->Reference());

@@ -18,39 +18,35 @@ std::string text_of(const PdfObject* o) {
     return o->GetString().GetStringUtf8();
 }
 
-void collect(PdfVecObjects& objects, PdfObject* fields, const std::string& prefix, json& out, int depth) {
-    if (!fields || !fields->IsArray() || depth > 32) return;
-    for (const PdfObject& item : fields->GetArray()) {
-        PdfObject* f = item.IsReference() ? objects.GetObject(item.GetReference()) : nullptr;
-        if (!f || !f->IsDictionary()) continue;
-        std::string name = prefix;
-        if (const PdfObject* t = f->GetDictionary().GetKey("T"); t && t->IsString())
-            name += (name.empty() ? "" : ".") + t->GetString().GetStringUtf8();
+// Every signature field with a value, in the order of the field tree.
+json collect(PdfVecObjects& objects, PdfObject* fields) {
+    json out = json::array();
+    visit_fields(objects, fields, [&](PdfObject* f, const std::string& name) {
         PdfObject* v = f->GetIndirectKey("V");
         PdfObject* ft = f->GetIndirectKey("FT");
-        if (v && v->IsDictionary() && ft && ft->IsName() && ft->GetName() == PdfName("Sig")) {
-            json s;
-            s["field"] = name;
-            const PdfObject* type = v->GetDictionary().GetKey("Type");
-            s["timestamp"] = type && type->IsName() && type->GetName() == PdfName("DocTimeStamp");
-            const PdfObject* sf = v->GetDictionary().GetKey("SubFilter");
-            s["sub_filter"] = sf && sf->IsName() ? sf->GetName().GetName() : "";
-            json br = json::array();
-            if (const PdfObject* r = v->GetDictionary().GetKey("ByteRange"); r && r->IsArray())
-                for (const PdfObject& n : r->GetArray())
-                    br.push_back(n.IsNumber() ? n.GetNumber() : -1);
-            s["byte_range"] = br;
-            const PdfObject* c = v->GetDictionary().GetKey("Contents");
-            s["contents"] = c && c->IsString() ? core::hex_encode(reinterpret_cast<const std::uint8_t*>(c->GetString().GetString()),
-                                                                  c->GetString().GetLength())
-                                               : "";
-            s["m"] = text_of(v->GetDictionary().GetKey("M"));
-            s["reason"] = text_of(v->GetDictionary().GetKey("Reason"));
-            s["location"] = text_of(v->GetDictionary().GetKey("Location"));
-            out.push_back(s);
-        }
-        collect(objects, f->GetIndirectKey("Kids"), name, out, depth + 1);
-    }
+        if (!(v && v->IsDictionary() && ft && ft->IsName() && ft->GetName() == PdfName("Sig"))) return false;
+        json s;
+        s["field"] = name;
+        const PdfObject* type = v->GetDictionary().GetKey("Type");
+        s["timestamp"] = type && type->IsName() && type->GetName() == PdfName("DocTimeStamp");
+        const PdfObject* sf = v->GetDictionary().GetKey("SubFilter");
+        s["sub_filter"] = sf && sf->IsName() ? sf->GetName().GetName() : "";
+        json br = json::array();
+        if (const PdfObject* r = v->GetDictionary().GetKey("ByteRange"); r && r->IsArray())
+            for (const PdfObject& n : r->GetArray()) br.push_back(n.IsNumber() ? n.GetNumber() : -1);
+        s["byte_range"] = br;
+        const PdfObject* c = v->GetDictionary().GetKey("Contents");
+        s["contents"] = c && c->IsString()
+                            ? core::hex_encode(reinterpret_cast<const std::uint8_t*>(c->GetString().GetString()),
+                                               c->GetString().GetLength())
+                            : "";
+        s["m"] = text_of(v->GetDictionary().GetKey("M"));
+        s["reason"] = text_of(v->GetDictionary().GetKey("Reason"));
+        s["location"] = text_of(v->GetDictionary().GetKey("Location"));
+        out.push_back(s);
+        return false;
+    });
+    return out;
 }
 
 }  // namespace
@@ -60,10 +56,8 @@ std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const cor
         [&]() -> std::string {
             try {
                 PodofoDocument file(pdf);
-                json out = json::array();
-                if (PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm"))
-                    collect(file.objects(), acroform->GetIndirectKey("Fields"), "", out, 0);
-                return out.dump();
+                PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm");
+                return (acroform ? collect(file.objects(), acroform->GetIndirectKey("Fields")) : json::array()).dump();
             } catch (const PdfError& e) {
                 throw Error("pades.broken_pdf", 422,
                             std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");

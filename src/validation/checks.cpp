@@ -31,23 +31,8 @@ StorePtr store_of(const std::vector<core::Bytes>& anchors, std::int64_t at) {
     return store;
 }
 
-// RFC 2253 form with UTF-8 kept as UTF-8 (names are Chinese and Latin).
-std::string subject_of(X509* cert) {
-    pki::BioPtr bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(len));
-}
-
-std::string serial_hex(X509* cert) {
-    pki::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-    char* hex = BN_bn2hex(bn.get());
-    std::string s(hex);
-    OPENSSL_free(hex);
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+std::string subject_of(X509* cert) { return pki::name_text(X509_get_subject_name(cert)); }
+std::string serial_hex(X509* cert) { return pki::serial_hex(X509_get0_serialNumber(cert)); }
 
 std::int64_t asn1_time_to_unix(const ASN1_GENERALIZEDTIME* t) {
     std::tm tm{};
