@@ -131,6 +131,20 @@ TEST_F(VerifyTest, TamperingUnknownCasAndUnreadableFilesAreReportedAsPdfsigSeesT
     EXPECT_EQ(tampered["signatures"][0]["sub_indication"], "HASH_FAILURE");
     EXPECT_EQ(test::pdfsig(nss, work.file("tampered.pdf")).at(0).validation, "Digest Mismatch.");
 
+    // a ByteRange that leaves a gap besides /Contents (the first range made 10 bytes shorter)
+    std::string gap = test::read_file(signed_file);
+    std::size_t br = gap.rfind("/ByteRange [0 ");
+    ASSERT_NE(br, std::string::npos);
+    std::size_t num = br + 14, end = gap.find(' ', num);
+    std::string shorter = std::to_string(std::stoll(gap.substr(num, end - num)) - 10);
+    shorter.resize(end - num, ' ');
+    gap.replace(num, end - num, shorter);
+    test::write_file(work.file("gap.pdf"), gap);
+    json gapped = verify(work.file("gap.pdf"), 1);
+    EXPECT_EQ(gapped["signatures"][0]["indication"], "FAILED");
+    EXPECT_EQ(gapped["signatures"][0]["sub_indication"], "FORMAT_FAILURE");
+    EXPECT_NE(test::pdfsig(nss, work.file("gap.pdf")).at(0).validation, "Signature is Valid.");  // pdfsig agrees
+
     // signed under a CA this installation does not know
     test::LocalSigner stranger = test::make_local_signer("EC", "Stranger");
     pades::SignatureRequest request;
