@@ -15,3 +15,6 @@ echo "### signHash (signhash_bench)"
 echo
 echo "### PAdES signing (pades_bench)"
 "$BUILD/pades_bench"
+echo
+echo "### Validation (validate_bench)"
+"$BUILD/validate_bench"
