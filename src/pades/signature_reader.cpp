@@ -80,4 +80,59 @@ std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const cor
     return out;
 }
 
+namespace {
+
+// The decoded bytes of a page's /Contents (one stream or an array of them) and its media box, as one string.
+std::string page_fingerprint(PdfMemDocument& doc, int index) {
+    PdfPage* page = doc.GetPage(index);
+    if (!page || !page->GetObject()) return "missing";
+    std::string out;
+    PdfObject* contents = page->GetObject()->GetIndirectKey("Contents");
+    auto add = [&](PdfObject* o) {
+        if (!o || !o->HasStream()) return;
+        char* data = nullptr;
+        pdf_long len = 0;
+        o->GetStream()->GetFilteredCopy(&data, &len);
+        out.append(data, static_cast<std::size_t>(len));
+        podofo_free(data);
+    };
+    if (contents && contents->IsArray()) {
+        for (const PdfObject& item : contents->GetArray())
+            if (item.IsReference()) add(doc.GetObjects().GetObject(item.GetReference()));
+    } else {
+        add(contents);
+    }
+    PdfRect box = page->GetMediaBox();
+    out += "|" + std::to_string(box.GetLeft()) + "," + std::to_string(box.GetBottom()) + "," +
+           std::to_string(box.GetWidth()) + "," + std::to_string(box.GetHeight());
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> page_changes(const std::string& before, const std::string& after,
+                                      const core::IsolationLimits& limits) {
+    std::string text = core::run_isolated(
+        [&]() -> std::string {
+            try {
+                PodofoDocument old_doc(before), new_doc(after);
+                json out = json::array();
+                int old_pages = old_doc.doc().GetPageCount(), new_pages = new_doc.doc().GetPageCount();
+                if (old_pages != new_pages)
+                    out.push_back("the page count changed from " + std::to_string(old_pages) + " to " + std::to_string(new_pages));
+                for (int i = 0; i < std::min(old_pages, new_pages); ++i)
+                    if (page_fingerprint(old_doc.doc(), i) != page_fingerprint(new_doc.doc(), i))
+                        out.push_back("the content of page " + std::to_string(i + 1) + " changed");
+                return out.dump();
+            } catch (const PdfError& e) {
+                throw Error("pades.broken_pdf", 422,
+                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+            }
+        },
+        limits, "pades.limits_exceeded", "the PDF");
+    std::vector<std::string> out;
+    for (const auto& item : json::parse(text)) out.push_back(item.get<std::string>());
+    return out;
+}
+
 }  // namespace yq::pades

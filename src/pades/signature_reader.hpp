@@ -23,4 +23,10 @@ struct EmbeddedSignature {
 
 std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const core::IsolationLimits& limits = {});
 
+// What a later revision changed in what people see: the page count, and each page's content streams and media box,
+// comparing the document as it was (`before`, a prefix of the file ending at a revision) with the whole file.
+// Empty when nothing visible changed (new annotations, form fields, signatures, DSS, time-stamps are not page content).
+std::vector<std::string> page_changes(const std::string& before, const std::string& after,
+                                      const core::IsolationLimits& limits = {});
+
 }  // namespace yq::pades

@@ -78,8 +78,15 @@ Report PdfValidator::validate(const std::string& pdf) const {
             continue;
         }
         s.covers_whole_document = b + c == size;
-        if (!s.covers_whole_document)
+        std::vector<std::string> changes;
+        if (!s.covers_whole_document) {
             s.details.push_back(std::to_string(size - b - c) + " bytes were added after this signature (later revisions)");
+            try {  // later revisions may add signatures, DSS, time-stamps, annotations — not change the pages
+                changes = pades::page_changes(pdf.substr(0, static_cast<std::size_t>(b + c)), pdf, m_limits);
+            } catch (const Error& e) {
+                changes.push_back(std::string("the revision this signature covers cannot be read: ") + e.what());
+            }
+        }
         std::string content = pdf.substr(0, static_cast<std::size_t>(a)) + pdf.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(c));
         core::Bytes digest = core::sha256(content);
         std::int64_t poe = 0;  // proof of existence from a time-stamp
@@ -100,6 +107,11 @@ Report PdfValidator::validate(const std::string& pdf) const {
         }
 
         poe = check_signed_data(contents, content, m_anchors, m_revocation, s);
+        if (s.indication == "PASSED" && !changes.empty()) {
+            s.indication = "FAILED";
+            s.sub_indication = "MODIFIED_AFTER_SIGNING";
+            for (const auto& c : changes) s.details.push_back(c + " after this signature");
+        }
         if (s.indication != "PASSED" && s.sub_indication == "FORMAT_FAILURE") {
             report.signatures.push_back(s);
             continue;

@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "cms/cades_signature.hpp"
+#include "pades/incremental_writer.hpp"
 #include "pades/signature_preparer.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
@@ -130,6 +132,34 @@ TEST_F(VerifyTest, TamperingUnknownCasAndUnreadableFilesAreReportedAsPdfsigSeesT
     EXPECT_EQ(tampered["signatures"][0]["indication"], "FAILED");
     EXPECT_EQ(tampered["signatures"][0]["sub_indication"], "HASH_FAILURE");
     EXPECT_EQ(test::pdfsig(nss, work.file("tampered.pdf")).at(0).validation, "Digest Mismatch.");
+
+    // a later incremental update that replaces the page's content: the signature still verifies over its own
+    // revision (pdfsig: valid, not the total document), but what is shown is not what was signed
+    {
+        std::string signed_pdf = test::read_file(signed_file);
+        std::smatch m;
+        std::string original = test::read_file(input);
+        ASSERT_TRUE(std::regex_search(original, m, std::regex(R"(/Contents (\d+) 0 R)")));
+        int contents = std::stoi(m[1]);
+        std::smatch t;
+        std::string tail = signed_pdf.substr(signed_pdf.rfind("trailer"));
+        ASSERT_TRUE(std::regex_search(tail, t, std::regex(R"(/Size (\d+) /Root (\d+ \d+ R))")));
+        std::string stream = "BT /F1 24 Tf 72 700 Td (Pay 1,000,000 MOP) Tj ET";
+        pades::TrailerFields fields{std::stoll(t[1]), t[2], "", ""};
+        std::string update = pades::update_section(
+            signed_pdf,
+            {{contents, 0, std::to_string(contents) + " 0 obj\n<< /Length " + std::to_string(stream.size()) +
+                               " >>\nstream\n" + stream + "\nendstream\nendobj\n"}},
+            fields, pades::read_xref_tail(signed_pdf));
+        test::write_file(work.file("changed-page.pdf"), signed_pdf + update);
+        json changed = verify(work.file("changed-page.pdf"), 1);
+        EXPECT_EQ(changed["signatures"][0]["indication"], "FAILED") << changed.dump(2);
+        EXPECT_EQ(changed["signatures"][0]["sub_indication"], "MODIFIED_AFTER_SIGNING");
+        auto pdfsig_view = test::pdfsig(nss, work.file("changed-page.pdf")).at(0);
+        // explained disagreement: pdfsig checks only the signed revision and reports the partial coverage
+        EXPECT_EQ(pdfsig_view.validation, "Signature is Valid.");
+        EXPECT_FALSE(pdfsig_view.total_document);
+    }
 
     // a ByteRange that leaves a gap besides /Contents (the first range made 10 bytes shorter)
     std::string gap = test::read_file(signed_file);
