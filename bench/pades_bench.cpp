@@ -11,10 +11,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/app.hpp"
-#include "pades/pades_service.hpp"
-#include "pki/time_stamp_authority.hpp"
-#include "signing/csc_service.hpp"
+#include "signing_home.hpp"
 #include "support/fixtures.hpp"
 #include "support/pdf_tools.hpp"
 
@@ -53,26 +50,8 @@ double median_seconds(F f) {
 int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; ++i)
         if (std::string(argv[i]) == "--rounds") g_rounds = std::max(1, std::atoi(argv[i + 1]));
-    test::TempDir work;
-    std::string home = work.file("home");
-    std::filesystem::create_directories(home);
-    std::ofstream(home + "/yunqian.json") << R"({"kdf": {"time_cost": 1, "memory_kib": 64},
-                                                "accounts": {"otp_required": false}, "log": {"level": "off"}})";
-    (void)cli::initialise_home(home);
-    auto app = cli::App::open(home);
-    accounts::NewAccountRequest a;
-    a.username = "bench.user";
-    a.display_name = "陳大文 Chan Tai Man";
-    a.agency = "法務局";
-    a.login_password = core::to_secure("login-password-1");
-    a.signing_password = core::to_secure("signing-password-1");
-    auto created = app->accounts->create(a, "bench");
-    app->ca->publish_crl("bench");
-    pki::TimeStampAuthority tsa(*app->ca);
-    signing::CscService csc(app->config, *app->accounts, *app->store, *app->store, *app->custody, *app->ca, tsa,
-                            *app->keys, app->clock);
-    pades::PadesService service(app->config, csc, *app->store, tsa, *app->store, app->clock, *app->store);
-
+    bench::SigningHome env;
+    test::TempDir& work = env.work;
     std::printf("| file | level | sign (median of %d) | floor: read + SHA-256 + write | ratio |\n|---|---|---|---|---|\n",
                 g_rounds);
     for (int mb : {1, 20}) {
@@ -85,14 +64,8 @@ int main(int argc, char** argv) {
         });
         for (pades::Level level : {pades::Level::BB, pades::Level::BT, pades::Level::BLT}) {
             double t = median_seconds([&] {
-                pades::SignPdfRequest r;
-                r.account_id = created.account.id;
-                r.level = level;
-                r.signing_password = core::to_secure("signing-password-1");
-                r.placement.kind = pades::Placement::Kind::Rectangle;
-                r.placement.x1 = 300, r.placement.y1 = 60, r.placement.x2 = 560, r.placement.y2 = 160;
                 std::string data = read_all(in);
-                write_all(out, service.sign_pdf(data, r).file);
+                write_all(out, env.pades->sign_pdf(data, env.request(level)).file);
             });
             std::printf("| %d MB | %s | %.1f ms | %.1f ms | %.2f× |\n", mb, pades::level_name(level).c_str(), t * 1000,
                         floor * 1000, t / floor);

@@ -158,8 +158,7 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
 std::function<validation::RevocationStatus(const std::string&)> ca_revocation_source(App& app) {
     return [&app](const std::string& serial) {
         validation::RevocationStatus r;
-        auto record = app.store->find_certificate(serial);
-        if (!record) record = app.store->find_certificate("0" + serial);  // OpenSSL drops a leading zero nibble
+        auto record = app.store->find_certificate(serial);  // both sides use pki::serial_hex
         if (!record) return r;
         r.source = "yunqian CA records";
         r.status = record->status == "revoked" ? "revoked" : "good";

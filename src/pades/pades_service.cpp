@@ -62,6 +62,16 @@ std::string PadesService::active_credential(const SignPdfRequest& r) {
     return credential_id;
 }
 
+PadesService::SignerChain PadesService::signer_chain(const std::string& account_id, const std::string& credential_id) {
+    signing::CredentialInfo info = m_csc.credential_info(account_id, credential_id);
+    if (info.chain.empty()) throw Error("pades.no_certificate", 500, "the credential has no certificate");
+    SignerChain chain;
+    for (const auto& der : info.chain) chain.certificates.push_back(pki::certificate_from_der(der));
+    for (std::size_t i = 1; i < chain.certificates.size(); ++i) chain.extra.push_back(chain.certificates[i].get());
+    chain.serial = pki::serial_hex(X509_get0_serialNumber(chain.signer()));  // the CA's own serial format
+    return chain;
+}
+
 core::Bytes PadesService::with_level(core::Bytes cms_der, Level level) {
     if (level == Level::BB) return cms_der;
     return cms::add_signature_timestamp(cms_der, [&](const core::Bytes& h) { return m_tsa.stamp_hash(h, "sha256", ""); });
@@ -132,13 +142,11 @@ core::Bytes PadesService::sign_detached(const core::Bytes& content_sha256, const
 
 core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha256, const SignPdfRequest& r,
                                                  const std::string& sad) {
+    if (r.level == Level::BLTA)
+        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B, B-T and B-LT");
     std::string credential_id = active_credential(r);
-    signing::CredentialInfo info = m_csc.credential_info(r.account_id, credential_id);
-    std::vector<pki::X509Ptr> chain;
-    for (const auto& der : info.chain) chain.push_back(pki::certificate_from_der(der));
-    std::vector<X509*> extra;
-    for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
-    cms::CadesSignature cades(chain.at(0).get(), extra, content_sha256);
+    SignerChain chain = signer_chain(r.account_id, credential_id);
+    cms::CadesSignature cades(chain.signer(), chain.extra, content_sha256);
     signing::SignHashRequest sign;
     sign.credential_id = credential_id;
     sign.sad = sad;
@@ -146,14 +154,9 @@ core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha2
     sign.hash_algorithm_oid = cms::kSha256Oid;
     sign.sign_algo = cades.signature_algorithm_oid();
     sign.authorised_documents = {content_sha256};
-    if (r.level == Level::BLTA)
-        throw_bad_input("pades.bad_level", "detached CAdES signatures are offered at B-B, B-T and B-LT");
     core::Bytes der = with_level(cades.finish(m_csc.sign_hash(r.account_id, sign).at(0)), r.level);
     if (r.level == Level::BLT) {
-        std::string serial;
-        for (const auto& c : m_accounts.credentials_of(r.account_id))
-            if (c.id == credential_id) serial = c.certificate_serial;
-        ValidationMaterial m = validation_material(serial);
+        ValidationMaterial m = validation_material(chain.serial);
         der = cms::add_validation_values(der, m.certificates, m.crls, m.ocsp_responses);
     }
     m_audit.record_event(audit::Event{"csc:" + r.account_id, "document.signed", "credential:" + credential_id,
@@ -168,13 +171,8 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
     auto account = m_accounts.account_by_id(r.account_id);
     if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     std::string credential_id = active_credential(r);
-    signing::CredentialInfo info = m_csc.credential_info(r.account_id, credential_id);
-    if (info.chain.empty()) throw Error("pades.no_certificate", 500, "the credential has no certificate");
-    std::vector<pki::X509Ptr> chain;
-    for (const auto& der : info.chain) chain.push_back(pki::certificate_from_der(der));
-    std::vector<X509*> extra;
-    for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
-    std::string title = subject_title(chain.front().get());
+    SignerChain chain = signer_chain(r.account_id, credential_id);
+    std::string title = subject_title(chain.signer());
     auto report = [&](std::size_t done, const char* stage) {
         if (progress) progress(done, pdfs.size(), stage);
     };
@@ -206,7 +204,7 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
                                             r.image};
         prepared.push_back(prepare_signature(*pdfs[i], std::move(request)));
         out[i].signed_digest = prepared.back().digest;
-        cades.push_back(std::make_unique<cms::CadesSignature>(chain.front().get(), extra, prepared.back().digest));
+        cades.push_back(std::make_unique<cms::CadesSignature>(chain.signer(), chain.extra, prepared.back().digest));
         tbs.push_back(cades.back()->to_be_signed_digest());
         report(i + 1, "prepared");
     }
@@ -214,13 +212,10 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
     std::vector<core::Bytes> signatures = signer(tbs, cades.front()->signature_algorithm_oid(), credential_id);
     if (signatures.size() != pdfs.size()) throw Error("pades.internal", 500, "the signer returned the wrong number of signatures");
     // 3. each document finished to its level
-    std::string serial;
-    for (const auto& c : m_accounts.credentials_of(r.account_id))
-        if (c.id == credential_id) serial = c.certificate_serial;
     for (std::size_t i = 0; i < pdfs.size(); ++i) {
         out[i].file = finish_signature(std::move(prepared[i]), with_level(cades[i]->finish(signatures[i]), r.level));
         if (r.level == Level::BLT || r.level == Level::BLTA)
-            out[i].file = add_validation_material(out[i].file, validation_material(serial));
+            out[i].file = add_validation_material(out[i].file, validation_material(chain.serial));
         if (r.level == Level::BLTA) out[i].file = add_document_timestamp(out[i].file);
         m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
                                           audit::details({{"reference", out[i].reference},

@@ -80,6 +80,14 @@ private:
     std::vector<SignedPdf> sign_many(const std::vector<const std::string*>& pdfs, const SignPdfRequest& request,
                                      const BatchSigner& signer, const Progress& progress);
     std::string active_credential(const SignPdfRequest& request);
+    // The credential's certificate chain (end entity first), the CA certificates for the CMS, and the signer's serial.
+    struct SignerChain {
+        std::vector<pki::X509Ptr> certificates;
+        std::vector<X509*> extra;
+        std::string serial;
+        X509* signer() const { return certificates.front().get(); }
+    };
+    SignerChain signer_chain(const std::string& account_id, const std::string& credential_id);
     core::Bytes with_level(core::Bytes cms_der, Level level);
 
     const core::Config& m_config;

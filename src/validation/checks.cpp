@@ -80,7 +80,7 @@ std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::By
     return verify_timestamp_token_impl(token_der, imprint, anchors, why, tsa);
 }
 
-std::int64_t check_signed_data(const core::Bytes& contents, const std::string& content,
+std::int64_t check_signed_data(const core::Bytes& contents, const std::string& content, const core::Bytes& digest,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
                                SignatureReport& s) {
     auto fail = [&](const char* indication, const char* sub, const std::string& why) {
@@ -88,7 +88,6 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::string& c
         s.sub_indication = sub;
         s.details.push_back(why);
     };
-    core::Bytes digest = core::sha256(content);
     std::int64_t poe = 0;
     const unsigned char* p = contents.data();
     CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(contents.size())));

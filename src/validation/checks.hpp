@@ -21,10 +21,10 @@ using RevocationSource = std::function<RevocationStatus(const std::string& seria
 std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::Bytes& imprint,
                                     const std::vector<core::Bytes>& anchors, std::string& why, std::string& tsa);
 
-// One CMS SignedData (one signer) over the detached `content`: cryptography (HASH_FAILURE vs SIG_CRYPTO_FAILURE),
+// One CMS SignedData (one signer) over the detached `content`, whose SHA-256 the caller already has: cryptography (HASH_FAILURE vs SIG_CRYPTO_FAILURE),
 // signature time-stamp, chain at the time-stamp's time, key usage, revocation. Fills `s` (indication PASSED when
 // nothing failed) and returns the proof-of-existence time from the time-stamp, or 0.
-std::int64_t check_signed_data(const core::Bytes& der, const std::string& content,
+std::int64_t check_signed_data(const core::Bytes& der, const std::string& content, const core::Bytes& digest,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
                                SignatureReport& s);
 

@@ -106,7 +106,7 @@ Report PdfValidator::validate(const std::string& pdf) const {
             continue;
         }
 
-        poe = check_signed_data(contents, content, m_anchors, m_revocation, s);
+        poe = check_signed_data(contents, content, digest, m_anchors, m_revocation, s);
         if (s.indication == "PASSED" && !changes.empty()) {
             s.indication = "FAILED";
             s.sub_indication = "MODIFIED_AFTER_SIGNING";
