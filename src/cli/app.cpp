@@ -155,11 +155,29 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
     return app->staff->create_initial_admin("cli:init");
 }
 
-std::function<validation::RevocationStatus(const std::string&)> ca_revocation_source(App& app) {
-    return [&app](const std::string& serial) {
+std::vector<core::Bytes> validation_anchors(App* app, const std::vector<std::string>& extra_pem_files) {
+    std::vector<core::Bytes> anchors;
+    std::vector<std::string> files = extra_pem_files;
+    if (app) {
+        if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
+        files.insert(files.end(), app->config.validation.trust_files.begin(), app->config.validation.trust_files.end());
+    }
+    for (const auto& path : files) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw Error("cli.file_unreadable", 400, "cannot read the trust file " + path);
+        std::ostringstream text;
+        text << in.rdbuf();
+        for (auto& der : pki::certificates_from_pem(text.str())) anchors.push_back(std::move(der));
+    }
+    return anchors;
+}
+
+validation::RevocationSource ca_revocation_source(App& app) {
+    return [&app](const std::string& serial, const core::Bytes& certificate_der) {
         validation::RevocationStatus r;
         auto record = app.store->find_certificate(serial);  // both sides use pki::serial_hex
-        if (!record) return r;
+        // only for the very certificate we issued: another CA may use the same serial
+        if (!record || record->der != certificate_der) return r;
         r.source = "yunqian CA records";
         r.status = record->status == "revoked" ? "revoked" : "good";
         r.revoked_at = record->revoked_at.value_or(0);

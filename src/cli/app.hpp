@@ -47,7 +47,10 @@ struct App {
 std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen = "");
 
 // The revocation status of our own certificates, for the validator (from the CA's records).
-std::function<validation::RevocationStatus(const std::string& serial_hex)> ca_revocation_source(App& app);
+validation::RevocationSource ca_revocation_source(App& app);
+// The validation service's trust anchors: our root (when `app` is given), the config's validation.trust_files and
+// `extra_pem_files`. Throws 400 "cli.file_unreadable" for a file that cannot be read.
+std::vector<core::Bytes> validation_anchors(App* app, const std::vector<std::string>& extra_pem_files = {});
 
 // "HOST:PORT" → host and port; throws Error "cli.bad_listen".
 std::pair<std::string, int> parse_listen(const std::string& listen);

@@ -228,26 +228,10 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
 
 int verify_command(const std::string& home, const std::string& file, const std::string& format,
                    const std::vector<std::string>& trust, std::string content_file) {
-    std::vector<core::Bytes> anchors;
-    for (const auto& path : trust) {
-        std::string pem = read_whole_file(path);
-        pki::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-        while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-            pki::X509Ptr owned(cert);
-            int len = i2d_X509(cert, nullptr);
-            core::Bytes der(static_cast<std::size_t>(len));
-            unsigned char* p = der.data();
-            i2d_X509(cert, &p);
-            anchors.push_back(der);
-        }
-        ERR_clear_error();
-    }
     std::unique_ptr<App> app;
-    if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) {
-        app = App::open(home);
-        if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
-    }
-    std::function<validation::RevocationStatus(const std::string&)> revocation;
+    if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) app = App::open(home);
+    std::vector<core::Bytes> anchors = validation_anchors(app.get(), trust);
+    validation::RevocationSource revocation;
     if (app) revocation = ca_revocation_source(*app);
     std::ifstream probe(file, std::ios::binary);
     if (!probe) {

@@ -56,9 +56,7 @@ int serve(const std::string& home, const std::string& listen) {
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);
     web::register_portal_signing_routes(router, csc, pades);
-    std::vector<core::Bytes> anchors;
-    if (auto root = app->store->ca_material("root")) anchors.push_back(root->certificate_der);
-    validation::PdfValidator validator(anchors, ca_revocation_source(*app));
+    validation::PdfValidator validator(validation_anchors(app.get()), ca_revocation_source(*app));
     web::register_validation_routes(router, validator);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);

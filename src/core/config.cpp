@@ -224,6 +224,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(r, "staff_login_lockout", c.ra.staff_login_lockout, "ra");
         if (c.ra.staff_login_lockout < 1) throw Error("config.invalid", 500, "ra.staff_login_lockout must be >= 1");
     }
+    if (j.contains("validation")) read(j["validation"], "trust_files", c.validation.trust_files, "validation");
     if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
     if (c.server.listener.port < 0 || c.server.listener.port > 65535)
         throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");

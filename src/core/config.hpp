@@ -148,6 +148,11 @@ struct RaConfig {
     int staff_login_lockout = 5;  // wrong staff passwords/OTPs in a row that lock the staff sign-in
 };
 
+// The validation service: trust anchors besides our own root (e.g. another CA of the same trust list).
+struct ValidationConfig {
+    std::vector<std::string> trust_files;  // PEM files, each with one or more CA certificates
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -166,6 +171,7 @@ struct Config {
     CscConfig csc;
     OfficeConfig office;
     RaConfig ra;
+    ValidationConfig validation;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute

@@ -1,7 +1,10 @@
 #include "pades/signature_reader.hpp"
 
-#include <nlohmann/json.hpp>
 #include <podofo/podofo.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/error.hpp"
 #include "pades/podofo_document.hpp"
@@ -18,8 +21,45 @@ std::string text_of(const PdfObject* o) {
     return o->GetString().GetStringUtf8();
 }
 
+std::string compact(const PdfObject* o) {
+    std::string s;
+    if (o) o->ToString(s, ePdfWriteMode_Compact);
+    return s;
+}
+
+std::string decoded_stream(PdfObject* o) {
+    if (!o || !o->HasStream()) return {};
+    char* data = nullptr;
+    pdf_long len = 0;
+    o->GetStream()->GetFilteredCopy(&data, &len);
+    std::string out(data, static_cast<std::size_t>(len));
+    podofo_free(data);
+    return out;
+}
+
+PdfObject* resolve(PdfVecObjects& objects, const PdfObject& item) {
+    return item.IsReference() ? objects.GetObject(item.GetReference()) : const_cast<PdfObject*>(&item);
+}
+
+// ISO 32000-2 §12.8.2.2: a certification signature names the DocMDP transform in /Reference; /P defaults to 2.
+int docmdp_permissions(PdfVecObjects& objects, PdfObject* value) {
+    PdfObject* refs = value->GetIndirectKey("Reference");
+    if (!refs || !refs->IsArray()) return 0;
+    for (const PdfObject& item : refs->GetArray()) {
+        PdfObject* ref = resolve(objects, item);
+        if (!ref || !ref->IsDictionary()) continue;
+        PdfObject* method = ref->GetIndirectKey("TransformMethod");
+        if (!method || !method->IsName() || method->GetName() != PdfName("DocMDP")) continue;
+        PdfObject* params = ref->GetIndirectKey("TransformParams");
+        PdfObject* p = params && params->IsDictionary() ? params->GetIndirectKey("P") : nullptr;
+        int level = p && p->IsNumber() ? static_cast<int>(p->GetNumber()) : 2;
+        return level >= 1 && level <= 3 ? level : 2;
+    }
+    return 0;
+}
+
 // Every signature field with a value, in the order of the field tree.
-json collect(PdfVecObjects& objects, PdfObject* fields) {
+json collect_signatures(PdfVecObjects& objects, PdfObject* fields) {
     json out = json::array();
     visit_fields(objects, fields, [&](PdfObject* f, const std::string& name) {
         PdfObject* v = f->GetIndirectKey("V");
@@ -43,29 +83,181 @@ json collect(PdfVecObjects& objects, PdfObject* fields) {
         s["m"] = text_of(v->GetDictionary().GetKey("M"));
         s["reason"] = text_of(v->GetDictionary().GetKey("Reason"));
         s["location"] = text_of(v->GetDictionary().GetKey("Location"));
+        s["docmdp"] = docmdp_permissions(objects, v);
         out.push_back(s);
         return false;
     });
     return out;
 }
 
+// The DSS's certificates, OCSP responses and CRLs, decoded, as hex (EN 319 142-1 §5.4.2.2).
+json read_dss(PdfVecObjects& objects, PdfObject* catalog) {
+    json out{{"present", false}, {"certs", json::array()}, {"ocsps", json::array()}, {"crls", json::array()}};
+    PdfObject* dss = catalog->GetIndirectKey("DSS");
+    if (!dss || !dss->IsDictionary()) return out;
+    out["present"] = true;
+    for (auto [key, name] : {std::pair{"Certs", "certs"}, {"OCSPs", "ocsps"}, {"CRLs", "crls"}}) {
+        PdfObject* list = dss->GetIndirectKey(key);
+        if (!list || !list->IsArray()) continue;
+        for (const PdfObject& item : list->GetArray()) {
+            std::string bytes = decoded_stream(resolve(objects, item));
+            if (!bytes.empty())
+                out[name].push_back(core::hex_encode(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+        }
+    }
+    return out;
+}
+
+// What one revision of the document shows and holds, to compare revisions with.
+struct Snapshot {
+    std::vector<std::string> pages;                 // decoded content streams + media box per page
+    std::multiset<std::string> annotations;         // "page N: /Subtype [rect] contents", widgets excluded
+    std::map<std::string, std::string> field_values;  // fields other than signature fields
+    int signatures = 0, timestamps = 0;
+    std::string dss;  // the DSS dictionary and its arrays, as written
+};
+
+std::string page_fingerprint(PdfMemDocument& doc, PdfPage* page) {
+    std::string out;
+    PdfObject* contents = page->GetObject()->GetIndirectKey("Contents");
+    if (contents && contents->IsArray()) {
+        for (const PdfObject& item : contents->GetArray()) out += decoded_stream(resolve(doc.GetObjects(), item));
+    } else {
+        out += decoded_stream(contents);
+    }
+    PdfRect box = page->GetMediaBox();
+    out += "|" + std::to_string(box.GetLeft()) + "," + std::to_string(box.GetBottom()) + "," +
+           std::to_string(box.GetWidth()) + "," + std::to_string(box.GetHeight());
+    return out;
+}
+
+Snapshot snapshot_of(PodofoDocument& file) {
+    Snapshot s;
+    PdfMemDocument& doc = file.doc();
+    for (int i = 0; i < doc.GetPageCount(); ++i) {
+        PdfPage* page = doc.GetPage(i);
+        if (!page || !page->GetObject()) {
+            s.pages.push_back("missing");
+            continue;
+        }
+        s.pages.push_back(page_fingerprint(doc, page));
+        PdfObject* annots = page->GetObject()->GetIndirectKey("Annots");
+        if (!annots || !annots->IsArray()) continue;
+        for (const PdfObject& item : annots->GetArray()) {
+            PdfObject* a = resolve(file.objects(), item);
+            if (!a || !a->IsDictionary()) continue;
+            PdfObject* subtype = a->GetIndirectKey("Subtype");
+            if (subtype && subtype->IsName() && subtype->GetName() == PdfName("Widget")) continue;  // fields, below
+            s.annotations.insert("page " + std::to_string(i + 1) + ": " + compact(subtype) + " " +
+                                 compact(a->GetIndirectKey("Rect")) + " " + text_of(a->GetIndirectKey("Contents")));
+        }
+    }
+    PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm");
+    if (acroform && acroform->IsDictionary())
+        visit_fields(file.objects(), acroform->GetIndirectKey("Fields"), [&](PdfObject* f, const std::string& name) {
+            PdfObject* ft = f->GetIndirectKey("FT");
+            PdfObject* v = f->GetIndirectKey("V");
+            if (ft && ft->IsName() && ft->GetName() == PdfName("Sig")) {
+                if (v && v->IsDictionary()) {
+                    const PdfObject* type = v->GetDictionary().GetKey("Type");
+                    (type && type->IsName() && type->GetName() == PdfName("DocTimeStamp") ? s.timestamps : s.signatures)++;
+                }
+            } else if (ft) {
+                s.field_values[name] = v && v->HasStream() ? decoded_stream(v) : compact(v);
+            }
+            return false;
+        });
+    if (PdfObject* dss = file.catalog()->GetIndirectKey("DSS"); dss && dss->IsDictionary()) {
+        s.dss = compact(dss);
+        for (const char* key : {"Certs", "OCSPs", "CRLs", "VRI"}) s.dss += compact(dss->GetIndirectKey(key));
+    }
+    return s;
+}
+
+json changes_between(const Snapshot& before, const Snapshot& after) {
+    json page_content = json::array(), annotations = json::array(), form_fields = json::array();
+    if (before.pages.size() != after.pages.size())
+        page_content.push_back("the page count changed from " + std::to_string(before.pages.size()) + " to " +
+                               std::to_string(after.pages.size()));
+    for (std::size_t i = 0; i < std::min(before.pages.size(), after.pages.size()); ++i)
+        if (before.pages[i] != after.pages[i]) page_content.push_back("the content of page " + std::to_string(i + 1) + " changed");
+    for (const auto& a : after.annotations)
+        if (before.annotations.count(a) < after.annotations.count(a)) annotations.push_back("an annotation was added or changed on " + a.substr(0, a.find(':')));
+    for (const auto& a : before.annotations)
+        if (after.annotations.count(a) < before.annotations.count(a)) annotations.push_back("an annotation was removed or changed on " + a.substr(0, a.find(':')));
+    std::set<std::string> names;
+    for (const auto& [name, value] : before.field_values) names.insert(name);
+    for (const auto& [name, value] : after.field_values) names.insert(name);
+    for (const auto& name : names) {
+        auto b = before.field_values.find(name), a = after.field_values.find(name);
+        std::string bv = b == before.field_values.end() ? "" : b->second, av = a == after.field_values.end() ? "" : a->second;
+        if (bv != av) form_fields.push_back("the value of form field \"" + name + "\" changed");
+    }
+    return json{{"page_content", page_content},
+                {"annotations", annotations},
+                {"form_fields", form_fields},
+                {"signatures_added", after.signatures - before.signatures},
+                {"timestamps_added", after.timestamps - before.timestamps},
+                {"dss_changed", before.dss != after.dss}};
+}
+
+std::vector<std::string> strings(const json& list) {
+    std::vector<std::string> out;
+    for (const auto& item : list) out.push_back(item.get<std::string>());
+    return out;
+}
+
+std::vector<core::Bytes> blobs(const json& list) {
+    std::vector<core::Bytes> out;
+    for (const auto& item : list) out.push_back(core::hex_decode(item.get<std::string>()));
+    return out;
+}
+
 }  // namespace
 
-std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const core::IsolationLimits& limits) {
+SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits) {
     std::string text = core::run_isolated(
         [&]() -> std::string {
             try {
                 PodofoDocument file(pdf);
                 PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm");
-                return (acroform ? collect(file.objects(), acroform->GetIndirectKey("Fields")) : json::array()).dump();
+                json out;
+                out["signatures"] = acroform && acroform->IsDictionary()
+                                        ? collect_signatures(file.objects(), acroform->GetIndirectKey("Fields"))
+                                        : json::array();
+                out["dss"] = read_dss(file.objects(), file.catalog());
+                // the revisions after each signature, compared with the whole file (one parse per revision)
+                std::optional<Snapshot> whole;
+                std::map<std::int64_t, json> by_end;
+                for (json& s : out["signatures"]) {
+                    const json& br = s["byte_range"];
+                    if (br.size() != 4) continue;
+                    std::int64_t end = br[2].get<std::int64_t>() + br[3].get<std::int64_t>();
+                    if (end <= 0 || end >= static_cast<std::int64_t>(pdf.size())) continue;
+                    if (!by_end.count(end)) {
+                        if (!whole) whole = snapshot_of(file);
+                        try {
+                            std::string revision = pdf.substr(0, static_cast<std::size_t>(end));
+                            PodofoDocument before(revision);
+                            by_end[end] = changes_between(snapshot_of(before), *whole);
+                        } catch (const Error& e) {
+                            by_end[end] = json{{"unreadable", e.what()}};
+                        } catch (const PdfError& e) {
+                            by_end[end] = json{{"unreadable", PdfError::ErrorName(e.GetError())}};
+                        }
+                    }
+                    s["later"] = by_end[end];
+                }
+                return out.dump();
             } catch (const PdfError& e) {
                 throw Error("pades.broken_pdf", 422,
                             std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
             }
         },
         limits, "pades.limits_exceeded", "the PDF");
-    std::vector<EmbeddedSignature> out;
-    for (const json& s : json::parse(text)) {
+    json parsed = json::parse(text);
+    SignedPdfView out;
+    for (const json& s : parsed["signatures"]) {
         EmbeddedSignature e;
         e.field_name = s["field"];
         e.document_timestamp = s["timestamp"];
@@ -75,63 +267,30 @@ std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const cor
         e.claimed_time = s["m"];
         e.reason = s["reason"];
         e.location = s["location"];
-        out.push_back(std::move(e));
-    }
-    return out;
-}
-
-namespace {
-
-// The decoded bytes of a page's /Contents (one stream or an array of them) and its media box, as one string.
-std::string page_fingerprint(PdfMemDocument& doc, int index) {
-    PdfPage* page = doc.GetPage(index);
-    if (!page || !page->GetObject()) return "missing";
-    std::string out;
-    PdfObject* contents = page->GetObject()->GetIndirectKey("Contents");
-    auto add = [&](PdfObject* o) {
-        if (!o || !o->HasStream()) return;
-        char* data = nullptr;
-        pdf_long len = 0;
-        o->GetStream()->GetFilteredCopy(&data, &len);
-        out.append(data, static_cast<std::size_t>(len));
-        podofo_free(data);
-    };
-    if (contents && contents->IsArray()) {
-        for (const PdfObject& item : contents->GetArray())
-            if (item.IsReference()) add(doc.GetObjects().GetObject(item.GetReference()));
-    } else {
-        add(contents);
-    }
-    PdfRect box = page->GetMediaBox();
-    out += "|" + std::to_string(box.GetLeft()) + "," + std::to_string(box.GetBottom()) + "," +
-           std::to_string(box.GetWidth()) + "," + std::to_string(box.GetHeight());
-    return out;
-}
-
-}  // namespace
-
-std::vector<std::string> page_changes(const std::string& before, const std::string& after,
-                                      const core::IsolationLimits& limits) {
-    std::string text = core::run_isolated(
-        [&]() -> std::string {
-            try {
-                PodofoDocument old_doc(before), new_doc(after);
-                json out = json::array();
-                int old_pages = old_doc.doc().GetPageCount(), new_pages = new_doc.doc().GetPageCount();
-                if (old_pages != new_pages)
-                    out.push_back("the page count changed from " + std::to_string(old_pages) + " to " + std::to_string(new_pages));
-                for (int i = 0; i < std::min(old_pages, new_pages); ++i)
-                    if (page_fingerprint(old_doc.doc(), i) != page_fingerprint(new_doc.doc(), i))
-                        out.push_back("the content of page " + std::to_string(i + 1) + " changed");
-                return out.dump();
-            } catch (const PdfError& e) {
-                throw Error("pades.broken_pdf", 422,
-                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+        e.docmdp_permissions = s["docmdp"];
+        if (s.contains("later")) {
+            const json& l = s["later"];
+            LaterChanges c;
+            if (l.contains("unreadable")) {
+                c.page_content.push_back("the revision this signature covers cannot be read (" +
+                                         l["unreadable"].get<std::string>() + ")");
+            } else {
+                c.page_content = strings(l["page_content"]);
+                c.annotations = strings(l["annotations"]);
+                c.form_fields = strings(l["form_fields"]);
+                c.signatures_added = l["signatures_added"];
+                c.timestamps_added = l["timestamps_added"];
+                c.dss_changed = l["dss_changed"];
             }
-        },
-        limits, "pades.limits_exceeded", "the PDF");
-    std::vector<std::string> out;
-    for (const auto& item : json::parse(text)) out.push_back(item.get<std::string>());
+            e.later = std::move(c);
+        }
+        out.signatures.push_back(std::move(e));
+    }
+    const json& dss = parsed["dss"];
+    out.dss.present = dss["present"];
+    out.dss.certificates = blobs(dss["certs"]);
+    out.dss.ocsp_responses = blobs(dss["ocsps"]);
+    out.dss.crls = blobs(dss["crls"]);
     return out;
 }
 

@@ -1,8 +1,11 @@
 #pragma once
-// Reads the signatures a PDF carries (ISO 32000-2 §12.8): every signature field with a value, its dictionary's
-// /ByteRange, /Contents, /SubFilter and /M. Parsing runs isolated (core/isolation), like signing.
+// Reads what validating a signed PDF needs, in one isolated parse (core/isolation): every signature field with a value
+// (ISO 32000-2 §12.8: /ByteRange, /Contents, /SubFilter, /M, the DocMDP transform of a certification signature), the
+// Document Security Store (ETSI EN 319 142-1 §5.4.2), and for each signature that does not cover the whole file what
+// the later revisions changed, sorted by kind so the caller can apply the DocMDP rules (§12.8.2.2.2).
 // Error style: throws yq::Error 422 "pades.broken_pdf" | "pades.encrypted" | "pades.limits_exceeded".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +13,16 @@
 #include "core/isolation.hpp"
 
 namespace yq::pades {
+
+// What the revisions after a signature changed, comparing the document as it was when signed with the whole file.
+struct LaterChanges {
+    std::vector<std::string> page_content;  // page count, content streams, media boxes: what people see
+    std::vector<std::string> annotations;   // annotations other than form-field widgets added, removed or changed
+    std::vector<std::string> form_fields;   // values of fields other than signature fields changed
+    int signatures_added = 0;                // new signature values (approval signatures)
+    int timestamps_added = 0;                // new document time-stamps
+    bool dss_changed = false;                // the DSS was added or extended
+};
 
 struct EmbeddedSignature {
     std::string field_name;
@@ -19,14 +32,21 @@ struct EmbeddedSignature {
     core::Bytes contents;                  // the decoded /Contents, padding included
     std::string claimed_time;              // /M as written
     std::string reason, location;
+    int docmdp_permissions = 0;            // a certification signature's /P (1–3), 0 for an approval signature
+    std::optional<LaterChanges> later;     // set when the ByteRange ends before the end of the file
 };
 
-std::vector<EmbeddedSignature> read_signatures(const std::string& pdf, const core::IsolationLimits& limits = {});
+// ETSI EN 319 142-1 §5.4.2: the validation data a B-LT/B-LTA file carries for everyone.
+struct DocumentSecurityStore {
+    bool present = false;
+    std::vector<core::Bytes> certificates, ocsp_responses, crls;
+};
 
-// What a later revision changed in what people see: the page count, and each page's content streams and media box,
-// comparing the document as it was (`before`, a prefix of the file ending at a revision) with the whole file.
-// Empty when nothing visible changed (new annotations, form fields, signatures, DSS, time-stamps are not page content).
-std::vector<std::string> page_changes(const std::string& before, const std::string& after,
-                                      const core::IsolationLimits& limits = {});
+struct SignedPdfView {
+    std::vector<EmbeddedSignature> signatures;  // in the order of the field tree
+    DocumentSecurityStore dss;
+};
+
+SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits = {});
 
 }  // namespace yq::pades

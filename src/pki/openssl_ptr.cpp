@@ -55,6 +55,17 @@ std::string to_pem(X509* cert) {
     return std::string(data, static_cast<std::size_t>(n));
 }
 
+std::vector<core::Bytes> certificates_from_pem(const std::string& pem) {
+    std::vector<core::Bytes> out;
+    BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+        X509Ptr owned(cert);
+        out.push_back(to_der(cert));
+    }
+    ERR_clear_error();  // the end of the input reads as an error
+    return out;
+}
+
 std::string serial_hex(const ASN1_INTEGER* serial) {
     BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
     char* hex = BN_bn2hex(bn.get());

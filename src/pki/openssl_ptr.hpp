@@ -51,6 +51,7 @@ core::Bytes to_der(X509* cert);
 core::Bytes to_der(X509_CRL* crl);
 X509Ptr certificate_from_der(const core::Bytes& der);  // throws "pki.bad_certificate"
 std::string to_pem(X509* cert);
+std::vector<core::Bytes> certificates_from_pem(const std::string& pem);  // every CERTIFICATE block, as DER
 std::string serial_hex(const ASN1_INTEGER* serial);  // lowercase, no leading zero bytes stripped beyond DER's
 std::string name_text(const X509_NAME* name);        // RFC 2253 form
 // "/C=MO/O=Agency/CN=Name" → X509_NAME (UTF-8). Throws "pki.bad_name".

@@ -6,11 +6,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <ctime>
+#include <optional>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
+#include "validation/revocation_evidence.hpp"
 
 namespace yq::validation {
 
@@ -80,9 +83,53 @@ std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::By
     return verify_timestamp_token_impl(token_der, imprint, anchors, why, tsa);
 }
 
-std::int64_t check_signed_data(const core::Bytes& contents, const std::string& content, const core::Bytes& digest,
+core::Bytes sha256_of(const std::vector<std::string_view>& parts) {
+    pki::OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    for (auto part : parts) EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+    core::Bytes out(32);
+    EVP_DigestFinal_ex(ctx.get(), out.data(), nullptr);
+    return out;
+}
+
+namespace {
+
+// The digest of the content with the SignerInfo's digest algorithm (RFC 5652 §5.4), hashing the parts in place.
+core::Bytes content_digest(CMS_SignerInfo* si, const std::vector<std::string_view>& parts) {
+    X509_ALGOR* algorithm = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &algorithm, nullptr);
+    const EVP_MD* md = algorithm ? EVP_get_digestbyobj(algorithm->algorithm) : nullptr;
+    if (!md) return {};
+    pki::OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+    EVP_DigestInit_ex(ctx.get(), md, nullptr);
+    for (auto part : parts) EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+    core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+    EVP_DigestFinal_ex(ctx.get(), out.data(), nullptr);
+    return out;
+}
+
+bool message_digest_matches(CMS_SignerInfo* si, const core::Bytes& digest) {
+    int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
+    ASN1_OCTET_STRING* md = idx >= 0 ? static_cast<ASN1_OCTET_STRING*>(X509_ATTRIBUTE_get0_data(
+                                           CMS_signed_get_attr(si, idx), 0, V_ASN1_OCTET_STRING, nullptr))
+                                     : nullptr;
+    return md && !digest.empty() && static_cast<std::size_t>(ASN1_STRING_length(md)) == digest.size() &&
+           std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(md));
+}
+
+core::Bytes der_of(X509* cert) {
+    unsigned char* out = nullptr;
+    int len = i2d_X509(cert, &out);
+    core::Bytes der(out, out + std::max(len, 0));
+    OPENSSL_free(out);
+    return der;
+}
+
+}  // namespace
+
+std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<std::string_view>& content_parts,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
-                               SignatureReport& s) {
+                               const EmbeddedEvidence& evidence, SignatureReport& s) {
     auto fail = [&](const char* indication, const char* sub, const std::string& why) {
         s.indication = indication;
         s.sub_indication = sub;
@@ -92,37 +139,65 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::string& c
     const unsigned char* p = contents.data();
     CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(contents.size())));
     STACK_OF(CMS_SignerInfo)* infos = cms ? CMS_get0_SignerInfos(cms.get()) : nullptr;
+    ERR_clear_error();
     if (!cms || !infos || sk_CMS_SignerInfo_num(infos) != 1) {
         fail("FAILED", "FORMAT_FAILURE", "the signature is not a CMS SignedData with one signer");
         return 0;
     }
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
-    // 1. cryptography, without the chain yet
-    pki::BioPtr data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
-    StorePtr no_anchors(X509_STORE_new());
-    bool crypto = CMS_verify(cms.get(), nullptr, no_anchors.get(), data.get(), nullptr,
-                             CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
-    ERR_clear_error();
+    // the certificates the signature brings, and those of its validation data (CAdES values, the PDF's DSS)
+    EmbeddedEvidence carried = cades_validation_values(si);
+    carried.certificates.insert(carried.certificates.end(), evidence.certificates.begin(), evidence.certificates.end());
+    carried.ocsp_responses.insert(carried.ocsp_responses.end(), evidence.ocsp_responses.begin(), evidence.ocsp_responses.end());
+    carried.crls.insert(carried.crls.end(), evidence.crls.begin(), evidence.crls.end());
     STACK_OF(X509)* certs = CMS_get1_certs(cms.get());
+    if (!certs) certs = sk_X509_new_null();
+    for (const auto& der : carried.certificates) {
+        const unsigned char* q = der.data();
+        if (X509* c = d2i_X509(nullptr, &q, static_cast<long>(der.size()))) sk_X509_push(certs, c);
+    }
+    ERR_clear_error();
     X509* signer = nullptr;
-    for (int k = 0; certs && k < sk_X509_num(certs); ++k)
+    for (int k = 0; k < sk_X509_num(certs) && !signer; ++k)
         if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0) signer = sk_X509_value(certs, k);
-    if (signer) s.signer = subject_of(signer);
-    if (!crypto) {
-        // message-digest attribute against the byte ranges tells a changed document from a bad signature
-        int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
-        ASN1_OCTET_STRING* md = idx >= 0 ? static_cast<ASN1_OCTET_STRING*>(X509_ATTRIBUTE_get0_data(
-                                               CMS_signed_get_attr(si, idx), 0, V_ASN1_OCTET_STRING, nullptr))
-                                         : nullptr;
-        bool digest_ok = md && static_cast<std::size_t>(ASN1_STRING_length(md)) == digest.size() &&
-                         std::equal(digest.begin(), digest.end(), ASN1_STRING_get0_data(md));
-        if (digest_ok) fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
-        else fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
-        sk_X509_pop_free(certs, X509_free);
+    struct Release {
+        STACK_OF(X509)* certs;
+        ~Release() { sk_X509_pop_free(certs, X509_free); }
+    } release{certs};
+    if (!signer) {
+        fail("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", "the signer's certificate is not in the signature");
         return 0;
     }
+    s.signer = subject_of(signer);
+    // 1. cryptography (RFC 5652 §5.4 and §5.6): the content's digest, then the signature over the signed attributes
+    bool has_attributes = CMS_signed_get_attr_count(si) > 0;
+    if (has_attributes) {
+        if (!message_digest_matches(si, content_digest(si, content_parts))) {
+            fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
+            return 0;
+        }
+        CMS_SignerInfo_set1_signer_cert(si, signer);
+        bool verified = CMS_SignerInfo_verify(si) == 1;
+        ERR_clear_error();
+        if (!verified) {
+            fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
+            return 0;
+        }
+    } else {  // no signed attributes: the signature is over the content itself
+        std::string content;
+        for (auto part : content_parts) content.append(part);
+        pki::BioPtr data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+        StorePtr no_anchors(X509_STORE_new());
+        bool verified = CMS_verify(cms.get(), certs, no_anchors.get(), data.get(), nullptr,
+                                   CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+        ERR_clear_error();
+        if (!verified) {
+            fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature does not verify over the signed bytes");
+            return 0;
+        }
+    }
     s.details.push_back("the signed byte ranges match the message digest and the signature value verifies");
-    if (signer && CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0)
+    if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0)
         s.details.push_back("the signature has a signing-time attribute (not allowed in PAdES baseline)");
     // 2. the signature time-stamp (proof of existence)
     int ts_idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
@@ -145,8 +220,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::string& c
     // 3. the chain to a trust anchor, at the time-stamp's time (or now)
     StorePtr store = store_of(anchors, poe);
     pki::OsslPtr<X509_STORE_CTX, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
-    bool chain = signer && X509_STORE_CTX_init(ctx.get(), store.get(), signer, certs) == 1 &&
-                 X509_verify_cert(ctx.get()) == 1;
+    bool chain = X509_STORE_CTX_init(ctx.get(), store.get(), signer, certs) == 1 && X509_verify_cert(ctx.get()) == 1;
     int chain_error = chain ? 0 : X509_STORE_CTX_get_error(ctx.get());
     ERR_clear_error();
     if (!chain) {
@@ -155,19 +229,27 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::string& c
                        chain_error == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
                        chain_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
         bool expired = chain_error == X509_V_ERR_CERT_HAS_EXPIRED || chain_error == X509_V_ERR_CERT_NOT_YET_VALID;
+        // ETSI TS 119 102-1 §5.2.7: outside its validity with no proof of an earlier existence
         fail("INDETERMINATE", unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : expired ? "OUT_OF_BOUNDS_NO_POE" : "CHAIN_CONSTRAINTS_FAILURE",
              std::string("the signer's certificate does not chain to a trust anchor: ") +
                  X509_verify_cert_error_string(chain_error));
     }
     // 4. key usage (EN 319 142-1 via Acrobat's rule: digitalSignature or nonRepudiation when keyUsage is present)
-    if (chain && signer) {
+    if (chain) {
         std::uint32_t ku = X509_get_key_usage(signer);
         if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
             fail("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "the signer's key usage does not allow signatures");
     }
-    // 5. revocation at the time of signing
-    if (s.indication.empty() && signer) {
-        RevocationStatus r = revocation ? revocation(serial_hex(signer)) : RevocationStatus{};
+    // 5. revocation at the time of signing: the evidence the signature carries when it is fresh for the time of the
+    //    signature (EN 319 102-1 §5.2.5), otherwise our CA's records
+    if (s.indication.empty()) {
+        STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get());
+        X509* issuer = path && sk_X509_num(path) > 1 ? sk_X509_value(path, 1) : nullptr;
+        std::optional<RevocationStatus> embedded;
+        if (poe > 0 && issuer) embedded = embedded_status(signer, issuer, carried, store.get(), certs, poe);
+        RevocationStatus ours = revocation ? revocation(serial_hex(signer), der_of(signer)) : RevocationStatus{};
+        // our CA's own records outrank what a file carries about our certificates when they know of a revocation
+        RevocationStatus r = embedded && ours.status != "revoked" ? *embedded : ours;
         std::int64_t when = poe > 0 ? poe : core::SystemClock().unix_seconds();
         s.revocation = r.status + (r.source.empty() ? "" : " (" + r.source + ")");
         if (r.status == "revoked" && r.revoked_at <= when) {
@@ -181,7 +263,6 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::string& c
             fail("INDETERMINATE", "TRY_LATER", "no revocation information for the signer's certificate");
         }
     }
-    sk_X509_pop_free(certs, X509_free);
     if (s.indication.empty()) s.indication = "PASSED";
     return poe;
 }

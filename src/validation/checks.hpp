@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -15,17 +16,26 @@ struct RevocationStatus {
     std::int64_t revoked_at = 0;
     std::string source;
 };
-using RevocationSource = std::function<RevocationStatus(const std::string& serial_hex)>;
+// Our own CA's answer for a certificate (by serial, confirmed against the certificate itself); "unknown" for others.
+using RevocationSource = std::function<RevocationStatus(const std::string& serial_hex, const core::Bytes& certificate_der)>;
+
+struct EmbeddedEvidence;
 
 // An RFC 3161 token over `imprint` (SHA-256), verified against the anchors: its genTime, or 0 (with `why`).
 std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::Bytes& imprint,
                                     const std::vector<core::Bytes>& anchors, std::string& why, std::string& tsa);
 
-// One CMS SignedData (one signer) over the detached `content`, whose SHA-256 the caller already has: cryptography (HASH_FAILURE vs SIG_CRYPTO_FAILURE),
-// signature time-stamp, chain at the time-stamp's time, key usage, revocation. Fills `s` (indication PASSED when
-// nothing failed) and returns the proof-of-existence time from the time-stamp, or 0.
-std::int64_t check_signed_data(const core::Bytes& der, const std::string& content, const core::Bytes& digest,
+// One CMS SignedData (one signer) over the detached content `content_parts` (a PDF's two byte ranges, or a whole
+// file): digest with the signer's digest algorithm against the message-digest attribute (HASH_FAILURE), the
+// signature over the signed attributes (SIG_CRYPTO_FAILURE), the signature time-stamp, the chain at the
+// time-stamp's time, key usage, and revocation — from `evidence` the signature carries when it is fresh enough,
+// otherwise from `revocation`. Fills `s` (indication PASSED when nothing failed) and returns the proof-of-existence
+// time from the time-stamp, or 0.
+std::int64_t check_signed_data(const core::Bytes& der, const std::vector<std::string_view>& content_parts,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
-                               SignatureReport& s);
+                               const EmbeddedEvidence& evidence, SignatureReport& s);
+
+// The SHA-256 of content given in parts.
+core::Bytes sha256_of(const std::vector<std::string_view>& parts);
 
 }  // namespace yq::validation

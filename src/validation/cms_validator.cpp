@@ -5,6 +5,7 @@
 #include <openssl/objects.h>
 
 #include "pki/openssl_ptr.hpp"
+#include "validation/revocation_evidence.hpp"
 
 namespace yq::validation {
 
@@ -49,7 +50,7 @@ Report CmsValidator::validate(const core::Bytes& signature, const std::optional<
     s.kind = "CMS signature";
     s.sub_filter = embedded && *embedded ? "enveloping" : "detached";
     s.covers_whole_document = true;
-    std::int64_t poe = check_signed_data(der, signed_content, core::sha256(signed_content), m_anchors, m_revocation, s);
+    std::int64_t poe = check_signed_data(der, {signed_content}, m_anchors, m_revocation, EmbeddedEvidence{}, s);
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
     if (s.indication == "PASSED" && infos && sk_CMS_SignerInfo_num(infos) == 1) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);

@@ -13,36 +13,52 @@
 #include "core/error.hpp"
 #include "pades/signature_reader.hpp"
 #include "validation/checks.hpp"
+#include "validation/revocation_evidence.hpp"
 
 namespace yq::validation {
 
 namespace {
+
+// ISO 32000-2 §12.8.2.2.2: what a certification signature's /P permits after it — DSS and document time-stamps
+// always (§12.8.4.3, §12.8.5); 2: also filling in forms and signing; 3: also annotations.
+std::vector<std::string> docmdp_violations(int permissions, const pades::LaterChanges& later) {
+    std::vector<std::string> out;
+    if (permissions == 1) {
+        if (later.signatures_added > 0) out.push_back("a signature was added");
+        for (const auto& f : later.form_fields) out.push_back(f);
+    }
+    if (permissions <= 2)
+        for (const auto& a : later.annotations) out.push_back(a);
+    return out;
+}
 
 }  // namespace
 
 Report PdfValidator::validate(const std::string& pdf) const {
     Report report;
     report.file_sha256 = core::hex_encode(core::sha256(pdf));
-    std::vector<pades::EmbeddedSignature> found;
+    pades::SignedPdfView file;
     try {
-        found = pades::read_signatures(pdf, m_limits);
+        file = pades::read_signed_pdf(pdf, m_limits);
     } catch (const Error& e) {
         report.problem = std::string(e.what()) + " [" + e.code() + "]";
         return report;
     }
+    auto& found = file.signatures;
     // in the order they were made: by where their signed range ends
     std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
         auto end = [](const pades::EmbeddedSignature& e) { return e.byte_range.size() == 4 ? e.byte_range[2] + e.byte_range[3] : 0; };
         return end(x) < end(y);
     });
-    bool has_dss = pdf.find("/DSS") != std::string::npos;
+    EmbeddedEvidence dss{file.dss.certificates, file.dss.ocsp_responses, file.dss.crls};
     const std::int64_t size = static_cast<std::int64_t>(pdf.size());
+    const std::string_view bytes(pdf);
 
     for (std::size_t i = 0; i < found.size(); ++i) {
         const auto& e = found[i];
         SignatureReport s;
         s.field = e.field_name;
-        s.kind = e.document_timestamp ? "document time-stamp" : "signature";
+        s.kind = e.document_timestamp ? "document time-stamp" : e.docmdp_permissions ? "certification signature" : "signature";
         s.sub_filter = e.sub_filter;
         s.claimed_time = e.claimed_time;
         auto fail = [&](const char* indication, const char* sub, const std::string& why) {
@@ -78,22 +94,15 @@ Report PdfValidator::validate(const std::string& pdf) const {
             continue;
         }
         s.covers_whole_document = b + c == size;
-        std::vector<std::string> changes;
-        if (!s.covers_whole_document) {
+        if (!s.covers_whole_document)
             s.details.push_back(std::to_string(size - b - c) + " bytes were added after this signature (later revisions)");
-            try {  // later revisions may add signatures, DSS, time-stamps, annotations — not change the pages
-                changes = pades::page_changes(pdf.substr(0, static_cast<std::size_t>(b + c)), pdf, m_limits);
-            } catch (const Error& e) {
-                changes.push_back(std::string("the revision this signature covers cannot be read: ") + e.what());
-            }
-        }
-        std::string content = pdf.substr(0, static_cast<std::size_t>(a)) + pdf.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(c));
-        core::Bytes digest = core::sha256(content);
+        std::vector<std::string_view> content{bytes.substr(0, static_cast<std::size_t>(a)),
+                                              bytes.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(c))};
         std::int64_t poe = 0;  // proof of existence from a time-stamp
 
         if (e.document_timestamp) {
             std::string why, tsa;
-            poe = verify_timestamp_token(trimmed(contents), digest, m_anchors, why, tsa);
+            poe = verify_timestamp_token(trimmed(contents), sha256_of(content), m_anchors, why, tsa);
             s.signer = tsa;
             if (poe == 0) {
                 fail("FAILED", "HASH_FAILURE", why);
@@ -106,12 +115,24 @@ Report PdfValidator::validate(const std::string& pdf) const {
             continue;
         }
 
-        poe = check_signed_data(contents, content, digest, m_anchors, m_revocation, s);
-        if (s.indication == "PASSED" && !changes.empty()) {
-            s.indication = "FAILED";
-            s.sub_indication = "MODIFIED_AFTER_SIGNING";
-            for (const auto& c : changes) s.details.push_back(c + " after this signature");
+        poe = check_signed_data(contents, content, m_anchors, m_revocation, dss, s);
+        if (s.indication == "PASSED" && e.later) {
+            // later revisions may add signatures, DSS, time-stamps, annotations and form data — not change the pages
+            std::vector<std::string> wrong = e.later->page_content;
+            if (e.docmdp_permissions > 0)
+                for (auto& v : docmdp_violations(e.docmdp_permissions, *e.later))
+                    wrong.push_back(v + " (not permitted by this certification, DocMDP P" + std::to_string(e.docmdp_permissions) + ")");
+            if (!wrong.empty()) {
+                s.indication = "FAILED";
+                s.sub_indication = "MODIFIED_AFTER_SIGNING";
+                for (const auto& w : wrong) s.details.push_back(w + " after this signature");
+            } else {
+                for (const auto& f : e.later->form_fields) s.details.push_back(f + " later (permitted)");
+                for (const auto& n : e.later->annotations) s.details.push_back(n + " later (permitted)");
+            }
         }
+        if (e.docmdp_permissions > 0)
+            s.details.push_back("certification signature, DocMDP P" + std::to_string(e.docmdp_permissions));
         if (s.indication != "PASSED" && s.sub_indication == "FORMAT_FAILURE") {
             report.signatures.push_back(s);
             continue;
@@ -119,7 +140,7 @@ Report PdfValidator::validate(const std::string& pdf) const {
         // the PAdES level reached (EN 319 142-1 §6)
         bool later_doc_ts = false;
         for (std::size_t k = i + 1; k < found.size(); ++k) later_doc_ts = later_doc_ts || found[k].document_timestamp;
-        s.level = poe > 0 ? (has_dss ? (later_doc_ts ? "B-LTA" : "B-LT") : "B-T") : "B-B";
+        s.level = poe > 0 ? (file.dss.present ? (later_doc_ts ? "B-LTA" : "B-LT") : "B-T") : "B-B";
         report.signatures.push_back(s);
     }
     return report;

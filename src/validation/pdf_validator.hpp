@@ -18,8 +18,8 @@ namespace yq::validation {
 
 class PdfValidator {
 public:
-    // `anchors`: trusted roots (DER). `revocation`: status of a certificate by serial (hex), may be empty.
-    PdfValidator(std::vector<core::Bytes> anchors, std::function<RevocationStatus(const std::string& serial_hex)> revocation,
+    // `anchors`: trusted roots (DER). `revocation`: our CA's answer when the file carries no fresh evidence, may be empty.
+    PdfValidator(std::vector<core::Bytes> anchors, RevocationSource revocation,
                  core::IsolationLimits limits = {})
         : m_anchors(std::move(anchors)), m_revocation(std::move(revocation)), m_limits(limits) {}
 
@@ -27,7 +27,7 @@ public:
 
 private:
     std::vector<core::Bytes> m_anchors;
-    std::function<RevocationStatus(const std::string&)> m_revocation;
+    RevocationSource m_revocation;
     core::IsolationLimits m_limits;
 };
 

@@ -84,11 +84,11 @@ std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string
     return dir.file("field.pdf");
 }
 
-std::string nss_trusting(const TempDir& dir, const std::string& ca_pem) {
+std::string nss_trusting(const TempDir& dir, const std::string& ca_pem, const std::string& nickname) {
     std::string db = dir.file("nss");
-    run_command("mkdir -p " + db + " && certutil -N -d sql:" + db + " --empty-password");
-    write_file(dir.file("trust.pem"), ca_pem);
-    auto r = run_command("certutil -A -n yq-trust -t CT,C,C -i " + dir.file("trust.pem") + " -d sql:" + db);
+    run_command("test -d " + db + " || (mkdir -p " + db + " && certutil -N -d sql:" + db + " --empty-password)");
+    write_file(dir.file(nickname + ".pem"), ca_pem);
+    auto r = run_command("certutil -A -n " + nickname + " -t CT,C,C -i " + dir.file(nickname + ".pem") + " -d sql:" + db);
     if (r.exit_code != 0) throw std::runtime_error("certutil failed: " + r.output);
     return "sql:" + db;
 }

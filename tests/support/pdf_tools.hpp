@@ -21,8 +21,8 @@ std::string large_pdf(int megabytes);
 // A one-page PDF written by hand with an empty signature field named `field` (visible, 200×60 at 72,72).
 std::string pdf_with_empty_signature_field(const TempDir& dir, const std::string& field);
 
-// An NSS database trusting `ca_pem` for pdfsig -nssdir.
-std::string nss_trusting(const TempDir& dir, const std::string& ca_pem);
+// An NSS database (one per `dir`) trusting `ca_pem` for pdfsig -nssdir; call again to trust another CA.
+std::string nss_trusting(const TempDir& dir, const std::string& ca_pem, const std::string& nickname = "yq-trust");
 
 struct PdfsigSignature {
     std::string validation;   // "Signature is Valid." …
