@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     std::string file = work.file("blt.pdf");
     test::write_file(file, pdf);
 
-    std::vector<core::Bytes> anchors{app->store->ca_material("root")->certificate_der};
+    std::vector<core::Bytes> anchors = cli::validation_anchors(app);
     validation::PdfValidator validator(anchors, cli::ca_revocation_source(*app));
     if (validator.validate(pdf).signatures.at(0).indication != "PASSED") {
         std::fprintf(stderr, "the benchmark file does not validate\n");
@@ -35,6 +35,13 @@ int main(int argc, char** argv) {
     for (int i = 0; i < rounds; ++i) (void)validator.validate(test::read_file(file));
     double ours = rounds / std::chrono::duration<double>(Clock::now() - start).count();
 
+    core::IsolationLimits in_process;
+    in_process.enabled = false;
+    validation::PdfValidator unisolated(anchors, cli::ca_revocation_source(*app), in_process);
+    start = Clock::now();
+    for (int i = 0; i < rounds; ++i) (void)unisolated.validate(test::read_file(file));
+    double bare = rounds / std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("in process, without isolation: %.1f files/s\n", bare);
     std::string nss = test::nss_trusting(work, pki::to_pem(pki::certificate_from_der(anchors[0]).get()));
     start = Clock::now();
     for (int i = 0; i < rounds; ++i) (void)test::run_command("pdfsig -nssdir " + nss + " -no-ocsp " + file);

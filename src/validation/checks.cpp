@@ -30,6 +30,7 @@ StorePtr store_of(const std::vector<core::Bytes>& anchors, std::int64_t at) {
     }
     X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
     X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);  // key usage is checked below, per the PAdES rules
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);  // every anchor given is trusted as it is
     if (at > 0) X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at));
     return store;
 }
