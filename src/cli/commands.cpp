@@ -226,7 +226,7 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
     return 0;
 }
 
-int verify_command(const std::string& home, const std::string& file, const std::string& format,
+int verify_command(const std::string& home, const std::string& file, const std::string& format, const std::string& lang,
                    const std::vector<std::string>& trust, std::string content_file) {
     std::unique_ptr<App> app;
     if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) app = App::open(home);
@@ -251,7 +251,7 @@ int verify_command(const std::string& home, const std::string& file, const std::
         report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
     }
     if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
-    else if (format == "html") std::cout << web::validation_report_html(report, file);
+    else if (format == "html") std::cout << web::validation_report_html(report, file, lang);
     else std::cout << validation::to_text(report);
     if (!report.problem.empty()) return 2;
     return report.all_passed() ? 0 : 1;
@@ -361,10 +361,11 @@ int run(int argc, char** argv) {
 
     auto* verify_cmd = cli.add_subcommand(
         "verify", "validate the signatures of a PDF; exit 0 only when every signature passes, 1 otherwise, 2 unreadable");
-    std::string v_file, v_format = "text";
+    std::string v_file, v_format = "text", v_lang = "zh-Hant";
     std::vector<std::string> v_trust;
     verify_cmd->add_option("file", v_file, "the PDF")->required();
     verify_cmd->add_option("--format", v_format, "text | json | html");
+    verify_cmd->add_option("--lang", v_lang, "language of the HTML report: zh-Hant | pt | en");
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
     std::string v_content;
     verify_cmd->add_option("--content", v_content, "for a detached CMS signature: the signed file (default: FILE without .p7s)");
@@ -424,7 +425,7 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*serve_cmd) return serve(home, listen);
-        if (*verify_cmd) return verify_command(home, v_file, v_format, v_trust, v_content);
+        if (*verify_cmd) return verify_command(home, v_file, v_format, v_lang, v_trust, v_content);
 
         auto app = App::open(home);
         if (*issue) {

@@ -7,6 +7,7 @@
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
+#include "web/handlers/public_pages.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
 #include "validation/pdf_validator.hpp"
@@ -58,6 +59,9 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_portal_signing_routes(router, csc, pades);
     validation::PdfValidator validator(validation_anchors(app.get()), ca_revocation_source(*app));
     web::register_validation_routes(router, validator);
+    web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
+    web::register_public_pages(router, web::PublicPageServices{app->config, calendar, appointments, validator, *app->store,
+                                                               pages, app->clock});
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);

@@ -206,6 +206,9 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(o, "holidays", c.office.holidays, "office");
         read(o, "slot_minutes", c.office.slot_minutes, "office");
         read(o, "slot_capacity", c.office.slot_capacity, "office");
+        read(o, "address", c.office.address, "office");
+        read(o, "phone", c.office.phone, "office");
+        read(o, "email", c.office.email, "office");
         if (c.office.hours.size() != 7) throw Error("config.invalid", 500, "office.hours needs 7 entries, Monday first");
         if (c.office.slot_minutes < 5 || c.office.slot_minutes > 240)
             throw Error("config.invalid", 500, "office.slot_minutes must be 5..240");

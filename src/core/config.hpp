@@ -127,6 +127,10 @@ struct OfficeConfig {
     std::vector<std::string> holidays;  // "YYYY-MM-DD" local dates the office is closed
     int slot_minutes = 15;
     int slot_capacity = 2;  // appointments per slot (counters open at once)
+    // shown on the public site (empty: not shown)
+    std::string address = "Registration office, yunqian certification authority, Macau";
+    std::string phone;
+    std::string email;
 };
 
 // The registration office: documents each request type needs, upload limits, staff sign-in.

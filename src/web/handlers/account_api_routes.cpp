@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "web/handlers/api_support.hpp"
+#include "web/ui/i18n.hpp"
 #include "web/validation_html.hpp"
 
 namespace yq::web {
@@ -139,7 +140,7 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                    validation::Report report = validator.validate(req.body);  // the body is dropped with the request
                    int status = report.problem.empty() ? 200 : 422;
                    if (req.header("accept").find("text/html") != std::string::npos) {
-                       Response r = Response::bytes("text/html; charset=utf-8", validation_report_html(report, "uploaded PDF"));
+                       Response r = Response::bytes("text/html; charset=utf-8", validation_report_html(report, "", choose_language(req)));
                        r.status = status;
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;

@@ -1,0 +1,268 @@
+// The public site (see public_pages.hpp). Pages never show exception text: an error's code picks a catalogue message.
+#include "web/handlers/public_pages.hpp"
+
+#include <map>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
+#include "web/ui/assets.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+#include "web/ui/report_view.hpp"
+
+namespace yq::web {
+
+namespace {
+
+using nlohmann::json;
+
+// yq::Error code → the catalogue message people read.
+std::string message_key_for(const std::string& code) {
+    static const std::map<std::string, std::string> keys{
+        {"appointments.slot_full", "error.slot_full"},
+        {"appointments.already_booked", "error.already_booked"},
+        {"appointments.bad_contact", "error.missing_field"},
+        {"appointments.bad_name", "error.missing_field"},
+        {"appointments.code_required", "error.missing_field"},
+        {"appointments.bad_purpose", "error.bad_purpose"},
+        {"appointments.in_the_past", "error.bad_slot"},
+        {"appointments.outside_office_hours", "error.bad_slot"},
+        {"appointments.unknown_code", "error.unknown_code"},
+        {"appointments.not_booked", "error.unknown_code"},
+        {"office.bad_date", "error.bad_date"},
+        {"ui.csrf", "error.csrf"},
+        {"ui.bad_form", "error.bad_form"},
+        {"ui.not_pdf", "error.not_pdf"},
+    };
+    auto it = keys.find(code);
+    return it == keys.end() ? "error.generic" : it->second;
+}
+
+// Runs a page handler; a yq::Error becomes the error page in the visitor's language (status from the error).
+Handler page(const PageRenderer& pages, std::function<Response(const Request&)> body) {
+    return [&pages, body = std::move(body)](const Request& req) {
+        try {
+            return body(req);
+        } catch (const Error& e) {
+            return pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, message_key_for(e.code()));
+        }
+    };
+}
+
+Response redirect(const std::string& location, const std::string& cookie = "") {
+    Response r;
+    r.status = 303;
+    r.body = "";
+    r.headers.emplace_back("Location", location);
+    if (!cookie.empty()) r.headers.emplace_back("Set-Cookie", cookie);
+    return r;
+}
+
+std::string content_type_of(const std::string& name) {
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".css") == 0) return "text/css; charset=utf-8";
+    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".js") == 0) return "text/javascript; charset=utf-8";
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".svg") == 0) return "image/svg+xml";
+    return "text/plain; charset=utf-8";
+}
+
+json office_view(const PublicPageServices& s, const std::string& lang) {
+    json hours = json::array();
+    const json& days = catalogue(lang)["office"]["weekdays"];
+    for (std::size_t i = 0; i < 7 && i < s.config.office.hours.size(); ++i) {
+        const std::string& h = s.config.office.hours[i];
+        hours.push_back({{"day", days.at(i)}, {"open", !h.empty()}, {"time", h.empty() ? "" : h.substr(0, 5) + "–" + h.substr(6)}});
+    }
+    const auto& o = s.config.office;
+    return {{"hours", hours},
+            {"address", o.address},
+            {"phone", o.phone},
+            {"email", o.email},
+            {"has_contact", !(o.address.empty() && o.phone.empty() && o.email.empty())},
+            {"t", catalogue(lang)}};
+}
+
+std::vector<std::string> document_names(const PublicPageServices& s, const std::string& lang, const std::string& request) {
+    std::vector<std::string> out;
+    auto it = s.config.ra.checklists.find(request);
+    if (it != s.config.ra.checklists.end())
+        for (const auto& doc : it->second) out.push_back(translate(lang, "documents." + doc));
+    return out;
+}
+
+const std::vector<std::string>& purposes() {
+    static const std::vector<std::string> k{"unlock", "rekey", "registration"};
+    return k;
+}
+
+json appointment_view(const PublicPageServices& s, const std::string& lang, const ra::Appointment& a) {
+    return {{"purpose", translate(lang, "book.purposes." + a.purpose)},
+            {"when", s.calendar.local_text(a.slot_start)},
+            {"status", translate(lang, "booked.statuses." + a.status)},
+            {"can_cancel", a.status == "booked" && a.slot_start > s.clock.unix_seconds()}};
+}
+
+}  // namespace
+
+void register_public_pages(Router& router, const PublicPageServices& s) {
+    const PageRenderer& pages = s.pages;
+
+    router.add("GET", "/", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   json data{{"office", PageRenderer::render_template("office", office_view(s, lang))}};
+                   return s.pages.render(req, "home", "home.title", data, 200, "home");
+               }),
+               Execution::Inline, "ui_public");
+
+    router.add("GET", "/register", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   json other = json::array();
+                   for (const char* request : {"revocation", "renewal", "unlock", "rekey"})
+                       other.push_back({{"title", translate(lang, std::string("requests.") + request)},
+                                        {"documents", document_names(s, lang, request)}});
+                   json data{{"agency_documents", document_names(s, lang, "agency")},
+                             {"delegate_documents", document_names(s, lang, "agency_delegate")},
+                             {"application_documents", document_names(s, lang, "application")},
+                             {"other_requests", other}};
+                   return s.pages.render(req, "register", "register.title", data, 200, "register");
+               }),
+               Execution::Inline, "ui_public");
+
+    router.add("GET", "/language/{code}", [&s](const Request& req) {
+                   std::string code = req.param("code");
+                   std::string next = local_path_or_root(parse_urlencoded(req.query)["next"]);
+                   if (!is_ui_language(code)) return redirect(next);
+                   return redirect(next, set_cookie(kLanguageCookie, code, s.pages.settings().secure_cookies, 365L * 86400));
+               },
+               Execution::Inline, "ui_public");
+
+    router.add("GET", "/static/{name}", [](const Request& req) {
+                   const auto& all = embedded_assets();
+                   auto it = all.find("static/" + req.param("name"));
+                   if (it == all.end()) throw Error("ui.not_found", 404, "no such file");
+                   Response r = Response::bytes(content_type_of(req.param("name")), it->second);
+                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   return r;
+               },
+               Execution::Inline, "ui_static");
+
+    // Appointment booking (office hours only, by the calendar; the code is shown once).
+    router.add("GET", "/appointments/book", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   auto q = parse_urlencoded(req.query);
+                   std::string purpose = q["purpose"], date = q["date"];
+                   std::int64_t now = s.clock.unix_seconds();
+                   std::string today = s.calendar.local_text(now).substr(0, 10);
+                   json choices = json::array();
+                   for (const auto& p : purposes())
+                       choices.push_back({{"value", p}, {"label", translate(lang, "book.purposes." + p)}, {"checked", p == purpose}});
+                   json data{{"purposes", choices}, {"purpose", purpose}, {"today", today}, {"date", date.empty() ? today : date}};
+                   bool known_purpose = std::find(purposes().begin(), purposes().end(), purpose) != purposes().end();
+                   data["show_slots"] = known_purpose && !date.empty();
+                   if (known_purpose && !date.empty()) {
+                       json slots = json::array();
+                       for (const auto& slot : s.calendar.slots_on(date)) {
+                           if (slot.start <= now) continue;
+                           int left = std::max(s.calendar.capacity() - s.appointments.booked_in(slot.start), 0);
+                           slots.push_back({{"start", std::to_string(slot.start)},
+                                            {"time", slot.local_start.substr(11)},
+                                            {"left", std::to_string(left)},
+                                            {"free", left > 0}});
+                       }
+                       data["slots"] = slots;
+                       data["has_slots"] = !slots.empty();
+                   }
+                   return s.pages.render(req, "book", "book.title", data, 200, "book");
+               }),
+               Execution::Blocking, "ui_public");
+
+    router.add("POST", "/appointments/book", page(pages, [&s](const Request& req) {
+                   auto f = form_fields(req);
+                   require_csrf(req, f);
+                   std::string lang = choose_language(req);
+                   std::int64_t start = 0;
+                   try {
+                       start = std::stoll(f["slot"]);
+                   } catch (const std::exception&) {
+                       throw Error("appointments.outside_office_hours", 422, "no time chosen");
+                   }
+                   auto booking = s.appointments.book(f["purpose"], start, f["name"], f["contact"], "public-web:" + req.remote_address);
+                   json data = appointment_view(s, lang, booking.appointment);
+                   data["heading"] = translate(lang, "booked.title");
+                   data["code"] = booking.confirmation_code;
+                   data["lookup_code"] = booking.confirmation_code;
+                   return s.pages.render(req, "appointment", "booked.title", data, 201, "book");
+               }),
+               Execution::Blocking, "ui_public");
+
+    router.add("GET", "/appointments/find", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   std::string code = parse_urlencoded(req.query)["code"];
+                   json data = appointment_view(s, lang, s.appointments.find(code));
+                   data["heading"] = translate(lang, "book.title");
+                   data["lookup_code"] = code;
+                   return s.pages.render(req, "appointment", "book.title", data, 200, "book");
+               }),
+               Execution::Blocking, "ui_public");
+
+    router.add("POST", "/appointments/cancel", page(pages, [&s](const Request& req) {
+                   auto f = form_fields(req);
+                   require_csrf(req, f);
+                   std::string lang = choose_language(req);
+                   s.appointments.cancel(f["code"], "public-web:" + req.remote_address);
+                   json data = appointment_view(s, lang, s.appointments.find(f["code"]));
+                   data["heading"] = translate(lang, "book.title");
+                   data["cancelled_now"] = true;
+                   return s.pages.render(req, "appointment", "book.title", data, 200, "book");
+               }),
+               Execution::Blocking, "ui_public");
+
+    // The verify page: the upload is validated in memory and dropped with the request.
+    router.add("GET", "/verify", page(pages, [&s](const Request& req) {
+                   return s.pages.render(req, "verify", "verify.title", json::object(), 200, "verify");
+               }),
+               Execution::Inline, "ui_public");
+
+    router.add("POST", "/verify", page(pages, [&s](const Request& req) {
+                   std::string type = req.header("content-type");
+                   if (type.rfind("multipart/form-data", 0) != 0) throw Error("ui.bad_form", 400, "not an upload");
+                   auto parts = parse_multipart(type, req.body);
+                   std::map<std::string, std::string> fields;
+                   const FormPart* file = nullptr;
+                   for (const auto& p : parts) {
+                       if (p.filename.empty()) fields[p.name] = p.data;
+                       else if (p.name == "file") file = &p;
+                   }
+                   require_csrf(req, fields);
+                   if (!file || file->data.find("%PDF-") == std::string::npos)
+                       throw Error("ui.not_pdf", 422, "the upload is not a PDF");
+                   std::string lang = choose_language(req);
+                   validation::Report report = s.validator.validate(file->data);
+                   json data{{"report", report_section_html(report, lang, file->filename)}};
+                   return s.pages.render(req, "verify", "verify.report", data, 200, "verify");
+               }),
+               Execution::Blocking, "ui_verify");
+
+    router.add("GET", "/repository", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   json certs = json::array();
+                   for (const char* name : {"root", "issuing", "ocsp", "tsa"}) {
+                       auto m = s.ca_store.ca_material(name);
+                       if (!m) continue;
+                       auto cert = pki::certificate_from_der(m->certificate_der);
+                       std::string fp = core::hex_encode(core::sha256(m->certificate_der));
+                       std::string pretty;
+                       for (std::size_t i = 0; i < fp.size(); i += 2) pretty += (i ? ":" : "") + fp.substr(i, 2);
+                       certs.push_back({{"label", translate(lang, std::string("repository.") + name)},
+                                        {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
+                                        {"fingerprint", pretty},
+                                        {"href", std::string("/repo/") + name + ".crt"},
+                                        {"file", std::string(name) + ".crt"}});
+                   }
+                   json data{{"certificates", certs}, {"base_url", s.config.ca.base_url}};
+                   return s.pages.render(req, "repository", "repository.title", data, 200, "repository");
+               }),
+               Execution::Blocking, "ui_public");
+}
+
+}  // namespace yq::web

@@ -1,0 +1,28 @@
+#pragma once
+// The public site: home (what the service is, office hours and contact), how an agency registers (documents per
+// step, from the configured checklists), appointment booking / look-up / cancellation, the verify page, the
+// repository of CA certificates and CRLs, the language switch and the static files.
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "pki/ca_store.hpp"
+#include "ra/appointments.hpp"
+#include "ra/office_calendar.hpp"
+#include "validation/pdf_validator.hpp"
+#include "web/router.hpp"
+#include "web/ui/page_renderer.hpp"
+
+namespace yq::web {
+
+struct PublicPageServices {
+    const core::Config& config;
+    const ra::OfficeCalendar& calendar;
+    ra::AppointmentBook& appointments;
+    const validation::PdfValidator& validator;
+    pki::CaStore& ca_store;
+    const PageRenderer& pages;
+    const core::Clock& clock;
+};
+
+void register_public_pages(Router& router, const PublicPageServices& s);
+
+}  // namespace yq::web

@@ -1,0 +1,32 @@
+#pragma once
+// What HTML forms send: application/x-www-form-urlencoded fields (WHATWG URL §5.1), multipart/form-data parts
+// (RFC 7578) and cookies (RFC 6265 §5.4). Error style: throws yq::Error 400 "ui.bad_form".
+#include <map>
+#include <string>
+#include <vector>
+
+#include "web/http_types.hpp"
+
+namespace yq::web {
+
+std::map<std::string, std::string> parse_urlencoded(const std::string& body);
+// Percent-encodes everything but RFC 3986 §2.3 unreserved characters (for a query value).
+std::string url_encode_component(const std::string& value);
+
+struct FormPart {
+    std::string name;
+    std::string filename;      // empty for plain fields
+    std::string content_type;  // of a file part
+    std::string data;
+};
+// The parts of a multipart/form-data body; `content_type` is the request's header (it carries the boundary).
+std::vector<FormPart> parse_multipart(const std::string& content_type, const std::string& body);
+
+// The form's fields, whichever of the two encodings the request used (files left out).
+std::map<std::string, std::string> form_fields(const Request& req);
+
+std::string cookie_value(const Request& req, const std::string& name);
+// A Set-Cookie value: Path=/, HttpOnly, SameSite=Strict, Secure when `secure`; `max_age` seconds (0: session cookie).
+std::string set_cookie(const std::string& name, const std::string& value, bool secure, long max_age = 0);
+
+}  // namespace yq::web

@@ -1,0 +1,126 @@
+#include "web/ui/page_renderer.hpp"
+
+#include <kainjow/mustache.hpp>
+#include <sodium.h>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "web/ui/assets.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+
+namespace yq::web {
+
+namespace {
+
+namespace mustache = kainjow::mustache;
+using nlohmann::json;
+
+mustache::data to_mustache(const json& j) {
+    switch (j.type()) {
+        case json::value_t::object: {
+            mustache::data d{mustache::data::type::object};
+            for (const auto& [k, v] : j.items()) d.set(k, to_mustache(v));
+            return d;
+        }
+        case json::value_t::array: {
+            mustache::data d{mustache::data::type::list};
+            for (const auto& v : j) d.push_back(to_mustache(v));
+            return d;
+        }
+        case json::value_t::string:  // an empty text is false, so {{#x}}…{{/x}} hides what has no value
+            return j.get_ref<const std::string&>().empty() ? mustache::data{false} : mustache::data{j.get<std::string>()};
+        case json::value_t::boolean: return mustache::data{j.get<bool>()};
+        case json::value_t::null: return mustache::data{false};
+        default: return mustache::data{j.dump()};
+    }
+}
+
+const char* kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
+
+struct NavEntry {
+    const char* section;
+    const char* href;
+    const char* key;
+};
+const NavEntry kNavigation[] = {{"home", "/", "nav.home"},
+                                {"register", "/register", "nav.register"},
+                                {"book", "/appointments/book", "nav.book"},
+                                {"verify", "/verify", "nav.verify"},
+                                {"repository", "/repository", "nav.repository"}};
+
+}  // namespace
+
+std::string PageRenderer::render_template(const std::string& name, const json& data) {
+    mustache::mustache tmpl{asset("templates/" + name + ".html")};
+    if (!tmpl.is_valid()) throw Error("ui.bad_template", 500, "template " + name + ": " + tmpl.error_message());
+    return tmpl.render(to_mustache(data));
+}
+
+Response PageRenderer::render(const Request& req, const std::string& name, const std::string& title_key, json data,
+                              int status, const std::string& section) const {
+    const std::string lang = choose_language(req);
+    std::string csrf = cookie_value(req, kCsrfCookie);
+    bool new_token = csrf.size() != 64;
+    if (new_token) {
+        core::Bytes random(32);
+        randombytes_buf(random.data(), random.size());
+        csrf = core::hex_encode(random);
+    }
+    data["t"] = catalogue(lang);
+    data["lang"] = lang;
+    data["csrf"] = csrf;
+    std::string body = render_template(name, data);
+
+    json page;
+    page["t"] = catalogue(lang);
+    page["lang"] = lang;
+    page["title"] = translate(lang, title_key);
+    page["body"] = body;
+    json languages = json::array();
+    for (const auto& l : ui_languages())
+        languages.push_back({{"code", l},
+                             {"label", translate(l, "language.self")},
+                             {"href", "/language/" + l + "?next=" + url_encode_component(local_path_or_root(req.target))},
+                             {"current", l == lang}});
+    page["languages"] = languages;
+    json nav = json::array();
+    for (const auto& n : kNavigation)
+        nav.push_back({{"href", n.href}, {"label", translate(lang, n.key)}, {"current", section == n.section}});
+    page["nav"] = nav;
+
+    Response r = Response::bytes("text/html; charset=utf-8", render_template("layout", page));
+    r.status = status;
+    r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+    r.headers.emplace_back("Referrer-Policy", "same-origin");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Content-Language", lang);
+    if (new_token) r.headers.emplace_back("Set-Cookie", set_cookie(kCsrfCookie, csrf, m_settings.secure_cookies));
+    return r;
+}
+
+Response PageRenderer::error_page(const Request& req, int status, const std::string& message_key) const {
+    return render(req, "error", "error.title", json{{"message", translate(choose_language(req), message_key)},
+                                                    {"status", std::to_string(status)}},
+                  status);
+}
+
+void require_csrf(const Request& req, const std::map<std::string, std::string>& fields) {
+    std::string cookie = cookie_value(req, kCsrfCookie);
+    auto it = fields.find("csrf");
+    bool ok = cookie.size() == 64 && it != fields.end() && it->second.size() == cookie.size() &&
+              sodium_memcmp(cookie.data(), it->second.data(), cookie.size()) == 0;
+    if (!ok) throw Error("ui.csrf", 403, "the form has expired or did not come from this site: reload the page and try again");
+}
+
+std::string local_path_or_root(const std::string& path) {
+    // only "/x…": not "//host", not "/\host", no scheme, no control characters
+    if (path.empty() || path[0] != '/' || (path.size() > 1 && (path[1] == '/' || path[1] == '\\'))) return "/";
+    for (unsigned char c : path)
+        if (c < 0x20 || c == 0x7f) return "/";
+    return path;
+}
+
+}  // namespace yq::web

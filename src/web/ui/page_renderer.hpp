@@ -1,0 +1,45 @@
+#pragma once
+// Server-rendered pages: a Mustache template (templates/<name>.html, HTML-escaped by default) inside the layout, in
+// the visitor's language, with the headers every page carries — a strict Content-Security-Policy without inline
+// script or style, no caching of pages that hold a form token — and the CSRF cookie (double submit: the token in the
+// HttpOnly, SameSite=Strict cookie `yq_csrf` must come back in the form field `csrf`).
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "web/http_types.hpp"
+
+namespace yq::web {
+
+struct UiSettings {
+    bool secure_cookies = false;  // Secure on cookies when the server speaks TLS
+};
+
+inline constexpr const char* kCsrfCookie = "yq_csrf";
+
+class PageRenderer {
+public:
+    explicit PageRenderer(UiSettings settings) : m_settings(settings) {}
+
+    // `data` is what the template sees besides `t` (the catalogue), `lang` and `csrf`; `title_key` names the
+    // catalogue string for <title>; `section` marks the navigation entry that is current.
+    Response render(const Request& req, const std::string& name, const std::string& title_key, nlohmann::json data,
+                    int status = 200, const std::string& section = "") const;
+    // A page that says what went wrong in the visitor's language (`message_key`) and what to do.
+    Response error_page(const Request& req, int status, const std::string& message_key) const;
+    const UiSettings& settings() const { return m_settings; }
+
+    // Renders one template with the data (no layout); for the standalone report the CLI writes.
+    static std::string render_template(const std::string& name, const nlohmann::json& data);
+
+private:
+    UiSettings m_settings;
+};
+
+// The form's token must equal the cookie's (compared in constant time). Throws 403 "ui.csrf".
+void require_csrf(const Request& req, const std::map<std::string, std::string>& fields);
+// Where a language switch or form may send the visitor back to: a local path only, else "/".
+std::string local_path_or_root(const std::string& path);
+
+}  // namespace yq::web

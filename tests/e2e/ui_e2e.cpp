@@ -1,0 +1,61 @@
+// Browser journeys (tests/ui/journeys.mjs: playwright-core driving Debian's Chromium) over the real server. Each
+// journey asserts on what the pages show and leaves its screenshots under ui-artefacts/<journey> in the build
+// directory; this file starts the server, prepares what a journey needs, and reads the journey's verdict.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.hpp"
+#include "support/pdf_tools.hpp"
+
+using namespace yq;
+
+namespace {
+
+test::CommandResult run_journey(const test::ServerProcess& server, const std::string& journey,
+                                const nlohmann::json& args = nlohmann::json::object()) {
+    std::filesystem::path artefacts = std::filesystem::current_path() / "ui-artefacts" / journey;
+    std::filesystem::remove_all(artefacts);
+    return test::run_command("node " + std::string(YQ_SOURCE_DIR) + "/tests/ui/journeys.mjs " + journey + " " +
+                             server.base_url() + " " + artefacts.string() + " " + test::shell_quote(args.dump()) + " 2>&1");
+}
+
+}  // namespace
+
+TEST(UiTest, ThePublicSiteSpeaksTraditionalChinesePortugueseAndEnglish) {
+    test::ServerProcess server;
+    auto r = run_journey(server, "languages");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(UiTest, APersonBooksLooksUpAndCancelsAnAppointmentInsideOfficeHours) {
+    test::ServerProcess server;
+    auto r = run_journey(server, "book");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    // the booking and its cancellation are in the audit log
+    auto audit = server.cli("audit search --object 'appointment:*'");
+    EXPECT_NE(audit.output.find("appointment.booked"), std::string::npos) << audit.output;
+    EXPECT_NE(audit.output.find("appointment.cancelled"), std::string::npos) << audit.output;
+}
+
+TEST(UiTest, TheVerifyPageShowsAValidAndATamperedSignature) {
+    test::TempDir work;
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, R"({"accounts": {"otp_required": false}})"}};
+    test::create_account(server, work, "chan.taiman");
+    std::string input = test::ghostscript_pdf(work, 1);
+    test::write_file(work.file("pin"), "signing-password-1\n");
+    std::string valid = work.file("signed.pdf");
+    auto s = server.cli("sign pdf --in " + input + " --out " + valid + " --username chan.taiman --level B-T --page 1 "
+                        "--rect 300,60,560,160 < " + work.file("pin"));
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    std::string bytes = test::read_file(valid);
+    bytes[test::read_file(input).find("/MediaBox") + 1] = 'm';  // inside the signed range
+    test::write_file(work.file("tampered.pdf"), bytes);
+    auto html = server.cli("verify --format html " + valid);
+    test::write_file(work.file("report.html"), html.output);
+    auto r = run_journey(server, "verify",
+                         {{"valid", valid}, {"tampered", work.file("tampered.pdf")}, {"signer", "陳大文 Chan Tai Man"},
+                          {"report_html", work.file("report.html")}});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+}
