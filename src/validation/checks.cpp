@@ -253,6 +253,8 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         RevocationStatus r = embedded && ours.status != "revoked" ? *embedded : ours;
         std::int64_t when = poe > 0 ? poe : core::SystemClock().unix_seconds();
         s.revocation = r.status + (r.source.empty() ? "" : " (" + r.source + ")");
+        s.revocation_status = r.status;
+        s.revocation_source = r.source;
         if (r.status == "revoked" && r.revoked_at <= when) {
             fail(poe > 0 ? "FAILED" : "INDETERMINATE", poe > 0 ? "REVOKED" : "REVOKED_NO_POE",
                  "the signer's certificate was revoked at " + core::to_rfc3339(r.revoked_at) +

@@ -18,7 +18,9 @@ struct SignatureReport {
     std::string signer;         // subject of the signer (or TSA) certificate
     std::string claimed_time;   // /M
     std::string timestamp_time; // genTime of the signature (or document) time-stamp, RFC 3339
-    std::string revocation;     // good | revoked | unknown (and where from)
+    std::string revocation;     // "good (embedded OCSP response)": status and where it came from, for reading
+    std::string revocation_status;  // good | revoked | unknown (empty: not checked)
+    std::string revocation_source;  // yunqian CA records | embedded OCSP response | embedded CRL
     bool covers_whole_document = false;
     std::string level;          // B-B | B-T | B-LT | B-LTA (signatures)
 };

@@ -2,10 +2,49 @@
 
 #include <algorithm>
 
+#include "core/clock.hpp"
+
 #include "web/ui/i18n.hpp"
 #include "web/ui/page_renderer.hpp"
 
 namespace yq::web {
+
+namespace {
+
+// Times are shown in office time (Asia/Macau, UTC+8 all year): "2026-11-26 09:15:02".
+constexpr std::int64_t kOfficeOffsetSeconds = 8 * 3600;
+
+std::string office_time_text(std::int64_t unix_seconds) {
+    std::string utc = core::to_rfc3339(unix_seconds + kOfficeOffsetSeconds);  // "2026-11-26T01:15:02Z"
+    return utc.substr(0, 10) + " " + utc.substr(11, 8);
+}
+
+// ISO 32000-2 §7.9.4: D:YYYYMMDDHHmmSSOHH'mm' (later parts optional); 0 when unreadable.
+std::int64_t parse_pdf_date(const std::string& d) {
+    std::string s = d.rfind("D:", 0) == 0 ? d.substr(2) : d;
+    if (s.size() < 14 || !std::all_of(s.begin(), s.begin() + 14, [](unsigned char c) { return std::isdigit(c); })) return 0;
+    std::string rfc = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" + s.substr(8, 2) + ":" +
+                      s.substr(10, 2) + ":" + s.substr(12, 2) + "Z";
+    std::int64_t t = 0;
+    try {
+        t = core::parse_rfc3339(rfc);
+    } catch (const std::exception&) {
+        return 0;
+    }
+    if (s.size() >= 17 && (s[14] == '+' || s[14] == '-')) {
+        int hours = std::atoi(s.substr(15, 2).c_str());
+        int minutes = s.size() >= 21 ? std::atoi(s.substr(18, 2).c_str()) : 0;
+        std::int64_t offset = (hours * 60 + minutes) * 60;
+        t += s[14] == '+' ? -offset : offset;
+    }
+    return t;
+}
+
+std::string shown_time(const std::string& lang, std::int64_t unix_seconds) {
+    return unix_seconds > 0 ? office_time_text(unix_seconds) + " " + translate(lang, "verify.office_time") : "";
+}
+
+}  // namespace
 
 nlohmann::json report_view(const validation::Report& r, const std::string& lang, const std::string& file_name) {
     nlohmann::json view;
@@ -26,10 +65,17 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                         {"sub_indication", s.sub_indication},
                         {"signer", s.signer},
                         {"field", s.field},
-                        {"claimed_time", s.claimed_time},
-                        {"timestamp_time", s.timestamp_time},
+                        {"claimed_time", s.claimed_time.empty() ? "" : parse_pdf_date(s.claimed_time) > 0
+                                                                        ? shown_time(lang, parse_pdf_date(s.claimed_time))
+                                                                        : s.claimed_time},
+                        {"timestamp_time", s.timestamp_time.empty() ? "" : shown_time(lang, core::parse_rfc3339(s.timestamp_time))},
                         {"level", s.level},
-                        {"revocation", s.revocation},
+                        {"revocation", s.revocation_status.empty()
+                                           ? ""
+                                           : translate(lang, "verify.statuses." + s.revocation_status) +
+                                                 (s.revocation_source.empty()
+                                                      ? ""
+                                                      : " (" + translate(lang, "verify.sources." + s.revocation_source) + ")")},
                         {"whole", s.covers_whole_document},
                         {"details", s.details}});
     }

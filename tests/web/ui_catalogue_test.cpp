@@ -1,0 +1,90 @@
+// The UI's catalogues: the three languages have the same keys, every string a template asks for exists, and the keys
+// the code builds from data (document types, purposes, indications, kinds, revocation statuses) exist too.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "core/config.hpp"
+#include "web/ui/assets.hpp"
+#include "web/ui/i18n.hpp"
+
+using namespace yq;
+using nlohmann::json;
+
+namespace {
+
+void collect_paths(const json& j, const std::string& prefix, std::set<std::string>& out) {
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) collect_paths(v, prefix.empty() ? k : prefix + "." + k, out);
+    } else {
+        out.insert(prefix + (j.is_array() ? "[" + std::to_string(j.size()) + "]" : ""));
+    }
+}
+
+bool has_key(const std::string& lang, const std::string& dotted) {
+    return web::translate(lang, dotted) != dotted;
+}
+
+}  // namespace
+
+TEST(UiCatalogueTest, EveryLanguageHasTheSameKeys) {
+    std::set<std::string> reference;
+    collect_paths(web::catalogue("zh-Hant"), "", reference);
+    ASSERT_GT(reference.size(), 100u);
+    for (const char* lang : {"pt", "en"}) {
+        std::set<std::string> keys;
+        collect_paths(web::catalogue(lang), "", keys);
+        EXPECT_EQ(keys, reference) << lang;
+    }
+}
+
+TEST(UiCatalogueTest, EveryStringATemplateUsesExistsInEveryLanguage) {
+    const std::regex tag(R"(\{\{[#^/]?\s*t\.([A-Za-z0-9_.]+)\s*\}\})");
+    int seen = 0;
+    for (const auto& [path, text] : web::embedded_assets()) {
+        if (path.rfind("templates/", 0) != 0) continue;
+        for (std::sregex_iterator it(text.begin(), text.end(), tag), end; it != end; ++it) {
+            ++seen;
+            std::string key = (*it)[1];
+            for (const auto& lang : web::ui_languages()) {
+                const json* node = &web::catalogue(lang);
+                std::istringstream parts(key);
+                for (std::string part; node && std::getline(parts, part, '.');)
+                    node = node->is_object() && node->contains(part) ? &(*node)[part] : nullptr;
+                EXPECT_TRUE(node) << path << " uses t." << key << ", missing in " << lang;
+            }
+        }
+    }
+    EXPECT_GT(seen, 50);
+}
+
+TEST(UiCatalogueTest, KeysBuiltFromDataExist) {
+    core::Config defaults;
+    for (const auto& lang : web::ui_languages()) {
+        for (const auto& [request, documents] : defaults.ra.checklists)
+            for (const auto& d : documents) EXPECT_TRUE(has_key(lang, "documents." + d)) << lang << " " << d;
+        for (const char* p : {"unlock", "rekey", "registration"}) EXPECT_TRUE(has_key(lang, std::string("book.purposes.") + p));
+        for (const char* s : {"booked", "cancelled", "attended"}) EXPECT_TRUE(has_key(lang, std::string("booked.statuses.") + s));
+        for (const char* i : {"PASSED", "FAILED", "INDETERMINATE"}) EXPECT_TRUE(has_key(lang, std::string("verify.indications.") + i));
+        for (const char* k : {"signature", "certification signature", "document time-stamp", "CMS signature"})
+            EXPECT_TRUE(has_key(lang, std::string("verify.kinds.") + k)) << lang << " " << k;
+        for (const char* s : {"good", "revoked", "unknown"}) EXPECT_TRUE(has_key(lang, std::string("verify.statuses.") + s));
+        for (const char* s : {"yunqian CA records", "embedded OCSP response", "embedded CRL"})
+            EXPECT_TRUE(has_key(lang, std::string("verify.sources.") + s));
+        for (const char* r : {"revocation", "renewal", "unlock", "rekey"}) EXPECT_TRUE(has_key(lang, std::string("requests.") + r));
+        EXPECT_EQ(web::catalogue(lang)["office"]["weekdays"].size(), 7u);
+    }
+}
+
+TEST(UiLanguageTest, CookieThenAcceptLanguageThenTraditionalChinese) {
+    web::Request req;
+    EXPECT_EQ(web::choose_language(req), "zh-Hant");
+    req.headers["accept-language"] = "fr-FR, pt-PT;q=0.8, en;q=0.5";
+    EXPECT_EQ(web::choose_language(req), "pt");
+    req.headers["accept-language"] = "zh-TW,zh;q=0.9";
+    EXPECT_EQ(web::choose_language(req), "zh-Hant");
+    req.headers["cookie"] = "yq_csrf=abc; yq_lang=en";
+    EXPECT_EQ(web::choose_language(req), "en");
+    req.headers["cookie"] = "yq_lang=xx";  // not ours: ignored
+    EXPECT_EQ(web::choose_language(req), "zh-Hant");
+}
