@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/isolated_worker.hpp"
 #include "pades/podofo_document.hpp"
 
 namespace yq::pades {
@@ -213,48 +214,47 @@ std::vector<core::Bytes> blobs(const json& list) {
     return out;
 }
 
-}  // namespace
 
-SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits) {
-    std::string text = core::run_isolated(
-        [&]() -> std::string {
-            try {
-                PodofoDocument file(pdf);
-                PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm");
-                json out;
-                out["signatures"] = acroform && acroform->IsDictionary()
-                                        ? collect_signatures(file.objects(), acroform->GetIndirectKey("Fields"))
-                                        : json::array();
-                out["dss"] = read_dss(file.objects(), file.catalog());
-                // the revisions after each signature, compared with the whole file (one parse per revision)
-                std::optional<Snapshot> whole;
-                std::map<std::int64_t, json> by_end;
-                for (json& s : out["signatures"]) {
-                    const json& br = s["byte_range"];
-                    if (br.size() != 4) continue;
-                    std::int64_t end = br[2].get<std::int64_t>() + br[3].get<std::int64_t>();
-                    if (end <= 0 || end >= static_cast<std::int64_t>(pdf.size())) continue;
-                    if (!by_end.count(end)) {
-                        if (!whole) whole = snapshot_of(file);
-                        try {
-                            std::string revision = pdf.substr(0, static_cast<std::size_t>(end));
-                            PodofoDocument before(revision);
-                            by_end[end] = changes_between(snapshot_of(before), *whole);
-                        } catch (const Error& e) {
-                            by_end[end] = json{{"unreadable", e.what()}};
-                        } catch (const PdfError& e) {
-                            by_end[end] = json{{"unreadable", PdfError::ErrorName(e.GetError())}};
-                        }
-                    }
-                    s["later"] = by_end[end];
+// The parse itself (run in an isolated process by the callers below): the view as JSON.
+std::string signed_pdf_json(const std::string& pdf) {
+    try {
+        PodofoDocument file(pdf);
+        PdfObject* acroform = file.catalog()->GetIndirectKey("AcroForm");
+        json out;
+        out["signatures"] = acroform && acroform->IsDictionary()
+                                ? collect_signatures(file.objects(), acroform->GetIndirectKey("Fields"))
+                                : json::array();
+        out["dss"] = read_dss(file.objects(), file.catalog());
+        // the revisions after each signature, compared with the whole file (one parse per revision)
+        std::optional<Snapshot> whole;
+        std::map<std::int64_t, json> by_end;
+        for (json& s : out["signatures"]) {
+            const json& br = s["byte_range"];
+            if (br.size() != 4) continue;
+            std::int64_t end = br[2].get<std::int64_t>() + br[3].get<std::int64_t>();
+            if (end <= 0 || end >= static_cast<std::int64_t>(pdf.size())) continue;
+            if (!by_end.count(end)) {
+                if (!whole) whole = snapshot_of(file);
+                try {
+                    std::string revision = pdf.substr(0, static_cast<std::size_t>(end));
+                    PodofoDocument before(revision);
+                    by_end[end] = changes_between(snapshot_of(before), *whole);
+                } catch (const Error& e) {
+                    by_end[end] = json{{"unreadable", e.what()}};
+                } catch (const PdfError& e) {
+                    by_end[end] = json{{"unreadable", PdfError::ErrorName(e.GetError())}};
                 }
-                return out.dump();
-            } catch (const PdfError& e) {
-                throw Error("pades.broken_pdf", 422,
-                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
             }
-        },
-        limits, "pades.limits_exceeded", "the PDF");
+            s["later"] = by_end[end];
+        }
+        return out.dump();
+    } catch (const PdfError& e) {
+        throw Error("pades.broken_pdf", 422,
+                    std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+    }
+}
+
+SignedPdfView view_from_json(const std::string& text) {
     json parsed = json::parse(text);
     SignedPdfView out;
     for (const json& s : parsed["signatures"]) {
@@ -293,5 +293,17 @@ SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimit
     out.dss.crls = blobs(dss["crls"]);
     return out;
 }
+
+}  // namespace
+
+SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits) {
+    return view_from_json(core::run_isolated([&] { return signed_pdf_json(pdf); }, limits, "pades.limits_exceeded", "the PDF"));
+}
+
+SignedPdfReader::SignedPdfReader(const core::IsolationLimits& limits, int workers)
+    : m_pool(std::make_shared<core::IsolatedWorkerPool>(signed_pdf_json, limits, "pades.limits_exceeded", "the PDF",
+                                                        workers)) {}
+
+SignedPdfView SignedPdfReader::read(const std::string& pdf) const { return view_from_json(m_pool->run(pdf)); }
 
 }  // namespace yq::pades

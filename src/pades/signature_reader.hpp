@@ -5,11 +5,13 @@
 // the later revisions changed, sorted by kind so the caller can apply the DocMDP rules (§12.8.2.2.2).
 // Error style: throws yq::Error 422 "pades.broken_pdf" | "pades.encrypted" | "pades.limits_exceeded".
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "core/isolated_worker.hpp"
 #include "core/isolation.hpp"
 
 namespace yq::pades {
@@ -47,6 +49,17 @@ struct SignedPdfView {
     DocumentSecurityStore dss;
 };
 
+// One isolated parse in a forked child (core/isolation).
 SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits = {});
+
+// The same parse in long-lived isolated workers (core/isolated_worker): for a validator that reads many files.
+class SignedPdfReader {
+public:
+    explicit SignedPdfReader(const core::IsolationLimits& limits = {}, int workers = 2);
+    SignedPdfView read(const std::string& pdf) const;
+
+private:
+    std::shared_ptr<core::IsolatedWorkerPool> m_pool;
+};
 
 }  // namespace yq::pades

@@ -8,6 +8,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
 #include <optional>
 
 #include "core/clock.hpp"
@@ -22,12 +27,19 @@ namespace {
 using StorePtr = pki::OsslPtr<X509_STORE, X509_STORE_free>;
 using CmsPtr = pki::OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
 
+// Trust anchors are few and the same for every file: parsed once per process (OpenSSL 3 decodes each key on parsing).
+X509* parsed_anchor(const core::Bytes& der) {
+    static std::mutex mutex;
+    static std::map<core::Bytes, pki::X509Ptr> parsed;
+    std::lock_guard lock(mutex);
+    auto it = parsed.find(der);
+    if (it == parsed.end()) it = parsed.emplace(der, pki::certificate_from_der(der)).first;
+    return it->second.get();
+}
+
 StorePtr store_of(const std::vector<core::Bytes>& anchors, std::int64_t at) {
     StorePtr store(X509_STORE_new());
-    for (const auto& der : anchors) {
-        auto cert = pki::certificate_from_der(der);
-        X509_STORE_add_cert(store.get(), cert.get());
-    }
+    for (const auto& der : anchors) X509_STORE_add_cert(store.get(), parsed_anchor(der));  // the store takes a reference
     X509_VERIFY_PARAM* param = X509_STORE_get0_param(store.get());
     X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);  // key usage is checked below, per the PAdES rules
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);  // every anchor given is trusted as it is
@@ -95,18 +107,21 @@ core::Bytes sha256_of(const std::vector<std::string_view>& parts) {
 
 namespace {
 
-// The digest of the content with the SignerInfo's digest algorithm (RFC 5652 §5.4), hashing the parts in place.
-core::Bytes content_digest(CMS_SignerInfo* si, const std::vector<std::string_view>& parts) {
+// The digest of the content with the SignerInfo's digest algorithm (RFC 5652 §5.4), hashing the parts in place: a
+// task that needs nothing of the SignerInfo once started.
+std::function<core::Bytes()> digest_of(CMS_SignerInfo* si, const std::vector<std::string_view>& parts) {
     X509_ALGOR* algorithm = nullptr;
     CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &algorithm, nullptr);
     const EVP_MD* md = algorithm ? EVP_get_digestbyobj(algorithm->algorithm) : nullptr;
-    if (!md) return {};
-    pki::OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
-    EVP_DigestInit_ex(ctx.get(), md, nullptr);
-    for (auto part : parts) EVP_DigestUpdate(ctx.get(), part.data(), part.size());
-    core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
-    EVP_DigestFinal_ex(ctx.get(), out.data(), nullptr);
-    return out;
+    return [md, parts]() -> core::Bytes {
+        if (!md) return {};
+        pki::OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+        EVP_DigestInit_ex(ctx.get(), md, nullptr);
+        for (auto part : parts) EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+        core::Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+        EVP_DigestFinal_ex(ctx.get(), out.data(), nullptr);
+        return out;
+    };
 }
 
 bool message_digest_matches(CMS_SignerInfo* si, const core::Bytes& digest) {
@@ -153,14 +168,29 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     carried.crls.insert(carried.crls.end(), evidence.crls.begin(), evidence.crls.end());
     STACK_OF(X509)* certs = CMS_get1_certs(cms.get());
     if (!certs) certs = sk_X509_new_null();
-    for (const auto& der : carried.certificates) {
-        const unsigned char* q = der.data();
-        if (X509* c = d2i_X509(nullptr, &q, static_cast<long>(der.size()))) sk_X509_push(certs, c);
-    }
-    ERR_clear_error();
+    // The validation data's certificates are parsed only when the signature's own do not do (OpenSSL 3.0 decodes
+    // every public key on parsing, the larger part of validating a file), and then each one once.
+    bool carried_added = false;
+    auto add_carried = [&] {
+        if (carried_added) return false;
+        carried_added = true;
+        std::set<core::Bytes> present;
+        for (int k = 0; k < sk_X509_num(certs); ++k) present.insert(der_of(sk_X509_value(certs, k)));
+        for (const auto& der : carried.certificates) {
+            if (!present.insert(der).second) continue;
+            const unsigned char* q = der.data();
+            if (X509* c = d2i_X509(nullptr, &q, static_cast<long>(der.size()))) sk_X509_push(certs, c);
+        }
+        ERR_clear_error();
+        return true;
+    };
     X509* signer = nullptr;
-    for (int k = 0; k < sk_X509_num(certs) && !signer; ++k)
-        if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0) signer = sk_X509_value(certs, k);
+    auto find_signer = [&] {
+        for (int k = 0; k < sk_X509_num(certs) && !signer; ++k)
+            if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, k)) == 0) signer = sk_X509_value(certs, k);
+    };
+    find_signer();
+    if (!signer && add_carried()) find_signer();
     struct Release {
         STACK_OF(X509)* certs;
         ~Release() { sk_X509_pop_free(certs, X509_free); }
@@ -170,59 +200,64 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         return 0;
     }
     s.signer = subject_of(signer);
-    // 1. cryptography (RFC 5652 §5.4 and §5.6): the content's digest, then the signature over the signed attributes
+    // 1. cryptography (RFC 5652 §5.4 and §5.6): the content's digest against the message-digest attribute, and the
+    //    signature over the signed attributes. The digest of a large file is most of the work: it runs on another
+    //    thread beside the signature and time-stamp checks, and its verdict comes first in the report.
     bool has_attributes = CMS_signed_get_attr_count(si) > 0;
+    std::future<core::Bytes> digest;
+    if (has_attributes) digest = std::async(std::launch::async, digest_of(si, content_parts));
+    bool verified = false;
     if (has_attributes) {
-        if (!message_digest_matches(si, content_digest(si, content_parts))) {
-            fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
-            return 0;
-        }
         CMS_SignerInfo_set1_signer_cert(si, signer);
-        bool verified = CMS_SignerInfo_verify(si) == 1;
-        ERR_clear_error();
-        if (!verified) {
-            fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
-            return 0;
-        }
+        verified = CMS_SignerInfo_verify(si) == 1;
     } else {  // no signed attributes: the signature is over the content itself
         std::string content;
         for (auto part : content_parts) content.append(part);
         pki::BioPtr data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
         StorePtr no_anchors(X509_STORE_new());
-        bool verified = CMS_verify(cms.get(), certs, no_anchors.get(), data.get(), nullptr,
-                                   CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
-        ERR_clear_error();
-        if (!verified) {
-            fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature does not verify over the signed bytes");
-            return 0;
+        verified = CMS_verify(cms.get(), certs, no_anchors.get(), data.get(), nullptr,
+                              CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+    }
+    ERR_clear_error();
+    // 2. the signature time-stamp (proof of existence), over the signature value
+    int ts_idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    std::string ts_why, tsa;
+    if (verified && ts_idx >= 0) {
+        ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, ts_idx), 0);
+        ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+        core::Bytes sig_digest = core::sha256(ASN1_STRING_get0_data(sig), static_cast<std::size_t>(ASN1_STRING_length(sig)));
+        if (t && t->type == V_ASN1_SEQUENCE) {
+            core::Bytes token(t->value.sequence->data, t->value.sequence->data + t->value.sequence->length);
+            poe = verify_timestamp_token(token, sig_digest, anchors, ts_why, tsa);
         }
+    }
+    if (has_attributes && !message_digest_matches(si, digest.get())) {
+        fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
+        return 0;
+    }
+    if (!verified) {
+        fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
+        return 0;
     }
     s.details.push_back("the signed byte ranges match the message digest and the signature value verifies");
     if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0)
         s.details.push_back("the signature has a signing-time attribute (not allowed in PAdES baseline)");
-    // 2. the signature time-stamp (proof of existence)
-    int ts_idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
-    if (ts_idx >= 0) {
-        ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, ts_idx), 0);
-        ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
-        core::Bytes sig_digest = core::sha256(ASN1_STRING_get0_data(sig), static_cast<std::size_t>(ASN1_STRING_length(sig)));
-        std::string why, tsa;
-        if (t && t->type == V_ASN1_SEQUENCE) {
-            core::Bytes token(t->value.sequence->data, t->value.sequence->data + t->value.sequence->length);
-            poe = verify_timestamp_token(token, sig_digest, anchors, why, tsa);
-        }
-        if (poe > 0) {
-            s.timestamp_time = core::to_rfc3339(poe);
-            s.details.push_back("signature time-stamp verified (" + tsa + ")");
-        } else {
-            s.details.push_back("the signature time-stamp does not verify: " + why);
-        }
+    if (poe > 0) {
+        s.timestamp_time = core::to_rfc3339(poe);
+        s.details.push_back("signature time-stamp verified (" + tsa + ")");
+    } else if (ts_idx >= 0) {
+        s.details.push_back("the signature time-stamp does not verify: " + ts_why);
     }
     // 3. the chain to a trust anchor, at the time-stamp's time (or now)
     StorePtr store = store_of(anchors, poe);
     pki::OsslPtr<X509_STORE_CTX, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
     bool chain = X509_STORE_CTX_init(ctx.get(), store.get(), signer, certs) == 1 && X509_verify_cert(ctx.get()) == 1;
     int chain_error = chain ? 0 : X509_STORE_CTX_get_error(ctx.get());
+    if (!chain && add_carried()) {  // an intermediate may be in the validation data only
+        ctx.reset(X509_STORE_CTX_new());
+        chain = X509_STORE_CTX_init(ctx.get(), store.get(), signer, certs) == 1 && X509_verify_cert(ctx.get()) == 1;
+        chain_error = chain ? 0 : X509_STORE_CTX_get_error(ctx.get());
+    }
     ERR_clear_error();
     if (!chain) {
         bool unknown = chain_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
@@ -247,7 +282,10 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get());
         X509* issuer = path && sk_X509_num(path) > 1 ? sk_X509_value(path, 1) : nullptr;
         std::optional<RevocationStatus> embedded;
-        if (poe > 0 && issuer) embedded = embedded_status(signer, issuer, carried, store.get(), certs, poe);
+        if (poe > 0 && issuer) {
+            embedded = embedded_status(signer, issuer, carried, store.get(), certs, poe);
+            if (!embedded && add_carried()) embedded = embedded_status(signer, issuer, carried, store.get(), certs, poe);
+        }
         RevocationStatus ours = revocation ? revocation(serial_hex(signer), der_of(signer)) : RevocationStatus{};
         // our CA's own records outrank what a file carries about our certificates when they know of a revocation
         RevocationStatus r = embedded && ours.status != "revoked" ? *embedded : ours;

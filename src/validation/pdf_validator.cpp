@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <future>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -36,14 +37,17 @@ std::vector<std::string> docmdp_violations(int permissions, const pades::LaterCh
 
 Report PdfValidator::validate(const std::string& pdf) const {
     Report report;
-    report.file_sha256 = core::hex_encode(core::sha256(pdf));
+    // the file's hash is computed here while the isolated worker parses the file on the other core
+    auto file_hash = std::async(std::launch::async, [&pdf] { return core::hex_encode(core::sha256(pdf)); });
     pades::SignedPdfView file;
     try {
-        file = pades::read_signed_pdf(pdf, m_limits);
+        file = m_reader.read(pdf);
     } catch (const Error& e) {
+        report.file_sha256 = file_hash.get();
         report.problem = std::string(e.what()) + " [" + e.code() + "]";
         return report;
     }
+    report.file_sha256 = file_hash.get();
     auto& found = file.signatures;
     // in the order they were made: by where their signed range ends
     std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {

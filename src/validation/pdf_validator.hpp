@@ -10,6 +10,7 @@
 
 #include "core/bytes.hpp"
 #include "core/isolation.hpp"
+#include "pades/signature_reader.hpp"
 #include "pki/openssl_ptr.hpp"
 #include "validation/checks.hpp"
 #include "validation/report.hpp"
@@ -21,14 +22,14 @@ public:
     // `anchors`: trusted roots (DER). `revocation`: our CA's answer when the file carries no fresh evidence, may be empty.
     PdfValidator(std::vector<core::Bytes> anchors, RevocationSource revocation,
                  core::IsolationLimits limits = {})
-        : m_anchors(std::move(anchors)), m_revocation(std::move(revocation)), m_limits(limits) {}
+        : m_anchors(std::move(anchors)), m_revocation(std::move(revocation)), m_reader(limits) {}
 
     Report validate(const std::string& pdf) const;
 
 private:
     std::vector<core::Bytes> m_anchors;
     RevocationSource m_revocation;
-    core::IsolationLimits m_limits;
+    pades::SignedPdfReader m_reader;  // long-lived isolated parsers, shared by copies of this validator
 };
 
 }  // namespace yq::validation
