@@ -90,6 +90,8 @@ int serve(const std::string& home, const std::string& listen) {
     std::string scheme = server.tls() ? "https" : "http";
     std::string base = scheme + "://" + c.server.listener.host + ":" + std::to_string(server.port());
     std::cout << "yunqian is serving on " << base << "\n"
+              << "  Web site         " << base << "/  (verify a PDF: " << base << "/verify, book: " << base
+              << "/appointments/book)\n"
               << "  CA certificates  " << base << "/repo/root.crt  " << base << "/repo/issuing.crt\n"
               << "  CRL              " << base << "/repo/issuing.crl\n"
               << "  OCSP             " << base << "/ocsp\n"

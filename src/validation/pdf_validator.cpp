@@ -144,7 +144,8 @@ Report PdfValidator::validate(const std::string& pdf) const {
         // the PAdES level reached (EN 319 142-1 §6)
         bool later_doc_ts = false;
         for (std::size_t k = i + 1; k < found.size(); ++k) later_doc_ts = later_doc_ts || found[k].document_timestamp;
-        s.level = poe > 0 ? (file.dss.present ? (later_doc_ts ? "B-LTA" : "B-LT") : "B-T") : "B-B";
+        if (s.indication != "FAILED")  // a level is reached only by a signature that is not invalid
+            s.level = poe > 0 ? (file.dss.present ? (later_doc_ts ? "B-LTA" : "B-LT") : "B-T") : "B-B";
         report.signatures.push_back(s);
     }
     return report;
