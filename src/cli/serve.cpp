@@ -58,7 +58,8 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_account_completion_routes(router, csc, office);
     web::register_portal_signing_routes(router, csc, pades);
     validation::PdfValidator validator(validation_anchors(app.get()), ca_revocation_source(*app));
-    web::register_validation_routes(router, validator);
+    validation::CmsValidator cms_validator(validation_anchors(app.get()), ca_revocation_source(*app));
+    web::register_validation_routes(router, validator, cms_validator);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
     web::register_public_pages(router, web::PublicPageServices{app->config, calendar, appointments, validator, *app->store,
                                                                pages, app->clock});

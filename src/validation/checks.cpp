@@ -270,6 +270,9 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
              std::string("the signer's certificate does not chain to a trust anchor: ") +
                  X509_verify_cert_error_string(chain_error));
     }
+    if (chain)  // the path, for the report: signer first, the anchor last
+        if (STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get()))
+            for (int k = 0; k < sk_X509_num(path); ++k) s.chain.push_back(subject_of(sk_X509_value(path, k)));
     // 4. key usage (EN 319 142-1 via Acrobat's rule: digitalSignature or nonRepudiation when keyUsage is present)
     if (chain) {
         std::uint32_t ku = X509_get_key_usage(signer);

@@ -21,7 +21,10 @@ nlohmann::json to_json(const Report& r) {
                         {"signer", s.signer},
                         {"claimed_time", s.claimed_time},
                         {"timestamp_time", s.timestamp_time},
+                        {"chain", s.chain},
                         {"revocation", s.revocation},
+                        {"revocation_status", s.revocation_status},
+                        {"revocation_source", s.revocation_source},
                         {"covers_whole_document", s.covers_whole_document},
                         {"level", s.level}});
     nlohmann::json out = {{"file_sha256", r.file_sha256}, {"signatures", sigs}, {"all_passed", r.all_passed()}};
@@ -41,6 +44,11 @@ std::string to_text(const Report& r) {
         if (!s.signer.empty()) out += "   signer: " + s.signer + "\n";
         if (!s.level.empty()) out += "   level: " + s.level + "\n";
         if (!s.timestamp_time.empty()) out += "   time-stamp: " + s.timestamp_time + "\n";
+        if (!s.chain.empty()) {
+            out += "   chain:";
+            for (std::size_t i = 0; i < s.chain.size(); ++i) out += (i ? " <- " : " ") + s.chain[i];
+            out += "\n";
+        }
         if (!s.revocation.empty()) out += "   revocation: " + s.revocation + "\n";
         out += std::string("   ") + (s.covers_whole_document ? "covers the whole document" : "later changes follow") + "\n";
         for (const auto& d : s.details) out += "   - " + d + "\n";

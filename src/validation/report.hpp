@@ -16,6 +16,7 @@ struct SignatureReport {
     std::string sub_indication; // e.g. HASH_FAILURE, SIG_CRYPTO_FAILURE, NO_CERTIFICATE_CHAIN_FOUND, REVOKED
     std::vector<std::string> details;  // what was checked, in words
     std::string signer;         // subject of the signer (or TSA) certificate
+    std::vector<std::string> chain;  // subjects from the signer's certificate up to the trust anchor, when it chains
     std::string claimed_time;   // /M
     std::string timestamp_time; // genTime of the signature (or document) time-stamp, RFC 3339
     std::string revocation;     // "good (embedded OCSP response)": status and where it came from, for reading

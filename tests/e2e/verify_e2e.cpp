@@ -210,6 +210,18 @@ TEST_F(VerifyTest, TamperingUnknownCasAndUnreadableFilesAreReportedAsPdfsigSeesT
     auto junk = server.cli("verify " + work.file("junk.pdf"));
     EXPECT_EQ(junk.exit_code, 2) << junk.output;
     EXPECT_NE(junk.output.find("pades.broken_pdf"), std::string::npos);
+    // truncated and encrypted files: a clear answer, never a crash
+    std::string whole = test::read_file(signed_file);
+    test::write_file(work.file("truncated.pdf"), whole.substr(0, whole.size() / 2));
+    auto truncated = server.cli("verify " + work.file("truncated.pdf"));
+    EXPECT_NE(truncated.exit_code, 0) << truncated.output;
+    EXPECT_TRUE(truncated.output.find("pades.broken_pdf") != std::string::npos ||
+                truncated.output.find("FAILED") != std::string::npos)
+        << truncated.output;
+    test::run_command("qpdf --encrypt user owner 256 -- " + signed_file + " " + work.file("encrypted.pdf"));
+    auto encrypted = server.cli("verify " + work.file("encrypted.pdf"));
+    EXPECT_EQ(encrypted.exit_code, 2) << encrypted.output;
+    EXPECT_NE(encrypted.output.find("pades.encrypted"), std::string::npos) << encrypted.output;
     auto none = server.cli("verify " + input);
     EXPECT_EQ(none.exit_code, 1);
     EXPECT_NE(none.output.find("no signature"), std::string::npos);

@@ -8,7 +8,12 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
-    static const yq::validation::PdfValidator pdf({}, nullptr);
+    // In process (no isolated worker), so libFuzzer sees the parser's coverage; the server isolates it.
+    static const yq::validation::PdfValidator pdf({}, nullptr, [] {
+        yq::core::IsolationLimits in_process;
+        in_process.enabled = false;
+        return in_process;
+    }());
     static const yq::validation::CmsValidator cms({}, nullptr);
     try {
         if (data[0] & 1) {

@@ -1,10 +1,12 @@
 #include "web/handlers/account_api_routes.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "web/handlers/api_support.hpp"
+#include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/validation_html.hpp"
 
@@ -133,14 +135,27 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
                Execution::Blocking, "api_me");
 }
 
-void register_validation_routes(Router& router, const validation::PdfValidator& validator) {
+void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms) {
     router.add("POST", "/api/v1/validate",
-               [&validator](const Request& req) {
-                   if (req.body.empty()) throw_bad_input("validation.empty", "send the PDF as the request body");
-                   validation::Report report = validator.validate(req.body);  // the body is dropped with the request
+               [&pdf, &cms](const Request& req) {
+                   if (req.body.empty()) throw_bad_input("validation.empty", "send the file as the request body");
+                   // the file (and a detached signature's content) as sent; dropped with the request
+                   std::string file = req.body, name;
+                   std::optional<std::string> content;
+                   if (req.header("content-type").rfind("multipart/form-data", 0) == 0) {
+                       file.clear();
+                       for (auto& part : parse_multipart(req.header("content-type"), req.body)) {
+                           if (part.name == "file") file = std::move(part.data), name = part.filename;
+                           else if (part.name == "content") content = std::move(part.data);
+                       }
+                       if (file.empty()) throw_bad_input("validation.empty", "send the file in the form field \"file\"");
+                   }
+                   bool is_pdf = file.find("%PDF-") < 1024;  // ISO 32000-2 §7.5.2: the header near the start
+                   validation::Report report = is_pdf ? pdf.validate(file) : cms.validate(core::to_bytes(file), content);
                    int status = report.problem.empty() ? 200 : 422;
                    if (req.header("accept").find("text/html") != std::string::npos) {
-                       Response r = Response::bytes("text/html; charset=utf-8", validation_report_html(report, "", choose_language(req)));
+                       Response r = Response::bytes("text/html; charset=utf-8",
+                                                    validation_report_html(report, name, choose_language(req)));
                        r.status = status;
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;

@@ -4,6 +4,7 @@
 #include "accounts/account_service.hpp"
 #include "pades/pades_service.hpp"
 #include "ra/registration_office.hpp"
+#include "validation/cms_validator.hpp"
 #include "validation/pdf_validator.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
@@ -16,7 +17,9 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
 // /api/v1/me/rekey and /api/v1/me/renew: the signer completes what the registration office approved.
 void register_account_completion_routes(Router& router, signing::CscService& csc, ra::RegistrationOffice& office);
 // POST /api/v1/validate: anyone may validate a PDF (the body is the file; nothing is kept); JSON report.
-void register_validation_routes(Router& router, const validation::PdfValidator& validator);
+// POST /api/v1/validate: a PDF (application/pdf), a CMS signature file (enveloping, application/pkcs7-signature or
+// octet-stream), or multipart/form-data with `file` and, for a detached signature, `content`.
+void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms);
 // POST /api/v1/me/signatures: the signer portal signs a PDF (signing password + OTP in the body, never stored).
 void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades);
 
