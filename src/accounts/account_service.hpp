@@ -72,6 +72,8 @@ public:
 
     // For tests and the enrolment page.
     core::SecureBytes totp_secret(const Account& a);
+    // The second factor of a portal sign-in (RFC 6238, the account's TOTP secret); true when OTP is not required.
+    bool login_otp_ok(const Account& a, const std::string& otp) { return otp_ok(a, otp); }
 
 private:
     SigningAuthorisation check_signing_secrets(const std::string& account_id, const std::string& credential_id,

@@ -7,6 +7,7 @@
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
+#include "web/handlers/portal_pages.hpp"
 #include "web/handlers/public_pages.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
@@ -63,6 +64,8 @@ int serve(const std::string& home, const std::string& listen) {
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
     web::register_public_pages(router, web::PublicPageServices{app->config, calendar, appointments, validator, *app->store,
                                                                pages, app->clock});
+    web::register_portal_pages(router, web::PortalPageServices{app->config, *app->accounts, *app->store, csc, pades,
+                                                               *app->store, pages, app->clock});
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);

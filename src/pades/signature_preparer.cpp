@@ -2,6 +2,7 @@
 
 #include <podofo/podofo.h>
 
+#include <algorithm>
 
 #include "core/error.hpp"
 #include "pades/incremental_writer.hpp"
@@ -121,6 +122,20 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
         d.AddKey("V", sig_value->Reference());
         d.AddKey("P", page_obj->Reference());
         d.AddKey("F", static_cast<pdf_int64>(4));  // Print (§12.5.3)
+        if (request.placement.kind == Placement::Kind::Anchor) {  // the box in the chosen ninth of the media box
+            Placement& p = request.placement;
+            if (p.anchor < 0 || p.anchor > 8) throw_bad_input("pades.bad_anchor", "the position is 0–8 (row by row from the top left)");
+            const double margin = 36;
+            PdfRect box = page->GetMediaBox();
+            double w_free = std::max(box.GetWidth() - 2 * margin - p.width, 0.0);
+            double h_free = std::max(box.GetHeight() - 2 * margin - p.height, 0.0);
+            int col = p.anchor % 3, row = p.anchor / 3;
+            p.x1 = box.GetLeft() + margin + w_free * col / 2;
+            p.y1 = box.GetBottom() + margin + h_free * (2 - row) / 2;
+            p.x2 = p.x1 + std::min(p.width, box.GetWidth());
+            p.y2 = p.y1 + std::min(p.height, box.GetHeight());
+            p.kind = Placement::Kind::Rectangle;
+        }
         PdfArray rect;
         if (request.placement.kind == Placement::Kind::Rectangle) {
             const Placement& p = request.placement;

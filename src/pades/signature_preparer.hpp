@@ -16,11 +16,15 @@
 namespace yq::pades {
 
 struct Placement {
-    enum class Kind { Invisible, Rectangle, Field };
+    // Anchor: a box of `width` × `height` points in one of nine places on the page (what a person picks on a page
+    // outline): `anchor` 0–8 row by row from the top left, 7 = bottom centre; 36 pt from the media box's edges.
+    enum class Kind { Invisible, Rectangle, Field, Anchor };
     Kind kind = Kind::Invisible;
     int page = 1;  // 1-based
     double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // default user space, points
     std::string field_name;
+    int anchor = 7;
+    double width = 240, height = 90;
 };
 
 struct SignatureRequest {

@@ -59,3 +59,30 @@ TEST(UiTest, TheVerifyPageShowsAValidAndATamperedSignature) {
                           {"report_html", work.file("report.html")}});
     EXPECT_EQ(r.exit_code, 0) << r.output;
 }
+
+TEST(UiTest, ASignerSignsInChangesTheSigningPasswordSignsAPdfAndIsLockedAfterWrongPasswords) {
+    test::TempDir work;
+    test::ServerProcess server;  // OTP required, as in production
+    auto account = test::create_account(server, work, "chan.taiman");
+    std::string input = test::ghostscript_pdf(work, 2);
+    std::string signed_out = work.file("downloaded.pdf");
+    auto r = run_journey(server, "portal",
+                         {{"username", "chan.taiman"}, {"login_password", "login-password-1"},
+                          {"signing_password", "signing-password-1"}, {"new_signing_password", "signing-password-2"},
+                          {"otp_secret", account.otp_secret_b32}, {"pdf", input}, {"signed_out", signed_out},
+                          {"lockout", 5}});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // the download is a B-T signature that yunqian's validator and pdfsig accept
+    auto verified = server.cli("verify --format json " + signed_out);
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_NE(verified.output.find("\"level\": \"B-T\""), std::string::npos) << verified.output;
+    // the office unlocks at the appointment (back-office pages come later; the CLI does the same act)
+    auto unlock = server.cli("account unlock --username chan.taiman");
+    ASSERT_EQ(unlock.exit_code, 0) << unlock.output;
+    auto after = run_journey(server, "unlocked",
+                             {{"username", "chan.taiman"}, {"login_password", "login-password-1"},
+                              {"otp_secret", account.otp_secret_b32}});
+    EXPECT_EQ(after.exit_code, 0) << after.output;
+    auto audit = server.cli("audit search --object 'account:chan.taiman'");
+    EXPECT_NE(audit.output.find("account.locked"), std::string::npos) << audit.output;
+}

@@ -7,6 +7,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const catalogue = (lang) => JSON.parse(readFileSync(join(here, '../../src/web/i18n', `${lang}.json`), 'utf8'));
@@ -21,8 +22,31 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
          '--disable-sync', '--no-first-run'],
 });
+// RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from the base32 secret the test's account was created with: what the
+// signer's authenticator app shows.
+// A code is accepted for signing once (RFC 6238 §5.2): for the next successful use, wait for the next time step.
+let lastStep = -1;
+async function freshTotp(secretBase32) {
+  while (Math.floor(Date.now() / 1000 / 30) <= lastStep) await new Promise((r) => setTimeout(r, 500));
+  lastStep = Math.floor(Date.now() / 1000 / 30);
+  return totp(secretBase32);
+}
+function totp(secretBase32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
 let shots = 0;
+let current = null;  // the page last photographed, for a screenshot of a failure
 async function shot(page, name) {
+  current = page;
   await page.screenshot({ path: join(artefacts, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 async function heading(page) { return (await page.locator('main h1').first().textContent()).trim(); }
@@ -122,6 +146,95 @@ const journeys = {
     }
     await context.close();
   },
+
+  // The signer signs in with password + TOTP, changes the signing password, signs a PDF with a visible signature at
+  // a chosen place, downloads it, and the verify page calls it valid; five wrong signing passwords lock the account.
+  async portal() {
+    const context = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(baseUrl + '/portal');
+    assert.equal(await heading(page), zh.portal.sign_in);  // not signed in: the sign-in page
+    // a wrong password and a wrong code read the same
+    await page.getByLabel(zh.portal.username).fill(args.username);
+    await page.getByLabel(zh.portal.login_password).fill('not-the-password');
+    await page.getByLabel(zh.portal.otp).fill(totp(args.otp_secret));
+    await page.getByRole('button', { name: zh.portal.sign_in }).click();
+    assert.equal((await page.textContent('#form-error')).trim(), zh.portal.errors.sign_in);
+    await page.getByLabel(zh.portal.login_password).fill(args.login_password);
+    await page.getByLabel(zh.portal.otp).fill('000000' === totp(args.otp_secret) ? '111111' : '000000');
+    await page.getByRole('button', { name: zh.portal.sign_in }).click();
+    assert.equal((await page.textContent('#form-error')).trim(), zh.portal.errors.sign_in);
+    await shot(page, 'sign-in-refused');
+    await page.getByLabel(zh.portal.login_password).fill(args.login_password);
+    await page.getByLabel(zh.portal.otp).fill(totp(args.otp_secret));
+    await page.getByRole('button', { name: zh.portal.sign_in }).click();
+    assert.equal(await heading(page), zh.portal.title);
+    assert.equal((await page.textContent('#account-status')).trim(), zh.portal.statuses.active);
+    assert.ok((await page.textContent('main')).includes(zh.portal.certificate_statuses.valid));
+    await shot(page, 'account');
+    // change the signing password (old + new twice + code)
+    await page.getByRole('link', { name: zh.portal.passwords }).first().click();
+    await page.getByLabel(zh.portal.current_signing).fill(args.signing_password);
+    await page.locator('#s-new').fill(args.new_signing_password);
+    await page.locator('#s-again').fill(args.new_signing_password);
+    await page.locator('#s-otp').fill(await freshTotp(args.otp_secret));
+    await page.getByRole('button', { name: zh.portal.change_signing }).click();
+    assert.equal((await page.textContent('#changed')).trim(), zh.portal.password_changed);
+    // sign a PDF: bottom right of page 1, B-T
+    await page.getByRole('link', { name: zh.portal.sign }).first().click();
+    await page.setInputFiles('#file', args.pdf);
+    await page.getByLabel(zh.portal.anchors['8']).check();
+    await page.getByLabel('B-T', { exact: true }).check();
+    await page.getByLabel(zh.portal.reason).fill('核准 Approved');
+    await page.getByLabel(zh.portal.signing_password).fill(args.new_signing_password);
+    await page.getByLabel(zh.portal.otp).fill(await freshTotp(args.otp_secret));
+    await shot(page, 'sign-form');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: zh.portal.sign_and_download }).click(),
+    ]);
+    await download.saveAs(args.signed_out);
+    assert.match(download.suggestedFilename(), /^signed-.*\.pdf$/);
+    // the verify page calls the download valid
+    await page.goto(baseUrl + '/verify');
+    await page.setInputFiles('#file', args.signed_out);
+    await page.getByRole('button', { name: zh.verify.submit }).click();
+    assert.equal((await page.textContent('.verdict')).trim(), zh.verify.all_passed);
+    await shot(page, 'signed-and-verified');
+    // five wrong signing passwords in a row lock the account; the page says how to get it unlocked
+    for (let i = 0; i < args.lockout; ++i) {
+      await page.goto(baseUrl + '/portal/sign');
+      await page.setInputFiles('#file', args.pdf);
+      await page.getByLabel(zh.portal.signing_password).fill('wrong-password-' + i);
+      await page.getByLabel(zh.portal.otp).fill(totp(args.otp_secret));
+      await page.getByRole('button', { name: zh.portal.sign_and_download }).click();
+      const error = (await page.textContent('#form-error')).trim();
+      assert.ok(error === zh.portal.errors.wrong_secret.replace('{n}', String(args.lockout)) || error === zh.portal.errors.locked, error);
+    }
+    await page.goto(baseUrl + '/portal');
+    assert.equal((await page.textContent('#account-status')).trim(), zh.portal.statuses.locked);
+    assert.ok((await page.textContent('#locked')).includes(zh.portal.book_unlock));
+    await shot(page, 'locked');
+    await page.getByRole('link', { name: zh.portal.book_unlock }).click();
+    assert.equal(await heading(page), zh.book.title);
+    assert.ok(await page.getByLabel(zh.book.purposes.unlock).isChecked());
+    await context.close();
+  },
+
+  // After the office unlocked the account: the portal shows it active again.
+  async unlocked() {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(baseUrl + '/portal/login');
+    await page.getByLabel(en.portal.username).fill(args.username);
+    await page.getByLabel(en.portal.login_password).fill(args.login_password);
+    await page.getByLabel(en.portal.otp).fill(totp(args.otp_secret));
+    await page.getByRole('button', { name: en.portal.sign_in }).click();
+    assert.equal((await page.textContent('#account-status')).trim(), en.portal.statuses.active);
+    assert.equal(await page.locator('#locked').count(), 0);
+    await shot(page, 'unlocked-en');
+    await context.close();
+  },
 };
 
 try {
@@ -130,6 +243,10 @@ try {
   console.log(`journey ${journey}: passed (${shots} screenshots in ${artefacts})`);
 } catch (e) {
   console.error(`journey ${journey}: FAILED\n${e.stack || e}`);
+  if (current) {
+    await current.screenshot({ path: join(artefacts, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error('page at failure: ' + current.url() + '\n' + ((await current.textContent('main').catch(() => '')) || '').trim().slice(0, 600));
+  }
   process.exitCode = 1;
 } finally {
   await browser.close();

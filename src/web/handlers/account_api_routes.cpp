@@ -25,7 +25,8 @@ std::string signed_in_account(signing::CscService& csc, const Request& req) {
     }
 }
 
-// {"page": 1, "rect": [x1, y1, x2, y2]} | {"field": "NAME"} | {"invisible": true}; default: bottom left of page 1.
+// {"page": 1, "rect": [x1, y1, x2, y2]} | {"page": 1, "anchor": 0–8} | {"field": "NAME"} | {"invisible": true};
+// default: bottom left of page 1.
 pades::Placement placement_field(const json& j) {
     pades::Placement p;
     p.kind = pades::Placement::Kind::Rectangle;
@@ -41,6 +42,11 @@ pades::Placement placement_field(const json& j) {
         p.field_name = text_field(*it, "field");
     } else {
         p.page = it->value("page", 1);
+        if (it->contains("anchor")) {  // one of nine places on the page, 0–8 row by row from the top left
+            if (!(*it)["anchor"].is_number_integer()) throw_bad_input("api.bad_field", "placement.anchor is 0–8");
+            p.kind = pades::Placement::Kind::Anchor;
+            p.anchor = (*it)["anchor"];
+        }
         auto rect = it->find("rect");
         if (rect != it->end()) {
             if (!rect->is_array() || rect->size() != 4 || !std::all_of(rect->begin(), rect->end(), [](const json& v) {

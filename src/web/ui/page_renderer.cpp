@@ -49,7 +49,8 @@ const NavEntry kNavigation[] = {{"home", "/", "nav.home"},
                                 {"register", "/register", "nav.register"},
                                 {"book", "/appointments/book", "nav.book"},
                                 {"verify", "/verify", "nav.verify"},
-                                {"repository", "/repository", "nav.repository"}};
+                                {"repository", "/repository", "nav.repository"},
+                                {"portal", "/portal", "nav.portal"}};
 
 }  // namespace
 

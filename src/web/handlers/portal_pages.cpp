@@ -1,0 +1,283 @@
+// The signer portal (see portal_pages.hpp). Form errors are shown next to the form, from the catalogue, by error code.
+#include "web/handlers/portal_pages.hpp"
+
+#include <sodium.h>
+
+#include <map>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+
+namespace yq::web {
+
+namespace {
+
+using nlohmann::json;
+
+// yq::Error code → the catalogue message shown next to the form. Sign-in failures all read the same.
+std::string portal_message_key(const std::string& code) {
+    static const std::map<std::string, std::string> keys{
+        {"csc.authentication_error", "portal.errors.sign_in"},
+        {"accounts.authentication_failed", "portal.errors.sign_in"},
+        {"accounts.disabled", "portal.errors.sign_in"},
+        {"accounts.wrong_signing_password", "portal.errors.wrong_secret"},
+        {"accounts.wrong_otp", "portal.errors.wrong_secret"},
+        {"accounts.locked", "portal.errors.locked"},
+        {"accounts.signing_password_change_required", "portal.errors.change_first"},
+        {"accounts.password_too_short", "portal.errors.password_rules"},
+        {"accounts.password_too_long", "portal.errors.password_rules"},
+        {"accounts.password_is_username", "portal.errors.password_rules"},
+        {"accounts.passwords_equal", "portal.errors.passwords_equal"},
+        {"pades.broken_pdf", "error.not_pdf"},
+        {"pades.encrypted", "portal.errors.encrypted"},
+        {"pades.bad_page", "portal.errors.bad_page"},
+        {"pades.limits_exceeded", "error.too_large"},
+        {"ui.csrf", "error.csrf"},
+        {"ui.bad_form", "error.bad_form"},
+        {"ui.not_pdf", "error.not_pdf"},
+        {"ui.passwords_differ", "portal.errors.passwords_differ"},
+    };
+    auto it = keys.find(code);
+    return it == keys.end() ? "error.generic" : it->second;
+}
+
+std::string message(const PortalPageServices& s, const std::string& lang, const std::string& code) {
+    std::string text = translate(lang, portal_message_key(code));
+    std::size_t at = text.find("{n}");
+    if (at != std::string::npos) text.replace(at, 3, std::to_string(s.config.accounts.lockout_threshold));
+    return text;
+}
+
+Response redirect(const std::string& location, const std::vector<std::string>& cookies = {}) {
+    Response r;
+    r.status = 303;
+    r.headers.emplace_back("Location", location);
+    for (const auto& c : cookies) r.headers.emplace_back("Set-Cookie", c);
+    return r;
+}
+
+// The signed-in account, or empty.
+std::string session_account(const PortalPageServices& s, const Request& req) {
+    std::string token = cookie_value(req, kSessionCookie);
+    if (token.empty()) return "";
+    try {
+        return s.csc.account_for_token(token);
+    } catch (const Error&) {
+        return "";
+    }
+}
+
+// Runs a portal page for a signed-in person; others go to the sign-in page.
+Handler signed_in(const PortalPageServices& s, std::function<Response(const Request&, const std::string& account_id)> body) {
+    return [&s, body = std::move(body)](const Request& req) {
+        std::string id = session_account(s, req);
+        if (id.empty()) return redirect("/portal/login");
+        try {
+            return body(req, id);
+        } catch (const Error& e) {
+            return s.pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, portal_message_key(e.code()));
+        }
+    };
+}
+
+json account_view(const PortalPageServices& s, const std::string& lang, const std::string& id) {
+    auto a = s.account_store.account_by_id(id);
+    if (!a) throw Error("auth.invalid_token", 401, "the account no longer exists");
+    json creds = json::array();
+    std::int64_t now = s.clock.unix_seconds();
+    bool renewal_due = false;
+    for (const auto& c : s.account_store.credentials_of(id)) {
+        if (c.status != "active") continue;
+        auto cert = s.certificates.find_certificate(c.certificate_serial);
+        std::int64_t not_after = cert ? cert->not_after : 0;
+        bool due = not_after - now <= s.config.ca.renewal_window_days * 86400;
+        renewal_due = renewal_due || due;
+        std::string until = core::to_rfc3339(not_after + 8 * 3600);
+        creds.push_back({{"serial", c.certificate_serial},
+                         {"subject", cert ? cert->subject : ""},
+                         {"status", translate(lang, "portal.certificate_statuses." + (cert ? cert->status : std::string("valid")))},
+                         {"not_after", until.substr(0, 10)},
+                         {"days_left", std::to_string(std::max<std::int64_t>((not_after - now) / 86400, 0))},
+                         {"renewal_due", due}});
+    }
+    return {{"username", a->username},
+            {"display_name", a->display_name},
+            {"agency", a->agency},
+            {"status", translate(lang, "portal.statuses." + a->status)},
+            {"locked", a->status == "locked"},
+            {"must_change", a->must_change_signing_password},
+            {"otp_required", s.config.accounts.otp_required},
+            {"renewal_due", renewal_due},
+            {"credentials", creds}};
+}
+
+json anchors_view(const std::string& lang, int chosen) {
+    json cells = json::array();
+    for (int i = 0; i < 9; ++i)
+        cells.push_back({{"value", std::to_string(i)},
+                         {"label", translate(lang, "portal.anchors." + std::to_string(i))},
+                         {"checked", i == chosen}});
+    return cells;
+}
+
+json levels_view(const std::string& chosen) {
+    json levels = json::array();
+    for (const char* l : {"B-B", "B-T", "B-LT", "B-LTA"}) levels.push_back({{"value", l}, {"checked", chosen == l}});
+    return levels;
+}
+
+// A password from a form: copied into zeroizing memory, the form's copy wiped (the request body is dropped with the
+// request).
+core::SecureString take_secret(std::map<std::string, std::string>& fields, const std::string& key) {
+    std::string& value = fields[key];
+    core::SecureString secret = core::to_secure(value);
+    sodium_memzero(value.data(), value.size());
+    value.clear();
+    return secret;
+}
+
+std::string ascii_file_name(const std::string& name) {
+    std::string out;
+    for (unsigned char c : name)
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out.push_back(static_cast<char>(c));
+    if (out.size() < 5 || out.compare(out.size() - 4, 4, ".pdf") != 0) out += ".pdf";
+    return "signed-" + out;
+}
+
+}  // namespace
+
+void register_portal_pages(Router& router, const PortalPageServices& s) {
+    router.add("GET", "/portal/login", [&s](const Request& req) {
+                   if (!session_account(s, req).empty()) return redirect("/portal");
+                   return s.pages.render(req, "portal_login", "portal.sign_in", json{{"otp_required", s.config.accounts.otp_required}},
+                                         200, "portal");
+               },
+               Execution::Blocking, "ui_portal");
+
+    // One answer for unknown user, wrong password and wrong code (the CSC login counts and audits).
+    router.add("POST", "/portal/login", [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   auto f = parse_urlencoded(req.body);
+                   try {
+                       require_csrf(req, f);
+                       auto token = s.csc.login(f["username"], take_secret(f, "password"));
+                       std::string id = s.csc.account_for_token(token.access_token);
+                       auto a = s.account_store.account_by_id(id);
+                       if (!a || !s.accounts.login_otp_ok(*a, f["otp"])) {
+                           s.csc.revoke(id, token.access_token);
+                           throw Error("accounts.authentication_failed", 401, "sign-in failed");
+                       }
+                       return redirect("/portal", {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
+                   } catch (const Error& e) {
+                       json data{{"error", message(s, lang, e.code())}, {"username", f["username"]},
+                                 {"otp_required", s.config.accounts.otp_required}};
+                       return s.pages.render(req, "portal_login", "portal.sign_in", data, e.code() == "ui.csrf" ? 403 : 401, "portal");
+                   }
+               },
+               Execution::Blocking, "ui_portal");
+
+    router.add("POST", "/portal/logout", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   require_csrf(req, parse_urlencoded(req.body));
+                   s.csc.revoke(id, cookie_value(req, kSessionCookie));
+                   return redirect("/", {kSessionCookie + std::string("=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")});
+               }),
+               Execution::Blocking, "ui_portal");
+
+    router.add("GET", "/portal", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   json data = account_view(s, lang, id);
+                   data["changed"] = parse_urlencoded(req.query)["changed"];
+                   return s.pages.render(req, "portal_home", "portal.title", data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    router.add("GET", "/portal/password", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   return s.pages.render(req, "portal_password", "portal.passwords", account_view(s, lang, id), 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    // Signing password: old + new (twice) + OTP; every key is re-sealed under the new one in one transaction.
+    router.add("POST", "/portal/password", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   auto f = parse_urlencoded(req.body);
+                   std::string which = f["which"] == "login" ? "login" : "signing";
+                   try {
+                       require_csrf(req, f);
+                       if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "the two new passwords differ");
+                       core::SecureString old_password = take_secret(f, "old_password"), new_password = take_secret(f, "new_password");
+                       take_secret(f, "new_password_again");
+                       if (which == "login")
+                           s.accounts.change_login_password(id, old_password, new_password, "self:" + id);
+                       else
+                           s.accounts.change_signing_password(id, old_password, f["otp"], new_password, "self:" + id);
+                       return redirect("/portal?changed=" + which);
+                   } catch (const Error& e) {
+                       json data = account_view(s, lang, id);
+                       data[which + "_error"] = message(s, lang, e.code());
+                       return s.pages.render(req, "portal_password", "portal.passwords", data, e.http_status() >= 400 ? e.http_status() : 422, "portal");
+                   }
+               }),
+               Execution::Blocking, "ui_portal");
+
+    router.add("GET", "/portal/sign", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   json data = account_view(s, lang, id);
+                   data["anchors"] = anchors_view(lang, 8);
+                   data["levels"] = levels_view("B-LTA");
+                   data["page"] = "1";
+                   return s.pages.render(req, "portal_sign", "portal.sign", data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    // The upload is signed in memory and comes back as the download; nothing is kept but the audit event.
+    router.add("POST", "/portal/sign", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   std::map<std::string, std::string> f;
+                   std::string pdf, name;
+                   try {
+                       std::string type = req.header("content-type");
+                       if (type.rfind("multipart/form-data", 0) != 0) throw Error("ui.bad_form", 400, "not an upload");
+                       for (auto& part : parse_multipart(type, req.body)) {
+                           if (part.name == "file") pdf = std::move(part.data), name = part.filename;
+                           else f[part.name] = std::move(part.data);
+                       }
+                       require_csrf(req, f);
+                       if (pdf.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "not a PDF");
+                       pades::SignPdfRequest r;
+                       r.account_id = id;
+                       r.signing_password = take_secret(f, "signing_password");
+                       r.otp = f["otp"];
+                       r.level = pades::parse_level(f["level"].empty() ? "B-LTA" : f["level"]);
+                       r.reason = f["reason"];
+                       r.location = f["location"];
+                       if (f["anchor"] == "invisible") {
+                           r.placement.kind = pades::Placement::Kind::Invisible;
+                       } else {
+                           r.placement.kind = pades::Placement::Kind::Anchor;
+                           r.placement.anchor = f["anchor"].empty() ? 8 : std::clamp(std::atoi(f["anchor"].c_str()), 0, 8);
+                           r.placement.page = std::max(std::atoi(f["page"].c_str()), 1);
+                       }
+                       auto out = s.pades.sign_pdf(pdf, r);
+                       Response resp = Response::bytes("application/pdf", std::move(out.file));
+                       resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii_file_name(name) + "\"");
+                       resp.headers.emplace_back("Cache-Control", "no-store");
+                       return resp;
+                   } catch (const Error& e) {
+                       json data = account_view(s, lang, id);
+                       data["error"] = message(s, lang, e.code());
+                       data["anchors"] = anchors_view(lang, f["anchor"].empty() ? 8 : std::atoi(f["anchor"].c_str()));
+                       data["levels"] = levels_view(f["level"].empty() ? "B-LTA" : f["level"]);
+                       data["page"] = f["page"].empty() ? "1" : f["page"];
+                       data["reason"] = f["reason"];
+                       data["location"] = f["location"];
+                       int status = e.http_status() >= 400 ? e.http_status() : 422;
+                       return s.pages.render(req, "portal_sign", "portal.sign", data, status, "portal");
+                   }
+               }),
+               Execution::Blocking, "ui_portal_sign");
+}
+
+}  // namespace yq::web

@@ -1,0 +1,32 @@
+#pragma once
+// The signer portal: sign in (login password + TOTP), the account at a glance (certificate, status, expiry, renewal
+// reminder, what to do when locked), change the signing and the login password, sign a PDF (position on the page,
+// level, signing password + OTP; the signed file comes back as a download), sign out. The session is the CSC access
+// token in an HttpOnly, SameSite=Strict cookie.
+#include "accounts/account_service.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "pades/pades_service.hpp"
+#include "pki/ca_store.hpp"
+#include "signing/csc_service.hpp"
+#include "web/router.hpp"
+#include "web/ui/page_renderer.hpp"
+
+namespace yq::web {
+
+struct PortalPageServices {
+    const core::Config& config;
+    accounts::AccountService& accounts;
+    accounts::AccountStore& account_store;
+    signing::CscService& csc;
+    pades::PadesService& pades;
+    pki::CaStore& certificates;
+    const PageRenderer& pages;
+    const core::Clock& clock;
+};
+
+inline constexpr const char* kSessionCookie = "yq_session";
+
+void register_portal_pages(Router& router, const PortalPageServices& s);
+
+}  // namespace yq::web
