@@ -62,10 +62,11 @@ int serve(const std::string& home, const std::string& listen) {
     validation::CmsValidator cms_validator(validation_anchors(app.get()), ca_revocation_source(*app));
     web::register_validation_routes(router, validator, cms_validator);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
-    web::register_public_pages(router, web::PublicPageServices{app->config, calendar, appointments, validator, *app->store,
-                                                               pages, app->clock});
-    web::register_portal_pages(router, web::PortalPageServices{app->config, *app->accounts, *app->store, csc, pades,
-                                                               *app->store, pages, app->clock});
+    // the handlers keep references to these: they live as long as the server
+    web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock};
+    web::register_public_pages(router, public_pages);
+    web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock};
+    web::register_portal_pages(router, portal_pages);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);
