@@ -7,6 +7,7 @@
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
+#include "web/handlers/office_pages.hpp"
 #include "web/handlers/portal_pages.hpp"
 #include "web/handlers/public_pages.hpp"
 #include "core/error.hpp"
@@ -67,6 +68,8 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_public_pages(router, public_pages);
     web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock};
     web::register_portal_pages(router, portal_pages);
+    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock};
+    web::register_office_pages(router, office_pages);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);
     web::register_appointment_routes(router, ra_services);

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
+#include "core/bytes.hpp"
+#include "support/office_api.hpp"
 #include "support/pdf_tools.hpp"
 
 using namespace yq;
@@ -85,4 +87,37 @@ TEST(UiTest, ASignerSignsInChangesTheSigningPasswordSignsAPdfAndIsLockedAfterWro
     EXPECT_EQ(after.exit_code, 0) << after.output;
     auto audit = server.cli("audit search --object 'account:chan.taiman'");
     EXPECT_NE(audit.output.find("account.locked"), std::string::npos) << audit.output;
+}
+
+// The lock → appointment → unlock loop with the office's pages: the signer's account is locked by wrong signing
+// passwords, an unlock appointment is booked, an officer records it at the counter, a supervisor approves.
+TEST(UiTest, TheOfficeUnlocksALockedAccountAtTheAppointmentWithASecondPersonApproving) {
+    using namespace test::office;
+    test::TempDir work;
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, office_config()}};
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    Signer signer = open_account(api, supervisor, ready_application(api, officer, agency, "lam.kaman", "1234567(8)"));
+    std::string hash = core::base64_encode(core::sha256(std::string("x")));
+    for (int i = 0; i < 5; ++i) authorize(api, signer, "wrong-password-" + std::to_string(i), hash);
+    EXPECT_NE(authorize(api, signer, signer.signing_password, hash).status, 200);  // locked: even the right password fails
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "unlock"}, {"slot_start", next_free_slot(api)}, {"name", "林嘉雯 Lam"},
+                            {"contact", "lam@dsaj.gov.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    test::write_file(work.file("unlock-form.pdf"), pdf("unlock form lam.kaman"));
+    test::write_file(work.file("id-copy.png"), png() + "lam");
+    auto r = run_journey(server, "office",
+                         {{"officer", "olivia"}, {"officer_password", "olivia-chosen-password"},
+                          {"officer_secret", officer.otp_secret}, {"supervisor", "samuel"},
+                          {"supervisor_password", "samuel-chosen-password"}, {"supervisor_secret", supervisor.otp_secret},
+                          {"appointment_code", booked.body["confirmation_code"]}, {"username", "lam.kaman"},
+                          {"id_number", "1234567(8)"}, {"unlock_form", work.file("unlock-form.pdf")},
+                          {"id_copy", work.file("id-copy.png")}});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(authorize(api, signer, signer.signing_password, hash).status, 200);  // unlocked: signing works again
+    auto audit = server.cli("audit search --object 'account:lam.kaman'");
+    EXPECT_NE(audit.output.find("account.unlocked"), std::string::npos) << audit.output;
 }

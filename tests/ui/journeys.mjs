@@ -31,6 +31,14 @@ async function freshTotp(secretBase32) {
   lastStep = Math.floor(Date.now() / 1000 / 30);
   return totp(secretBase32);
 }
+// Staff codes are accepted once per staff member, and the test's set-up has just used the current one.
+const staffSteps = new Map();
+async function staffTotp(secretBase32) {
+  const used = staffSteps.has(secretBase32) ? staffSteps.get(secretBase32) : Math.floor(Date.now() / 1000 / 30);
+  while (Math.floor(Date.now() / 1000 / 30) <= used) await new Promise((r) => setTimeout(r, 500));
+  staffSteps.set(secretBase32, Math.floor(Date.now() / 1000 / 30));
+  return totp(secretBase32);
+}
 function totp(secretBase32) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
@@ -234,6 +242,51 @@ const journeys = {
     assert.equal(await page.locator('#locked').count(), 0);
     await shot(page, 'unlocked-en');
     await context.close();
+  },
+
+  // The office unlocks a locked account at the appointment: an officer records the booking, the two documents and
+  // the original ID; an officer cannot approve (role, and four eyes); a supervisor does.
+  async office() {
+    const officer = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1200, height: 900 } });
+    let page = await officer.newPage();
+    await page.goto(baseUrl + '/office');
+    assert.equal(await heading(page), zh.backoffice.sign_in);
+    await page.getByLabel(zh.portal.username).fill(args.officer);
+    await page.getByLabel(zh.backoffice.password).fill(args.officer_password);
+    await page.getByLabel(zh.portal.otp).fill(await staffTotp(args.officer_secret));
+    await page.getByRole('button', { name: zh.backoffice.sign_in }).click();
+    assert.equal(await heading(page), zh.backoffice.queue);
+    assert.ok((await page.textContent('#appointments')).includes(zh.book.purposes.unlock));
+    await shot(page, 'queue');
+    await page.getByRole('link', { name: zh.backoffice.unlock }).click();
+    await page.getByLabel(zh.book.code).fill(args.appointment_code);
+    await page.getByLabel(zh.portal.username).fill(args.username);
+    await page.getByLabel(zh.backoffice.id_type).selectOption('macau_bir');
+    await page.getByLabel(zh.backoffice.id_number).fill(args.id_number);
+    await page.setInputFiles('#unlock_form', args.unlock_form);
+    await page.setInputFiles('#id_copy', args.id_copy);
+    await shot(page, 'unlock-form');
+    await page.getByRole('button', { name: zh.backoffice.unlock_submit }).click();
+    assert.equal((await page.textContent('#request-status')).trim(), zh.backoffice.request_statuses.checked);
+    await shot(page, 'request-checked');
+    await page.getByRole('button', { name: zh.backoffice.approve }).click();  // an officer may not approve
+    assert.ok((await page.textContent('main')).includes(zh.backoffice.errors.forbidden));
+    const requestUrl = page.url().replace(/\/approve$/, '');
+    await officer.close();
+
+    const supervisor = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1200, height: 900 } });
+    page = await supervisor.newPage();
+    await page.goto(baseUrl + '/office/login');
+    await page.getByLabel(zh.portal.username).fill(args.supervisor);
+    await page.getByLabel(zh.backoffice.password).fill(args.supervisor_password);
+    await page.getByLabel(zh.portal.otp).fill(await staffTotp(args.supervisor_secret));
+    await page.getByRole('button', { name: zh.backoffice.sign_in }).click();
+    assert.ok((await page.textContent('#to-approve')).includes(args.username));
+    await page.locator('#to-approve').getByRole('link', { name: zh.backoffice.open }).first().click();
+    await page.getByRole('button', { name: zh.backoffice.approve }).click();
+    assert.equal((await page.textContent('#request-status')).trim(), zh.backoffice.request_statuses.completed);
+    await shot(page, 'approved');
+    await supervisor.close();
   },
 };
 

@@ -73,6 +73,11 @@ TEST(UiCatalogueTest, KeysBuiltFromDataExist) {
             EXPECT_TRUE(has_key(lang, std::string("verify.sources.") + s));
         for (const char* r : {"revocation", "renewal", "unlock", "rekey"}) EXPECT_TRUE(has_key(lang, std::string("requests.") + r));
         EXPECT_EQ(web::catalogue(lang)["office"]["weekdays"].size(), 7u);
+        for (const auto& t : defaults.ra.id_types) EXPECT_TRUE(has_key(lang, "backoffice.id_types." + t)) << lang << " " << t;
+        for (const char* st : {"submitted", "checked", "approved", "completed", "rejected", "on_hold"})
+            EXPECT_TRUE(has_key(lang, std::string("backoffice.request_statuses.") + st)) << lang << " " << st;
+        for (int i = 0; i < 9; ++i) EXPECT_TRUE(has_key(lang, "portal.anchors." + std::to_string(i)));
+        for (const char* st : {"active", "locked"}) EXPECT_TRUE(has_key(lang, std::string("portal.statuses.") + st));
     }
 }
 
