@@ -64,11 +64,16 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_validation_routes(router, validator, cms_validator);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
     // the handlers keep references to these: they live as long as the server
-    web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock};
+    const auto& ui = c.ui;
+    web::AttemptLimiter bookings(ui.bookings, ui.window_seconds), portal_sign_ins(ui.sign_in_failures, ui.window_seconds),
+        office_sign_ins(ui.sign_in_failures, ui.window_seconds);
+    web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock,
+                                         bookings};
     web::register_public_pages(router, public_pages);
-    web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock};
+    web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
+                                         portal_sign_ins};
     web::register_portal_pages(router, portal_pages);
-    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock};
+    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins};
     web::register_office_pages(router, office_pages);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);

@@ -228,6 +228,13 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         if (c.ra.staff_login_lockout < 1) throw Error("config.invalid", 500, "ra.staff_login_lockout must be >= 1");
     }
     if (j.contains("validation")) read(j["validation"], "trust_files", c.validation.trust_files, "validation");
+    if (j.contains("ui")) {
+        read(j["ui"], "sign_in_failures", c.ui.sign_in_failures, "ui");
+        read(j["ui"], "bookings", c.ui.bookings, "ui");
+        read(j["ui"], "window_seconds", c.ui.window_seconds, "ui");
+        if (c.ui.sign_in_failures < 1 || c.ui.bookings < 1 || c.ui.window_seconds < 1)
+            throw Error("config.invalid", 500, "ui.sign_in_failures, ui.bookings and ui.window_seconds must be >= 1");
+    }
     if (j.contains("log")) read(j["log"], "level", c.log.level, "log");
     if (c.server.listener.port < 0 || c.server.listener.port > 65535)
         throw Error("config.invalid", 500, "config field server.listener.port must be 0..65535");

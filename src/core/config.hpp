@@ -157,6 +157,13 @@ struct ValidationConfig {
     std::vector<std::string> trust_files;  // PEM files, each with one or more CA certificates
 };
 
+// The web UI's limits on repeated attempts, per client address and per username, in a sliding window.
+struct UiConfig {
+    int sign_in_failures = 10;        // failed portal/office sign-ins per address (and per username) in the window
+    int bookings = 5;                 // appointment bookings per address in the window
+    int window_seconds = 15 * 60;
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -176,6 +183,7 @@ struct Config {
     OfficeConfig office;
     RaConfig ra;
     ValidationConfig validation;
+    UiConfig ui;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute

@@ -112,12 +112,25 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
     router.add("POST", "/office/login", [&s](const Request& req) {
                    std::string lang = choose_language(req);
                    auto f = parse_urlencoded(req.body);
+                   std::int64_t now = s.clock.unix_seconds();
+                   const std::string by_address = "ip:" + req.remote_address, by_user = "user:" + f["username"];
+                   std::int64_t wait = std::max(s.sign_in_failures.wait_seconds(by_address, now),
+                                                s.sign_in_failures.wait_seconds(by_user, now));
+                   if (wait > 0) {
+                       Response r = s.pages.render(req, "office_login", "backoffice.sign_in",
+                                                   json{{"error", too_many_attempts_message(lang, wait)}, {"username", f["username"]}},
+                                                   429, "office");
+                       r.headers.emplace_back("Retry-After", std::to_string(wait));
+                       return r;
+                   }
                    try {
                        require_csrf(req, f);
                        auto session = s.ra.staff.login(f["username"], take_secret(f, "password"), f["otp"]);
                        std::string next = session.principal.must_change_password ? "/office/password" : "/office";
                        return redirect(next, {set_cookie(kStaffSessionCookie, session.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
+                       s.sign_in_failures.record(by_address, now);
+                       s.sign_in_failures.record(by_user, now);
                        json data{{"error", translate(lang, office_message_key(e.code()))}, {"username", f["username"]}};
                        return s.pages.render(req, "office_login", "backoffice.sign_in", data, 401, "office");
                    }

@@ -8,6 +8,7 @@
 #include "core/config.hpp"
 #include "web/handlers/ra_routes.hpp"
 #include "web/router.hpp"
+#include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
 
 namespace yq::web {
@@ -17,6 +18,7 @@ struct OfficePageServices {
     const RaRouteServices& ra;
     const PageRenderer& pages;
     const core::Clock& clock;
+    AttemptLimiter& sign_in_failures;  // per client address and per username
 };
 
 inline constexpr const char* kStaffSessionCookie = "yq_staff";

@@ -160,6 +160,17 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("POST", "/portal/login", [&s](const Request& req) {
                    std::string lang = choose_language(req);
                    auto f = parse_urlencoded(req.body);
+                   std::int64_t now = s.clock.unix_seconds();
+                   const std::string by_address = "ip:" + req.remote_address, by_user = "user:" + f["username"];
+                   std::int64_t wait = std::max(s.sign_in_failures.wait_seconds(by_address, now),
+                                                s.sign_in_failures.wait_seconds(by_user, now));
+                   if (wait > 0) {
+                       json data{{"error", too_many_attempts_message(lang, wait)}, {"username", f["username"]},
+                                 {"otp_required", s.config.accounts.otp_required}};
+                       Response r = s.pages.render(req, "portal_login", "portal.sign_in", data, 429, "portal");
+                       r.headers.emplace_back("Retry-After", std::to_string(wait));
+                       return r;
+                   }
                    try {
                        require_csrf(req, f);
                        auto token = s.csc.login(f["username"], take_secret(f, "password"));
@@ -171,6 +182,8 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        }
                        return redirect("/portal", {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
+                       s.sign_in_failures.record(by_address, now);
+                       s.sign_in_failures.record(by_user, now);
                        json data{{"error", message(s, lang, e.code())}, {"username", f["username"]},
                                  {"otp_required", s.config.accounts.otp_required}};
                        return s.pages.render(req, "portal_login", "portal.sign_in", data, e.code() == "ui.csrf" ? 403 : 401, "portal");

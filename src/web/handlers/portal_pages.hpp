@@ -10,6 +10,7 @@
 #include "pki/ca_store.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
+#include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
 
 namespace yq::web {
@@ -23,6 +24,7 @@ struct PortalPageServices {
     pki::CaStore& certificates;
     const PageRenderer& pages;
     const core::Clock& clock;
+    AttemptLimiter& sign_in_failures;  // per client address and per username
 };
 
 inline constexpr const char* kSessionCookie = "yq_session";

@@ -180,6 +180,14 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    auto f = form_fields(req);
                    require_csrf(req, f);
                    std::string lang = choose_language(req);
+                   std::int64_t now = s.clock.unix_seconds();
+                   if (std::int64_t wait = s.bookings.wait_seconds("ip:" + req.remote_address, now); wait > 0) {
+                       Response r = s.pages.render(req, "error", "error.title",
+                                                   json{{"message", too_many_attempts_message(lang, wait)}}, 429, "book");
+                       r.headers.emplace_back("Retry-After", std::to_string(wait));
+                       return r;
+                   }
+                   s.bookings.record("ip:" + req.remote_address, now);
                    std::int64_t start = 0;
                    try {
                        start = std::stoll(f["slot"]);

@@ -9,6 +9,7 @@
 #include "ra/office_calendar.hpp"
 #include "validation/pdf_validator.hpp"
 #include "web/router.hpp"
+#include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
 
 namespace yq::web {
@@ -21,6 +22,7 @@ struct PublicPageServices {
     pki::CaStore& ca_store;
     const PageRenderer& pages;
     const core::Clock& clock;
+    AttemptLimiter& bookings;  // per client address
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);

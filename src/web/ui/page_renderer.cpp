@@ -1,6 +1,7 @@
 #include "web/ui/page_renderer.hpp"
 
 #include <kainjow/mustache.hpp>
+#include <algorithm>
 #include <sodium.h>
 
 #include "core/bytes.hpp"
@@ -106,6 +107,13 @@ Response PageRenderer::error_page(const Request& req, int status, const std::str
     return render(req, "error", "error.title", json{{"message", translate(choose_language(req), message_key)},
                                                     {"status", std::to_string(status)}},
                   status);
+}
+
+std::string too_many_attempts_message(const std::string& lang, std::int64_t seconds) {
+    std::string text = translate(lang, "error.too_many");
+    std::size_t at = text.find("{minutes}");
+    if (at != std::string::npos) text.replace(at, 9, std::to_string(std::max<std::int64_t>((seconds + 59) / 60, 1)));
+    return text;
 }
 
 void require_csrf(const Request& req, const std::map<std::string, std::string>& fields) {

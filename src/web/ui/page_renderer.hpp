@@ -3,6 +3,7 @@
 // the visitor's language, with the headers every page carries — a strict Content-Security-Policy without inline
 // script or style, no caching of pages that hold a form token — and the CSRF cookie (double submit: the token in the
 // HttpOnly, SameSite=Strict cookie `yq_csrf` must come back in the form field `csrf`).
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -36,6 +37,9 @@ public:
 private:
     UiSettings m_settings;
 };
+
+// "Too many attempts … {minutes}": the catalogue message for a wait of `seconds`.
+std::string too_many_attempts_message(const std::string& lang, std::int64_t seconds);
 
 // The form's token must equal the cookie's (compared in constant time). Throws 403 "ui.csrf".
 void require_csrf(const Request& req, const std::map<std::string, std::string>& fields);

@@ -1,0 +1,87 @@
+// The web UI's protections over real HTTP: security headers on every page, forms refused without their token,
+// sign-in attempts and bookings limited per client address (429 with Retry-After), redirects only to local paths.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+
+using namespace yq;
+
+namespace {
+
+// The CSRF cookie a page sets, and the same token as the form carries it.
+struct FormToken {
+    std::string cookie, token;
+};
+FormToken form_token(const test::ServerProcess& server, const std::string& path) {
+    auto page = test::http_request("GET", server.port(), path);
+    EXPECT_EQ(page.status, 200);
+    std::smatch m;
+    std::string set_cookie = page.headers["set-cookie"];
+    EXPECT_TRUE(std::regex_search(set_cookie, m, std::regex("yq_csrf=([0-9a-f]{64})"))) << set_cookie;
+    FormToken t{"yq_csrf=" + m[1].str(), m[1].str()};
+    EXPECT_NE(page.body.find("name=\"csrf\" value=\"" + t.token + "\""), std::string::npos);
+    return t;
+}
+
+}  // namespace
+
+TEST(UiSecurityTest, PagesCarryAStrictPolicyAndFormsNeedTheirToken) {
+    test::ServerProcess server;
+    for (const char* path : {"/", "/register", "/verify", "/appointments/book", "/repository", "/portal/login", "/office/login"}) {
+        auto page = test::http_request("GET", server.port(), path);
+        EXPECT_EQ(page.status, 200) << path;
+        EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos) << path;
+        EXPECT_EQ(page.headers["content-security-policy"].find("unsafe-inline"), std::string::npos) << path;
+        EXPECT_EQ(page.headers["x-frame-options"], "DENY") << path;
+        EXPECT_EQ(page.body.find("<script>"), std::string::npos) << path;  // no inline script
+        EXPECT_EQ(page.body.find("style=\""), std::string::npos) << path;  // no inline style
+    }
+    // the signed-in pages send strangers to the sign-in page
+    EXPECT_EQ(test::http_request("GET", server.port(), "/portal").headers["location"], "/portal/login");
+    EXPECT_EQ(test::http_request("GET", server.port(), "/office").headers["location"], "/office/login");
+    // a form without its token, or with another one, is refused
+    FormToken t = form_token(server, "/verify");
+    auto forged = test::http_request("POST", server.port(), "/appointments/cancel", "code=X&csrf=" + std::string(64, 'a'),
+                                     "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+    EXPECT_EQ(forged.status, 403);
+    auto missing = test::http_request("POST", server.port(), "/appointments/cancel", "code=X",
+                                      "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+    EXPECT_EQ(missing.status, 403);
+    // the language switch only returns to local paths
+    auto away = test::http_request("GET", server.port(), "/language/pt?next=%2F%2Fevil.example%2F");
+    EXPECT_EQ(away.status, 303);
+    EXPECT_EQ(away.headers["location"], "/");
+    EXPECT_NE(away.headers["set-cookie"].find("yq_lang=pt"), std::string::npos);
+    EXPECT_NE(away.headers["set-cookie"].find("SameSite=Strict"), std::string::npos);
+}
+
+TEST(UiSecurityTest, SignInFailuresAndBookingsAreLimitedPerAddress) {
+    test::ServerProcess server{test::ServerProcess::Options{
+        test::DbKind::Sqlite, R"({"ui": {"sign_in_failures": 3, "bookings": 2, "window_seconds": 600}})"}};
+    for (const char* path : {"/portal/login", "/office/login"}) {
+        FormToken t = form_token(server, path);
+        for (int i = 0; i < 3; ++i) {
+            auto r = test::http_request("POST", server.port(), path,
+                                        "username=nobody" + std::to_string(i) + "&password=wrong&otp=000000&csrf=" + t.token,
+                                        "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+            EXPECT_EQ(r.status, 401) << path << " " << i;
+        }
+        auto limited = test::http_request("POST", server.port(), path, "username=someone&password=x&otp=1&csrf=" + t.token,
+                                          "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+        EXPECT_EQ(limited.status, 429) << path;
+        EXPECT_GT(std::stoi(limited.headers["retry-after"].empty() ? "0" : limited.headers["retry-after"]), 0);
+    }
+    FormToken t = form_token(server, "/verify");
+    for (int i = 0; i < 2; ++i)  // bad bookings count too: the allowance is for attempts
+        EXPECT_NE(test::http_request("POST", server.port(), "/appointments/book", "purpose=unlock&slot=1&name=a&contact=b&csrf=" + t.token,
+                                     "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}})
+                      .status,
+                  429);
+    EXPECT_EQ(test::http_request("POST", server.port(), "/appointments/book", "purpose=unlock&slot=1&name=a&contact=b&csrf=" + t.token,
+                                 "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}})
+                  .status,
+              429);
+}
