@@ -16,9 +16,10 @@ struct Table {
     const char* order_by;
 };
 
-// Parents before children (ocsp_responses and credentials reference certificates). Access tokens and SADs are
-// short-lived and not copied: users sign in again after the move. Seed rows that V001 inserts (counters,
-// audit_head) are replaced.
+// Parents before children (ocsp_responses and credentials reference certificates; RA attachments reference records
+// and documents). Sessions (access tokens, SADs, staff tokens) are short-lived and not copied: people sign in again
+// after the move. Seed rows that V001 inserts (counters, audit_head) are replaced. A test compares this list with the
+// migrated schema, so a table or column added later cannot be left behind silently.
 constexpr Table kTables[] = {
     {"counters", "name, value", 2, "name"},
     {"audit_head", "id, seq, hash", 3, "id"},
@@ -30,16 +31,24 @@ constexpr Table kTables[] = {
      "serial"},
     {"accounts",
      "id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-     "failed_attempts, created_at",
-     11, "id"},
+     "failed_attempts, created_at, must_change_signing_password",
+     12, "id"},
     {"credentials",
      "id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, seal_version, created_at", 10,
      "id"},
     {"crls", "number, this_update, next_update, der", 4, "number"},
     {"ocsp_responses", "serial, this_update, next_update, der", 4, "serial"},
-    {"staff_users", "username, password_hash, roles, must_change_password, created_at", 5, "username"},
+    {"staff_users",
+     "username, password_hash, roles, must_change_password, created_at, totp_secret_sealed, totp_last_step, "
+     "failed_logins, status, representative_id",
+     10, "username"},
     {"appointment_slots", "slot_start, booked", 2, "slot_start"},
     {"appointments", "id, purpose, slot_start, person_name, contact, code_mac, status, created_at", 8, "id"},
+    {"ra_records", "id, kind, agency_id, status, version, data, created_at, updated_at", 8, "id"},
+    {"ra_unique_keys", "key, record_id", 2, "key"},
+    {"ra_identity_index", "mac, record_id", 2, "record_id, mac"},
+    {"documents", "sha256, media_type, size, content, created_at", 5, "sha256"},
+    {"ra_attachments", "record_id, doc_type, sha256, attached_by, attached_at", 5, "record_id, doc_type, sha256"},
 };
 
 std::string placeholders(int n) {
@@ -57,6 +66,21 @@ std::vector<std::string> applied_versions(Database& db) {
 }
 
 }  // namespace
+
+std::map<std::string, std::vector<std::string>> copied_columns() {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const Table& t : kTables) {
+        std::string columns = t.columns;
+        for (std::size_t p = 0; p < columns.size();) {
+            std::size_t comma = columns.find(',', p);
+            std::string name = columns.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
+            name.erase(0, name.find_first_not_of(' '));
+            out[t.name].push_back(name);
+            p = comma == std::string::npos ? columns.size() : comma + 1;
+        }
+    }
+    return out;
+}
 
 std::map<std::string, std::int64_t> copy_database(Database& source, Database& target) {
     migrate(target);
