@@ -21,6 +21,7 @@ struct Account {
     std::string login_password_hash;
     core::Bytes totp_secret_sealed;  // AES-GCM under an HSM key, aad = account id
     std::int64_t totp_last_step = 0;
+    std::int64_t totp_enrolled_at = 0;  // 0: the owner has not enrolled an authenticator yet (first sign-in)
     int failed_attempts = 0;
     std::int64_t created_at = 0;
     // Opened by the registration office with one-time secrets: signing is refused until the user chooses their own
@@ -57,6 +58,10 @@ public:
     virtual bool record_signing_success(const std::string& account_id) = 0;
     // Atomic: accepts a TOTP time step only if it is later than the last accepted one (RFC 6238 §5.2 replay).
     virtual bool accept_totp_step(const std::string& account_id, std::int64_t step) = 0;
+    // Stores the enrolled secret (sealed) with its first accepted step and the audit event, in one transaction; only
+    // while none is enrolled (409 "accounts.totp_already_enrolled").
+    virtual void enrol_totp(const std::string& account_id, const core::Bytes& sealed_secret, std::int64_t enrolled_at,
+                            std::int64_t step, const audit::Event& e) = 0;
 
     virtual void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
                             const audit::Event& e) = 0;

@@ -105,6 +105,8 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
     core::secure_wipe(secret.data(), secret.size());
     a.created_at = m_clock.unix_seconds();
     a.must_change_signing_password = r.one_time_secrets;
+    // given to the person at creation (CLI); accounts the office opens enrol at their first sign-in instead
+    a.totp_enrolled_at = r.one_time_secrets ? 0 : a.created_at;
 
     Credential c = new_credential(a, r.department, r.title, r.key_type, r.signing_password, actor);
     try {
@@ -119,7 +121,49 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
         revoke_orphan(m_ca, c.certificate_serial, actor);
         throw;
     }
-    return CreatedAccount{a, c, otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
+    return CreatedAccount{a, c, r.one_time_secrets ? "" : otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
+}
+
+namespace {
+core::Bytes enrolment_aad(const std::string& account_id) { return core::to_bytes(account_id + "|totp-enrolment"); }
+}  // namespace
+
+TotpEnrolment AccountService::start_totp_enrolment(const std::string& account_id) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (a->totp_enrolled_at != 0)
+        throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
+    core::Bytes secret = core::random_bytes(kTotpSecretBytes);
+    TotpEnrolment e;
+    e.sealed_candidate_hex = core::hex_encode(m_keys.gcm_encrypt(kTotpSealLabel, secret, enrolment_aad(a->id)));
+    core::SecureBytes copy(secret.begin(), secret.end());
+    core::secure_wipe(secret.data(), secret.size());
+    e.otpauth_uri = otpauth_uri(copy, m_config.accounts.totp_issuer, a->username);
+    std::size_t at = e.otpauth_uri.find("secret=");
+    e.secret_base32 = at == std::string::npos ? "" : e.otpauth_uri.substr(at + 7, e.otpauth_uri.find('&', at) - at - 7);
+    return e;
+}
+
+void AccountService::finish_totp_enrolment(const std::string& account_id, const std::string& sealed_candidate_hex,
+                                           const std::string& otp, const std::string& actor) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (a->totp_enrolled_at != 0)
+        throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
+    core::SecureBytes secret;
+    try {
+        secret = m_keys.gcm_decrypt(kTotpSealLabel, core::hex_decode(sealed_candidate_hex), enrolment_aad(a->id));
+    } catch (const Error&) {
+        throw_bad_input("accounts.bad_enrolment", "the enrolment form is not valid any more; start again");
+    }
+    std::int64_t now = m_clock.unix_seconds();
+    auto step = totp_step_for(secret, otp, now);
+    if (!step) throw_bad_input("accounts.wrong_otp", "the code does not match; enter the code the app shows now");
+    core::Bytes plain(secret.begin(), secret.end());
+    core::Bytes sealed = m_keys.gcm_encrypt(kTotpSealLabel, plain, core::to_bytes(a->id));
+    core::secure_wipe(plain.data(), plain.size());
+    m_store.enrol_totp(a->id, sealed, now, *step,
+                       audit::Event{actor, "account.totp_enrolled", "account:" + a->username, "{}", now});
 }
 
 Account AccountService::authenticate(const std::string& username, const core::SecureString& login_password) {
@@ -174,6 +218,8 @@ SigningAuthorisation AccountService::check_signing_secrets(const std::string& ac
     };
 
     std::optional<std::int64_t> step;
+    if (m_config.accounts.otp_required && a->totp_enrolled_at == 0)
+        throw Error("accounts.totp_not_enrolled", 403, "enrol an authenticator app in the signer portal first");
     if (m_config.accounts.otp_required) {
         step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
         if (!step) return fail("accounts.wrong_otp", "one-time password");

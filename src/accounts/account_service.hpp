@@ -35,6 +35,14 @@ struct CreatedAccount {
     std::string otpauth_uri;  // shown once
 };
 
+// An authenticator enrolment in progress: what the page shows (QR of the URI, the secret for typing), and the new
+// secret sealed for the confirmation form (AES-GCM under the HSM key, bound to the account: opaque to the browser).
+struct TotpEnrolment {
+    std::string otpauth_uri;
+    std::string secret_base32;
+    std::string sealed_candidate_hex;
+};
+
 // A successful signing check: K_user for the SAD, and which credential it opened.
 struct SigningAuthorisation {
     core::SecureBytes k_user;
@@ -72,8 +80,17 @@ public:
 
     // For tests and the enrolment page.
     core::SecureBytes totp_secret(const Account& a);
-    // The second factor of a portal sign-in (RFC 6238, the account's TOTP secret); true when OTP is not required.
-    bool login_otp_ok(const Account& a, const std::string& otp) { return otp_ok(a, otp); }
+    // The second factor of a portal sign-in (RFC 6238, the account's TOTP secret); true when OTP is not required or
+    // no authenticator is enrolled yet (the first sign-in, which can only lead to the enrolment).
+    bool login_otp_ok(const Account& a, const std::string& otp) { return a.totp_enrolled_at == 0 || otp_ok(a, otp); }
+
+    // First sign-in: a new TOTP secret that only the account's owner sees (the office never does). Throws 409
+    // "accounts.totp_already_enrolled" (a new authenticator is an office matter, like an unlock).
+    TotpEnrolment start_totp_enrolment(const std::string& account_id);
+    // The owner proves the authenticator with a code; the secret is stored and the code's step used up. Throws 400
+    // "accounts.wrong_otp" (try again with the next code) or "accounts.bad_enrolment".
+    void finish_totp_enrolment(const std::string& account_id, const std::string& sealed_candidate_hex,
+                               const std::string& otp, const std::string& actor);
 
 private:
     SigningAuthorisation check_signing_secrets(const std::string& account_id, const std::string& credential_id,

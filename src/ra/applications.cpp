@@ -155,7 +155,6 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
         out.application = a.value;
         out.initial_login_password = std::move(req.login_password);
         out.initial_signing_password = std::move(req.signing_password);
-        out.otpauth_uri = created.otpauth_uri;
         out.credential_id = created.credential.id;
         out.certificate_serial = created.credential.certificate_serial;
     });

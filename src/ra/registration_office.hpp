@@ -35,7 +35,6 @@ struct ApprovedApplication {
     // signing password on the self-service page, so nobody at the office can sign with it.
     core::SecureString initial_login_password;
     core::SecureString initial_signing_password;
-    std::string otpauth_uri;
     std::string credential_id;
     std::string certificate_serial;
 };

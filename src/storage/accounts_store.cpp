@@ -22,6 +22,7 @@ accounts::Account account_from_row(const Row& r) {
     a.failed_attempts = static_cast<int>(r.integer(9));
     a.created_at = r.integer(10);
     a.must_change_signing_password = r.integer(11) != 0;
+    a.totp_enrolled_at = r.integer(12);
     return a;
 }
 
@@ -56,7 +57,7 @@ void SqlStore::create_account(const accounts::Account& a, const accounts::Creden
     m_db.transact([&](Connection& conn) {
         conn.execute(sql::kInsertAccount, {a.id, a.username, a.display_name, a.agency, a.email, a.status,
                                            a.login_password_hash, a.totp_secret_sealed, a.created_at,
-                                           std::int64_t{a.must_change_signing_password ? 1 : 0}});
+                                           std::int64_t{a.must_change_signing_password ? 1 : 0}, a.totp_enrolled_at});
         conn.execute(sql::kInsertCredential, credential_values(c));
         append_audit_event(conn, e);
     });
@@ -123,6 +124,15 @@ bool SqlStore::record_signing_success(const std::string& account_id) {
     bool ok = false;
     m_db.transact([&](Connection& c) { ok = c.execute(sql::kRecordSuccess, {account_id}) == 1; });
     return ok;
+}
+
+void SqlStore::enrol_totp(const std::string& account_id, const core::Bytes& sealed_secret, std::int64_t enrolled_at,
+                          std::int64_t step, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kEnrolTotp, {account_id, sealed_secret, enrolled_at, step}) != 1)
+            throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
+        append_audit_event(c, e);
+    });
 }
 
 bool SqlStore::accept_totp_step(const std::string& account_id, std::int64_t step) {

@@ -66,6 +66,8 @@ public:
     void create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) override;
     std::optional<accounts::Account> account_by_username(const std::string& username) override;
     std::optional<accounts::Account> account_by_id(const std::string& id) override;
+    void enrol_totp(const std::string& account_id, const core::Bytes& sealed_secret, std::int64_t enrolled_at,
+                    std::int64_t step, const audit::Event& e) override;
     std::vector<accounts::Credential> credentials_of(const std::string& account_id) override;
     std::optional<accounts::Credential> credential(const std::string& id) override;
     accounts::FailureResult record_signing_failure(const std::string& account_id, int threshold,

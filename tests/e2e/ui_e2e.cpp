@@ -121,3 +121,31 @@ TEST(UiTest, TheOfficeUnlocksALockedAccountAtTheAppointmentWithASecondPersonAppr
     auto audit = server.cli("audit search --object 'account:lam.kaman'");
     EXPECT_NE(audit.output.find("account.unlocked"), std::string::npos) << audit.output;
 }
+
+// The office opens an account (API; its pages for registration come later); the user's first sign-in enrols the
+// authenticator from a QR code only they see, replaces the one-time signing password, and signs at B-LTA.
+TEST(UiTest, AnAccountTheOfficeOpenedEnrolsItsAuthenticatorAtTheFirstSignIn) {
+    using namespace test::office;
+    test::TempDir work;
+    test::ServerProcess server;  // OTP required
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    std::string application = ready_application(api, officer, agency, "ho.weng", "7654321(0)");
+    auto approved = api.call("POST", "/api/v1/applications/" + application + "/approve", supervisor.token);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const auto& letter = approved.body["pin_letter"];
+    EXPECT_FALSE(letter.contains("otpauth_uri"));  // the office never holds the second factor
+    std::string input = test::ghostscript_pdf(work, 1);
+    std::string signed_out = work.file("signed.pdf");
+    auto r = run_journey(server, "enrol",
+                         {{"username", "ho.weng"}, {"login_password", letter["initial_login_password"]},
+                          {"signing_password", letter["initial_signing_password"]},
+                          {"new_signing_password", "ho.weng-own-signing-secret"}, {"pdf", input}, {"signed_out", signed_out}});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    auto verified = server.cli("verify --format json " + signed_out);
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    auto audit = server.cli("audit search --object 'account:ho.weng'");
+    EXPECT_NE(audit.output.find("account.totp_enrolled"), std::string::npos) << audit.output;
+}

@@ -288,6 +288,48 @@ const journeys = {
     await shot(page, 'approved');
     await supervisor.close();
   },
+
+  // An account the office opened: the first sign-in with the PIN letter's password only, the authenticator enrolled
+  // from the QR page, the one-time signing password replaced, then a signature.
+  async enrol() {
+    const context = await browser.newContext({ locale: 'pt-PT', viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(baseUrl + '/portal/login');
+    await page.getByLabel(pt.portal.username).fill(args.username);
+    await page.getByLabel(pt.portal.login_password).fill(args.login_password);
+    await page.getByRole('button', { name: pt.portal.sign_in }).click();
+    assert.equal(await heading(page), pt.portal.enrol);
+    await page.goto(baseUrl + '/portal/sign');  // nothing else until the authenticator is set up
+    assert.equal(await heading(page), pt.portal.enrol);
+    const secret = await page.getAttribute('#totp-secret', 'data-secret');
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    assert.ok((await page.getAttribute('img.qr', 'src')).startsWith('data:image/svg+xml;base64,'));
+    await shot(page, 'enrol-pt');
+    await page.getByLabel(pt.portal.otp).fill(totp(secret) === '123456' ? '654321' : '123456');  // a wrong code first
+    await page.getByRole('button', { name: pt.portal.enrol_confirm }).click();
+    assert.equal((await page.textContent('#form-error')).trim(), pt.portal.errors.enrol_code);
+    assert.equal(await page.getAttribute('#totp-secret', 'data-secret'), secret);  // the same secret to try again
+    await page.getByLabel(pt.portal.otp).fill(await freshTotp(secret));
+    await page.getByRole('button', { name: pt.portal.enrol_confirm }).click();
+    assert.equal(await heading(page), pt.portal.passwords);  // the one-time signing password goes next
+    await page.getByLabel(pt.portal.current_signing).fill(args.signing_password);
+    await page.locator('#s-new').fill(args.new_signing_password);
+    await page.locator('#s-again').fill(args.new_signing_password);
+    await page.locator('#s-otp').fill(await freshTotp(secret));
+    await page.getByRole('button', { name: pt.portal.change_signing }).click();
+    assert.equal((await page.textContent('#changed')).trim(), pt.portal.password_changed);
+    await page.getByRole('link', { name: pt.portal.sign }).first().click();
+    await page.setInputFiles('#file', args.pdf);
+    await page.getByLabel(pt.portal.anchors['6']).check();
+    await page.getByLabel(pt.portal.signing_password).fill(args.new_signing_password);
+    await page.getByLabel(pt.portal.otp).fill(await freshTotp(secret));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: pt.portal.sign_and_download }).click(),
+    ]);
+    await download.saveAs(args.signed_out);
+    await context.close();
+  },
 };
 
 try {

@@ -3,11 +3,15 @@ namespace yq::storage::sql {
 
 inline constexpr const char* kInsertAccount =
     "INSERT INTO accounts (id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, "
-    "totp_last_step, failed_attempts, created_at, must_change_signing_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, "
-    "$9, $10)";
+    "totp_last_step, failed_attempts, created_at, must_change_signing_password, totp_enrolled_at) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, 0, 0, $9, $10, $11)";
 inline constexpr const char* kAccountColumns =
     "SELECT id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-    "failed_attempts, created_at, must_change_signing_password FROM accounts ";
+    "failed_attempts, created_at, must_change_signing_password, totp_enrolled_at FROM accounts ";
+// RFC 6238 enrolment: the secret the owner proved with a code, only while none is enrolled.
+inline constexpr const char* kEnrolTotp =
+    "UPDATE accounts SET totp_secret_sealed = $2, totp_enrolled_at = $3, totp_last_step = $4 "
+    "WHERE id = $1 AND totp_enrolled_at = 0";
 inline constexpr const char* kInsertCredential =
     "INSERT INTO credentials (id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, "
     "seal_version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";

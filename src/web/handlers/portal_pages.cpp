@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/bytes.hpp"
+#include "accounts/totp.hpp"
 #include "core/error.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -26,6 +27,7 @@ std::string portal_message_key(const std::string& code) {
         {"accounts.wrong_otp", "portal.errors.wrong_secret"},
         {"accounts.locked", "portal.errors.locked"},
         {"accounts.signing_password_change_required", "portal.errors.change_first"},
+        {"accounts.totp_not_enrolled", "portal.errors.not_enrolled"},
         {"accounts.password_too_short", "portal.errors.password_rules"},
         {"accounts.password_too_long", "portal.errors.password_rules"},
         {"accounts.password_is_username", "portal.errors.password_rules"},
@@ -69,11 +71,20 @@ std::string session_account(const PortalPageServices& s, const Request& req) {
     }
 }
 
-// Runs a portal page for a signed-in person; others go to the sign-in page.
-Handler signed_in(const PortalPageServices& s, std::function<Response(const Request&, const std::string& account_id)> body) {
-    return [&s, body = std::move(body)](const Request& req) {
+bool needs_enrolment(const PortalPageServices& s, const std::string& id) {
+    if (!s.config.accounts.otp_required) return false;
+    auto a = s.account_store.account_by_id(id);
+    return a && a->totp_enrolled_at == 0;
+}
+
+// Runs a portal page for a signed-in person; others go to the sign-in page, and someone without an authenticator
+// enrols one first.
+Handler signed_in(const PortalPageServices& s, std::function<Response(const Request&, const std::string& account_id)> body,
+                  bool enrolment_page = false) {
+    return [&s, body = std::move(body), enrolment_page](const Request& req) {
         std::string id = session_account(s, req);
         if (id.empty()) return redirect("/portal/login");
+        if (!enrolment_page && needs_enrolment(s, id)) return redirect("/portal/enrol");
         try {
             return body(req, id);
         } catch (const Error& e) {
@@ -138,6 +149,20 @@ core::SecureString take_secret(std::map<std::string, std::string>& fields, const
     return secret;
 }
 
+// The enrolment page's data: the QR code as an SVG image (data: URL, allowed by the CSP), the secret for typing.
+json enrolment_view(const std::string& uri, const std::string& secret_base32, const std::string& candidate) {
+    std::string svg = accounts::otpauth_qr_svg(uri);
+    return {{"qr", "data:image/svg+xml;base64," + core::base64_encode(core::to_bytes(svg))},
+            {"uri", uri},
+            {"secret", secret_base32},
+            {"secret_groups", [&] {
+                 std::string grouped;
+                 for (std::size_t i = 0; i < secret_base32.size(); i += 4) grouped += (i ? " " : "") + secret_base32.substr(i, 4);
+                 return grouped;
+             }()},
+            {"candidate", candidate}};
+}
+
 std::string ascii_file_name(const std::string& name) {
     std::string out;
     for (unsigned char c : name)
@@ -180,7 +205,8 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                            s.csc.revoke(id, token.access_token);
                            throw Error("accounts.authentication_failed", 401, "sign-in failed");
                        }
-                       return redirect("/portal", {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
+                       return redirect(needs_enrolment(s, id) ? "/portal/enrol" : "/portal",
+                                       {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
                        s.sign_in_failures.record(by_address, now);
                        s.sign_in_failures.record(by_user, now);
@@ -195,13 +221,42 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    require_csrf(req, parse_urlencoded(req.body));
                    s.csc.revoke(id, cookie_value(req, kSessionCookie));
                    return redirect("/", {kSessionCookie + std::string("=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")});
-               }),
+               }, true),
+               Execution::Blocking, "ui_portal");
+
+    // First sign-in: a QR code of a new secret, shown only to the signed-in owner; confirmed with a code.
+    router.add("GET", "/portal/enrol", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   if (!needs_enrolment(s, id)) return redirect("/portal");
+                   auto e = s.accounts.start_totp_enrolment(id);
+                   return s.pages.render(req, "portal_enrol", "portal.enrol", enrolment_view(e.otpauth_uri, e.secret_base32, e.sealed_candidate_hex),
+                                         200, "portal");
+               }, true),
+               Execution::Blocking, "ui_portal");
+
+    router.add("POST", "/portal/enrol", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   auto f = parse_urlencoded(req.body);
+                   try {
+                       require_csrf(req, f);
+                       s.accounts.finish_totp_enrolment(id, f["candidate"], f["otp"], "self:" + id);
+                       auto a = s.account_store.account_by_id(id);
+                       return redirect(a && a->must_change_signing_password ? "/portal/password" : "/portal?enrolled=1");
+                   } catch (const Error& e) {
+                       if (e.code() == "accounts.totp_already_enrolled") return redirect("/portal");
+                       // the same secret again, so the code the app shows for it can be tried again
+                       json data = enrolment_view(f["uri"], f["secret"], f["candidate"]);
+                       data["error"] = translate(lang, e.code() == "accounts.wrong_otp" ? "portal.errors.enrol_code" : portal_message_key(e.code()));
+                       return s.pages.render(req, "portal_enrol", "portal.enrol", data, 400, "portal");
+                   }
+               }, true),
                Execution::Blocking, "ui_portal");
 
     router.add("GET", "/portal", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);
                    json data = account_view(s, lang, id);
-                   data["changed"] = parse_urlencoded(req.query)["changed"];
+                   auto q = parse_urlencoded(req.query);
+                   data["changed"] = q["changed"];
+                   data["enrolled"] = q["enrolled"];
                    return s.pages.render(req, "portal_home", "portal.title", data, 200, "portal");
                }),
                Execution::Blocking, "ui_portal");

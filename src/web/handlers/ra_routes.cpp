@@ -219,7 +219,7 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
                                  std::string(a.initial_login_password.begin(), a.initial_login_password.end())},
                                 {"initial_signing_password",
                                  std::string(a.initial_signing_password.begin(), a.initial_signing_password.end())},
-                                {"otpauth_uri", a.otpauth_uri}}},
+                                {"authenticator", "enrolled by the user at the first sign-in to the signer portal"}}},
                               {"credential_id", a.credential_id},
                               {"certificate_serial", a.certificate_serial}});
     });
