@@ -144,6 +144,11 @@ TEST(UiTest, AnAccountTheOfficeOpenedEnrolsItsAuthenticatorAtTheFirstSignIn) {
                           {"signing_password", letter["initial_signing_password"]},
                           {"new_signing_password", "ho.weng-own-signing-secret"}, {"pdf", input}, {"signed_out", signed_out}});
     ASSERT_EQ(r.exit_code, 0) << r.output;
+    // the QR code as the browser showed it is what an authenticator app reads (zbarimg on the screenshot)
+    auto qr = test::run_command("zbarimg --raw -q " +
+                                (std::filesystem::current_path() / "ui-artefacts/enrol/01-enrol-pt.png").string());
+    EXPECT_NE(qr.output.find("otpauth://totp/"), std::string::npos) << qr.output;
+    EXPECT_NE(qr.output.find("ho.weng"), std::string::npos) << qr.output;
     auto verified = server.cli("verify --format json " + signed_out);
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
     auto audit = server.cli("audit search --object 'account:ho.weng'");
