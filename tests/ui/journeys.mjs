@@ -203,6 +203,11 @@ const journeys = {
     ]);
     await download.saveAs(args.signed_out);
     assert.match(download.suggestedFilename(), /^signed-.*\.pdf$/);
+    // the history lists it (level, reference), without the document
+    await page.goto(baseUrl + '/portal/history');
+    assert.equal(await page.locator('#history tbody tr').count(), 1);
+    assert.ok((await page.textContent('#history')).includes('B-T'));
+    await shot(page, 'history');
     // the verify page calls the download valid
     await page.goto(baseUrl + '/verify');
     await page.setInputFiles('#file', args.signed_out);

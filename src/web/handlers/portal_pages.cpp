@@ -290,6 +290,30 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                }),
                Execution::Blocking, "ui_portal");
 
+    // What this account signed (from the audit log: the document's hash and reference, never the document).
+    router.add("GET", "/portal/history", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   json data = account_view(s, lang, id);
+                   audit::EventFilter filter;
+                   filter.object = "account:" + data["username"].get<std::string>();
+                   filter.action = "document.signed";
+                   filter.limit = 100;
+                   json rows = json::array();
+                   for (const auto& e : s.audit.search_events(filter)) {
+                       json d = json::parse(e.event.details, nullptr, false);
+                       if (d.is_discarded() || !d.is_object()) continue;
+                       std::string when = core::to_rfc3339(e.event.time + 8 * 3600);
+                       rows.push_back({{"when", when.substr(0, 10) + " " + when.substr(11, 8)},
+                                       {"level", d.value("level", "")},
+                                       {"reference", d.value("reference", "")},
+                                       {"digest", d.value("signed_digest", "")}});
+                   }
+                   data["signatures"] = rows;
+                   data["has_signatures"] = !rows.empty();
+                   return s.pages.render(req, "portal_history", "portal.history", data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
     router.add("GET", "/portal/sign", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);
                    json data = account_view(s, lang, id);

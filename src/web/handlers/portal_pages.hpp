@@ -4,6 +4,7 @@
 // level, signing password + OTP; the signed file comes back as a download), sign out. The session is the CSC access
 // token in an HttpOnly, SameSite=Strict cookie.
 #include "accounts/account_service.hpp"
+#include "audit/event.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "pades/pades_service.hpp"
@@ -25,6 +26,7 @@ struct PortalPageServices {
     const PageRenderer& pages;
     const core::Clock& clock;
     AttemptLimiter& sign_in_failures;  // per client address and per username
+    audit::AuditReader& audit;         // the history of one's own signatures
 };
 
 inline constexpr const char* kSessionCookie = "yq_session";
