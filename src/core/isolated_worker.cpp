@@ -10,15 +10,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 
 #include "core/error.hpp"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define YQ_WORKER_ASAN 1
-#endif
-#endif
 
 namespace yq::core {
 
@@ -76,27 +69,12 @@ bool receive_frame(int fd, std::string& body, const Deadline* deadline, std::uin
     return receive_all(fd, body.data(), n, deadline);
 }
 
-[[maybe_unused]] std::size_t current_address_space() {
-    std::size_t pages = 0;
-    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-        if (std::fscanf(f, "%zu", &pages) != 1) pages = 0;
-        std::fclose(f);
-    }
-    return pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-
 [[noreturn]] void serve_jobs(int fd, const IsolatedJob& job, const IsolationLimits& limits) {
     // No PR_SET_PDEATHSIG: it fires when the *thread* that forked ends. When the server process ends, the kernel
     // closes its end of the socket and the read below returns EOF.
     if (fd > 3) close_range(3, static_cast<unsigned>(fd) - 1, 0);  // nothing of the server's: sockets, database files
     close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
-#if !defined(__SANITIZE_ADDRESS__) && !defined(YQ_WORKER_ASAN)
-    std::size_t cap = current_address_space() + limits.memory_bytes;
-    rlimit mem{cap, cap};
-    setrlimit(RLIMIT_AS, &mem);
-#endif
-    rlimit core_dump{0, 0};
-    setrlimit(RLIMIT_CORE, &core_dump);
+    cap_child_memory(limits);
     for (std::string input;;) {
         if (!receive_frame(fd, input, nullptr, UINT64_MAX)) _exit(0);  // the server closed: done
         // this job's CPU budget on top of what the worker has used so far (SIGXCPU ends the worker)

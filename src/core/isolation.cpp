@@ -46,17 +46,9 @@ void write_all(int fd, const char* data, std::size_t size) {
 }
 
 [[noreturn]] void child(int fd, const std::function<std::string()>& work, const IsolationLimits& limits) {
-#if !defined(__SANITIZE_ADDRESS__) && !defined(YQ_ASAN)
-    // The work may use `memory_bytes` more than the child has at the start. (Not under AddressSanitizer, whose shadow
-    // memory needs an unlimited address space.)
-    std::size_t cap = current_address_space() + limits.memory_bytes;
-    rlimit mem{cap, cap};
-    setrlimit(RLIMIT_AS, &mem);
-#endif
+    cap_child_memory(limits);
     rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds) + 1};
     setrlimit(RLIMIT_CPU, &cpu);
-    rlimit core_dump{0, 0};
-    setrlimit(RLIMIT_CORE, &core_dump);
     std::string message;
     try {
         message = "O" + work();
@@ -72,6 +64,17 @@ void write_all(int fd, const char* data, std::size_t size) {
 }
 
 }  // namespace
+
+void cap_child_memory([[maybe_unused]] const IsolationLimits& limits) {
+#if !defined(__SANITIZE_ADDRESS__) && !defined(YQ_ASAN)
+    // The work may use `memory_bytes` more than the child has at the start.
+    std::size_t cap = current_address_space() + limits.memory_bytes;
+    rlimit mem{cap, cap};
+    setrlimit(RLIMIT_AS, &mem);
+#endif
+    rlimit core_dump{0, 0};
+    setrlimit(RLIMIT_CORE, &core_dump);
+}
 
 std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
                          const std::string& limit_code, const std::string& what) {

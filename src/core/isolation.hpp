@@ -17,6 +17,10 @@ struct IsolationLimits {
     int wall_seconds = 30;
 };
 
+// In a forked child: caps the address space at what it has plus `limits.memory_bytes` (not under AddressSanitizer,
+// whose shadow memory needs an unlimited one) and turns core dumps off. Used by run_isolated and IsolatedWorker.
+void cap_child_memory(const IsolationLimits& limits);
+
 std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
                          const std::string& limit_code, const std::string& what);
 

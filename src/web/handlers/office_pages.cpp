@@ -1,8 +1,6 @@
 // The registration office's pages (see office_pages.hpp). Errors are shown from the catalogue, chosen by code.
 #include "web/handlers/office_pages.hpp"
 
-#include <sodium.h>
-
 #include <map>
 
 #include "core/bytes.hpp"
@@ -46,14 +44,6 @@ std::string office_message_key(const std::string& code) {
     return it == keys.end() ? "error.generic" : it->second;
 }
 
-Response redirect(const std::string& location, const std::vector<std::string>& cookies = {}) {
-    Response r;
-    r.status = 303;
-    r.headers.emplace_back("Location", location);
-    for (const auto& c : cookies) r.headers.emplace_back("Set-Cookie", c);
-    return r;
-}
-
 std::optional<ra::Principal> staff_of(const OfficePageServices& s, const Request& req) {
     std::string token = cookie_value(req, kStaffSessionCookie);
     if (token.empty()) return std::nullopt;
@@ -69,22 +59,14 @@ Handler staff_page(const OfficePageServices& s, std::function<Response(const Req
                    bool password_page = false) {
     return [&s, body = std::move(body), password_page](const Request& req) {
         auto who = staff_of(s, req);
-        if (!who) return redirect("/office/login");
-        if (who->must_change_password && !password_page) return redirect("/office/password");
+        if (!who) return see_other("/office/login");
+        if (who->must_change_password && !password_page) return see_other("/office/password");
         try {
             return body(req, *who);
         } catch (const Error& e) {
             return s.pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, office_message_key(e.code()));
         }
     };
-}
-
-core::SecureString take_secret(std::map<std::string, std::string>& fields, const std::string& key) {
-    std::string& value = fields[key];
-    core::SecureString secret = core::to_secure(value);
-    sodium_memzero(value.data(), value.size());
-    value.clear();
-    return secret;
 }
 
 std::string today(const OfficePageServices& s) { return s.ra.calendar.local_text(s.clock.unix_seconds()).substr(0, 10); }
@@ -113,9 +95,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    std::string lang = choose_language(req);
                    auto f = parse_urlencoded(req.body);
                    std::int64_t now = s.clock.unix_seconds();
-                   const std::string by_address = "ip:" + req.remote_address, by_user = "user:" + f["username"];
-                   std::int64_t wait = std::max(s.sign_in_failures.wait_seconds(by_address, now),
-                                                s.sign_in_failures.wait_seconds(by_user, now));
+                   std::int64_t wait = sign_in_wait(s.sign_in_failures, req.remote_address, f["username"], now);
                    if (wait > 0) {
                        Response r = s.pages.render(req, "office_login", "backoffice.sign_in",
                                                    json{{"error", too_many_attempts_message(lang, wait)}, {"username", f["username"]}},
@@ -127,10 +107,9 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        require_csrf(req, f);
                        auto session = s.ra.staff.login(f["username"], take_secret(f, "password"), f["otp"]);
                        std::string next = session.principal.must_change_password ? "/office/password" : "/office";
-                       return redirect(next, {set_cookie(kStaffSessionCookie, session.access_token, s.pages.settings().secure_cookies)});
+                       return see_other(next, {set_cookie(kStaffSessionCookie, session.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
-                       s.sign_in_failures.record(by_address, now);
-                       s.sign_in_failures.record(by_user, now);
+                       record_sign_in_failure(s.sign_in_failures, req.remote_address, f["username"], now);
                        json data{{"error", translate(lang, office_message_key(e.code()))}, {"username", f["username"]}};
                        return s.pages.render(req, "office_login", "backoffice.sign_in", data, 401, "office");
                    }
@@ -140,7 +119,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
     router.add("POST", "/office/logout", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    require_csrf(req, parse_urlencoded(req.body));
                    s.ra.staff.logout(cookie_value(req, kStaffSessionCookie), who.actor());
-                   return redirect("/office/login", {kStaffSessionCookie + std::string("=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")});
+                   return see_other("/office/login", {cleared_cookie(kStaffSessionCookie)});
                }, true),
                Execution::Blocking, "ui_office");
 
@@ -157,7 +136,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        require_csrf(req, f);
                        if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "differ");
                        s.ra.staff.change_password(who, take_secret(f, "old_password"), take_secret(f, "new_password"));
-                       return redirect("/office");
+                       return see_other("/office");
                    } catch (const Error& e) {
                        json data{{"must_change", who.must_change_password}, {"error", translate(lang, office_message_key(e.code()))}};
                        return s.pages.render(req, "office_password", "backoffice.change_password", data, 422, "office");
@@ -212,7 +191,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        s.ra.office.attach(who, r.id, doc_type, stored.sha256);
                    }
                    s.ra.office.check_request(who, r.id, f["id_type"], f["id_number"]);
-                   return redirect("/office/requests/" + r.id);
+                   return see_other("/office/requests/" + r.id);
                }),
                Execution::Blocking, "ui_office");
 
@@ -230,7 +209,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
     router.add("POST", "/office/requests/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    require_csrf(req, parse_urlencoded(req.body));
                    s.ra.office.approve_request(who, req.param("id"));
-                   return redirect("/office/requests/" + req.param("id"));
+                   return see_other("/office/requests/" + req.param("id"));
                }),
                Execution::Blocking, "ui_office");
 }

@@ -1,8 +1,6 @@
 // The signer portal (see portal_pages.hpp). Form errors are shown next to the form, from the catalogue, by error code.
 #include "web/handlers/portal_pages.hpp"
 
-#include <sodium.h>
-
 #include <map>
 
 #include "core/bytes.hpp"
@@ -52,14 +50,6 @@ std::string message(const PortalPageServices& s, const std::string& lang, const 
     return text;
 }
 
-Response redirect(const std::string& location, const std::vector<std::string>& cookies = {}) {
-    Response r;
-    r.status = 303;
-    r.headers.emplace_back("Location", location);
-    for (const auto& c : cookies) r.headers.emplace_back("Set-Cookie", c);
-    return r;
-}
-
 // The signed-in account, or empty.
 std::string session_account(const PortalPageServices& s, const Request& req) {
     std::string token = cookie_value(req, kSessionCookie);
@@ -83,8 +73,8 @@ Handler signed_in(const PortalPageServices& s, std::function<Response(const Requ
                   bool enrolment_page = false) {
     return [&s, body = std::move(body), enrolment_page](const Request& req) {
         std::string id = session_account(s, req);
-        if (id.empty()) return redirect("/portal/login");
-        if (!enrolment_page && needs_enrolment(s, id)) return redirect("/portal/enrol");
+        if (id.empty()) return see_other("/portal/login");
+        if (!enrolment_page && needs_enrolment(s, id)) return see_other("/portal/enrol");
         try {
             return body(req, id);
         } catch (const Error& e) {
@@ -139,16 +129,6 @@ json levels_view(const std::string& chosen) {
     return levels;
 }
 
-// A password from a form: copied into zeroizing memory, the form's copy wiped (the request body is dropped with the
-// request).
-core::SecureString take_secret(std::map<std::string, std::string>& fields, const std::string& key) {
-    std::string& value = fields[key];
-    core::SecureString secret = core::to_secure(value);
-    sodium_memzero(value.data(), value.size());
-    value.clear();
-    return secret;
-}
-
 // The enrolment page's data: the QR code as an SVG image (data: URL, allowed by the CSP), the secret for typing.
 json enrolment_view(const std::string& uri, const std::string& secret_base32, const std::string& candidate) {
     std::string svg = accounts::otpauth_qr_svg(uri);
@@ -175,7 +155,7 @@ std::string ascii_file_name(const std::string& name) {
 
 void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal/login", [&s](const Request& req) {
-                   if (!session_account(s, req).empty()) return redirect("/portal");
+                   if (!session_account(s, req).empty()) return see_other("/portal");
                    return s.pages.render(req, "portal_login", "portal.sign_in", json{{"otp_required", s.config.accounts.otp_required}},
                                          200, "portal");
                },
@@ -186,9 +166,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    std::string lang = choose_language(req);
                    auto f = parse_urlencoded(req.body);
                    std::int64_t now = s.clock.unix_seconds();
-                   const std::string by_address = "ip:" + req.remote_address, by_user = "user:" + f["username"];
-                   std::int64_t wait = std::max(s.sign_in_failures.wait_seconds(by_address, now),
-                                                s.sign_in_failures.wait_seconds(by_user, now));
+                   std::int64_t wait = sign_in_wait(s.sign_in_failures, req.remote_address, f["username"], now);
                    if (wait > 0) {
                        json data{{"error", too_many_attempts_message(lang, wait)}, {"username", f["username"]},
                                  {"otp_required", s.config.accounts.otp_required}};
@@ -205,11 +183,10 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                            s.csc.revoke(id, token.access_token);
                            throw Error("accounts.authentication_failed", 401, "sign-in failed");
                        }
-                       return redirect(needs_enrolment(s, id) ? "/portal/enrol" : "/portal",
+                       return see_other(needs_enrolment(s, id) ? "/portal/enrol" : "/portal",
                                        {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
-                       s.sign_in_failures.record(by_address, now);
-                       s.sign_in_failures.record(by_user, now);
+                       record_sign_in_failure(s.sign_in_failures, req.remote_address, f["username"], now);
                        json data{{"error", message(s, lang, e.code())}, {"username", f["username"]},
                                  {"otp_required", s.config.accounts.otp_required}};
                        return s.pages.render(req, "portal_login", "portal.sign_in", data, e.code() == "ui.csrf" ? 403 : 401, "portal");
@@ -220,13 +197,13 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("POST", "/portal/logout", signed_in(s, [&s](const Request& req, const std::string& id) {
                    require_csrf(req, parse_urlencoded(req.body));
                    s.csc.revoke(id, cookie_value(req, kSessionCookie));
-                   return redirect("/", {kSessionCookie + std::string("=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")});
+                   return see_other("/", {cleared_cookie(kSessionCookie)});
                }, true),
                Execution::Blocking, "ui_portal");
 
     // First sign-in: a QR code of a new secret, shown only to the signed-in owner; confirmed with a code.
     router.add("GET", "/portal/enrol", signed_in(s, [&s](const Request& req, const std::string& id) {
-                   if (!needs_enrolment(s, id)) return redirect("/portal");
+                   if (!needs_enrolment(s, id)) return see_other("/portal");
                    auto e = s.accounts.start_totp_enrolment(id);
                    return s.pages.render(req, "portal_enrol", "portal.enrol", enrolment_view(e.otpauth_uri, e.secret_base32, e.sealed_candidate_hex),
                                          200, "portal");
@@ -240,9 +217,9 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        require_csrf(req, f);
                        s.accounts.finish_totp_enrolment(id, f["candidate"], f["otp"], "self:" + id);
                        auto a = s.account_store.account_by_id(id);
-                       return redirect(a && a->must_change_signing_password ? "/portal/password" : "/portal?enrolled=1");
+                       return see_other(a && a->must_change_signing_password ? "/portal/password" : "/portal?enrolled=1");
                    } catch (const Error& e) {
-                       if (e.code() == "accounts.totp_already_enrolled") return redirect("/portal");
+                       if (e.code() == "accounts.totp_already_enrolled") return see_other("/portal");
                        // the same secret again, so the code the app shows for it can be tried again
                        json data = enrolment_view(f["uri"], f["secret"], f["candidate"]);
                        data["error"] = translate(lang, e.code() == "accounts.wrong_otp" ? "portal.errors.enrol_code" : portal_message_key(e.code()));
@@ -281,7 +258,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                            s.accounts.change_login_password(id, old_password, new_password, "self:" + id);
                        else
                            s.accounts.change_signing_password(id, old_password, f["otp"], new_password, "self:" + id);
-                       return redirect("/portal?changed=" + which);
+                       return see_other("/portal?changed=" + which);
                    } catch (const Error& e) {
                        json data = account_view(s, lang, id);
                        data[which + "_error"] = message(s, lang, e.code());

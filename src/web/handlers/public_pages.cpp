@@ -50,15 +50,6 @@ Handler page(const PageRenderer& pages, std::function<Response(const Request&)> 
     };
 }
 
-Response redirect(const std::string& location, const std::string& cookie = "") {
-    Response r;
-    r.status = 303;
-    r.body = "";
-    r.headers.emplace_back("Location", location);
-    if (!cookie.empty()) r.headers.emplace_back("Set-Cookie", cookie);
-    return r;
-}
-
 std::string content_type_of(const std::string& name) {
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".css") == 0) return "text/css; charset=utf-8";
     if (name.size() > 3 && name.compare(name.size() - 3, 3, ".js") == 0) return "text/javascript; charset=utf-8";
@@ -131,8 +122,8 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
     router.add("GET", "/language/{code}", [&s](const Request& req) {
                    std::string code = req.param("code");
                    std::string next = local_path_or_root(parse_urlencoded(req.query)["next"]);
-                   if (!is_ui_language(code)) return redirect(next);
-                   return redirect(next, set_cookie(kLanguageCookie, code, s.pages.settings().secure_cookies, 365L * 86400));
+                   if (!is_ui_language(code)) return see_other(next);
+                   return see_other(next, {set_cookie(kLanguageCookie, code, s.pages.settings().secure_cookies, 365L * 86400)});
                },
                Execution::Inline, "ui_public");
 

@@ -1,5 +1,7 @@
 #include "web/ui/attempt_limiter.hpp"
 
+#include <algorithm>
+
 namespace yq::web {
 
 void AttemptLimiter::prune(std::deque<std::int64_t>& times, std::int64_t now) const {
@@ -26,6 +28,16 @@ void AttemptLimiter::record(const std::string& key, std::int64_t now) {
     auto& times = m_attempts[key];
     prune(times, now);
     times.push_back(now);
+}
+
+std::int64_t sign_in_wait(AttemptLimiter& limiter, const std::string& address, const std::string& username, std::int64_t now) {
+    return std::max(limiter.wait_seconds("ip:" + address, now), limiter.wait_seconds("user:" + username, now));
+}
+
+void record_sign_in_failure(AttemptLimiter& limiter, const std::string& address, const std::string& username,
+                            std::int64_t now) {
+    limiter.record("ip:" + address, now);
+    limiter.record("user:" + username, now);
 }
 
 }  // namespace yq::web

@@ -27,4 +27,9 @@ private:
     std::unordered_map<std::string, std::deque<std::int64_t>> m_attempts;
 };
 
+// Sign-in forms: the wait for this address or this username (the longer of the two), and a failure of both.
+std::int64_t sign_in_wait(AttemptLimiter& limiter, const std::string& address, const std::string& username, std::int64_t now);
+void record_sign_in_failure(AttemptLimiter& limiter, const std::string& address, const std::string& username,
+                            std::int64_t now);
+
 }  // namespace yq::web

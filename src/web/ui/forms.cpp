@@ -1,5 +1,7 @@
 #include "web/ui/forms.hpp"
 
+#include <sodium.h>
+
 #include "core/error.hpp"
 
 namespace yq::web {
@@ -126,6 +128,24 @@ std::map<std::string, std::string> form_fields(const Request& req) {
     }
     return parse_urlencoded(req.body);
 }
+
+core::SecureString take_secret(std::map<std::string, std::string>& fields, const std::string& key) {
+    std::string& value = fields[key];
+    core::SecureString secret = core::to_secure(value);
+    sodium_memzero(value.data(), value.size());
+    value.clear();
+    return secret;
+}
+
+Response see_other(const std::string& location, const std::vector<std::string>& cookies) {
+    Response r;
+    r.status = 303;
+    r.headers.emplace_back("Location", location);
+    for (const auto& c : cookies) r.headers.emplace_back("Set-Cookie", c);
+    return r;
+}
+
+std::string cleared_cookie(const std::string& name) { return name + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"; }
 
 std::string cookie_value(const Request& req, const std::string& name) {
     std::string header = req.header("cookie");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/secure_buffer.hpp"
 #include "web/http_types.hpp"
 
 namespace yq::web {
@@ -25,8 +26,16 @@ std::vector<FormPart> parse_multipart(const std::string& content_type, const std
 // The form's fields, whichever of the two encodings the request used (files left out).
 std::map<std::string, std::string> form_fields(const Request& req);
 
+// A password from a form: copied into zeroizing memory and the form's copy wiped (the body goes with the request).
+core::SecureString take_secret(std::map<std::string, std::string>& fields, const std::string& key);
+
+// 303 See Other to a local path, with Set-Cookie headers.
+Response see_other(const std::string& location, const std::vector<std::string>& cookies = {});
+
 std::string cookie_value(const Request& req, const std::string& name);
 // A Set-Cookie value: Path=/, HttpOnly, SameSite=Strict, Secure when `secure`; `max_age` seconds (0: session cookie).
 std::string set_cookie(const std::string& name, const std::string& value, bool secure, long max_age = 0);
+// The Set-Cookie value that removes a cookie (sign-out).
+std::string cleared_cookie(const std::string& name);
 
 }  // namespace yq::web
