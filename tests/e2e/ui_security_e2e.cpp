@@ -6,6 +6,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/office_api.hpp"
 
 using namespace yq;
 
@@ -84,4 +85,24 @@ TEST(UiSecurityTest, SignInFailuresAndBookingsAreLimitedPerAddress) {
                                  "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}})
                   .status,
               429);
+}
+
+// The audit log page answers the auditor and nobody else; dates are days in office time.
+TEST(UiSecurityTest, TheAuditLogPageIsForAuditors) {
+    using namespace test::office;
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff auditor = sign_in_staff(server, api, "audrey", "auditor");
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    auto as = [&](const Staff& who, const std::string& target) {
+        return test::http_request("GET", server.port(), target, "", "", "", "127.0.0.1", {{"Cookie", "yq_staff=" + who.token}});
+    };
+    auto page = as(auditor, "/office/audit?action=staff.signed_in&from=" + today_in_macau(-1) + "&to=" + today_in_macau(0));
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("staff:olivia"), std::string::npos);  // the officer's sign-in is listed
+    EXPECT_NE(page.body.find("id=\"audit-events\""), std::string::npos);
+    auto tomorrow = as(auditor, "/office/audit?action=staff.signed_in&from=" + today_in_macau(1));
+    EXPECT_EQ(tomorrow.body.find("id=\"audit-events\""), std::string::npos);  // nothing from tomorrow on
+    EXPECT_EQ(as(officer, "/office/audit?action=staff.signed_in").status, 403);
+    EXPECT_EQ(as(Staff{}, "/office/audit").headers["location"], "/office/login");
 }

@@ -155,7 +155,8 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                                                {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                                {"name", a.person_name},
                                                {"status", translate(lang, "booked.statuses." + a.status)}});
-                   json data{{"staff", who.username}, {"to_check", to_check}, {"to_approve", to_approve},
+                   json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
+                             {"to_check", to_check}, {"to_approve", to_approve},
                              {"appointments", appointments}, {"today", today(s)},
                              {"has_to_check", !to_check.empty()}, {"has_to_approve", !to_approve.empty()},
                              {"has_appointments", !appointments.empty()}};
@@ -192,6 +193,41 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    }
                    s.ra.office.check_request(who, r.id, f["id_type"], f["id_number"]);
                    return see_other("/office/requests/" + r.id);
+               }),
+               Execution::Blocking, "ui_office");
+
+    // The auditor's search of the audit log (object, actor, action, days in office time), newest first.
+    router.add("GET", "/office/audit", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AuditSearch);
+                   auto q = parse_urlencoded(req.query);
+                   audit::EventFilter filter;
+                   filter.object = q["object"];
+                   filter.actor = q["actor"];
+                   filter.action = q["action"];
+                   filter.limit = 200;
+                   auto day_start = [&](const std::string& date) -> std::int64_t {  // 00:00 office time
+                       if (date.empty()) return 0;
+                       try {
+                           return core::parse_rfc3339(date + "T00:00:00Z") - s.config.office.utc_offset_minutes * 60;
+                       } catch (const std::exception&) {
+                           throw Error("office.bad_date", 400, "not a date");
+                       }
+                   };
+                   filter.from = day_start(q["from"]);
+                   if (!q["to"].empty()) filter.to = day_start(q["to"]) + 86400;  // the whole last day
+                   json events = json::array();
+                   bool searched = !q.empty();
+                   if (searched)
+                       for (const auto& e : s.ra.audit.search_events(filter))
+                           events.push_back({{"seq", std::to_string(e.seq)},
+                                             {"time", s.ra.calendar.local_text(e.event.time)},
+                                             {"actor", e.event.actor},
+                                             {"action", e.event.action},
+                                             {"object", e.event.object},
+                                             {"details", e.event.details == "{}" ? "" : e.event.details}});
+                   json data{{"object", q["object"]}, {"actor", q["actor"]}, {"action", q["action"]}, {"from", q["from"]},
+                             {"to", q["to"]}, {"events", events}, {"searched", searched}, {"has_events", !events.empty()}};
+                   return s.pages.render(req, "office_audit", "backoffice.audit", data, 200, "office");
                }),
                Execution::Blocking, "ui_office");
 
