@@ -31,7 +31,8 @@ FormToken form_token(const test::ServerProcess& server, const std::string& path)
 
 TEST(UiSecurityTest, PagesCarryAStrictPolicyAndFormsNeedTheirToken) {
     test::ServerProcess server;
-    for (const char* path : {"/", "/register", "/verify", "/appointments/book", "/repository", "/portal/login", "/office/login"}) {
+    for (const char* path : {"/", "/register", "/verify", "/appointments/book", "/repository", "/portal/login", "/office/login",
+                             "/forms/agency_application_form", "/forms/unlock_request_form"}) {
         auto page = test::http_request("GET", server.port(), path);
         EXPECT_EQ(page.status, 200) << path;
         EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos) << path;

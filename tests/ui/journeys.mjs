@@ -78,6 +78,16 @@ const journeys = {
     await page.getByRole('link', { name: 'English' }).click();
     assert.equal(await heading(page), en.register.title);  // back on the same page, in English
     await shot(page, 'register-en');
+    // a printable form: on paper only the form (no navigation), with boxes for signature and seal
+    await page.getByRole('link', { name: en.forms.open }).first().click();
+    assert.equal(await heading(page), en.documents.agency_application_form);
+    assert.ok((await page.textContent('main')).includes(en.forms.fields.agency_code));
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.masthead').isVisible(), false);
+    assert.equal(await page.locator('#print').isVisible(), false);
+    assert.ok(await page.locator('.signatures .box').first().isVisible());
+    await shot(page, 'form-print-en');
+    await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(baseUrl + '/');
     assert.equal(await heading(page), en.home.title);

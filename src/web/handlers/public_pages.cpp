@@ -73,11 +73,26 @@ json office_view(const PublicPageServices& s, const std::string& lang) {
             {"t", catalogue(lang)}};
 }
 
-std::vector<std::string> document_names(const PublicPageServices& s, const std::string& lang, const std::string& request) {
-    std::vector<std::string> out;
+// The forms yunqian prints (print-ready HTML, filled in by hand): sections and their fields, by document type. Fields
+// named scope_* and request_* are boxes to tick.
+using FormSections = std::vector<std::pair<std::string, std::vector<std::string>>>;
+const std::map<std::string, FormSections>& printable_forms() {
+    static const std::map<std::string, FormSections> k{
+    {"agency_application_form", {{"agency", {"agency_name_zh", "agency_name_pt", "agency_name_en", "agency_code", "agency_address"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number", "phone", "email"}}, {"contact", {"person_name", "phone", "email"}}}},
+    {"authorisation_letter", {{"agency", {"agency_name_zh", "agency_code"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number"}}, {"scope", {"scope_apply", "scope_revoke", "scope_renew", "valid_from", "valid_until"}}}},
+    {"service_application_form", {{"agency", {"agency_name_zh", "agency_code"}}, {"user", {"person_name", "username", "department", "person_title", "id_type", "id_number", "email", "phone"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
+    {"unlock_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"request", {"request_unlock", "request_rekey", "appointment_code"}}}},
+    };
+    return k;
+}
+
+json document_names(const PublicPageServices& s, const std::string& lang, const std::string& request) {
+    json out = json::array();
     auto it = s.config.ra.checklists.find(request);
     if (it != s.config.ra.checklists.end())
-        for (const auto& doc : it->second) out.push_back(translate(lang, "documents." + doc));
+        for (const auto& doc : it->second)
+            out.push_back({{"name", translate(lang, "documents." + doc)},
+                           {"form", printable_forms().count(doc) ? "/forms/" + doc : ""}});
     return out;
 }
 
@@ -116,6 +131,24 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                              {"application_documents", document_names(s, lang, "application")},
                              {"other_requests", other}};
                    return s.pages.render(req, "register", "register.title", data, 200, "register");
+               }),
+               Execution::Inline, "ui_public");
+
+    router.add("GET", "/forms/{name}", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   auto it = printable_forms().find(req.param("name"));
+                   if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
+                   json sections = json::array();
+                   for (const auto& [section, fields] : it->second) {
+                       json items = json::array();
+                       for (const auto& f : fields)
+                           items.push_back({{"label", translate(lang, "forms.fields." + f)},
+                                            {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0}});
+                       sections.push_back({{"title", translate(lang, "forms.sections." + section)}, {"fields", items}});
+                   }
+                   json data{{"form_title", translate(lang, "documents." + it->first)}, {"sections", sections},
+                             {"needs_seal", it->first != "unlock_request_form"}, {"scripts", json::array({"/static/print.js"})}};
+                   return s.pages.render(req, "printable_form", "register.title", data, 200, "register");
                }),
                Execution::Inline, "ui_public");
 

@@ -81,6 +81,7 @@ Response PageRenderer::render(const Request& req, const std::string& name, const
     page["lang"] = lang;
     page["title"] = translate(lang, title_key);
     page["body"] = body;
+    if (data.contains("scripts")) page["scripts"] = data["scripts"];  // files under /static only (CSP script-src 'self')
     json languages = json::array();
     for (const auto& l : ui_languages())
         languages.push_back({{"code", l},
