@@ -73,7 +73,7 @@ int serve(const std::string& home, const std::string& listen) {
     web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
                                          portal_sign_ins, *app->store};
     web::register_portal_pages(router, portal_pages);
-    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins};
+    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins, ca};
     web::register_office_pages(router, office_pages);
     web::register_staff_routes(router, ra_services);
     web::register_ra_routes(router, ra_services);

@@ -107,3 +107,35 @@ TEST(UiSecurityTest, TheAuditLogPageIsForAuditors) {
     EXPECT_EQ(as(officer, "/office/audit?action=staff.signed_in").status, 403);
     EXPECT_EQ(as(Staff{}, "/office/audit").headers["location"], "/office/login");
 }
+
+// The CA administrator's page: the hierarchy, a CRL published from the page (audited), and nobody else may.
+TEST(UiSecurityTest, OnlyTheCaAdministratorPublishesACrlFromTheOfficePages) {
+    using namespace test::office;
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    FormToken t = form_token(server, "/verify");
+    auto as = [&](const Staff& who, const std::string& method, const std::string& target, const std::string& body = "") {
+        return test::http_request(method, server.port(), target, body, body.empty() ? "" : "application/x-www-form-urlencoded",
+                                  "", "127.0.0.1", {{"Cookie", "yq_staff=" + who.token + "; " + t.cookie}});
+    };
+    auto page = as(admin, "GET", "/office/ca");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("yunqian Root CA"), std::string::npos);
+    EXPECT_NE(page.body.find("id=\"profiles\""), std::string::npos);
+    EXPECT_EQ(as(officer, "GET", "/office/ca").status, 403);
+    EXPECT_EQ(as(officer, "POST", "/office/ca/crl", "csrf=" + t.token).status, 403);
+    EXPECT_EQ(as(admin, "POST", "/office/ca/crl", "csrf=" + std::string(64, 'b')).status, 403);  // forged form
+    auto published = as(admin, "POST", "/office/ca/crl", "csrf=" + t.token);
+    ASSERT_EQ(published.status, 303) << published.body.substr(0, 300);
+    std::string number = published.headers["location"].substr(published.headers["location"].find('=') + 1);
+    auto after = as(admin, "GET", published.headers["location"]);
+    EXPECT_NE(after.body.find("<dd id=\"crl-number\">" + number + "</dd>"), std::string::npos);
+    // the same CRL is what relying parties download, and the act is in the audit log under the administrator's name
+    test::write_file(server.home() + "/crl.der", test::http_request("GET", server.port(), "/repo/issuing.crl").body);
+    auto crl = test::run_command("openssl crl -inform DER -noout -crlnumber -in " + server.home() + "/crl.der");
+    EXPECT_NE(crl.output.find("crlNumber="), std::string::npos) << crl.output;
+    auto audit = server.cli("audit search --actor staff:carla");
+    EXPECT_NE(audit.output.find("crl.published"), std::string::npos) << audit.output;
+}

@@ -1,10 +1,12 @@
 // The registration office's pages (see office_pages.hpp). Errors are shown from the catalogue, chosen by code.
 #include "web/handlers/office_pages.hpp"
 
+#include <ctime>
 #include <map>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -156,6 +158,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                                                {"name", a.person_name},
                                                {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
+                             {"can_ca", who.has(ra::Role::CaAdmin)},
                              {"to_check", to_check}, {"to_approve", to_approve},
                              {"appointments", appointments}, {"today", today(s)},
                              {"has_to_check", !to_check.empty()}, {"has_to_approve", !to_approve.empty()},
@@ -228,6 +231,49 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    json data{{"object", q["object"]}, {"actor", q["actor"]}, {"action", q["action"]}, {"from", q["from"]},
                              {"to", q["to"]}, {"events", events}, {"searched", searched}, {"has_events", !events.empty()}};
                    return s.pages.render(req, "office_audit", "backoffice.audit", data, 200, "office");
+               }),
+               Execution::Blocking, "ui_office");
+
+    // The CA administrator: the hierarchy's certificates, the latest CRL (publish one now), the issuing profiles.
+    router.add("GET", "/office/ca", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::CrlPublish);
+                   json certs = json::array();
+                   for (const char* name : {"root", "issuing", "ocsp", "tsa", "audit"}) {
+                       auto m = s.ca.store().ca_material(name);
+                       if (!m) continue;
+                       auto cert = pki::certificate_from_der(m->certificate_der);
+                       const ASN1_TIME* until = X509_get0_notAfter(cert.get());
+                       std::tm tm{};
+                       ASN1_TIME_to_tm(until, &tm);
+                       char text[32];
+                       std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+                       certs.push_back({{"name", name},
+                                        {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
+                                        {"until", text},
+                                        {"key", m->key_label}});
+                   }
+                   json crl = json::object();
+                   if (auto latest = s.ca.store().latest_crl())
+                       crl = {{"number", std::to_string(latest->number)},
+                              {"this_update", s.ra.calendar.local_text(latest->this_update)},
+                              {"next_update", s.ra.calendar.local_text(latest->next_update)}};
+                   json profiles = json::array();
+                   for (const auto& [name, p] : s.config.ca.profiles)
+                       profiles.push_back({{"name", name},
+                                           {"days", std::to_string(p.validity_days)},
+                                           {"key_usage", p.key_usage},
+                                           {"eku", p.extended_key_usage}});
+                   json data{{"certificates", certs}, {"crl", crl}, {"has_crl", !crl.empty()}, {"profiles", profiles},
+                             {"published", parse_urlencoded(req.query)["published"]}};
+                   return s.pages.render(req, "office_ca", "backoffice.ca", data, 200, "office");
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("POST", "/office/ca/crl", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   require_csrf(req, parse_urlencoded(req.body));
+                   ra::require_permission(who, ra::Action::CrlPublish);
+                   auto crl = s.ca.publish_crl(who.actor());
+                   return see_other("/office/ca?published=" + std::to_string(crl.number));
                }),
                Execution::Blocking, "ui_office");
 
