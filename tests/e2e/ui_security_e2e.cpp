@@ -2,6 +2,7 @@
 // sign-in attempts and bookings limited per client address (429 with Retry-After), redirects only to local paths.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <regex>
 
 #include "support/fixtures.hpp"
@@ -138,4 +139,32 @@ TEST(UiSecurityTest, OnlyTheCaAdministratorPublishesACrlFromTheOfficePages) {
     EXPECT_NE(crl.output.find("crlNumber="), std::string::npos) << crl.output;
     auto audit = server.cli("audit search --actor staff:carla");
     EXPECT_NE(audit.output.find("crl.published"), std::string::npos) << audit.output;
+}
+
+// The office's appointment list for a day: bookings with their contact, for staff who may list them; a bad date is a
+// clear error page.
+TEST(UiSecurityTest, TheOfficeListsADaysAppointmentsWithTheirContact) {
+    using namespace test::office;
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, office_config()}};
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    std::string slot = next_free_slot(api);
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "registration"}, {"slot_start", slot}, {"name", "麥嘉欣 Mak"}, {"contact", "mak@example.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    std::time_t t = core::parse_rfc3339(slot) + 8 * 3600;  // the slot's day in office time
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    auto as = [&](const std::string& target) {
+        return test::http_request("GET", server.port(), target, "", "", "", "127.0.0.1", {{"Cookie", "yq_staff=" + officer.token}});
+    };
+    auto page = as(std::string("/office/appointments?date=") + day);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("麥嘉欣 Mak"), std::string::npos);
+    EXPECT_NE(page.body.find("mak@example.mo"), std::string::npos);
+    auto bad = as("/office/appointments?date=2026-02-31");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(test::http_request("GET", server.port(), "/office/appointments").headers["location"], "/office/login");
 }

@@ -33,6 +33,7 @@ std::string office_message_key(const std::string& code) {
         {"appointments.not_now", "backoffice.errors.not_now"},
         {"appointments.wrong_purpose", "backoffice.errors.wrong_purpose"},
         {"appointments.not_booked", "backoffice.errors.not_now"},
+        {"office.bad_date", "error.bad_date"},
         {"documents.too_large", "error.too_large"},
         {"documents.unsupported_type", "backoffice.errors.document_type"},
         {"staff.password_too_short", "portal.errors.password_rules"},
@@ -164,6 +165,24 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                              {"has_to_check", !to_check.empty()}, {"has_to_approve", !to_approve.empty()},
                              {"has_appointments", !appointments.empty()}};
                    return s.pages.render(req, "office_home", "backoffice.queue", data, 200, "office");
+               }),
+               Execution::Blocking, "ui_office");
+
+    // The appointments of one day (office time), with the contact to reach people if the office must move a time.
+    router.add("GET", "/office/appointments", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AppointmentList);
+                   std::string lang = choose_language(req);
+                   std::string date = parse_urlencoded(req.query)["date"];
+                   if (date.empty()) date = today(s);
+                   json rows = json::array();
+                   for (const auto& a : s.ra.appointments.on_date(date))
+                       rows.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
+                                       {"purpose", translate(lang, "book.purposes." + a.purpose)},
+                                       {"name", a.person_name},
+                                       {"contact", a.contact},
+                                       {"status", translate(lang, "booked.statuses." + a.status)}});
+                   json data{{"date", date}, {"appointments", rows}, {"has_appointments", !rows.empty()}};
+                   return s.pages.render(req, "office_appointments", "backoffice.appointments", data, 200, "office");
                }),
                Execution::Blocking, "ui_office");
 
