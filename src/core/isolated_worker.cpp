@@ -142,6 +142,10 @@ void IsolatedWorker::fail() {
                     " MB, " + std::to_string(m_limits.wall_seconds) + " s) or made the parser fail");
 }
 
+void IsolatedWorker::ensure_started() {
+    if (m_pid <= 0) spawn();
+}
+
 std::string IsolatedWorker::run(const std::string& input) {
     if (m_pid <= 0) spawn();
     Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_limits.wall_seconds);
@@ -159,6 +163,14 @@ IsolatedWorkerPool::IsolatedWorkerPool(IsolatedJob job, IsolationLimits limits, 
     : m_job(job), m_limits(limits) {
     for (int i = 0; i < std::max(workers, 1); ++i)
         m_workers.push_back(std::make_unique<IsolatedWorker>(job, limits, limit_code, what, max_jobs_per_worker));
+}
+
+void IsolatedWorkerPool::start() {
+    if (!m_limits.enabled) return;
+    for (auto& w : m_workers) {
+        std::lock_guard lock(w->mutex());
+        w->ensure_started();
+    }
 }
 
 std::string IsolatedWorkerPool::run(const std::string& input) {

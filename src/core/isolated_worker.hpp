@@ -25,6 +25,8 @@ public:
 
     // One job at a time: callers hold `mutex()`.
     std::string run(const std::string& input);
+    // Forks the child now if there is none (callers hold `mutex()`).
+    void ensure_started();
     std::mutex& mutex() { return m_mutex; }
 
 private:
@@ -48,6 +50,10 @@ public:
     IsolatedWorkerPool(IsolatedJob job, IsolationLimits limits, std::string limit_code, std::string what,
                        int workers = 2, int max_jobs_per_worker = 100);
     std::string run(const std::string& input);
+    // Forks every worker now: at start-up, while the process has few threads, rather than in the middle of a request
+    // when another thread may hold an allocator lock the child would inherit locked (glibc's malloc guards its own
+    // locks across fork; AddressSanitizer's allocator does not, and a child forked beside a busy thread hung).
+    void start();
 
 private:
     IsolatedJob m_job;

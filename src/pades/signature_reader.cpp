@@ -302,7 +302,9 @@ SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimit
 
 SignedPdfReader::SignedPdfReader(const core::IsolationLimits& limits, int workers)
     : m_pool(std::make_shared<core::IsolatedWorkerPool>(signed_pdf_json, limits, "pades.limits_exceeded", "the PDF",
-                                                        workers)) {}
+                                                        workers)) {
+    m_pool->start();  // now, not beside a request's threads (see IsolatedWorkerPool::start)
+}
 
 SignedPdfView SignedPdfReader::read(const std::string& pdf) const { return view_from_json(m_pool->run(pdf)); }
 

@@ -37,7 +37,8 @@ std::vector<std::string> docmdp_violations(int permissions, const pades::LaterCh
 
 Report PdfValidator::validate(const std::string& pdf) const {
     Report report;
-    // the file's hash is computed here while the isolated worker parses the file on the other core
+    // the file's hash is computed here while the isolated worker parses the file on the other core (the workers were
+    // forked when the validator was made: no fork happens beside this thread)
     auto file_hash = std::async(std::launch::async, [&pdf] { return core::hex_encode(core::sha256(pdf)); });
     pades::SignedPdfView file;
     try {
