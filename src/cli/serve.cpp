@@ -59,8 +59,9 @@ int serve(const std::string& home, const std::string& listen) {
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);
     web::register_portal_signing_routes(router, csc, pades);
-    validation::PdfValidator validator(validation_anchors(app.get()), ca_revocation_source(*app));
-    validation::CmsValidator cms_validator(validation_anchors(app.get()), ca_revocation_source(*app));
+    const std::vector<core::Bytes> anchors = validation_anchors(app.get());  // our CA and the trust files, read once
+    validation::PdfValidator validator(anchors, ca_revocation_source(*app));
+    validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
     web::register_validation_routes(router, validator, cms_validator);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
     // the handlers keep references to these: they live as long as the server

@@ -105,22 +105,9 @@ IsolatedWorker::IsolatedWorker(IsolatedJob job, IsolationLimits limits, std::str
 IsolatedWorker::~IsolatedWorker() { stop(false); }
 
 void IsolatedWorker::spawn() {
-    int fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-        throw_unavailable("isolation.unavailable", "cannot start an isolated worker");
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        throw_unavailable("isolation.unavailable", "cannot start an isolated worker");
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        serve_jobs(fds[1], m_job, m_limits);
-    }
-    close(fds[1]);
-    m_pid = pid;
-    m_socket = fds[0];
+    ForkedChild forked = fork_child(true, [this](int fd) { serve_jobs(fd, m_job, m_limits); });
+    m_pid = forked.pid;
+    m_socket = forked.fd;
     m_jobs = 0;
 }
 

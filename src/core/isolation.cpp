@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,11 +77,11 @@ void cap_child_memory([[maybe_unused]] const IsolationLimits& limits) {
     setrlimit(RLIMIT_CORE, &core_dump);
 }
 
-std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
-                         const std::string& limit_code, const std::string& what) {
-    if (!limits.enabled) return work();
+ForkedChild fork_child(bool socket, const std::function<void(int fd)>& body) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw_unavailable("isolation.unavailable", "cannot start an isolated worker");
+    int made = socket ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) : pipe2(fds, O_CLOEXEC);
+    if (made != 0) throw_unavailable("isolation.unavailable", "cannot start an isolated worker");
+    // a pipe: the child writes (fds[1]) and the parent reads (fds[0]); a socket pair: either end, the same way
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -89,9 +90,19 @@ std::string run_isolated(const std::function<std::string()>& work, const Isolati
     }
     if (pid == 0) {
         close(fds[0]);
-        child(fds[1], work, limits);
+        body(fds[1]);
+        _exit(0);  // `body` does not return; never run the parent's code in the child
     }
     close(fds[1]);
+    return ForkedChild{pid, fds[0]};
+}
+
+std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
+                         const std::string& limit_code, const std::string& what) {
+    if (!limits.enabled) return work();
+    ForkedChild forked = fork_child(false, [&](int fd) { child(fd, work, limits); });
+    const pid_t pid = forked.pid;
+    const int fd = forked.fd;
     // Read while the child writes (a large result must not block it on a full pipe), until EOF or the deadline.
     std::string out;
     char buf[65536];
@@ -103,19 +114,19 @@ std::string run_isolated(const std::function<std::string()>& work, const Isolati
             timed_out = true;
             break;
         }
-        pollfd p{fds[0], POLLIN, 0};
+        pollfd p{fd, POLLIN, 0};
         int r = poll(&p, 1, static_cast<int>(left.count()));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
             timed_out = r == 0;
             break;
         }
-        ssize_t n = read(fds[0], buf, sizeof buf);
+        ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         out.append(buf, static_cast<std::size_t>(n));
     }
-    close(fds[0]);
+    close(fd);
     if (timed_out) kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

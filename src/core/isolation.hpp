@@ -21,6 +21,14 @@ struct IsolationLimits {
 // whose shadow memory needs an unlimited one) and turns core dumps off. Used by run_isolated and IsolatedWorker.
 void cap_child_memory(const IsolationLimits& limits);
 
+// Forks a child that runs `body` with its end of a new channel (a socket pair when `socket`, else a pipe the child
+// writes) and never returns; the parent gets the child's pid and its own end. Throws 503 "isolation.unavailable".
+struct ForkedChild {
+    int pid = -1;
+    int fd = -1;
+};
+ForkedChild fork_child(bool socket, const std::function<void(int fd)>& body);
+
 std::string run_isolated(const std::function<std::string()>& work, const IsolationLimits& limits,
                          const std::string& limit_code, const std::string& what);
 

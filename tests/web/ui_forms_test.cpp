@@ -1,6 +1,7 @@
 // Form decoding (urlencoded, multipart), cookies, CSRF and the local-path rule of the language switch.
 #include <gtest/gtest.h>
 
+#include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/page_renderer.hpp"
@@ -14,7 +15,7 @@ TEST(UiFormsTest, UrlencodedFieldsAreDecoded) {
     EXPECT_EQ(f["empty"], "");
     EXPECT_TRUE(f.count("flag"));
     EXPECT_THROW(web::parse_urlencoded("bad=%zz"), Error);
-    EXPECT_EQ(web::url_encode_component("/verify?a=1&b=陳"), "%2Fverify%3Fa%3D1%26b%3D%E9%99%B3");
+    EXPECT_EQ(core::percent_encode("/verify?a=1&b=陳"), "%2Fverify%3Fa%3D1%26b%3D%E9%99%B3");
 }
 
 TEST(UiFormsTest, MultipartPartsKeepBinaryFilesIntact) {

@@ -67,7 +67,7 @@ Handler staff_page(const OfficePageServices& s, std::function<Response(const Req
         try {
             return body(req, *who);
         } catch (const Error& e) {
-            return s.pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, office_message_key(e.code()));
+            return s.pages.error_page(req, e, office_message_key(e.code()));
         }
     };
 }

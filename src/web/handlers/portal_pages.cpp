@@ -78,7 +78,7 @@ Handler signed_in(const PortalPageServices& s, std::function<Response(const Requ
         try {
             return body(req, id);
         } catch (const Error& e) {
-            return s.pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, portal_message_key(e.code()));
+            return s.pages.error_page(req, e, portal_message_key(e.code()));
         }
     };
 }
@@ -95,7 +95,7 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
         std::int64_t not_after = cert ? cert->not_after : 0;
         bool due = not_after - now <= s.config.ca.renewal_window_days * 86400;
         renewal_due = renewal_due || due;
-        std::string until = core::to_rfc3339(not_after + 8 * 3600);
+        std::string until = core::to_rfc3339(not_after + s.config.office.utc_offset_minutes * 60);
         creds.push_back({{"serial", c.certificate_serial},
                          {"subject", cert ? cert->subject : ""},
                          {"status", translate(lang, "portal.certificate_statuses." + (cert ? cert->status : std::string("valid")))},
@@ -279,7 +279,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    for (const auto& e : s.audit.search_events(filter)) {
                        json d = json::parse(e.event.details, nullptr, false);
                        if (d.is_discarded() || !d.is_object()) continue;
-                       std::string when = core::to_rfc3339(e.event.time + 8 * 3600);
+                       std::string when = core::to_rfc3339(e.event.time + s.config.office.utc_offset_minutes * 60);
                        rows.push_back({{"when", when.substr(0, 10) + " " + when.substr(11, 8)},
                                        {"level", d.value("level", "")},
                                        {"reference", d.value("reference", "")},

@@ -45,7 +45,7 @@ Handler page(const PageRenderer& pages, std::function<Response(const Request&)> 
         try {
             return body(req);
         } catch (const Error& e) {
-            return pages.error_page(req, e.http_status() >= 400 ? e.http_status() : 500, message_key_for(e.code()));
+            return pages.error_page(req, e, message_key_for(e.code()));
         }
     };
 }

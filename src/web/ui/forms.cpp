@@ -57,21 +57,6 @@ std::map<std::string, std::string> parse_urlencoded(const std::string& body) {
     return out;
 }
 
-std::string url_encode_component(const std::string& value) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
-
 std::vector<FormPart> parse_multipart(const std::string& content_type, const std::string& body) {
     std::string boundary = header_parameter(content_type, "boundary");
     if (boundary.empty() || boundary.size() > 70) bad_form("the upload has no valid multipart boundary");

@@ -11,8 +11,6 @@
 namespace yq::web {
 
 std::map<std::string, std::string> parse_urlencoded(const std::string& body);
-// Percent-encodes everything but RFC 3986 §2.3 unreserved characters (for a query value).
-std::string url_encode_component(const std::string& value);
 
 struct FormPart {
     std::string name;

@@ -86,7 +86,7 @@ Response PageRenderer::render(const Request& req, const std::string& name, const
     for (const auto& l : ui_languages())
         languages.push_back({{"code", l},
                              {"label", translate(l, "language.self")},
-                             {"href", "/language/" + l + "?next=" + url_encode_component(local_path_or_root(req.target))},
+                             {"href", "/language/" + l + "?next=" + core::percent_encode(local_path_or_root(req.target))},
                              {"current", l == lang}});
     page["languages"] = languages;
     json nav = json::array();
@@ -115,6 +115,10 @@ std::string too_many_attempts_message(const std::string& lang, std::int64_t seco
     std::size_t at = text.find("{minutes}");
     if (at != std::string::npos) text.replace(at, 9, std::to_string(std::max<std::int64_t>((seconds + 59) / 60, 1)));
     return text;
+}
+
+Response PageRenderer::error_page(const Request& req, const Error& error, const std::string& message_key) const {
+    return error_page(req, error.http_status() >= 400 ? error.http_status() : 500, message_key);
 }
 
 void require_csrf(const Request& req, const std::map<std::string, std::string>& fields) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.hpp"
 #include "web/http_types.hpp"
 
 namespace yq::web {
@@ -29,6 +30,8 @@ public:
                     int status = 200, const std::string& section = "") const;
     // A page that says what went wrong in the visitor's language (`message_key`) and what to do.
     Response error_page(const Request& req, int status, const std::string& message_key) const;
+    // The same for an error a page caught: its HTTP status when it is an error status, else 500.
+    Response error_page(const Request& req, const Error& error, const std::string& message_key) const;
     const UiSettings& settings() const { return m_settings; }
 
     // Renders one template with the data (no layout); for the standalone report the CLI writes.
