@@ -72,14 +72,22 @@ int serve(const std::string& home, const std::string& listen) {
                                          bookings};
     web::register_public_pages(router, public_pages);
     web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
-                                         portal_sign_ins, *app->store};
+                                         portal_sign_ins, *app->store, office};
     web::register_portal_pages(router, portal_pages);
-    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins, ca};
-    web::register_office_pages(router, office_pages);
-    web::register_staff_routes(router, ra_services);
-    web::register_ra_routes(router, ra_services);
+    // The back office (its pages and the staff API) on the main listener, or on its own when configured.
+    const bool office_apart = !c.server.office_listener.host.empty();
+    web::Router office_router;
+    web::Router& back_office = office_apart ? office_router : router;
+    if (office_apart) web::register_page_assets(office_router, pages);
+    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins, ca, ocsp, tsa};
+    web::register_office_pages(back_office, office_pages);
+    web::register_office_registration_pages(back_office, office_pages);
+    web::register_office_request_pages(back_office, office_pages);
+    web::register_staff_routes(back_office, ra_services);
+    web::register_ra_routes(back_office, ra_services);
+    web::register_audit_routes(back_office, ra_services);
+    web::register_appointment_staff_routes(back_office, ra_services);
     web::register_appointment_routes(router, ra_services);
-    web::register_audit_routes(router, ra_services);
     web::register_ops_routes(router, metrics, [&app]() {
         app->store->status_epoch();                       // database answers
         app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers
@@ -90,6 +98,7 @@ int serve(const std::string& home, const std::string& listen) {
                        [&ocsp] { return static_cast<double>(ocsp.signed_on_demand()); });
 
     web::Server server(c.server, router, metrics);
+    if (office_apart) server.add_listener(c.server.office_listener, office_router, "server.office_listener");
     server.every(std::chrono::milliseconds(c.ocsp.status_poll_ms), "ocsp-status-poll",
                  [&ocsp] { ocsp.refresh_if_status_changed(); });
     server.every(std::chrono::minutes(1), "crl-schedule", [&ca, &app, &c] {
@@ -111,7 +120,13 @@ int serve(const std::string& home, const std::string& listen) {
               << "  OCSP             " << base << "/ocsp\n"
               << "  Time-stamping    " << base << "/tsa\n"
               << "  CSC API          " << base << "/csc/v2  " << base << "/csc/v1\n"
-              << "  Office API       " << base << "/api/v1  (described at " << base << "/api/openapi.yaml)\n"
+              << "  Signer portal    " << base << "/portal\n";
+    std::string office_base = base;
+    if (office_apart)
+        office_base = std::string(server.tls(1) ? "https" : "http") + "://" + c.server.office_listener.host + ":" +
+                 std::to_string(server.port(1));
+    std::cout << "  Office           " << office_base << "/office  (staff API " << office_base << "/api/v1, described at " << base
+              << "/api/openapi.yaml)\n"
               << "  Health, metrics  " << base << "/healthz  " << base << "/metrics\n"
               << std::flush;
     server.run();

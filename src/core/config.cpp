@@ -113,14 +113,20 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(s, "max_ocsp_request_bytes", c.server.max_ocsp_request_bytes, "server");
         read(s, "max_tsa_request_bytes", c.server.max_tsa_request_bytes, "server");
         read(s, "read_timeout_seconds", c.server.read_timeout_seconds, "server");
-        if (s.contains("listener")) {
-            const json& l = s["listener"];
-            read(l, "host", c.server.listener.host, "server.listener");
-            read(l, "port", c.server.listener.port, "server.listener");
-            read(l, "tls_certificate", c.server.listener.tls_certificate, "server.listener");
-            read(l, "tls_private_key", c.server.listener.tls_private_key, "server.listener");
-            read(l, "allow_plaintext_non_loopback", c.server.listener.allow_plaintext_non_loopback, "server.listener");
-        }
+        auto read_listener = [&](const char* name, ListenerConfig& target) {
+            if (!s.contains(name)) return;
+            const json& l = s[name];
+            std::string where = std::string("server.") + name;
+            read(l, "host", target.host, where);
+            read(l, "port", target.port, where);
+            read(l, "tls_certificate", target.tls_certificate, where);
+            read(l, "tls_private_key", target.tls_private_key, where);
+            read(l, "allow_plaintext_non_loopback", target.allow_plaintext_non_loopback, where);
+            if (target.port < 0 || target.port > 65535)
+                throw Error("config.invalid", 500, "config field " + where + ".port must be 0..65535");
+        };
+        read_listener("listener", c.server.listener);
+        read_listener("office_listener", c.server.office_listener);
     }
     if (j.contains("database")) {
         read(j["database"], "url", c.database.url, "database");
@@ -232,6 +238,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(j["ui"], "sign_in_failures", c.ui.sign_in_failures, "ui");
         read(j["ui"], "bookings", c.ui.bookings, "ui");
         read(j["ui"], "window_seconds", c.ui.window_seconds, "ui");
+        read(j["ui"], "public_url", c.ui.public_url, "ui");
         if (c.ui.sign_in_failures < 1 || c.ui.bookings < 1 || c.ui.window_seconds < 1)
             throw Error("config.invalid", 500, "ui.sign_in_failures, ui.bookings and ui.window_seconds must be >= 1");
     }

@@ -19,6 +19,9 @@ struct ListenerConfig {
 
 struct ServerConfig {
     ListenerConfig listener;
+    // The registration office's back office (its pages and the staff API) on an address of its own, e.g. an office
+    // network only; host "" (the default) keeps it on the main listener.
+    ListenerConfig office_listener{.host = "", .port = 8443};
     int io_threads = 0;         // 0 = one per core
     int worker_threads = 4;     // bounded pool for HSM and KDF work
     std::size_t max_body_bytes = 16 * 1024 * 1024;
@@ -162,6 +165,9 @@ struct UiConfig {
     int sign_in_failures = 10;        // failed portal/office sign-ins per address (and per username) in the window
     int bookings = 5;                 // appointment bookings per address in the window
     int window_seconds = 15 * 60;
+    // The address signers use, printed on PIN letters (e.g. "https://sign.example.mo"); "" = the address the office
+    // page was reached at — set it when the back office has a listener of its own.
+    std::string public_url;
 };
 
 struct LogConfig {

@@ -69,14 +69,20 @@ Response invoke(const Route& route, const Request& req) {
 // and no cross-thread wake-ups on the hot path (measured: the shared io_context spent its time in the kernel waking
 // the other thread).
 struct Server::Impl {
+    // One listening socket with its own routes (the public site and API, or the back office on its own address).
+    struct Listener {
+        Router& router;
+        tcp::acceptor acceptor;
+        std::optional<ssl::context> tls_context;
+        Listener(Router& r, net::io_context& io) : router(r), acceptor(io) {}
+    };
+
     core::ServerConfig config;
-    Router& router;
     Metrics& metrics;
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::size_t next_context = 0;
     net::thread_pool workers;
-    tcp::acceptor acceptor;
-    std::optional<ssl::context> tls_context;
+    std::vector<std::unique_ptr<Listener>> listeners;
     std::vector<std::unique_ptr<net::steady_timer>> timers;
     net::signal_set signals;
     std::string id_prefix = core::random_token(4);
@@ -91,15 +97,15 @@ struct Server::Impl {
         return c.io_threads > 0 ? c.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
 
-    Impl(const core::ServerConfig& c, Router& r, Metrics& m)
-        : config(c), router(r), metrics(m), contexts(make_contexts(io_thread_count(c))),
-          workers(static_cast<std::size_t>(std::max(1, c.worker_threads))), acceptor(*contexts[0]),
-          signals(*contexts[0], SIGINT, SIGTERM) {}
+    Impl(const core::ServerConfig& c, Metrics& m)
+        : config(c), metrics(m), contexts(make_contexts(io_thread_count(c))),
+          workers(static_cast<std::size_t>(std::max(1, c.worker_threads))), signals(*contexts[0], SIGINT, SIGTERM) {}
 
     net::io_context& main_context() { return *contexts[0]; }
     // Cheap unique request ids: a random per-process prefix and a counter (no RNG lock per request).
     std::string request_id() { return id_prefix + "-" + std::to_string(++next_request); }
-    void accept();
+    void listen(const core::ListenerConfig& l, Router& router, const std::string& config_name);
+    void accept(Listener& listener);
 };
 
 namespace {
@@ -108,8 +114,8 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... Args>
-    Session(Server::Impl& server, std::string remote, Args&&... args)
-        : m_server(server), m_remote(std::move(remote)), m_stream(std::forward<Args>(args)...) {}
+    Session(Server::Impl& server, Router& router, std::string remote, Args&&... args)
+        : m_server(server), m_router(router), m_remote(std::move(remote)), m_stream(std::forward<Args>(args)...) {}
 
     void start() {
         if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
@@ -169,7 +175,7 @@ private:
             return;
         }
         bool path_exists = false;
-        const Route* route = m_server.router.match(req.method, req.path, path_exists);
+        const Route* route = m_router.match(req.method, req.path, path_exists);
         if (route == nullptr) {
             write(path_exists ? error_response(405, "http.method_not_allowed", "this path does not accept " + req.method)
                               : error_response(404, "http.not_found", "nothing is served at " + req.path),
@@ -224,6 +230,7 @@ private:
     }
 
     Server::Impl& m_server;
+    Router& m_router;
     std::string m_remote;
     Stream m_stream;
     beast::flat_buffer m_buffer;
@@ -235,42 +242,41 @@ private:
 
 }  // namespace
 
-void Server::Impl::accept() {
+void Server::Impl::accept(Listener& listener) {
     net::io_context& target = *contexts[next_context++ % contexts.size()];
-    acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
+    listener.acceptor.async_accept(target, [this, &listener](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (ec == net::error::operation_aborted) return;
         } else {
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
             std::string remote = socket.remote_endpoint(ignored).address().to_string();
-            if (tls_context) {
-                std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, remote, std::move(socket), *tls_context)
+            if (listener.tls_context) {
+                std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, listener.router, remote,
+                                                                                std::move(socket), *listener.tls_context)
                     ->start();
             } else {
-                std::make_shared<Session<beast::tcp_stream>>(*this, remote, std::move(socket))->start();
+                std::make_shared<Session<beast::tcp_stream>>(*this, listener.router, remote, std::move(socket))->start();
             }
         }
-        accept();
+        accept(listener);
     });
 }
 
-Server::Server(const core::ServerConfig& config, Router& router, Metrics& metrics)
-    : m_impl(std::make_unique<Impl>(config, router, metrics)) {
+void Server::Impl::listen(const core::ListenerConfig& l, Router& router, const std::string& config_name) {
     for (const Route& r : router.routes()) metrics.declare_route(r.name);
-    for (const char* internal : {"not_found", "method_not_allowed", "bad_request", "oversize"}) metrics.declare_route(internal);
-    const auto& l = config.listener;
+    auto listener = std::make_unique<Listener>(router, main_context());
     bool want_tls = !l.tls_certificate.empty() || !l.tls_private_key.empty();
     if (want_tls && (l.tls_certificate.empty() || l.tls_private_key.empty()))
-        throw Error("config.invalid", 500, "TLS needs both server.listener.tls_certificate and tls_private_key");
+        throw Error("config.invalid", 500, "TLS needs both " + config_name + ".tls_certificate and tls_private_key");
     if (!want_tls && !is_loopback_host(l.host) && !l.allow_plaintext_non_loopback)
         throw Error("config.insecure_listener", 500,
-                    "refusing to listen on " + l.host +
-                        " without TLS: set server.listener.tls_certificate/tls_private_key, or "
-                        "allow_plaintext_non_loopback=true when a TLS proxy sits in front");
+                    "refusing to listen on " + l.host + " without TLS: set " + config_name +
+                        ".tls_certificate/tls_private_key, or allow_plaintext_non_loopback=true when a TLS proxy sits "
+                        "in front");
     if (want_tls) {
-        m_impl->tls_context.emplace(ssl::context::tls_server);
-        auto& ctx = *m_impl->tls_context;
+        listener->tls_context.emplace(ssl::context::tls_server);
+        auto& ctx = *listener->tls_context;
         ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
         boost::system::error_code ec;
@@ -281,8 +287,8 @@ Server::Server(const core::ServerConfig& config, Router& router, Metrics& metric
     boost::system::error_code ec;
     std::string host = l.host == "localhost" ? "127.0.0.1" : l.host;
     tcp::endpoint endpoint(net::ip::make_address(host, ec), static_cast<unsigned short>(l.port));
-    if (ec) throw Error("config.invalid", 500, "server.listener.host '" + l.host + "' is not an IP address");
-    auto& a = m_impl->acceptor;
+    if (ec) throw Error("config.invalid", 500, config_name + ".host '" + l.host + "' is not an IP address");
+    auto& a = listener->acceptor;
     a.open(endpoint.protocol(), ec);
     if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) a.bind(endpoint, ec);
@@ -290,6 +296,17 @@ Server::Server(const core::ServerConfig& config, Router& router, Metrics& metric
     if (ec)
         throw Error("server.listen_failed", 500,
                     "cannot listen on " + l.host + ":" + std::to_string(l.port) + ": " + ec.message());
+    listeners.push_back(std::move(listener));
+}
+
+Server::Server(const core::ServerConfig& config, Router& router, Metrics& metrics)
+    : m_impl(std::make_unique<Impl>(config, metrics)) {
+    for (const char* internal : {"not_found", "method_not_allowed", "bad_request", "oversize"}) metrics.declare_route(internal);
+    m_impl->listen(config.listener, router, "server.listener");
+}
+
+void Server::add_listener(const core::ListenerConfig& listener, Router& router, const std::string& config_name) {
+    m_impl->listen(listener, router, config_name);
 }
 
 Server::~Server() {
@@ -297,8 +314,8 @@ Server::~Server() {
     m_impl->workers.join();
 }
 
-int Server::port() const { return m_impl->acceptor.local_endpoint().port(); }
-bool Server::tls() const { return m_impl->tls_context.has_value(); }
+int Server::port(std::size_t listener) const { return m_impl->listeners.at(listener)->acceptor.local_endpoint().port(); }
+bool Server::tls(std::size_t listener) const { return m_impl->listeners.at(listener)->tls_context.has_value(); }
 
 void Server::every(std::chrono::milliseconds interval, std::string name, std::function<void()> job) {
     auto timer = std::make_unique<net::steady_timer>(m_impl->main_context());
@@ -324,7 +341,7 @@ void Server::every(std::chrono::milliseconds interval, std::string name, std::fu
 
 void Server::run() {
     m_impl->signals.async_wait([this](beast::error_code, int) { stop(); });
-    m_impl->accept();
+    for (auto& listener : m_impl->listeners) m_impl->accept(*listener);
     std::vector<std::thread> threads;
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
     for (std::size_t i = 1; i < m_impl->contexts.size(); ++i) {

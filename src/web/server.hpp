@@ -26,8 +26,12 @@ public:
     // Runs `job` on the worker pool every `interval` while the server runs; a throwing job is logged and retried.
     void every(std::chrono::milliseconds interval, std::string name, std::function<void()> job);
 
-    int port() const;     // the bound port (useful with port 0)
-    bool tls() const;
+    // Another listening address with its own routes (the back office apart from the public site); before run().
+    // `config_name` names the listener's settings in errors. Listener 0 is the server's own.
+    void add_listener(const core::ListenerConfig& listener, Router& router, const std::string& config_name);
+
+    int port(std::size_t listener = 0) const;  // the bound port (useful with port 0)
+    bool tls(std::size_t listener = 0) const;
     void run();           // blocks until stop() or SIGINT/SIGTERM
     void stop();
 

@@ -122,26 +122,51 @@ TEST(UiTest, TheOfficeUnlocksALockedAccountAtTheAppointmentWithASecondPersonAppr
     EXPECT_NE(audit.output.find("account.unlocked"), std::string::npos) << audit.output;
 }
 
-// The office opens an account (API; its pages for registration come later); the user's first sign-in enrols the
-// authenticator from a QR code only they see, replaces the one-time signing password, and signs at B-LTA.
-TEST(UiTest, AnAccountTheOfficeOpenedEnrolsItsAuthenticatorAtTheFirstSignIn) {
+// The whole registration in the browser: an officer registers an agency whose delegate holds the head's letter and
+// files a user's application; a second officer approves both and prints the PIN letter. The user's first sign-in
+// enrols the authenticator from a QR code only they see, replaces the one-time signing password, and signs at B-LTA.
+TEST(UiTest, AnOfficerRegistersAnAgencyAndAUserASecondOfficerApprovesAndTheUserEnrolsAndSigns) {
     using namespace test::office;
     test::TempDir work;
     test::ServerProcess server;  // OTP required
     Api api{server.port()};
     Staff officer = sign_in_staff(server, api, "olivia", "officer");
     Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
-    RegisteredAgency agency = register_agency(api, officer, supervisor);
-    std::string application = ready_application(api, officer, agency, "ho.weng", "7654321(0)");
-    auto approved = api.call("POST", "/api/v1/applications/" + application + "/approve", supervisor.token);
-    ASSERT_EQ(approved.status, 200) << approved.body;
-    const auto& letter = approved.body["pin_letter"];
-    EXPECT_FALSE(letter.contains("otpauth_uri"));  // the office never holds the second factor
+    std::map<std::string, std::string> files{{"agency_form", pdf("agency application DSAJ")},
+                                             {"representative_id", jpeg() + "wong"},
+                                             {"contact_id", png() + "ho"},
+                                             {"letter", pdf("authorisation letter DSAJ")},
+                                             {"service_form", pdf("service application ho.weng")},
+                                             {"user_id", png() + "ho.weng"}};
+    nlohmann::json args{{"officer", "olivia"}, {"officer_password", "olivia-chosen-password"},
+                        {"officer_secret", officer.otp_secret}, {"supervisor", "samuel"},
+                        {"supervisor_password", "samuel-chosen-password"}, {"supervisor_secret", supervisor.otp_secret},
+                        {"code", "DSAJ-UI"}, {"delegate", "黃代表 Wong"}, {"username", "ho.weng"},
+                        {"id_number", "7654321(0)"}};
+    for (const auto& [name, bytes] : files) {
+        test::write_file(work.file(name), bytes);
+        args[name] = work.file(name);
+    }
+    auto registered = run_journey(server, "register", args);
+    ASSERT_EQ(registered.exit_code, 0) << registered.output;
+    auto pin_line = registered.output.find("PIN {");
+    ASSERT_NE(pin_line, std::string::npos) << registered.output;
+    auto letter = nlohmann::json::parse(registered.output.substr(pin_line + 4, registered.output.find('\n', pin_line) - pin_line - 4));
+    // what the pages did is what the office's records say, each step by its own person
+    auto agencies = api.call("GET", "/api/v1/agencies?status=active", supervisor.token);
+    ASSERT_EQ(agencies.body["agencies"].size(), 1u) << agencies.body;
+    EXPECT_EQ(agencies.body["agencies"][0]["created_by"], "staff:olivia");
+    EXPECT_EQ(agencies.body["agencies"][0]["approved_by"], "staff:samuel");
+    auto audit = server.cli("audit search --actor staff:samuel");
+    for (const char* action : {"agency.approved", "letter.confirmed", "application.approved"})
+        EXPECT_NE(audit.output.find(action), std::string::npos) << action << "\n" << audit.output;
+    EXPECT_EQ(audit.output.find(letter["signing_password"].get<std::string>()), std::string::npos);  // never logged
+
     std::string input = test::ghostscript_pdf(work, 1);
     std::string signed_out = work.file("signed.pdf");
     auto r = run_journey(server, "enrol",
-                         {{"username", "ho.weng"}, {"login_password", letter["initial_login_password"]},
-                          {"signing_password", letter["initial_signing_password"]},
+                         {{"username", "ho.weng"}, {"login_password", letter["login_password"]},
+                          {"signing_password", letter["signing_password"]},
                           {"new_signing_password", "ho.weng-own-signing-secret"}, {"pdf", input}, {"signed_out", signed_out}});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     // the QR code as the browser showed it is what an authenticator app reads (zbarimg on the screenshot)
@@ -151,6 +176,6 @@ TEST(UiTest, AnAccountTheOfficeOpenedEnrolsItsAuthenticatorAtTheFirstSignIn) {
     EXPECT_NE(qr.output.find("ho.weng"), std::string::npos) << qr.output;
     auto verified = server.cli("verify --format json " + signed_out);
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
-    auto audit = server.cli("audit search --object 'account:ho.weng'");
-    EXPECT_NE(audit.output.find("account.totp_enrolled"), std::string::npos) << audit.output;
+    auto account_audit = server.cli("audit search --object 'account:ho.weng'");
+    EXPECT_NE(account_audit.output.find("account.totp_enrolled"), std::string::npos) << account_audit.output;
 }

@@ -208,8 +208,10 @@ int spawn_serve(const std::string& home, int& pid, const std::string& listen = "
         }
     }
     // Keep draining stdout (into the log) so the server never blocks on a full pipe.
-    std::thread([fd = out[0], log_path] {
+    std::thread([fd = out[0], log_path, seen] {
         int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (log >= 0 && ::write(log, seen.data(), seen.size()) < 0) {  // what was read while waiting for the port
+        }
         char sink[512];
         ssize_t n;
         while ((n = read(fd, sink, sizeof sink)) > 0)

@@ -58,6 +58,15 @@ async function shot(page, name) {
   await page.screenshot({ path: join(artefacts, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 async function heading(page) { return (await page.locator('main h1').first().textContent()).trim(); }
+// Staff sign-in with password and a fresh authenticator code, landing on the work queue.
+async function staffSignIn(page, t, username, password, secret) {
+  await page.goto(baseUrl + '/office/login');
+  await page.getByLabel(t.portal.username).fill(username);
+  await page.getByLabel(t.backoffice.password).fill(password);
+  await page.getByLabel(t.portal.otp).fill(await staffTotp(secret));
+  await page.getByRole('button', { name: t.backoffice.sign_in }).click();
+  assert.equal(await heading(page), t.backoffice.queue);
+}
 
 const journeys = {
   // zh-Hant by default; the switch changes every string and persists across pages; phone width works too.
@@ -284,24 +293,125 @@ const journeys = {
     await page.getByRole('button', { name: zh.backoffice.unlock_submit }).click();
     assert.equal((await page.textContent('#request-status')).trim(), zh.backoffice.request_statuses.checked);
     await shot(page, 'request-checked');
-    await page.getByRole('button', { name: zh.backoffice.approve }).click();  // an officer may not approve
-    assert.ok((await page.textContent('main')).includes(zh.backoffice.errors.forbidden));
-    const requestUrl = page.url().replace(/\/approve$/, '');
+    assert.equal(await page.getByRole('button', { name: zh.backoffice.approve }).count(), 0);  // not an officer's step
     await officer.close();
 
     const supervisor = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1200, height: 900 } });
     page = await supervisor.newPage();
-    await page.goto(baseUrl + '/office/login');
-    await page.getByLabel(zh.portal.username).fill(args.supervisor);
-    await page.getByLabel(zh.backoffice.password).fill(args.supervisor_password);
-    await page.getByLabel(zh.portal.otp).fill(await staffTotp(args.supervisor_secret));
-    await page.getByRole('button', { name: zh.backoffice.sign_in }).click();
+    await staffSignIn(page, zh, args.supervisor, args.supervisor_password, args.supervisor_secret);
     assert.ok((await page.textContent('#to-approve')).includes(args.username));
     await page.locator('#to-approve').getByRole('link', { name: zh.backoffice.open }).first().click();
     await page.getByRole('button', { name: zh.backoffice.approve }).click();
     assert.equal((await page.textContent('#request-status')).trim(), zh.backoffice.request_statuses.completed);
     await shot(page, 'approved');
     await supervisor.close();
+  },
+
+  // The registration office in the browser: an officer registers an agency (delegate representative under the head's
+  // letter) and a user; a second officer approves both and prints the PIN letter. Prints the letter's one-time
+  // passwords as `PIN {json}` for the test to continue with the signer's first sign-in.
+  async register() {
+    const officer = await browser.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
+    let page = await officer.newPage();
+    await staffSignIn(page, en, args.officer, args.officer_password, args.officer_secret);
+    await page.getByRole('link', { name: en.backoffice.new_agency }).first().click();
+    assert.equal(await heading(page), en.backoffice.new_agency);
+    await page.getByLabel(en.backoffice.name_zh).fill('法務局');
+    await page.getByLabel(en.backoffice.name_pt).fill('Direcção dos Serviços de Assuntos de Justiça');
+    await page.getByLabel(en.backoffice.name_en).fill('Legal Affairs Bureau');
+    await page.getByLabel(en.backoffice.agency_code).fill(args.code);
+    await page.getByLabel(en.backoffice.address).fill('Rua do Campo, Macau');
+    await page.locator('#head_name').fill('梁局長 Leong');
+    await page.locator('#head_title').fill('局長 Director');
+    await page.locator('#contact_name').fill('何聯絡 Ho');
+    await page.locator('#contact_email').fill('ho@dsaj.gov.mo');
+    await page.locator('#rep_name').fill(args.delegate);
+    await page.locator('#rep_title').fill('副局長 Deputy Director');
+    await page.locator('#rep_id_type').selectOption('macau_bir');
+    await page.locator('#rep_id_number').fill('5123456(7)');
+    await page.getByLabel(en.backoffice.scopes.revoke).check();
+    await page.setInputFiles('#doc-agency_application_form', args.agency_form);
+    await page.setInputFiles('#doc-representative_id_copy', args.representative_id);
+    await page.setInputFiles('#doc-contact_id_copy', args.contact_id);
+    await shot(page, 'agency-form-en');
+    // the delegate's authorisation letter is left out: the form comes back with what was typed and says why
+    await page.getByRole('button', { name: en.backoffice.register_submit }).click();
+    assert.equal((await page.textContent('#form-error')).trim(), en.backoffice.errors.missing_documents);
+    assert.equal(await page.inputValue('#name_zh'), '法務局');
+    assert.equal(await page.inputValue('#rep_name'), args.delegate);
+    assert.equal(await page.inputValue('#rep_id_number'), '');  // the ID number is never sent back
+    await shot(page, 'agency-form-missing-letter');
+    await page.locator('#rep_id_number').fill('5123456(7)');
+    await page.setInputFiles('#doc-agency_application_form', args.agency_form);
+    await page.setInputFiles('#doc-representative_id_copy', args.representative_id);
+    await page.setInputFiles('#doc-contact_id_copy', args.contact_id);
+    await page.setInputFiles('#doc-authorisation_letter', args.letter);
+    await page.getByRole('button', { name: en.backoffice.register_submit }).click();
+    assert.equal(await heading(page), 'Legal Affairs Bureau');
+    assert.equal((await page.textContent('#agency-status')).trim(), en.backoffice.agency_statuses.submitted);
+    assert.ok((await page.textContent('#letters')).includes(en.backoffice.letter_statuses.pending));
+    assert.equal(await page.locator('#documents li.missing').count(), 0);
+    await page.getByRole('button', { name: en.backoffice.documents_checked }).click();
+    assert.equal((await page.textContent('#agency-status')).trim(), en.backoffice.agency_statuses.documents_checked);
+    assert.equal(await page.getByRole('button', { name: en.backoffice.approve_agency }).count(), 0);  // not an officer's step
+    await shot(page, 'agency-checked-en');
+    const agencyUrl = page.url();
+
+    // the second officer: the agency and its letter wait in the queue
+    const supervisor = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1200, height: 900 } });
+    let second = await supervisor.newPage();
+    await staffSignIn(second, zh, args.supervisor, args.supervisor_password, args.supervisor_secret);
+    const waiting = await second.textContent('#to-approve');
+    assert.ok(waiting.includes(zh.backoffice.agency) && waiting.includes(zh.backoffice.letter) && waiting.includes('法務局'));
+    await shot(second, 'queue-zh-Hant');
+    await second.goto(agencyUrl);
+    await second.getByRole('button', { name: zh.backoffice.approve_agency }).click();
+    assert.equal((await second.textContent('#agency-status')).trim(), zh.backoffice.agency_statuses.active);
+    await second.getByRole('button', { name: zh.backoffice.confirm_letter }).click();
+    assert.ok((await second.textContent('#letters')).includes(zh.backoffice.letter_statuses.valid));
+    await shot(second, 'agency-active-zh-Hant');
+
+    // the user at the counter
+    await page.reload();
+    await page.getByRole('link', { name: en.backoffice.new_application }).click();
+    assert.equal(await heading(page), en.backoffice.new_application);
+    await page.getByLabel(en.portal.username).fill(args.username);
+    await page.getByLabel(en.backoffice.name_on_id).fill('何詠 Ho Weng');
+    await page.getByLabel(en.backoffice.email).fill(args.username + '@dsaj.gov.mo');
+    await page.getByLabel(en.backoffice.department).fill('Registry');
+    await page.getByLabel(en.backoffice.job_title).fill('Technician');
+    await page.locator('#representative_id').selectOption({ label: args.delegate + ' · 副局長 Deputy Director' });
+    await page.setInputFiles('#doc-service_application_form', args.service_form);
+    await page.setInputFiles('#doc-user_id_copy', args.user_id);
+    await page.locator('#id_type').selectOption('macau_bir');
+    await page.locator('#id_number').fill(args.id_number);
+    await shot(page, 'application-form-en');
+    await page.getByRole('button', { name: en.backoffice.file_application }).click();
+    assert.equal((await page.textContent('#application-status')).trim(), en.backoffice.application_statuses.id_sighted);
+    assert.equal(await page.getByRole('button', { name: en.backoffice.approve_application }).count(), 0);
+    await shot(page, 'application-sighted-en');
+    const applicationUrl = page.url();
+    await officer.close();
+
+    // the second officer approves and prints the PIN letter (shown this once)
+    await second.goto(baseUrl + '/office');
+    assert.ok((await second.textContent('#to-approve')).includes(args.username));
+    await second.goto(applicationUrl);
+    await second.getByRole('button', { name: zh.backoffice.approve_application }).click();
+    assert.equal(await heading(second), zh.backoffice.pin_letter);
+    const letter = {
+      username: (await second.textContent('#pin-username')).trim(),
+      login_password: (await second.textContent('#pin-login')).trim(),
+      signing_password: (await second.textContent('#pin-signing')).trim(),
+    };
+    assert.equal(letter.username, args.username);
+    assert.ok(letter.login_password.length >= 12 && letter.signing_password.length >= 12);
+    await shot(second, 'pin-letter-zh-Hant');
+    await second.goto(applicationUrl);  // the passwords are not shown again
+    assert.equal((await second.textContent('#application-status')).trim(), zh.backoffice.application_statuses.approved);
+    assert.ok(!(await second.textContent('main')).includes(letter.signing_password));
+    await supervisor.close();
+    console.log('PIN ' + JSON.stringify(letter));
   },
 
   // An account the office opened: the first sign-in with the PIN letter's password only, the authenticator enrolled

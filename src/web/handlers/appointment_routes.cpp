@@ -55,6 +55,10 @@ void register_appointment_routes(Router& router, const RaRouteServices& s) {
                    return no_content();
                },
                Execution::Blocking, "api_appointments");
+}
+
+// The office's list of a day's appointments, with contacts (staff only; on the back-office listener when it has one).
+void register_appointment_staff_routes(Router& router, const RaRouteServices& s) {
     router.add("GET", "/api/v1/appointments",
                [&s](const Request& req) {
                    auto who = principal_of(req, s.staff, s.csc);

@@ -1,12 +1,15 @@
 // The registration office's pages (see office_pages.hpp). Errors are shown from the catalogue, chosen by code.
 #include "web/handlers/office_pages.hpp"
 
+#include "web/handlers/office_support.hpp"
+
 #include <ctime>
 #include <map>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
+#include "validation/service_self_test.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -16,74 +19,50 @@ namespace {
 
 using nlohmann::json;
 
-std::string office_message_key(const std::string& code) {
-    static const std::map<std::string, std::string> keys{
-        {"staff.sign_in_failed", "backoffice.errors.sign_in"},
-        {"auth.sign_in_locked", "backoffice.errors.sign_in_locked"},
-        {"auth.forbidden", "backoffice.errors.forbidden"},
-        {"ra.four_eyes", "backoffice.errors.four_eyes"},
-        {"ra.identity_mismatch", "backoffice.errors.identity_mismatch"},
-        {"ra.unknown_user", "backoffice.errors.unknown_user"},
-        {"ra.user_not_active", "backoffice.errors.unknown_user"},
-        {"ra.request_closed", "backoffice.errors.request_closed"},
-        {"ra.request_not_checked", "backoffice.errors.request_not_checked"},
-        {"ra.checklist_incomplete", "backoffice.errors.checklist_incomplete"},
-        {"accounts.not_locked", "backoffice.errors.not_locked"},
-        {"appointments.unknown_code", "error.unknown_code"},
-        {"appointments.not_now", "backoffice.errors.not_now"},
-        {"appointments.wrong_purpose", "backoffice.errors.wrong_purpose"},
-        {"appointments.not_booked", "backoffice.errors.not_now"},
-        {"office.bad_date", "error.bad_date"},
-        {"documents.too_large", "error.too_large"},
-        {"documents.unsupported_type", "backoffice.errors.document_type"},
-        {"staff.password_too_short", "portal.errors.password_rules"},
-        {"staff.password_unchanged", "portal.errors.passwords_equal"},
-        {"ui.passwords_differ", "portal.errors.passwords_differ"},
-        {"ui.missing_documents", "backoffice.errors.missing_documents"},
-        {"ui.csrf", "error.csrf"},
-        {"ui.bad_form", "error.bad_form"},
-    };
-    auto it = keys.find(code);
-    return it == keys.end() ? "error.generic" : it->second;
+// One line of the work queue: what it is, whose it is, who did the last step and when, where to open it.
+json queue_row(const std::string& what, const std::string& subject, const std::string& by, const std::string& when,
+               const std::string& href) {
+    return {{"kind", what}, {"subject", subject}, {"by", by}, {"when", when}, {"href", href}};
 }
 
-std::optional<ra::Principal> staff_of(const OfficePageServices& s, const Request& req) {
-    std::string token = cookie_value(req, kStaffSessionCookie);
-    if (token.empty()) return std::nullopt;
-    try {
-        return s.ra.staff.principal_for_token(token);
-    } catch (const Error&) {
-        return std::nullopt;
+// What waits for a check (or the ID at the counter) and what waits for a second person, over every case kind the
+// member of staff may read.
+void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std::string& lang, json& to_check,
+                json& to_approve) {
+    auto label = [&](const std::string& key) { return translate(lang, key); };
+    auto when = [&](std::int64_t t) { return office_time(s, t); };
+    if (ra::permits(who.roles, ra::Action::RequestRead)) {
+        for (const auto& r : s.ra.office.requests(who, "", "submitted"))
+            to_check.push_back(queue_row(label("requests." + r.kind), r.username, r.created_by, when(r.created_at),
+                                         "/office/requests/" + r.id));
+        for (const auto& r : s.ra.office.requests(who, "", "checked"))
+            to_approve.push_back(queue_row(label("requests." + r.kind), r.username, r.checked_by, when(r.created_at),
+                                           "/office/requests/" + r.id));
     }
-}
-
-// A page for signed-in staff; others go to the sign-in page, and a one-time password is replaced first.
-Handler staff_page(const OfficePageServices& s, std::function<Response(const Request&, const ra::Principal&)> body,
-                   bool password_page = false) {
-    return [&s, body = std::move(body), password_page](const Request& req) {
-        auto who = staff_of(s, req);
-        if (!who) return see_other("/office/login");
-        if (who->must_change_password && !password_page) return see_other("/office/password");
-        try {
-            return body(req, *who);
-        } catch (const Error& e) {
-            return s.pages.error_page(req, e, office_message_key(e.code()));
+    if (ra::permits(who.roles, ra::Action::AgencyRead)) {
+        for (const auto& a : s.ra.office.agencies(who, "")) {
+            std::string href = "/office/agencies/" + a.id;
+            if (a.status == "submitted")
+                to_check.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.submitted_by, when(a.created_at), href));
+            if (a.status == "documents_checked")
+                to_approve.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.documents_checked_by,
+                                               when(a.created_at), href));
+            if (a.status == "draft" || a.status == "closed") continue;
+            for (const auto& l : s.ra.office.letters(who, a.id))
+                if (l.status == "pending")
+                    to_approve.push_back(queue_row(label("backoffice.letter"), a.name_zh, l.recorded_by,
+                                                   when(l.created_at), href));
         }
-    };
-}
-
-std::string today(const OfficePageServices& s) { return s.ra.calendar.local_text(s.clock.unix_seconds()).substr(0, 10); }
-
-json request_view(const OfficePageServices& s, const std::string& lang, const ra::ServiceRequest& r) {
-    return {{"id", r.id},
-            {"kind", translate(lang, "requests." + r.kind)},
-            {"username", r.username},
-            {"status", translate(lang, "backoffice.request_statuses." + r.status)},
-            {"created_by", r.created_by},
-            {"checked_by", r.checked_by},
-            {"approved_by", r.approved_by},
-            {"created", s.ra.calendar.local_text(r.created_at)},
-            {"can_approve", r.status == "checked"}};
+    }
+    if (ra::permits(who.roles, ra::Action::ApplicationRead)) {
+        for (const char* status : {"submitted", "documents_checked"})
+            for (const auto& a : s.ra.office.applications(who, "", status))
+                to_check.push_back(queue_row(label("backoffice.application"), a.username, a.created_by,
+                                             when(a.created_at), "/office/applications/" + a.id));
+        for (const auto& a : s.ra.office.applications(who, "", "id_sighted"))
+            to_approve.push_back(queue_row(label("backoffice.application"), a.username, a.identity ? a.identity->officer : "",
+                                           when(a.created_at), "/office/applications/" + a.id));
+    }
 }
 
 }  // namespace
@@ -151,17 +130,18 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
     router.add("GET", "/office", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    std::string lang = choose_language(req);
                    json to_check = json::array(), to_approve = json::array(), appointments = json::array();
-                   for (const auto& r : s.ra.office.requests(who, "", "submitted")) to_check.push_back(request_view(s, lang, r));
-                   for (const auto& r : s.ra.office.requests(who, "", "checked")) to_approve.push_back(request_view(s, lang, r));
-                   for (const auto& a : s.ra.appointments.on_date(today(s)))
+                   fill_queue(s, who, lang, to_check, to_approve);
+                   for (const auto& a : s.ra.appointments.on_date(office_today(s)))
                        appointments.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
                                                {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                                {"name", a.person_name},
                                                {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
                              {"can_ca", who.has(ra::Role::CaAdmin)},
+                             {"can_register", ra::permits(who.roles, ra::Action::AgencyCreate)},
+                             {"can_request", ra::permits(who.roles, ra::Action::RequestCreate)},
                              {"to_check", to_check}, {"to_approve", to_approve},
-                             {"appointments", appointments}, {"today", today(s)},
+                             {"appointments", appointments}, {"today", office_today(s)},
                              {"has_to_check", !to_check.empty()}, {"has_to_approve", !to_approve.empty()},
                              {"has_appointments", !appointments.empty()}};
                    return s.pages.render(req, "office_home", "backoffice.queue", data, 200, "office");
@@ -173,7 +153,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    ra::require_permission(who, ra::Action::AppointmentList);
                    std::string lang = choose_language(req);
                    std::string date = parse_urlencoded(req.query)["date"];
-                   if (date.empty()) date = today(s);
+                   if (date.empty()) date = office_today(s);
                    json rows = json::array();
                    for (const auto& a : s.ra.appointments.on_date(date))
                        rows.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
@@ -186,11 +166,49 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                }),
                Execution::Blocking, "ui_office");
 
+    // A week of appointments (Monday first, office time): each day's hours and bookings, to plan the counter.
+    router.add("GET", "/office/appointments/week", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AppointmentList);
+                   std::string lang = choose_language(req);
+                   std::string start = parse_urlencoded(req.query)["start"];
+                   std::int64_t day = office_day_start(s, start.empty() ? office_today(s) : start);
+                   std::int64_t local = day + s.config.office.utc_offset_minutes * 60;
+                   int weekday = static_cast<int>(((local / 86400) + 3) % 7);  // 1970-01-01 was a Thursday
+                   day -= static_cast<std::int64_t>(weekday) * 86400;           // back to Monday
+                   const json& names = catalogue(lang)["office"]["weekdays"];
+                   json days = json::array();
+                   for (int i = 0; i < 7; ++i) {
+                       std::int64_t noon = day + i * 86400 + 12 * 3600;
+                       std::string date = office_time(s, noon).substr(0, 10);
+                       auto slots = s.ra.calendar.slots_on(date);
+                       json bookings = json::array();
+                       for (const auto& a : s.ra.appointments.on_date(date))
+                           bookings.push_back({{"when", office_time(s, a.slot_start).substr(11)},
+                                               {"purpose", translate(lang, "book.purposes." + a.purpose)},
+                                               {"name", a.person_name},
+                                               {"status", translate(lang, "booked.statuses." + a.status)},
+                                               {"cancelled", a.status == "cancelled"}});
+                       std::string hours = slots.empty() ? translate(lang, "office.closed")
+                                                         : slots.front().local_start.substr(11) + "–" +
+                                                               office_time(s, slots.back().end).substr(11);
+                       days.push_back({{"name", names.at(i)}, {"date", date}, {"hours", hours}, {"open", !slots.empty()},
+                                       {"bookings", bookings}, {"has_bookings", !bookings.empty()},
+                                       {"today", date == office_today(s)}});
+                   }
+                   json data{{"days", days},
+                             {"first", days.front()["date"]},
+                             {"last", days.back()["date"]},
+                             {"previous", office_time(s, day - 7 * 86400 + 12 * 3600).substr(0, 10)},
+                             {"next", office_time(s, day + 7 * 86400 + 12 * 3600).substr(0, 10)}};
+                   return s.pages.render(req, "office_week", "backoffice.week", data, 200, "office_week");
+               }),
+               Execution::Blocking, "ui_office");
+
     router.add("GET", "/office/unlock", staff_page(s, [&s](const Request& req, const ra::Principal&) {
                    std::string lang = choose_language(req);
                    json id_types = json::array();
                    for (const auto& t : s.config.ra.id_types) id_types.push_back({{"value", t}, {"label", translate(lang, "backoffice.id_types." + t)}});
-                   return s.pages.render(req, "office_unlock", "backoffice.unlock", json{{"id_types", id_types}}, 200, "office");
+                   return s.pages.render(req, "office_unlock", "backoffice.unlock", json{{"id_types", id_types}}, 200, "office_unlock");
                }),
                Execution::Blocking, "ui_office");
 
@@ -228,12 +246,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    filter.action = q["action"];
                    filter.limit = 200;
                    auto day_start = [&](const std::string& date) -> std::int64_t {  // 00:00 office time
-                       if (date.empty()) return 0;
-                       try {
-                           return core::parse_rfc3339(date + "T00:00:00Z") - s.config.office.utc_offset_minutes * 60;
-                       } catch (const std::exception&) {
-                           throw Error("office.bad_date", 400, "not a date");
-                       }
+                       return date.empty() ? 0 : office_day_start(s, date);
                    };
                    filter.from = day_start(q["from"]);
                    if (!q["to"].empty()) filter.to = day_start(q["to"]) + 86400;  // the whole last day
@@ -282,7 +295,18 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                                            {"days", std::to_string(p.validity_days)},
                                            {"key_usage", p.key_usage},
                                            {"eku", p.extended_key_usage}});
+                   json services = json::array();
+                   std::int64_t now = s.clock.unix_seconds();
+                   for (const auto& [name, result] : {std::pair{"OCSP", validation::ocsp_self_test(s.ca, s.ocsp, now)},
+                                                      std::pair{"TSA", validation::tsa_self_test(s.ca, s.tsa, now)}}) {
+                       char ms[16];
+                       std::snprintf(ms, sizeof ms, "%.1f", result.milliseconds);
+                       services.push_back({{"name", name}, {"ok", result.ok}, {"detail", result.detail}, {"ms", ms}});
+                   }
                    json data{{"certificates", certs}, {"crl", crl}, {"has_crl", !crl.empty()}, {"profiles", profiles},
+                             {"services", services},
+                             {"ocsp_cached", std::to_string(s.ocsp.cache_hits())},
+                             {"ocsp_signed", std::to_string(s.ocsp.signed_on_demand())},
                              {"published", parse_urlencoded(req.query)["published"]}};
                    return s.pages.render(req, "office_ca", "backoffice.ca", data, 200, "office");
                }),
@@ -293,24 +317,6 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    ra::require_permission(who, ra::Action::CrlPublish);
                    auto crl = s.ca.publish_crl(who.actor());
                    return see_other("/office/ca?published=" + std::to_string(crl.number));
-               }),
-               Execution::Blocking, "ui_office");
-
-    router.add("GET", "/office/requests/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   std::string lang = choose_language(req);
-                   json data = request_view(s, lang, s.ra.office.request(who, req.param("id")));
-                   json documents = json::array();
-                   for (const auto& a : s.ra.office.checklist(who, req.param("id")).attached)
-                       documents.push_back({{"name", translate(lang, "documents." + a.doc_type)}, {"by", a.attached_by}});
-                   data["documents"] = documents;
-                   return s.pages.render(req, "office_request", "backoffice.request", data, 200, "office");
-               }),
-               Execution::Blocking, "ui_office");
-
-    router.add("POST", "/office/requests/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   require_csrf(req, parse_urlencoded(req.body));
-                   s.ra.office.approve_request(who, req.param("id"));
-                   return see_other("/office/requests/" + req.param("id"));
                }),
                Execution::Blocking, "ui_office");
 }

@@ -5,27 +5,16 @@
 // request page where a second person approves; the auditor's search; the CA administrator's page (hierarchy, CRL
 // publication, profiles). Every action goes through RegistrationOffice, which checks the role
 // and the four-eyes rule and writes the audit event in the same transaction.
-#include "core/clock.hpp"
-#include "core/config.hpp"
-#include "pki/certificate_authority.hpp"
-#include "web/handlers/ra_routes.hpp"
-#include "web/router.hpp"
-#include "web/ui/attempt_limiter.hpp"
-#include "web/ui/page_renderer.hpp"
+#include "web/handlers/office_support.hpp"
 
 namespace yq::web {
 
-struct OfficePageServices {
-    const core::Config& config;
-    const RaRouteServices& ra;
-    const PageRenderer& pages;
-    const core::Clock& clock;
-    AttemptLimiter& sign_in_failures;  // per client address and per username
-    pki::CertificateAuthority& ca;     // the CA administrator's page
-};
-
-inline constexpr const char* kStaffSessionCookie = "yq_staff";
-
 void register_office_pages(Router& router, const OfficePageServices& s);
+// Agency registration (representative, letter, contact, documents, check, second officer's approval) and user
+// service applications (checklist uploads, representative's sign-off, original ID, approval, the printed PIN letter).
+void register_office_registration_pages(Router& router, const OfficePageServices& s);
+// Revocation, renewal and re-key requests (unlock has its own counter page), the request page with sign-off, check,
+// second person's approval and rejection.
+void register_office_request_pages(Router& router, const OfficePageServices& s);
 
 }  // namespace yq::web

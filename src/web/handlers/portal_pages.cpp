@@ -38,6 +38,7 @@ std::string portal_message_key(const std::string& code) {
         {"ui.bad_form", "error.bad_form"},
         {"ui.not_pdf", "error.not_pdf"},
         {"ui.passwords_differ", "portal.errors.passwords_differ"},
+        {"ra.no_approved_request", "portal.errors.nothing_to_complete"},
     };
     auto it = keys.find(code);
     return it == keys.end() ? "error.generic" : it->second;
@@ -111,6 +112,8 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
             {"must_change", a->must_change_signing_password},
             {"otp_required", s.config.accounts.otp_required},
             {"renewal_due", renewal_due},
+            {"rekey_approved", s.office.pending_for_user(a->username, "rekey").has_value()},
+            {"renewal_approved", s.office.pending_for_user(a->username, "renewal").has_value()},
             {"credentials", creds}};
 }
 
@@ -232,7 +235,9 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    std::string lang = choose_language(req);
                    json data = account_view(s, lang, id);
                    auto q = parse_urlencoded(req.query);
-                   data["changed"] = q["changed"];
+                   bool new_key = q["changed"] == "rekey" || q["changed"] == "renewal";
+                   data["changed"] = new_key ? "" : q["changed"];
+                   data["new_key"] = new_key;
                    data["enrolled"] = q["enrolled"];
                    return s.pages.render(req, "portal_home", "portal.title", data, 200, "portal");
                }),
@@ -263,6 +268,44 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        json data = account_view(s, lang, id);
                        data[which + "_error"] = message(s, lang, e.code());
                        return s.pages.render(req, "portal_password", "portal.passwords", data, e.http_status() >= 400 ? e.http_status() : 422, "portal");
+                   }
+               }),
+               Execution::Blocking, "ui_portal");
+
+    // A renewal or re-key the office approved: the signer finishes it here, so the new key is sealed under a password
+    // only they know (re-key: a new signing password; renewal: the current one and a fresh OTP).
+    router.add("GET", "/portal/complete", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   json data = account_view(s, lang, id);
+                   std::string kind = parse_urlencoded(req.query)["kind"] == "rekey" ? "rekey" : "renewal";
+                   if (!data.value(kind + "_approved", false)) return see_other("/portal");
+                   data["kind"] = kind;
+                   data["is_rekey"] = kind == "rekey";
+                   return s.pages.render(req, "portal_complete", "portal.complete_" + kind, data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    router.add("POST", "/portal/complete", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   std::string lang = choose_language(req);
+                   auto f = parse_urlencoded(req.body);
+                   std::string kind = f["kind"] == "rekey" ? "rekey" : "renewal";
+                   try {
+                       require_csrf(req, f);
+                       if (kind == "rekey") {
+                           if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "the two new passwords differ");
+                           take_secret(f, "new_password_again");
+                           s.office.complete_rekey(id, take_secret(f, "new_password"));
+                       } else {
+                           s.office.complete_renewal(id, take_secret(f, "signing_password"), f["otp"]);
+                       }
+                       return see_other("/portal?changed=" + kind);
+                   } catch (const Error& e) {
+                       json data = account_view(s, lang, id);
+                       data["kind"] = kind;
+                       data["is_rekey"] = kind == "rekey";
+                       data["error"] = message(s, lang, e.code());
+                       return s.pages.render(req, "portal_complete", "portal.complete_" + kind, data,
+                                             e.http_status() >= 400 ? e.http_status() : 422, "portal");
                    }
                }),
                Execution::Blocking, "ui_portal");
@@ -307,12 +350,10 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    std::map<std::string, std::string> f;
                    std::string pdf, name;
                    try {
-                       std::string type = req.header("content-type");
-                       if (type.rfind("multipart/form-data", 0) != 0) throw Error("ui.bad_form", 400, "not an upload");
-                       for (auto& part : parse_multipart(type, req.body)) {
-                           if (part.name == "file") pdf = std::move(part.data), name = part.filename;
-                           else f[part.name] = std::move(part.data);
-                       }
+                       UploadForm upload = parse_upload_form(req);
+                       f = std::move(upload.fields);
+                       pdf = std::move(upload.files["file"]);
+                       name = upload.file_names["file"];
                        require_csrf(req, f);
                        if (pdf.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "not a PDF");
                        pades::SignPdfRequest r;

@@ -1,7 +1,8 @@
 #pragma once
 // The signer portal: sign in (login password + TOTP), the account at a glance (certificate, status, expiry, renewal
 // reminder, what to do when locked), change the signing and the login password, sign a PDF (position on the page,
-// level, signing password + OTP; the signed file comes back as a download), sign out. The session is the CSC access
+// level, signing password + OTP; the signed file comes back as a download), complete a renewal or re-key the office
+// approved (the new key sealed under the signer's own password), sign out. The session is the CSC access
 // token in an HttpOnly, SameSite=Strict cookie.
 #include "accounts/account_service.hpp"
 #include "audit/event.hpp"
@@ -9,6 +10,7 @@
 #include "core/config.hpp"
 #include "pades/pades_service.hpp"
 #include "pki/ca_store.hpp"
+#include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
 #include "web/ui/attempt_limiter.hpp"
@@ -27,6 +29,7 @@ struct PortalPageServices {
     const core::Clock& clock;
     AttemptLimiter& sign_in_failures;  // per client address and per username
     audit::AuditReader& audit;         // the history of one's own signatures
+    ra::RegistrationOffice& office;    // renewal and re-key the office approved, completed by the signer
 };
 
 inline constexpr const char* kSessionCookie = "yq_session";

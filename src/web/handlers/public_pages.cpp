@@ -110,6 +110,26 @@ json appointment_view(const PublicPageServices& s, const std::string& lang, cons
 
 }  // namespace
 
+void register_page_assets(Router& router, const PageRenderer& pages) {
+    router.add("GET", "/language/{code}", [&pages](const Request& req) {
+                   std::string code = req.param("code");
+                   std::string next = local_path_or_root(parse_urlencoded(req.query)["next"]);
+                   if (!is_ui_language(code)) return see_other(next);
+                   return see_other(next, {set_cookie(kLanguageCookie, code, pages.settings().secure_cookies, 365L * 86400)});
+               },
+               Execution::Inline, "ui_public");
+
+    router.add("GET", "/static/{name}", [](const Request& req) {
+                   const auto& all = embedded_assets();
+                   auto it = all.find("static/" + req.param("name"));
+                   if (it == all.end()) throw Error("ui.not_found", 404, "no such file");
+                   Response r = Response::bytes(content_type_of(req.param("name")), it->second);
+                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   return r;
+               },
+               Execution::Inline, "ui_static");
+}
+
 void register_public_pages(Router& router, const PublicPageServices& s) {
     const PageRenderer& pages = s.pages;
 
@@ -152,23 +172,7 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                }),
                Execution::Inline, "ui_public");
 
-    router.add("GET", "/language/{code}", [&s](const Request& req) {
-                   std::string code = req.param("code");
-                   std::string next = local_path_or_root(parse_urlencoded(req.query)["next"]);
-                   if (!is_ui_language(code)) return see_other(next);
-                   return see_other(next, {set_cookie(kLanguageCookie, code, s.pages.settings().secure_cookies, 365L * 86400)});
-               },
-               Execution::Inline, "ui_public");
-
-    router.add("GET", "/static/{name}", [](const Request& req) {
-                   const auto& all = embedded_assets();
-                   auto it = all.find("static/" + req.param("name"));
-                   if (it == all.end()) throw Error("ui.not_found", 404, "no such file");
-                   Response r = Response::bytes(content_type_of(req.param("name")), it->second);
-                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-                   return r;
-               },
-               Execution::Inline, "ui_static");
+    register_page_assets(router, pages);
 
     // Appointment booking (office hours only, by the calendar; the code is shown once).
     router.add("GET", "/appointments/book", page(pages, [&s](const Request& req) {
@@ -256,21 +260,13 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                Execution::Inline, "ui_public");
 
     router.add("POST", "/verify", page(pages, [&s](const Request& req) {
-                   std::string type = req.header("content-type");
-                   if (type.rfind("multipart/form-data", 0) != 0) throw Error("ui.bad_form", 400, "not an upload");
-                   auto parts = parse_multipart(type, req.body);
-                   std::map<std::string, std::string> fields;
-                   const FormPart* file = nullptr;
-                   for (const auto& p : parts) {
-                       if (p.filename.empty()) fields[p.name] = p.data;
-                       else if (p.name == "file") file = &p;
-                   }
-                   require_csrf(req, fields);
-                   if (!file || file->data.find("%PDF-") == std::string::npos)
-                       throw Error("ui.not_pdf", 422, "the upload is not a PDF");
+                   UploadForm upload = parse_upload_form(req);
+                   require_csrf(req, upload.fields);
+                   const std::string& file = upload.files["file"];
+                   if (file.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "the upload is not a PDF");
                    std::string lang = choose_language(req);
-                   validation::Report report = s.validator.validate(file->data);
-                   json data{{"report", report_section_html(report, lang, file->filename)}};
+                   validation::Report report = s.validator.validate(file);
+                   json data{{"report", report_section_html(report, lang, upload.file_names["file"])}};
                    return s.pages.render(req, "verify", "verify.report", data, 200, "verify");
                }),
                Execution::Blocking, "ui_verify");

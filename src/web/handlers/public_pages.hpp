@@ -26,5 +26,7 @@ struct PublicPageServices {
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);
+// What every page needs, on every listener that serves pages: the language switch and the static files.
+void register_page_assets(Router& router, const PageRenderer& pages);
 
 }  // namespace yq::web

@@ -22,7 +22,8 @@ struct RaRouteServices {
 
 void register_staff_routes(Router& router, const RaRouteServices& s);
 void register_ra_routes(Router& router, const RaRouteServices& s);
-void register_appointment_routes(Router& router, const RaRouteServices& s);
+void register_appointment_routes(Router& router, const RaRouteServices& s);  // the public booking API
+void register_appointment_staff_routes(Router& router, const RaRouteServices& s);
 void register_audit_routes(Router& router, const RaRouteServices& s);
 
 }  // namespace yq::web

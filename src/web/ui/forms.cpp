@@ -103,6 +103,20 @@ std::vector<FormPart> parse_multipart(const std::string& content_type, const std
     return parts;
 }
 
+UploadForm parse_upload_form(const Request& req) {
+    std::string type = req.header("content-type");
+    if (type.rfind("multipart/form-data", 0) != 0) bad_form("the form must be sent as multipart/form-data");
+    UploadForm form;
+    for (auto& part : parse_multipart(type, req.body)) {
+        if (part.filename.empty()) form.fields[part.name] = std::move(part.data);
+        else {
+            form.file_names[part.name] = part.filename;
+            form.files[part.name] = std::move(part.data);
+        }
+    }
+    return form;
+}
+
 std::map<std::string, std::string> form_fields(const Request& req) {
     std::string type = req.header("content-type");
     if (type.rfind("multipart/form-data", 0) == 0) {

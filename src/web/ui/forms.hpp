@@ -21,6 +21,15 @@ struct FormPart {
 // The parts of a multipart/form-data body; `content_type` is the request's header (it carries the boundary).
 std::vector<FormPart> parse_multipart(const std::string& content_type, const std::string& body);
 
+// A multipart/form-data form split into its fields and its files (by field name; a file input left empty by the
+// browser comes as an empty field). Throws 400 "ui.bad_form" when the request is not multipart.
+struct UploadForm {
+    std::map<std::string, std::string> fields;
+    std::map<std::string, std::string> files;
+    std::map<std::string, std::string> file_names;  // the name the browser gave each file (for a download's name)
+};
+UploadForm parse_upload_form(const Request& req);
+
 // The form's fields, whichever of the two encodings the request used (files left out).
 std::map<std::string, std::string> form_fields(const Request& req);
 

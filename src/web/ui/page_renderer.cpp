@@ -2,6 +2,7 @@
 
 #include <kainjow/mustache.hpp>
 #include <algorithm>
+#include <span>
 #include <sodium.h>
 
 #include "core/bytes.hpp"
@@ -52,6 +53,11 @@ const NavEntry kNavigation[] = {{"home", "/", "nav.home"},
                                 {"verify", "/verify", "nav.verify"},
                                 {"repository", "/repository", "nav.repository"},
                                 {"portal", "/portal", "nav.portal"}};
+// The back office's own navigation (its pages' sections start with "office").
+const NavEntry kOfficeNavigation[] = {{"office", "/office", "nav.office_queue"},
+                                      {"office_agencies", "/office/agencies", "nav.office_agencies"},
+                                      {"office_week", "/office/appointments/week", "nav.office_week"},
+                                      {"office_unlock", "/office/unlock", "nav.office_unlock"}};
 
 }  // namespace
 
@@ -90,7 +96,8 @@ Response PageRenderer::render(const Request& req, const std::string& name, const
                              {"current", l == lang}});
     page["languages"] = languages;
     json nav = json::array();
-    for (const auto& n : kNavigation)
+    bool back_office = section.rfind("office", 0) == 0;
+    for (const auto& n : back_office ? std::span<const NavEntry>(kOfficeNavigation) : std::span<const NavEntry>(kNavigation))
         nav.push_back({{"href", n.href}, {"label", translate(lang, n.key)}, {"current", section == n.section}});
     page["nav"] = nav;
 

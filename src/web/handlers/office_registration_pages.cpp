@@ -1,0 +1,450 @@
+// The registration office's pages for agencies and user service applications (see office_pages.hpp). Domain
+// reference §2 A–C: an agency registers with its application form, the representative's and the contact person's ID
+// copies and, when the representative is not the head, the head's authorisation letter; each user applies with the
+// service form and an ID copy, shows the original in person, and a second officer approves — which opens the account
+// and prints the sealed PIN letter.
+#include <sodium.h>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "ra/documents.hpp"
+#include "web/handlers/office_pages.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+
+namespace yq::web {
+
+namespace {
+
+using nlohmann::json;
+using Fields = std::map<std::string, std::string>;
+
+const std::vector<std::string> kLetterScopes = {"apply", "use", "revoke", "renew"};
+const std::vector<std::string> kKeyTypes = {"ec-p256", "ec-p384", "rsa-2048", "rsa-3072"};
+
+std::string agency_page(const std::string& id) { return "/office/agencies/" + id; }
+std::string application_page(const std::string& id) { return "/office/applications/" + id; }
+
+std::string agency_name(const ra::Agency& a, const std::string& lang) {
+    if (lang == "pt" && !a.name_pt.empty()) return a.name_pt;
+    if (lang == "en" && !a.name_en.empty()) return a.name_en;
+    return a.name_zh;
+}
+
+json person_view(const ra::Person& p) {
+    return {{"name", p.name}, {"title", p.title}, {"phone", p.phone}, {"email", p.email}};
+}
+
+ra::Person person_from(Fields& f, const std::string& prefix) {
+    return ra::Person{f[prefix + "_name"], f[prefix + "_title"], f[prefix + "_phone"], f[prefix + "_email"]};
+}
+
+std::string date_text(const OfficePageServices& s, std::int64_t t) { return t == 0 ? "" : office_time(s, t).substr(0, 10); }
+
+json agency_row(const OfficePageServices& s, const ra::Agency& a, const std::string& lang) {
+    return {{"id", a.id},
+            {"code", a.code},
+            {"name", agency_name(a, lang)},
+            {"status", translate(lang, "backoffice.agency_statuses." + a.status)},
+            {"created", office_time(s, a.created_at)}};
+}
+
+json application_row(const OfficePageServices& s, const ra::Application& a, const std::string& lang) {
+    return {{"id", a.id},
+            {"username", a.username},
+            {"name", a.display_name},
+            {"status", translate(lang, "backoffice.application_statuses." + a.status)},
+            {"created", office_time(s, a.created_at)}};
+}
+
+// The new-agency form with what was typed (never the ID number) and the error, when it is shown again.
+Response agency_form(const OfficePageServices& s, const Request& req, Fields form, const std::string& error, int status) {
+    std::string lang = choose_language(req);
+    form.erase("rep_id_number");
+    form.erase("csrf");
+    json scopes = json::array();
+    bool first_time = form.empty();
+    for (const auto& scope : kLetterScopes)
+        scopes.push_back({{"value", scope},
+                          {"label", translate(lang, "backoffice.scopes." + scope)},
+                          {"checked", first_time ? scope == "apply" : form.count("scope_" + scope) != 0}});
+    json documents = document_options(ra::required_documents(s.config.ra, "agency", true), lang);
+    for (auto& d : documents) d["required"] = d["value"] != "authorisation_letter";
+    json data{{"form", form},
+              {"government", form["kind"] != "organisation"},
+              {"rep_is_head", form.count("rep_is_head") != 0},
+              {"id_types", id_type_options(s, lang)},
+              {"scopes", scopes},
+              {"documents", documents},
+              {"today", office_today(s)},
+              {"error", error}};
+    return s.pages.render(req, "office_agency_new", "backoffice.new_agency", data, status, "office_agencies");
+}
+
+Response application_form(const OfficePageServices& s, const Request& req, const ra::Principal& who,
+                          const std::string& agency_id, Fields form, const std::string& error, int status) {
+    std::string lang = choose_language(req);
+    form.erase("id_number");
+    form.erase("csrf");
+    auto agency = s.ra.office.agency(who, agency_id);
+    json reps = json::array();
+    for (const auto& r : s.ra.office.representatives(who, agency_id))
+        reps.push_back({{"id", r.id},
+                        {"label", r.name + (r.title.empty() ? "" : " · " + r.title)},
+                        {"selected", form["representative_id"] == r.id}});
+    json key_types = json::array();
+    std::string chosen = form["key_type"].empty() ? s.config.accounts.default_key : form["key_type"];
+    for (const auto& k : kKeyTypes) key_types.push_back({{"value", k}, {"selected", k == chosen}});
+    json data{{"agency", agency_row(s, agency, lang)},
+              {"form", form},
+              {"government", form["user_kind"] != "other"},
+              {"representatives", reps},
+              {"key_types", key_types},
+              {"id_types", id_type_options(s, lang)},
+              {"documents", document_options(ra::required_documents(s.config.ra, "application"), lang)},
+              {"error", error}};
+    return s.pages.render(req, "office_application_new", "backoffice.new_application", data, status, "office_agencies");
+}
+
+std::string error_message(const Request& req, const Error& e) {
+    return translate(choose_language(req), office_message_key(e.code()));
+}
+
+// The agency's page: who it is, its representatives and letters, the checklist, and the step that comes next.
+Response agency_view(const OfficePageServices& s, const Request& req, const ra::Principal& who, const std::string& id) {
+    std::string lang = choose_language(req);
+    ra::Agency a = s.ra.office.agency(who, id);
+    std::map<std::string, std::string> rep_names;
+    json reps = json::array(), letters = json::array(), applications = json::array();
+    for (const auto& r : s.ra.office.representatives(who, id)) {
+        rep_names[r.id] = r.name;
+        reps.push_back({{"name", r.name},
+                        {"title", r.title},
+                        {"role", translate(lang, r.is_head ? "backoffice.head" : "backoffice.delegate")},
+                        {"id_type", translate(lang, "backoffice.id_types." + r.id_type)},
+                        {"signed_application", r.id == a.representative_id}});
+    }
+    for (const auto& l : s.ra.office.letters(who, id)) {
+        std::string scopes;
+        for (const auto& scope : l.scopes)
+            scopes += (scopes.empty() ? "" : translate(lang, "backoffice.list_separator")) + translate(lang, "backoffice.scopes." + scope);
+        letters.push_back({{"id", l.id},
+                           {"representative", rep_names[l.representative_id]},
+                           {"scopes", scopes},
+                           {"from", date_text(s, l.valid_from)},
+                           {"to", l.valid_to == 0 ? translate(lang, "backoffice.until_withdrawn") : date_text(s, l.valid_to)},
+                           {"status", translate(lang, "backoffice.letter_statuses." + l.status)},
+                           {"recorded_by", l.recorded_by},
+                           {"confirmed_by", l.confirmed_by},
+                           {"can_confirm", l.status == "pending" && may(who, ra::Action::LetterConfirm)}});
+    }
+    for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
+    json data = agency_row(s, a, lang);
+    data.update({{"agency_id", a.id},
+                 {"name_zh", a.name_zh},
+                 {"name_pt", a.name_pt},
+                 {"name_en", a.name_en},
+                 {"kind", translate(lang, "backoffice.agency_kinds." + a.kind)},
+                 {"address", a.address},
+                 {"head", person_view(a.head)},
+                 {"contact", person_view(a.contact)},
+                 {"created_by", a.created_by},
+                 {"submitted_by", a.submitted_by},
+                 {"documents_checked_by", a.documents_checked_by},
+                 {"approved_by", a.approved_by},
+                 {"representatives", reps},
+                 {"letters", letters},
+                 {"has_letters", !letters.empty()},
+                 {"applications", applications},
+                 {"has_applications", !applications.empty()},
+                 {"checklist", checklist_view(s, who, id, lang)},
+                 {"is_draft", a.status == "draft" && may(who, ra::Action::AgencySubmit)},
+                 {"can_check", a.status == "submitted" && may(who, ra::Action::AgencyCheckDocuments)},
+                 {"can_approve", a.status == "documents_checked" && may(who, ra::Action::AgencyApprove)},
+                 {"is_active", a.status == "active" && may(who, ra::Action::ApplicationCreate)},
+                 {"error", error_from_query(req, lang)}});
+    return s.pages.render(req, "office_agency", "backoffice.agency", data, 200, "office_agencies");
+}
+
+Response application_view(const OfficePageServices& s, const Request& req, const ra::Principal& who,
+                          const std::string& id) {
+    std::string lang = choose_language(req);
+    ra::Application a = s.ra.office.application(who, id);
+    ra::Agency agency = s.ra.office.agency(who, a.agency_id);
+    json reps = json::array();
+    std::string signed_by;
+    for (const auto& r : s.ra.office.representatives(who, a.agency_id)) {
+        reps.push_back({{"id", r.id}, {"label", r.name + (r.title.empty() ? "" : " · " + r.title)}});
+        if (a.sign_off && a.sign_off->representative_id == r.id) signed_by = r.name;
+    }
+    json data = application_row(s, a, lang);
+    bool open = a.status == "submitted" || a.status == "documents_checked" || a.status == "id_sighted";
+    data.update({{"agency", agency_row(s, agency, lang)},
+                 {"email", a.email},
+                 {"phone", a.phone},
+                 {"department", a.department},
+                 {"title", a.title},
+                 {"user_kind", translate(lang, "backoffice.user_kinds." + a.user_kind)},
+                 {"key_type", a.key_type},
+                 {"created_by", a.created_by},
+                 {"signed_off_by", signed_by},
+                 {"sign_off_recorded_by", a.sign_off ? a.sign_off->recorded_by : ""},
+                 {"documents_checked_by", a.documents_checked_by},
+                 {"identity_type", a.identity ? translate(lang, "backoffice.id_types." + a.identity->id_type) : ""},
+                 {"identity_officer", a.identity ? a.identity->officer : ""},
+                 {"approved_by", a.approved_by},
+                 {"rejected_by", a.rejected_by},
+                 {"reason", a.reason},
+                 {"hold_reason", a.hold_reason},
+                 {"representatives", reps},
+                 {"checklist", checklist_view(s, who, id, lang)},
+                 {"needs_sign_off", open && !a.sign_off && may(who, ra::Action::ApplicationSignOff)},
+                 {"can_upload", a.status == "submitted" && may(who, ra::Action::DocumentUpload)},
+                 {"can_check", a.status == "submitted" && may(who, ra::Action::ApplicationCheckDocuments)},
+                 {"can_sight", a.status == "documents_checked" && may(who, ra::Action::ApplicationSightId)},
+                 {"can_approve", a.status == "id_sighted" && may(who, ra::Action::ApplicationApprove)},
+                 {"can_reject", (open || a.status == "on_hold") && may(who, ra::Action::ApplicationReject)},
+                 {"id_types", id_type_options(s, lang)},
+                 {"error", error_from_query(req, lang)}});
+    return s.pages.render(req, "office_application", "backoffice.application", data, 200, "office_agencies");
+}
+
+}  // namespace
+
+void register_office_registration_pages(Router& router, const OfficePageServices& s) {
+    // --- agencies ---
+    router.add("GET", "/office/agencies", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   std::string lang = choose_language(req);
+                   std::string status = parse_urlencoded(req.query)["status"];
+                   json rows = json::array(), filters = json::array();
+                   for (const auto& a : s.ra.office.agencies(who, status)) rows.push_back(agency_row(s, a, lang));
+                   for (const char* st : {"", "submitted", "documents_checked", "active", "suspended"})
+                       filters.push_back({{"value", st},
+                                          {"label", translate(lang, std::string(*st ? "backoffice.agency_statuses." : "backoffice.all") + st)},
+                                          {"current", status == st}});
+                   json data{{"agencies", rows}, {"has_agencies", !rows.empty()}, {"filters", filters},
+                             {"can_create", ra::permits(who.roles, ra::Action::AgencyCreate)}};
+                   return s.pages.render(req, "office_agencies", "backoffice.agencies", data, 200, "office_agencies");
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("GET", "/office/agencies/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AgencyCreate);
+                   return agency_form(s, req, {}, "", 200);
+               }),
+               Execution::Blocking, "ui_office");
+
+    // Registration at the counter in one form: the agency, its representative (the head, or a delegate with the
+    // head's letter), the contact person and the documents; it is submitted for the documents check at once. Nothing
+    // is stored until the documents pass the upload rules and the letter's details are complete.
+    router.add("POST", "/office/agencies", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AgencyCreate);
+                   UploadForm form = parse_upload_form(req);
+                   Fields& f = form.fields;
+                   require_csrf(req, f);
+                   bool head_represents = f.count("rep_is_head") != 0;
+                   ra::Letter letter;
+                   try {
+                       require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", !head_represents));
+                       if (!head_represents) {
+                           for (const auto& scope : kLetterScopes)
+                               if (f.count("scope_" + scope)) letter.scopes.push_back(scope);
+                           if (letter.scopes.empty()) throw Error("ra.bad_scope", 422, "the letter needs a scope");
+                           letter.valid_from = office_day_start(s, f["letter_from"].empty() ? office_today(s) : f["letter_from"]);
+                           if (!f["letter_to"].empty()) letter.valid_to = office_day_start(s, f["letter_to"]) + 86399;
+                       }
+                   } catch (const Error& e) {
+                       return agency_form(s, req, f, error_message(req, e), 422);
+                   }
+                   ra::Agency a;
+                   a.kind = f["kind"];
+                   a.name_zh = f["name_zh"];
+                   a.name_pt = f["name_pt"];
+                   a.name_en = f["name_en"];
+                   a.code = f["code"];
+                   a.address = f["address"];
+                   a.head = person_from(f, "head");
+                   a.contact = person_from(f, "contact");
+                   ra::Representative rep;
+                   rep.is_head = head_represents;
+                   rep.name = head_represents && f["rep_name"].empty() ? a.head.name : f["rep_name"];
+                   rep.title = head_represents && f["rep_title"].empty() ? a.head.title : f["rep_title"];
+                   rep.id_type = f["rep_id_type"];
+                   core::SecureString id_number = take_secret(f, "rep_id_number");
+                   ra::Agency created;
+                   try {
+                       created = s.ra.office.create_agency(who, a, rep, std::string(id_number.begin(), id_number.end()));
+                   } catch (const Error& e) {
+                       return agency_form(s, req, f, error_message(req, e), e.http_status() >= 400 ? e.http_status() : 422);
+                   }
+                   try {
+                       attach_uploads(s, who, created.id, form.files,
+                                      ra::required_documents(s.config.ra, "agency", !head_represents));
+                       if (!head_represents) {
+                           letter.representative_id = created.representative_id;
+                           auto recorded = s.ra.office.record_letter(who, created.id, letter);
+                           attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
+                       }
+                       s.ra.office.submit_agency(who, created.id);
+                   } catch (const Error& e) {
+                       return back_with_error(agency_page(created.id), e);
+                   }
+                   return see_other(agency_page(created.id));
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("GET", "/office/agencies/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   return agency_view(s, req, who, req.param("id"));
+               }),
+               Execution::Blocking, "ui_office");
+
+    auto this_agency = [](const Request& req) { return agency_page(req.param("id")); };
+    add_document_action(router, s, "/office/agencies/{id}/documents", this_agency);
+    add_case_action(router, s, "/office/agencies/{id}/submit", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.submit_agency(who, req.param("id"));
+                        return agency_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/agencies/{id}/check", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.check_agency_documents(who, req.param("id"));
+                        return agency_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/agencies/{id}/approve", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.approve_agency(who, req.param("id"));
+                        return agency_page(req.param("id"));
+                    });
+    // A letter is confirmed from its agency's page (the form names the agency to come back to).
+    add_case_action(router, s, "/office/agencies/{id}/letters/{letter}/confirm", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        auto letter = s.ra.office.confirm_letter(who, req.param("letter"));
+                        if (letter.agency_id != req.param("id")) throw Error("ui.bad_form", 400, "letter of another agency");
+                        return agency_page(req.param("id"));
+                    });
+
+    // --- user service applications ---
+    router.add("GET", "/office/agencies/{id}/applications/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::ApplicationCreate);
+                   return application_form(s, req, who, req.param("id"), {}, "", 200);
+               }),
+               Execution::Blocking, "ui_office");
+
+    // The user at the counter: the application with the representative's paper sign-off, the form and the ID copy,
+    // and the original ID the officer holds — checked and recorded in one go; a second officer approves.
+    router.add("POST", "/office/agencies/{id}/applications", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::ApplicationCreate);
+                   std::string agency_id = req.param("id");
+                   UploadForm form = parse_upload_form(req);
+                   Fields& f = form.fields;
+                   require_csrf(req, f);
+                   const auto documents = ra::required_documents(s.config.ra, "application");
+                   try {
+                       require_uploads(s, form.files, documents);
+                       if (f["representative_id"].empty() || f["id_type"].empty() || f["id_number"].empty())
+                           throw Error("api.missing_field", 422, "sign-off and original ID are needed");
+                   } catch (const Error& e) {
+                       return application_form(s, req, who, agency_id, f, error_message(req, e), 422);
+                   }
+                   ra::Application a;
+                   a.agency_id = agency_id;
+                   a.username = f["username"];
+                   a.display_name = f["display_name"];
+                   a.email = f["email"];
+                   a.phone = f["phone"];
+                   a.department = f["department"];
+                   a.title = f["title"];
+                   a.user_kind = f["user_kind"].empty() ? "government" : f["user_kind"];
+                   a.services = {"signing"};
+                   a.key_type = f["key_type"];
+                   core::SecureString id_number = take_secret(f, "id_number");
+                   ra::Application created;
+                   try {
+                       created = s.ra.office.create_application(who, a);
+                   } catch (const Error& e) {
+                       return application_form(s, req, who, agency_id, f, error_message(req, e), 422);
+                   }
+                   try {
+                       s.ra.office.sign_off_application(who, created.id, f["representative_id"]);
+                       attach_uploads(s, who, created.id, form.files, documents);
+                       s.ra.office.check_application_documents(who, created.id);
+                       s.ra.office.record_identity(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
+                   } catch (const Error& e) {
+                       return back_with_error(application_page(created.id), e);
+                   }
+                   return see_other(application_page(created.id));
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("GET", "/office/applications/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   return application_view(s, req, who, req.param("id"));
+               }),
+               Execution::Blocking, "ui_office");
+
+    auto this_application = [](const Request& req) { return application_page(req.param("id")); };
+    add_case_action(router, s, "/office/applications/{id}/sign-off", this_application,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        s.ra.office.sign_off_application(who, req.param("id"), form.fields["representative_id"]);
+                        return application_page(req.param("id"));
+                    });
+    add_document_action(router, s, "/office/applications/{id}/documents", this_application);
+    add_case_action(router, s, "/office/applications/{id}/check", this_application,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.check_application_documents(who, req.param("id"));
+                        return application_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/applications/{id}/identity", this_application,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        core::SecureString number = take_secret(form.fields, "id_number");
+                        s.ra.office.record_identity(who, req.param("id"), form.fields["id_type"],
+                                                    std::string(number.begin(), number.end()));
+                        return application_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/applications/{id}/reject", this_application,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        s.ra.office.reject_application(who, req.param("id"), form.fields["reason"]);
+                        return application_page(req.param("id"));
+                    });
+
+    // The second officer's approval opens the account; the answer is the PIN letter to print and seal — the one-time
+    // passwords are shown this once and kept nowhere (the page is never cached).
+    router.add("POST", "/office/applications/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   std::string id = req.param("id");
+                   ra::ApprovedApplication approved;
+                   try {
+                       require_csrf(req, parse_urlencoded(req.body));
+                       approved = s.ra.office.approve_application(who, id);
+                   } catch (const Error& e) {
+                       return back_with_error(application_page(id), e);
+                   }
+                   std::string lang = choose_language(req);
+                   const ra::Application& a = approved.application;
+                   ra::Agency agency = s.ra.office.agency(who, a.agency_id);
+                   std::string portal = s.config.ui.public_url;
+                   if (portal.empty() && !req.header("host").empty())
+                       portal = (s.pages.settings().secure_cookies ? "https://" : "http://") + req.header("host");
+                   portal += "/portal";
+                   json data{{"agency", agency_name(agency, lang)},
+                             {"name", a.display_name},
+                             {"username", a.username},
+                             {"login_password", std::string(approved.initial_login_password.begin(),
+                                                            approved.initial_login_password.end())},
+                             {"signing_password", std::string(approved.initial_signing_password.begin(),
+                                                              approved.initial_signing_password.end())},
+                             {"portal", portal},
+                             {"date", office_today(s)},
+                             {"approved_by", a.approved_by},
+                             {"application", a.id},
+                             {"serial", approved.certificate_serial},
+                             {"scripts", json::array({"/static/print.js"})}};
+                   Response r = s.pages.render(req, "office_pin_letter", "backoffice.pin_letter", data, 200, "office_agencies");
+                   for (auto* field : {"login_password", "signing_password"}) {  // wipe this copy; the page body is the one left
+                       std::string& secret = data[field].get_ref<std::string&>();
+                       sodium_memzero(secret.data(), secret.size());
+                   }
+                   return r;
+               }),
+               Execution::Blocking, "ui_office");
+}
+
+}  // namespace yq::web

@@ -1,0 +1,160 @@
+// The registration office's pages for revocation, renewal and re-key requests (see office_pages.hpp). Domain reference
+// §2 D–E: revocation and renewal come on the agency's form signed off by its representative (scope revoke / renew in
+// the letter); re-key, like unlock, is the user's own request at an appointment with the original ID. A second person
+// approves: revocation takes effect at once (CRL and OCSP), renewal and re-key wait for the user to seal the new key
+// under their own password in the signer portal.
+#include "core/error.hpp"
+#include "ra/documents.hpp"
+#include "web/handlers/office_pages.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+
+namespace yq::web {
+
+namespace {
+
+using nlohmann::json;
+
+// RFC 5280 §5.3.1 reasons an agency may give (certificateHold is not offered: revocation here is final).
+const std::vector<std::string> kRevocationReasons = {"unspecified",  "keyCompromise",        "affiliationChanged",
+                                                     "superseded",   "cessationOfOperation", "privilegeWithdrawn"};
+
+bool known_kind(const std::string& kind) { return kind == "revocation" || kind == "renewal" || kind == "rekey"; }
+bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey"; }
+
+std::string request_page(const std::string& id) { return "/office/requests/" + id; }
+
+Response request_form(const OfficePageServices& s, const Request& req, const std::string& kind,
+                      std::map<std::string, std::string> form, const std::string& error, int status) {
+    std::string lang = choose_language(req);
+    form.erase("id_number");
+    form.erase("csrf");
+    json reasons = json::array();
+    for (const auto& r : kRevocationReasons)
+        reasons.push_back({{"value", r}, {"label", translate(lang, "backoffice.reasons." + r)}, {"selected", form["reason"] == r}});
+    json data{{"kind", kind},
+              {"kind_label", translate(lang, "requests." + kind)},
+              {"intro", translate(lang, "backoffice.request_intros." + kind)},
+              {"form", form},
+              {"is_revocation", kind == "revocation"},
+              {"at_appointment", at_appointment(kind)},
+              {"reasons", reasons},
+              {"id_types", id_type_options(s, lang)},
+              {"documents", document_options(ra::required_documents(s.config.ra, kind), lang)},
+              {"error", error}};
+    return s.pages.render(req, "office_request_new", "backoffice.new_request", data, status, "office");
+}
+
+Response request_view(const OfficePageServices& s, const Request& req, const ra::Principal& who, const std::string& id) {
+    std::string lang = choose_language(req);
+    ra::ServiceRequest r = s.ra.office.request(who, id);
+    json reps = json::array();
+    std::string signed_by;
+    for (const auto& rep : s.ra.office.representatives(who, r.agency_id)) {
+        reps.push_back({{"id", rep.id}, {"label", rep.name + (rep.title.empty() ? "" : " · " + rep.title)}});
+        if (r.sign_off && r.sign_off->representative_id == rep.id) signed_by = rep.name;
+    }
+    bool open = r.status == "submitted" || r.status == "checked";
+    bool needs_sign_off = !at_appointment(r.kind);
+    json data{{"id", r.id},
+              {"kind", translate(lang, "requests." + r.kind)},
+              {"username", r.username},
+              {"status", translate(lang, "backoffice.request_statuses." + r.status)},
+              {"reason", r.kind == "revocation" ? translate(lang, "backoffice.reasons." + r.reason) : r.reason},
+              {"created_by", r.created_by},
+              {"created", office_time(s, r.created_at)},
+              {"signed_off_by", signed_by},
+              {"checked_by", r.checked_by},
+              {"identity_type", r.identity ? translate(lang, "backoffice.id_types." + r.identity->id_type) : ""},
+              {"approved_by", r.approved_by},
+              {"rejected_by", r.rejected_by},
+              {"completed_by", r.completed_by},
+              {"awaits_user", r.status == "approved"},
+              {"hold_reason", r.hold_reason},
+              {"checklist", checklist_view(s, who, id, lang)},
+              {"representatives", reps},
+              {"needs_sign_off", needs_sign_off && open && !r.sign_off && may(who, ra::Action::RequestSignOff)},
+              {"can_upload", r.status == "submitted" && may(who, ra::Action::DocumentUpload)},
+              {"can_check", r.status == "submitted" && !at_appointment(r.kind) && may(who, ra::Action::RequestCheck)},
+              {"can_approve", r.status == "checked" && may(who, ra::Action::RequestApprove)},
+              {"can_reject", (open || r.status == "on_hold" || r.status == "approved") && may(who, ra::Action::RequestReject)},
+              {"error", error_from_query(req, lang)}};
+    return s.pages.render(req, "office_request", "backoffice.request", data, 200, "office");
+}
+
+}  // namespace
+
+void register_office_request_pages(Router& router, const OfficePageServices& s) {
+    router.add("GET", "/office/requests/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::RequestCreate);
+                   std::string kind = parse_urlencoded(req.query)["kind"];
+                   if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
+                   return request_form(s, req, kind, {}, "", 200);
+               }),
+               Execution::Blocking, "ui_office");
+
+    // The request with its documents; a re-key is checked at once against the original ID the user shows (the booking
+    // is checked in), a revocation or renewal waits for the representative's sign-off on the request page.
+    router.add("POST", "/office/requests", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::RequestCreate);
+                   UploadForm form = parse_upload_form(req);
+                   auto& f = form.fields;
+                   require_csrf(req, f);
+                   std::string kind = f["kind"];
+                   if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
+                   const auto documents = ra::required_documents(s.config.ra, kind);
+                   try {
+                       require_uploads(s, form.files, documents);
+                       if (at_appointment(kind) && (f["id_type"].empty() || f["id_number"].empty()))
+                           throw Error("api.missing_field", 422, "the original ID is needed");
+                   } catch (const Error& e) {
+                       return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
+                   }
+                   core::SecureString id_number = take_secret(f, "id_number");
+                   ra::ServiceRequest created;
+                   try {
+                       created = s.ra.office.create_request(who, kind, f["username"], f["reason"], f["appointment_code"]);
+                   } catch (const Error& e) {
+                       return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
+                   }
+                   try {
+                       attach_uploads(s, who, created.id, form.files, documents);
+                       if (at_appointment(kind))
+                           s.ra.office.check_request(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
+                   } catch (const Error& e) {
+                       return back_with_error(request_page(created.id), e);
+                   }
+                   return see_other(request_page(created.id));
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("GET", "/office/requests/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   return request_view(s, req, who, req.param("id"));
+               }),
+               Execution::Blocking, "ui_office");
+
+    auto this_request = [](const Request& req) { return request_page(req.param("id")); };
+    add_document_action(router, s, "/office/requests/{id}/documents", this_request);
+    add_case_action(router, s, "/office/requests/{id}/sign-off", this_request,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        s.ra.office.sign_off_request(who, req.param("id"), form.fields["representative_id"]);
+                        return request_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/requests/{id}/check", this_request,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.check_request(who, req.param("id"), "", "");
+                        return request_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/requests/{id}/approve", this_request,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
+                        s.ra.office.approve_request(who, req.param("id"));
+                        return request_page(req.param("id"));
+                    });
+    add_case_action(router, s, "/office/requests/{id}/reject", this_request,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        s.ra.office.reject_request(who, req.param("id"), form.fields["reason"]);
+                        return request_page(req.param("id"));
+                    });
+}
+
+}  // namespace yq::web

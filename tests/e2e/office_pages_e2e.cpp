@@ -1,0 +1,255 @@
+// The registration office's pages over plain HTTP, for what a browser journey does not show: a step refused by role or
+// by the four-eyes rule changes nothing, the PIN letter is shown once and never cached, a form without its token
+// creates nothing, the back office on a listener of its own, the CA page's live service checks, the week view, and a
+// re-key opened at the counter and completed by the signer in the portal.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+#include "support/office_api.hpp"
+
+using namespace yq;
+using namespace yq::test::office;
+
+namespace {
+
+// A browser's session with the office pages: the staff cookie and a CSRF token (from any page that has a form).
+struct Browser {
+    int port = 0;
+    std::string cookies, csrf;
+
+    static Browser for_staff(int port, const Staff& who) {
+        Browser b{port, "yq_staff=" + who.token, ""};
+        b.take_token("/office/unlock");
+        return b;
+    }
+    void take_token(const std::string& page) {
+        auto r = test::http_request("GET", port, page, "", "", "", "127.0.0.1", {{"Cookie", cookies}});
+        std::smatch m;
+        std::string set_cookie = r.headers["set-cookie"];
+        ASSERT_TRUE(std::regex_search(set_cookie, m, std::regex("yq_csrf=([0-9a-f]{64})"))) << page << " " << r.status;
+        csrf = m[1].str();
+        cookies += "; yq_csrf=" + csrf;
+    }
+    test::HttpResult get(const std::string& target) const {
+        return test::http_request("GET", port, target, "", "", "", "127.0.0.1", {{"Cookie", cookies}});
+    }
+    test::HttpResult post(const std::string& target, const std::string& form) const {
+        return test::http_request("POST", port, target, form + "&csrf=" + csrf, "application/x-www-form-urlencoded", "",
+                                  "127.0.0.1", {{"Cookie", cookies}});
+    }
+};
+
+std::string status_of_application(const Api& api, const Staff& who, const std::string& id) {
+    return api.call("GET", "/api/v1/applications/" + id, who.token).body["application"].value("status", "");
+}
+
+}  // namespace
+
+TEST(OfficePagesTest, AnApprovalRefusedByRoleOrByTheFourEyesRuleChangesNothingAndTheLetterIsShownOnce) {
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    Staff second = sign_in_staff(server, api, "sofia", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    std::string by_officer = ready_application(api, officer, agency, "kam.po", "1111111(1)");
+    std::string by_supervisor = ready_application(api, supervisor, agency, "lei.sio", "2222222(2)");
+
+    // an officer may not approve: sent back to the case with the reason, nothing changed
+    auto refused = Browser::for_staff(server.port(), officer).post("/office/applications/" + by_officer + "/approve", "");
+    ASSERT_EQ(refused.status, 303);
+    EXPECT_EQ(refused.headers["location"], "/office/applications/" + by_officer + "?error=auth.forbidden");
+    EXPECT_EQ(status_of_application(api, supervisor, by_officer), "id_sighted");
+    // the supervisor who filed, checked and saw the ID may not approve their own case
+    Browser samuel = Browser::for_staff(server.port(), supervisor);
+    auto own = samuel.post("/office/applications/" + by_supervisor + "/approve", "");
+    ASSERT_EQ(own.status, 303);
+    EXPECT_NE(own.headers["location"].find("error=ra.four_eyes"), std::string::npos) << own.headers["location"];
+    auto shown = samuel.get(own.headers["location"]);
+    EXPECT_NE(shown.body.find("id=\"case-error\""), std::string::npos);
+    std::ifstream catalogue(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/zh-Hant.json");  // the default language
+    std::string four_eyes = nlohmann::json::parse(catalogue)["backoffice"]["errors"]["four_eyes"];
+    EXPECT_NE(shown.body.find(four_eyes), std::string::npos) << shown.body.substr(0, 400);
+    EXPECT_EQ(status_of_application(api, supervisor, by_supervisor), "id_sighted");
+
+    // a second supervisor approves: the PIN letter, never cached, whose passwords open the account
+    Browser sofia = Browser::for_staff(server.port(), second);
+    auto letter = sofia.post("/office/applications/" + by_supervisor + "/approve", "");
+    ASSERT_EQ(letter.status, 200) << letter.body.substr(0, 400);
+    EXPECT_EQ(letter.headers["cache-control"], "no-store");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(letter.body, m, std::regex("id=\"pin-login\">([^<]+)<")));
+    std::string login_password = m[1].str();
+    EXPECT_FALSE(csc_login(api, "lei.sio", login_password).empty());
+    EXPECT_EQ(status_of_application(api, supervisor, by_supervisor), "approved");
+    // approving again shows no second letter
+    auto again = sofia.post("/office/applications/" + by_supervisor + "/approve", "");
+    EXPECT_EQ(again.status, 303);
+    EXPECT_EQ(sofia.get("/office/applications/" + by_supervisor).body.find(login_password), std::string::npos);
+    EXPECT_EQ(server.server_log().find(login_password), std::string::npos);  // never logged
+}
+
+TEST(OfficePagesTest, ARegistrationFormWithoutItsTokenOrItsDocumentsCreatesNothing) {
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Browser olivia = Browser::for_staff(server.port(), officer);
+    const std::string boundary = "----yq";
+    auto multipart = [&](const std::map<std::string, std::string>& fields, const std::map<std::string, std::string>& files) {
+        std::string body;
+        for (const auto& [k, v] : fields)
+            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+        for (const auto& [k, v] : files)
+            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"; filename=\"" + k +
+                    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n" + v + "\r\n";
+        return body + "--" + boundary + "--\r\n";
+    };
+    std::map<std::string, std::string> fields{{"kind", "government"}, {"name_zh", "印務局"}, {"code", "IO-01"},
+                                              {"head_name", "局長"}, {"contact_name", "聯絡人"},
+                                              {"contact_email", "c@io.gov.mo"}, {"rep_is_head", "1"},
+                                              {"rep_id_type", "macau_bir"}, {"rep_id_number", "3333333(3)"}};
+    std::map<std::string, std::string> files{{"agency_application_form", pdf("form")},
+                                             {"representative_id_copy", jpeg()}, {"contact_id_copy", png()}};
+    auto send = [&](const std::map<std::string, std::string>& f, const std::map<std::string, std::string>& d) {
+        return test::http_request("POST", server.port(), "/office/agencies", multipart(f, d),
+                                  "multipart/form-data; boundary=" + boundary, "", "127.0.0.1", {{"Cookie", olivia.cookies}});
+    };
+    auto agencies = [&] { return api.call("GET", "/api/v1/agencies", officer.token).body["agencies"].size(); };
+    EXPECT_EQ(send(fields, files).status, 403);  // no token
+    fields["csrf"] = olivia.csrf;
+    auto missing = files;
+    missing.erase("contact_id_copy");
+    auto refused = send(fields, missing);
+    EXPECT_EQ(refused.status, 422);
+    EXPECT_NE(refused.body.find("value=\"印務局\""), std::string::npos);  // what was typed comes back
+    EXPECT_EQ(refused.body.find("3333333(3)"), std::string::npos);      // the ID number does not
+    auto not_a_document = files;
+    not_a_document["contact_id_copy"] = "just text";
+    EXPECT_EQ(send(fields, not_a_document).status, 422);
+    EXPECT_EQ(agencies(), 0u);
+    auto made = send(fields, files);
+    ASSERT_EQ(made.status, 303) << made.body.substr(0, 300);
+    EXPECT_EQ(agencies(), 1u);
+    auto page = olivia.get(made.headers["location"]);
+    EXPECT_NE(page.body.find("id=\"agency-status\""), std::string::npos);
+    EXPECT_EQ(page.body.find("class=\"missing\""), std::string::npos);  // the checklist is complete
+}
+
+TEST(OfficePagesTest, TheBackOfficeCanListenOnAnAddressOfItsOwn) {
+    test::ServerProcess server{test::ServerProcess::Options{
+        test::DbKind::Sqlite, R"({"server": {"office_listener": {"host": "127.0.0.1", "port": 0}}})"}};
+    std::smatch m;
+    std::string log = server.server_log();
+    for (int i = 0; i < 50 && log.find("  Office ") == std::string::npos; ++i) {  // the start-up lines reach the log
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        log = server.server_log();
+    }
+    ASSERT_TRUE(std::regex_search(log, m, std::regex("Office +http://127\\.0\\.0\\.1:([0-9]+)/office"))) << "log:" << log;
+    int office_port = std::stoi(m[1].str());
+    ASSERT_NE(office_port, server.port());
+    // the public listener serves no office page and no staff API
+    for (const char* path : {"/office/login", "/office", "/api/v1/agencies", "/api/v1/audit/events"})
+        EXPECT_EQ(test::http_request("GET", server.port(), path).status, 404) << path;
+    EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/staff/login", "{}", "application/json").status, 404);
+    // the office listener serves them, with the page assets, and not the public site
+    EXPECT_EQ(test::http_request("GET", office_port, "/office/login").status, 200);
+    EXPECT_EQ(test::http_request("GET", office_port, "/static/site.css").status, 200);
+    EXPECT_EQ(test::http_request("GET", office_port, "/api/v1/agencies").status, 401);
+    EXPECT_EQ(test::http_request("GET", office_port, "/portal/login").status, 404);
+    EXPECT_EQ(test::http_request("GET", server.port(), "/portal/login").status, 200);
+    // staff signed in on the office listener work there
+    Api office{office_port};
+    Staff officer = sign_in_staff(server, office, "olivia", "officer");
+    EXPECT_EQ(office.call("GET", "/api/v1/agencies", officer.token).status, 200);
+}
+
+TEST(OfficePagesTest, TheCaPageChecksOcspAndTheTsaLiveAndTheWeekShowsSevenDays) {
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, office_config()}};
+    Api api{server.port()};
+    Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    auto ca = Browser::for_staff(server.port(), admin).get("/office/ca");
+    ASSERT_EQ(ca.status, 200);
+    std::string services = ca.body.substr(ca.body.find("id=\"services\""));
+    services = services.substr(0, services.find("</table>"));
+    EXPECT_NE(services.find("OCSP"), std::string::npos);
+    EXPECT_NE(services.find("the TSA certificate is good"), std::string::npos) << services;
+    EXPECT_NE(services.find("token verified to the root"), std::string::npos) << services;
+    EXPECT_EQ(services.find("badge failed"), std::string::npos) << services;
+
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "unlock"}, {"slot_start", next_free_slot(api)}, {"name", "區小明 Au"},
+                            {"contact", "au@example.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    auto week = Browser::for_staff(server.port(), officer).get("/office/appointments/week");
+    ASSERT_EQ(week.status, 200);
+    std::string body = week.body;
+    std::ptrdiff_t days = 0;
+    for (std::size_t p = body.find("<section class=\"day"); p != std::string::npos; p = body.find("<section class=\"day", p + 1)) ++days;
+    EXPECT_EQ(days, 7);
+    EXPECT_NE(body.find("區小明 Au"), std::string::npos);
+    EXPECT_EQ(Browser::for_staff(server.port(), officer).get("/office/appointments/week?start=2026-13-01").status, 400);
+}
+
+// Forgotten signing password: re-key at the counter (booking, form, the same ID as at registration), a second person
+// approves, and the signer chooses the new signing password in the portal — the new key signs, the old password not.
+TEST(OfficePagesTest, AReKeyOpenedAtTheCounterIsCompletedByTheSignerInThePortal) {
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, office_config()}};
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    Signer signer = open_account(api, supervisor, ready_application(api, officer, agency, "iao.mei", "4444444(4)"));
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "rekey"}, {"slot_start", next_free_slot(api)}, {"name", "姚美 Iao"},
+                            {"contact", "iao@dsaj.gov.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+
+    Browser olivia = Browser::for_staff(server.port(), officer);
+    const std::string boundary = "----yq";
+    std::string body;
+    for (const auto& [k, v] : std::map<std::string, std::string>{{"csrf", olivia.csrf}, {"kind", "rekey"},
+                                                                 {"appointment_code", booked.body["confirmation_code"]},
+                                                                 {"username", "iao.mei"}, {"id_type", "macau_bir"},
+                                                                 {"id_number", "4444444(4)"}})
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    for (const auto& [k, v] : std::map<std::string, std::string>{{"unlock_request_form", pdf("rekey form")}, {"user_id_copy", png()}})
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"; filename=\"f\"\r\n\r\n" + v + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    auto opened = test::http_request("POST", server.port(), "/office/requests", body,
+                                     "multipart/form-data; boundary=" + boundary, "", "127.0.0.1", {{"Cookie", olivia.cookies}});
+    ASSERT_EQ(opened.status, 303) << opened.body.substr(0, 400);
+    std::string request_page = opened.headers["location"];
+    EXPECT_EQ(request_page.find("error="), std::string::npos) << request_page;
+    auto approved = Browser::for_staff(server.port(), supervisor).post(request_page + "/approve", "");
+    ASSERT_EQ(approved.status, 303);
+    EXPECT_EQ(approved.headers["location"], request_page);
+
+    // the signer's portal: the approval shows, the new password is chosen, and the new key signs
+    Browser portal{server.port(), "yq_session=" + signer.csc_token, ""};
+    auto home = portal.get("/portal");
+    ASSERT_EQ(home.status, 200);
+    EXPECT_NE(home.body.find("id=\"rekey-approved\""), std::string::npos);
+    portal.take_token("/portal/complete?kind=rekey");
+    auto differ = portal.post("/portal/complete", "kind=rekey&new_password=brand-new-secret-1&new_password_again=other-secret-2");
+    EXPECT_EQ(differ.status, 422);
+    auto done = portal.post("/portal/complete", "kind=rekey&new_password=brand-new-secret-1&new_password_again=brand-new-secret-1");
+    ASSERT_EQ(done.status, 303) << done.body.substr(0, 400);
+    EXPECT_EQ(done.headers["location"], "/portal?changed=rekey");
+    EXPECT_EQ(portal.get("/portal").body.find("id=\"rekey-approved\""), std::string::npos);
+    auto info = api.call("POST", "/csc/v2/credentials/list", signer.csc_token, nlohmann::json::object());
+    ASSERT_EQ(info.status, 200) << info.body;
+    Signer renewed = signer;
+    for (const auto& id : info.body["credentialIDs"])
+        if (id != signer.credential) renewed.credential = id;
+    ASSERT_NE(renewed.credential, signer.credential) << info.body;
+    std::string hash = core::base64_encode(core::sha256(std::string("after re-key")));
+    EXPECT_EQ(authorize(api, renewed, "brand-new-secret-1", hash).status, 200);
+    EXPECT_NE(authorize(api, renewed, signer.signing_password, hash).status, 200);
+}
