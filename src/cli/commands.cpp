@@ -123,10 +123,7 @@ pades::Placement placement_of(const PdfSignArgs& a) {
         if (!a.invisible) throw_bad_input("cli.placement", "give --rect x1,y1,x2,y2 (with --page), --field NAME or --invisible");
         p.kind = pades::Placement::Kind::Invisible;
     } else {
-        p.kind = pades::Placement::Kind::Rectangle;
-        p.page = a.page;
-        if (std::sscanf(a.rect.c_str(), "%lf,%lf,%lf,%lf", &p.x1, &p.y1, &p.x2, &p.y2) != 4)
-            throw_bad_input("cli.bad_rect", "--rect takes four numbers: x1,y1,x2,y2");
+        p = pades::rectangle_from_text(a.page, a.rect);
     }
     return p;
 }

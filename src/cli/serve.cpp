@@ -78,7 +78,7 @@ int serve(const std::string& home, const std::string& listen) {
     const bool office_apart = !c.server.office_listener.host.empty();
     web::Router office_router;
     web::Router& back_office = office_apart ? office_router : router;
-    if (office_apart) web::register_page_assets(office_router, pages);
+    if (office_apart) web::register_page_assets(office_router, pages, c.ui.pdfjs_dir);
     web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins, ca, ocsp, tsa};
     web::register_office_pages(back_office, office_pages);
     web::register_office_registration_pages(back_office, office_pages);

@@ -239,6 +239,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(j["ui"], "bookings", c.ui.bookings, "ui");
         read(j["ui"], "window_seconds", c.ui.window_seconds, "ui");
         read(j["ui"], "public_url", c.ui.public_url, "ui");
+        read(j["ui"], "pdfjs_dir", c.ui.pdfjs_dir, "ui");
         if (c.ui.sign_in_failures < 1 || c.ui.bookings < 1 || c.ui.window_seconds < 1)
             throw Error("config.invalid", 500, "ui.sign_in_failures, ui.bookings and ui.window_seconds must be >= 1");
     }

@@ -168,6 +168,8 @@ struct UiConfig {
     // The address signers use, printed on PIN letters (e.g. "https://sign.example.mo"); "" = the address the office
     // page was reached at — set it when the back office has a listener of its own.
     std::string public_url;
+    // pdf.js for the signing page's preview (Debian's libjs-pdf); without it the page offers the nine places only.
+    std::string pdfjs_dir = "/usr/share/javascript/pdf/build";
 };
 
 struct LogConfig {

@@ -3,6 +3,8 @@
 #include <podofo/podofo.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "core/error.hpp"
 #include "pades/incremental_writer.hpp"
@@ -140,6 +142,10 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
         if (request.placement.kind == Placement::Kind::Rectangle) {
             const Placement& p = request.placement;
             if (!(p.x2 > p.x1 && p.y2 > p.y1)) throw_bad_input("pades.bad_rect", "the rectangle needs x1 < x2 and y1 < y2");
+            PdfRect media = page->GetMediaBox();
+            if (p.x2 <= media.GetLeft() || p.x1 >= media.GetLeft() + media.GetWidth() || p.y2 <= media.GetBottom() ||
+                p.y1 >= media.GetBottom() + media.GetHeight())
+                throw_bad_input("pades.bad_rect", "the rectangle lies outside the page");
             rect.push_back(PdfVariant(p.x1));
             rect.push_back(PdfVariant(p.y1));
             rect.push_back(PdfVariant(p.x2));
@@ -228,6 +234,17 @@ std::string finish_signature(PreparedSignature prepared, const core::Bytes& der)
     file.reserve(base + prepared.tail.size());
     file.append(*prepared.original).append(prepared.tail);
     return file;
+}
+
+Placement rectangle_from_text(int page, const std::string& text) {
+    Placement p;
+    p.kind = Placement::Kind::Rectangle;
+    p.page = page;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf%c", &p.x1, &p.y1, &p.x2, &p.y2, &tail) != 4 || !std::isfinite(p.x1) ||
+        !std::isfinite(p.y1) || !std::isfinite(p.x2) || !std::isfinite(p.y2) || !(p.x2 > p.x1 && p.y2 > p.y1))
+        throw_bad_input("pades.bad_rect", "the rectangle is four numbers x1,y1,x2,y2 with x1 < x2 and y1 < y2");
+    return p;
 }
 
 }  // namespace yq::pades

@@ -74,6 +74,15 @@ TEST(UiTest, ASignerSignsInChangesTheSigningPasswordSignsAPdfAndIsLockedAfterWro
                           {"otp_secret", account.otp_secret_b32}, {"pdf", input}, {"signed_out", signed_out},
                           {"lockout", 5}});
     ASSERT_EQ(r.exit_code, 0) << r.output;
+    // the signature sits where the signer clicked on the preview: page 2, the box the page reported
+    auto placed_line = r.output.find("RECT {");
+    ASSERT_NE(placed_line, std::string::npos) << r.output;
+    auto placed = nlohmann::json::parse(r.output.substr(placed_line + 5, r.output.find('\n', placed_line) - placed_line - 5));
+    auto widgets = test::signature_widgets(signed_out);
+    ASSERT_EQ(widgets.size(), 1u);
+    EXPECT_EQ(widgets[0].page, 2);
+    ASSERT_EQ(widgets[0].rect.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(widgets[0].rect[i], placed["rect"][i].get<double>(), 0.01) << i;
     // the download is a B-T signature that yunqian's validator and pdfsig accept
     auto verified = server.cli("verify --format json " + signed_out);
     EXPECT_EQ(verified.exit_code, 0) << verified.output;

@@ -42,6 +42,11 @@ TEST(UiSecurityTest, PagesCarryAStrictPolicyAndFormsNeedTheirToken) {
         EXPECT_EQ(page.body.find("<script>"), std::string::npos) << path;  // no inline script
         EXPECT_EQ(page.body.find("style=\""), std::string::npos) << path;  // no inline style
     }
+    // pdf.js for the signing page's preview: the two files of the Debian package, nothing else from its folder
+    EXPECT_EQ(test::http_request("GET", server.port(), "/static/pdfjs/pdf.js").status, 200);
+    EXPECT_EQ(test::http_request("GET", server.port(), "/static/pdfjs/pdf.worker.js").status, 200);
+    EXPECT_EQ(test::http_request("GET", server.port(), "/static/pdfjs/pdf.sandbox.js").status, 404);
+    EXPECT_EQ(test::http_request("GET", server.port(), "/static/pdfjs/..%2Fpdf.js").status, 404);
     // the signed-in pages send strangers to the sign-in page
     EXPECT_EQ(test::http_request("GET", server.port(), "/portal").headers["location"], "/portal/login");
     EXPECT_EQ(test::http_request("GET", server.port(), "/office").headers["location"], "/office/login");

@@ -1,5 +1,7 @@
 #include "support/pdf_tools.hpp"
 
+#include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -114,6 +116,25 @@ std::vector<PdfsigSignature> pdfsig(const std::string& nssdir, const std::string
         if (line.find("Total document signed") != std::string::npos) sigs.back().total_document = true;
     }
     return sigs;
+}
+
+std::vector<SignatureWidget> signature_widgets(const std::string& file) {
+    auto r = run_command("qpdf --json=2 --json-key=pages --json-key=qpdf " + file + " 2>/dev/null");
+    auto j = nlohmann::json::parse(r.output, nullptr, false);
+    std::vector<SignatureWidget> out;
+    if (j.is_discarded() || !j.contains("pages") || !j.contains("qpdf")) return out;
+    std::map<std::string, int> page_of;  // "4 0 R" → 1
+    for (const auto& p : j["pages"]) page_of[p.value("object", "")] = p.value("pageposfrom1", 0);
+    for (const auto& [key, object] : j["qpdf"][1].items()) {
+        if (!object.contains("value") || !object["value"].is_object()) continue;
+        const auto& v = object["value"];
+        if (v.value("/FT", "") != "/Sig" || !v.contains("/Rect") || !v.contains("/P")) continue;
+        SignatureWidget w;
+        w.page = page_of[v["/P"].get<std::string>()];
+        for (const auto& n : v["/Rect"]) w.rect.push_back(n.get<double>());
+        out.push_back(w);
+    }
+    return out;
 }
 
 std::string qpdf_check(const std::string& file) { return run_command("qpdf --check " + file).output; }

@@ -33,6 +33,12 @@ struct PdfsigSignature {
 };
 // pdfsig's report, one entry per signature (it exits 0 even on a digest mismatch, so the text is what counts).
 std::vector<PdfsigSignature> pdfsig(const std::string& nssdir, const std::string& file);
+// A signature field's widget as qpdf reads the file: the page it is on (1-based, from its /P) and its /Rect.
+struct SignatureWidget {
+    int page = 0;
+    std::vector<double> rect;
+};
+std::vector<SignatureWidget> signature_widgets(const std::string& file);
 // "qpdf --check" output.
 std::string qpdf_check(const std::string& file);
 // openssl cms -verify -binary on the CMS of signature `index` (0-based) over its byte ranges.

@@ -207,10 +207,29 @@ const journeys = {
     await page.locator('#s-otp').fill(await freshTotp(args.otp_secret));
     await page.getByRole('button', { name: zh.portal.change_signing }).click();
     assert.equal((await page.textContent('#changed')).trim(), zh.portal.password_changed);
-    // sign a PDF: bottom right of page 1, B-T
+    // sign a PDF at B-T: page 2 of the preview (drawn by pdf.js in the browser), the signature placed by a click
     await page.getByRole('link', { name: zh.portal.sign }).first().click();
     await page.setInputFiles('#file', args.pdf);
-    await page.getByLabel(zh.portal.anchors['8']).check();
+    await page.locator('#page-canvas[data-rendered="1"]').waitFor();
+    assert.equal((await page.textContent('#page-label')).trim(), '1 / 2');
+    await page.getByRole('button', { name: zh.portal.next_page }).click();
+    await page.locator('#page-canvas[data-rendered="2"]').waitFor();
+    const canvas = await page.locator('#page-canvas').boundingBox();
+    await page.mouse.click(canvas.x + canvas.width * 0.3, canvas.y + canvas.height * 0.25);
+    assert.ok(await page.locator('#placed').isVisible());
+    assert.ok(await page.locator('#outline input').first().isDisabled());  // the outline's choice is not sent
+    const rect = (await page.inputValue('#rect')).split(',').map(Number);
+    assert.equal(rect.length, 4);
+    assert.equal(await page.inputValue('#page'), '2');
+    // the click is the box's centre, in the page's points (origin bottom left: a click high up is a large y)
+    const size = await page.evaluate(async () => {
+      const doc = await window.pdfjsLib.getDocument({ data: new Uint8Array(await document.getElementById('file').files[0].arrayBuffer()), isEvalSupported: false }).promise;
+      const v = (await doc.getPage(2)).getViewport({ scale: 1 });
+      return [v.width, v.height];
+    });
+    assert.ok(Math.abs((rect[0] + rect[2]) / 2 - size[0] * 0.3) < 3, `x centre ${rect} on ${size}`);
+    assert.ok(Math.abs((rect[1] + rect[3]) / 2 - size[1] * 0.75) < 3, `y centre ${rect} on ${size}`);
+    console.log('RECT ' + JSON.stringify({ page: 2, rect }));
     await page.getByLabel('B-T', { exact: true }).check();
     await page.getByLabel(zh.portal.reason).fill('核准 Approved');
     await page.getByLabel(zh.portal.signing_password).fill(args.new_signing_password);

@@ -33,6 +33,7 @@ std::string portal_message_key(const std::string& code) {
         {"pades.broken_pdf", "error.not_pdf"},
         {"pades.encrypted", "portal.errors.encrypted"},
         {"pades.bad_page", "portal.errors.bad_page"},
+        {"pades.bad_rect", "portal.errors.bad_rect"},
         {"pades.limits_exceeded", "error.too_large"},
         {"ui.csrf", "error.csrf"},
         {"ui.bad_form", "error.bad_form"},
@@ -145,6 +146,9 @@ json enrolment_view(const std::string& uri, const std::string& secret_base32, co
              }()},
             {"candidate", candidate}};
 }
+
+// pdf.js (Debian's libjs-pdf) draws the page preview; the page's own script places the signature by a click.
+json sign_page_scripts() { return json::array({"/static/pdfjs/pdf.js", "/static/sign-preview.js"}); }
 
 std::string ascii_file_name(const std::string& name) {
     std::string out;
@@ -340,6 +344,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    data["anchors"] = anchors_view(lang, 8);
                    data["levels"] = levels_view("B-LTA");
                    data["page"] = "1";
+                   data["scripts"] = sign_page_scripts();
                    return s.pages.render(req, "portal_sign", "portal.sign", data, 200, "portal");
                }),
                Execution::Blocking, "ui_portal");
@@ -363,7 +368,9 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        r.level = pades::parse_level(f["level"].empty() ? "B-LTA" : f["level"]);
                        r.reason = f["reason"];
                        r.location = f["location"];
-                       if (f["anchor"] == "invisible") {
+                       if (!f["rect"].empty()) {  // placed by a click on the page preview
+                           r.placement = pades::rectangle_from_text(std::max(std::atoi(f["page"].c_str()), 1), f["rect"]);
+                       } else if (f["anchor"] == "invisible") {
                            r.placement.kind = pades::Placement::Kind::Invisible;
                        } else {
                            r.placement.kind = pades::Placement::Kind::Anchor;
@@ -383,6 +390,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        data["page"] = f["page"].empty() ? "1" : f["page"];
                        data["reason"] = f["reason"];
                        data["location"] = f["location"];
+                       data["scripts"] = sign_page_scripts();
                        int status = e.http_status() >= 400 ? e.http_status() : 422;
                        return s.pages.render(req, "portal_sign", "portal.sign", data, status, "portal");
                    }

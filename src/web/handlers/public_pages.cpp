@@ -1,7 +1,11 @@
 // The public site (see public_pages.hpp). Pages never show exception text: an error's code picks a catalogue message.
 #include "web/handlers/public_pages.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <memory>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -110,7 +114,7 @@ json appointment_view(const PublicPageServices& s, const std::string& lang, cons
 
 }  // namespace
 
-void register_page_assets(Router& router, const PageRenderer& pages) {
+void register_page_assets(Router& router, const PageRenderer& pages, const std::string& pdfjs_dir) {
     router.add("GET", "/language/{code}", [&pages](const Request& req) {
                    std::string code = req.param("code");
                    std::string next = local_path_or_root(parse_urlencoded(req.query)["next"]);
@@ -125,6 +129,21 @@ void register_page_assets(Router& router, const PageRenderer& pages) {
                    if (it == all.end()) throw Error("ui.not_found", 404, "no such file");
                    Response r = Response::bytes(content_type_of(req.param("name")), it->second);
                    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   return r;
+               },
+               Execution::Inline, "ui_static");
+
+    // pdf.js from the Debian package, two files only, read once at start-up (the signing page's preview).
+    auto pdfjs = std::make_shared<std::map<std::string, std::string>>();
+    for (const char* name : {"pdf.js", "pdf.worker.js"}) {
+        std::ifstream in(std::filesystem::path(pdfjs_dir) / name, std::ios::binary);
+        if (in) (*pdfjs)[name] = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    router.add("GET", "/static/pdfjs/{name}", [files = std::shared_ptr<const std::map<std::string, std::string>>(pdfjs)](const Request& req) {
+                   auto it = files->find(req.param("name"));
+                   if (it == files->end()) throw Error("ui.not_found", 404, "no such file");
+                   Response r = Response::bytes("text/javascript; charset=utf-8", it->second);
+                   r.headers.emplace_back("Cache-Control", "public, max-age=86400");
                    return r;
                },
                Execution::Inline, "ui_static");
@@ -172,7 +191,7 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                }),
                Execution::Inline, "ui_public");
 
-    register_page_assets(router, pages);
+    register_page_assets(router, pages, s.config.ui.pdfjs_dir);
 
     // Appointment booking (office hours only, by the calendar; the code is shown once).
     router.add("GET", "/appointments/book", page(pages, [&s](const Request& req) {

@@ -26,7 +26,8 @@ struct PublicPageServices {
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);
-// What every page needs, on every listener that serves pages: the language switch and the static files.
-void register_page_assets(Router& router, const PageRenderer& pages);
+// What every page needs, on every listener that serves pages: the language switch and the static files (with pdf.js
+// from `pdfjs_dir`).
+void register_page_assets(Router& router, const PageRenderer& pages, const std::string& pdfjs_dir);
 
 }  // namespace yq::web

@@ -1,0 +1,93 @@
+// The signing page's preview: the chosen PDF's page drawn in the browser by pdf.js (Debian's libjs-pdf, served from
+// /static/pdfjs/; the file is not sent anywhere before the person signs), and a click on the page places the visible
+// signature there. The box is 240 × 90 points, in the page's user space (ISO 32000-1 §8.3.2.3: origin bottom left);
+// the form sends it as `rect` = "x1,y1,x2,y2" with the page number. Without pdf.js (or without JavaScript) the nine
+// places on the page outline still work.
+'use strict';
+document.addEventListener('DOMContentLoaded', () => {
+  const lib = window.pdfjsLib;
+  const file = document.getElementById('file');
+  const preview = document.getElementById('preview');
+  if (!lib || !file || !preview) return;
+  lib.GlobalWorkerOptions.workerSrc = '/static/pdfjs/pdf.worker.js';
+
+  const BOX_WIDTH = 240, BOX_HEIGHT = 90;
+  const canvas = document.getElementById('page-canvas');
+  const box = document.getElementById('signature-box');
+  const pageInput = document.getElementById('page');
+  const rectInput = document.getElementById('rect');
+  const label = document.getElementById('page-label');
+  const placed = document.getElementById('placed');
+  const outline = document.getElementById('outline');
+  let doc = null, viewport = null, pageNumber = 1, rendering = null;
+
+  function clearPlacement() {
+    rectInput.value = '';
+    box.hidden = true;
+    placed.hidden = true;
+    outline.disabled = false;
+  }
+
+  async function show(n) {
+    pageNumber = Math.min(Math.max(n, 1), doc.numPages);
+    pageInput.value = String(pageNumber);
+    label.textContent = `${pageNumber} / ${doc.numPages}`;
+    const page = await doc.getPage(pageNumber);
+    const unscaled = page.getViewport({ scale: 1 });
+    const width = Math.min(preview.clientWidth || 520, 560);
+    viewport = page.getViewport({ scale: width / unscaled.width });
+    canvas.width = Math.floor(viewport.width);
+    canvas.height = Math.floor(viewport.height);
+    if (rendering) rendering.cancel();
+    rendering = page.render({ canvasContext: canvas.getContext('2d'), viewport });
+    try { await rendering.promise; } catch (e) { if (e && e.name !== 'RenderingCancelledException') throw e; }
+    rendering = null;
+    clearPlacement();
+    canvas.dataset.rendered = String(pageNumber);
+  }
+
+  // The click is the box's centre; the box stays inside the page.
+  canvas.addEventListener('click', (event) => {
+    if (!viewport) return;
+    const bounds = canvas.getBoundingClientRect();
+    const x = (event.clientX - bounds.left) * (canvas.width / bounds.width);
+    const y = (event.clientY - bounds.top) * (canvas.height / bounds.height);
+    const [px, py] = viewport.convertToPdfPoint(x, y);
+    const [vx1, vy1, vx2, vy2] = viewport.viewBox;
+    const x1 = Math.min(Math.max(px - BOX_WIDTH / 2, vx1), vx2 - BOX_WIDTH);
+    const y1 = Math.min(Math.max(py - BOX_HEIGHT / 2, vy1), vy2 - BOX_HEIGHT);
+    const rect = [x1, y1, x1 + BOX_WIDTH, y1 + BOX_HEIGHT].map((v) => Math.round(v * 100) / 100);
+    rectInput.value = rect.join(',');
+    const [left, top] = viewport.convertToViewportPoint(rect[0], rect[3]);
+    const [right, bottom] = viewport.convertToViewportPoint(rect[2], rect[1]);
+    const scale = bounds.width / canvas.width;
+    box.style.left = `${Math.min(left, right) * scale}px`;
+    box.style.top = `${Math.min(top, bottom) * scale}px`;
+    box.style.width = `${Math.abs(right - left) * scale}px`;
+    box.style.height = `${Math.abs(bottom - top) * scale}px`;
+    box.hidden = false;
+    placed.hidden = false;
+    outline.disabled = true;  // the click decides; the outline's choice is not sent
+  });
+
+  document.getElementById('prev-page').addEventListener('click', () => doc && show(pageNumber - 1));
+  document.getElementById('next-page').addEventListener('click', () => doc && show(pageNumber + 1));
+  document.getElementById('clear-placement').addEventListener('click', clearPlacement);
+  pageInput.addEventListener('change', () => doc && show(parseInt(pageInput.value, 10) || 1));
+
+  file.addEventListener('change', async () => {
+    clearPlacement();
+    preview.hidden = true;
+    doc = null;
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    try {
+      const data = new Uint8Array(await chosen.arrayBuffer());
+      doc = await lib.getDocument({ data, isEvalSupported: false }).promise;  // no eval: the CSP forbids it
+      preview.hidden = false;
+      await show(parseInt(pageInput.value, 10) || 1);
+    } catch (e) {
+      preview.hidden = true;  // the server will say what is wrong with the file; the outline still works
+    }
+  });
+});
