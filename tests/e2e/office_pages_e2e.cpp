@@ -45,6 +45,26 @@ struct Browser {
     }
 };
 
+const std::string kBoundary = "----yq-test-boundary";
+
+// A multipart/form-data body as a browser sends a form with files.
+std::string multipart_body(const std::map<std::string, std::string>& fields, const std::map<std::string, std::string>& files) {
+    std::string body;
+    for (const auto& [k, v] : fields)
+        body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    for (const auto& [k, v] : files)
+        body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"; filename=\"" + k +
+                ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n" + v + "\r\n";
+    return body + "--" + kBoundary + "--\r\n";
+}
+
+test::HttpResult post_multipart(int port, const std::string& target, const std::string& cookies,
+                                const std::map<std::string, std::string>& fields,
+                                const std::map<std::string, std::string>& files) {
+    return test::http_request("POST", port, target, multipart_body(fields, files),
+                              "multipart/form-data; boundary=" + kBoundary, "", "127.0.0.1", {{"Cookie", cookies}});
+}
+
 std::string status_of_application(const Api& api, const Staff& who, const std::string& id) {
     return api.call("GET", "/api/v1/applications/" + id, who.token).body["application"].value("status", "");
 }
@@ -100,16 +120,6 @@ TEST(OfficePagesTest, ARegistrationFormWithoutItsTokenOrItsDocumentsCreatesNothi
     Api api{server.port()};
     Staff officer = sign_in_staff(server, api, "olivia", "officer");
     Browser olivia = Browser::for_staff(server.port(), officer);
-    const std::string boundary = "----yq";
-    auto multipart = [&](const std::map<std::string, std::string>& fields, const std::map<std::string, std::string>& files) {
-        std::string body;
-        for (const auto& [k, v] : fields)
-            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
-        for (const auto& [k, v] : files)
-            body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"; filename=\"" + k +
-                    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n" + v + "\r\n";
-        return body + "--" + boundary + "--\r\n";
-    };
     std::map<std::string, std::string> fields{{"kind", "government"}, {"name_zh", "印務局"}, {"code", "IO-01"},
                                               {"head_name", "局長"}, {"contact_name", "聯絡人"},
                                               {"contact_email", "c@io.gov.mo"}, {"rep_is_head", "1"},
@@ -117,8 +127,7 @@ TEST(OfficePagesTest, ARegistrationFormWithoutItsTokenOrItsDocumentsCreatesNothi
     std::map<std::string, std::string> files{{"agency_application_form", pdf("form")},
                                              {"representative_id_copy", jpeg()}, {"contact_id_copy", png()}};
     auto send = [&](const std::map<std::string, std::string>& f, const std::map<std::string, std::string>& d) {
-        return test::http_request("POST", server.port(), "/office/agencies", multipart(f, d),
-                                  "multipart/form-data; boundary=" + boundary, "", "127.0.0.1", {{"Cookie", olivia.cookies}});
+        return post_multipart(server.port(), "/office/agencies", olivia.cookies, f, d);
     };
     auto agencies = [&] { return api.call("GET", "/api/v1/agencies", officer.token).body["agencies"].size(); };
     EXPECT_EQ(send(fields, files).status, 403);  // no token
@@ -212,18 +221,11 @@ TEST(OfficePagesTest, AReKeyOpenedAtTheCounterIsCompletedByTheSignerInThePortal)
     ASSERT_EQ(booked.status, 201) << booked.body;
 
     Browser olivia = Browser::for_staff(server.port(), officer);
-    const std::string boundary = "----yq";
-    std::string body;
-    for (const auto& [k, v] : std::map<std::string, std::string>{{"csrf", olivia.csrf}, {"kind", "rekey"},
-                                                                 {"appointment_code", booked.body["confirmation_code"]},
-                                                                 {"username", "iao.mei"}, {"id_type", "macau_bir"},
-                                                                 {"id_number", "4444444(4)"}})
-        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
-    for (const auto& [k, v] : std::map<std::string, std::string>{{"unlock_request_form", pdf("rekey form")}, {"user_id_copy", png()}})
-        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"; filename=\"f\"\r\n\r\n" + v + "\r\n";
-    body += "--" + boundary + "--\r\n";
-    auto opened = test::http_request("POST", server.port(), "/office/requests", body,
-                                     "multipart/form-data; boundary=" + boundary, "", "127.0.0.1", {{"Cookie", olivia.cookies}});
+    auto opened = post_multipart(server.port(), "/office/requests", olivia.cookies,
+                                 {{"csrf", olivia.csrf}, {"kind", "rekey"},
+                                  {"appointment_code", booked.body["confirmation_code"]}, {"username", "iao.mei"},
+                                  {"id_type", "macau_bir"}, {"id_number", "4444444(4)"}},
+                                 {{"unlock_request_form", pdf("rekey form")}, {"user_id_copy", png()}});
     ASSERT_EQ(opened.status, 303) << opened.body.substr(0, 400);
     std::string request_page = opened.headers["location"];
     EXPECT_EQ(request_page.find("error="), std::string::npos) << request_page;
@@ -252,4 +254,39 @@ TEST(OfficePagesTest, AReKeyOpenedAtTheCounterIsCompletedByTheSignerInThePortal)
     std::string hash = core::base64_encode(core::sha256(std::string("after re-key")));
     EXPECT_EQ(authorize(api, renewed, "brand-new-secret-1", hash).status, 200);
     EXPECT_NE(authorize(api, renewed, signer.signing_password, hash).status, 200);
+}
+
+// Revocation on the agency's form: opened with the form, the representative's sign-off recorded (letter scope revoke),
+// checked, and approved by a second person — the certificate is revoked at once and the signer can no longer sign.
+TEST(OfficePagesTest, ARevocationNeedsTheRepresentativesSignOffAndASecondPerson) {
+    test::ServerProcess server{test::ServerProcess::Options{test::DbKind::Sqlite, office_config()}};
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);  // the delegate may revoke
+    Signer signer = open_account(api, supervisor, ready_application(api, officer, agency, "wu.kin", "5555555(5)"));
+    Browser olivia = Browser::for_staff(server.port(), officer);
+    auto opened = post_multipart(server.port(), "/office/requests", olivia.cookies,
+                                 {{"csrf", olivia.csrf}, {"kind", "revocation"}, {"username", "wu.kin"},
+                                  {"reason", "affiliationChanged"}},
+                                 {{"revocation_request_form", pdf("revocation wu.kin")}});
+    ASSERT_EQ(opened.status, 303) << opened.body.substr(0, 400);
+    std::string page = opened.headers["location"];
+    Browser samuel = Browser::for_staff(server.port(), supervisor);
+    // checked without the sign-off, the second person's approval is refused and nothing is revoked
+    ASSERT_EQ(olivia.post(page + "/check", "").headers["location"], page);
+    auto early = samuel.post(page + "/approve", "");
+    EXPECT_NE(early.headers["location"].find("error=ra.sign_off_missing"), std::string::npos) << early.headers["location"];
+    std::string hash = core::base64_encode(core::sha256(std::string("still mine")));
+    EXPECT_EQ(authorize(api, signer, signer.signing_password, hash).status, 200);
+    // the sign-off by the delegate under the letter, then the approval
+    ASSERT_EQ(olivia.post(page + "/sign-off", "representative_id=" + agency.delegate_id).headers["location"], page);
+    ASSERT_EQ(samuel.post(page + "/approve", "").headers["location"], page);
+    auto shown = samuel.get(page);
+    EXPECT_NE(shown.body.find("staff:samuel"), std::string::npos);
+    auto request = api.call("GET", "/api/v1" + page.substr(std::string("/office").size()), supervisor.token);
+    EXPECT_EQ(request.body["request"].value("status", ""), "completed") << request.body;
+    EXPECT_NE(authorize(api, signer, signer.signing_password, hash).status, 200);
+    auto audit = server.cli("audit search --object 'account:wu.kin'");
+    EXPECT_NE(audit.output.find("account.revoked"), std::string::npos) << audit.output;
 }
