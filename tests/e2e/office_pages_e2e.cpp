@@ -290,3 +290,32 @@ TEST(OfficePagesTest, ARevocationNeedsTheRepresentativesSignOffAndASecondPerson)
     auto audit = server.cli("audit search --object 'account:wu.kin'");
     EXPECT_NE(audit.output.find("account.revoked"), std::string::npos) << audit.output;
 }
+
+// The staff administrator makes a sign-in in the browser: its one-time password and authenticator enrolment are shown
+// once (never cached) and work; nobody else may make sign-ins.
+TEST(OfficePagesTest, TheAdministratorMakesAStaffSignInWhoseSecretsAreShownOnce) {
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    EXPECT_EQ(Browser::for_staff(server.port(), officer).get("/office/staff").status, 403);
+    Browser carla = Browser::for_staff(server.port(), admin);
+    auto no_role = carla.post("/office/staff", "username=nadia");
+    EXPECT_EQ(no_role.status, 422);
+    auto made = carla.post("/office/staff", "username=nadia&role_supervisor=1");
+    ASSERT_EQ(made.status, 200) << made.body.substr(0, 300);
+    EXPECT_EQ(made.headers["cache-control"], "no-store");
+    std::smatch password, uri;
+    ASSERT_TRUE(std::regex_search(made.body, password, std::regex("id=\"staff-password\">([^<]+)<")));
+    ASSERT_TRUE(std::regex_search(made.body, uri, std::regex("id=\"staff-otpauth\" class=\"fingerprint\">([^<]+)<")));
+    std::string secret = test::otpauth_secret(uri[1].str());
+    auto login = api.call("POST", "/api/v1/staff/login", "",
+                          {{"username", "nadia"}, {"password", password[1].str()}, {"otp", test::totp_now(secret)}});
+    EXPECT_EQ(login.status, 200) << login.body;
+    EXPECT_TRUE(login.body.value("must_change_password", false));
+    auto list = carla.get("/office/staff");
+    EXPECT_NE(list.body.find("nadia"), std::string::npos);
+    EXPECT_EQ(list.body.find(password[1].str()), std::string::npos);  // the list never shows a secret
+    auto audit = server.cli("audit search --actor staff:carla");
+    EXPECT_NE(audit.output.find("staff.created"), std::string::npos) << audit.output;
+}

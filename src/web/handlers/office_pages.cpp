@@ -139,6 +139,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
                              {"can_ca", who.has(ra::Role::CaAdmin)},
                              {"can_register", ra::permits(who.roles, ra::Action::AgencyCreate)},
+                             {"can_manage_staff", ra::permits(who.roles, ra::Action::StaffManage)},
                              {"can_request", ra::permits(who.roles, ra::Action::RequestCreate)},
                              {"to_check", to_check}, {"to_approve", to_approve},
                              {"appointments", appointments}, {"today", office_today(s)},

@@ -1,0 +1,98 @@
+// The staff administrator's page (see office_pages.hpp): who may sign in to the back office with which roles; a new
+// sign-in, or a reset after a lock or a lost phone, gets a one-time password and a fresh authenticator enrolment,
+// shown once on a page that is never cached and kept nowhere else.
+#include "accounts/totp.hpp"
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "web/handlers/office_pages.hpp"
+#include "web/ui/forms.hpp"
+#include "web/ui/i18n.hpp"
+
+namespace yq::web {
+
+namespace {
+
+using nlohmann::json;
+
+// The roles a staff sign-in may hold from this page; a representative's sign-in names its agency representative and
+// is made with the CLI or the API.
+const std::vector<std::string> kStaffRoles = {"officer", "supervisor", "auditor", "ca_admin"};
+
+json roles_view(const std::string& lang, const std::string& roles) {
+    std::string out;
+    std::size_t p = 0;
+    while (p <= roles.size()) {
+        std::size_t comma = roles.find(',', p);
+        if (comma == std::string::npos) comma = roles.size();
+        std::string role = roles.substr(p, comma - p);
+        if (!role.empty()) out += (out.empty() ? "" : translate(lang, "backoffice.list_separator")) + translate(lang, "backoffice.roles." + role);
+        p = comma + 1;
+    }
+    return out;
+}
+
+Response staff_list(const OfficePageServices& s, const Request& req, const std::string& error, int status) {
+    std::string lang = choose_language(req);
+    json rows = json::array(), roles = json::array();
+    for (const auto& u : s.ra.staff.list())
+        rows.push_back({{"username", u.username},
+                        {"roles", roles_view(lang, u.roles)},
+                        {"status", translate(lang, "backoffice.staff_statuses." + u.status)},
+                        {"must_change", u.must_change_password},
+                        {"created", office_time(s, u.created_at)}});
+    for (const auto& r : kStaffRoles) roles.push_back({{"value", r}, {"label", translate(lang, "backoffice.roles." + r)}});
+    json data{{"staff", rows}, {"roles", roles}, {"error", error}};
+    return s.pages.render(req, "office_staff", "backoffice.staff", data, status, "office");
+}
+
+// The one-time password and the authenticator's QR code, for the new member of staff to take away.
+Response secrets_page(const OfficePageServices& s, const Request& req, const std::string& username,
+                      ra::NewStaffSecrets& secrets) {
+    std::string svg = accounts::otpauth_qr_svg(secrets.otpauth_uri);
+    json data{{"username", username},
+              {"password", std::string(secrets.one_time_password.begin(), secrets.one_time_password.end())},
+              {"qr", "data:image/svg+xml;base64," + core::base64_encode(core::to_bytes(svg))},
+              {"uri", secrets.otpauth_uri}};
+    return s.pages.render(req, "office_staff_secrets", "backoffice.staff_secrets", data, 200, "office");
+}
+
+}  // namespace
+
+void register_office_staff_pages(Router& router, const OfficePageServices& s) {
+    router.add("GET", "/office/staff", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   return staff_list(s, req, error_from_query(req, choose_language(req)), 200);
+               }),
+               Execution::Blocking, "ui_office");
+
+    router.add("POST", "/office/staff", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   auto f = parse_urlencoded(req.body);
+                   require_csrf(req, f);
+                   std::vector<std::string> roles;
+                   for (const auto& r : kStaffRoles)
+                       if (f.count("role_" + r)) roles.push_back(r);
+                   try {
+                       auto secrets = s.ra.staff.create(f["username"], roles, "", who.actor());
+                       return secrets_page(s, req, f["username"], secrets);
+                   } catch (const Error& e) {
+                       return staff_list(s, req, translate(choose_language(req), office_message_key(e.code())), 422);
+                   }
+               }),
+               Execution::Blocking, "ui_office");
+
+    // After a lock or a lost phone: a new one-time password and a new authenticator enrolment (the old ones stop).
+    router.add("POST", "/office/staff/{username}/reset", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   require_csrf(req, parse_urlencoded(req.body));
+                   try {
+                       auto secrets = s.ra.staff.reset(req.param("username"), who.actor());
+                       return secrets_page(s, req, req.param("username"), secrets);
+                   } catch (const Error& e) {
+                       return back_with_error("/office/staff", e);
+                   }
+               }),
+               Execution::Blocking, "ui_office");
+}
+
+}  // namespace yq::web
