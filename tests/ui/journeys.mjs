@@ -53,9 +53,11 @@ function totp(secretBase32) {
 
 let shots = 0;
 let current = null;  // the page last photographed, for a screenshot of a failure
+const shotType = args.jpeg ? 'jpeg' : 'png';  // the walkthrough's pictures for docs/ are JPEG (smaller)
 async function shot(page, name) {
   current = page;
-  await page.screenshot({ path: join(artefacts, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
+  const file = join(artefacts, `${String(++shots).padStart(2, '0')}-${name}.${shotType}`);
+  await page.screenshot({ path: file, fullPage: true, ...(shotType === 'jpeg' ? { type: 'jpeg', quality: 80 } : {}) });
 }
 async function heading(page) { return (await page.locator('main h1').first().textContent()).trim(); }
 // Staff sign-in with password and a fresh authenticator code, landing on the work queue.
@@ -431,6 +433,225 @@ const journeys = {
     assert.ok(!(await second.textContent('main')).includes(letter.signing_password));
     await supervisor.close();
     console.log('PIN ' + JSON.stringify(letter));
+  },
+
+  // The done-when walk-through, only in the browser, against a server `./yq up` started on a fresh home (run by
+  // `./yq walkthrough`): the administrator makes the staff sign-ins; a visitor books; an officer registers an agency and
+  // a user and a supervisor approves; the signer enrols, signs by clicking on the preview, verifies; wrong passwords
+  // lock the account, the office unlocks it at the appointment; the CA page and the audit log. Each person works in
+  // their own language; the pictures go to docs/screenshots/walkthrough.
+  async walkthrough() {
+    const used = new Map();  // each authenticator's last time step: a code is used once
+    async function code(secret) {
+      while (Math.floor(Date.now() / 1000 / 30) <= (used.get(secret) ?? -1)) await new Promise((r) => setTimeout(r, 500));
+      used.set(secret, Math.floor(Date.now() / 1000 / 30));
+      return totp(secret);
+    }
+    const secretOf = (uri) => new URL(uri).searchParams.get('secret');
+    const person = async (locale) => (await browser.newContext({ locale, viewport: { width: 1200, height: 900 }, acceptDownloads: true })).newPage();
+    const firstStaffSignIn = async (page, t, username, password, secret, chosen) => {
+      await page.goto(baseUrl + '/office/login');
+      await page.getByLabel(t.portal.username).fill(username);
+      await page.getByLabel(t.backoffice.password).fill(password);
+      await page.getByLabel(t.portal.otp).fill(await code(secret));
+      await page.getByRole('button', { name: t.backoffice.sign_in }).click();
+      assert.equal(await heading(page), t.backoffice.change_password);
+      await page.getByLabel(t.backoffice.current_password).fill(password);
+      await page.locator('input[name=new_password]').fill(chosen);
+      await page.locator('input[name=new_password_again]').fill(chosen);
+      await page.locator('form button[type=submit]').first().click();
+      assert.equal(await heading(page), t.backoffice.queue);
+    };
+    const newStaff = async (page, username, role) => {
+      await page.goto(baseUrl + '/office/staff');
+      await page.locator('#username').fill(username);
+      await page.locator(`input[name=role_${role}]`).check();
+      await page.getByRole('button', { name: en.backoffice.create_staff }).click();
+      return { password: (await page.textContent('#staff-password')).trim(), secret: secretOf((await page.textContent('#staff-otpauth')).trim()) };
+    };
+
+    // 1. the administrator from `./yq up` (English): first sign-in, then the two staff sign-ins
+    const admin = await person('en-GB');
+    const adminSecret = secretOf(args.admin_otpauth);
+    await firstStaffSignIn(admin, en, 'admin', args.admin_password, adminSecret, 'admin-chosen-password-1');
+    const olivia = await newStaff(admin, 'olivia', 'officer');
+    await shot(admin, 'en-staff-sign-in-shown-once');
+    const samuel = await newStaff(admin, 'samuel', 'supervisor');
+    await admin.goto(baseUrl + '/office/staff');
+    await shot(admin, 'en-staff');
+
+    // 2. a visitor (Traditional Chinese by default): the site, how to register, a printable form, a booking
+    const visitor = await person('zh-TW');
+    await visitor.goto(baseUrl + '/');
+    assert.equal(await heading(visitor), zh.home.title);
+    await shot(visitor, 'zh-home');
+    await visitor.getByRole('link', { name: zh.nav.register }).click();
+    await shot(visitor, 'zh-register');
+    await visitor.goto(baseUrl + '/forms/service_application_form');
+    await shot(visitor, 'zh-service-application-form');
+    await visitor.goto(baseUrl + '/appointments/book');
+    await visitor.getByLabel(zh.book.purposes.registration).check();
+    await visitor.getByRole('button', { name: zh.book.show_times }).click();
+    await visitor.locator('input[name=slot]:not([disabled])').first().check();
+    await visitor.getByLabel(zh.book.name).fill('陳大文 Chan Tai Man');
+    await visitor.getByLabel(zh.book.contact.split('（')[0], { exact: false }).fill('chan@dsaj.gov.mo');
+    await visitor.getByRole('button', { name: zh.book.submit }).click();
+    assert.equal(await heading(visitor), zh.booked.title);
+    await shot(visitor, 'zh-booked');
+    for (const [label, t, name] of [['Português', pt, 'pt-home'], ['English', en, 'en-home']]) {
+      await visitor.goto(baseUrl + '/');
+      await visitor.getByRole('link', { name: label }).click();
+      assert.equal(await heading(visitor), t.home.title);
+      await shot(visitor, name);
+    }
+
+    // 3. the officer (Portuguese) registers the agency: a delegate under the head's letter
+    const officer = await person('pt-PT');
+    await firstStaffSignIn(officer, pt, 'olivia', olivia.password, olivia.secret, 'olivia-chosen-password-1');
+    await officer.getByRole('link', { name: pt.backoffice.new_agency }).first().click();
+    await officer.getByLabel(pt.backoffice.name_zh).fill('法務局');
+    await officer.getByLabel(pt.backoffice.name_pt).fill('Direcção dos Serviços de Assuntos de Justiça');
+    await officer.getByLabel(pt.backoffice.name_en).fill('Legal Affairs Bureau');
+    await officer.getByLabel(pt.backoffice.agency_code).fill('DSAJ');
+    await officer.getByLabel(pt.backoffice.address).fill('Rua do Campo, n.º 162, Macau');
+    await officer.locator('#head_name').fill('梁局長 Leong');
+    await officer.locator('#head_title').fill('局長 Director');
+    await officer.locator('#contact_name').fill('何聯絡 Ho');
+    await officer.locator('#contact_email').fill('ho@dsaj.gov.mo');
+    await officer.locator('#rep_name').fill('黃代表 Wong');
+    await officer.locator('#rep_title').fill('副局長 Subdirector');
+    await officer.locator('#rep_id_number').fill('5123456(7)');
+    await officer.getByLabel(pt.backoffice.scopes.revoke).check();
+    for (const doc of ['agency_application_form', 'representative_id_copy', 'contact_id_copy', 'authorisation_letter'])
+      await officer.setInputFiles(`#doc-${doc}`, args.document);
+    await shot(officer, 'pt-register-agency');
+    await officer.getByRole('button', { name: pt.backoffice.register_submit }).click();
+    await officer.getByRole('button', { name: pt.backoffice.documents_checked }).click();
+    assert.equal((await officer.textContent('#agency-status')).trim(), pt.backoffice.agency_statuses.documents_checked);
+    await shot(officer, 'pt-agency-checked');
+    const agencyUrl = officer.url();
+
+    // 4. the supervisor (Traditional Chinese) approves the agency and confirms the letter
+    const supervisor = await person('zh-TW');
+    await firstStaffSignIn(supervisor, zh, 'samuel', samuel.password, samuel.secret, 'samuel-chosen-password-1');
+    await shot(supervisor, 'zh-office-queue');
+    await supervisor.goto(agencyUrl);
+    await supervisor.getByRole('button', { name: zh.backoffice.approve_agency }).click();
+    await supervisor.getByRole('button', { name: zh.backoffice.confirm_letter }).click();
+    assert.ok((await supervisor.textContent('#letters')).includes(zh.backoffice.letter_statuses.valid));
+    await shot(supervisor, 'zh-agency-active');
+
+    // 5. the user at the counter: the officer files the application with the sign-off, documents and original ID
+    await officer.goto(agencyUrl);
+    await officer.getByRole('link', { name: pt.backoffice.new_application }).click();
+    await officer.getByLabel(pt.portal.username).fill('chan.taiman');
+    await officer.getByLabel(pt.backoffice.name_on_id).fill('陳大文 Chan Tai Man');
+    await officer.getByLabel(pt.backoffice.email).fill('chan.taiman@dsaj.gov.mo');
+    await officer.getByLabel(pt.backoffice.department).fill('Divisão de Registos');
+    await officer.getByLabel(pt.backoffice.job_title).fill('Técnico superior');
+    await officer.setInputFiles('#doc-service_application_form', args.document);
+    await officer.setInputFiles('#doc-user_id_copy', args.document);
+    await officer.locator('#id_number').fill('1234567(8)');
+    await shot(officer, 'pt-user-application');
+    await officer.getByRole('button', { name: pt.backoffice.file_application }).click();
+    assert.equal((await officer.textContent('#application-status')).trim(), pt.backoffice.application_statuses.id_sighted);
+    await shot(officer, 'pt-application-ready');
+    const applicationUrl = officer.url();
+
+    // 6. the supervisor approves: the PIN letter
+    await supervisor.goto(applicationUrl);
+    await supervisor.getByRole('button', { name: zh.backoffice.approve_application }).click();
+    const letter = { login: (await supervisor.textContent('#pin-login')).trim(), signing: (await supervisor.textContent('#pin-signing')).trim() };
+    await shot(supervisor, 'zh-pin-letter');
+
+    // 7. the signer (English): first sign-in, authenticator, own signing password, a signature placed on the preview
+    const signer = await person('en-GB');
+    await signer.goto(baseUrl + '/portal/login');
+    await signer.getByLabel(en.portal.username).fill('chan.taiman');
+    await signer.getByLabel(en.portal.login_password).fill(letter.login);
+    await signer.getByRole('button', { name: en.portal.sign_in }).click();
+    assert.equal(await heading(signer), en.portal.enrol);
+    const signerSecret = await signer.getAttribute('#totp-secret', 'data-secret');
+    await shot(signer, 'en-portal-enrol');
+    await signer.getByLabel(en.portal.otp).fill(await code(signerSecret));
+    await signer.getByRole('button', { name: en.portal.enrol_confirm }).click();
+    await signer.getByLabel(en.portal.current_signing).fill(letter.signing);
+    await signer.locator('#s-new').fill('chan-own-signing-secret');
+    await signer.locator('#s-again').fill('chan-own-signing-secret');
+    await signer.locator('#s-otp').fill(await code(signerSecret));
+    await signer.getByRole('button', { name: en.portal.change_signing }).click();
+    assert.equal((await signer.textContent('#changed')).trim(), en.portal.password_changed);
+    await shot(signer, 'en-portal-account');
+    await signer.getByRole('link', { name: en.portal.sign }).first().click();
+    await signer.setInputFiles('#file', args.pdf);
+    await signer.locator('#page-canvas[data-rendered="1"]').waitFor();
+    const canvas = await signer.locator('#page-canvas').boundingBox();
+    await signer.mouse.click(canvas.x + canvas.width * 0.68, canvas.y + canvas.height * 0.82);
+    await signer.getByLabel(en.portal.reason).fill('核准 Approved');
+    await signer.getByLabel(en.portal.location).fill('澳門 Macau');
+    await signer.getByLabel(en.portal.signing_password).fill('chan-own-signing-secret');
+    await signer.getByLabel(en.portal.otp).fill(await code(signerSecret));
+    await shot(signer, 'en-portal-sign-preview');
+    const [download] = await Promise.all([signer.waitForEvent('download'),
+      signer.getByRole('button', { name: en.portal.sign_and_download }).click()]);
+    await download.saveAs(args.signed_out);
+    await signer.goto(baseUrl + '/verify');
+    await signer.setInputFiles('#file', args.signed_out);
+    await signer.getByRole('button', { name: en.verify.submit }).click();
+    assert.equal((await signer.textContent('.verdict')).trim(), en.verify.all_passed);
+    await shot(signer, 'en-verify-valid');
+    await signer.getByRole('link', { name: 'Português' }).click();
+    await signer.goto(baseUrl + '/portal/history');
+    await shot(signer, 'pt-portal-history');
+
+    // 8. five wrong signing passwords lock the account; the portal says how to book the unlock
+    await signer.getByRole('link', { name: '繁體中文' }).click();
+    for (let i = 0; i < 5; ++i) {
+      await signer.goto(baseUrl + '/portal/sign');
+      await signer.setInputFiles('#file', args.pdf);
+      await signer.getByLabel(zh.portal.signing_password).fill('wrong-password-' + i);
+      await signer.getByLabel(zh.portal.otp).fill(totp(signerSecret));
+      await signer.getByRole('button', { name: zh.portal.sign_and_download }).click();
+    }
+    await signer.goto(baseUrl + '/portal');
+    assert.equal((await signer.textContent('#account-status')).trim(), zh.portal.statuses.locked);
+    await shot(signer, 'zh-portal-locked');
+    await signer.getByRole('link', { name: zh.portal.book_unlock }).click();
+    await signer.getByRole('button', { name: zh.book.show_times }).click();
+    await signer.locator('input[name=slot]:not([disabled])').first().check();
+    await signer.getByLabel(zh.book.name).fill('陳大文 Chan Tai Man');
+    await signer.getByLabel(zh.book.contact.split('（')[0], { exact: false }).fill('chan.taiman@dsaj.gov.mo');
+    await signer.getByRole('button', { name: zh.book.submit }).click();
+    const unlockCode = (await signer.textContent('#confirmation-code')).trim();
+
+    // 9. at the appointment: the officer (English now) records it, the supervisor approves
+    await officer.getByRole('link', { name: 'English' }).click();
+    await officer.goto(baseUrl + '/office/appointments/week');
+    await shot(officer, 'en-office-week');
+    await officer.goto(baseUrl + '/office/unlock');
+    await officer.getByLabel(en.book.code).fill(unlockCode);
+    await officer.getByLabel(en.portal.username).fill('chan.taiman');
+    await officer.getByLabel(en.backoffice.id_number).fill('1234567(8)');
+    await officer.setInputFiles('#unlock_form', args.document);
+    await officer.setInputFiles('#id_copy', args.document);
+    await officer.getByRole('button', { name: en.backoffice.unlock_submit }).click();
+    assert.equal((await officer.textContent('#request-status')).trim(), en.backoffice.request_statuses.checked);
+    const unlockUrl = officer.url();
+    await supervisor.goto(unlockUrl);
+    await supervisor.getByRole('button', { name: zh.backoffice.approve }).click();
+    assert.equal((await supervisor.textContent('#request-status')).trim(), zh.backoffice.request_statuses.completed);
+    await shot(supervisor, 'zh-unlock-approved');
+    await signer.goto(baseUrl + '/portal');
+    assert.equal((await signer.textContent('#account-status')).trim(), zh.portal.statuses.active);
+    await shot(signer, 'zh-portal-unlocked');
+
+    // 10. the CA administrator's page (live OCSP and TSA checks) and the audit log
+    await admin.goto(baseUrl + '/office/ca');
+    assert.equal(await admin.locator('#services .badge.failed').count(), 0);
+    await shot(admin, 'en-ca');
+    await admin.goto(baseUrl + `/office/audit?object=account%3Achan.taiman`);
+    await shot(admin, 'en-audit');
+    console.log('walkthrough: every step held');
   },
 
   // An account the office opened: the first sign-in with the PIN letter's password only, the authenticator enrolled
