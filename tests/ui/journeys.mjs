@@ -217,7 +217,7 @@ const journeys = {
     await page.getByRole('button', { name: zh.portal.next_page }).click();
     await page.locator('#page-canvas[data-rendered="2"]').waitFor();
     const canvas = await page.locator('#page-canvas').boundingBox();
-    await page.mouse.click(canvas.x + canvas.width * 0.3, canvas.y + canvas.height * 0.25);
+    await page.locator('#page-canvas').click({ position: { x: canvas.width * 0.3, y: canvas.height * 0.25 } });
     assert.ok(await page.locator('#placed').isVisible());
     assert.ok(await page.locator('#outline input').first().isDisabled());  // the outline's choice is not sent
     const rect = (await page.inputValue('#rect')).split(',').map(Number);
@@ -586,7 +586,8 @@ const journeys = {
     await signer.setInputFiles('#file', args.pdf);
     await signer.locator('#page-canvas[data-rendered="1"]').waitFor();
     const canvas = await signer.locator('#page-canvas').boundingBox();
-    await signer.mouse.click(canvas.x + canvas.width * 0.68, canvas.y + canvas.height * 0.82);
+    await signer.locator('#page-canvas').click({ position: { x: canvas.width * 0.68, y: canvas.height * 0.82 } });  // scrolls to it
+    assert.ok(await signer.locator('#placed').isVisible());
     await signer.getByLabel(en.portal.reason).fill('核准 Approved');
     await signer.getByLabel(en.portal.location).fill('澳門 Macau');
     await signer.getByLabel(en.portal.signing_password).fill('chan-own-signing-secret');

@@ -3,6 +3,7 @@
 
 #include "web/handlers/office_support.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -189,9 +190,12 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                                                {"name", a.person_name},
                                                {"status", translate(lang, "booked.statuses." + a.status)},
                                                {"cancelled", a.status == "cancelled"}});
-                       std::string hours = slots.empty() ? translate(lang, "office.closed")
-                                                         : slots.front().local_start.substr(11) + "–" +
-                                                               office_time(s, slots.back().end).substr(11);
+                       std::string hours = translate(lang, "office.closed");  // a holiday, or a day without hours
+                       if (!slots.empty() && static_cast<std::size_t>(i) < s.config.office.hours.size()) {
+                           hours = s.config.office.hours[static_cast<std::size_t>(i)];  // "09:00-17:45"
+                           std::replace(hours.begin(), hours.end(), '-', ' ');
+                           hours.replace(hours.find(' '), 1, "–");
+                       }
                        days.push_back({{"name", names.at(i)}, {"date", date}, {"hours", hours}, {"open", !slots.empty()},
                                        {"bookings", bookings}, {"has_bookings", !bookings.empty()},
                                        {"today", date == office_today(s)}});

@@ -56,6 +56,7 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
     }
     bool open = r.status == "submitted" || r.status == "checked";
     bool needs_sign_off = !at_appointment(r.kind);
+    json checklist = checklist_view(s, who, id, lang);
     json data{{"id", r.id},
               {"kind", translate(lang, "requests." + r.kind)},
               {"username", r.username},
@@ -71,10 +72,11 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
               {"completed_by", r.completed_by},
               {"awaits_user", r.status == "approved"},
               {"hold_reason", r.hold_reason},
-              {"checklist", checklist_view(s, who, id, lang)},
+              {"checklist", checklist},
               {"representatives", reps},
               {"needs_sign_off", needs_sign_off && open && !r.sign_off && may(who, ra::Action::RequestSignOff)},
-              {"can_upload", r.status == "submitted" && may(who, ra::Action::DocumentUpload)},
+              {"can_upload", r.status == "submitted" && checklist["has_missing"].get<bool>() && may(who, ra::Action::DocumentUpload)},
+              {"case_path", request_page(id)},
               {"can_check", r.status == "submitted" && !at_appointment(r.kind) && may(who, ra::Action::RequestCheck)},
               {"can_approve", r.status == "checked" && may(who, ra::Action::RequestApprove)},
               {"can_reject", (open || r.status == "on_hold" || r.status == "approved") && may(who, ra::Action::RequestReject)},

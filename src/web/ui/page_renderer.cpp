@@ -59,12 +59,26 @@ const NavEntry kOfficeNavigation[] = {{"office", "/office", "nav.office_queue"},
                                       {"office_week", "/office/appointments/week", "nav.office_week"},
                                       {"office_unlock", "/office/unlock", "nav.office_unlock"}};
 
+// Templates whose names start with "_" are partials: `{{> case_documents}}` includes templates/_case_documents.html
+// in the context where it stands.
+void add_partials(mustache::data& d) {
+    for (const auto& [path, text] : embedded_assets()) {
+        const std::string prefix = "templates/_";
+        if (path.rfind(prefix, 0) != 0) continue;
+        std::string name = path.substr(prefix.size(), path.size() - prefix.size() - 5);  // without ".html"
+        const std::string* body = &text;
+        d.set(name, mustache::partial([body] { return *body; }));
+    }
+}
+
 }  // namespace
 
 std::string PageRenderer::render_template(const std::string& name, const json& data) {
     mustache::mustache tmpl{asset("templates/" + name + ".html")};
     if (!tmpl.is_valid()) throw Error("ui.bad_template", 500, "template " + name + ": " + tmpl.error_message());
-    return tmpl.render(to_mustache(data));
+    mustache::data d = to_mustache(data);
+    if (d.is_object()) add_partials(d);
+    return tmpl.render(d);
 }
 
 Response PageRenderer::render(const Request& req, const std::string& name, const std::string& title_key, json data,
