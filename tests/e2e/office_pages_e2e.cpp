@@ -137,6 +137,7 @@ TEST(OfficePagesTest, ARegistrationFormWithoutItsTokenOrItsDocumentsCreatesNothi
     auto refused = send(fields, missing);
     EXPECT_EQ(refused.status, 422);
     EXPECT_NE(refused.body.find("value=\"印務局\""), std::string::npos);  // what was typed comes back
+    EXPECT_NE(refused.body.find("id=\"documents-error\""), std::string::npos);  // the reason, by the documents
     EXPECT_EQ(refused.body.find("3333333(3)"), std::string::npos);      // the ID number does not
     auto not_a_document = files;
     not_a_document["contact_id_copy"] = "just text";

@@ -358,6 +358,7 @@ const journeys = {
     // the delegate's authorisation letter is left out: the form comes back with what was typed and says why
     await page.getByRole('button', { name: en.backoffice.register_submit }).click();
     assert.equal((await page.textContent('#form-error')).trim(), en.backoffice.errors.missing_documents);
+    assert.equal((await page.textContent('#documents-error')).trim(), en.backoffice.errors.missing_documents);  // by the field
     assert.equal(await page.inputValue('#name_zh'), '法務局');
     assert.equal(await page.inputValue('#rep_name'), args.delegate);
     assert.equal(await page.inputValue('#rep_id_number'), '');  // the ID number is never sent back

@@ -20,6 +20,18 @@ namespace {
 
 using nlohmann::json;
 
+// An audit event's details ({"key": "value", …}) as key/value items for the page; other text as one item.
+json detail_items(const std::string& details) {
+    json items = json::array();
+    json parsed = json::parse(details, nullptr, false);
+    if (parsed.is_object()) {
+        for (const auto& [k, v] : parsed.items()) items.push_back({{"key", k}, {"value", v.is_string() ? v.get<std::string>() : v.dump()}});
+    } else if (!details.empty()) {
+        items.push_back({{"key", ""}, {"value", details}});
+    }
+    return items;
+}
+
 // One line of the work queue: what it is, whose it is, who did the last step and when, where to open it.
 json queue_row(const std::string& what, const std::string& subject, const std::string& by, const std::string& when,
                const std::string& href) {
@@ -264,7 +276,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                                              {"actor", e.event.actor},
                                              {"action", e.event.action},
                                              {"object", e.event.object},
-                                             {"details", e.event.details == "{}" ? "" : e.event.details}});
+                                             {"details", detail_items(e.event.details)}});
                    json data{{"object", q["object"]}, {"actor", q["actor"]}, {"action", q["action"]}, {"from", q["from"]},
                              {"to", q["to"]}, {"events", events}, {"searched", searched}, {"has_events", !events.empty()}};
                    return s.pages.render(req, "office_audit", "backoffice.audit", data, 200, "office");

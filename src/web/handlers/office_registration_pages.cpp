@@ -58,7 +58,17 @@ json application_row(const OfficePageServices& s, const ra::Application& a, cons
 }
 
 // The new-agency form with what was typed (never the ID number) and the error, when it is shown again.
-Response agency_form(const OfficePageServices& s, const Request& req, Fields form, const std::string& error, int status) {
+// The message of a form's error, and the same message by the field it is about (`fields`: error code → field name), so
+// a person sees it where they must act (the summary stays at the top for screen readers).
+void add_error(json& data, const Request& req, const Error* error, const std::map<std::string, std::string>& fields) {
+    if (!error) return;
+    std::string message = translate(choose_language(req), office_message_key(error->code()));
+    data["error"] = message;
+    auto it = fields.find(error->code());
+    if (it != fields.end()) data["field_errors"] = {{it->second, message}};
+}
+
+Response agency_form(const OfficePageServices& s, const Request& req, Fields form, const Error* error, int status) {
     std::string lang = choose_language(req);
     form.erase("rep_id_number");
     form.erase("csrf");
@@ -76,13 +86,17 @@ Response agency_form(const OfficePageServices& s, const Request& req, Fields for
               {"id_types", id_type_options(s, lang)},
               {"scopes", scopes},
               {"documents", documents},
-              {"today", office_today(s)},
-              {"error", error}};
+              {"today", office_today(s)}};
+    add_error(data, req, error,
+              {{"ra.duplicate", "code"}, {"ra.bad_id_number", "rep_id_number"}, {"ra.bad_id_type", "rep_id_number"},
+               {"ui.missing_documents", "documents"}, {"documents.too_large", "documents"},
+               {"documents.unsupported_type", "documents"}, {"documents.empty", "documents"},
+               {"ra.bad_scope", "letter"}, {"ra.bad_validity", "letter"}, {"office.bad_date", "letter"}});
     return s.pages.render(req, "office_agency_new", "backoffice.new_agency", data, status, "office_agencies");
 }
 
 Response application_form(const OfficePageServices& s, const Request& req, const ra::Principal& who,
-                          const std::string& agency_id, Fields form, const std::string& error, int status) {
+                          const std::string& agency_id, Fields form, const Error* error, int status) {
     std::string lang = choose_language(req);
     form.erase("id_number");
     form.erase("csrf");
@@ -101,13 +115,14 @@ Response application_form(const OfficePageServices& s, const Request& req, const
               {"representatives", reps},
               {"key_types", key_types},
               {"id_types", id_type_options(s, lang)},
-              {"documents", document_options(ra::required_documents(s.config.ra, "application"), lang)},
-              {"error", error}};
+              {"documents", document_options(ra::required_documents(s.config.ra, "application"), lang)}};
+    add_error(data, req, error,
+              {{"ra.username_taken", "username"}, {"accounts.username_taken", "username"},
+               {"accounts.bad_username", "username"}, {"ui.missing_documents", "documents"},
+               {"documents.too_large", "documents"}, {"documents.unsupported_type", "documents"},
+               {"documents.empty", "documents"}, {"ra.bad_id_number", "id_number"}, {"ra.bad_id_type", "id_number"},
+               {"ra.no_valid_letter", "representative_id"}, {"ra.representative_other_agency", "representative_id"}});
     return s.pages.render(req, "office_application_new", "backoffice.new_application", data, status, "office_agencies");
-}
-
-std::string error_message(const Request& req, const Error& e) {
-    return translate(choose_language(req), office_message_key(e.code()));
 }
 
 // The agency's page: who it is, its representatives and letters, the checklist, and the step that comes next.
@@ -233,7 +248,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
 
     router.add("GET", "/office/agencies/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    ra::require_permission(who, ra::Action::AgencyCreate);
-                   return agency_form(s, req, {}, "", 200);
+                   return agency_form(s, req, {}, nullptr, 200);
                }),
                Execution::Blocking, "ui_office");
 
@@ -257,7 +272,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                            if (!f["letter_to"].empty()) letter.valid_to = office_day_start(s, f["letter_to"]) + 86399;
                        }
                    } catch (const Error& e) {
-                       return agency_form(s, req, f, error_message(req, e), 422);
+                       return agency_form(s, req, f, &e, 422);
                    }
                    ra::Agency a;
                    a.kind = f["kind"];
@@ -278,7 +293,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                    try {
                        created = s.ra.office.create_agency(who, a, rep, std::string(id_number.begin(), id_number.end()));
                    } catch (const Error& e) {
-                       return agency_form(s, req, f, error_message(req, e), e.http_status() >= 400 ? e.http_status() : 422);
+                       return agency_form(s, req, f, &e, e.http_status() >= 400 ? e.http_status() : 422);
                    }
                    try {
                        attach_uploads(s, who, created.id, form.files,
@@ -329,7 +344,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
     // --- user service applications ---
     router.add("GET", "/office/agencies/{id}/applications/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    ra::require_permission(who, ra::Action::ApplicationCreate);
-                   return application_form(s, req, who, req.param("id"), {}, "", 200);
+                   return application_form(s, req, who, req.param("id"), {}, nullptr, 200);
                }),
                Execution::Blocking, "ui_office");
 
@@ -347,7 +362,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                        if (f["representative_id"].empty() || f["id_type"].empty() || f["id_number"].empty())
                            throw Error("api.missing_field", 422, "sign-off and original ID are needed");
                    } catch (const Error& e) {
-                       return application_form(s, req, who, agency_id, f, error_message(req, e), 422);
+                       return application_form(s, req, who, agency_id, f, &e, 422);
                    }
                    ra::Application a;
                    a.agency_id = agency_id;
@@ -365,7 +380,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                    try {
                        created = s.ra.office.create_application(who, a);
                    } catch (const Error& e) {
-                       return application_form(s, req, who, agency_id, f, error_message(req, e), 422);
+                       return application_form(s, req, who, agency_id, f, &e, 422);
                    }
                    try {
                        s.ra.office.sign_off_application(who, created.id, f["representative_id"]);
