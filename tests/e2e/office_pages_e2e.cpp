@@ -320,3 +320,47 @@ TEST(OfficePagesTest, TheAdministratorMakesAStaffSignInWhoseSecretsAreShownOnce)
     auto audit = server.cli("audit search --actor staff:carla");
     EXPECT_NE(audit.output.find("staff.created"), std::string::npos) << audit.output;
 }
+
+// An agency's later life on its page: another delegate with the head's letter (a second person confirms it), the first
+// letter withdrawn — the application signed off under it goes on hold — and the agency suspended.
+TEST(OfficePagesTest, AnAgencyGetsAnotherDelegateLosesALetterAndIsSuspended) {
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    std::string application = ready_application(api, officer, agency, "sou.ka", "6666666(6)");
+    std::string page = "/office/agencies/" + agency.id;
+    Browser olivia = Browser::for_staff(server.port(), officer);
+    Browser samuel = Browser::for_staff(server.port(), supervisor);
+
+    auto added = post_multipart(server.port(), page + "/representatives", olivia.cookies,
+                                {{"csrf", olivia.csrf}, {"rep_name", "蘇代表 Sou"}, {"rep_title", "處長"},
+                                 {"rep_id_type", "macau_bir"}, {"rep_id_number", "7777777(7)"}, {"scope_apply", "1"}},
+                                {{"authorisation_letter", pdf("second letter")}});
+    ASSERT_EQ(added.status, 303);
+    EXPECT_EQ(added.headers["location"], page);
+    auto letters = api.call("GET", "/api/v1/agencies/" + agency.id, officer.token).body["letters"];
+    ASSERT_EQ(letters.size(), 2u) << letters;
+    std::string second_letter;
+    for (const auto& l : letters)
+        if (l["id"] != agency.letter_id) second_letter = l["id"];
+    EXPECT_EQ(samuel.post(page + "/letters/" + second_letter + "/confirm", "").headers["location"], page);
+    // a letter of another agency is refused by the page, and nothing changes
+    RegisteredAgency other = register_agency(api, officer, supervisor, "IACM-02");
+    auto foreign = samuel.post(page + "/letters/" + other.letter_id + "/withdraw", "reason=x");
+    EXPECT_NE(foreign.headers["location"].find("error=ui.bad_form"), std::string::npos) << foreign.headers["location"];
+
+    auto withdrawn = samuel.post(page + "/letters/" + agency.letter_id + "/withdraw", "reason=the delegate left");
+    ASSERT_EQ(withdrawn.status, 303);
+    EXPECT_EQ(withdrawn.headers["location"], page + "?held=1");
+    EXPECT_EQ(status_of_application(api, supervisor, application), "on_hold");
+    for (const auto& l : api.call("GET", "/api/v1/agencies/" + agency.id, officer.token).body["letters"])
+        EXPECT_EQ(l["status"], l["id"] == agency.letter_id ? "withdrawn" : "valid") << l;
+
+    EXPECT_EQ(olivia.post(page + "/suspend", "reason=x").headers["location"], page + "?error=auth.forbidden");
+    EXPECT_EQ(samuel.post(page + "/suspend", "reason=closed by decree").headers["location"], page);
+    EXPECT_EQ(api.call("GET", "/api/v1/agencies/" + agency.id, officer.token).body["agency"]["status"], "suspended");
+    auto audit = server.cli("audit search --object 'agency:" + agency.id + "'");
+    EXPECT_NE(audit.output.find("agency.suspended"), std::string::npos) << audit.output;
+}

@@ -22,6 +22,34 @@ using Fields = std::map<std::string, std::string>;
 const std::vector<std::string> kLetterScopes = {"apply", "use", "revoke", "renew"};
 const std::vector<std::string> kKeyTypes = {"ec-p256", "ec-p384", "rsa-2048", "rsa-3072"};
 
+json scope_options(const std::string& lang, const std::map<std::string, std::string>* form = nullptr) {
+    json scopes = json::array();
+    for (const auto& scope : kLetterScopes)
+        scopes.push_back({{"value", scope},
+                          {"label", translate(lang, "backoffice.scopes." + scope)},
+                          {"checked", form ? form->count("scope_" + scope) != 0 : scope == "apply"}});
+    return scopes;
+}
+
+// The page's letter must be one of the page's agency (a form posted with another agency's letter is refused).
+void require_letter_of_agency(const OfficePageServices& s, const ra::Principal& who, const std::string& agency_id,
+                              const std::string& letter_id) {
+    for (const auto& l : s.ra.office.letters(who, agency_id))
+        if (l.id == letter_id) return;
+    throw Error("ui.bad_form", 400, "the letter is not one of this agency's");
+}
+
+// The letter's details from a form (scope_* boxes, letter_from, letter_to dates in office time).
+ra::Letter letter_from_form(const OfficePageServices& s, std::map<std::string, std::string>& f) {
+    ra::Letter letter;
+    for (const auto& scope : kLetterScopes)
+        if (f.count("scope_" + scope)) letter.scopes.push_back(scope);
+    if (letter.scopes.empty()) throw Error("ra.bad_scope", 422, "the letter needs a scope");
+    letter.valid_from = office_day_start(s, f["letter_from"].empty() ? office_today(s) : f["letter_from"]);
+    if (!f["letter_to"].empty()) letter.valid_to = office_day_start(s, f["letter_to"]) + 86399;
+    return letter;
+}
+
 std::string agency_page(const std::string& id) { return "/office/agencies/" + id; }
 std::string application_page(const std::string& id) { return "/office/applications/" + id; }
 
@@ -72,12 +100,7 @@ Response agency_form(const OfficePageServices& s, const Request& req, Fields for
     std::string lang = choose_language(req);
     form.erase("rep_id_number");
     form.erase("csrf");
-    json scopes = json::array();
-    bool first_time = form.empty();
-    for (const auto& scope : kLetterScopes)
-        scopes.push_back({{"value", scope},
-                          {"label", translate(lang, "backoffice.scopes." + scope)},
-                          {"checked", first_time ? scope == "apply" : form.count("scope_" + scope) != 0}});
+    json scopes = scope_options(lang, form.empty() ? nullptr : &form);
     json documents = document_options(ra::required_documents(s.config.ra, "agency", true), lang);
     for (auto& d : documents) d["required"] = d["value"] != "authorisation_letter";
     json data{{"form", form},
@@ -151,7 +174,8 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                            {"status", translate(lang, "backoffice.letter_statuses." + l.status)},
                            {"recorded_by", l.recorded_by},
                            {"confirmed_by", l.confirmed_by},
-                           {"can_confirm", l.status == "pending" && may(who, ra::Action::LetterConfirm)}});
+                           {"can_confirm", l.status == "pending" && may(who, ra::Action::LetterConfirm)},
+                           {"can_withdraw", (l.status == "pending" || l.status == "valid") && may(who, ra::Action::LetterWithdraw)}});
     }
     for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
     json data = agency_row(s, a, lang);
@@ -179,6 +203,13 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                  {"can_check", a.status == "submitted" && may(who, ra::Action::AgencyCheckDocuments)},
                  {"can_approve", a.status == "documents_checked" && may(who, ra::Action::AgencyApprove)},
                  {"is_active", a.status == "active" && may(who, ra::Action::ApplicationCreate)},
+                 {"can_suspend", a.status == "active" && may(who, ra::Action::AgencySuspend)},
+                 {"can_add_representative", a.status != "suspended" && a.status != "closed" &&
+                                                may(who, ra::Action::RepresentativeAdd) && may(who, ra::Action::LetterRecord)},
+                 {"id_types", id_type_options(s, lang)},
+                 {"scopes", scope_options(lang)},
+                 {"today", office_today(s)},
+                 {"held", parse_urlencoded(req.query)["held"]},
                  {"error", error_from_query(req, lang)}});
     return s.pages.render(req, "office_agency", "backoffice.agency", data, 200, "office_agencies");
 }
@@ -264,13 +295,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                    ra::Letter letter;
                    try {
                        require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", !head_represents));
-                       if (!head_represents) {
-                           for (const auto& scope : kLetterScopes)
-                               if (f.count("scope_" + scope)) letter.scopes.push_back(scope);
-                           if (letter.scopes.empty()) throw Error("ra.bad_scope", 422, "the letter needs a scope");
-                           letter.valid_from = office_day_start(s, f["letter_from"].empty() ? office_today(s) : f["letter_from"]);
-                           if (!f["letter_to"].empty()) letter.valid_to = office_day_start(s, f["letter_to"]) + 86399;
-                       }
+                       if (!head_represents) letter = letter_from_form(s, f);
                    } catch (const Error& e) {
                        return agency_form(s, req, f, &e, 422);
                    }
@@ -336,8 +361,45 @@ void register_office_registration_pages(Router& router, const OfficePageServices
     // A letter is confirmed from its agency's page (the form names the agency to come back to).
     add_case_action(router, s, "/office/agencies/{id}/letters/{letter}/confirm", this_agency,
                     [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        auto letter = s.ra.office.confirm_letter(who, req.param("letter"));
-                        if (letter.agency_id != req.param("id")) throw Error("ui.bad_form", 400, "letter of another agency");
+                        require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
+                        s.ra.office.confirm_letter(who, req.param("letter"));
+                        return agency_page(req.param("id"));
+                    });
+
+    add_case_action(router, s, "/office/agencies/{id}/letters/{letter}/withdraw", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
+                        auto withdrawn = s.ra.office.withdraw_letter(who, req.param("letter"), form.fields["reason"]);
+                        return agency_page(req.param("id")) + "?held=" + std::to_string(withdrawn.held.size());
+                    });
+    add_case_action(router, s, "/office/agencies/{id}/suspend", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        s.ra.office.suspend_agency(who, req.param("id"), form.fields["reason"]);
+                        return agency_page(req.param("id"));
+                    });
+    // Another representative: the head, or a delegate with the head's letter (scan, scopes, validity) — recorded
+    // together; a second person confirms the letter.
+    add_case_action(router, s, "/office/agencies/{id}/representatives", this_agency,
+                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
+                        auto& f = form.fields;
+                        bool head = f.count("rep_is_head") != 0;
+                        ra::Letter letter;
+                        if (!head) {
+                            require_uploads(s, form.files, {"authorisation_letter"});
+                            letter = letter_from_form(s, f);
+                        }
+                        ra::Representative rep;
+                        rep.name = f["rep_name"];
+                        rep.title = f["rep_title"];
+                        rep.is_head = head;
+                        rep.id_type = f["rep_id_type"];
+                        core::SecureString number = take_secret(f, "rep_id_number");
+                        auto added = s.ra.office.add_representative(who, req.param("id"), rep, std::string(number.begin(), number.end()));
+                        if (!head) {
+                            letter.representative_id = added.id;
+                            auto recorded = s.ra.office.record_letter(who, req.param("id"), letter);
+                            attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
+                        }
                         return agency_page(req.param("id"));
                     });
 
