@@ -653,6 +653,14 @@ const journeys = {
     await shot(admin, 'en-ca');
     await admin.goto(baseUrl + `/office/audit?object=account%3Achan.taiman`);
     await shot(admin, 'en-audit');
+    // 11. at phone width: the signer's account and the signing page
+    await signer.setViewportSize({ width: 390, height: 844 });
+    await signer.goto(baseUrl + '/portal');
+    await shot(signer, 'zh-phone-portal');
+    await signer.goto(baseUrl + '/portal/sign');
+    await signer.setInputFiles('#file', args.pdf);
+    await signer.locator('#page-canvas[data-rendered="1"]').waitFor();
+    await shot(signer, 'zh-phone-sign');
     console.log('walkthrough: every step held');
   },
 
@@ -687,7 +695,16 @@ const journeys = {
     assert.equal((await page.textContent('#changed')).trim(), pt.portal.password_changed);
     await page.getByRole('link', { name: pt.portal.sign }).first().click();
     await page.setInputFiles('#file', args.pdf);
-    await page.getByLabel(pt.portal.anchors['6']).check();
+    // placed from the keyboard: Enter puts the box in the middle of the page, two steps down moves it 24 points
+    await page.locator('#page-canvas[data-rendered="1"]').waitFor();
+    await page.locator('#page-canvas').focus();
+    await page.keyboard.press('Enter');
+    const middle = (await page.inputValue('#rect')).split(',').map(Number);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const moved = (await page.inputValue('#rect')).split(',').map(Number);
+    assert.equal(moved[0], middle[0]);
+    assert.ok(Math.abs(middle[1] - moved[1] - 24) < 0.01, `${middle} → ${moved}`);
     await page.getByLabel(pt.portal.signing_password).fill(args.new_signing_password);
     await page.getByLabel(pt.portal.otp).fill(await freshTotp(secret));
     const [download] = await Promise.all([

@@ -1,8 +1,8 @@
 // The signing page's preview: the chosen PDF's page drawn in the browser by pdf.js (Debian's libjs-pdf, served from
 // /static/pdfjs/; the file is not sent anywhere before the person signs), and a click on the page places the visible
 // signature there. The box is 240 × 90 points, in the page's user space (ISO 32000-1 §8.3.2.3: origin bottom left);
-// the form sends it as `rect` = "x1,y1,x2,y2" with the page number. Without pdf.js (or without JavaScript) the nine
-// places on the page outline still work.
+// the form sends it as `rect` = "x1,y1,x2,y2" with the page number. The keyboard does the same (Enter, arrows). Without
+// pdf.js (or without JavaScript) the nine places on the page outline still work.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
   const lib = window.pdfjsLib;
@@ -22,6 +22,7 @@ document.addEventListener('DOMContentLoaded', () => {
   let doc = null, viewport = null, pageNumber = 1, rendering = null;
 
   function clearPlacement() {
+    centre = null;
     rectInput.value = '';
     box.hidden = true;
     placed.hidden = true;
@@ -46,13 +47,10 @@ document.addEventListener('DOMContentLoaded', () => {
     canvas.dataset.rendered = String(pageNumber);
   }
 
-  // The click is the box's centre; the box stays inside the page.
-  canvas.addEventListener('click', (event) => {
-    if (!viewport) return;
+  // The box with its centre at (px, py) in page points, kept inside the page; shown over the canvas and put in the form.
+  let centre = null;
+  function place(px, py) {
     const bounds = canvas.getBoundingClientRect();
-    const x = (event.clientX - bounds.left) * (canvas.width / bounds.width);
-    const y = (event.clientY - bounds.top) * (canvas.height / bounds.height);
-    const [px, py] = viewport.convertToPdfPoint(x, y);
     const [vx1, vy1, vx2, vy2] = viewport.viewBox;
     const x1 = Math.min(Math.max(px - BOX_WIDTH / 2, vx1), vx2 - BOX_WIDTH);
     const y1 = Math.min(Math.max(py - BOX_HEIGHT / 2, vy1), vy2 - BOX_HEIGHT);
@@ -68,6 +66,34 @@ document.addEventListener('DOMContentLoaded', () => {
     box.hidden = false;
     placed.hidden = false;
     outline.disabled = true;  // the click decides; the outline's choice is not sent
+    centre = [(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2];
+  }
+
+  // A click is the box's centre.
+  canvas.addEventListener('click', (event) => {
+    if (!viewport) return;
+    const bounds = canvas.getBoundingClientRect();
+    const x = (event.clientX - bounds.left) * (canvas.width / bounds.width);
+    const y = (event.clientY - bounds.top) * (canvas.height / bounds.height);
+    const [px, py] = viewport.convertToPdfPoint(x, y);
+    place(px, py);
+  });
+  // From the keyboard: Enter or Space puts the box in the middle of the page, the arrow keys move it by 12 points
+  // (36 with Shift).
+  canvas.addEventListener('keydown', (event) => {
+    if (!viewport) return;
+    const [vx1, vy1, vx2, vy2] = viewport.viewBox;
+    const step = event.shiftKey ? 36 : 12;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (event.key === 'Enter' || event.key === ' ') {
+      place((vx1 + vx2) / 2, (vy1 + vy2) / 2);
+    } else if (moves[event.key]) {
+      const [cx, cy] = centre || [(vx1 + vx2) / 2, (vy1 + vy2) / 2];
+      place(cx + moves[event.key][0], cy + moves[event.key][1]);
+    } else {
+      return;
+    }
+    event.preventDefault();
   });
 
   document.getElementById('prev-page').addEventListener('click', () => doc && show(pageNumber - 1));
