@@ -78,8 +78,11 @@ int serve(const std::string& home, const std::string& listen) {
     const bool office_apart = !c.server.office_listener.host.empty();
     web::Router office_router;
     web::Router& back_office = office_apart ? office_router : router;
-    if (office_apart) web::register_page_assets(office_router, pages, c.ui.pdfjs_dir);
-    web::OfficePageServices office_pages{app->config, ra_services, pages, app->clock, office_sign_ins, ca, ocsp, tsa};
+    // the office's cookies are Secure when its own listener speaks TLS
+    web::PageRenderer office_renderer(web::UiSettings{
+        !(office_apart ? c.server.office_listener : c.server.listener).tls_certificate.empty()});
+    if (office_apart) web::register_page_assets(office_router, office_renderer, c.ui.pdfjs_dir);
+    web::OfficePageServices office_pages{app->config, ra_services, office_renderer, app->clock, office_sign_ins, ca, ocsp, tsa};
     web::register_office_pages(back_office, office_pages);
     web::register_office_registration_pages(back_office, office_pages);
     web::register_office_request_pages(back_office, office_pages);

@@ -81,6 +81,10 @@ TEST(OfficePagesTest, AnApprovalRefusedByRoleOrByTheFourEyesRuleChangesNothingAn
     std::string by_officer = ready_application(api, officer, agency, "kam.po", "1111111(1)");
     std::string by_supervisor = ready_application(api, supervisor, agency, "lei.sio", "2222222(2)");
 
+    // a forged form (another token) is refused outright
+    Browser forged = Browser::for_staff(server.port(), supervisor);
+    forged.csrf = std::string(64, 'c');
+    EXPECT_EQ(forged.post("/office/applications/" + by_officer + "/approve", "").status, 403);
     // an officer may not approve: sent back to the case with the reason, nothing changed
     auto refused = Browser::for_staff(server.port(), officer).post("/office/applications/" + by_officer + "/approve", "");
     ASSERT_EQ(refused.status, 303);

@@ -490,9 +490,9 @@ void register_office_registration_pages(Router& router, const OfficePageServices
     // passwords are shown this once and kept nowhere (the page is never cached).
     router.add("POST", "/office/applications/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    std::string id = req.param("id");
+                   require_csrf(req, parse_urlencoded(req.body));
                    ra::ApprovedApplication approved;
                    try {
-                       require_csrf(req, parse_urlencoded(req.body));
                        approved = s.ra.office.approve_application(who, id);
                    } catch (const Error& e) {
                        return back_with_error(application_page(id), e);

@@ -185,13 +185,12 @@ void add_case_action(Router& router, const OfficePageServices& s, const std::str
     router.add("POST", pattern,
                staff_page(s, [case_page = std::move(case_page), action = std::move(action)](const Request& req,
                                                                                            const ra::Principal& who) {
-                   std::string back = case_page(req);
+                   UploadForm form = read_form(req);
+                   require_csrf(req, form.fields);  // a forged or broken form gets the error page (403 / 400)
                    try {
-                       UploadForm form = read_form(req);
-                       require_csrf(req, form.fields);
                        return see_other(action(req, who, form));
                    } catch (const Error& e) {
-                       return back_with_error(back, e);
+                       return back_with_error(case_page(req), e);
                    }
                }),
                Execution::Blocking, "ui_office");

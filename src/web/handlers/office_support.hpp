@@ -75,8 +75,9 @@ nlohmann::json checklist_view(const OfficePageServices& s, const ra::Principal& 
 // The form a case page posts: multipart when it carries a file, urlencoded otherwise.
 struct UploadForm;
 using CaseAction = std::function<std::string(const Request&, const ra::Principal&, UploadForm&)>;
-// A POST on a case page: the CSRF token checked, the action run, and on to the page the action returns — or, when it
-// failed, back to `case_page` with the error's code so the message shows beside the case.
+// A POST on a case page: the CSRF token checked (a forged form gets the 403 error page), the action run, and on to
+// the page the action returns — or, when it failed, back to `case_page` with the error's code so the message shows
+// beside the case.
 void add_case_action(Router& router, const OfficePageServices& s, const std::string& pattern,
                      std::function<std::string(const Request&)> case_page, CaseAction action);
 // The case page's document upload (fields doc_type + file): stored and attached to the case `{id}`.
