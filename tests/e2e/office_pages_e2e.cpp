@@ -146,6 +146,15 @@ TEST(OfficePagesTest, ARegistrationFormWithoutItsTokenOrItsDocumentsCreatesNothi
     auto not_a_document = files;
     not_a_document["contact_id_copy"] = "just text";
     EXPECT_EQ(send(fields, not_a_document).status, 422);
+    // a delegate whose letter ends before it starts: refused before anything is stored
+    auto delegate = fields;
+    delegate.erase("rep_is_head");
+    delegate.insert({{"rep_name", "代表 Wong"}, {"scope_apply", "1"}, {"letter_from", "2026-12-01"}, {"letter_to", "2026-11-01"}});
+    auto with_letter = files;
+    with_letter["authorisation_letter"] = pdf("letter");
+    auto backwards = send(delegate, with_letter);
+    EXPECT_EQ(backwards.status, 422);
+    EXPECT_NE(backwards.body.find("id=\"letter-error\""), std::string::npos);
     EXPECT_EQ(agencies(), 0u);
     auto made = send(fields, files);
     ASSERT_EQ(made.status, 303) << made.body.substr(0, 300);

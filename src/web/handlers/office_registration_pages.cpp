@@ -22,7 +22,7 @@ using Fields = std::map<std::string, std::string>;
 const std::vector<std::string> kLetterScopes = {"apply", "use", "revoke", "renew"};
 const std::vector<std::string> kKeyTypes = {"ec-p256", "ec-p384", "rsa-2048", "rsa-3072"};
 
-json scope_options(const std::string& lang, const std::map<std::string, std::string>* form = nullptr) {
+json scope_options(const std::string& lang, const Fields* form = nullptr) {
     json scopes = json::array();
     for (const auto& scope : kLetterScopes)
         scopes.push_back({{"value", scope},
@@ -40,13 +40,15 @@ void require_letter_of_agency(const OfficePageServices& s, const ra::Principal& 
 }
 
 // The letter's details from a form (scope_* boxes, letter_from, letter_to dates in office time).
-ra::Letter letter_from_form(const OfficePageServices& s, std::map<std::string, std::string>& f) {
+ra::Letter letter_from_form(const OfficePageServices& s, Fields& f) {
     ra::Letter letter;
     for (const auto& scope : kLetterScopes)
         if (f.count("scope_" + scope)) letter.scopes.push_back(scope);
     if (letter.scopes.empty()) throw Error("ra.bad_scope", 422, "the letter needs a scope");
     letter.valid_from = office_day_start(s, f["letter_from"].empty() ? office_today(s) : f["letter_from"]);
     if (!f["letter_to"].empty()) letter.valid_to = office_day_start(s, f["letter_to"]) + 86399;
+    if (letter.valid_to != 0 && letter.valid_to <= letter.valid_from)  // checked here too: before anything is stored
+        throw Error("ra.bad_validity", 422, "the letter must end after it starts");
     return letter;
 }
 
@@ -85,7 +87,6 @@ json application_row(const OfficePageServices& s, const ra::Application& a, cons
             {"created", office_time(s, a.created_at)}};
 }
 
-// The new-agency form with what was typed (never the ID number) and the error, when it is shown again.
 // The message of a form's error, and the same message by the field it is about (`fields`: error code → field name), so
 // a person sees it where they must act (the summary stays at the top for screen readers).
 void add_error(json& data, const Request& req, const Error* error, const std::map<std::string, std::string>& fields) {
@@ -96,6 +97,7 @@ void add_error(json& data, const Request& req, const Error* error, const std::ma
     if (it != fields.end()) data["field_errors"] = {{it->second, message}};
 }
 
+// The new-agency form with what was typed (never the ID number) and the error, when it is shown again.
 Response agency_form(const OfficePageServices& s, const Request& req, Fields form, const Error* error, int status) {
     std::string lang = choose_language(req);
     form.erase("rep_id_number");
