@@ -368,7 +368,8 @@ TEST(OfficePagesTest, AnAgencyGetsAnotherDelegateLosesALetterAndIsSuspended) {
     ASSERT_EQ(withdrawn.status, 303);
     EXPECT_EQ(withdrawn.headers["location"], page + "?held=1");
     EXPECT_EQ(status_of_application(api, supervisor, application), "on_hold");
-    for (const auto& l : api.call("GET", "/api/v1/agencies/" + agency.id, officer.token).body["letters"])
+    auto after = api.call("GET", "/api/v1/agencies/" + agency.id, officer.token);
+    for (const auto& l : after.body["letters"])
         EXPECT_EQ(l["status"], l["id"] == agency.letter_id ? "withdrawn" : "valid") << l;
 
     EXPECT_EQ(olivia.post(page + "/suspend", "reason=x").headers["location"], page + "?error=auth.forbidden");
