@@ -54,7 +54,8 @@ constexpr Action kDecisions[] = {Action::AgencyApprove, Action::AgencySuspend, A
 // Read-only oversight.
 constexpr Action kAuditor[] = {Action::AgencyRead, Action::ApplicationRead, Action::RequestRead, Action::DocumentRead,
                                Action::AuditSearch, Action::AppointmentList};
-constexpr Action kCaAdmin[] = {Action::StaffManage, Action::CrlPublish, Action::AuditSearch};
+// The CA administrator also manages staff sign-ins, and reads agencies to make their representatives' sign-ins.
+constexpr Action kCaAdmin[] = {Action::StaffManage, Action::CrlPublish, Action::AuditSearch, Action::AgencyRead};
 // A representative reads their own agency's files and signs off its applications, revocations and renewals (the
 // service checks the agency and the letter's scope).
 constexpr Action kRepresentative[] = {Action::AgencyRead, Action::ApplicationRead, Action::ApplicationSignOff,

@@ -378,3 +378,53 @@ TEST(OfficePagesTest, AnAgencyGetsAnotherDelegateLosesALetterAndIsSuspended) {
     auto audit = server.cli("audit search --object 'agency:" + agency.id + "'");
     EXPECT_NE(audit.output.find("agency.suspended"), std::string::npos) << audit.output;
 }
+
+// A representative's own sign-in, made from the agency's page: the representative signs off an application online
+// (the office records who signed, under which letter), and sees nothing of another agency.
+TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnline) {
+    test::ServerProcess server;
+    Api api{server.port()};
+    Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    RegisteredAgency other = register_agency(api, officer, supervisor, "IACM-03");
+    Browser carla = Browser::for_staff(server.port(), admin);
+    auto page = carla.get("/office/agencies/" + agency.id);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("/representatives/" + agency.delegate_id + "/sign-in"), std::string::npos);
+    // another agency's representative cannot be given a sign-in from this page
+    auto foreign = carla.post("/office/agencies/" + agency.id + "/representatives/" + other.delegate_id + "/sign-in", "username=sneaky");
+    EXPECT_NE(foreign.headers["location"].find("error=ui.bad_form"), std::string::npos);
+    auto made = carla.post("/office/agencies/" + agency.id + "/representatives/" + agency.delegate_id + "/sign-in", "username=wong.rep");
+    ASSERT_EQ(made.status, 200) << made.body.substr(0, 300);
+    std::smatch password, uri;
+    ASSERT_TRUE(std::regex_search(made.body, password, std::regex("id=\"staff-password\">([^<]+)<")));
+    ASSERT_TRUE(std::regex_search(made.body, uri, std::regex("id=\"staff-otpauth\" class=\"fingerprint\">([^<]+)<")));
+    auto login = api.call("POST", "/api/v1/staff/login", "",
+                          {{"username", "wong.rep"}, {"password", password[1].str()},
+                           {"otp", test::totp_now(test::otpauth_secret(uri[1].str()))}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    Staff rep{"wong.rep", login.body.value("access_token", ""), "", ""};
+    ASSERT_EQ(api.call("POST", "/api/v1/staff/me/password", rep.token,
+                       {{"old_password", password[1].str()}, {"new_password", "wong-chosen-password"}}).status, 204);
+
+    auto filed = api.call("POST", "/api/v1/applications", officer.token,
+                          {{"agency_id", agency.id}, {"username", "ng.ka"}, {"display_name", "吳嘉 Ng"},
+                           {"email", "ng.ka@dsaj.gov.mo"}, {"services", {"signing"}}});
+    ASSERT_EQ(filed.status, 201) << filed.body;
+    std::string id = filed.body.value("id", "");
+    Browser wong = Browser::for_staff(server.port(), rep);
+    auto signed_off = wong.post("/office/applications/" + id + "/sign-off", "representative_id=");
+    ASSERT_EQ(signed_off.status, 303);
+    EXPECT_EQ(signed_off.headers["location"], "/office/applications/" + id);
+    auto application = api.call("GET", "/api/v1/applications/" + id, officer.token).body["application"];
+    EXPECT_EQ(application["sign_off"]["representative_id"], agency.delegate_id);
+    EXPECT_EQ(application["sign_off"]["letter_id"], agency.letter_id);
+    EXPECT_EQ(application["sign_off"]["recorded_by"], "staff:wong.rep");
+    EXPECT_EQ(wong.get("/office/agencies/" + other.id).status, 403);
+    auto queue = wong.get("/office");  // the representative's queue: their agency only, no counter work
+    EXPECT_EQ(queue.status, 200);
+    EXPECT_EQ(queue.body.find("href=\"/office/unlock\" class"), std::string::npos);
+    EXPECT_EQ(queue.body.find("IACM-03"), std::string::npos);
+}

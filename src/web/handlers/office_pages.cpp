@@ -144,15 +144,18 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    std::string lang = choose_language(req);
                    json to_check = json::array(), to_approve = json::array(), appointments = json::array();
                    fill_queue(s, who, lang, to_check, to_approve);
-                   for (const auto& a : s.ra.appointments.on_date(office_today(s)))
-                       appointments.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
-                                               {"purpose", translate(lang, "book.purposes." + a.purpose)},
-                                               {"name", a.person_name},
-                                               {"status", translate(lang, "booked.statuses." + a.status)}});
+                   bool can_list = ra::permits(who.roles, ra::Action::AppointmentList);
+                   if (can_list)
+                       for (const auto& a : s.ra.appointments.on_date(office_today(s)))
+                           appointments.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
+                                                   {"purpose", translate(lang, "book.purposes." + a.purpose)},
+                                                   {"name", a.person_name},
+                                                   {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
                              {"can_ca", who.has(ra::Role::CaAdmin)},
                              {"can_register", ra::permits(who.roles, ra::Action::AgencyCreate)},
                              {"can_manage_staff", ra::permits(who.roles, ra::Action::StaffManage)},
+                             {"can_list_appointments", can_list},
                              {"can_request", ra::permits(who.roles, ra::Action::RequestCreate)},
                              {"to_check", to_check}, {"to_approve", to_approve},
                              {"appointments", appointments}, {"today", office_today(s)},

@@ -158,7 +158,8 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
     json reps = json::array(), letters = json::array(), applications = json::array();
     for (const auto& r : s.ra.office.representatives(who, id)) {
         rep_names[r.id] = r.name;
-        reps.push_back({{"name", r.name},
+        reps.push_back({{"id", r.id},
+                        {"name", r.name},
                         {"title", r.title},
                         {"role", translate(lang, r.is_head ? "backoffice.head" : "backoffice.delegate")},
                         {"id_type", translate(lang, "backoffice.id_types." + r.id_type)},
@@ -179,7 +180,8 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                            {"can_confirm", l.status == "pending" && may(who, ra::Action::LetterConfirm)},
                            {"can_withdraw", (l.status == "pending" || l.status == "valid") && may(who, ra::Action::LetterWithdraw)}});
     }
-    for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
+    if (may(who, ra::Action::ApplicationRead))  // a CA administrator reads the agency, not its users' files
+        for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
     json data = agency_row(s, a, lang);
     data.update({{"agency_id", a.id},
                  {"name_zh", a.name_zh},
@@ -206,6 +208,7 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                  {"can_approve", a.status == "documents_checked" && may(who, ra::Action::AgencyApprove)},
                  {"is_active", a.status == "active" && may(who, ra::Action::ApplicationCreate)},
                  {"can_suspend", a.status == "active" && may(who, ra::Action::AgencySuspend)},
+                 {"can_make_sign_in", a.status == "active" && may(who, ra::Action::StaffManage)},
                  {"can_add_representative", a.status != "suspended" && a.status != "closed" &&
                                                 may(who, ra::Action::RepresentativeAdd) && may(who, ra::Action::LetterRecord)},
                  {"id_types", id_type_options(s, lang)},

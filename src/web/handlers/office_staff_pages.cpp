@@ -81,6 +81,25 @@ void register_office_staff_pages(Router& router, const OfficePageServices& s) {
                }),
                Execution::Blocking, "ui_office");
 
+    // A representative's own sign-in, made from the agency's page: the representative signs off the agency's
+    // applications and requests online (under their letter's scopes, checked by the office).
+    router.add("POST", "/office/agencies/{id}/representatives/{rep}/sign-in", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   auto f = parse_urlencoded(req.body);
+                   require_csrf(req, f);
+                   std::string back = "/office/agencies/" + req.param("id");
+                   try {
+                       bool ours = false;
+                       for (const auto& r : s.ra.office.representatives(who, req.param("id"))) ours = ours || r.id == req.param("rep");
+                       if (!ours) throw Error("ui.bad_form", 400, "not a representative of this agency");
+                       auto secrets = s.ra.staff.create(f["username"], {"representative"}, req.param("rep"), who.actor());
+                       return secrets_page(s, req, f["username"], secrets);
+                   } catch (const Error& e) {
+                       return back_with_error(back, e);
+                   }
+               }),
+               Execution::Blocking, "ui_office");
+
     // After a lock or a lost phone: a new one-time password and a new authenticator enrolment (the old ones stop).
     router.add("POST", "/office/staff/{username}/reset", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    ra::require_permission(who, ra::Action::StaffManage);
