@@ -25,6 +25,7 @@
 #include "web/handlers/pki_routes.hpp"
 #include "web/handlers/ra_routes.hpp"
 #include "web/server.hpp"
+#include "web/ui/forms.hpp"
 
 namespace yq::cli {
 
@@ -81,7 +82,11 @@ int serve(const std::string& home, const std::string& listen) {
     // the office's cookies are Secure when its own listener speaks TLS
     web::PageRenderer office_renderer(web::UiSettings{
         !(office_apart ? c.server.office_listener : c.server.listener).tls_certificate.empty()});
-    if (office_apart) web::register_page_assets(office_router, office_renderer, c.ui.pdfjs_dir);
+    if (office_apart) {
+        web::register_page_assets(office_router, office_renderer, c.ui.pdfjs_dir);
+        office_router.add("GET", "/", [](const web::Request&) { return web::see_other("/office"); }, web::Execution::Inline,
+                          "ui_office");  // the masthead's home link, on the office's own address
+    }
     web::OfficePageServices office_pages{app->config, ra_services, office_renderer, app->clock, office_sign_ins, ca, ocsp, tsa};
     web::register_office_pages(back_office, office_pages);
     web::register_office_registration_pages(back_office, office_pages);

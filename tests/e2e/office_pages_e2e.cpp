@@ -185,6 +185,7 @@ TEST(OfficePagesTest, TheBackOfficeCanListenOnAnAddressOfItsOwn) {
     EXPECT_EQ(test::http_request("GET", office_port, "/static/site.css").status, 200);
     EXPECT_EQ(test::http_request("GET", office_port, "/api/v1/agencies").status, 401);
     EXPECT_EQ(test::http_request("GET", office_port, "/portal/login").status, 404);
+    EXPECT_EQ(test::http_request("GET", office_port, "/").headers["location"], "/office");
     EXPECT_EQ(test::http_request("GET", server.port(), "/portal/login").status, 200);
     // staff signed in on the office listener work there
     Api office{office_port};
