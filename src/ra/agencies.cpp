@@ -223,4 +223,12 @@ std::vector<Letter> RegistrationOffice::letters(const Principal& who, const std:
     return out;
 }
 
+std::vector<Letter> RegistrationOffice::letters_with_status(const Principal& who, const std::string& status) {
+    authorise(who, Action::AgencyRead);
+    std::vector<Letter> out;
+    for (const auto& r : m_store.records("letter", visible_agency(who, ""), status))
+        out.push_back(nlohmann::json::parse(r.data).get<Letter>());
+    return out;
+}
+
 }  // namespace yq::ra

@@ -76,6 +76,8 @@ public:
     Letter confirm_letter(const Principal& who, const std::string& id);
     WithdrawnLetter withdraw_letter(const Principal& who, const std::string& id, const std::string& reason);
     std::vector<Letter> letters(const Principal& who, const std::string& agency_id);
+    // Every letter in this status the caller may see (a representative: their own agency's), for work queues.
+    std::vector<Letter> letters_with_status(const Principal& who, const std::string& status);
 
     // User service applications
     Application create_application(const Principal& who, Application a);

@@ -60,16 +60,10 @@ SelfTestResult ocsp_self_test(pki::CertificateAuthority& ca, pki::OcspResponder&
         evidence.ocsp_responses.push_back(ocsp.respond(request_der));
         pki::OsslPtr<X509_STORE, X509_STORE_free> store(X509_STORE_new());
         X509_STORE_add_cert(store.get(), root.get());
-        STACK_OF(X509)* untrusted = sk_X509_new_null();
-        sk_X509_push(untrusted, issuer.get());
-        std::optional<RevocationStatus> status;
-        try {
-            status = embedded_status(subject.get(), issuer.get(), evidence, store.get(), untrusted, now);
-        } catch (...) {
-            sk_X509_free(untrusted);
-            throw;
-        }
-        sk_X509_free(untrusted);  // the stack only; the certificates belong to their X509Ptr
+        // the stack only; the certificates belong to their X509Ptr
+        pki::StackX509Ptr untrusted(sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_free(s); });
+        sk_X509_push(untrusted.get(), issuer.get());
+        auto status = embedded_status(subject.get(), issuer.get(), evidence, store.get(), untrusted.get(), now);
         SelfTestResult r;
         if (!status) {
             r.detail = "the responder's answer does not verify to our root or is not fresh";

@@ -3,7 +3,6 @@
 
 #include "web/handlers/office_support.hpp"
 
-#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -44,7 +43,7 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
                 json& to_approve) {
     auto label = [&](const std::string& key) { return translate(lang, key); };
     auto when = [&](std::int64_t t) { return office_time(s, t); };
-    if (ra::permits(who.roles, ra::Action::RequestRead)) {
+    if (may(who, ra::Action::RequestRead)) {
         for (const auto& r : s.ra.office.requests(who, "", "submitted"))
             to_check.push_back(queue_row(label("requests." + r.kind), r.username, r.created_by, when(r.created_at),
                                          "/office/requests/" + r.id));
@@ -52,22 +51,22 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
             to_approve.push_back(queue_row(label("requests." + r.kind), r.username, r.checked_by, when(r.created_at),
                                            "/office/requests/" + r.id));
     }
-    if (ra::permits(who.roles, ra::Action::AgencyRead)) {
+    if (may(who, ra::Action::AgencyRead)) {
+        std::map<std::string, std::string> names;  // agency id → name, for the letters below
         for (const auto& a : s.ra.office.agencies(who, "")) {
+            names[a.id] = a.name_zh;
             std::string href = "/office/agencies/" + a.id;
             if (a.status == "submitted")
                 to_check.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.submitted_by, when(a.created_at), href));
             if (a.status == "documents_checked")
                 to_approve.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.documents_checked_by,
                                                when(a.created_at), href));
-            if (a.status == "draft" || a.status == "closed") continue;
-            for (const auto& l : s.ra.office.letters(who, a.id))
-                if (l.status == "pending")
-                    to_approve.push_back(queue_row(label("backoffice.letter"), a.name_zh, l.recorded_by,
-                                                   when(l.created_at), href));
         }
+        for (const auto& l : s.ra.office.letters_with_status(who, "pending"))  // one query, not one per agency
+            to_approve.push_back(queue_row(label("backoffice.letter"), names[l.agency_id], l.recorded_by, when(l.created_at),
+                                           "/office/agencies/" + l.agency_id));
     }
-    if (ra::permits(who.roles, ra::Action::ApplicationRead)) {
+    if (may(who, ra::Action::ApplicationRead)) {
         for (const char* status : {"submitted", "documents_checked"})
             for (const auto& a : s.ra.office.applications(who, "", status))
                 to_check.push_back(queue_row(label("backoffice.application"), a.username, a.created_by,
@@ -144,19 +143,19 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    std::string lang = choose_language(req);
                    json to_check = json::array(), to_approve = json::array(), appointments = json::array();
                    fill_queue(s, who, lang, to_check, to_approve);
-                   bool can_list = ra::permits(who.roles, ra::Action::AppointmentList);
+                   bool can_list = may(who, ra::Action::AppointmentList);
                    if (can_list)
                        for (const auto& a : s.ra.appointments.on_date(office_today(s)))
-                           appointments.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
+                           appointments.push_back({{"when", office_time(s, a.slot_start).substr(11)},
                                                    {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                                    {"name", a.person_name},
                                                    {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
                              {"can_ca", who.has(ra::Role::CaAdmin)},
-                             {"can_register", ra::permits(who.roles, ra::Action::AgencyCreate)},
-                             {"can_manage_staff", ra::permits(who.roles, ra::Action::StaffManage)},
+                             {"can_register", may(who, ra::Action::AgencyCreate)},
+                             {"can_manage_staff", may(who, ra::Action::StaffManage)},
                              {"can_list_appointments", can_list},
-                             {"can_request", ra::permits(who.roles, ra::Action::RequestCreate)},
+                             {"can_request", may(who, ra::Action::RequestCreate)},
                              {"to_check", to_check}, {"to_approve", to_approve},
                              {"appointments", appointments}, {"today", office_today(s)},
                              {"has_to_check", !to_check.empty()}, {"has_to_approve", !to_approve.empty()},
@@ -173,7 +172,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    if (date.empty()) date = office_today(s);
                    json rows = json::array();
                    for (const auto& a : s.ra.appointments.on_date(date))
-                       rows.push_back({{"when", s.ra.calendar.local_text(a.slot_start).substr(11)},
+                       rows.push_back({{"when", office_time(s, a.slot_start).substr(11)},
                                        {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                        {"name", a.person_name},
                                        {"contact", a.contact},
@@ -193,6 +192,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    int weekday = static_cast<int>(((local / 86400) + 3) % 7);  // 1970-01-01 was a Thursday
                    day -= static_cast<std::int64_t>(weekday) * 86400;           // back to Monday
                    const json& names = catalogue(lang)["office"]["weekdays"];
+                   const std::string today = office_today(s);
                    json days = json::array();
                    for (int i = 0; i < 7; ++i) {
                        std::int64_t noon = day + i * 86400 + 12 * 3600;
@@ -208,12 +208,11 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        std::string hours = translate(lang, "office.closed");  // a holiday, or a day without hours
                        if (!slots.empty() && static_cast<std::size_t>(i) < s.config.office.hours.size()) {
                            hours = s.config.office.hours[static_cast<std::size_t>(i)];  // "09:00-17:45"
-                           std::replace(hours.begin(), hours.end(), '-', ' ');
-                           hours.replace(hours.find(' '), 1, "–");
+                           if (auto dash = hours.find('-'); dash != std::string::npos) hours.replace(dash, 1, "–");
                        }
                        days.push_back({{"name", names.at(i)}, {"date", date}, {"hours", hours}, {"open", !slots.empty()},
                                        {"bookings", bookings}, {"has_bookings", !bookings.empty()},
-                                       {"today", date == office_today(s)}});
+                                       {"today", date == today}});
                    }
                    json data{{"days", days},
                              {"first", days.front()["date"]},
@@ -275,7 +274,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    if (searched)
                        for (const auto& e : s.ra.audit.search_events(filter))
                            events.push_back({{"seq", std::to_string(e.seq)},
-                                             {"time", s.ra.calendar.local_text(e.event.time)},
+                                             {"time", office_time(s, e.event.time)},
                                              {"actor", e.event.actor},
                                              {"action", e.event.action},
                                              {"object", e.event.object},
@@ -307,8 +306,8 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    json crl = json::object();
                    if (auto latest = s.ca.store().latest_crl())
                        crl = {{"number", std::to_string(latest->number)},
-                              {"this_update", s.ra.calendar.local_text(latest->this_update)},
-                              {"next_update", s.ra.calendar.local_text(latest->next_update)}};
+                              {"this_update", office_time(s, latest->this_update)},
+                              {"next_update", office_time(s, latest->next_update)}};
                    json profiles = json::array();
                    for (const auto& [name, p] : s.config.ca.profiles)
                        profiles.push_back({{"name", name},

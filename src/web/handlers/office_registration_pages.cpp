@@ -277,7 +277,7 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                                           {"label", translate(lang, std::string(*st ? "backoffice.agency_statuses." : "backoffice.all") + st)},
                                           {"current", status == st}});
                    json data{{"agencies", rows}, {"has_agencies", !rows.empty()}, {"filters", filters},
-                             {"can_create", ra::permits(who.roles, ra::Action::AgencyCreate)}};
+                             {"can_create", may(who, ra::Action::AgencyCreate)}};
                    return s.pages.render(req, "office_agencies", "backoffice.agencies", data, 200, "office_agencies");
                }),
                Execution::Blocking, "ui_office");

@@ -18,16 +18,11 @@ using nlohmann::json;
 // is made with the CLI or the API.
 const std::vector<std::string> kStaffRoles = {"officer", "supervisor", "auditor", "ca_admin"};
 
-json roles_view(const std::string& lang, const std::string& roles) {
+std::string roles_view(const std::string& lang, const std::string& roles) {
     std::string out;
-    std::size_t p = 0;
-    while (p <= roles.size()) {
-        std::size_t comma = roles.find(',', p);
-        if (comma == std::string::npos) comma = roles.size();
-        std::string role = roles.substr(p, comma - p);
-        if (!role.empty()) out += (out.empty() ? "" : translate(lang, "backoffice.list_separator")) + translate(lang, "backoffice.roles." + role);
-        p = comma + 1;
-    }
+    for (ra::Role role : ra::parse_roles(roles))
+        out += (out.empty() ? "" : translate(lang, "backoffice.list_separator")) +
+               translate(lang, "backoffice.roles." + std::string(ra::role_name(role)));
     return out;
 }
 

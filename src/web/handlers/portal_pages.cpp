@@ -113,9 +113,15 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
             {"must_change", a->must_change_signing_password},
             {"otp_required", s.config.accounts.otp_required},
             {"renewal_due", renewal_due},
-            {"rekey_approved", s.office.pending_for_user(a->username, "rekey").has_value()},
-            {"renewal_approved", s.office.pending_for_user(a->username, "renewal").has_value()},
             {"credentials", creds}};
+}
+
+// What the office approved and waits for this signer to complete (the account page and the completion page only:
+// two look-ups that the other pages do not need).
+void add_approved_requests(const PortalPageServices& s, json& account) {
+    const std::string username = account.value("username", "");
+    account["rekey_approved"] = s.office.pending_for_user(username, "rekey").has_value();
+    account["renewal_approved"] = s.office.pending_for_user(username, "renewal").has_value();
 }
 
 json anchors_view(const std::string& lang, int chosen) {
@@ -238,6 +244,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);
                    json data = account_view(s, lang, id);
+                   add_approved_requests(s, data);
                    auto q = parse_urlencoded(req.query);
                    bool new_key = q["changed"] == "rekey" || q["changed"] == "renewal";
                    data["changed"] = new_key ? "" : q["changed"];
@@ -281,6 +288,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal/complete", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);
                    json data = account_view(s, lang, id);
+                   add_approved_requests(s, data);
                    std::string kind = parse_urlencoded(req.query)["kind"] == "rekey" ? "rekey" : "renewal";
                    if (!data.value(kind + "_approved", false)) return see_other("/portal");
                    data["kind"] = kind;
