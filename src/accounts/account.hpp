@@ -65,11 +65,15 @@ public:
 
     virtual void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
                             const audit::Event& e) = 0;
-    virtual void set_login_password(const std::string& account_id, const std::string& hash, const audit::Event& e) = 0;
+    // Password changes revoke, in the same transaction, every access token of the account except `keep_token_hash`
+    // (the SHA-256 of the session that proved the old password; empty keeps none) — #14: a stolen session dies when
+    // its owner changes a password.
+    virtual void set_login_password(const std::string& account_id, const std::string& hash,
+                                    const core::Bytes& keep_token_hash, const audit::Event& e) = 0;
     // Replaces the seals of the account's active credentials; fails with "accounts.concurrent_change" if any seal
     // changed since it was read (so two password changes cannot interleave).
     virtual void reseal_credentials(const std::vector<Credential>& before, const std::vector<custody::SealedKey>& after,
-                                    const audit::Event& e) = 0;
+                                    const core::Bytes& keep_token_hash, const audit::Event& e) = 0;
     // Disables `old_credential_id`, adds `replacement` and makes a locked account active again (re-key is the recovery
     // path after an in-person appointment).
     virtual void replace_credential(const std::string& old_credential_id, const Credential& replacement,

@@ -12,13 +12,11 @@ namespace yq::accounts {
 
 namespace {
 
-// A PHC hash of a random password, verified when the username is unknown so both paths cost the same.
-const std::string& dummy_hash() {
-    static const std::string h = hash_password(core::to_secure(core::random_token(16)), core::KdfConfig{1, 64, 1});
-    return h;
-}
 
 std::string new_id(const char* prefix) { return prefix + core::random_token(12); }
+
+// Access tokens are stored as their SHA-256 (signing/ makes them); "" stands for no session to keep.
+core::Bytes session_hash(const std::string& token) { return token.empty() ? core::Bytes() : core::sha256(token); }
 
 // Compensation when the account rows could not be written after a certificate was issued: a certificate for a key
 // nobody can use is revoked at once, so nothing is left half-created. If even that fails, the operator is told (the
@@ -169,7 +167,7 @@ void AccountService::finish_totp_enrolment(const std::string& account_id, const 
 Account AccountService::authenticate(const std::string& username, const core::SecureString& login_password) {
     auto a = m_store.account_by_username(username);
     if (!a) {
-        verify_password(login_password, dummy_hash());
+        verify_password(login_password, dummy_password_hash(m_config.kdf));  // #14: at the configured cost
         throw Error("accounts.authentication_failed", 401, "unknown username or wrong password");
     }
     if (!verify_password(login_password, a->login_password_hash))
@@ -178,8 +176,8 @@ Account AccountService::authenticate(const std::string& username, const core::Se
     return *a;
 }
 
-bool AccountService::otp_ok(const Account& a, const std::string& otp) {
-    if (!m_config.accounts.otp_required) return true;
+bool AccountService::login_otp_ok(const Account& a, const std::string& otp) {
+    if (!m_config.accounts.otp_required || a.totp_enrolled_at == 0) return true;
     return totp_step_for(totp_secret(a), otp, m_clock.unix_seconds()).has_value();
 }
 
@@ -207,27 +205,29 @@ SigningAuthorisation AccountService::check_signing_secrets(const std::string& ac
                     "choose your own signing password first: change the one-time signing password from your PIN letter "
                     "on the self-service page");
 
-    auto fail = [&](const char* code, const char* what) -> SigningAuthorisation {
+    // One answer for a wrong code, a replayed code and a wrong password (#14): which secret failed is written to the
+    // audit trail for the auditor and never told to the caller, so a replayed code is no oracle for password guesses.
+    auto fail = [&](const char* reason) -> SigningAuthorisation {
         FailureResult f = m_store.record_signing_failure(
             a->id, m_config.accounts.lockout_threshold,
             audit::Event{actor, "account.signing_auth_failed", "account:" + a->username,
-                         audit::details({{"reason", what}, {"credential_id", c->id}}), m_clock.unix_seconds()});
+                         audit::details({{"reason", reason}, {"credential_id", c->id}}), m_clock.unix_seconds()});
         if (f.locked)
             throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
-        throw Error(code, 400, std::string("the ") + what + " is wrong");
+        throw Error("accounts.wrong_signing_secrets", 400, "the signing password or the one-time password is wrong");
     };
 
-    std::optional<std::int64_t> step;
     if (m_config.accounts.otp_required && a->totp_enrolled_at == 0)
         throw Error("accounts.totp_not_enrolled", 403, "enrol an authenticator app in the signer portal first");
     if (m_config.accounts.otp_required) {
-        step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
-        if (!step) return fail("accounts.wrong_otp", "one-time password");
+        auto step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
+        if (!step) return fail("one-time password");
+        // RFC 6238 §5.2: a code is accepted once. Its step is used up before the password is tried, so one observed
+        // code tests at most one password, and concurrent requests with the same code cannot all reach Argon2.
+        if (!m_store.accept_totp_step(a->id, *step)) return fail("one-time password replayed");
     }
     auto k_user = m_custody.unlock(c->key, signing_password);
-    if (!k_user) return fail("accounts.wrong_signing_password", "signing password");
-    // RFC 6238 §5.2: a code is accepted once; a replay counts as a failure.
-    if (step && !m_store.accept_totp_step(a->id, *step)) return fail("accounts.wrong_otp", "one-time password");
+    if (!k_user) return fail("signing password");
     if (!m_store.record_signing_success(a->id))
         throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
     return SigningAuthorisation{std::move(*k_user), *c};
@@ -235,7 +235,7 @@ SigningAuthorisation AccountService::check_signing_secrets(const std::string& ac
 
 void AccountService::change_signing_password(const std::string& account_id, const core::SecureString& old_password,
                                              const std::string& otp, const core::SecureString& new_password,
-                                             const std::string& actor) {
+                                             const std::string& actor, const std::string& session_token) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     check_password_rules(new_password, a->username, "signing password");
@@ -251,20 +251,21 @@ void AccountService::change_signing_password(const std::string& account_id, cons
         if (!k) throw Error("accounts.seal_mismatch", 500, "a credential of this account is sealed under another password");
         after.push_back(m_custody.reseal(c.key, *k, new_password));
     }
-    m_store.reseal_credentials(before, after,
+    m_store.reseal_credentials(before, after, session_hash(session_token),
                                audit::Event{actor, "account.signing_password_changed", "account:" + a->username,
                                             audit::details({{"credentials", std::to_string(before.size())}}),
                                             m_clock.unix_seconds()});
 }
 
 void AccountService::change_login_password(const std::string& account_id, const core::SecureString& old_password,
-                                           const core::SecureString& new_password, const std::string& actor) {
+                                           const core::SecureString& new_password, const std::string& actor,
+                                           const std::string& session_token) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     if (!verify_password(old_password, a->login_password_hash))
         throw Error("accounts.authentication_failed", 401, "the current login password is wrong");
     check_password_rules(new_password, a->username, "login password");
-    m_store.set_login_password(a->id, hash_password(new_password, m_config.kdf),
+    m_store.set_login_password(a->id, hash_password(new_password, m_config.kdf), session_hash(session_token),
                                audit::Event{actor, "account.login_password_changed", "account:" + a->username, "{}",
                                             m_clock.unix_seconds()});
 }

@@ -1,5 +1,9 @@
 #include "accounts/password_hash.hpp"
 
+#include <map>
+#include <mutex>
+#include <tuple>
+
 #include <argon2.h>
 
 #include "core/bytes.hpp"
@@ -41,6 +45,15 @@ core::SecureString generate_password() {
         core::secure_wipe(b.data(), b.size());
     }
     return out;
+}
+
+const std::string& dummy_password_hash(const core::KdfConfig& cost) {
+    static std::mutex mutex;
+    static std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, std::string> hashes;
+    std::lock_guard lock(mutex);
+    auto& h = hashes[{cost.time_cost, cost.memory_kib, cost.parallelism}];
+    if (h.empty()) h = hash_password(core::to_secure(core::random_token(16)), cost);
+    return h;  // std::map never moves its elements
 }
 
 }  // namespace yq::accounts

@@ -155,7 +155,8 @@ struct SigningServices {
     pades::PadesService pades;
     explicit SigningServices(App& app)
         : tsa(*app.ca),
-          csc(app.config, *app.accounts, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys, app.clock),
+          csc(app.config, *app.accounts, *app.store, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys,
+              app.clock),
           pades(app.config, csc, *app.store, tsa, *app.store, app.clock, *app.store) {}
 };
 

@@ -41,15 +41,16 @@ int serve(const std::string& home, const std::string& listen) {
     ocsp.refresh_if_status_changed();
     pki::TimeStampAuthority tsa(ca);
     accounts::AccountService::ensure_hsm_keys(*app->keys);
-    signing::CscService csc(app->config, *app->accounts, *app->store, *app->store, *app->custody, ca, tsa, *app->keys,
-                            app->clock);
+    signing::CscService csc(app->config, *app->accounts, *app->store, *app->store, *app->store, *app->custody, ca, tsa,
+                            *app->keys, app->clock);
     web::Router router;
     web::Metrics metrics;
     const core::Config& c = app->config;
     web::register_pki_routes(router, ca, ocsp, tsa,
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
     pades::PadesService pades(app->config, csc, *app->store, tsa, *app->store, app->clock, *app->store);
-    web::register_csc_routes(router, csc, pades, app->config);
+    web::AttemptLimiter csc_sign_ins(c.ui.sign_in_failures, c.ui.window_seconds);  // lives as long as the server
+    web::register_csc_routes(router, csc, pades, app->config, csc_sign_ins, app->clock);
     ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
     ra::OfficeCalendar calendar(app->config.office);
     ra::AppointmentBook appointments(calendar, *app->store, *app->keys, app->clock);
@@ -115,6 +116,8 @@ int serve(const std::string& home, const std::string& listen) {
         std::int64_t age_limit = static_cast<std::int64_t>(c.ca.crl_regenerate_minutes) * 60;
         if (!latest || app->clock.unix_seconds() - latest->this_update >= age_limit) ca.publish_crl("system:scheduler");
     });
+    // an expired SAD's row holds half of its key: it goes at expiry, not only when the next SAD is made
+    server.every(std::chrono::seconds(15), "sad-sweep", [&csc] { csc.sweep_expired_sads(); });
     server.every(std::chrono::seconds(c.audit.head_signing_interval_seconds), "audit-head-signing", [&app] {
         audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
     });

@@ -162,7 +162,7 @@ struct ValidationConfig {
 
 // The web UI's limits on repeated attempts, per client address and per username, in a sliding window.
 struct UiConfig {
-    int sign_in_failures = 10;        // failed portal/office sign-ins per address (and per username) in the window
+    int sign_in_failures = 10;        // failed sign-ins (portal, office, CSC auth/login) per address and per username in the window
     int bookings = 5;                 // appointment bookings per address in the window
     int window_seconds = 15 * 60;
     // The address signers use, printed on PIN letters (e.g. "https://sign.example.mo"); "" = the address the office

@@ -55,6 +55,36 @@ std::optional<core::SecureBytes> gcm_open(const core::SecureBytes& key, const co
     return out;
 }
 
+core::Bytes sad_aad(const std::string& sad_id, const SealedKey& key) {
+    return core::to_bytes("sad|" + sad_id + "|" + key.credential_id + "|" + keystore::key_type_name(key.key_type));
+}
+
+// K_sad = token_share XOR row_share: a two-of-two split, either half alone is uniformly random.
+core::SecureBytes join_shares(const core::SecureBytes& token_share, const core::Bytes& row_share) {
+    if (token_share.size() != kKeyBytes || row_share.size() != kKeyBytes)
+        throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+    core::SecureBytes k(kKeyBytes);
+    for (std::size_t i = 0; i < kKeyBytes; ++i) k[i] = token_share[i] ^ row_share[i];
+    return k;
+}
+
+SadKey new_sad_key(const SealedKey& key, const core::SecureBytes& blob1, const std::string& sad_id) {
+    SadKey out;
+    core::Bytes t = core::random_bytes(kKeyBytes);
+    out.token_share.assign(t.begin(), t.end());
+    core::secure_wipe(t.data(), t.size());
+    out.row_share = core::random_bytes(kKeyBytes);
+    out.sealed_key = gcm_seal(join_shares(out.token_share, out.row_share), blob1, sad_aad(sad_id, key));
+    return out;
+}
+
+core::SecureBytes open_sad_key(const SealedKey& key, const core::SecureBytes& token_share, const core::Bytes& row_share,
+                               const core::Bytes& sealed_key, const std::string& sad_id) {
+    auto blob1 = gcm_open(join_shares(token_share, row_share), sealed_key, sad_aad(sad_id, key));
+    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+    return std::move(*blob1);
+}
+
 }  // namespace
 
 std::string KdfParams::encode() const {
@@ -114,11 +144,10 @@ std::optional<core::SecureBytes> KeyCustody::unlock(const SealedKey& key, const 
     return k_user;
 }
 
-std::vector<core::Bytes> KeyCustody::sign(const SealedKey& key, const core::SecureBytes& k_user,
-                                          const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests) {
-    auto blob1 = gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
-    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
-    core::Bytes wrapped(blob1->begin(), blob1->end());
+std::vector<core::Bytes> KeyCustody::sign_with_blob1(const SealedKey& key, const core::SecureBytes& blob1,
+                                                     const keystore::SignScheme& scheme,
+                                                     const std::vector<core::Bytes>& digests) {
+    core::Bytes wrapped(blob1.begin(), blob1.end());
     try {
         auto out = m_keys.sign_digests_with_wrapped(kKekLabel, wrapped, key.key_type, scheme, digests);
         core::secure_wipe(wrapped.data(), wrapped.size());
@@ -127,6 +156,32 @@ std::vector<core::Bytes> KeyCustody::sign(const SealedKey& key, const core::Secu
         core::secure_wipe(wrapped.data(), wrapped.size());
         throw;
     }
+}
+
+std::vector<core::Bytes> KeyCustody::sign(const SealedKey& key, const core::SecureBytes& k_user,
+                                          const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests) {
+    auto blob1 = gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
+    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+    return sign_with_blob1(key, *blob1, scheme, digests);
+}
+
+SadKey KeyCustody::seal_for_sad(const SealedKey& key, const core::SecureBytes& k_user, const std::string& sad_id) {
+    auto blob1 = gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
+    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+    return new_sad_key(key, *blob1, sad_id);
+}
+
+SadKey KeyCustody::reseal_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
+                                  const core::Bytes& row_share, const core::Bytes& sealed_key,
+                                  const std::string& old_sad_id, const std::string& new_sad_id) {
+    return new_sad_key(key, open_sad_key(key, token_share, row_share, sealed_key, old_sad_id), new_sad_id);
+}
+
+std::vector<core::Bytes> KeyCustody::sign_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
+                                                  const core::Bytes& row_share, const core::Bytes& sealed_key,
+                                                  const std::string& sad_id, const keystore::SignScheme& scheme,
+                                                  const std::vector<core::Bytes>& digests) {
+    return sign_with_blob1(key, open_sad_key(key, token_share, row_share, sealed_key, sad_id), scheme, digests);
 }
 
 SealedKey KeyCustody::reseal(const SealedKey& key, const core::SecureBytes& old_k_user,

@@ -38,6 +38,17 @@ struct SealedKey {
     int seal_version = kSealVersion;
 };
 
+// The per-SAD key (#14: a SAD carries nothing that stays valid after the SAD dies). K_sad = token_share XOR row_share,
+// both 32 random bytes; blob1 sealed under K_sad (AES-256-GCM, aad = SAD id ‖ credential id ‖ key type) lives in the
+// SAD's database row with row_share, and the row is deleted when the SAD is spent or expires. The token (sealed by the
+// HSM) carries only token_share: after the row is gone it opens nothing, unlike K_user, which lasts as long as the
+// password.
+struct SadKey {
+    core::SecureBytes token_share;
+    core::Bytes row_share;
+    core::Bytes sealed_key;
+};
+
 struct NewKey {
     SealedKey sealed;
     core::Bytes public_key_der;  // SubjectPublicKeyInfo, for the certificate
@@ -55,15 +66,29 @@ public:
     // K_user when the password opens the seal; nullopt when it does not (wrong password).
     std::optional<core::SecureBytes> unlock(const SealedKey& key, const core::SecureString& password);
 
-    // Signs digests with the credential's key, given K_user (from unlock or from a SAD).
-    // Throws "custody.seal_broken" if K_user does not open the seal.
+    // Signs digests with the credential's key, given K_user (from unlock). Throws "custody.seal_broken" if K_user
+    // does not open the seal.
     std::vector<core::Bytes> sign(const SealedKey& key, const core::SecureBytes& k_user,
                                   const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests);
+
+    // A fresh per-SAD key for `sad_id`: blob1 (opened with K_user) sealed under a new random K_sad.
+    SadKey seal_for_sad(const SealedKey& key, const core::SecureBytes& k_user, const std::string& sad_id);
+    // extendTransaction: blob1 moves from the old SAD's key to a new SAD's fresh key.
+    SadKey reseal_for_sad(const SealedKey& key, const core::SecureBytes& token_share, const core::Bytes& row_share,
+                          const core::Bytes& sealed_key, const std::string& old_sad_id, const std::string& new_sad_id);
+    // Signs with the credential's key opened through a SAD's two shares. Throws "custody.seal_broken" when they do
+    // not open it.
+    std::vector<core::Bytes> sign_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
+                                          const core::Bytes& row_share, const core::Bytes& sealed_key,
+                                          const std::string& sad_id, const keystore::SignScheme& scheme,
+                                          const std::vector<core::Bytes>& digests);
 
     // Re-seals blob1 under a new password (fresh salt, current parameters). Needs K_user from the old password.
     SealedKey reseal(const SealedKey& key, const core::SecureBytes& old_k_user, const core::SecureString& new_password);
 
 private:
+    std::vector<core::Bytes> sign_with_blob1(const SealedKey& key, const core::SecureBytes& blob1,
+                                             const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests);
     core::SecureBytes derive(const core::SecureString& password, const core::Bytes& salt, const KdfParams& params);
     keystore::Keystore& m_keys;
     KdfParams m_params;

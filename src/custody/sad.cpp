@@ -7,7 +7,7 @@ namespace yq::custody {
 
 namespace {
 
-constexpr std::uint8_t kFormat = 1;
+constexpr std::uint8_t kFormat = 2;  // 2: a per-SAD key share instead of K_user (#14)
 const std::string kAad = "yunqian-sad-v1";
 
 void put_u32(core::SecureBytes& out, std::uint32_t v) {
@@ -59,7 +59,7 @@ std::string seal_sad(keystore::Keystore& keys, const SadClaims& c) {
     put_bytes(payload, reinterpret_cast<const std::uint8_t*>(c.sad_id.data()), c.sad_id.size());
     put_bytes(payload, reinterpret_cast<const std::uint8_t*>(c.credential_id.data()), c.credential_id.size());
     put_bytes(payload, reinterpret_cast<const std::uint8_t*>(c.account_id.data()), c.account_id.size());
-    put_bytes(payload, c.k_user.data(), c.k_user.size());
+    put_bytes(payload, c.token_share.data(), c.token_share.size());
     put_bytes(payload, c.hashes_digest.data(), c.hashes_digest.size());
     put_u32(payload, static_cast<std::uint32_t>(static_cast<std::uint64_t>(c.expires_at) >> 32));
     put_u32(payload, static_cast<std::uint32_t>(static_cast<std::uint64_t>(c.expires_at) & 0xffffffffu));
@@ -97,7 +97,7 @@ SadClaims open_sad(keystore::Keystore& keys, const std::string& token) {
     c.sad_id = r.bytes<std::string>();
     c.credential_id = r.bytes<std::string>();
     c.account_id = r.bytes<std::string>();
-    c.k_user = r.bytes<core::SecureBytes>();
+    c.token_share = r.bytes<core::SecureBytes>();
     c.hashes_digest = r.bytes<core::Bytes>();
     std::uint64_t hi = r.u32(), lo = r.u32();
     c.expires_at = static_cast<std::int64_t>(hi << 32 | lo);

@@ -1,8 +1,9 @@
 #pragma once
 // Signature Activation Data (design: Key custody step 5; CSC API §11.6 "SAD"): an opaque token sealed with an HSM-held
-// AES-GCM key, carrying the SAD id, the credential and account it is bound to, K_user, the digest of the bound hash list
-// (SCAL2), the number of signatures and the expiry. The database row holds the remaining count, so two nodes cannot
-// over-spend it. Nothing in the token is readable or changeable without the HSM.
+// AES-GCM key, carrying the SAD id, the credential and account it is bound to, the token's share of the per-SAD key
+// (custody::SadKey — never K_user, which would outlive the SAD), the digest of the bound hash list (SCAL2), the number
+// of signatures and the expiry. The database row holds the other share, the remaining count and which bound hashes are
+// signed, so two nodes cannot over-spend it. Nothing in the token is readable or changeable without the HSM.
 #include <cstdint>
 #include <string>
 
@@ -16,7 +17,7 @@ struct SadClaims {
     std::string sad_id;
     std::string credential_id;
     std::string account_id;
-    core::SecureBytes k_user;
+    core::SecureBytes token_share;  // custody::SadKey::token_share
     core::Bytes hashes_digest;  // SHA-256 over the bound hashes in order; empty = not hash-bound (SCAL1)
     std::int64_t expires_at = 0;
     std::int32_t num_signatures = 0;

@@ -95,7 +95,7 @@ NewStaffSecrets StaffDirectory::reset(const std::string& username, const std::st
     std::string hash;
     core::Bytes sealed;
     NewStaffSecrets s = fresh_secrets(username, hash, sealed);
-    m_store.set_staff_password(username, hash, true, sealed,
+    m_store.set_staff_password(username, hash, true, sealed, core::Bytes(),
                                audit::Event{actor, "staff.password_reset", "staff:" + username, "{}", m_clock.unix_seconds()});
     return s;
 }
@@ -111,24 +111,16 @@ Principal StaffDirectory::principal_of(const StaffUser& u) const {
 StaffSession StaffDirectory::login(const std::string& username, const core::SecureString& password,
                                    const std::string& otp) {
     auto u = m_store.find_staff(username);
-    if (!u) {
-        // Spend the same time as a real check so the response does not tell whether the user exists.
-        accounts::verify_password(password, accounts::hash_password(core::to_secure("x"), m_config.kdf));
-        sign_in_failed();
-    }
-    if (u->status != "active")
-        throw Error("auth.sign_in_locked", 403,
-                    "this sign-in is locked after too many failed attempts; ask a CA administrator to reset it");
-    bool ok = accounts::verify_password(password, u->password_hash);
+    // #14: unknown, locked and wrong answer alike and cost alike: one password check at the configured cost on every
+    // path, one error. A locked sign-in is reset by a CA administrator (the sign-in page says so for every failure).
+    bool ok = accounts::verify_password(password, u ? u->password_hash : accounts::dummy_password_hash(m_config.kdf));
+    if (!u || u->status != "active") sign_in_failed();
     std::optional<std::int64_t> step;
     if (ok && !u->totp_secret_sealed.empty()) step = accounts::totp_step_for(totp_secret(*u), otp, m_clock.unix_seconds());
     if (!ok || !step || !m_store.accept_staff_login(username, *step)) {
-        auto f = m_store.record_staff_login_failure(
+        m_store.record_staff_login_failure(
             username, m_config.ra.staff_login_lockout,
             audit::Event{"staff:" + username, "staff.sign_in_failed", "staff:" + username, "{}", m_clock.unix_seconds()});
-        if (f.locked)
-            throw Error("auth.sign_in_locked", 403,
-                        "this sign-in is locked after too many failed attempts; ask a CA administrator to reset it");
         sign_in_failed();
     }
     std::string token = core::random_token(32);
@@ -154,7 +146,7 @@ void StaffDirectory::logout(const std::string& access_token, const std::string& 
 }
 
 void StaffDirectory::change_password(const Principal& who, const core::SecureString& old_password,
-                                     const core::SecureString& new_password) {
+                                     const core::SecureString& new_password, const std::string& session_token) {
     auto u = m_store.find_staff(who.username);
     if (!u || !accounts::verify_password(old_password, u->password_hash))
         throw Error("auth.wrong_password", 403, "the current password is not right");
@@ -165,6 +157,7 @@ void StaffDirectory::change_password(const Principal& who, const core::SecureStr
                                   std::string_view(new_password.data(), new_password.size())))
         throw_bad_input("staff.password_unchanged", "choose a password different from the current one");
     m_store.set_staff_password(who.username, accounts::hash_password(new_password, m_config.kdf), false, std::nullopt,
+                               session_token.empty() ? core::Bytes() : token_hash(session_token),
                                audit::Event{who.actor(), "staff.password_changed", "staff:" + who.username, "{}",
                                             m_clock.unix_seconds()});
 }

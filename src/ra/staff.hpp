@@ -40,9 +40,12 @@ public:
     virtual std::optional<StaffUser> find_staff(const std::string& username) = 0;
     virtual std::vector<StaffUser> list_staff() = 0;
     virtual void create_staff(const StaffUser& user, const audit::Event& e) = 0;
-    // Sets a new password (and, when given, a new TOTP seal), clears failures and a lock.
+    // Sets a new password (and, when given, a new TOTP seal), clears failures and a lock, and revokes in the same
+    // transaction every token of the user but `keep_token_hash` (empty: all; #14 — a reset or a change ends every
+    // session a thief may hold).
     virtual void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                    const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) = 0;
+                                    const std::optional<core::Bytes>& totp_secret_sealed,
+                                    const core::Bytes& keep_token_hash, const audit::Event& e) = 0;
     // Atomic: one more failed sign-in; the threshold-th locks the user.
     virtual LoginFailure record_staff_login_failure(const std::string& username, int threshold, const audit::Event& e) = 0;
     // Atomic: accepts the TOTP step only if later than the last one (RFC 6238 §5.2), resets failures; false on replay.
@@ -99,8 +102,9 @@ public:
     StaffSession login(const std::string& username, const core::SecureString& password, const std::string& otp);
     Principal principal_for_token(const std::string& access_token);  // throws 401 "auth.invalid_token"
     void logout(const std::string& access_token, const std::string& actor);
+    // Revokes the user's other tokens in the same transaction; `session_token` (the one making the change) stays.
     void change_password(const Principal& who, const core::SecureString& old_password,
-                         const core::SecureString& new_password);
+                         const core::SecureString& new_password, const std::string& session_token);
     std::vector<StaffUser> list() { return m_store.list_staff(); }
 
     // For tests and operator tooling only.

@@ -28,6 +28,34 @@ std::vector<core::Bytes> split(const core::Bytes& all, std::size_t size) {
     return out;
 }
 
+// Compare-and-swap rounds on one SAD row before giving up (only concurrent calls on the same SAD retry).
+constexpr int kSadCasAttempts = 16;
+
+std::vector<core::Bytes> bound_list(const SadRecord& row) {
+    auto alg = hash_from_oid(row.hash_alg);
+    return split(row.hashes, alg ? keystore::digest_size(*alg) : 0);
+}
+
+// Hash binding is a multiset (#14): each wanted hash takes one not-yet-signed bound entry equal to it, so a SAD bound
+// to [A, B] signs A once and B once, never A twice. The new mask, or nullopt when a wanted hash has no entry left.
+std::optional<core::Bytes> take_bound(const std::vector<core::Bytes>& bound, core::Bytes mask,
+                                      const std::vector<core::Bytes>& wanted) {
+    if (mask.size() != bound.size()) return std::nullopt;
+    for (const auto& w : wanted) {
+        bool taken = false;
+        for (std::size_t i = 0; i < bound.size() && !taken; ++i)
+            if (mask[i] == 0 && bound[i] == w) mask[i] = taken = 1;
+        if (!taken) return std::nullopt;
+    }
+    return mask;
+}
+
+std::string hex_list(const std::vector<core::Bytes>& hashes) {
+    std::string out;
+    for (const auto& h : hashes) out += (out.empty() ? "" : ",") + core::hex_encode(h);
+    return out;
+}
+
 }  // namespace
 
 CscService::Token CscService::login(const std::string& username, const core::SecureString& password) {
@@ -123,22 +151,34 @@ SadGrant CscService::authorize(const std::string& account_id, const AuthorizeReq
     check_hashes(r.hashes, r.hash_algorithm_oid, hash_bound, "hashAlgorithmOID");
     if (hash_bound && static_cast<int>(r.hashes.size()) != r.num_signatures)
         csc_error(400, "invalid_request", "Invalid value for parameter numSignatures");
+    // Argon2id and the HSM run here, outside any database transaction.
     accounts::SigningAuthorisation auth =
         m_accounts.authorise_signing(account_id, c.id, r.pin, r.otp, "csc:" + account_id);
 
     std::int64_t now = m_clock.unix_seconds();
     custody::SadClaims claims;
     claims.sad_id = "sad_" + core::random_token(16);
+    // K_user ends here: the SAD gets a key of its own that dies with its row.
+    custody::SadKey key = m_custody.seal_for_sad(c.key, auth.k_user, claims.sad_id);
+    auth.k_user = core::SecureBytes();
     claims.credential_id = c.id;
     claims.account_id = account_id;
-    claims.k_user = std::move(auth.k_user);
+    claims.token_share = std::move(key.token_share);
     claims.expires_at = now + m_config.csc.sad_seconds;
     claims.num_signatures = r.num_signatures;
-    SadRecord row{claims.sad_id, c.id, account_id, r.num_signatures, claims.expires_at, "", {}};
+    SadRecord row;
+    row.id = claims.sad_id;
+    row.credential_id = c.id;
+    row.account_id = account_id;
+    row.remaining = r.num_signatures;
+    row.expires_at = row.authorised_until = claims.expires_at;
+    row.row_share = std::move(key.row_share);
+    row.sealed_key = std::move(key.sealed_key);
     if (!r.hashes.empty()) {
         claims.hashes_digest = custody::bound_hashes_digest(r.hashes);
         row.hash_alg = r.hash_algorithm_oid;
         row.hashes = concat(r.hashes);
+        row.signed_mask = core::Bytes(r.hashes.size(), 0);
     }
     m_sessions.put_sad(row, audit::Event{"csc:" + account_id, "csc.credential.authorized", "credential:" + c.id,
                                          audit::details({{"sad", claims.sad_id},
@@ -164,34 +204,80 @@ custody::SadClaims CscService::open_bound_sad(const std::string& account_id, con
     return claims;
 }
 
+SadRecord CscService::bound_row(const custody::SadClaims& claims, std::int64_t now) {
+    // No row: spent, expired (deleted) or replaced by extendTransaction.
+    auto row = m_sessions.sad(claims.sad_id, now);
+    if (!row || row->account_id != claims.account_id || row->credential_id != claims.credential_id)
+        csc_error(400, "invalid_request", "Invalid parameter SAD");
+    // the row must be the one the SAD was sealed over
+    core::Bytes digest = row->hash_alg.empty() ? core::Bytes() : custody::bound_hashes_digest(bound_list(*row));
+    if (digest != claims.hashes_digest) csc_error(400, "invalid_request", "Invalid parameter SAD");
+    return *row;
+}
+
 SadGrant CscService::extend_transaction(const std::string& account_id, const std::string& credential_id,
                                         const std::string& sad, const std::vector<core::Bytes>& hashes,
                                         const std::string& hash_algorithm_oid) {
     accounts::Credential c = owned_credential(account_id, credential_id);
     custody::SadClaims claims = open_bound_sad(account_id, c.id, sad);
-    std::int64_t now = m_clock.unix_seconds();
-    auto row = m_sessions.sad(claims.sad_id);
-    if (!row || row->remaining < 1) csc_error(400, "invalid_request", "Invalid parameter SAD");
     bool hash_bound = m_config.csc.scal == 2;
     check_hashes(hashes, hash_algorithm_oid, hash_bound, "hashAlgorithmOID");
-    if (hash_bound && static_cast<int>(hashes.size()) > row->remaining)
-        csc_error(400, "invalid_request", "Numbers of signatures is too high");
-    custody::SadClaims fresh = claims;
-    fresh.sad_id = "sad_" + core::random_token(16);
-    fresh.expires_at = now + m_config.csc.sad_seconds;
-    SadRecord replacement{fresh.sad_id, c.id, account_id, row->remaining, fresh.expires_at, "", {}};
-    if (!hashes.empty()) {
-        fresh.hashes_digest = custody::bound_hashes_digest(hashes);
-        replacement.hash_alg = hash_algorithm_oid;
-        replacement.hashes = concat(hashes);
-    } else {
-        fresh.hashes_digest.clear();
+    for (int attempt = 0; attempt < kSadCasAttempts; ++attempt) {
+        std::int64_t now = m_clock.unix_seconds();
+        SadRecord row = bound_row(claims, now);
+        SadRecord next;
+        next.id = "sad_" + core::random_token(16);
+        next.credential_id = c.id;
+        next.account_id = account_id;
+        next.authorised_until = row.authorised_until;
+        next.expires_at = std::min(now + m_config.csc.sad_seconds, row.authorised_until);
+        if (!row.hash_alg.empty()) {
+            // SCAL2: only hashes the user authorised and that are not signed yet
+            std::vector<core::Bytes> bound = bound_list(row);
+            std::vector<core::Bytes> carried = hashes;
+            if (hashes.empty()) {
+                for (std::size_t i = 0; i < bound.size(); ++i)
+                    if (row.signed_mask.at(i) == 0) carried.push_back(bound[i]);
+            } else if (hash_algorithm_oid != row.hash_alg || !take_bound(bound, row.signed_mask, hashes)) {
+                csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+            }
+            next.hash_alg = row.hash_alg;
+            next.hashes = concat(carried);
+            next.signed_mask = core::Bytes(carried.size(), 0);
+            next.remaining = static_cast<int>(carried.size());
+        } else if (!hashes.empty()) {
+            // SCAL1: binding hashes only narrows what the SAD may sign, within its remaining count
+            if (static_cast<int>(hashes.size()) > row.remaining)
+                csc_error(400, "invalid_request", "Numbers of signatures is too high");
+            next.hash_alg = hash_algorithm_oid;
+            next.hashes = concat(hashes);
+            next.signed_mask = core::Bytes(hashes.size(), 0);
+            next.remaining = static_cast<int>(hashes.size());
+        } else {
+            next.remaining = row.remaining;
+        }
+        if (next.remaining < 1) csc_error(400, "invalid_request", "Invalid parameter SAD");
+        custody::SadKey key =
+            m_custody.reseal_for_sad(c.key, claims.token_share, row.row_share, row.sealed_key, row.id, next.id);
+        next.row_share = std::move(key.row_share);
+        next.sealed_key = std::move(key.sealed_key);
+        custody::SadClaims fresh;
+        fresh.sad_id = next.id;
+        fresh.credential_id = c.id;
+        fresh.account_id = account_id;
+        fresh.token_share = std::move(key.token_share);
+        fresh.expires_at = next.expires_at;
+        fresh.num_signatures = next.remaining;
+        if (!next.hash_alg.empty()) fresh.hashes_digest = custody::bound_hashes_digest(bound_list(next));
+        if (m_sessions.replace_sad(row.id, row.version, next, now,
+                                   audit::Event{"csc:" + account_id, "csc.transaction.extended", "credential:" + c.id,
+                                                audit::details({{"old_sad", row.id},
+                                                                {"sad", next.id},
+                                                                {"signatures", std::to_string(next.remaining)}}),
+                                                now}))
+            return SadGrant{custody::seal_sad(m_keys, fresh), static_cast<int>(next.expires_at - now)};
     }
-    if (!m_sessions.replace_sad(claims.sad_id, replacement, now,
-                                audit::Event{"csc:" + account_id, "csc.transaction.extended", "credential:" + c.id,
-                                             audit::details({{"old_sad", claims.sad_id}, {"sad", fresh.sad_id}}), now}))
-        csc_error(400, "invalid_request", "Invalid parameter SAD");
-    return SadGrant{custody::seal_sad(m_keys, fresh), m_config.csc.sad_seconds};
+    csc_error(503, "temporarily_unavailable", "The SAD is being used by another request; try again");
 }
 
 std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, const SignHashRequest& r) {
@@ -199,31 +285,15 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
     if (r.hashes.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) array parameter hashes");
     if (r.sad.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) string parameter SAD");
     custody::SadClaims claims = open_bound_sad(account_id, c.id, r.sad);
-    std::int64_t now = m_clock.unix_seconds();
     keystore::SignScheme scheme =
         resolve_scheme(c.key.key_type, r.sign_algo, r.hash_algorithm_oid, r.sign_algo_params, r.hash_field_name);
     for (const auto& h : r.hashes)
         if (h.size() != keystore::digest_size(scheme.hash)) csc_error(400, "invalid_request", "Invalid digest value length");
     if (static_cast<int>(r.hashes.size()) > claims.num_signatures)
         csc_error(400, "invalid_request", "Numbers of signatures is too high");
-    auto row = m_sessions.sad(claims.sad_id);
-    if (!row) csc_error(400, "invalid_request", "Invalid parameter SAD");
-    if (!claims.hashes_digest.empty()) {
-        auto alg = hash_from_oid(row->hash_alg);
-        std::vector<core::Bytes> bound = split(row->hashes, alg ? keystore::digest_size(*alg) : 0);
-        // the row must be the one the SAD was sealed over
-        if (custody::bound_hashes_digest(bound) != claims.hashes_digest) csc_error(400, "invalid_request", "Invalid parameter SAD");
-        if (!alg || *alg != scheme.hash) csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
-        std::set<core::Bytes> allowed(bound.begin(), bound.end());
-        const auto& covered = r.authorised_documents.empty() ? r.hashes : r.authorised_documents;
-        if (!r.authorised_documents.empty() && r.authorised_documents.size() != r.hashes.size())
-            csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
-        for (const auto& h : covered)
-            if (!allowed.count(h))
-                csc_error(400, "invalid_request", r.authorised_documents.empty()
-                                                      ? "Hash is not authorized by the SAD"
-                                                      : "documentDigests or documents are not authorized by the SAD");
-    }
+    if (!r.authorised_documents.empty() && r.authorised_documents.size() != r.hashes.size())
+        csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+    const auto& covered = r.authorised_documents.empty() ? r.hashes : r.authorised_documents;
     auto account = m_account_store.account_by_id(account_id);
     if (!account || account->status == "locked") csc_error(400, "invalid_request", "Credential locked");
     if (account->status != "active" || c.status != "active")
@@ -231,20 +301,60 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
     auto cert = m_ca.store().find_certificate(c.certificate_serial);
     if (!cert || cert->status == "revoked")
         csc_error(400, "invalid_request", "The credential identified by credentialID is disabled");
-    if (now > cert->not_after) csc_error(400, "invalid_request", "Signing certificate is expired");
+    if (m_clock.unix_seconds() > cert->not_after) csc_error(400, "invalid_request", "Signing certificate is expired");
 
-    std::string hashes_hex;
-    for (const auto& h : r.hashes) hashes_hex += (hashes_hex.empty() ? "" : ",") + core::hex_encode(h);
-    if (!m_sessions.consume_sad(claims.sad_id, static_cast<int>(r.hashes.size()), now,
-                                audit::Event{"csc:" + account_id, "csc.signatures.created", "credential:" + c.id,
-                                             audit::details({{"sad", claims.sad_id},
-                                                             {"count", std::to_string(r.hashes.size())},
-                                                             {"sign_algo", r.sign_algo},
-                                                             {"hashes", hashes_hex}}),
-                                             now}))
-        csc_error(400, "invalid_request", now >= row->expires_at ? "SAD expired" : "Invalid parameter SAD");
-    return m_custody.sign(c.key, claims.k_user, scheme, r.hashes);
+    // Take the signatures from the row (compare-and-swap), audited before the HSM is touched.
+    const int n = static_cast<int>(r.hashes.size());
+    std::optional<SadRecord> taken;
+    for (int attempt = 0; attempt < kSadCasAttempts && !taken; ++attempt) {
+        std::int64_t now = m_clock.unix_seconds();
+        SadRecord row = bound_row(claims, now);
+        SadRecord next = row;
+        if (!row.hash_alg.empty()) {
+            auto alg = hash_from_oid(row.hash_alg);
+            if (!alg || *alg != scheme.hash) csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+            auto mask = take_bound(bound_list(row), row.signed_mask, covered);
+            if (!mask)
+                csc_error(400, "invalid_request", r.authorised_documents.empty()
+                                                      ? "Hash is not authorized by the SAD"
+                                                      : "documentDigests or documents are not authorized by the SAD");
+            next.signed_mask = *mask;
+        }
+        if (n > row.remaining) csc_error(400, "invalid_request", "Invalid parameter SAD");
+        next.remaining = row.remaining - n;
+        audit::Event consumed{"csc:" + account_id, "csc.sad.consumed", "credential:" + c.id,
+                              audit::details({{"sad", row.id},
+                                              {"count", std::to_string(n)},
+                                              {"remaining", std::to_string(next.remaining)},
+                                              {"sign_algo", r.sign_algo},
+                                              {"hashes", hex_list(r.hashes)}}),
+                              now};
+        // the last signature deletes the row, and with it the row's half of the SAD's key
+        bool ok = next.remaining == 0 ? m_sessions.delete_sad(row.id, row.version, now, consumed)
+                                      : m_sessions.update_sad(next, now, consumed);
+        if (ok) taken = std::move(row);
+    }
+    if (!taken) csc_error(503, "temporarily_unavailable", "The SAD is being used by another request; try again");
+
+    auto after = [&](const char* action, const std::string& outcome) {
+        return audit::Event{"csc:" + account_id, action, "credential:" + c.id,
+                            audit::details({{"sad", taken->id}, {"count", std::to_string(n)}, {"outcome", outcome}}),
+                            m_clock.unix_seconds()};
+    };
+    std::vector<core::Bytes> signatures;
+    try {
+        signatures = m_custody.sign_for_sad(c.key, claims.token_share, taken->row_share, taken->sealed_key, taken->id,
+                                            scheme, r.hashes);
+    } catch (const Error& e) {
+        m_events.record_event(after("csc.signatures.failed", e.code()));
+        throw;
+    }
+    // no signature leaves without its "created" event: if this write fails, the request fails
+    m_events.record_event(after("csc.signatures.created", "ok"));
+    return signatures;
 }
+
+int CscService::sweep_expired_sads() { return m_sessions.delete_expired_sads(m_clock.unix_seconds()); }
 
 core::Bytes CscService::timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce) {
     std::string name;

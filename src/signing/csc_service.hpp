@@ -57,10 +57,11 @@ struct CredentialInfo {
 class CscService {
 public:
     CscService(const core::Config& config, accounts::AccountService& accounts, accounts::AccountStore& account_store,
-               SessionStore& sessions, custody::KeyCustody& custody, pki::CertificateAuthority& ca,
-               pki::TimeStampAuthority& tsa, keystore::Keystore& keys, const core::Clock& clock)
+               SessionStore& sessions, audit::EventRecorder& events, custody::KeyCustody& custody,
+               pki::CertificateAuthority& ca, pki::TimeStampAuthority& tsa, keystore::Keystore& keys,
+               const core::Clock& clock)
         : m_config(config), m_accounts(accounts), m_account_store(account_store), m_sessions(sessions),
-          m_custody(custody), m_ca(ca), m_tsa(tsa), m_keys(keys), m_clock(clock) {}
+          m_events(events), m_custody(custody), m_ca(ca), m_tsa(tsa), m_keys(keys), m_clock(clock) {}
 
     struct Token {
         std::string access_token;
@@ -74,15 +75,23 @@ public:
     std::vector<std::string> list_credentials(const std::string& account_id, bool only_valid);
     CredentialInfo credential_info(const std::string& account_id, const std::string& credential_id);
     SadGrant authorize(const std::string& account_id, const AuthorizeRequest& request);
+    // CSC v2 §11.8. The new SAD may carry only still-unsigned members of the old SAD's bound list (SCAL2), never
+    // outlives the first authorisation's expiry, and takes its count from the old row atomically (the old SAD dies).
     SadGrant extend_transaction(const std::string& account_id, const std::string& credential_id, const std::string& sad,
                                 const std::vector<core::Bytes>& hashes, const std::string& hash_algorithm_oid);
+    // Audited around the HSM: "csc.sad.consumed" (with the hashes) commits before the key is used, then
+    // "csc.signatures.created" or "csc.signatures.failed"; no signature is returned without its "created" event.
     std::vector<core::Bytes> sign_hash(const std::string& account_id, const SignHashRequest& request);
+    // Deletes the rows of expired SADs (with them the row halves of their keys); the server runs it periodically.
+    int sweep_expired_sads();
     core::Bytes timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce);
 
 private:
     // Opens a SAD and checks it is bound to this account and credential and still live (not the count: the database).
     custody::SadClaims open_bound_sad(const std::string& account_id, const std::string& credential_id,
                                       const std::string& sad);
+    // The live row of a SAD, checked to be the one the token was sealed over; throws "Invalid parameter SAD".
+    SadRecord bound_row(const custody::SadClaims& claims, std::int64_t now);
     accounts::Credential owned_credential(const std::string& account_id, const std::string& credential_id);
     void check_hashes(const std::vector<core::Bytes>& hashes, const std::string& hash_oid, bool required,
                       const char* hash_field);
@@ -91,6 +100,7 @@ private:
     accounts::AccountService& m_accounts;
     accounts::AccountStore& m_account_store;
     SessionStore& m_sessions;
+    audit::EventRecorder& m_events;
     custody::KeyCustody& m_custody;
     pki::CertificateAuthority& m_ca;
     pki::TimeStampAuthority& m_tsa;

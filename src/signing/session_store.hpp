@@ -1,6 +1,11 @@
 #pragma once
-// What the CSC service persists: bearer tokens (only their SHA-256) and SAD rows (the remaining count, the expiry and
-// the bound hashes). Declared here, implemented in storage/.
+// What the CSC service persists: bearer tokens (only their SHA-256) and SAD rows. Declared here, implemented in
+// storage/.
+//
+// A SAD row is the server's half of one signature activation (design: Key custody step 5, hardened by #14): the
+// remaining count, the expiry, the bound hashes with which of them are already signed, and the row's share of the
+// per-SAD key that opens the credential's key for this SAD only. Rows change only by compare-and-swap on `version`, so
+// two requests (on one node or several) can never both spend the same signature.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,8 +21,13 @@ struct SadRecord {
     std::string account_id;
     int remaining = 0;
     std::int64_t expires_at = 0;
-    std::string hash_alg;  // OID of the bound hashes ("" when not hash-bound)
-    core::Bytes hashes;    // bound hashes concatenated (each of the hash algorithm's length)
+    std::int64_t authorised_until = 0;  // the first authorisation's expiry: extendTransaction never goes past it
+    std::string hash_alg;               // OID of the bound hashes ("" when not hash-bound)
+    core::Bytes hashes;                 // bound hashes concatenated (each of the hash algorithm's length)
+    core::Bytes signed_mask;            // one byte per bound hash: 1 once it has been signed
+    core::Bytes row_share;              // the row's half of the per-SAD key (the token holds the other half)
+    core::Bytes sealed_key;             // the credential's wrapped key sealed under the per-SAD key
+    std::int64_t version = 0;
 };
 
 class SessionStore {
@@ -30,14 +40,20 @@ public:
     virtual std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) = 0;
     virtual void revoke_token(const core::Bytes& token_hash, const audit::Event& e) = 0;
 
+    // Stores a new SAD row (and deletes every SAD row that has expired), audited as the authorisation.
     virtual void put_sad(const SadRecord& sad, const audit::Event& e) = 0;
-    virtual std::optional<SadRecord> sad(const std::string& id) = 0;
-    // Atomic: takes `n` signatures from a live SAD and writes the audit event; false when fewer than `n` remain or it
-    // has expired (then nothing is written).
-    virtual bool consume_sad(const std::string& id, int n, std::int64_t now, const audit::Event& e) = 0;
-    // extendTransaction: the old SAD dies and the new one carries the remaining count, atomically.
-    virtual bool replace_sad(const std::string& old_id, const SadRecord& replacement, std::int64_t now,
-                             const audit::Event& e) = 0;
+    // A live SAD row; an expired row is deleted and reported as absent.
+    virtual std::optional<SadRecord> sad(const std::string& id, std::int64_t now) = 0;
+    // Compare-and-swap: writes `next`'s remaining count and signed mask (version + 1) if the row is still at
+    // `next.version` and live, and audits it; false (nothing written) otherwise.
+    virtual bool update_sad(const SadRecord& next, std::int64_t now, const audit::Event& e) = 0;
+    // Compare-and-swap delete of a live row at `version` (its last signature taken), audited; false otherwise.
+    virtual bool delete_sad(const std::string& id, std::int64_t version, std::int64_t now, const audit::Event& e) = 0;
+    // extendTransaction: the old row (at `old_version`, live) is deleted and `replacement` inserted, atomically.
+    virtual bool replace_sad(const std::string& old_id, std::int64_t old_version, const SadRecord& replacement,
+                             std::int64_t now, const audit::Event& e) = 0;
+    // Deletes every expired SAD row (the periodic sweep); returns how many.
+    virtual int delete_expired_sads(std::int64_t now) = 0;
 };
 
 }  // namespace yq::signing

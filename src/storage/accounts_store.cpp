@@ -48,7 +48,25 @@ std::vector<Value> credential_values(const accounts::Credential& c) {
 }
 
 signing::SadRecord sad_from_row(const Row& r) {
-    return signing::SadRecord{r.text(0), r.text(1), r.text(2), static_cast<int>(r.integer(3)), r.integer(4), r.text(5), r.blob(6)};
+    signing::SadRecord s;
+    s.id = r.text(0);
+    s.credential_id = r.text(1);
+    s.account_id = r.text(2);
+    s.remaining = static_cast<int>(r.integer(3));
+    s.expires_at = r.integer(4);
+    s.authorised_until = r.integer(5);
+    s.hash_alg = r.text(6);
+    s.hashes = r.blob(7);
+    s.signed_mask = r.blob(8);
+    s.row_share = r.blob(9);
+    s.sealed_key = r.blob(10);
+    s.version = r.integer(11);
+    return s;
+}
+
+std::vector<Value> sad_values(const signing::SadRecord& s) {
+    return {s.id,       s.credential_id, s.account_id,  std::int64_t{s.remaining}, s.expires_at, s.authorised_until,
+            s.hash_alg, s.hashes,        s.signed_mask, s.row_share,               s.sealed_key, s.version};
 }
 
 }  // namespace
@@ -150,16 +168,19 @@ void SqlStore::set_status(const std::string& account_id, const std::string& expe
     });
 }
 
-void SqlStore::set_login_password(const std::string& account_id, const std::string& hash, const audit::Event& e) {
+void SqlStore::set_login_password(const std::string& account_id, const std::string& hash,
+                                  const core::Bytes& keep_token_hash, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
         if (c.execute(sql::kSetLoginPassword, {account_id, hash}) != 1)
             throw_not_found("accounts.unknown_account", "the account no longer exists");
+        c.execute(sql::kRevokeAccountTokens, {account_id, keep_token_hash});
         append_audit_event(c, e);
     });
 }
 
 void SqlStore::reseal_credentials(const std::vector<accounts::Credential>& before,
-                                  const std::vector<custody::SealedKey>& after, const audit::Event& e) {
+                                  const std::vector<custody::SealedKey>& after, const core::Bytes& keep_token_hash,
+                                  const audit::Event& e) {
     m_db.transact([&](Connection& c) {
         for (std::size_t i = 0; i < before.size(); ++i) {
             const custody::SealedKey& k = after.at(i);
@@ -169,6 +190,7 @@ void SqlStore::reseal_credentials(const std::vector<accounts::Credential>& befor
                                "the signing password was changed at the same time; nothing was changed, try again");
             c.execute(sql::kSigningPasswordChosen, {before[i].account_id});
         }
+        if (!before.empty()) c.execute(sql::kRevokeAccountTokens, {before.front().account_id, keep_token_hash});
         append_audit_event(c, e);
     });
 }
@@ -210,40 +232,62 @@ void SqlStore::revoke_token(const core::Bytes& token_hash, const audit::Event& e
 
 void SqlStore::put_sad(const signing::SadRecord& s, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
-        c.execute(sql::kDeleteExpiredSads, {e.time - 86400});  // housekeeping: SADs dead for a day
-        c.execute(sql::kInsertSad,
-                  {s.id, s.credential_id, s.account_id, std::int64_t{s.remaining}, s.expires_at, s.hash_alg, s.hashes});
+        c.execute(sql::kDeleteExpiredSads, {e.time});  // a dead SAD's row (its key share) does not outlive it
+        c.execute(sql::kInsertSad, sad_values(s));
         append_audit_event(c, e);
     });
 }
 
-std::optional<signing::SadRecord> SqlStore::sad(const std::string& id) {
+std::optional<signing::SadRecord> SqlStore::sad(const std::string& id, std::int64_t now) {
     std::optional<signing::SadRecord> out;
+    bool expired = false;
     m_db.with_connection([&](Connection& c) {
-        if (auto r = c.query_one(sql::kSelectSad, {id})) out = sad_from_row(*r);
+        if (auto r = c.query_one(sql::kSelectSad, {id})) {
+            out = sad_from_row(*r);
+            if (out->expires_at <= now) {
+                expired = true;
+                out.reset();
+            }
+        }
     });
+    if (expired) m_db.transact([&](Connection& c) { c.execute(sql::kDeleteSad, {id}); });
     return out;
 }
 
-bool SqlStore::consume_sad(const std::string& id, int n, std::int64_t now, const audit::Event& e) {
+bool SqlStore::update_sad(const signing::SadRecord& next, std::int64_t now, const audit::Event& e) {
     bool ok = false;
     m_db.transact([&](Connection& c) {
-        ok = c.execute(sql::kConsumeSad, {id, std::int64_t{n}, now}) == 1;
+        ok = c.execute(sql::kUpdateSad, {next.id, std::int64_t{next.remaining}, next.signed_mask, next.version, now}) == 1;
         if (ok) append_audit_event(c, e);
     });
     return ok;
 }
 
-bool SqlStore::replace_sad(const std::string& old_id, const signing::SadRecord& s, std::int64_t now, const audit::Event& e) {
+bool SqlStore::delete_sad(const std::string& id, std::int64_t version, std::int64_t now, const audit::Event& e) {
     bool ok = false;
     m_db.transact([&](Connection& c) {
-        ok = c.execute(sql::kKillSad, {old_id, now}) == 1;
+        ok = c.execute(sql::kDeleteLiveSad, {id, version, now}) == 1;
+        if (ok) append_audit_event(c, e);
+    });
+    return ok;
+}
+
+bool SqlStore::replace_sad(const std::string& old_id, std::int64_t old_version, const signing::SadRecord& s,
+                           std::int64_t now, const audit::Event& e) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) {
+        ok = c.execute(sql::kDeleteLiveSad, {old_id, old_version, now}) == 1;
         if (!ok) return;
-        c.execute(sql::kInsertSad,
-                  {s.id, s.credential_id, s.account_id, std::int64_t{s.remaining}, s.expires_at, s.hash_alg, s.hashes});
+        c.execute(sql::kInsertSad, sad_values(s));
         append_audit_event(c, e);
     });
     return ok;
+}
+
+int SqlStore::delete_expired_sads(std::int64_t now) {
+    std::int64_t n = 0;
+    m_db.transact([&](Connection& c) { n = c.execute(sql::kDeleteExpiredSads, {now}); });
+    return static_cast<int>(n);
 }
 
 }  // namespace yq::storage

@@ -53,7 +53,8 @@ public:
     std::vector<ra::StaffUser> list_staff() override;
     void create_staff(const ra::StaffUser& user, const audit::Event& e) override;
     void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                            const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) override;
+                            const std::optional<core::Bytes>& totp_secret_sealed, const core::Bytes& keep_token_hash,
+                            const audit::Event& e) override;
     ra::LoginFailure record_staff_login_failure(const std::string& username, int threshold,
                                                 const audit::Event& e) override;
     bool accept_staff_login(const std::string& username, std::int64_t totp_step) override;
@@ -76,9 +77,11 @@ public:
     bool accept_totp_step(const std::string& account_id, std::int64_t step) override;
     void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
                     const audit::Event& e) override;
-    void set_login_password(const std::string& account_id, const std::string& hash, const audit::Event& e) override;
+    void set_login_password(const std::string& account_id, const std::string& hash, const core::Bytes& keep_token_hash,
+                            const audit::Event& e) override;
     void reseal_credentials(const std::vector<accounts::Credential>& before,
-                            const std::vector<custody::SealedKey>& after, const audit::Event& e) override;
+                            const std::vector<custody::SealedKey>& after, const core::Bytes& keep_token_hash,
+                            const audit::Event& e) override;
     void replace_credential(const std::string& old_credential_id, const accounts::Credential& replacement,
                             const audit::Event& e) override;
 
@@ -114,10 +117,12 @@ public:
     std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) override;
     void revoke_token(const core::Bytes& token_hash, const audit::Event& e) override;
     void put_sad(const signing::SadRecord& sad, const audit::Event& e) override;
-    std::optional<signing::SadRecord> sad(const std::string& id) override;
-    bool consume_sad(const std::string& id, int n, std::int64_t now, const audit::Event& e) override;
-    bool replace_sad(const std::string& old_id, const signing::SadRecord& replacement, std::int64_t now,
-                     const audit::Event& e) override;
+    std::optional<signing::SadRecord> sad(const std::string& id, std::int64_t now) override;
+    bool update_sad(const signing::SadRecord& next, std::int64_t now, const audit::Event& e) override;
+    bool delete_sad(const std::string& id, std::int64_t version, std::int64_t now, const audit::Event& e) override;
+    bool replace_sad(const std::string& old_id, std::int64_t old_version, const signing::SadRecord& replacement,
+                     std::int64_t now, const audit::Event& e) override;
+    int delete_expired_sads(std::int64_t now) override;
 
     // Records an event on its own (for actions whose state lives outside the database, e.g. HSM key generation).
     void record_event(const audit::Event& e) override;

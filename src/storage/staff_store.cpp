@@ -51,11 +51,13 @@ void SqlStore::create_staff(const ra::StaffUser& u, const audit::Event& e) {
 }
 
 void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                  const std::optional<core::Bytes>& totp_secret_sealed, const audit::Event& e) {
+                                  const std::optional<core::Bytes>& totp_secret_sealed,
+                                  const core::Bytes& keep_token_hash, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
         if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
             throw_not_found("staff.unknown", "no staff user named '" + username + "'");
         if (totp_secret_sealed) c.execute(sql::kUpdateStaffTotp, {username, *totp_secret_sealed});
+        c.execute(sql::kRevokeStaffTokensOf, {username, keep_token_hash});
         append_audit_event(c, e);
     });
 }

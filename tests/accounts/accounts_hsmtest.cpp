@@ -1,7 +1,9 @@
 // Signer accounts against a fresh SoftHSM token and a real database (SQLite, and PostgreSQL when YQ_PG_DSN is set).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "accounts/account_service.hpp"
@@ -96,7 +98,7 @@ TEST_P(AccountsTest, LocksExactlyAtTheThresholdUnder64ConcurrentWrongAttempts) {
                 service.authorise_signing(created.account.id, created.credential.id, core::to_secure("wrong-password-x"),
                                           "", "test");
             });
-            if (code == "accounts.wrong_signing_password") ++wrong;
+            if (code == "accounts.wrong_signing_secrets") ++wrong;
             else if (code == "accounts.locked") ++locked;
             else ++other;
         });
@@ -133,23 +135,23 @@ TEST_P(AccountsTest, SuccessResetsTheFailureCounter) {
     EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id, core::to_secure("nope-nope-nope"), "", "t");
               }),
-              "accounts.wrong_signing_password");
+              "accounts.wrong_signing_secrets");
 }
 
 TEST_P(AccountsTest, PasswordChangeReplacesTheOldPassword) {
     auto created = create("change.user");
     service.change_signing_password(created.account.id, core::to_secure("signing-password-1"), "",
-                                    core::to_secure("signing-password-2"), "test");
+                                    core::to_secure("signing-password-2"), "test", "");
     EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "t");
               }),
-              "accounts.wrong_signing_password");
+              "accounts.wrong_signing_secrets");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-2"), "", "t"));
     EXPECT_EQ(test::error_code_of([&] {
                   service.change_signing_password(created.account.id, core::to_secure("signing-password-2"), "",
-                                                  core::to_secure("short"), "test");
+                                                  core::to_secure("short"), "test", "");
               }),
               "accounts.password_too_short");
 }
@@ -163,7 +165,7 @@ TEST_P(AccountsTest, InterruptedPasswordChangeLeavesTheOldPasswordWorking) {
     // Someone else changed the seal in between: the stale write must fail as a whole.
     auto stale = creds;
     stale[0].key.sealed[20] ^= 1;
-    EXPECT_EQ(test::error_code_of([&] { store.reseal_credentials(stale, {resealed}, audit::Event{"t", "x", "y", "{}", 1}); }),
+    EXPECT_EQ(test::error_code_of([&] { store.reseal_credentials(stale, {resealed}, {}, audit::Event{"t", "x", "y", "{}", 1}); }),
               "accounts.concurrent_change");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"), "", "t"));
@@ -171,7 +173,7 @@ TEST_P(AccountsTest, InterruptedPasswordChangeLeavesTheOldPasswordWorking) {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-3"), "", "t");
               }),
-              "accounts.wrong_signing_password");
+              "accounts.wrong_signing_secrets");
 }
 
 TEST_P(AccountsTest, RekeyIssuesANewKeyAndRevokesTheOldCertificateAsSuperseded) {
@@ -207,23 +209,69 @@ TEST_P(AccountsTest, OneTimePasswordIsRequiredAndCannotBeReplayed) {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), wrong, "t");
               }),
-              "accounts.wrong_otp");
+              "accounts.wrong_signing_secrets");
     EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), "", "t");
               }),
-              "accounts.wrong_otp");
+              "accounts.wrong_signing_secrets");
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"), code, "t"));
     EXPECT_EQ(test::error_code_of([&] {
                   service.authorise_signing(created.account.id, created.credential.id,
                                             core::to_secure("signing-password-1"), code, "t");
               }),
-              "accounts.wrong_otp");  // RFC 6238 §5.2: one use per code
+              "accounts.wrong_signing_secrets");  // RFC 6238 §5.2: one use per code
     clock.advance(std::chrono::seconds(30));
     EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
                                               core::to_secure("signing-password-1"),
                                               accounts::totp_code(secret, clock.unix_seconds()), "t"));
+}
+
+// An attacker who watched one code go by (or phished it) guesses passwords with it. Before #14 a wrong password left
+// the code's step unused, so one code tested password after password, and the answer told a replayed code (right
+// password) from a wrong password. Now the step is used up before the password is tried: one code, one guess, and a
+// replay is answered exactly like a wrong password.
+TEST_P(AccountsTest, ObservedOneTimeCodeTestsAtMostOnePassword) {
+    config.accounts.otp_required = true;
+    auto created = create("oracle.user");
+    core::SecureBytes secret = service.totp_secret(*store.account_by_id(created.account.id));
+    std::string code = accounts::totp_code(secret, clock.unix_seconds());
+    auto attempt = [&](const char* password) {
+        return test::error_code_of([&] {
+            service.authorise_signing(created.account.id, created.credential.id, core::to_secure(password), code, "t");
+        });
+    };
+    EXPECT_EQ(attempt("first-guess-wrong"), "accounts.wrong_signing_secrets");
+    EXPECT_EQ(attempt("signing-password-1"), "accounts.wrong_signing_secrets");  // the right password, a spent code
+    EXPECT_EQ(attempt("second-guess-wrong"), "accounts.wrong_signing_secrets");
+    // the owner, with the next code, is not held up
+    clock.advance(std::chrono::seconds(30));
+    EXPECT_NO_THROW(service.authorise_signing(created.account.id, created.credential.id,
+                                              core::to_secure("signing-password-1"),
+                                              accounts::totp_code(secret, clock.unix_seconds()), "t"));
+}
+
+// Timing oracle: before #14 an unknown username was checked against a dummy hash at the cheapest Argon2 cost, so it
+// answered in microseconds while a real account took the configured cost — a guesser learned which usernames exist.
+TEST_P(AccountsTest, UnknownUsernameTakesAsLongAsAWrongPassword) {
+    config.kdf = core::KdfConfig{2, 16 * 1024, 1};  // tens of milliseconds: far above scheduling noise
+    create("timed.user");
+    auto median_ms = [&](const std::string& user) {
+        std::vector<double> ms;
+        for (int i = 0; i < 5; ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            EXPECT_EQ(test::error_code_of([&] { service.authenticate(user, core::to_secure("not-the-password")); }),
+                      "accounts.authentication_failed");
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        return ms[2];
+    };
+    median_ms("nobody.here");  // the dummy hash is made once per process and cost: not part of the comparison
+    double wrong = median_ms("timed.user"), unknown = median_ms("nobody.here");
+    EXPECT_GT(unknown, wrong * 0.5) << "unknown " << unknown << " ms, wrong password " << wrong << " ms";
+    EXPECT_LT(unknown, wrong * 2.0) << "unknown " << unknown << " ms, wrong password " << wrong << " ms";
 }
 
 TEST_P(AccountsTest, LoginUsesTheLoginPasswordAndHidesWhetherTheUserExists) {

@@ -104,13 +104,41 @@ TEST_F(CustodyTest, ResealMovesTheKeyToTheNewPasswordOnly) {
     EXPECT_TRUE(verifies(k.public_key_der, digest, sig.at(0)));  // the same key, now under the new password
 }
 
+// #14: what a SAD holds must die with it. K_sad is split between the token and the SAD's row; each half alone, the
+// halves of another SAD, or the halves with the SAD id changed open nothing, and K_user is not derivable from them.
+TEST_F(CustodyTest, SadKeyHalvesOpenTheKeyOnlyTogetherAndOnlyForTheirSad) {
+    auto k = custody.create_key("cred_5", KeyType::EcP256, core::to_secure("sad key password"));
+    auto k_user = custody.unlock(k.sealed, core::to_secure("sad key password"));
+    ASSERT_TRUE(k_user);
+    custody::SadKey one = custody.seal_for_sad(k.sealed, *k_user, "sad_one");
+    custody::SadKey two = custody.seal_for_sad(k.sealed, *k_user, "sad_two");
+    auto sigs = custody.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_one", ecdsa, {digest});
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sigs.at(0)));
+    EXPECT_NE(core::Bytes(one.token_share.begin(), one.token_share.end()), core::Bytes(k_user->begin(), k_user->end()));
+    auto refused = [&](const core::SecureBytes& t, const core::Bytes& r, const core::Bytes& sealed, const std::string& id) {
+        return test::error_code_of([&] { custody.sign_for_sad(k.sealed, t, r, sealed, id, ecdsa, {digest}); });
+    };
+    EXPECT_EQ(refused(one.token_share, two.row_share, one.sealed_key, "sad_one"), "custody.seal_broken");
+    EXPECT_EQ(refused(two.token_share, one.row_share, one.sealed_key, "sad_one"), "custody.seal_broken");
+    EXPECT_EQ(refused(one.token_share, one.row_share, one.sealed_key, "sad_two"), "custody.seal_broken");
+    EXPECT_EQ(refused(core::SecureBytes(32, 0), one.row_share, one.sealed_key, "sad_one"), "custody.seal_broken");
+    EXPECT_EQ(refused(one.token_share, core::Bytes(), one.sealed_key, "sad_one"), "custody.seal_broken");
+    // the token's half is no K_user: it does not open the credential's stored seal
+    EXPECT_EQ(test::error_code_of([&] { custody.sign(k.sealed, one.token_share, ecdsa, {digest}); }), "custody.seal_broken");
+    // extendTransaction moves the key to a new SAD's fresh halves; the old halves do not open the new seal
+    custody::SadKey three = custody.reseal_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_one", "sad_three");
+    EXPECT_EQ(refused(one.token_share, one.row_share, three.sealed_key, "sad_three"), "custody.seal_broken");
+    auto again = custody.sign_for_sad(k.sealed, three.token_share, three.row_share, three.sealed_key, "sad_three", ecdsa, {digest});
+    EXPECT_TRUE(verifies(k.public_key_der, digest, again.at(0)));
+}
+
 TEST_F(CustodyTest, SadRoundTripsAndRejectsTamperingAndForeignHsm) {
     custody::SadClaims c;
     c.sad_id = "sad_x";
     c.credential_id = "cred_1";
     c.account_id = "acc_1";
     core::Bytes k = core::random_bytes(32);
-    c.k_user = core::SecureBytes(k.begin(), k.end());
+    c.token_share = core::SecureBytes(k.begin(), k.end());
     c.hashes_digest = custody::bound_hashes_digest({digest});
     c.expires_at = 1764064800;
     c.num_signatures = 3;
@@ -119,7 +147,7 @@ TEST_F(CustodyTest, SadRoundTripsAndRejectsTamperingAndForeignHsm) {
     EXPECT_EQ(back.sad_id, "sad_x");
     EXPECT_EQ(back.credential_id, "cred_1");
     EXPECT_EQ(back.account_id, "acc_1");
-    EXPECT_EQ(core::Bytes(back.k_user.begin(), back.k_user.end()), k);
+    EXPECT_EQ(core::Bytes(back.token_share.begin(), back.token_share.end()), k);
     EXPECT_EQ(back.hashes_digest, c.hashes_digest);
     EXPECT_EQ(back.expires_at, 1764064800);
     EXPECT_EQ(back.num_signatures, 3);

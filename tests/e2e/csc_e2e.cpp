@@ -195,17 +195,22 @@ TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {
     EXPECT_EQ(raw.status, 400);
     EXPECT_EQ(json::parse(raw.body)["error"], "invalid_request");
     EXPECT_EQ(a.call("credentials/list", json::object(), "forged-token").status, 401);
-    // extendTransaction: a live SAD for new hashes; the remaining count carries over and the old SAD dies
+    // extendTransaction: a live SAD for the still-unsigned hashes the user authorised; the old SAD dies (#14)
     std::string base = authorize(a, alice, {h1, h2});
     ASSERT_EQ(sign(a, alice.credential, base, {h1}).status, 200);
-    auto extended = a.call("credentials/extendTransaction", {{"credentialID", alice.credential}, {"SAD", base},
-                                                             {"hashes", hashes_json({h3})}, {"hashAlgorithmOID", kSha256}});
+    auto extend = [&](const std::vector<core::Bytes>& hs) {
+        return a.call("credentials/extendTransaction", {{"credentialID", alice.credential}, {"SAD", base},
+                                                        {"hashes", hashes_json(hs)}, {"hashAlgorithmOID", kSha256}});
+    };
+    EXPECT_EQ(desc(extend({h3})), "Hash is not authorized by the SAD");  // never authorised
+    EXPECT_EQ(desc(extend({h1})), "Hash is not authorized by the SAD");  // already signed
+    auto extended = extend({h2});
     ASSERT_EQ(extended.status, 200) << extended.body;
     std::string next = extended.body["SAD"];
     EXPECT_EQ(desc(sign(a, alice.credential, base, {h2})), "Invalid parameter SAD");            // the old one is dead
-    EXPECT_EQ(desc(sign(a, alice.credential, next, {h2})), "Hash is not authorized by the SAD");  // bound to h3 now
-    EXPECT_EQ(sign(a, alice.credential, next, {h3}).status, 200);
-    EXPECT_EQ(desc(sign(a, alice.credential, next, {h3})), "Invalid parameter SAD");  // 2 in total, both spent
+    EXPECT_EQ(desc(sign(a, alice.credential, next, {h1})), "Hash is not authorized by the SAD");
+    EXPECT_EQ(sign(a, alice.credential, next, {h2}).status, 200);
+    EXPECT_EQ(desc(sign(a, alice.credential, next, {h2})), "Invalid parameter SAD");  // 2 in total, both spent
     auto sign_doc = test::http_request("POST", server.port(), "/csc/v2/signatures/signDoc", "{}", "application/json");
     EXPECT_EQ(sign_doc.status, 401);  // signDoc is authenticated like every other method
     EXPECT_EQ(json::parse(sign_doc.body)["error"], "invalid_token");
@@ -213,6 +218,57 @@ TEST_P(CscTest, SadIsBoundToUserCredentialHashesCountAndTime) {
     std::string short_lived = authorize(a, alice, {h3});
     std::this_thread::sleep_for(std::chrono::milliseconds(2600));
     EXPECT_EQ(desc(sign(a, alice.credential, short_lived, {h3})), "SAD expired");
+}
+
+// Online guessing of login passwords through CSC auth/login (#14): after ui.sign_in_failures failures for a username
+// the next try is refused before any password check, with 429 and Retry-After — even with the right password.
+TEST_P(CscTest, LoginGuessingIsLimitedPerAddressAndUsername) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), R"({"ui": {"sign_in_failures": 3}})"});
+    create_account(server, work, "guessed.user");
+    auto login = [&](const std::string& user, const std::string& password) {
+        std::string basic = core::base64_encode(core::to_bytes(user + ":" + password));
+        return test::http_request("POST", server.port(), "/csc/v2/auth/login", "", "", "", "127.0.0.1",
+                                  {{"Authorization", "Basic " + basic}});
+    };
+    for (int i = 0; i < 3; ++i) {
+        auto r = login("guessed.user", "guess-" + std::to_string(i));
+        EXPECT_EQ(r.status, 400) << r.body;
+        EXPECT_EQ(json::parse(r.body)["error"], "authentication_error");
+    }
+    auto limited = login("guessed.user", "login-password-1");
+    EXPECT_EQ(limited.status, 429) << limited.body;
+    EXPECT_EQ(json::parse(limited.body)["error"], "invalid_request");
+    EXPECT_TRUE(limited.headers.count("retry-after")) << "429 without Retry-After";
+    // an unknown username is answered like a known one, and limited alike
+    auto unknown = login("nobody.here", "guess");
+    EXPECT_EQ(unknown.status, 429) << unknown.body;  // this address has had its three failures
+}
+
+// A thief holds a signer's access token. Changing the login password or the signing password ends every other
+// session of the account in the same transaction (#14); the session that made the change goes on.
+TEST_P(CscTest, StolenSessionDiesWhenTheSignerChangesAPassword) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), R"({"accounts": {"otp_required": false}})"});
+    create_account(server, work, "robbed.user");
+    CscClient owner{server.port()}, thief{server.port()};
+    owner.login("robbed.user", "login-password-1");
+    thief.login("robbed.user", "login-password-1");
+    auto me = [&](const std::string& token, const std::string& path, const json& body) {
+        return test::http_request("POST", server.port(), path, body.dump(), "application/json", "", "127.0.0.1",
+                                  {{"Authorization", "Bearer " + token}});
+    };
+    ASSERT_EQ(thief.call("credentials/list", json::object()).status, 200);
+    auto changed = me(owner.token, "/api/v1/me/login-password",
+                      {{"old_password", "login-password-1"}, {"new_password", "login-password-2"}});
+    ASSERT_EQ(changed.status, 204) << changed.body;
+    EXPECT_EQ(thief.call("credentials/list", json::object()).status, 401);
+    EXPECT_EQ(owner.call("credentials/list", json::object()).status, 200);
+    thief.login("robbed.user", "login-password-2");  // the thief saw the new password too
+    auto resealed = me(owner.token, "/api/v1/me/signing-password",
+                       {{"old_password", "signing-password-1"}, {"new_password", "signing-password-2"}});
+    ASSERT_EQ(resealed.status, 204) << resealed.body;
+    EXPECT_EQ(thief.call("credentials/list", json::object()).status, 401);
+    EXPECT_EQ(owner.call("credentials/list", json::object()).status, 200);
+    EXPECT_EQ(server.cli("audit verify").exit_code, 0);
 }
 
 TEST_P(CscTest, EveryAlgorithmVerifiesWithOpenSsl) {
@@ -335,7 +391,7 @@ TEST_P(CscTest, Version1DialectUsesV1FieldsAndErrors) {
     auto wrong = csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
                                                     {"hash", hashes_json({h})}, {"PIN", "wrong-pin-value"},
                                                     {"OTP", totp_now(acct.otp_secret_b32)}});
-    EXPECT_EQ(wrong.body, json({{"error", "invalid_pin"}, {"error_description", "The PIN is invalid"}}));
+    EXPECT_EQ(wrong.body, json({{"error", "invalid_pin"}, {"error_description", "The PIN or OTP is invalid"}}));
     auto auth = csc.call("credentials/authorize", {{"credentialID", acct.credential}, {"numSignatures", 1},
                                                    {"hash", hashes_json({h})}, {"PIN", "signing-password-1"},
                                                    {"OTP", totp_now(acct.otp_secret_b32, 30)}});
@@ -374,7 +430,7 @@ TEST(SelfService, SigningPasswordChangeOverTheApiRetiresTheOldPassword) {
                                     json{{"old_password", "not-it-at-all"}, {"new_password", "signing-password-2"}}.dump(),
                                     "application/json", "", "127.0.0.1", auth);
     EXPECT_EQ(wrong.status, 400);
-    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_password");
+    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_secrets");
     auto ok = test::http_request("POST", server.port(), "/api/v1/me/signing-password",
                                  json{{"old_password", "signing-password-1"}, {"new_password", "signing-password-2"}}.dump(),
                                  "application/json", "", "127.0.0.1", auth);

@@ -193,7 +193,7 @@ TEST_F(PadesCliTest, ThePortalApiSignsAnUploadedPdf) {
     body["signing_password"] = "not-the-password";
     auto wrong = call(body);
     EXPECT_EQ(wrong.status, 400);
-    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_password");
+    EXPECT_EQ(json::parse(wrong.body)["error"], "accounts.wrong_signing_secrets");
     body["signing_password"] = "signing-password-1";
     body["document"] = core::base64_encode(core::to_bytes(std::string("%PDF-1.7 broken")));
     auto broken = call(body);
@@ -242,7 +242,7 @@ TEST_F(PadesCliTest, AWrongSigningPasswordWritesNothingAndCounts) {
     std::string input = test::ghostscript_pdf(work, 1);
     auto r = sign("--in " + input + " --out " + work.file("out.pdf") + " --username lee.user --invisible", "wrong-password");
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.output.find("accounts.wrong_signing_password"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("accounts.wrong_signing_secrets"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(work.file("out.pdf")));
     EXPECT_FALSE(std::filesystem::exists(work.file("out.pdf.partial")));
     auto bad = sign("--in " + work.file("nothing.pdf") + " --out " + work.file("out.pdf") + " --username lee.user --invisible");

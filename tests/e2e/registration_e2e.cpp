@@ -357,8 +357,8 @@ TEST_P(RegistrationTest, EveryRoleActionCellIsEnforcedOverHttp) {
     EXPECT_EQ(own.body["agencies"][0]["code"], "M1-1234");
 }
 
-// Staff sign-in: one answer for unknown user, wrong password and wrong code; the fifth failure locks the sign-in;
-// a replayed code is refused; an administrator's reset opens it again.
+// Staff sign-in: one answer for unknown user, wrong password, wrong code and a locked sign-in; the fifth failure locks
+// the sign-in (even the right password is then refused); a replayed code is refused; an administrator's reset opens it.
 TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailures) {
     test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
     Api api{server.port()};
@@ -373,10 +373,11 @@ TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailur
     EXPECT_EQ(unknown.body, replay.body);
     for (int i = 0; i < 3; ++i) EXPECT_EQ(try_login("olivia", "wrong-password", test::totp_now(o.otp_secret, 30)).status, 401);
     auto fifth = try_login("olivia", "wrong-password", test::totp_now(o.otp_secret, 30));
-    EXPECT_EQ(fifth.status, 403);
-    EXPECT_EQ(fifth.body["error"], "auth.sign_in_locked");
+    EXPECT_EQ(fifth.status, 401);
+    EXPECT_EQ(fifth.body, unknown.body);  // #14: locking tells a guesser nothing
     auto right_but_locked = try_login("olivia", "olivia-chosen-password", test::totp_now(o.otp_secret, 30));
-    EXPECT_EQ(right_but_locked.status, 403);
+    EXPECT_EQ(right_but_locked.status, 401);
+    EXPECT_EQ(right_but_locked.body, unknown.body);  // locked, unknown and wrong answer alike
     auto reset = server.cli("admin reset-password --user olivia");
     ASSERT_EQ(reset.exit_code, 0) << reset.output;
     const std::string before_password = "change it at first sign-in):\n  ";
@@ -390,6 +391,26 @@ TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailur
     EXPECT_EQ(early.body["error"], "auth.password_change_required");
     auto failures = server.cli("audit search --action staff.sign_in_failed --object staff:olivia");
     EXPECT_EQ(std::count(failures.output.begin(), failures.output.end(), '\n'), 5) << failures.output;
+}
+
+// A thief holds a staff session (a second token). Changing the password ends every other session at once (#14); an
+// administrator's reset ends all of them, the owner's too.
+TEST_P(RegistrationTest, StolenStaffSessionDiesWhenThePasswordIsChangedOrReset) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff o = sign_in_staff(server, api, "oscar", "officer");
+    auto stolen = api.call("POST", "/api/v1/staff/login", "",
+                           {{"username", "oscar"}, {"password", "oscar-chosen-password"}, {"otp", test::totp_now(o.otp_secret, 30)}});
+    ASSERT_EQ(stolen.status, 200) << stolen.body;
+    std::string thief = stolen.body.value("access_token", "");
+    ASSERT_EQ(api.call("GET", "/api/v1/agencies", thief).status, 200);
+    auto changed = api.call("POST", "/api/v1/staff/me/password", o.token,
+                            {{"old_password", "oscar-chosen-password"}, {"new_password", "oscar-second-password"}});
+    ASSERT_EQ(changed.status, 204) << changed.body;
+    EXPECT_EQ(api.call("GET", "/api/v1/agencies", thief).status, 401);    // the other session is over
+    EXPECT_EQ(api.call("GET", "/api/v1/agencies", o.token).status, 200);  // the one that changed it goes on
+    ASSERT_EQ(server.cli("admin reset-password --user oscar").exit_code, 0);
+    EXPECT_EQ(api.call("GET", "/api/v1/agencies", o.token).status, 401);  // a reset ends every session
 }
 
 // Renewal (inside the window, signed off by the head, approved) and re-key (forgotten password, at an appointment):

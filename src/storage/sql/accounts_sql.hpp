@@ -47,16 +47,26 @@ inline constexpr const char* kSelectToken =
     "SELECT account_id FROM access_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
 inline constexpr const char* kRevokeToken =
     "UPDATE access_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0";
+// #14: a password change ends every other session of the account (the one that made the change may stay).
+inline constexpr const char* kRevokeAccountTokens =
+    "UPDATE access_tokens SET revoked = 1 WHERE account_id = $1 AND revoked = 0 AND token_hash <> $2";
 inline constexpr const char* kDeleteExpiredTokens = "DELETE FROM access_tokens WHERE expires_at < $1";
 
+inline constexpr const char* kSadColumns =
+    "id, credential_id, account_id, remaining, expires_at, authorised_until, hash_alg, hashes, signed_mask, row_share, "
+    "sealed_key, version";
 inline constexpr const char* kInsertSad =
-    "INSERT INTO sads (id, credential_id, account_id, remaining, expires_at, hash_alg, hashes) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO sads (id, credential_id, account_id, remaining, expires_at, authorised_until, hash_alg, hashes, "
+    "signed_mask, row_share, sealed_key, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 inline constexpr const char* kSelectSad =
-    "SELECT id, credential_id, account_id, remaining, expires_at, hash_alg, hashes FROM sads WHERE id = $1";
-inline constexpr const char* kConsumeSad =
-    "UPDATE sads SET remaining = remaining - $2 WHERE id = $1 AND remaining >= $2 AND expires_at > $3";
-inline constexpr const char* kKillSad = "UPDATE sads SET remaining = 0 WHERE id = $1 AND expires_at > $2 AND remaining > 0";
-inline constexpr const char* kDeleteExpiredSads = "DELETE FROM sads WHERE expires_at < $1";
+    "SELECT id, credential_id, account_id, remaining, expires_at, authorised_until, hash_alg, hashes, signed_mask, "
+    "row_share, sealed_key, version FROM sads WHERE id = $1";
+// Compare-and-swap on version: a concurrent change (another signHash, an extendTransaction) makes it match nothing.
+inline constexpr const char* kUpdateSad =
+    "UPDATE sads SET remaining = $2, signed_mask = $3, version = version + 1 "
+    "WHERE id = $1 AND version = $4 AND expires_at > $5 AND remaining > $2";
+inline constexpr const char* kDeleteLiveSad = "DELETE FROM sads WHERE id = $1 AND version = $2 AND expires_at > $3";
+inline constexpr const char* kDeleteSad = "DELETE FROM sads WHERE id = $1";
+inline constexpr const char* kDeleteExpiredSads = "DELETE FROM sads WHERE expires_at <= $1";
 
 }  // namespace yq::storage::sql

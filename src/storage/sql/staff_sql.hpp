@@ -25,6 +25,8 @@ inline constexpr const char* kInsertStaffToken =
 inline constexpr const char* kSelectStaffToken =
     "SELECT username FROM staff_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
 inline constexpr const char* kRevokeStaffToken = "UPDATE staff_tokens SET revoked = 1 WHERE token_hash = $1";
+inline constexpr const char* kRevokeStaffTokensOf =
+    "UPDATE staff_tokens SET revoked = 1 WHERE username = $1 AND revoked = 0 AND token_hash <> $2";
 inline constexpr const char* kPurgeStaffTokens = "DELETE FROM staff_tokens WHERE expires_at < $1";
 
 }  // namespace yq::storage::sql

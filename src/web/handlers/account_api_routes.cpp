@@ -103,7 +103,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                    json j = body_of(req);
                    std::string otp = j.value("otp", "");
                    accounts.change_signing_password(id, secret_field(j, "old_password"), otp,
-                                                    secret_field(j, "new_password"), "self:" + id);
+                                                    secret_field(j, "new_password"), "self:" + id, bearer_token(req));
                    return no_content();
                },
                Execution::Blocking, "api_me");
@@ -112,7 +112,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                    std::string id = signed_in_account(csc, req);
                    json j = body_of(req);
                    accounts.change_login_password(id, secret_field(j, "old_password"), secret_field(j, "new_password"),
-                                                  "self:" + id);
+                                                  "self:" + id, bearer_token(req));
                    return no_content();
                },
                Execution::Blocking, "api_me");

@@ -30,11 +30,9 @@ Response csc_error_response(const Error& e, Dialect d) {
         return json_response(status, json{{"error", error}, {"error_description", text}});
     };
     if (code.rfind("csc.", 0) == 0) return body(e.http_status(), code.substr(4).c_str(), e.what());
-    if (code == "accounts.wrong_signing_password")
-        return d == Dialect::V1 ? body(400, "invalid_pin", "The PIN is invalid")
-                                : body(400, "invalid_authentication_data", "The authentication data is invalid");
-    if (code == "accounts.wrong_otp")
-        return d == Dialect::V1 ? body(400, "invalid_otp", "The OTP is invalid")
+    // One answer for a wrong PIN, a wrong OTP and a replayed OTP in both dialects (#14): no oracle for either secret.
+    if (code == "accounts.wrong_signing_secrets")
+        return d == Dialect::V1 ? body(400, "invalid_pin", "The PIN or OTP is invalid")
                                 : body(400, "invalid_authentication_data", "The authentication data is invalid");
     if (code == "accounts.locked") return body(400, "invalid_request", d == Dialect::V1 ? "PIN locked" : "Credential locked");
     if (code == "accounts.disabled" || code == "accounts.credential_disabled")
@@ -277,7 +275,8 @@ void add(Router& router, Dialect d, const std::string& method, Method fn, Execut
 
 }  // namespace
 
-void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesService& pades, const core::Config& config) {
+void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesService& pades, const core::Config& config,
+                         AttemptLimiter& sign_ins, const core::Clock& clock) {
     for (Dialect d : {Dialect::V1, Dialect::V2}) {
         auto info = [&config](const Request& req, Dialect dialect) {
             parse_body(req);
@@ -310,7 +309,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
                    [info, d](const Request& r) { return info(r, d); }, Execution::Inline,
                    d == Dialect::V1 ? "csc_v1" : "csc_v2");
 
-        add(router, d, "auth/login", [&csc](const Request& req, Dialect) {
+        add(router, d, "auth/login", [&csc, &sign_ins, &clock](const Request& req, Dialect) {
             parse_body(req);
             std::string h = req.header("authorization");
             if (h.size() < 6 || h.compare(0, 6, "Basic ") != 0) csc_error(400, "invalid_request", "Malformed authorization header");
@@ -326,8 +325,22 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
             if (colon == pair.end()) csc_error(400, "invalid_request", "Malformed username-password");
             std::string username(pair.begin(), colon);
             core::SecureString password(colon + 1, pair.end());
-            auto token = csc.login(username, password);
-            return json_response(200, json{{"access_token", token.access_token}, {"expires_in", token.expires_in}});
+            // Online guessing: failures are limited per client address and per username before any password check.
+            std::int64_t now = clock.unix_seconds();
+            if (std::int64_t wait = sign_in_wait(sign_ins, req.remote_address, username, now); wait > 0) {
+                Response r = json_response(429, json{{"error", "invalid_request"},
+                                                     {"error_description", "Too many failed sign-in attempts; try again in " +
+                                                                               std::to_string(wait) + " seconds"}});
+                r.headers.emplace_back("Retry-After", std::to_string(wait));
+                return r;
+            }
+            try {
+                auto token = csc.login(username, password);
+                return json_response(200, json{{"access_token", token.access_token}, {"expires_in", token.expires_in}});
+            } catch (const Error& e) {
+                if (e.code() == "csc.authentication_error") record_sign_in_failure(sign_ins, req.remote_address, username, now);
+                throw;
+            }
         });
 
         add(router, d, "auth/revoke", [&csc](const Request& req, Dialect) {

@@ -129,7 +129,8 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    try {
                        require_csrf(req, f);
                        if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "differ");
-                       s.ra.staff.change_password(who, take_secret(f, "old_password"), take_secret(f, "new_password"));
+                       s.ra.staff.change_password(who, take_secret(f, "old_password"), take_secret(f, "new_password"),
+                                                  cookie_value(req, kStaffSessionCookie));
                        return see_other("/office");
                    } catch (const Error& e) {
                        json data{{"must_change", who.must_change_password}, {"error", translate(lang, office_message_key(e.code()))}};

@@ -21,8 +21,7 @@ std::string portal_message_key(const std::string& code) {
         {"csc.authentication_error", "portal.errors.sign_in"},
         {"accounts.authentication_failed", "portal.errors.sign_in"},
         {"accounts.disabled", "portal.errors.sign_in"},
-        {"accounts.wrong_signing_password", "portal.errors.wrong_secret"},
-        {"accounts.wrong_otp", "portal.errors.wrong_secret"},
+        {"accounts.wrong_signing_secrets", "portal.errors.wrong_secret"},
         {"accounts.locked", "portal.errors.locked"},
         {"accounts.signing_password_change_required", "portal.errors.change_first"},
         {"accounts.totp_not_enrolled", "portal.errors.not_enrolled"},
@@ -271,9 +270,11 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        core::SecureString old_password = take_secret(f, "old_password"), new_password = take_secret(f, "new_password");
                        take_secret(f, "new_password_again");
                        if (which == "login")
-                           s.accounts.change_login_password(id, old_password, new_password, "self:" + id);
+                           s.accounts.change_login_password(id, old_password, new_password, "self:" + id,
+                                                            cookie_value(req, kSessionCookie));
                        else
-                           s.accounts.change_signing_password(id, old_password, f["otp"], new_password, "self:" + id);
+                           s.accounts.change_signing_password(id, old_password, f["otp"], new_password, "self:" + id,
+                                                              cookie_value(req, kSessionCookie));
                        return see_other("/portal?changed=" + which);
                    } catch (const Error& e) {
                        json data = account_view(s, lang, id);

@@ -47,7 +47,8 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                [&staff = s.staff, &csc = s.csc](const Request& req) {
                    auto who = principal_of(req, staff, csc);
                    json j = body_of(req);
-                   staff.change_password(who, secret_field(j, "old_password"), secret_field(j, "new_password"));
+                   staff.change_password(who, secret_field(j, "old_password"), secret_field(j, "new_password"),
+                                         bearer_token(req));
                    return no_content();
                },
                Execution::Blocking, "api_staff");
