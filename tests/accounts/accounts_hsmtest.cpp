@@ -11,45 +11,12 @@
 #include "core/error.hpp"
 #include "storage/sql_store.hpp"
 #include "support/fixtures.hpp"
+#include "support/signer_services.hpp"
 
 using namespace yq;
 using test::DbKind;
 
-class AccountsTest : public ::testing::TestWithParam<DbKind> {
-protected:
-    test::TempDir dir;
-    test::SoftHsmToken token;
-    test::TestDatabase database{GetParam()};
-    core::Config config = make_config();
-    keystore::Keystore keys{token.settings()};
-    storage::SqlStore store{database.db()};
-    core::FixedClock clock{1764064800};
-    pki::CertificateAuthority ca{config, keys, store, clock};
-    custody::KeyCustody custody{keys, custody::KdfParams::from(config.kdf)};
-    accounts::AccountService service{config, store, custody, ca, keys, clock};
-
-    core::Config make_config() {
-        core::Config c = test::test_config(dir.path().string());
-        c.accounts.otp_required = false;  // OTP has its own test; lockout tests need many attempts per 30 s
-        return c;
-    }
-
-    void SetUp() override {
-        ca.initialise_hierarchy("test");
-        accounts::AccountService::ensure_hsm_keys(keys);
-    }
-
-    accounts::CreatedAccount create(const std::string& username) {
-        accounts::NewAccountRequest r;
-        r.username = username;
-        r.display_name = "陳大文 Chan Tai Man";
-        r.agency = "Direcção dos Serviços X";
-        r.email = username + "@x.gov.mo";
-        r.login_password = core::to_secure("login-password-1");
-        r.signing_password = core::to_secure("signing-password-1");
-        return service.create(r, "test");
-    }
-};
+using AccountsTest = test::SignerServicesTest;
 
 TEST_P(AccountsTest, CreationIssuesACertificateForTheHsmKeyAndAuditsIt) {
     auto created = create("chan.taiman");

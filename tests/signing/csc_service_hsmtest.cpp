@@ -13,6 +13,7 @@
 #include "signing/csc_service.hpp"
 #include "storage/sql_store.hpp"
 #include "support/fixtures.hpp"
+#include "support/signer_services.hpp"
 
 using namespace yq;
 using test::DbKind;
@@ -26,40 +27,17 @@ core::Bytes digest_of(const std::string& text) { return core::sha256(std::string
 
 }  // namespace
 
-class CscServiceTest : public ::testing::TestWithParam<DbKind> {
+class CscServiceTest : public test::SignerServicesTest {
 protected:
-    test::TempDir dir;
-    test::SoftHsmToken token;
-    test::TestDatabase database{GetParam()};
-    core::Config config = make_config();
-    keystore::Keystore keys{token.settings()};
-    storage::SqlStore store{database.db()};
-    core::FixedClock clock{1764064800};
-    pki::CertificateAuthority ca{config, keys, store, clock};
-    custody::KeyCustody custody{keys, custody::KdfParams::from(config.kdf)};
-    accounts::AccountService accounts{config, store, custody, ca, keys, clock};
     pki::TimeStampAuthority tsa{ca};
-    signing::CscService csc{config, accounts, store, store, store, custody, ca, tsa, keys, clock};
+    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, clock};
     accounts::CreatedAccount alice;
 
-    core::Config make_config() {
-        core::Config c = test::test_config(dir.path().string());
-        c.accounts.otp_required = false;  // the OTP rules have their own tests in accounts_hsmtest
-        c.csc.sad_seconds = 300;
-        c.csc.multisign = 100;
-        return c;
-    }
-
     void SetUp() override {
-        ca.initialise_hierarchy("test");
-        accounts::AccountService::ensure_hsm_keys(keys);
-        accounts::NewAccountRequest r;
-        r.username = "alice.signer";
-        r.display_name = "Alice Signer";
-        r.agency = "Agency";
-        r.login_password = core::to_secure("login-password-1");
-        r.signing_password = core::to_secure("signing-password-1");
-        alice = accounts.create(r, "test");
+        test::SignerServicesTest::SetUp();
+        config.csc.sad_seconds = 300;
+        config.csc.multisign = 100;
+        alice = create("alice.signer");
     }
 
     std::string authorize(const std::vector<core::Bytes>& hashes, int count = 0) {

@@ -1,0 +1,50 @@
+#pragma once
+// One fixture for in-process tests of the signer services: a fresh SoftHSM token, a fresh database (SQLite, or
+// PostgreSQL when YQ_PG_DSN is set — the test parameter), a fixed clock, the CA hierarchy and the account service.
+// The services keep references to `config`, so a test may change it in its body or SetUp.
+#include <gtest/gtest.h>
+
+#include "accounts/account_service.hpp"
+#include "storage/sql_store.hpp"
+#include "support/fixtures.hpp"
+
+namespace yq::test {
+
+class SignerServicesTest : public ::testing::TestWithParam<DbKind> {
+protected:
+    TempDir dir;
+    SoftHsmToken token;
+    TestDatabase database{GetParam()};
+    core::Config config = make_config();
+    keystore::Keystore keys{token.settings()};
+    storage::SqlStore store{database.db()};
+    core::FixedClock clock{1764064800};
+    pki::CertificateAuthority ca{config, keys, store, clock};
+    custody::KeyCustody custody{keys, custody::KdfParams::from(config.kdf)};
+    accounts::AccountService service{config, store, custody, ca, keys, clock};
+
+    core::Config make_config() {
+        core::Config c = test_config(dir.path().string());
+        c.accounts.otp_required = false;  // OTP rules have tests of their own; lockout tests need many tries per 30 s
+        return c;
+    }
+
+    void SetUp() override {
+        ca.initialise_hierarchy("test");
+        accounts::AccountService::ensure_hsm_keys(keys);
+    }
+
+    // A signer made as the CLI makes one: login-password-1 / signing-password-1.
+    accounts::CreatedAccount create(const std::string& username) {
+        accounts::NewAccountRequest r;
+        r.username = username;
+        r.display_name = "陳大文 Chan Tai Man";
+        r.agency = "Direcção dos Serviços X";
+        r.email = username + "@x.gov.mo";
+        r.login_password = core::to_secure("login-password-1");
+        r.signing_password = core::to_secure("signing-password-1");
+        return service.create(r, "test");
+    }
+};
+
+}  // namespace yq::test
