@@ -55,14 +55,28 @@ std::optional<core::SecureBytes> gcm_open(const core::SecureBytes& key, const co
     return out;
 }
 
+// Design step 3: blob2 opened with K_user gives blob1; nullopt when K_user does not open it (wrong password).
+std::optional<core::SecureBytes> open_blob2(const SealedKey& key, const core::SecureBytes& k_user) {
+    return gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
+}
+
+[[noreturn]] void seal_broken() {
+    throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+}
+
+// blob1 from an authorisation that must open it (K_user, or a SAD's key); "custody.seal_broken" otherwise.
+core::SecureBytes opened(std::optional<core::SecureBytes> blob1) {
+    if (!blob1) seal_broken();
+    return std::move(*blob1);
+}
+
 core::Bytes sad_aad(const std::string& sad_id, const SealedKey& key) {
     return core::to_bytes("sad|" + sad_id + "|" + key.credential_id + "|" + keystore::key_type_name(key.key_type));
 }
 
 // K_sad = token_share XOR row_share: a two-of-two split, either half alone is uniformly random.
 core::SecureBytes join_shares(const core::SecureBytes& token_share, const core::Bytes& row_share) {
-    if (token_share.size() != kKeyBytes || row_share.size() != kKeyBytes)
-        throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
+    if (token_share.size() != kKeyBytes || row_share.size() != kKeyBytes) seal_broken();
     core::SecureBytes k(kKeyBytes);
     for (std::size_t i = 0; i < kKeyBytes; ++i) k[i] = token_share[i] ^ row_share[i];
     return k;
@@ -80,9 +94,7 @@ SadKey new_sad_key(const SealedKey& key, const core::SecureBytes& blob1, const s
 
 core::SecureBytes open_sad_key(const SealedKey& key, const core::SecureBytes& token_share, const core::Bytes& row_share,
                                const core::Bytes& sealed_key, const std::string& sad_id) {
-    auto blob1 = gcm_open(join_shares(token_share, row_share), sealed_key, sad_aad(sad_id, key));
-    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
-    return std::move(*blob1);
+    return opened(gcm_open(join_shares(token_share, row_share), sealed_key, sad_aad(sad_id, key)));
 }
 
 }  // namespace
@@ -140,7 +152,7 @@ NewKey KeyCustody::create_key(const std::string& credential_id, keystore::KeyTyp
 
 std::optional<core::SecureBytes> KeyCustody::unlock(const SealedKey& key, const core::SecureString& password) {
     core::SecureBytes k_user = derive(password, key.salt, KdfParams::decode(key.kdf_params));
-    if (!gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version))) return std::nullopt;
+    if (!open_blob2(key, k_user)) return std::nullopt;
     return k_user;
 }
 
@@ -160,15 +172,11 @@ std::vector<core::Bytes> KeyCustody::sign_with_blob1(const SealedKey& key, const
 
 std::vector<core::Bytes> KeyCustody::sign(const SealedKey& key, const core::SecureBytes& k_user,
                                           const keystore::SignScheme& scheme, const std::vector<core::Bytes>& digests) {
-    auto blob1 = gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
-    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
-    return sign_with_blob1(key, *blob1, scheme, digests);
+    return sign_with_blob1(key, opened(open_blob2(key, k_user)), scheme, digests);
 }
 
 SadKey KeyCustody::seal_for_sad(const SealedKey& key, const core::SecureBytes& k_user, const std::string& sad_id) {
-    auto blob1 = gcm_open(k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
-    if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with this authorisation");
-    return new_sad_key(key, *blob1, sad_id);
+    return new_sad_key(key, opened(open_blob2(key, k_user)), sad_id);
 }
 
 SadKey KeyCustody::reseal_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
@@ -186,7 +194,7 @@ std::vector<core::Bytes> KeyCustody::sign_for_sad(const SealedKey& key, const co
 
 SealedKey KeyCustody::reseal(const SealedKey& key, const core::SecureBytes& old_k_user,
                              const core::SecureString& new_password) {
-    auto blob1 = gcm_open(old_k_user, key.sealed, aad_for(key.credential_id, key.key_type, key.seal_version));
+    auto blob1 = open_blob2(key, old_k_user);
     if (!blob1) throw Error("custody.seal_broken", 400, "the credential's key cannot be opened with the old password");
     SealedKey s = key;
     s.salt = core::random_bytes(kSaltBytes);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <set>
 
 #include "custody/sad.hpp"
 #include "signing/algorithms.hpp"
@@ -49,6 +48,36 @@ std::optional<core::Bytes> take_bound(const std::vector<core::Bytes>& bound, cor
     }
     return mask;
 }
+
+// A new SAD as both sides hold it: the row (the server's half) and the claims sealed into the token, with one id, one
+// binding and the two halves of one per-SAD key. `hashes` empty: not hash-bound (SCAL1).
+struct NewSad {
+    SadRecord row;
+    custody::SadClaims claims;
+};
+NewSad new_sad(const std::string& id, const std::string& credential_id, const std::string& account_id,
+               custody::SadKey key, int count, std::int64_t expires_at, std::int64_t authorised_until,
+               const std::string& hash_alg, const std::vector<core::Bytes>& hashes) {
+    NewSad s;
+    s.row.id = s.claims.sad_id = id;
+    s.row.credential_id = s.claims.credential_id = credential_id;
+    s.row.account_id = s.claims.account_id = account_id;
+    s.row.remaining = s.claims.num_signatures = count;
+    s.row.expires_at = s.claims.expires_at = expires_at;
+    s.row.authorised_until = authorised_until;
+    s.row.row_share = std::move(key.row_share);
+    s.row.sealed_key = std::move(key.sealed_key);
+    s.claims.token_share = std::move(key.token_share);
+    if (!hashes.empty()) {
+        s.row.hash_alg = hash_alg;
+        s.row.hashes = concat(hashes);
+        s.row.signed_mask = core::Bytes(hashes.size(), 0);
+        s.claims.hashes_digest = custody::bound_hashes_digest(hashes);
+    }
+    return s;
+}
+
+std::string new_sad_id() { return "sad_" + core::random_token(16); }
 
 std::string hex_list(const std::vector<core::Bytes>& hashes) {
     std::string out;
@@ -156,36 +185,19 @@ SadGrant CscService::authorize(const std::string& account_id, const AuthorizeReq
         m_accounts.authorise_signing(account_id, c.id, r.pin, r.otp, "csc:" + account_id);
 
     std::int64_t now = m_clock.unix_seconds();
-    custody::SadClaims claims;
-    claims.sad_id = "sad_" + core::random_token(16);
+    std::string id = new_sad_id();
     // K_user ends here: the SAD gets a key of its own that dies with its row.
-    custody::SadKey key = m_custody.seal_for_sad(c.key, auth.k_user, claims.sad_id);
+    custody::SadKey key = m_custody.seal_for_sad(c.key, auth.k_user, id);
     auth.k_user = core::SecureBytes();
-    claims.credential_id = c.id;
-    claims.account_id = account_id;
-    claims.token_share = std::move(key.token_share);
-    claims.expires_at = now + m_config.csc.sad_seconds;
-    claims.num_signatures = r.num_signatures;
-    SadRecord row;
-    row.id = claims.sad_id;
-    row.credential_id = c.id;
-    row.account_id = account_id;
-    row.remaining = r.num_signatures;
-    row.expires_at = row.authorised_until = claims.expires_at;
-    row.row_share = std::move(key.row_share);
-    row.sealed_key = std::move(key.sealed_key);
-    if (!r.hashes.empty()) {
-        claims.hashes_digest = custody::bound_hashes_digest(r.hashes);
-        row.hash_alg = r.hash_algorithm_oid;
-        row.hashes = concat(r.hashes);
-        row.signed_mask = core::Bytes(r.hashes.size(), 0);
-    }
-    m_sessions.put_sad(row, audit::Event{"csc:" + account_id, "csc.credential.authorized", "credential:" + c.id,
-                                         audit::details({{"sad", claims.sad_id},
-                                                         {"signatures", std::to_string(r.num_signatures)},
-                                                         {"hash_bound", r.hashes.empty() ? "no" : "yes"}}),
-                                         now});
-    return SadGrant{custody::seal_sad(m_keys, claims), m_config.csc.sad_seconds};
+    std::int64_t expires_at = now + m_config.csc.sad_seconds;
+    NewSad sad = new_sad(id, c.id, account_id, std::move(key), r.num_signatures, expires_at, expires_at,
+                         r.hash_algorithm_oid, r.hashes);
+    m_sessions.put_sad(sad.row, audit::Event{"csc:" + account_id, "csc.credential.authorized", "credential:" + c.id,
+                                             audit::details({{"sad", id},
+                                                             {"signatures", std::to_string(r.num_signatures)},
+                                                             {"hash_bound", r.hashes.empty() ? "no" : "yes"}}),
+                                             now});
+    return SadGrant{custody::seal_sad(m_keys, sad.claims), m_config.csc.sad_seconds};
 }
 
 custody::SadClaims CscService::open_bound_sad(const std::string& account_id, const std::string& credential_id,
@@ -225,57 +237,43 @@ SadGrant CscService::extend_transaction(const std::string& account_id, const std
     for (int attempt = 0; attempt < kSadCasAttempts; ++attempt) {
         std::int64_t now = m_clock.unix_seconds();
         SadRecord row = bound_row(claims, now);
-        SadRecord next;
-        next.id = "sad_" + core::random_token(16);
-        next.credential_id = c.id;
-        next.account_id = account_id;
-        next.authorised_until = row.authorised_until;
-        next.expires_at = std::min(now + m_config.csc.sad_seconds, row.authorised_until);
+        std::string bound_alg;
+        std::vector<core::Bytes> carried;
+        int count = row.remaining;
         if (!row.hash_alg.empty()) {
             // SCAL2: only hashes the user authorised and that are not signed yet
             std::vector<core::Bytes> bound = bound_list(row);
-            std::vector<core::Bytes> carried = hashes;
             if (hashes.empty()) {
                 for (std::size_t i = 0; i < bound.size(); ++i)
                     if (row.signed_mask.at(i) == 0) carried.push_back(bound[i]);
             } else if (hash_algorithm_oid != row.hash_alg || !take_bound(bound, row.signed_mask, hashes)) {
                 csc_error(400, "invalid_request", "Hash is not authorized by the SAD");
+            } else {
+                carried = hashes;
             }
-            next.hash_alg = row.hash_alg;
-            next.hashes = concat(carried);
-            next.signed_mask = core::Bytes(carried.size(), 0);
-            next.remaining = static_cast<int>(carried.size());
+            bound_alg = row.hash_alg;
+            count = static_cast<int>(carried.size());
         } else if (!hashes.empty()) {
             // SCAL1: binding hashes only narrows what the SAD may sign, within its remaining count
             if (static_cast<int>(hashes.size()) > row.remaining)
                 csc_error(400, "invalid_request", "Numbers of signatures is too high");
-            next.hash_alg = hash_algorithm_oid;
-            next.hashes = concat(hashes);
-            next.signed_mask = core::Bytes(hashes.size(), 0);
-            next.remaining = static_cast<int>(hashes.size());
-        } else {
-            next.remaining = row.remaining;
+            bound_alg = hash_algorithm_oid;
+            carried = hashes;
+            count = static_cast<int>(hashes.size());
         }
-        if (next.remaining < 1) csc_error(400, "invalid_request", "Invalid parameter SAD");
-        custody::SadKey key =
-            m_custody.reseal_for_sad(c.key, claims.token_share, row.row_share, row.sealed_key, row.id, next.id);
-        next.row_share = std::move(key.row_share);
-        next.sealed_key = std::move(key.sealed_key);
-        custody::SadClaims fresh;
-        fresh.sad_id = next.id;
-        fresh.credential_id = c.id;
-        fresh.account_id = account_id;
-        fresh.token_share = std::move(key.token_share);
-        fresh.expires_at = next.expires_at;
-        fresh.num_signatures = next.remaining;
-        if (!next.hash_alg.empty()) fresh.hashes_digest = custody::bound_hashes_digest(bound_list(next));
-        if (m_sessions.replace_sad(row.id, row.version, next, now,
+        if (count < 1) csc_error(400, "invalid_request", "Invalid parameter SAD");
+        std::string id = new_sad_id();
+        NewSad next = new_sad(id, c.id, account_id,
+                              m_custody.reseal_for_sad(c.key, claims.token_share, row.row_share, row.sealed_key, row.id, id),
+                              count, std::min(now + m_config.csc.sad_seconds, row.authorised_until),
+                              row.authorised_until, bound_alg, carried);
+        if (m_sessions.replace_sad(row.id, row.version, next.row, now,
                                    audit::Event{"csc:" + account_id, "csc.transaction.extended", "credential:" + c.id,
                                                 audit::details({{"old_sad", row.id},
-                                                                {"sad", next.id},
-                                                                {"signatures", std::to_string(next.remaining)}}),
+                                                                {"sad", id},
+                                                                {"signatures", std::to_string(count)}}),
                                                 now}))
-            return SadGrant{custody::seal_sad(m_keys, fresh), static_cast<int>(next.expires_at - now)};
+            return SadGrant{custody::seal_sad(m_keys, next.claims), static_cast<int>(next.row.expires_at - now)};
     }
     csc_error(503, "temporarily_unavailable", "The SAD is being used by another request; try again");
 }
