@@ -15,7 +15,6 @@ using nlohmann::json;
 std::string office_message_key(const std::string& code) {
     static const std::map<std::string, std::string> keys{
         {"auth.sign_in_failed", "backoffice.errors.sign_in"},
-        {"auth.sign_in_locked", "backoffice.errors.sign_in_locked"},
         {"auth.forbidden", "backoffice.errors.forbidden"},
         {"ra.four_eyes", "backoffice.errors.four_eyes"},
         {"ra.identity_mismatch", "backoffice.errors.identity_mismatch"},
