@@ -24,9 +24,13 @@ struct Account {
     std::int64_t totp_enrolled_at = 0;  // 0: the owner has not enrolled an authenticator yet (first sign-in)
     int failed_attempts = 0;
     std::int64_t created_at = 0;
-    // Opened by the registration office with one-time secrets: signing is refused until the user chooses their own
-    // signing password (self-service change), so nobody who handled the PIN letter can sign.
-    bool must_change_signing_password = false;
+    // Opened by the registration office: no signing key exists until the owner chooses the signing password in the
+    // portal, which makes the key and its certificate (#14: the PIN letter carries no signing secret at all).
+    bool awaiting_signing_key = false;
+    // What the key's certificate needs when it is made later (subject OU and title; the key type applied for).
+    std::string department;
+    std::string title;
+    std::string key_type;
 };
 
 struct Credential {
@@ -43,10 +47,16 @@ struct FailureResult {
     bool locked = false;  // the account is locked now (this failure locked it, or it already was)
 };
 
-class AccountStore {
+class AccountStore : public virtual audit::EventRecorder {
 public:
     virtual ~AccountStore() = default;
-    virtual void create_account(const Account& a, const Credential& c, const audit::Event& e) = 0;
+    // The account and, when it is given, its first credential (an account the office opens has none yet).
+    virtual void create_account(const Account& a, const std::optional<Credential>& c, const audit::Event& e) = 0;
+    // The owner's first signing key: takes the account's "awaiting signing key" flag (only once: a second, concurrent
+    // call throws 409 "accounts.signing_key_exists"), disables `replaced_ids` (a key from before #14 sealed under the
+    // office's one-time password) and stores `c`, audited, in one transaction.
+    virtual void add_first_credential(const Credential& c, const std::vector<std::string>& replaced_ids,
+                                      const audit::Event& e) = 0;
     virtual std::optional<Account> account_by_username(const std::string& username) = 0;
     virtual std::optional<Account> account_by_id(const std::string& id) = 0;
     virtual std::vector<Credential> credentials_of(const std::string& account_id) = 0;

@@ -53,9 +53,8 @@ core::SecureBytes AccountService::totp_secret(const Account& a) {
     return m_keys.gcm_decrypt(kTotpSealLabel, a.totp_secret_sealed, core::to_bytes(a.id));
 }
 
-Credential AccountService::new_credential(const Account& a, const std::string& department, const std::string& title,
-                                          keystore::KeyType type, const core::SecureString& signing_password,
-                                          const std::string& actor) {
+Credential AccountService::new_credential(const Account& a, keystore::KeyType type,
+                                          const core::SecureString& signing_password, const std::string& actor) {
     Credential c;
     c.id = new_id("cred_");
     c.account_id = a.id;
@@ -63,8 +62,8 @@ Credential AccountService::new_credential(const Account& a, const std::string& d
     custody::NewKey key = m_custody.create_key(c.id, type, signing_password);
     c.key = key.sealed;
     pki::SubjectFields subject{{"O", a.agency}};
-    if (!department.empty()) subject.emplace_back("OU", department);
-    if (!title.empty()) subject.emplace_back("title", title);
+    if (!a.department.empty()) subject.emplace_back("OU", a.department);
+    if (!a.title.empty()) subject.emplace_back("title", a.title);
     subject.emplace_back("CN", a.display_name);
     subject.emplace_back("serialNumber", a.username);  // the immutable username is the subscriber reference
     if (!a.email.empty()) subject.emplace_back("emailAddress", a.email);
@@ -73,7 +72,7 @@ Credential AccountService::new_credential(const Account& a, const std::string& d
     return c;
 }
 
-CreatedAccount AccountService::create(const NewAccountRequest& r, const std::string& actor) {
+void AccountService::check_new_account(const NewAccountRequest& r) const {
     static const std::regex kUsername("^[a-z0-9][a-z0-9._-]{2,31}$");
     if (!std::regex_match(r.username, kUsername))
         throw_bad_input("accounts.bad_username",
@@ -83,6 +82,26 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
         throw_bad_input("accounts.bad_name", "the name must have 1–128 characters");
     if (r.agency.empty() || r.agency.size() > 128) throw_bad_input("accounts.bad_agency", "the agency must have 1–128 characters");
     check_password_rules(r.login_password, r.username, "login password");
+}
+
+// The account row's fields (the login password hashed here: Argon2, outside any transaction).
+Account AccountService::new_account(const NewAccountRequest& r) {
+    Account a;
+    a.id = new_id("acc_");
+    a.username = r.username;
+    a.display_name = r.display_name;
+    a.agency = r.agency;
+    a.email = r.email;
+    a.department = r.department;
+    a.title = r.title;
+    a.key_type = keystore::key_type_name(r.key_type);
+    a.login_password_hash = hash_password(r.login_password, m_config.kdf);
+    a.created_at = m_clock.unix_seconds();
+    return a;
+}
+
+CreatedAccount AccountService::create(const NewAccountRequest& r, const std::string& actor) {
+    check_new_account(r);
     check_password_rules(r.signing_password, r.username, "signing password");
     if (core::constant_time_equal(std::string_view(r.login_password.data(), r.login_password.size()),
                                   std::string_view(r.signing_password.data(), r.signing_password.size())))
@@ -90,36 +109,93 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
     if (m_store.account_by_username(r.username))
         throw_conflict("accounts.username_taken", "the username '" + r.username + "' is already taken");
 
-    Account a;
-    a.id = new_id("acc_");
-    a.username = r.username;
-    a.display_name = r.display_name;
-    a.agency = r.agency;
-    a.email = r.email;
-    a.login_password_hash = hash_password(r.login_password, m_config.kdf);
+    Account a = new_account(r);
     core::Bytes secret = core::random_bytes(kTotpSecretBytes);
     a.totp_secret_sealed = m_keys.gcm_encrypt(kTotpSealLabel, secret, core::to_bytes(a.id));
     core::SecureBytes secret_copy(secret.begin(), secret.end());
     core::secure_wipe(secret.data(), secret.size());
-    a.created_at = m_clock.unix_seconds();
-    a.must_change_signing_password = r.one_time_secrets;
-    // given to the person at creation (CLI); accounts the office opens enrol at their first sign-in instead
-    a.totp_enrolled_at = r.one_time_secrets ? 0 : a.created_at;
+    a.totp_enrolled_at = a.created_at;  // given to the person at creation (the operator's CLI)
 
-    Credential c = new_credential(a, r.department, r.title, r.key_type, r.signing_password, actor);
+    Credential c = new_credential(a, r.key_type, r.signing_password, actor);
     try {
         m_store.create_account(a, c,
                                audit::Event{actor, "account.created", "account:" + a.username,
                                             audit::details({{"account_id", a.id},
                                                             {"credential_id", c.id},
                                                             {"certificate", c.certificate_serial},
-                                                            {"key", keystore::key_type_name(r.key_type)}}),
+                                                            {"key", a.key_type}}),
                                             m_clock.unix_seconds()});
     } catch (...) {
         revoke_orphan(m_ca, c.certificate_serial, actor);
         throw;
     }
-    return CreatedAccount{a, c, r.one_time_secrets ? "" : otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
+    return CreatedAccount{a, c, otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
+}
+
+Account AccountService::prepare_office_account(const NewAccountRequest& r) {
+    check_new_account(r);
+    if (!r.signing_password.empty())
+        throw Error("accounts.internal", 500, "the office never chooses a signing password for the user");
+    Account a = new_account(r);
+    // No second factor and no key yet: the owner enrols the authenticator at the first sign-in and makes the key by
+    // choosing the signing password; until then the sealed TOTP field holds a random secret nobody is shown.
+    core::Bytes secret = core::random_bytes(kTotpSecretBytes);
+    a.totp_secret_sealed = m_keys.gcm_encrypt(kTotpSealLabel, secret, core::to_bytes(a.id));
+    core::secure_wipe(secret.data(), secret.size());
+    a.totp_enrolled_at = 0;
+    a.awaiting_signing_key = true;
+    return a;
+}
+
+void AccountService::open_office_account(const Account& a, const std::string& actor) {
+    if (m_store.account_by_username(a.username))
+        throw_conflict("accounts.username_taken", "the username '" + a.username + "' is already taken");
+    m_store.create_account(a, std::nullopt,
+                           audit::Event{actor, "account.created", "account:" + a.username,
+                                        audit::details({{"account_id", a.id}, {"key", a.key_type}, {"signing_key", "awaiting"}}),
+                                        m_clock.unix_seconds()});
+}
+
+Credential AccountService::create_first_key(const std::string& account_id, const core::SecureString& signing_password,
+                                            const std::string& otp, const std::string& actor) {
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (!a->awaiting_signing_key)
+        throw_conflict("accounts.signing_key_exists",
+                       "the signing key of this account already exists; change the signing password instead");
+    if (a->status == "locked")
+        throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
+    if (a->status != "active") throw Error("accounts.disabled", 403, "the account is suspended or closed");
+    check_password_rules(signing_password, a->username, "signing password");
+    use_one_time_code(*a, otp, actor);
+    if (verify_password(signing_password, a->login_password_hash))
+        throw_bad_input("accounts.passwords_equal", "the signing password must differ from the login password");
+    std::vector<std::string> replaced;  // a key from before #14, sealed under the office's one-time password
+    for (const Credential& c : m_store.credentials_of(a->id))
+        if (c.status == "active") replaced.push_back(c.id);
+
+    // Evidence around the HSM: this event is committed before the key is made; "account.signing_key_created" after.
+    m_store.record_event(audit::Event{actor, "account.signing_key_generating", "account:" + a->username,
+                                      audit::details({{"key", a->key_type}}), m_clock.unix_seconds()});
+    keystore::KeyType type = keystore::parse_key_type(a->key_type.empty() ? m_config.accounts.default_key : a->key_type);
+    Credential c = new_credential(*a, type, signing_password, actor);
+    try {
+        m_store.add_first_credential(c, replaced,
+                                     audit::Event{actor, "account.signing_key_created", "account:" + a->username,
+                                                  audit::details({{"credential_id", c.id},
+                                                                  {"certificate", c.certificate_serial},
+                                                                  {"key", keystore::key_type_name(type)}}),
+                                                  m_clock.unix_seconds()});
+    } catch (...) {
+        revoke_orphan(m_ca, c.certificate_serial, actor);
+        throw;
+    }
+    for (const std::string& id : replaced)
+        if (auto old = m_store.credential(id)) {
+            auto cert = m_ca.store().find_certificate(old->certificate_serial);
+            if (cert && cert->status == "valid") m_ca.revoke(old->certificate_serial, "superseded", std::nullopt, actor);
+        }
+    return c;
 }
 
 namespace {
@@ -181,17 +257,40 @@ bool AccountService::login_otp_ok(const Account& a, const std::string& otp) {
     return totp_step_for(totp_secret(a), otp, m_clock.unix_seconds()).has_value();
 }
 
+// One answer for a wrong code, a replayed code and a wrong password (#14): which secret failed is written to the audit
+// trail for the auditor and never told to the caller, so a replayed code is no oracle for password guesses.
+void AccountService::signing_secret_failed(const Account& a, const char* reason, const std::string& credential_id,
+                                           const std::string& actor) {
+    FailureResult f = m_store.record_signing_failure(
+        a.id, m_config.accounts.lockout_threshold,
+        audit::Event{actor, "account.signing_auth_failed", "account:" + a.username,
+                     audit::details({{"reason", reason}, {"credential_id", credential_id}}), m_clock.unix_seconds()});
+    // (a re-key completed at the office's approval may come from a locked account: its wrong codes are not "locked")
+    if (f.locked && a.status != "locked")
+        throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
+    throw Error("accounts.wrong_signing_secrets", 400, "the signing password or the one-time password is wrong");
+}
+
+void AccountService::use_one_time_code(const std::string& account_id, const std::string& otp, const std::string& actor) {
+    if (!m_config.accounts.otp_required) return;
+    auto a = m_store.account_by_id(account_id);
+    if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    use_one_time_code(*a, otp, actor);
+}
+
+void AccountService::use_one_time_code(const Account& account, const std::string& otp, const std::string& actor) {
+    if (!m_config.accounts.otp_required) return;
+    const Account* a = &account;
+    if (a->totp_enrolled_at == 0)
+        throw Error("accounts.totp_not_enrolled", 403, "enrol an authenticator app in the signer portal first");
+    auto step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
+    if (!step) signing_secret_failed(*a, "one-time password", "", actor);
+    if (!m_store.accept_totp_step(a->id, *step)) signing_secret_failed(*a, "one-time password replayed", "", actor);
+}
+
 SigningAuthorisation AccountService::authorise_signing(const std::string& account_id, const std::string& credential_id,
                                                        const core::SecureString& signing_password,
                                                        const std::string& otp, const std::string& actor) {
-    return check_signing_secrets(account_id, credential_id, signing_password, otp, actor, false);
-}
-
-SigningAuthorisation AccountService::check_signing_secrets(const std::string& account_id,
-                                                           const std::string& credential_id,
-                                                           const core::SecureString& signing_password,
-                                                           const std::string& otp, const std::string& actor,
-                                                           bool for_password_change) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     auto c = m_store.credential(credential_id);
@@ -200,34 +299,15 @@ SigningAuthorisation AccountService::check_signing_secrets(const std::string& ac
         throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
     if (a->status != "active") throw Error("accounts.disabled", 403, "the account is suspended or closed");
     if (c->status != "active") throw_bad_input("accounts.credential_disabled", "the credential is disabled");
-    if (a->must_change_signing_password && !for_password_change)
-        throw Error("accounts.signing_password_change_required", 403,
-                    "choose your own signing password first: change the one-time signing password from your PIN letter "
-                    "on the self-service page");
+    if (a->awaiting_signing_key)
+        throw Error("accounts.signing_key_not_created", 403,
+                    "choose your signing password on the self-service page first: your signing key is made then");
 
-    // One answer for a wrong code, a replayed code and a wrong password (#14): which secret failed is written to the
-    // audit trail for the auditor and never told to the caller, so a replayed code is no oracle for password guesses.
-    auto fail = [&](const char* reason) -> SigningAuthorisation {
-        FailureResult f = m_store.record_signing_failure(
-            a->id, m_config.accounts.lockout_threshold,
-            audit::Event{actor, "account.signing_auth_failed", "account:" + a->username,
-                         audit::details({{"reason", reason}, {"credential_id", c->id}}), m_clock.unix_seconds()});
-        if (f.locked)
-            throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
-        throw Error("accounts.wrong_signing_secrets", 400, "the signing password or the one-time password is wrong");
-    };
-
-    if (m_config.accounts.otp_required && a->totp_enrolled_at == 0)
-        throw Error("accounts.totp_not_enrolled", 403, "enrol an authenticator app in the signer portal first");
-    if (m_config.accounts.otp_required) {
-        auto step = totp_step_for(totp_secret(*a), otp, m_clock.unix_seconds());
-        if (!step) return fail("one-time password");
-        // RFC 6238 §5.2: a code is accepted once. Its step is used up before the password is tried, so one observed
-        // code tests at most one password, and concurrent requests with the same code cannot all reach Argon2.
-        if (!m_store.accept_totp_step(a->id, *step)) return fail("one-time password replayed");
-    }
+    // RFC 6238 §5.2: a code is accepted once. Its step is used up before the password is tried, so one observed code
+    // tests at most one password, and concurrent requests with the same code cannot all reach Argon2.
+    use_one_time_code(*a, otp, actor);
     auto k_user = m_custody.unlock(c->key, signing_password);
-    if (!k_user) return fail("signing password");
+    if (!k_user) signing_secret_failed(*a, "signing password", c->id, actor);
     if (!m_store.record_signing_success(a->id))
         throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
     return SigningAuthorisation{std::move(*k_user), *c};
@@ -238,13 +318,16 @@ void AccountService::change_signing_password(const std::string& account_id, cons
                                              const std::string& actor, const std::string& session_token) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (a->awaiting_signing_key)
+        throw Error("accounts.signing_key_not_created", 403,
+                    "choose your signing password on the self-service page first: your signing key is made then");
     check_password_rules(new_password, a->username, "signing password");
     std::vector<Credential> before;
     for (const Credential& c : m_store.credentials_of(account_id))
         if (c.status == "active") before.push_back(c);
     if (before.empty()) throw_bad_input("accounts.no_credential", "the account has no active credential");
     // The same checks (and lockout) as signing, on the first credential; the others must open with the same K_user path.
-    SigningAuthorisation auth = check_signing_secrets(account_id, before.front().id, old_password, otp, actor, true);
+    SigningAuthorisation auth = authorise_signing(account_id, before.front().id, old_password, otp, actor);
     std::vector<custody::SealedKey> after;
     for (const Credential& c : before) {
         auto k = &c == &before.front() ? std::optional<core::SecureBytes>(auth.k_user) : m_custody.unlock(c.key, old_password);
@@ -278,43 +361,65 @@ void AccountService::unlock(const std::string& username, const std::string& acto
                        audit::Event{actor, "account.unlocked", "account:" + username, "{}", m_clock.unix_seconds()});
 }
 
-Credential AccountService::rekey(const std::string& username, const core::SecureString& new_signing_password,
-                                 const std::string& actor) {
+PreparedKey AccountService::prepare_rekey(const std::string& username, const core::SecureString& new_signing_password,
+                                         const std::string& actor) {
     auto a = m_store.account_by_username(username);
     if (!a) throw_not_found("accounts.unknown_username", "no account named '" + username + "'");
     if (a->status != "active" && a->status != "locked")
         throw_conflict("accounts.disabled", "the account '" + username + "' is suspended or closed");
     check_password_rules(new_signing_password, a->username, "signing password");
-    std::optional<Credential> old;
+    PreparedKey p;
+    p.username = username;
     for (const Credential& c : m_store.credentials_of(a->id))
-        if (c.status == "active") old = c;
-    if (!old) throw_conflict("accounts.no_credential", "the account has no active credential to replace");
-    auto old_cert = m_ca.store().find_certificate(old->certificate_serial);
+        if (c.status == "active") p.replaced = c;
+    if (!p.replaced) throw_conflict("accounts.no_credential", "the account has no active credential to replace");
+    auto old_cert = m_ca.store().find_certificate(p.replaced->certificate_serial);
     if (!old_cert) throw Error("accounts.certificate_missing", 500, "the credential's certificate is not in the CA");
+    p.replaced_certificate_valid = old_cert->status == "valid";
     pki::X509Ptr cert = pki::certificate_from_der(old_cert->der);
     // Same subject as before (the username stays the subscriber reference); OU/title come along in the subject.
-    Credential fresh;
-    fresh.id = new_id("cred_");
-    fresh.account_id = a->id;
-    fresh.created_at = m_clock.unix_seconds();
-    custody::NewKey key = m_custody.create_key(fresh.id, old->key.key_type, new_signing_password);
-    fresh.key = key.sealed;
+    p.fresh.id = new_id("cred_");
+    p.fresh.account_id = a->id;
+    p.fresh.created_at = m_clock.unix_seconds();
+    m_store.record_event(audit::Event{actor, "account.signing_key_generating", "account:" + username,
+                                      audit::details({{"replaces", p.replaced->id}}), m_clock.unix_seconds()});
+    custody::NewKey key = m_custody.create_key(p.fresh.id, p.replaced->key.key_type, new_signing_password);
+    p.fresh.key = key.sealed;
     auto issued = m_ca.issue_for_public_key(key.public_key_der, pki::subject_fields(X509_get_subject_name(cert.get())),
                                             "signer", actor);
-    fresh.certificate_serial = issued.record.serial;
+    p.fresh.certificate_serial = issued.record.serial;
+    return p;
+}
+
+void AccountService::install_rekey(const PreparedKey& p, const std::string& actor) {
+    m_store.replace_credential(p.replaced->id, p.fresh,
+                               audit::Event{actor, "account.rekeyed", "account:" + p.username,
+                                            audit::details({{"old_credential", p.replaced->id},
+                                                            {"new_credential", p.fresh.id},
+                                                            {"new_certificate", p.fresh.certificate_serial}}),
+                                            m_clock.unix_seconds()});
+}
+
+void AccountService::retire_replaced(const PreparedKey& p, const std::string& actor) {
+    if (p.replaced && p.replaced_certificate_valid)
+        m_ca.revoke(p.replaced->certificate_serial, "superseded", std::nullopt, actor);
+}
+
+void AccountService::discard(const PreparedKey& p, const std::string& actor) {
+    revoke_orphan(m_ca, p.fresh.certificate_serial, actor);
+}
+
+Credential AccountService::rekey(const std::string& username, const core::SecureString& new_signing_password,
+                                 const std::string& actor) {
+    PreparedKey p = prepare_rekey(username, new_signing_password, actor);
     try {
-        m_store.replace_credential(old->id, fresh,
-                                   audit::Event{actor, "account.rekeyed", "account:" + username,
-                                                audit::details({{"old_credential", old->id},
-                                                                {"new_credential", fresh.id},
-                                                                {"new_certificate", fresh.certificate_serial}}),
-                                                m_clock.unix_seconds()});
+        install_rekey(p, actor);
     } catch (...) {
-        revoke_orphan(m_ca, fresh.certificate_serial, actor);
+        discard(p, actor);
         throw;
     }
-    if (old_cert->status == "valid") m_ca.revoke(old->certificate_serial, "superseded", std::nullopt, actor);
-    return fresh;
+    retire_replaced(p, actor);
+    return p.fresh;
 }
 
 }  // namespace yq::accounts

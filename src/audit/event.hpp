@@ -54,8 +54,17 @@ struct VerifyReport {
 VerifyReport verify_chain(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
                           const core::Bytes& signer_public_key_der);
 
+// #14: the server signs the chain head every interval (and when it stops), so every event older than `max_age` must be
+// covered by a head signature (seq ≤ the newest signed seq). An uncovered old event means the signer did not run or
+// its signatures were removed. Returns what is wrong, or "" when nothing is.
+std::string unsigned_events_problem(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
+                                    std::int64_t now, std::int64_t max_age);
+
 // Records an event with no state change of its own in the database (e.g. a document signed: the document is not
-// kept), in its own transaction.
+// kept), in its own transaction — committed when the call returns, so evidence written before an HSM operation stays
+// even when the operation or what follows it fails. Called inside a unit of work (where it would roll back with the
+// rest) it throws 500 "audit.event_inside_unit_of_work" and writes nothing (#14: the CA's "before" event must survive
+// a rollback, so no CA signature runs inside a unit of work).
 class EventRecorder {
 public:
     virtual ~EventRecorder() = default;

@@ -53,7 +53,7 @@ struct OcspRecord {
     core::Bytes der;  // a complete OCSPResponse, pre-signed
 };
 
-class CaStore : public audit::EventRecorder {
+class CaStore : public virtual audit::EventRecorder {
 public:
     virtual ~CaStore() = default;
 

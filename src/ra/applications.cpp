@@ -116,11 +116,10 @@ Application RegistrationOffice::record_identity(const Principal& who, const std:
 
 ApprovedApplication RegistrationOffice::approve_application(const Principal& who, const std::string& id) {
     authorise(who, Action::ApplicationApprove);
-    ApprovedApplication out;
-    // One unit of work: the status change, the key, the certificate and the account commit together or not at all
-    // (a concurrent second approval fails the version check and rolls back everything it did).
-    m_store.atomically([&] {
-        auto a = load<Application>("application", id);
+    // #14: checked first on a plain read, then the login password is hashed (Argon2) with no transaction open, and the
+    // approval and the account (no key: the PIN letter carries no signing secret) are one short unit of work whose
+    // version check fails if the application changed in between (e.g. a concurrent second approval).
+    auto ready = [&](const Loaded<Application>& a) {
         require_open(a.value);
         if (a.value.status != "id_sighted")
             throw_conflict("ra.not_ready_for_approval",
@@ -130,34 +129,33 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
         require_valid_sign_off(a.value.sign_off, "apply");
         auto agency = load<Agency>("agency", a.value.agency_id);
         if (agency.value.status != "active") throw_conflict("ra.agency_not_active", "the agency is not active");
+        return agency.value;
+    };
+    auto first = load<Application>("application", id);
+    Agency agency = ready(first);
+    accounts::NewAccountRequest req;
+    req.username = first.value.username;
+    req.display_name = first.value.display_name;
+    req.agency = agency.name_zh.empty() ? agency.name_en : agency.name_zh;
+    req.email = first.value.email;
+    req.department = first.value.department;
+    req.title = first.value.title;
+    req.key_type = keystore::parse_key_type(first.value.key_type);
+    req.login_password = accounts::generate_password();
+    accounts::Account account = m_accounts.prepare_office_account(req);
 
-        a.value.approved_by = who.actor();
-        save(a, "approved", event(who, "application.approved", "application:" + id,
-                                  audit::details({{"username", a.value.username}})));
-
-        accounts::NewAccountRequest req;
-        req.username = a.value.username;
-        req.display_name = a.value.display_name;
-        req.agency = agency.value.name_zh.empty() ? agency.value.name_en : agency.value.name_zh;
-        req.email = a.value.email;
-        req.department = a.value.department;
-        req.title = a.value.title;
-        req.key_type = keystore::parse_key_type(a.value.key_type);
-        req.login_password = accounts::generate_password();
-        req.signing_password = accounts::generate_password();
-        req.one_time_secrets = true;
-        auto created = m_accounts.create(req, who.actor());
-
-        a.value.account_id = created.account.id;
-        save(a, "approved", event(who, "application.account_opened", "application:" + id,
-                                  audit::details({{"account", created.account.id},
-                                                  {"certificate", created.credential.certificate_serial}})));
-        out.application = a.value;
-        out.initial_login_password = std::move(req.login_password);
-        out.initial_signing_password = std::move(req.signing_password);
-        out.credential_id = created.credential.id;
-        out.certificate_serial = created.credential.certificate_serial;
+    ApprovedApplication out;
+    m_store.atomically([&] {
+        ready(first);  // the agency is read again; save() below checks that the application did not change
+        first.value.approved_by = who.actor();
+        first.value.account_id = account.id;
+        m_accounts.open_office_account(account, who.actor());
+        save(first, "approved", event(who, "application.approved", "application:" + id,
+                                      audit::details({{"username", first.value.username}, {"account", account.id}})));
+        out.application = first.value;
     });
+    out.initial_login_password = std::move(req.login_password);
+    out.account_id = account.id;
     return out;
 }
 

@@ -31,12 +31,10 @@ struct Checklist {
 
 struct ApprovedApplication {
     Application application;
-    // One-time secrets for the sealed PIN letter handed to the user: signing is refused until the user replaces the
-    // signing password on the self-service page, so nobody at the office can sign with it.
+    // The one-time login password for the sealed PIN letter: the letter carries no signing secret (#14). The account
+    // has no signing key yet; its owner makes it by choosing the signing password in the portal.
     core::SecureString initial_login_password;
-    core::SecureString initial_signing_password;
-    std::string credential_id;
-    std::string certificate_serial;
+    std::string account_id;
 };
 
 struct WithdrawnLetter {
@@ -108,7 +106,10 @@ public:
 
     // The signer completes an approved re-key (new signing password) or renewal (current signing password + OTP);
     // the new key is sealed under the user's own password.
-    accounts::Credential complete_rekey(const std::string& account_id, const core::SecureString& new_signing_password);
+    // Both use up a one-time code (re-key: this one; renewal: with the signing check), and neither holds a write
+    // transaction while the key is made and certified (#14).
+    accounts::Credential complete_rekey(const std::string& account_id, const core::SecureString& new_signing_password,
+                                        const std::string& otp);
     accounts::Credential complete_renewal(const std::string& account_id, const core::SecureString& signing_password,
                                           const std::string& otp);
     // The approved, not yet completed request of this kind for the account, if any (portal shows it).

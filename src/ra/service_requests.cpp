@@ -152,28 +152,34 @@ ServiceRequest RegistrationOffice::check_request(const Principal& who, const std
 
 ServiceRequest RegistrationOffice::approve_request(const Principal& who, const std::string& id) {
     authorise(who, Action::RequestApprove);
-    ServiceRequest out;
+    auto r = load<ServiceRequest>("request", id);
+    require_open(r.value);
+    if (r.value.status != "checked")
+        throw_conflict("ra.request_not_checked", "an officer must check the request's documents first");
+    four_eyes(who, {r.value.created_by, r.value.checked_by}, "approve the request");
+    std::string scope = scope_of(r.value.kind);
+    if (!scope.empty()) require_valid_sign_off(r.value.sign_off, scope);
+    auto app = application_of_user(r.value.username);
+    auto account = m_account_store.account_by_id(app.value.account_id);
+    if (!account) throw_conflict("ra.user_not_active", "the account does not exist");
+    if (r.value.kind == "revocation") {
+        // #14: each revocation is its own commit with its CA signatures (OCSP, CRL) outside the request's unit of work.
+        // Revocation is the safe direction: if what follows fails, the certificates stay revoked and approving the
+        // request again skips them.
+        for (const auto& c : m_account_store.credentials_of(account->id)) {
+            auto cert = m_ca.store().find_certificate(c.certificate_serial);
+            if (cert && cert->status == "valid") m_ca.revoke(c.certificate_serial, r.value.reason, std::nullopt, who.actor());
+        }
+    }
     m_store.atomically([&] {
-        auto r = load<ServiceRequest>("request", id);
-        require_open(r.value);
-        if (r.value.status != "checked")
-            throw_conflict("ra.request_not_checked", "an officer must check the request's documents first");
-        four_eyes(who, {r.value.created_by, r.value.checked_by}, "approve the request");
-        std::string scope = scope_of(r.value.kind);
-        if (!scope.empty()) require_valid_sign_off(r.value.sign_off, scope);
-        auto app = application_of_user(r.value.username);
-        auto account = m_account_store.account_by_id(app.value.account_id);
-        if (!account) throw_conflict("ra.user_not_active", "the account does not exist");
         r.value.approved_by = who.actor();
         std::string status = "approved";  // renewal and re-key wait for the user to seal the new key
         if (r.value.kind == "revocation") {
-            for (const auto& c : m_account_store.credentials_of(account->id)) {
-                auto cert = m_ca.store().find_certificate(c.certificate_serial);
-                if (cert && cert->status == "valid") m_ca.revoke(c.certificate_serial, r.value.reason, std::nullopt, who.actor());
-            }
-            m_account_store.set_status(account->id, account->status, "revoked",
-                                       event(who, "account.revoked", "account:" + account->username,
-                                             audit::details({{"reason", r.value.reason}, {"request", id}})));
+            auto now = m_account_store.account_by_id(account->id);
+            if (now && now->status != "revoked")
+                m_account_store.set_status(account->id, now->status, "revoked",
+                                           event(who, "account.revoked", "account:" + account->username,
+                                                 audit::details({{"reason", r.value.reason}, {"request", id}})));
             status = "completed";
         } else if (r.value.kind == "unlock") {
             m_accounts.unlock(r.value.username, who.actor());
@@ -183,10 +189,10 @@ ServiceRequest RegistrationOffice::approve_request(const Principal& who, const s
             r.value.completed_by = who.actor();
             r.value.completed_at = m_clock.unix_seconds();
         }
+        // version-checked: a request that changed since it was read above (approved or rejected meanwhile) fails here
         save(r, status, event(who, "request.approved", "request:" + id, audit::details({{"kind", r.value.kind}})));
-        out = r.value;
     });
-    return out;
+    return r.value;
 }
 
 ServiceRequest RegistrationOffice::reject_request(const Principal& who, const std::string& id, const std::string& reason) {
@@ -213,32 +219,43 @@ std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::st
     return std::nullopt;
 }
 
-// One unit of work: the request is marked completed (version-checked, so it is used once) and the new key and
-// certificate replace the old ones under the user's password.
+// #14: the new key is made and certified with no transaction open; then one short unit of work marks the request
+// completed (version-checked, so it is used once) and replaces the credential. When that fails (e.g. a concurrent
+// completion won), the new certificate is revoked; after the commit the replaced one is revoked as superseded.
 accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequest& pending, const std::string& username,
                                                                const core::SecureString& signing_password,
                                                                const std::string& actor) {
-    accounts::Credential fresh;
-    m_store.atomically([&] {
-        auto r = load<ServiceRequest>("request", pending.id);
-        if (r.value.status != "approved") throw_conflict("ra.request_closed", "the request is already " + r.value.status);
-        r.value.completed_by = actor;
-        r.value.completed_at = m_clock.unix_seconds();
-        save(r, "completed", audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
-        fresh = m_accounts.rekey(username, signing_password, actor);
-    });
-    return fresh;
+    auto r = load<ServiceRequest>("request", pending.id);
+    if (r.value.status != "approved") throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    accounts::PreparedKey prepared = m_accounts.prepare_rekey(username, signing_password, actor);
+    try {
+        m_store.atomically([&] {
+            r.value.completed_by = actor;
+            r.value.completed_at = m_clock.unix_seconds();
+            save(r, "completed",
+                 audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
+            m_accounts.install_rekey(prepared, actor);
+        });
+    } catch (...) {
+        m_accounts.discard(prepared, actor);
+        throw;
+    }
+    m_accounts.retire_replaced(prepared, actor);
+    return prepared.fresh;
 }
 
 accounts::Credential RegistrationOffice::complete_rekey(const std::string& account_id,
-                                                        const core::SecureString& new_signing_password) {
+                                                        const core::SecureString& new_signing_password,
+                                                        const std::string& otp) {
     auto account = m_account_store.account_by_id(account_id);
     if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     auto pending = pending_for_user(account->username, "rekey");
     if (!pending)
         throw_conflict("ra.no_approved_request",
                        "a new signing key needs an approved re-key request: book a forgotten-password appointment");
-    return complete_with_new_key(*pending, account->username, new_signing_password, "self:" + account_id);
+    std::string actor = "self:" + account_id;
+    m_accounts.use_one_time_code(account_id, otp, actor);  // #14: the second factor, its step used up
+    return complete_with_new_key(*pending, account->username, new_signing_password, actor);
 }
 
 accounts::Credential RegistrationOffice::complete_renewal(const std::string& account_id,

@@ -21,8 +21,11 @@ accounts::Account account_from_row(const Row& r) {
     a.totp_last_step = r.integer(8);
     a.failed_attempts = static_cast<int>(r.integer(9));
     a.created_at = r.integer(10);
-    a.must_change_signing_password = r.integer(11) != 0;
+    a.awaiting_signing_key = r.integer(11) != 0;
     a.totp_enrolled_at = r.integer(12);
+    a.department = r.text(13);
+    a.title = r.text(14);
+    a.key_type = r.text(15);
     return a;
 }
 
@@ -71,11 +74,25 @@ std::vector<Value> sad_values(const signing::SadRecord& s) {
 
 }  // namespace
 
-void SqlStore::create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) {
+void SqlStore::create_account(const accounts::Account& a, const std::optional<accounts::Credential>& c,
+                              const audit::Event& e) {
     m_db.transact([&](Connection& conn) {
-        conn.execute(sql::kInsertAccount, {a.id, a.username, a.display_name, a.agency, a.email, a.status,
-                                           a.login_password_hash, a.totp_secret_sealed, a.created_at,
-                                           std::int64_t{a.must_change_signing_password ? 1 : 0}, a.totp_enrolled_at});
+        conn.execute(sql::kInsertAccount,
+                     {a.id, a.username, a.display_name, a.agency, a.email, a.status, a.login_password_hash,
+                      a.totp_secret_sealed, a.created_at, std::int64_t{a.awaiting_signing_key ? 1 : 0}, a.totp_enrolled_at,
+                      a.department, a.title, a.key_type});
+        if (c) conn.execute(sql::kInsertCredential, credential_values(*c));
+        append_audit_event(conn, e);
+    });
+}
+
+void SqlStore::add_first_credential(const accounts::Credential& c, const std::vector<std::string>& replaced_ids,
+                                    const audit::Event& e) {
+    m_db.transact([&](Connection& conn) {
+        if (conn.execute(sql::kTakeFirstKeyFlag, {c.account_id}) != 1)
+            throw_conflict("accounts.signing_key_exists",
+                           "the signing key of this account already exists; change the signing password instead");
+        for (const auto& id : replaced_ids) conn.execute(sql::kDisableCredential, {id});
         conn.execute(sql::kInsertCredential, credential_values(c));
         append_audit_event(conn, e);
     });
@@ -188,7 +205,6 @@ void SqlStore::reseal_credentials(const std::vector<accounts::Credential>& befor
                                          before[i].key.sealed}) != 1)
                 throw_conflict("accounts.concurrent_change",
                                "the signing password was changed at the same time; nothing was changed, try again");
-            c.execute(sql::kSigningPasswordChosen, {before[i].account_id});
         }
         if (!before.empty()) c.execute(sql::kRevokeAccountTokens, {before.front().account_id, keep_token_hash});
         append_audit_event(c, e);
@@ -202,7 +218,7 @@ void SqlStore::replace_credential(const std::string& old_credential_id, const ac
             throw_conflict("accounts.concurrent_change", "the credential was already replaced");
         c.execute(sql::kInsertCredential, credential_values(replacement));
         c.execute(sql::kReactivateAccount, {replacement.account_id});
-        c.execute(sql::kSigningPasswordChosen, {replacement.account_id});
+        c.execute(sql::kSigningKeyMade, {replacement.account_id});
         append_audit_event(c, e);
     });
 }

@@ -31,8 +31,8 @@ constexpr Table kTables[] = {
      "serial"},
     {"accounts",
      "id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-     "failed_attempts, created_at, must_change_signing_password, totp_enrolled_at",
-     13, "id"},
+     "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type",
+     16, "id"},
     {"credentials",
      "id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, seal_version, created_at", 10,
      "id"},

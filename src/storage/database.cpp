@@ -61,6 +61,8 @@ struct OpenTransaction {
 thread_local OpenTransaction t_open;
 }  // namespace
 
+bool Database::in_transaction() const { return t_open.db == this; }
+
 void Database::with_connection(const std::function<void(Connection&)>& fn) {
     if (t_open.db == this) return fn(*t_open.connection);
     auto c = take();

@@ -77,6 +77,8 @@ public:
     // Runs fn inside one transaction; commits when fn returns, rolls back when it throws (and rethrows). Called while
     // this thread already has a transaction open on this Database, it joins that one (and so does with_connection).
     void transact(const std::function<void(Connection&)>& fn);
+    // True while this thread has a transaction open on this Database (a transact() call would join it).
+    bool in_transaction() const;
 
 protected:
     virtual std::unique_ptr<Connection> create_connection() = 0;

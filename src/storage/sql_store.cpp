@@ -212,6 +212,10 @@ std::vector<audit::StoredEvent> SqlStore::search_events(const audit::EventFilter
 }
 
 void SqlStore::record_event(const audit::Event& e) {
+    if (m_db.in_transaction())
+        throw Error("audit.event_inside_unit_of_work", 500,
+                    "'" + e.action + "' must be committed on its own before what it records, not inside a unit of work "
+                    "that could roll it back");
     m_db.transact([&](Connection& c) { append_audit_event(c, e); });
 }
 

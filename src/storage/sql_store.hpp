@@ -64,7 +64,10 @@ public:
     void revoke_staff_token(const core::Bytes& token_hash, const audit::Event& e) override;
 
     // accounts::AccountStore
-    void create_account(const accounts::Account& a, const accounts::Credential& c, const audit::Event& e) override;
+    void create_account(const accounts::Account& a, const std::optional<accounts::Credential>& c,
+                        const audit::Event& e) override;
+    void add_first_credential(const accounts::Credential& c, const std::vector<std::string>& replaced_ids,
+                              const audit::Event& e) override;
     std::optional<accounts::Account> account_by_username(const std::string& username) override;
     std::optional<accounts::Account> account_by_id(const std::string& id) override;
     void enrol_totp(const std::string& account_id, const core::Bytes& sealed_secret, std::int64_t enrolled_at,

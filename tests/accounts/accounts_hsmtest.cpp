@@ -165,6 +165,110 @@ TEST_P(AccountsTest, RekeyIssuesANewKeyAndRevokesTheOldCertificateAsSuperseded) 
               "accounts.credential_disabled");
 }
 
+namespace {
+
+// An account as the registration office opens it: a one-time login password, no signing key.
+accounts::Account open_as_office(accounts::AccountService& service, const std::string& username) {
+    accounts::NewAccountRequest r;
+    r.username = username;
+    r.display_name = "何詠 Ho Weng";
+    r.agency = "法務局 DSAJ";
+    r.email = username + "@dsaj.gov.mo";
+    r.department = "Registry";
+    r.title = "Technician";
+    r.login_password = core::to_secure("office-login-1");
+    accounts::Account a = service.prepare_office_account(r);
+    service.open_office_account(a, "staff:samuel");
+    return a;
+}
+
+std::vector<std::string> actions_on(storage::SqlStore& store, const std::string& object) {
+    std::vector<std::string> out;
+    for (const auto& e : store.all_events())
+        if (e.event.object == object) out.push_back(e.event.action);
+    return out;
+}
+
+}  // namespace
+
+// #14: the PIN letter used to carry a one-time signing password under which the office had already sealed the key, so
+// whoever read the letter on its way held a secret that opened the key until its owner changed it. Now the office
+// opens an account with no key at all: the key and its certificate exist only once the owner chose the signing
+// password, and nothing from the letter opens it.
+TEST_P(AccountsTest, PinLetterReaderFindsNoKeyToOpen) {
+    accounts::Account a = open_as_office(service, "pin.reader");
+    EXPECT_TRUE(store.credentials_of(a.id).empty());
+    EXPECT_TRUE(store.account_by_id(a.id)->awaiting_signing_key);
+    EXPECT_EQ(test::error_code_of([&] {
+                  service.change_signing_password(a.id, core::to_secure("office-login-1"), "",
+                                                  core::to_secure("hijacked-password"), "t", "");
+              }),
+              "accounts.signing_key_not_created");
+
+    auto c = service.create_first_key(a.id, core::to_secure("owner-chosen-1"), "", "self:" + a.id);
+    EXPECT_TRUE(custody.unlock(c.key, core::to_secure("owner-chosen-1")));
+    EXPECT_FALSE(custody.unlock(c.key, core::to_secure("office-login-1")));
+    auto cert = store.find_certificate(c.certificate_serial);
+    ASSERT_TRUE(cert);
+    EXPECT_NE(cert->subject.find("serialNumber=pin.reader"), std::string::npos) << cert->subject;
+    EXPECT_NE(cert->subject.find("OU=Registry"), std::string::npos) << cert->subject;
+    EXPECT_FALSE(store.account_by_id(a.id)->awaiting_signing_key);
+    EXPECT_NO_THROW(service.authorise_signing(a.id, c.id, core::to_secure("owner-chosen-1"), "", "t"));
+    // once: a second "first" key (e.g. by someone else who later reads the letter) is refused
+    EXPECT_EQ(test::error_code_of([&] { service.create_first_key(a.id, core::to_secure("another-one-2"), "", "x"); }),
+              "accounts.signing_key_exists");
+    EXPECT_EQ(store.credentials_of(a.id).size(), 1u);
+    // evidence around the HSM: before the key was made, and after it was stored
+    auto actions = actions_on(store, "account:pin.reader");
+    auto generating = std::find(actions.begin(), actions.end(), "account.signing_key_generating");
+    auto created = std::find(actions.begin(), actions.end(), "account.signing_key_created");
+    ASSERT_NE(generating, actions.end());
+    ASSERT_NE(created, actions.end());
+    EXPECT_LT(generating, created);
+}
+
+// The first key's second factor: a wrong code makes nothing and counts toward the lock like a wrong password.
+TEST_P(AccountsTest, FirstKeyNeedsAFreshOneTimeCode) {
+    config.accounts.otp_required = true;
+    accounts::Account a = open_as_office(service, "otp.first");
+    core::Bytes secret = core::random_bytes(accounts::kTotpSecretBytes);
+    store.enrol_totp(a.id, keys.gcm_encrypt(accounts::kTotpSealLabel, secret, core::to_bytes(a.id)), clock.unix_seconds(),
+                     0, audit::Event{"self", "account.totp_enrolled", "account:otp.first", "{}", clock.unix_seconds()});
+    core::SecureBytes s(secret.begin(), secret.end());
+    std::string code = accounts::totp_code(s, clock.unix_seconds());
+    std::string wrong = code;
+    wrong[0] = wrong[0] == '9' ? '0' : static_cast<char>(wrong[0] + 1);
+    EXPECT_EQ(test::error_code_of([&] { service.create_first_key(a.id, core::to_secure("owner-chosen-1"), wrong, "t"); }),
+              "accounts.wrong_signing_secrets");
+    EXPECT_EQ(store.account_by_id(a.id)->failed_attempts, 1);
+    EXPECT_TRUE(store.credentials_of(a.id).empty());
+    EXPECT_NO_THROW(service.create_first_key(a.id, core::to_secure("owner-chosen-1"), code, "t"));
+    EXPECT_EQ(store.credentials_of(a.id).size(), 1u);
+}
+
+// #14: the key and certificate are made with no transaction open, and stored after. When that store fails (here the
+// database refuses the credential row), the certificate already issued for the key must not stay valid: it is revoked
+// at once, the account still waits for its key, and the "before" event shows what was attempted.
+TEST_P(AccountsTest, KeyWhoseStoreFailsLeavesNoValidOrphanCertificate) {
+    accounts::Account a = open_as_office(service, "orphan.user");
+    database.refuse_inserts_into("credentials");
+    EXPECT_NE(test::error_code_of([&] { service.create_first_key(a.id, core::to_secure("owner-chosen-1"), "", "t"); }),
+              "(no error)");
+    EXPECT_TRUE(store.credentials_of(a.id).empty());
+    EXPECT_TRUE(store.account_by_id(a.id)->awaiting_signing_key);
+    int signer_certificates = 0;
+    for (const auto& cert : store.list_certificates(100, 0)) {
+        if (cert.subject.find("serialNumber=orphan.user") == std::string::npos) continue;
+        ++signer_certificates;
+        EXPECT_EQ(cert.status, "revoked") << cert.serial;
+        EXPECT_EQ(cert.reason, "cessationOfOperation");
+    }
+    EXPECT_EQ(signer_certificates, 1);
+    auto actions = actions_on(store, "account:orphan.user");
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "account.signing_key_generating"), actions.end());
+    EXPECT_EQ(std::find(actions.begin(), actions.end(), "account.signing_key_created"), actions.end());
+}
+
 TEST_P(AccountsTest, OneTimePasswordIsRequiredAndCannotBeReplayed) {
     config.accounts.otp_required = true;
     auto created = create("otp.user");

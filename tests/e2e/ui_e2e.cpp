@@ -132,8 +132,9 @@ TEST(UiTest, TheOfficeUnlocksALockedAccountAtTheAppointmentWithASecondPersonAppr
 }
 
 // The whole registration in the browser: an officer registers an agency whose delegate holds the head's letter and
-// files a user's application; a second officer approves both and prints the PIN letter. The user's first sign-in
-// enrols the authenticator from a QR code only they see, replaces the one-time signing password, and signs at B-LTA.
+// files a user's application; a second officer approves both and prints the PIN letter (no signing secret on it). The
+// user's first sign-in enrols the authenticator from a QR code only they see, chooses the signing password (the key
+// and certificate are made then), and signs at B-LTA.
 TEST(UiTest, AnOfficerRegistersAnAgencyAndAUserASecondOfficerApprovesAndTheUserEnrolsAndSigns) {
     using namespace test::office;
     test::TempDir work;
@@ -169,13 +170,12 @@ TEST(UiTest, AnOfficerRegistersAnAgencyAndAUserASecondOfficerApprovesAndTheUserE
     auto audit = server.cli("audit search --actor staff:samuel");
     for (const char* action : {"agency.approved", "letter.confirmed", "application.approved"})
         EXPECT_NE(audit.output.find(action), std::string::npos) << action << "\n" << audit.output;
-    EXPECT_EQ(audit.output.find(letter["signing_password"].get<std::string>()), std::string::npos);  // never logged
+    EXPECT_EQ(audit.output.find(letter["login_password"].get<std::string>()), std::string::npos);  // never logged
 
     std::string input = test::ghostscript_pdf(work, 1);
     std::string signed_out = work.file("signed.pdf");
     auto r = run_journey(server, "enrol",
                          {{"username", "ho.weng"}, {"login_password", letter["login_password"]},
-                          {"signing_password", letter["signing_password"]},
                           {"new_signing_password", "ho.weng-own-signing-secret"}, {"pdf", input}, {"signed_out", signed_out}});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     // the QR code as the browser showed it is what an authenticator app reads (zbarimg on the screenshot)
@@ -187,4 +187,5 @@ TEST(UiTest, AnOfficerRegistersAnAgencyAndAUserASecondOfficerApprovesAndTheUserE
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
     auto account_audit = server.cli("audit search --object 'account:ho.weng'");
     EXPECT_NE(account_audit.output.find("account.totp_enrolled"), std::string::npos) << account_audit.output;
+    EXPECT_NE(account_audit.output.find("account.signing_key_created"), std::string::npos) << account_audit.output;
 }

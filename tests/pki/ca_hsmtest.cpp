@@ -291,6 +291,34 @@ TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
               "ca.subject_invalid");
 }
 
+// #14 (Boulder's rule): "ca.certificate.signing" is written before the HSM signs, so that an issuance failing after
+// the signature still leaves evidence of it. Issued inside a unit of work, that event would roll back with the
+// failure (and the unit of work would hold the database writer across the HSM): the CA refuses to sign there at all,
+// before the HSM is asked. Outside one, a failed store of the certificate row leaves the "before" event in the chain.
+TEST_P(CaTest, IssuanceFailureCannotRollBackItsBeforeEvent) {
+    core::Bytes spki = keys.generate_key_pair("user-key", keystore::KeyType::EcP256);
+    pki::SubjectFields subject{{"CN", "黃小明 Wong Siu Ming"}, {"O", "Agency"}, {"serialNumber", "YQ-10"}};
+    auto count = [&](const std::string& action) {
+        int n = 0;
+        for (const auto& e : store.all_events()) n += e.event.action == action;
+        return n;
+    };
+    std::size_t certificates = store.list_certificates(100, 0).size();
+    int signing = count("ca.certificate.signing"), issued = count("ca.certificate.issued");
+    EXPECT_EQ(test::error_code_of([&] {
+                  store.atomically([&] { ca.issue_for_public_key(spki, subject, "signer", "t"); });
+              }),
+              "audit.event_inside_unit_of_work");
+    EXPECT_EQ(count("ca.certificate.signing"), signing);
+    EXPECT_EQ(store.list_certificates(100, 0).size(), certificates);
+
+    database.refuse_inserts_into("certificates");
+    EXPECT_NE(test::error_code_of([&] { ca.issue_for_public_key(spki, subject, "signer", "t"); }), "(no error)");
+    EXPECT_EQ(count("ca.certificate.signing"), signing + 1);  // the attempt is on record
+    EXPECT_EQ(count("ca.certificate.issued"), issued);
+    EXPECT_EQ(store.list_certificates(100, 0).size(), certificates);
+}
+
 TEST_P(CaTest, InvalidityDateAndReasonAppearInCrlEntry) {
     auto issued = ca.issue_from_csr(make_csr("/O=A/CN=B/serialNumber=8"), "signer", "test");
     clock.advance(std::chrono::hours(2));

@@ -161,6 +161,21 @@ TestDatabase::~TestDatabase() {
     }
 }
 
+void TestDatabase::refuse_inserts_into(const std::string& table) {
+    m_db->with_connection([&](storage::Connection& c) {
+        if (m_kind == DbKind::Sqlite) {
+            c.execute_script("CREATE TRIGGER refuse_" + table + " BEFORE INSERT ON " + table +
+                             " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+        } else {
+            c.execute_script("CREATE FUNCTION refuse_" + table +
+                             "() RETURNS trigger AS $f$ BEGIN RAISE EXCEPTION 'refused by the test'; END $f$ "
+                             "LANGUAGE plpgsql");
+            c.execute_script("CREATE TRIGGER refuse_" + table + " BEFORE INSERT ON " + table +
+                             " FOR EACH ROW EXECUTE FUNCTION refuse_" + table + "()");
+        }
+    });
+}
+
 core::Config test_config(const std::string& home) {
     core::Config c = core::parse_config(home, "");
     c.kdf = core::KdfConfig{1, 64, 1};
@@ -272,9 +287,20 @@ ServerProcess::ServerProcess(const Options& options) {
     m_port = spawn_serve(m_home.path().string(), m_pid, listen);
 }
 
-ServerProcess::~ServerProcess() {
+ServerProcess::~ServerProcess() { stop(); }
+
+void ServerProcess::stop() {
     for (int pid : m_other_pids) stop_process(pid);
+    m_other_pids.clear();
     stop_process(m_pid);
+    m_pid = -1;
+}
+
+std::unique_ptr<storage::Database> ServerProcess::open_database() const {
+    core::Config c = core::load_config(home());
+    std::string url = c.database.url;
+    if (url.rfind("sqlite:", 0) == 0) url = "sqlite:" + c.resolve(url.substr(7));
+    return storage::Database::open(url, c.database.busy_timeout_ms, 2);
 }
 
 int ServerProcess::start_second_node() {

@@ -81,6 +81,9 @@ public:
     const std::string& url() const { return m_url; }  // as database.url in a config
     storage::Database& db() { return *m_db; }
     DbKind kind() const { return m_kind; }
+    // A database fault on demand: every INSERT into `table` fails from now on (a trigger raises), as a full disk or a
+    // lost connection would make the write after an HSM operation fail.
+    void refuse_inserts_into(const std::string& table);
 
 private:
     DbKind m_kind;
@@ -121,6 +124,11 @@ public:
     // Another `yunqian serve` on the same home (same database and HSM token): a second node. Returns its port; it is
     // stopped with this object.
     int start_second_node();
+    // Stops every node as an operator would (SIGTERM, graceful); the home stays for the CLI.
+    void stop();
+    // The server's own database, opened as its configuration names it (for tests that tamper with it as a rogue
+    // database administrator would).
+    std::unique_ptr<storage::Database> open_database() const;
     // What the server processes wrote to stdout and stderr so far.
     std::string server_log() const { return read_file(m_home.path().string() + "/serve.log"); }
     // Repository files downloaded once: root.pem, issuing.pem in the home.

@@ -224,26 +224,23 @@ inline std::string sign_and_verify(const Api& api, const test::TempDir& work, co
     return test::openssl_verify(work, info.body["cert"]["certificates"][0], text, sig.body["signatures"][0]);
 }
 
-// Approval → PIN letter → the user replaces the one-time signing password → ready to sign.
+// Approval → PIN letter (a one-time login password and no signing secret) → the user signs in and chooses the
+// signing password, which makes the key and its certificate → ready to sign.
 inline Signer open_account(const Api& api, const Staff& supervisor, const std::string& application_id) {
     auto approved = api.call("POST", "/api/v1/applications/" + application_id + "/approve", supervisor.token);
     EXPECT_EQ(approved.status, 200) << approved.body;
     const json& pin = approved.body["pin_letter"];
     Signer s;
     s.username = pin.value("username", "");
-    s.credential = approved.body.value("credential_id", "");
     s.csc_token = csc_login(api, s.username, pin.value("initial_login_password", ""));
-    // The office's one-time signing password cannot sign.
-    auto refused = authorize(api, s, pin.value("initial_signing_password", ""),
-                             core::base64_encode(core::sha256(std::string("x"))));
-    EXPECT_EQ(refused.status, 400) << refused.body;
-    EXPECT_NE(refused.body.value("error_description", "").find("choose your own signing password"), std::string::npos)
-        << refused.body;
+    // No key exists before its owner chooses the signing password: nothing to list, nothing to authorise.
+    auto listed = api.call("POST", "/csc/v2/credentials/list", s.csc_token, json::object());
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(listed.body["credentialIDs"], json::array()) << listed.body;
     s.signing_password = s.username + "-own-signing-secret";
-    auto changed = api.call("POST", "/api/v1/me/signing-password", s.csc_token,
-                            {{"old_password", pin.value("initial_signing_password", "")},
-                             {"new_password", s.signing_password}});
-    EXPECT_EQ(changed.status, 204) << changed.body;
+    auto made = api.call("POST", "/api/v1/me/signing-key", s.csc_token, {{"signing_password", s.signing_password}});
+    EXPECT_EQ(made.status, 201) << made.body;
+    s.credential = made.body.value("credential_id", "");
     return s;
 }
 

@@ -424,14 +424,14 @@ const journeys = {
     const letter = {
       username: (await second.textContent('#pin-username')).trim(),
       login_password: (await second.textContent('#pin-login')).trim(),
-      signing_password: (await second.textContent('#pin-signing')).trim(),
     };
     assert.equal(letter.username, args.username);
-    assert.ok(letter.login_password.length >= 12 && letter.signing_password.length >= 12);
+    assert.ok(letter.login_password.length >= 12);
+    assert.equal(await second.locator('#pin-signing').count(), 0);  // the letter carries no signing secret
     await shot(second, 'pin-letter-zh-Hant');
     await second.goto(applicationUrl);  // the passwords are not shown again
     assert.equal((await second.textContent('#application-status')).trim(), zh.backoffice.application_statuses.approved);
-    assert.ok(!(await second.textContent('main')).includes(letter.signing_password));
+    assert.ok(!(await second.textContent('main')).includes(letter.login_password));
     await supervisor.close();
     console.log('PIN ' + JSON.stringify(letter));
   },
@@ -562,7 +562,7 @@ const journeys = {
     // 6. the supervisor approves: the PIN letter
     await supervisor.goto(applicationUrl);
     await supervisor.getByRole('button', { name: zh.backoffice.approve_application }).click();
-    const letter = { login: (await supervisor.textContent('#pin-login')).trim(), signing: (await supervisor.textContent('#pin-signing')).trim() };
+    const letter = { login: (await supervisor.textContent('#pin-login')).trim() };
     await shot(supervisor, 'zh-pin-letter');
 
     // 7. the signer (English): first sign-in, authenticator, own signing password, a signature placed on the preview
@@ -576,12 +576,12 @@ const journeys = {
     await shot(signer, 'en-portal-enrol');
     await signer.getByLabel(en.portal.otp).fill(await code(signerSecret));
     await signer.getByRole('button', { name: en.portal.enrol_confirm }).click();
-    await signer.getByLabel(en.portal.current_signing).fill(letter.signing);
+    assert.equal(await heading(signer), en.portal.passwords);  // the signing password (and with it the key) goes next
     await signer.locator('#s-new').fill('chan-own-signing-secret');
     await signer.locator('#s-again').fill('chan-own-signing-secret');
     await signer.locator('#s-otp').fill(await code(signerSecret));
-    await signer.getByRole('button', { name: en.portal.change_signing }).click();
-    assert.equal((await signer.textContent('#changed')).trim(), en.portal.password_changed);
+    await signer.getByRole('button', { name: en.portal.choose_signing }).click();
+    assert.equal((await signer.textContent('#key-created')).trim(), en.portal.key_created);
     await shot(signer, 'en-portal-account');
     await signer.getByRole('link', { name: en.portal.sign }).first().click();
     await signer.setInputFiles('#file', args.pdf);
@@ -686,13 +686,14 @@ const journeys = {
     assert.equal(await page.getAttribute('#totp-secret', 'data-secret'), secret);  // the same secret to try again
     await page.getByLabel(pt.portal.otp).fill(await freshTotp(secret));
     await page.getByRole('button', { name: pt.portal.enrol_confirm }).click();
-    assert.equal(await heading(page), pt.portal.passwords);  // the one-time signing password goes next
-    await page.getByLabel(pt.portal.current_signing).fill(args.signing_password);
+    assert.equal(await heading(page), pt.portal.passwords);  // the signing password (and with it the key) goes next
+    assert.equal(await page.getByLabel(pt.portal.current_signing).count(), 0);  // there is no one-time one to replace
+    await shot(page, 'choose-signing-pt');
     await page.locator('#s-new').fill(args.new_signing_password);
     await page.locator('#s-again').fill(args.new_signing_password);
     await page.locator('#s-otp').fill(await freshTotp(secret));
-    await page.getByRole('button', { name: pt.portal.change_signing }).click();
-    assert.equal((await page.textContent('#changed')).trim(), pt.portal.password_changed);
+    await page.getByRole('button', { name: pt.portal.choose_signing }).click();
+    assert.equal((await page.textContent('#key-created')).trim(), pt.portal.key_created);
     await page.getByRole('link', { name: pt.portal.sign }).first().click();
     await page.setInputFiles('#file', args.pdf);
     // placed from the keyboard: Enter puts the box in the middle of the page, two steps down moves it 24 points

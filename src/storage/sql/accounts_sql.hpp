@@ -3,11 +3,11 @@ namespace yq::storage::sql {
 
 inline constexpr const char* kInsertAccount =
     "INSERT INTO accounts (id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, "
-    "totp_last_step, failed_attempts, created_at, must_change_signing_password, totp_enrolled_at) VALUES ($1, $2, $3, $4, $5, "
-    "$6, $7, $8, 0, 0, $9, $10, $11)";
+    "totp_last_step, failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10, $11, $12, $13, $14)";
 inline constexpr const char* kAccountColumns =
     "SELECT id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-    "failed_attempts, created_at, must_change_signing_password, totp_enrolled_at FROM accounts ";
+    "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type FROM accounts ";
 // RFC 6238 enrolment: the secret the owner proved with a code, only while none is enrolled.
 inline constexpr const char* kEnrolTotp =
     "UPDATE accounts SET totp_secret_sealed = $2, totp_enrolled_at = $3, totp_last_step = $4 "
@@ -33,9 +33,11 @@ inline constexpr const char* kSetLoginPassword = "UPDATE accounts SET login_pass
 inline constexpr const char* kReseal =
     "UPDATE credentials SET sealed_key = $2, kdf_salt = $3, kdf_params = $4, seal_version = $5 "
     "WHERE id = $1 AND sealed_key = $6 AND status = 'active'";
-// The user chose their own signing password (change or re-key): one-time secrets from the office no longer apply.
-inline constexpr const char* kSigningPasswordChosen =
-    "UPDATE accounts SET must_change_signing_password = 0 WHERE id = $1";
+// The owner's first signing key is in place (made under the signing password they chose, or a re-key replaced it).
+inline constexpr const char* kSigningKeyMade = "UPDATE accounts SET awaiting_signing_key = 0 WHERE id = $1";
+// #14: only the first of two concurrent first-key requests takes the flag; the other's key is discarded.
+inline constexpr const char* kTakeFirstKeyFlag =
+    "UPDATE accounts SET awaiting_signing_key = 0 WHERE id = $1 AND awaiting_signing_key = 1 AND status = 'active'";
 inline constexpr const char* kDisableCredential =
     "UPDATE credentials SET status = 'disabled' WHERE id = $1 AND status = 'active'";
 inline constexpr const char* kReactivateAccount =

@@ -86,7 +86,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                                      {"display_name", a->display_name},
                                                      {"agency", a->agency},
                                                      {"status", a->status},
-                                                     {"must_change_signing_password", a->must_change_signing_password},
+                                                     {"awaiting_signing_key", a->awaiting_signing_key},
                                                      {"rekey_approved", office.pending_for_user(a->username, "rekey").has_value()},
                                                      {"renewal_approved", office.pending_for_user(a->username, "renewal").has_value()},
                                                      {"otp_required", config.accounts.otp_required},
@@ -107,6 +107,17 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                    return no_content();
                },
                Execution::Blocking, "api_me");
+    // The first signing key of an account the office opened (#14: the PIN letter carries no signing secret): the
+    // owner's chosen signing password (+ OTP) seals a key made now, and its certificate is issued.
+    router.add("POST", "/api/v1/me/signing-key",
+               [&](const Request& req) {
+                   std::string id = signed_in_account(csc, req);
+                   json j = body_of(req);
+                   auto c = accounts.create_first_key(id, secret_field(j, "signing_password"), j.value("otp", ""),
+                                                      "self:" + id);
+                   return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}}, 201);
+               },
+               Execution::Blocking, "api_me");
     router.add("POST", "/api/v1/me/login-password",
                [&](const Request& req) {
                    std::string id = signed_in_account(csc, req);
@@ -125,7 +136,8 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
     router.add("POST", "/api/v1/me/rekey",
                [&](const Request& req) {
                    std::string id = signed_in_account(csc, req);
-                   auto c = office.complete_rekey(id, secret_field(body_of(req), "new_password"));
+                   json j = body_of(req);
+                   auto c = office.complete_rekey(id, secret_field(j, "new_password"), j.value("otp", ""));
                    return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
                },
                Execution::Blocking, "api_me");

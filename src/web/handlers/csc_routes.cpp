@@ -42,7 +42,7 @@ Response csc_error_response(const Error& e, Dialect d) {
         return body(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
     if (code == "db.busy" || code == "hsm.unavailable" || code == "db.unavailable")
         return body(503, "temporarily_unavailable", "The service is temporarily unavailable");
-    // Any other refusal (e.g. "accounts.signing_password_change_required") says what to do.
+    // Any other refusal (e.g. "accounts.signing_key_not_created") says what to do.
     if (e.http_status() < 500) return body(400, "invalid_request", e.what());
     return body(500, "server_error", "The service could not complete the request");
 }

@@ -514,19 +514,14 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                              {"username", a.username},
                              {"login_password", std::string(approved.initial_login_password.begin(),
                                                             approved.initial_login_password.end())},
-                             {"signing_password", std::string(approved.initial_signing_password.begin(),
-                                                              approved.initial_signing_password.end())},
                              {"portal", portal},
                              {"date", office_today(s)},
                              {"approved_by", a.approved_by},
                              {"application", a.id},
-                             {"serial", approved.certificate_serial},
                              {"scripts", json::array({"/static/print.js"})}};
                    Response r = s.pages.render(req, "office_pin_letter", "backoffice.pin_letter", data, 200, "office_agencies");
-                   for (auto* field : {"login_password", "signing_password"}) {  // wipe this copy; the page body is the one left
-                       std::string& secret = data[field].get_ref<std::string&>();
-                       sodium_memzero(secret.data(), secret.size());
-                   }
+                   std::string& secret = data["login_password"].get_ref<std::string&>();  // wipe this copy; the page body
+                   sodium_memzero(secret.data(), secret.size());                             // is the one left
                    return r;
                }),
                Execution::Blocking, "ui_office");

@@ -23,7 +23,8 @@ std::string portal_message_key(const std::string& code) {
         {"accounts.disabled", "portal.errors.sign_in"},
         {"accounts.wrong_signing_secrets", "portal.errors.wrong_secret"},
         {"accounts.locked", "portal.errors.locked"},
-        {"accounts.signing_password_change_required", "portal.errors.change_first"},
+        {"accounts.signing_key_not_created", "portal.errors.change_first"},
+        {"accounts.signing_key_exists", "portal.errors.key_exists"},
         {"accounts.totp_not_enrolled", "portal.errors.not_enrolled"},
         {"accounts.password_too_short", "portal.errors.password_rules"},
         {"accounts.password_too_long", "portal.errors.password_rules"},
@@ -109,7 +110,7 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
             {"agency", a->agency},
             {"status", translate(lang, "portal.statuses." + a->status)},
             {"locked", a->status == "locked"},
-            {"must_change", a->must_change_signing_password},
+            {"must_change", a->awaiting_signing_key},
             {"otp_required", s.config.accounts.otp_required},
             {"renewal_due", renewal_due},
             {"credentials", creds}};
@@ -229,7 +230,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        require_csrf(req, f);
                        s.accounts.finish_totp_enrolment(id, f["candidate"], f["otp"], "self:" + id);
                        auto a = s.account_store.account_by_id(id);
-                       return see_other(a && a->must_change_signing_password ? "/portal/password" : "/portal?enrolled=1");
+                       return see_other(a && a->awaiting_signing_key ? "/portal/password" : "/portal?enrolled=1");
                    } catch (const Error& e) {
                        if (e.code() == "accounts.totp_already_enrolled") return see_other("/portal");
                        // the same secret again, so the code the app shows for it can be tried again
@@ -246,8 +247,10 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    add_approved_requests(s, data);
                    auto q = parse_urlencoded(req.query);
                    bool new_key = q["changed"] == "rekey" || q["changed"] == "renewal";
-                   data["changed"] = new_key ? "" : q["changed"];
+                   bool first_key = q["changed"] == "first_key";
+                   data["changed"] = new_key || first_key ? "" : q["changed"];
                    data["new_key"] = new_key;
+                   data["first_key"] = first_key;
                    data["enrolled"] = q["enrolled"];
                    return s.pages.render(req, "portal_home", "portal.title", data, 200, "portal");
                }),
@@ -259,16 +262,21 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                }),
                Execution::Blocking, "ui_portal");
 
-    // Signing password: old + new (twice) + OTP; every key is re-sealed under the new one in one transaction.
+    // Signing password: old + new (twice) + OTP; every key is re-sealed under the new one in one transaction. For an
+    // account the office opened ("first"): new (twice) + OTP make the first signing key (#14).
     router.add("POST", "/portal/password", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);
                    auto f = parse_urlencoded(req.body);
-                   std::string which = f["which"] == "login" ? "login" : "signing";
+                   std::string which = f["which"] == "login" ? "login" : f["which"] == "first" ? "first" : "signing";
                    try {
                        require_csrf(req, f);
                        if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "the two new passwords differ");
                        core::SecureString old_password = take_secret(f, "old_password"), new_password = take_secret(f, "new_password");
                        take_secret(f, "new_password_again");
+                       if (which == "first") {
+                           s.accounts.create_first_key(id, new_password, f["otp"], "self:" + id);
+                           return see_other("/portal?changed=first_key");
+                       }
                        if (which == "login")
                            s.accounts.change_login_password(id, old_password, new_password, "self:" + id,
                                                             cookie_value(req, kSessionCookie));
@@ -278,7 +286,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        return see_other("/portal?changed=" + which);
                    } catch (const Error& e) {
                        json data = account_view(s, lang, id);
-                       data[which + "_error"] = message(s, lang, e.code());
+                       data[(which == "first" ? std::string("signing") : which) + "_error"] = message(s, lang, e.code());
                        return s.pages.render(req, "portal_password", "portal.passwords", data, e.http_status() >= 400 ? e.http_status() : 422, "portal");
                    }
                }),
@@ -307,7 +315,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        if (kind == "rekey") {
                            if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "the two new passwords differ");
                            take_secret(f, "new_password_again");
-                           s.office.complete_rekey(id, take_secret(f, "new_password"));
+                           s.office.complete_rekey(id, take_secret(f, "new_password"), f["otp"]);
                        } else {
                            s.office.complete_renewal(id, take_secret(f, "signing_password"), f["otp"]);
                        }

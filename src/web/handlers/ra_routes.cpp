@@ -217,11 +217,9 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
                                {{"username", a.application.username},
                                 {"initial_login_password",
                                  std::string(a.initial_login_password.begin(), a.initial_login_password.end())},
-                                {"initial_signing_password",
-                                 std::string(a.initial_signing_password.begin(), a.initial_signing_password.end())},
-                                {"authenticator", "enrolled by the user at the first sign-in to the signer portal"}}},
-                              {"credential_id", a.credential_id},
-                              {"certificate_serial", a.certificate_serial}});
+                                {"authenticator", "enrolled by the user at the first sign-in to the signer portal"},
+                                {"signing_key", "made when the user first chooses the signing password in the signer portal"}}},
+                              {"account_id", a.account_id}});
     });
     add(router, s, "POST", "/api/v1/applications/{id}/reject", ra::Action::ApplicationReject, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.reject_application(who, req.param("id"), text_field(body_of(req), "reason"))));
