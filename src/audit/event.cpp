@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -105,6 +106,21 @@ VerifyReport verify_chain(const std::vector<StoredEvent>& events, const std::vec
         ++r.signatures_checked;
     }
     return r;
+}
+
+std::string unsigned_events_problem(const std::vector<StoredEvent>& events, const std::vector<HeadSignature>& signatures,
+                                    std::int64_t now, std::int64_t max_age) {
+    std::int64_t signed_up_to = 0;
+    for (const HeadSignature& s : signatures) signed_up_to = std::max(signed_up_to, s.seq);
+    for (const StoredEvent& e : events) {
+        if (e.seq <= signed_up_to || e.event.time > now - max_age) continue;
+        return "event " + std::to_string(e.seq) + " and those after it are not covered by any HSM head signature " +
+               std::to_string(now - e.event.time) + " s after they were written (the head is signed at least every " +
+               std::to_string(max_age) +
+               " s): head signatures were removed, or the server stopped before signing — run `yunqian audit "
+               "sign-head` only if you know the latter";
+    }
+    return "";
 }
 
 }  // namespace yq::audit

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "audit/head_signer.hpp"
 #include "core/error.hpp"
 #include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
@@ -152,7 +153,9 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
     app->ca->initialise_hierarchy("cli:init");
     accounts::AccountService::ensure_hsm_keys(*app->keys);
     ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
-    return app->staff->create_initial_admin("cli:init");
+    auto admin = app->staff->create_initial_admin("cli:init");
+    audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);  // init's events are signed at once
+    return admin;
 }
 
 std::vector<core::Bytes> validation_anchors(App* app, const std::vector<std::string>& extra_pem_files) {

@@ -18,6 +18,7 @@
 #include "accounts/totp.hpp"
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
+#include "cli/audit_commands.hpp"
 #include "cli/serve.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
@@ -75,34 +76,6 @@ core::SecureString read_secret_line(const char* what) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) throw_bad_input("cli.missing_secret", std::string("no ") + what + " on standard input");
     return line;
-}
-
-int audit_verify(App& app) {
-    auto events = app.store->all_events();
-    auto signatures = app.store->head_signatures();
-    core::Bytes signer_key;
-    if (auto m = app.store->ca_material("audit")) {
-        pki::X509Ptr cert = pki::certificate_from_der(m->certificate_der);
-        EVP_PKEY* pub = X509_get0_pubkey(cert.get());
-        int len = i2d_PUBKEY(pub, nullptr);
-        signer_key.resize(static_cast<std::size_t>(len));
-        unsigned char* p = signer_key.data();
-        i2d_PUBKEY(pub, &p);
-    }
-    audit::VerifyReport r = audit::verify_chain(events, signatures, signer_key);
-    if (r.ok && app.store->recorded_head_seq() != static_cast<std::int64_t>(events.size())) {
-        r.ok = false;
-        r.first_broken_seq = static_cast<std::int64_t>(events.size()) + 1;
-        r.problem = "the chain head says " + std::to_string(app.store->recorded_head_seq()) +
-                    " events were written but only " + std::to_string(events.size()) + " are present (events removed)";
-    }
-    if (r.ok) {
-        std::cout << "audit chain OK: " << r.events_checked << " events, " << r.signatures_checked
-                  << " HSM head signatures verified\n";
-        return 0;
-    }
-    std::cout << "audit chain BROKEN at event " << r.first_broken_seq.value_or(0) << ": " << r.problem << "\n";
-    return 3;
 }
 
 struct PdfSignArgs {
@@ -296,7 +269,16 @@ int run(int argc, char** argv) {
 
     auto* audit_cmd = cli.add_subcommand("audit", "audit log");
     audit_cmd->require_subcommand(1);
-    auto* verify = audit_cmd->add_subcommand("verify", "recompute the hash chain and check the HSM head signatures");
+    auto* verify = audit_cmd->add_subcommand(
+        "verify", "recompute the hash chain and check the HSM head signatures with the audit key chained to the root");
+    AuditVerifyArgs verify_args;
+    verify->add_option("--root", verify_args.root_file,
+                       "the root certificate as published (PEM or DER); default: the one carrying the HSM's root key");
+    verify->add_option("--heads", verify_args.heads_file, "heads exported earlier with `audit export-heads`");
+    auto* export_heads = audit_cmd->add_subcommand(
+        "export-heads", "time-stamp the signed chain head and append it to a file kept outside the database");
+    std::string heads_out;
+    export_heads->add_option("--out", heads_out, "the file to append to")->required();
     auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
 
     auto* account = cli.add_subcommand("account", "signer accounts (operator tools until the RA flow lands)");
@@ -455,7 +437,8 @@ int run(int argc, char** argv) {
             }
             return 0;
         }
-        if (*verify) return audit_verify(*app);
+        if (*verify) return audit_verify(*app, verify_args);
+        if (*export_heads) return audit_export_heads(*app, heads_out);
         if (*sign_head) {
             auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
             std::cout << (s ? "signed chain head at event " + std::to_string(s->seq) : std::string("head already signed"))

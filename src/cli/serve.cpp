@@ -142,6 +142,13 @@ int serve(const std::string& home, const std::string& listen) {
               << "  Health, metrics  " << base << "/healthz  " << base << "/metrics\n"
               << std::flush;
     server.run();
+    // what was written since the last interval is signed before the process ends: an unsigned tail is what `audit
+    // verify` reports when signatures were removed
+    try {
+        audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
+    } catch (const Error& e) {
+        spdlog::warn("could not sign the audit chain head at shutdown: {} ({})", e.what(), e.code());
+    }
     return 0;
 }
 

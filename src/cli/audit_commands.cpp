@@ -1,0 +1,131 @@
+#include "cli/audit_commands.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "audit/head_signer.hpp"
+#include "core/error.hpp"
+#include "pki/audit_trust.hpp"
+#include "pki/openssl_ptr.hpp"
+#include "pki/time_stamp_authority.hpp"
+#include "validation/checks.hpp"
+
+namespace yq::cli {
+
+namespace {
+
+using nlohmann::json;
+
+core::Bytes root_from_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto pem = pki::certificates_from_pem(text);
+    if (!pem.empty()) return pem.front();
+    return core::Bytes(text.begin(), text.end());  // DER as the repository serves it
+}
+
+struct ExportedHead {
+    audit::HeadSignature head;
+    core::Bytes time_stamp;
+};
+
+std::vector<ExportedHead> read_heads(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
+    std::vector<ExportedHead> out;
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (line.empty()) continue;
+        json j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object())
+            throw_bad_input("audit.bad_heads_file", path + " line " + std::to_string(n) + " is not a head record");
+        ExportedHead h;
+        h.head.seq = j.value("seq", std::int64_t{0});
+        h.head.hash = core::hex_decode(j.value("hash", ""));
+        h.head.signature = core::base64_decode(j.value("signature", ""));
+        h.head.signed_at = j.value("signed_at", std::int64_t{0});
+        h.time_stamp = core::base64_decode(j.value("time_stamp", ""));
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+int broken(std::int64_t at, const std::string& why) {
+    std::cout << "audit chain BROKEN at event " << at << ": " << why << "\n";
+    return 3;
+}
+
+}  // namespace
+
+int audit_verify(App& app, const AuditVerifyArgs& args) {
+    std::int64_t now = app.clock.unix_seconds();
+    pki::AuditTrust trust;
+    try {
+        trust = pki::trusted_audit_key(*app.store, *app.keys,
+                                       args.root_file.empty() ? std::nullopt : std::optional(root_from_file(args.root_file)),
+                                       now);
+    } catch (const Error& e) {
+        if (e.code() != "audit.untrusted_key") throw;
+        return broken(0, e.what());
+    }
+    auto events = app.store->all_events();
+    auto signatures = app.store->head_signatures();
+    audit::VerifyReport r = audit::verify_chain(events, signatures, trust.audit_public_key);
+    if (!r.ok) return broken(r.first_broken_seq.value_or(0), r.problem);
+    auto present = static_cast<std::int64_t>(events.size());
+    if (app.store->recorded_head_seq() != present)
+        return broken(present + 1, "the chain head says " + std::to_string(app.store->recorded_head_seq()) +
+                                       " events were written but only " + std::to_string(present) +
+                                       " are present (events removed)");
+    std::string unsigned_tail = audit::unsigned_events_problem(
+        events, signatures, now, 2 * static_cast<std::int64_t>(app.config.audit.head_signing_interval_seconds));
+    if (!unsigned_tail.empty()) return broken(0, unsigned_tail);
+
+    std::size_t exported = 0;
+    if (!args.heads_file.empty()) {
+        for (const ExportedHead& h : read_heads(args.heads_file)) {
+            std::string why, tsa;
+            core::Bytes digest = audit::head_signature_digest(h.head.seq, h.head.hash);
+            std::int64_t stamped = validation::verify_timestamp_token(h.time_stamp, digest,
+                                                                      {trust.root_der, trust.issuing_der}, why, tsa);
+            if (stamped == 0) return broken(h.head.seq, "the exported head's time-stamp: " + why);
+            // The exported head, signed by the trusted audit key, must still be in the chain as it was.
+            audit::VerifyReport one = audit::verify_chain(events, {h.head}, trust.audit_public_key);
+            if (!one.ok)
+                return broken(h.head.seq, "the head exported at " + core::to_rfc3339(stamped) + " (event " +
+                                              std::to_string(h.head.seq) + ") " +
+                                              (h.head.seq > present ? "is beyond the end of the chain: events were removed"
+                                                                    : "does not match the chain: " + one.problem));
+            ++exported;
+        }
+    }
+    std::cout << "audit chain OK: " << r.events_checked << " events, " << r.signatures_checked
+              << " HSM head signatures verified with the audit key chained to " << trust.anchor;
+    if (!args.heads_file.empty()) std::cout << ", " << exported << " exported heads found in the chain";
+    std::cout << "\n";
+    return 0;
+}
+
+int audit_export_heads(App& app, const std::string& out) {
+    audit::sign_head(*app.store, *app.keys, pki::kAuditKeyLabel, app.clock);
+    auto signatures = app.store->head_signatures();
+    if (signatures.empty()) throw_conflict("audit.nothing_to_export", "the audit chain has no events yet");
+    const audit::HeadSignature& h = signatures.back();
+    pki::TimeStampAuthority tsa(*app.ca);
+    core::Bytes token = tsa.stamp_hash(audit::head_signature_digest(h.seq, h.hash), "sha256", "");
+    json record{{"seq", h.seq},
+                {"hash", core::hex_encode(h.hash)},
+                {"signature", core::base64_encode(h.signature)},
+                {"signed_at", h.signed_at},
+                {"time_stamp", core::base64_encode(token)}};
+    std::ofstream file(out, std::ios::app);
+    file << record.dump() << "\n";
+    file.flush();
+    if (!file) throw Error("cli.file_unwritable", 500, "cannot append to " + out);
+    std::cout << "exported the signed chain head at event " << h.seq << " (time-stamped) to " << out << "\n";
+    return 0;
+}
+
+}  // namespace yq::cli
