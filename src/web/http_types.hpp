@@ -2,6 +2,7 @@
 // The HTTP request/response model handlers see. Only web/ knows HTTP.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yq::web {
@@ -26,7 +27,16 @@ struct Request {
         auto it = headers.find(lower_name);
         return it == headers.end() ? std::string() : it->second;
     }
+    // The header's value in place (no copy: for headers that carry secrets, e.g. Basic credentials).
+    std::string_view header_view(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? std::string_view() : std::string_view(it->second);
+    }
 };
+
+// #14: once the handler has answered, the request's body and header values are wiped (zeroed in place, whole
+// capacity): passwords, PINs, one-time codes and tokens travel in them.
+void wipe_request(Request& req) noexcept;
 
 struct Response {
     int status = 200;

@@ -1,8 +1,17 @@
 #include "web/router.hpp"
 
 #include "core/error.hpp"
+#include "core/secure_buffer.hpp"
 
 namespace yq::web {
+
+void wipe_request(Request& req) noexcept {
+    auto wipe = [](std::string& s) { core::secure_wipe(s.data(), s.capacity()); };  // SSO buffer included
+    wipe(req.body);
+    wipe(req.target);
+    wipe(req.query);
+    for (auto& [name, value] : req.headers) wipe(value);
+}
 
 std::string url_decode(const std::string& s) {
     std::string out;

@@ -17,6 +17,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "core/secure_buffer.hpp"
 
 namespace yq::web {
 
@@ -154,6 +155,9 @@ private:
         }
         if (ec) return close();  // end of stream, timeout, garbage: nothing to answer
         auto msg = m_parser->release();
+        // #14: what the socket delivered (the raw request, secrets included) is not kept in the read buffer: an empty
+        // buffer gives its memory back now (the zeroizing allocator wipes it); pipelined bytes stay for the next read.
+        if (m_buffer.size() == 0) m_buffer.shrink_to_fit();
         m_keep_alive = msg.keep_alive();
         Request req;
         req.method = std::string(msg.method_string());
@@ -185,11 +189,14 @@ private:
         req.params = path_parameters(route->pattern, req.path);
         m_head = req.method == "HEAD";
         if (route->execution == Execution::Inline) {
-            write(invoke(*route, req), route->name);
+            Response resp = invoke(*route, req);
+            wipe_request(req);
+            write(std::move(resp), route->name);
             return;
         }
-        net::post(m_server.workers, [self = this->shared_from_this(), route, req = std::move(req)]() {
+        net::post(m_server.workers, [self = this->shared_from_this(), route, req = std::move(req)]() mutable {
             Response resp = invoke(*route, req);
+            wipe_request(req);
             net::post(self->m_stream.get_executor(),
                       [self, resp = std::move(resp), route]() mutable { self->write(std::move(resp), route->name); });
         });
@@ -214,6 +221,9 @@ private:
         m_response.content_length(body_size);
         http::async_write(m_stream, m_response,
                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              // a PIN letter or a staff sign-in's one-time secrets leave in a response body
+                              std::string& sent = self->m_response.body();
+                              core::secure_wipe(sent.data(), sent.capacity());
                               if (ec || !self->m_keep_alive) return self->close();
                               self->read();
                           });
@@ -233,8 +243,10 @@ private:
     Router& m_router;
     std::string m_remote;
     Stream m_stream;
-    beast::flat_buffer m_buffer;
-    std::optional<http::request_parser<http::string_body>> m_parser;
+    // Zeroizing allocators: the raw bytes read and the parsed header fields (Basic credentials, session cookies)
+    // are wiped when their memory is released (#14).
+    beast::basic_flat_buffer<core::ZeroizingAllocator<char>> m_buffer;
+    std::optional<http::request_parser<http::string_body, core::ZeroizingAllocator<char>>> m_parser;
     http::response<http::string_body> m_response;
     bool m_keep_alive = false;
     bool m_head = false;

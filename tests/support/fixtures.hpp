@@ -115,6 +115,7 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     int port() const { return m_port; }
+    int pid() const { return m_pid; }
     std::string base_url() const;
     const std::string& home() const { return m_home.path().native(); }
     const std::string& init_output() const { return m_init_output; }

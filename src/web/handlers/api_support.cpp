@@ -1,6 +1,7 @@
 #include "web/handlers/api_support.hpp"
 
 #include "core/error.hpp"
+#include "core/secure_buffer.hpp"
 
 namespace yq::web {
 
@@ -34,11 +35,13 @@ std::vector<std::string> list_field(const json& j, const char* key) {
     return out;
 }
 
-core::SecureString secret_field(const json& j, const char* key) {
+core::SecureString secret_field(json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string())
         throw_bad_input("api.missing_field", std::string("the field '") + key + "' is required");
-    return core::to_secure(it->get_ref<const std::string&>());
+    core::SecureString out = core::to_secure(it->get_ref<const std::string&>());
+    wipe_json_string(*it);
+    return out;
 }
 
 std::string query_value(const Request& req, const std::string& name) {

@@ -5,6 +5,7 @@
 
 #include "ra/staff.hpp"
 #include "signing/csc_service.hpp"
+#include "web/handlers/json_wipe.hpp"
 #include "web/http_types.hpp"
 
 namespace yq::web {
@@ -12,7 +13,10 @@ namespace yq::web {
 nlohmann::json body_of(const Request& req);  // throws 400 "api.bad_json"
 std::string text_field(const nlohmann::json& j, const char* key, bool required = true);
 std::vector<std::string> list_field(const nlohmann::json& j, const char* key);
-core::SecureString secret_field(const nlohmann::json& j, const char* key);
+// The field as a SecureString; its copy inside `j` is wiped (#14: a password does not outlive its request in the
+// parsed body either).
+core::SecureString secret_field(nlohmann::json& j, const char* key);
+
 std::string query_value(const Request& req, const std::string& name);  // "" when absent
 Response json_response(const nlohmann::json& body, int status = 200);
 Response no_content();

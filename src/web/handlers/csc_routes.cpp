@@ -4,6 +4,7 @@
 
 #include "signing/algorithms.hpp"
 #include "signing/csc_error.hpp"
+#include "web/handlers/json_wipe.hpp"
 
 namespace yq::web {
 
@@ -118,19 +119,26 @@ std::string bearer_token(const Request& req) {
     return h.substr(7);
 }
 
-core::SecureString password_field(const json& j, Dialect d) {
+// The PIN, its copy in the parsed body wiped (#14).
+core::SecureString password_field(json& j, Dialect d) {
+    auto take = [](json& value) {
+        core::SecureString out = core::to_secure(value.get_ref<const std::string&>());
+        wipe_json_string(value);
+        return out;
+    };
     // v2: authData [{"id": "PIN", "value": …}]; v1 and some v2 clients: top-level "PIN"
     if (auto it = j.find("authData"); d == Dialect::V2 && it != j.end() && it->is_array()) {
-        for (const auto& o : *it)
+        for (auto& o : *it)
             if (o.is_object() && o.value("id", "") == "PIN") {
-                if (!o.contains("value") || !o["value"].is_string()) csc_error(400, "invalid_request", "Invalid parameter PIN");
-                return core::to_secure(o["value"].get_ref<const std::string&>());
+                auto value = o.find("value");
+                if (value == o.end() || !value->is_string()) csc_error(400, "invalid_request", "Invalid parameter PIN");
+                return take(*value);
             }
     }
     auto it = j.find("PIN");
     if (it == j.end() || it->is_null()) return {};
     if (!it->is_string()) csc_error(400, "invalid_request", "Invalid parameter PIN");
-    return core::to_secure(it->get_ref<const std::string&>());
+    return take(*it);
 }
 
 std::string otp_field(const json& j, Dialect d) {
@@ -311,7 +319,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
 
         add(router, d, "auth/login", [&csc, &sign_ins, &clock](const Request& req, Dialect) {
             parse_body(req);
-            std::string h = req.header("authorization");
+            std::string_view h = req.header_view("authorization");  // no copy: it carries the password
             if (h.size() < 6 || h.compare(0, 6, "Basic ") != 0) csc_error(400, "invalid_request", "Malformed authorization header");
             core::Bytes decoded;
             try {
