@@ -84,6 +84,10 @@ public:
     // changed since it was read (so two password changes cannot interleave).
     virtual void reseal_credentials(const std::vector<Credential>& before, const std::vector<custody::SealedKey>& after,
                                     const core::Bytes& keep_token_hash, const audit::Event& e) = 0;
+    // Signer recovery at an appointment (#14): a new login password hash, the authenticator forgotten (the owner enrols
+    // a new one at the next sign-in) and every access token revoked, in one transaction. The signing key is untouched.
+    virtual void reset_sign_in(const std::string& account_id, const std::string& login_password_hash,
+                               const audit::Event& e) = 0;
     // Disables `old_credential_id`, adds `replacement` and makes a locked account active again (re-key is the recovery
     // path after an in-person appointment).
     virtual void replace_credential(const std::string& old_credential_id, const Credential& replacement,

@@ -252,9 +252,10 @@ Account AccountService::authenticate(const std::string& username, const core::Se
     return *a;
 }
 
-bool AccountService::login_otp_ok(const Account& a, const std::string& otp) {
+bool AccountService::use_sign_in_code(const Account& a, const std::string& otp) {
     if (!m_config.accounts.otp_required || a.totp_enrolled_at == 0) return true;
-    return totp_step_for(totp_secret(a), otp, m_clock.unix_seconds()).has_value();
+    auto step = totp_step_for(totp_secret(a), otp, m_clock.unix_seconds());
+    return step && m_store.accept_totp_step(a.id, *step);  // RFC 6238 §5.2: accepted once
 }
 
 // One answer for a wrong code, a replayed code and a wrong password (#14): which secret failed is written to the audit
@@ -351,6 +352,20 @@ void AccountService::change_login_password(const std::string& account_id, const 
     m_store.set_login_password(a->id, hash_password(new_password, m_config.kdf), session_hash(session_token),
                                audit::Event{actor, "account.login_password_changed", "account:" + a->username, "{}",
                                             m_clock.unix_seconds()});
+}
+
+std::string AccountService::hash_login_password(const core::SecureString& password) const {
+    return hash_password(password, m_config.kdf);
+}
+
+void AccountService::reset_sign_in(const std::string& username, const std::string& login_password_hash,
+                                   const std::string& actor) {
+    auto a = m_store.account_by_username(username);
+    if (!a) throw_not_found("accounts.unknown_username", "no account named '" + username + "'");
+    if (a->status == "revoked") throw_conflict("accounts.disabled", "the account '" + username + "' is closed");
+    m_store.reset_sign_in(a->id, login_password_hash,
+                          audit::Event{actor, "account.sign_in_reset", "account:" + username,
+                                       audit::details({{"authenticator", "to be enrolled again"}}), m_clock.unix_seconds()});
 }
 
 void AccountService::unlock(const std::string& username, const std::string& actor) {

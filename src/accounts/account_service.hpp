@@ -104,6 +104,12 @@ public:
 
     // Operator actions after an in-person appointment (the RA flow will call these).
     void unlock(const std::string& username, const std::string& actor);
+    // Signer recovery (forgotten login password, lost authenticator), approved by the office: the hash of the new
+    // one-time login password is made first (Argon2, no transaction open; `hash_login_password`), then
+    // `reset_sign_in` stores it, forgets the authenticator and revokes every session — joining the caller's unit of
+    // work. The signing key stays sealed under the signing password only its owner knows.
+    std::string hash_login_password(const core::SecureString& password) const;
+    void reset_sign_in(const std::string& username, const std::string& login_password_hash, const std::string& actor);
     // Forgotten signing password: new key + certificate under a new password; the old certificate is revoked as
     // superseded and the old credential disabled. Returns the new credential. The same in three phases for callers that
     // store more in the same unit of work (the registration office's request): prepare (no transaction), install
@@ -121,10 +127,10 @@ public:
 
     // For tests and the enrolment page.
     core::SecureBytes totp_secret(const Account& a);
-    // The second factor of a portal sign-in (RFC 6238, the account's TOTP secret); true when OTP is not required or
-    // no authenticator is enrolled yet (the first sign-in, which can only lead to the enrolment). The step is not
-    // used up yet (a known gap of #14, docs/threat-model.md): signing, which does use it up, still needs a fresh code.
-    bool login_otp_ok(const Account& a, const std::string& otp);
+    // The second factor of a portal sign-in (RFC 6238, the account's TOTP secret): the code's step is used up, so an
+    // observed code signs in once (#14). True when OTP is not required or no authenticator is enrolled yet (the first
+    // sign-in, which can only lead to the enrolment). Signing after it needs the next code.
+    bool use_sign_in_code(const Account& a, const std::string& otp);
 
     // First sign-in: a new TOTP secret that only the account's owner sees (the office never does). Throws 409
     // "accounts.totp_already_enrolled" (a new authenticator is an office matter, like an unlock).

@@ -149,6 +149,7 @@ struct RaConfig {
         {"renewal", {"renewal_request_form"}},
         {"unlock", {"unlock_request_form", "user_id_copy"}},
         {"rekey", {"unlock_request_form", "user_id_copy"}},
+        {"recovery", {"unlock_request_form", "user_id_copy"}},
     };
     std::vector<std::string> id_types = {"macau_bir", "hk_id", "passport", "other"};
     int staff_token_seconds = 8 * 3600;

@@ -38,8 +38,8 @@ core::Bytes AppointmentBook::code_mac(const std::string& code) {
 
 Booking AppointmentBook::book(const std::string& purpose, std::int64_t slot_start, const std::string& person_name,
                               const std::string& contact, const std::string& actor) {
-    if (purpose != "unlock" && purpose != "rekey" && purpose != "registration")
-        throw_bad_input("appointments.bad_purpose", "the purpose must be unlock, rekey or registration");
+    if (purpose != "unlock" && purpose != "rekey" && purpose != "recovery" && purpose != "registration")
+        throw_bad_input("appointments.bad_purpose", "the purpose must be unlock, rekey, recovery or registration");
     if (person_name.empty() || person_name.size() > 128)
         throw_bad_input("appointments.bad_name", "the name must have 1–128 characters");
     if (contact.size() < 5 || contact.size() > 128)

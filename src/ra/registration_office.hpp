@@ -37,6 +37,12 @@ struct ApprovedApplication {
     std::string account_id;
 };
 
+struct ApprovedRequest {
+    ServiceRequest request;
+    // Recovery only: the new one-time login password for the letter handed over at the counter (shown once).
+    core::SecureString initial_login_password;
+};
+
 struct WithdrawnLetter {
     Letter letter;
     std::vector<std::string> held;  // ids of the applications and requests put on hold
@@ -101,7 +107,8 @@ public:
     // Documents complete, and for unlock/re-key the ID shown matches the one sighted at registration.
     ServiceRequest check_request(const Principal& who, const std::string& id, const std::string& id_type,
                                  const std::string& id_number);
-    ServiceRequest approve_request(const Principal& who, const std::string& id);
+    // Recovery (a forgotten login password or a lost authenticator) also answers the new one-time login password.
+    ApprovedRequest approve_request(const Principal& who, const std::string& id);
     ServiceRequest reject_request(const Principal& who, const std::string& id, const std::string& reason);
 
     // The signer completes an approved re-key (new signing password) or renewal (current signing password + OTP);

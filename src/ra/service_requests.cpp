@@ -1,4 +1,5 @@
 // RegistrationOffice: revocation, renewal, unlock and re-key requests (architecture "RA flow"; domain §2 D, E, §3).
+#include "accounts/password_hash.hpp"
 #include "pki/revocation_reason.hpp"
 #include "ra/documents.hpp"
 #include "ra/record_io.hpp"
@@ -17,6 +18,9 @@ void require_open(const ServiceRequest& r) {
                                                  "); a representative with a valid letter must sign it off again");
     if (!is_open(r.status)) throw_conflict("ra.request_closed", "the request is already " + r.status);
 }
+
+// The user's own requests, made in person at an appointment with the ID sighted at registration.
+bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey" || kind == "recovery"; }
 
 // Which letter scope a request needs from the representative; unlock and re-key are the user's own requests.
 std::string scope_of(const std::string& kind) {
@@ -40,8 +44,8 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
                                                   const std::string& username, const std::string& reason,
                                                   const std::string& appointment_code) {
     authorise(who, Action::RequestCreate);
-    if (kind != "revocation" && kind != "renewal" && kind != "unlock" && kind != "rekey")
-        throw_bad_input("ra.bad_request_kind", "the request kind must be revocation, renewal, unlock or rekey");
+    if (kind != "revocation" && kind != "renewal" && kind != "unlock" && kind != "rekey" && kind != "recovery")
+        throw_bad_input("ra.bad_request_kind", "the request kind must be revocation, renewal, unlock, rekey or recovery");
     auto app = application_of_user(username);
     auto account = m_account_store.account_by_id(app.value.account_id);
     if (!account) throw_conflict("ra.user_not_active", "the account of '" + username + "' does not exist");
@@ -77,7 +81,7 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
     if (kind == "unlock" && account->status != "locked")
         throw_conflict("ra.account_not_locked", "the account is not locked; nothing to unlock");
     m_store.atomically([&] {
-        if (kind == "unlock" || kind == "rekey") {
+        if (at_appointment(kind)) {
             // Only in person, at the appointment: the booking is checked in now and cannot be used twice.
             r.appointment_id = m_appointments.check_in(appointment_code, kind, who.actor()).id;
         }
@@ -130,7 +134,7 @@ ServiceRequest RegistrationOffice::check_request(const Principal& who, const std
     if (r.value.status != "submitted") throw_conflict("ra.request_already_checked", "this request was already checked");
     require_documents(required_documents(m_config.ra, r.value.kind), m_store.attachments(id));
     std::vector<core::Bytes> macs;
-    if (r.value.kind == "unlock" || r.value.kind == "rekey") {
+    if (at_appointment(r.value.kind)) {
         // The person at the counter must show the same ID that was sighted when the account was applied for.
         if (id_type.empty() || id_number.empty())
             throw_bad_input("api.missing_field", "record the ID shown: id_type and id_number");
@@ -150,7 +154,7 @@ ServiceRequest RegistrationOffice::check_request(const Principal& who, const std
     return r.value;
 }
 
-ServiceRequest RegistrationOffice::approve_request(const Principal& who, const std::string& id) {
+ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const std::string& id) {
     authorise(who, Action::RequestApprove);
     auto r = load<ServiceRequest>("request", id);
     require_open(r.value);
@@ -162,6 +166,12 @@ ServiceRequest RegistrationOffice::approve_request(const Principal& who, const s
     auto app = application_of_user(r.value.username);
     auto account = m_account_store.account_by_id(app.value.account_id);
     if (!account) throw_conflict("ra.user_not_active", "the account does not exist");
+    ApprovedRequest out;
+    std::string new_login_hash;
+    if (r.value.kind == "recovery") {  // Argon2 before the unit of work (#14)
+        out.initial_login_password = accounts::generate_password();
+        new_login_hash = m_accounts.hash_login_password(out.initial_login_password);
+    }
     if (r.value.kind == "revocation") {
         // #14: each revocation is its own commit with its CA signatures (OCSP, CRL) outside the request's unit of work.
         // Revocation is the safe direction: if what follows fails, the certificates stay revoked and approving the
@@ -184,6 +194,9 @@ ServiceRequest RegistrationOffice::approve_request(const Principal& who, const s
         } else if (r.value.kind == "unlock") {
             m_accounts.unlock(r.value.username, who.actor());
             status = "completed";
+        } else if (r.value.kind == "recovery") {
+            m_accounts.reset_sign_in(r.value.username, new_login_hash, who.actor());
+            status = "completed";
         }
         if (status == "completed") {
             r.value.completed_by = who.actor();
@@ -192,7 +205,8 @@ ServiceRequest RegistrationOffice::approve_request(const Principal& who, const s
         // version-checked: a request that changed since it was read above (approved or rejected meanwhile) fails here
         save(r, status, event(who, "request.approved", "request:" + id, audit::details({{"kind", r.value.kind}})));
     });
-    return r.value;
+    out.request = r.value;
+    return out;
 }
 
 ServiceRequest RegistrationOffice::reject_request(const Principal& who, const std::string& id, const std::string& reason) {

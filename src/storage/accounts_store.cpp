@@ -195,6 +195,16 @@ void SqlStore::set_login_password(const std::string& account_id, const std::stri
     });
 }
 
+void SqlStore::reset_sign_in(const std::string& account_id, const std::string& login_password_hash,
+                             const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kResetSignIn, {account_id, login_password_hash}) != 1)
+            throw_not_found("accounts.unknown_account", "the account no longer exists");
+        c.execute(sql::kRevokeAccountTokens, {account_id, core::Bytes()});
+        append_audit_event(c, e);
+    });
+}
+
 void SqlStore::reseal_credentials(const std::vector<accounts::Credential>& before,
                                   const std::vector<custody::SealedKey>& after, const core::Bytes& keep_token_hash,
                                   const audit::Event& e) {

@@ -66,6 +66,8 @@ public:
     // accounts::AccountStore
     void create_account(const accounts::Account& a, const std::optional<accounts::Credential>& c,
                         const audit::Event& e) override;
+    void reset_sign_in(const std::string& account_id, const std::string& login_password_hash,
+                       const audit::Event& e) override;
     void add_first_credential(const accounts::Credential& c, const std::vector<std::string>& replaced_ids,
                               const audit::Event& e) override;
     std::optional<accounts::Account> account_by_username(const std::string& username) override;

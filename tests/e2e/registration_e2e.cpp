@@ -487,6 +487,57 @@ TEST_P(RegistrationTest, RenewalAndForgottenPasswordRekeyAreCompletedByTheUser) 
     EXPECT_EQ(server.cli("audit verify").exit_code, 0);
 }
 
+// #14 signer recovery: a forgotten login password or a lost authenticator is handled only at an appointment, with the
+// ID sighted at registration and a second person's approval. Someone else at the counter (another ID) is refused;
+// the approval prints a new one-time login password, forgets the authenticator and ends every session, and the
+// signing key stays under the signing password only its owner knows.
+TEST_P(RegistrationTest, LostSignInIsRecoveredOnlyAtAnAppointmentWithTheSameIdAndASecondPerson) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    Staff checker = sign_in_staff(server, api, "sam.two", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    Signer user = open_account(api, supervisor, ready_application(api, officer, agency, "lost.user", "3333333(3)"));
+
+    auto no_booking = api.call("POST", "/api/v1/requests", officer.token, {{"kind", "recovery"}, {"username", "lost.user"}});
+    EXPECT_NE(no_booking.status, 201) << no_booking.body;
+    auto booked = api.call("POST", "/api/v1/appointments", "",
+                           {{"purpose", "recovery"}, {"slot_start", next_free_slot(api)}, {"name", "Lost User"},
+                            {"contact", "lost@dsaj.gov.mo"}});
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    auto created = api.call("POST", "/api/v1/requests", officer.token,
+                            {{"kind", "recovery"}, {"username", "lost.user"}, {"appointment_code", booked.body["confirmation_code"]}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    std::string rid = created.body["id"];
+    api.attach(officer.token, rid, "unlock_request_form", pdf("lost sign-in"));
+    api.attach(officer.token, rid, "user_id_copy", jpeg() + "lost");
+    auto impostor = api.call("POST", "/api/v1/requests/" + rid + "/check", checker.token,
+                             {{"id_type", "macau_bir"}, {"id_number", "9999999(9)"}});
+    EXPECT_EQ(impostor.status, 409) << impostor.body;
+    EXPECT_EQ(impostor.body["error"], "ra.identity_mismatch");
+    ASSERT_EQ(api.call("POST", "/api/v1/requests/" + rid + "/check", checker.token,
+                       {{"id_type", "macau_bir"}, {"id_number", "3333333(3)"}})
+                  .status,
+              200);
+    auto alone = api.call("POST", "/api/v1/requests/" + rid + "/approve", checker.token);
+    EXPECT_EQ(alone.status, 409) << alone.body;
+    EXPECT_EQ(alone.body["error"], "ra.four_eyes");
+    auto approved = api.call("POST", "/api/v1/requests/" + rid + "/approve", supervisor.token);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.body["status"], "completed");
+    std::string fresh = approved.body["recovery_letter"].value("initial_login_password", "");
+    ASSERT_GE(fresh.size(), 12u);
+
+    EXPECT_EQ(api.call("GET", "/api/v1/me", user.csc_token).status, 401);  // every session ended
+    user.csc_token = csc_login(api, "lost.user", fresh);
+    EXPECT_NE(sign_and_verify(api, work, user, "signed after recovery").find("Verified OK"), std::string::npos);
+    auto events = server.cli("audit search --object account:lost.user --action account.sign_in_reset");
+    EXPECT_NE(events.output.find("staff:samuel"), std::string::npos) << events.output;
+    EXPECT_EQ(events.output.find(fresh), std::string::npos);
+    EXPECT_EQ(server.cli("audit verify").exit_code, 0);
+}
+
 // Outside the window a renewal is refused, naming the rule.
 TEST_P(RegistrationTest, RenewalOutsideTheWindowIsRefused) {
     test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});

@@ -94,6 +94,28 @@ TEST(UiSecurityTest, SignInFailuresAndBookingsAreLimitedPerAddress) {
               429);
 }
 
+// #14: someone who watched a signer sign in (the password typed, the code on the phone) signs in again with the same
+// code inside its 30 seconds. Before the fix the portal checked the code without using up its step, so the replay
+// got a second session; now a code signs in once.
+TEST(UiSecurityTest, ObservedPortalSignInCodeCannotBeReplayed) {
+    test::ServerProcess server;  // OTP required
+    test::TempDir work;
+    test::TestAccount account = test::create_account(server, work, "watched.user");
+    FormToken t = form_token(server, "/portal/login");
+    std::string code = test::totp_now(account.otp_secret_b32);
+    auto sign_in = [&] {
+        return test::http_request("POST", server.port(), "/portal/login",
+                                  "username=watched.user&password=login-password-1&otp=" + code + "&csrf=" + t.token,
+                                  "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+    };
+    auto owner = sign_in();
+    EXPECT_EQ(owner.status, 303);
+    EXPECT_EQ(owner.headers["location"], "/portal");
+    auto replay = sign_in();
+    EXPECT_EQ(replay.status, 401);
+    EXPECT_EQ(replay.headers["set-cookie"].find("yq_session="), std::string::npos) << replay.headers["set-cookie"];
+}
+
 // The audit log page answers the auditor and nobody else; dates are days in office time.
 TEST(UiSecurityTest, TheAuditLogPageIsForAuditors) {
     using namespace test::office;

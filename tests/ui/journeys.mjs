@@ -3,11 +3,12 @@
 // Each journey asserts on what the page shows (texts come from the product's own catalogues, src/web/i18n) and saves
 // screenshots into ARTEFACT_DIR. Exit 0 when every assertion held; otherwise the first failure is printed.
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const catalogue = (lang) => JSON.parse(readFileSync(join(here, '../../src/web/i18n', `${lang}.json`), 'utf8'));
@@ -24,12 +25,18 @@ const browser = await chromium.launch({
 });
 // RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from the base32 secret the test's account was created with: what the
 // signer's authenticator app shows.
-// A code is accepted for signing once (RFC 6238 §5.2): for the next successful use, wait for the next time step.
-let lastStep = -1;
+// A code is accepted once, for signing-in and signing alike (RFC 6238 §5.2): for the next successful use, wait for
+// the next time step. The last step used is kept in a file per secret, because a test runs several journeys (one
+// process each) for the same signer one after the other.
+const stepFile = (secret) => join(tmpdir(), 'yq-totp-step-' + createHash('sha256').update(secret).digest('hex').slice(0, 16));
+function lastUsedStep(secret) {
+  try { return Number(readFileSync(stepFile(secret), 'utf8')); } catch { return -1; }
+}
 async function freshTotp(secretBase32) {
-  while (Math.floor(Date.now() / 1000 / 30) <= lastStep) await new Promise((r) => setTimeout(r, 500));
-  lastStep = Math.floor(Date.now() / 1000 / 30);
-  return totp(secretBase32);
+  while (Math.floor(Date.now() / 1000 / 30) <= lastUsedStep(secretBase32)) await new Promise((r) => setTimeout(r, 500));
+  const step = Math.floor(Date.now() / 1000 / 30);
+  writeFileSync(stepFile(secretBase32), String(step));
+  return totp(secretBase32, step);
 }
 // Staff codes are accepted once per staff member, and the test's set-up has just used the current one.
 const staffSteps = new Map();
@@ -39,13 +46,13 @@ async function staffTotp(secretBase32) {
   staffSteps.set(secretBase32, Math.floor(Date.now() / 1000 / 30));
   return totp(secretBase32);
 }
-function totp(secretBase32) {
+function totp(secretBase32, step = Math.floor(Date.now() / 1000 / 30)) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
   for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
   const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
   const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  counter.writeBigUInt64BE(BigInt(step));
   const mac = createHmac('sha1', key).update(counter).digest();
   const offset = mac[mac.length - 1] & 15;
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
@@ -195,7 +202,7 @@ const journeys = {
     assert.equal((await page.textContent('#form-error')).trim(), zh.portal.errors.sign_in);
     await shot(page, 'sign-in-refused');
     await page.getByLabel(zh.portal.login_password).fill(args.login_password);
-    await page.getByLabel(zh.portal.otp).fill(totp(args.otp_secret));
+    await page.getByLabel(zh.portal.otp).fill(await freshTotp(args.otp_secret));  // used up: signing needs the next one
     await page.getByRole('button', { name: zh.portal.sign_in }).click();
     assert.equal(await heading(page), zh.portal.title);
     assert.equal((await page.textContent('#account-status')).trim(), zh.portal.statuses.active);
@@ -281,7 +288,7 @@ const journeys = {
     await page.goto(baseUrl + '/portal/login');
     await page.getByLabel(en.portal.username).fill(args.username);
     await page.getByLabel(en.portal.login_password).fill(args.login_password);
-    await page.getByLabel(en.portal.otp).fill(totp(args.otp_secret));
+    await page.getByLabel(en.portal.otp).fill(await freshTotp(args.otp_secret));
     await page.getByRole('button', { name: en.portal.sign_in }).click();
     assert.equal((await page.textContent('#account-status')).trim(), en.portal.statuses.active);
     assert.equal(await page.locator('#locked').count(), 0);

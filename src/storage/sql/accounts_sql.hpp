@@ -30,6 +30,9 @@ inline constexpr const char* kAcceptTotpStep =
 inline constexpr const char* kSetStatus =
     "UPDATE accounts SET status = $3, failed_attempts = 0 WHERE id = $1 AND status = $2";
 inline constexpr const char* kSetLoginPassword = "UPDATE accounts SET login_password_hash = $2 WHERE id = $1";
+// Recovery: the authenticator is forgotten too (re-enrolment at the next sign-in); the step counter starts again.
+inline constexpr const char* kResetSignIn =
+    "UPDATE accounts SET login_password_hash = $2, totp_enrolled_at = 0, totp_last_step = 0 WHERE id = $1";
 inline constexpr const char* kReseal =
     "UPDATE credentials SET sealed_key = $2, kdf_salt = $3, kdf_params = $4, seal_version = $5 "
     "WHERE id = $1 AND sealed_key = $6 AND status = 'active'";

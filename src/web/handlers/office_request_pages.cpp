@@ -19,8 +19,10 @@ using nlohmann::json;
 const std::vector<std::string> kRevocationReasons = {"unspecified",  "keyCompromise",        "affiliationChanged",
                                                      "superseded",   "cessationOfOperation", "privilegeWithdrawn"};
 
-bool known_kind(const std::string& kind) { return kind == "revocation" || kind == "renewal" || kind == "rekey"; }
-bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey"; }
+bool known_kind(const std::string& kind) {
+    return kind == "revocation" || kind == "renewal" || kind == "rekey" || kind == "recovery";
+}
+bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey" || kind == "recovery"; }
 
 std::string request_page(const std::string& id) { return "/office/requests/" + id; }
 
@@ -147,11 +149,32 @@ void register_office_request_pages(Router& router, const OfficePageServices& s) 
                         s.ra.office.check_request(who, req.param("id"), "", "");
                         return request_page(req.param("id"));
                     });
-    add_case_action(router, s, "/office/requests/{id}/approve", this_request,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.approve_request(who, req.param("id"));
-                        return request_page(req.param("id"));
-                    });
+    // The second person's approval; a recovery answers with the letter of the new one-time login password, printed and
+    // handed over at the counter (shown this once, never cached).
+    router.add("POST", "/office/requests/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   std::string id = req.param("id");
+                   require_csrf(req, parse_urlencoded(req.body));
+                   ra::ApprovedRequest approved;
+                   try {
+                       approved = s.ra.office.approve_request(who, id);
+                   } catch (const Error& e) {
+                       return back_with_error(request_page(id), e);
+                   }
+                   if (approved.request.kind != "recovery") return see_other(request_page(id));
+                   json data{{"username", approved.request.username},
+                             {"login_password", std::string(approved.initial_login_password.begin(),
+                                                            approved.initial_login_password.end())},
+                             {"date", office_today(s)},
+                             {"approved_by", approved.request.approved_by},
+                             {"request", id},
+                             {"scripts", json::array({"/static/print.js"})}};
+                   Response r = s.pages.render(req, "office_recovery_letter", "backoffice.recovery_letter", data, 200, "office");
+                   std::string& secret = data["login_password"].get_ref<std::string&>();  // this copy; the page body is
+                   core::secure_wipe(secret.data(), secret.capacity());                    // wiped after sending
+                   r.headers.emplace_back("Cache-Control", "no-store");
+                   return r;
+               }),
+               Execution::Blocking, "ui_office");
     add_case_action(router, s, "/office/requests/{id}/reject", this_request,
                     [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
                         s.ra.office.reject_request(who, req.param("id"), form.fields["reason"]);

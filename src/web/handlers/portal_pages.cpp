@@ -192,7 +192,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                        auto token = s.csc.login(f["username"], take_secret(f, "password"));
                        std::string id = s.csc.account_for_token(token.access_token);
                        auto a = s.account_store.account_by_id(id);
-                       if (!a || !s.accounts.login_otp_ok(*a, f["otp"])) {
+                       if (!a || !s.accounts.use_sign_in_code(*a, f["otp"])) {
                            s.csc.revoke(id, token.access_token);
                            throw Error("accounts.authentication_failed", 401, "sign-in failed");
                        }

@@ -101,7 +101,7 @@ json document_names(const PublicPageServices& s, const std::string& lang, const 
 }
 
 const std::vector<std::string>& purposes() {
-    static const std::vector<std::string> k{"unlock", "rekey", "registration"};
+    static const std::vector<std::string> k{"unlock", "rekey", "recovery", "registration"};
     return k;
 }
 
@@ -162,7 +162,7 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
     router.add("GET", "/register", page(pages, [&s](const Request& req) {
                    std::string lang = choose_language(req);
                    json other = json::array();
-                   for (const char* request : {"revocation", "renewal", "unlock", "rekey"})
+                   for (const char* request : {"revocation", "renewal", "unlock", "rekey", "recovery"})
                        other.push_back({{"title", translate(lang, std::string("requests.") + request)},
                                         {"documents", document_names(s, lang, request)}});
                    json data{{"agency_documents", document_names(s, lang, "agency")},

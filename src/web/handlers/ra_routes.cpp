@@ -253,7 +253,14 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
                                                             text_field(j, "id_number", false))));
     });
     add(router, s, "POST", "/api/v1/requests/{id}/approve", ra::Action::RequestApprove, [&](const Request& req, const ra::Principal& who) {
-        return json_response(view_case(office.approve_request(who, req.param("id"))));
+        auto approved = office.approve_request(who, req.param("id"));
+        json out = view_case(approved.request);
+        if (approved.request.kind == "recovery")  // shown this once: the letter handed over at the counter
+            out["recovery_letter"] = {{"username", approved.request.username},
+                                      {"initial_login_password", std::string(approved.initial_login_password.begin(),
+                                                                             approved.initial_login_password.end())},
+                                      {"authenticator", "enrolled again by the user at the next sign-in"}};
+        return json_response(out);
     });
     add(router, s, "POST", "/api/v1/requests/{id}/reject", ra::Action::RequestReject, [&](const Request& req, const ra::Principal& who) {
         return json_response(view_case(office.reject_request(who, req.param("id"), text_field(body_of(req), "reason"))));
