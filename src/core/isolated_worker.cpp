@@ -1,8 +1,8 @@
 #include "core/isolated_worker.hpp"
 
-#include <poll.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <sys/resource.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,104 +10,94 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
 
 #include "core/error.hpp"
+#include "core/worker_protocol.hpp"
 
 namespace yq::core {
 
 namespace {
 
-using Deadline = std::chrono::steady_clock::time_point;
+constexpr int kWorkerSocket = 3;  // where the worker finds its end (core/worker_main.cpp)
 
-// Frames in both directions: 8-byte little-endian length, then the bytes. Replies start with 'O' (result follows) or
-// 'E' ("code\0status\0message").
-bool send_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
+[[noreturn]] void cannot_start(const std::string& executable, int error) {
+    throw_unavailable("isolation.unavailable",
+                      "cannot start the isolated parser " + executable + " (" + std::strerror(error) + ")");
+}
+
+// posix_spawn's file actions and attributes, released on every path.
+struct SpawnSetup {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    SpawnSetup() {
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attributes);
     }
-    return true;
-}
-
-bool send_frame(int fd, const std::string& body) {
-    std::uint64_t n = body.size();
-    char header[8];
-    for (int i = 0; i < 8; ++i) header[i] = static_cast<char>((n >> (8 * i)) & 0xff);
-    return send_all(fd, header, 8) && send_all(fd, body.data(), body.size());
-}
-
-// Reads exactly `size` bytes, waiting no later than `deadline` (none: wait as long as it takes).
-bool receive_all(int fd, char* data, std::size_t size, const Deadline* deadline) {
-    while (size > 0) {
-        if (deadline) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return false;
-            pollfd p{fd, POLLIN, 0};
-            int r = poll(&p, 1, static_cast<int>(left.count()));
-            if (r < 0 && errno == EINTR) continue;
-            if (r <= 0) return false;
-        }
-        ssize_t n = ::recv(fd, data, size, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
+    ~SpawnSetup() {
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attributes);
     }
-    return true;
-}
-
-bool receive_frame(int fd, std::string& body, const Deadline* deadline, std::uint64_t max_size) {
-    unsigned char header[8];
-    if (!receive_all(fd, reinterpret_cast<char*>(header), 8, deadline)) return false;
-    std::uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | header[i];
-    if (n > max_size) return false;
-    body.resize(n);
-    return receive_all(fd, body.data(), n, deadline);
-}
-
-[[noreturn]] void serve_jobs(int fd, const IsolatedJob& job, const IsolationLimits& limits) {
-    // No PR_SET_PDEATHSIG: it fires when the *thread* that forked ends. When the server process ends, the kernel
-    // closes its end of the socket and the read below returns EOF.
-    if (fd > 3) close_range(3, static_cast<unsigned>(fd) - 1, 0);  // nothing of the server's: sockets, database files
-    close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
-    cap_child_memory(limits);
-    for (std::string input;;) {
-        if (!receive_frame(fd, input, nullptr, UINT64_MAX)) _exit(0);  // the server closed: done
-        // this job's CPU budget on top of what the worker has used so far (SIGXCPU ends the worker)
-        rusage used{};
-        getrusage(RUSAGE_SELF, &used);
-        rlimit cpu{static_cast<rlim_t>(used.ru_utime.tv_sec + used.ru_stime.tv_sec + limits.cpu_seconds + 1), RLIM_INFINITY};
-        setrlimit(RLIMIT_CPU, &cpu);
-        std::string reply;
-        try {
-            reply = "O" + job(input);
-        } catch (const Error& e) {
-            reply = std::string("E") + e.code() + '\0' + std::to_string(e.http_status()) + '\0' + e.what();
-        } catch (const std::bad_alloc&) {
-            _exit(4);
-        } catch (...) {
-            _exit(5);
-        }
-        if (!send_frame(fd, reply)) _exit(3);
-    }
-}
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+};
 
 }  // namespace
 
-IsolatedWorker::IsolatedWorker(IsolatedJob job, IsolationLimits limits, std::string limit_code, std::string what, int max_jobs)
-    : m_job(std::move(job)), m_limits(limits), m_limit_code(std::move(limit_code)), m_what(std::move(what)),
+std::string sibling_executable(const std::string& name) {
+    std::error_code ec;
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) throw_unavailable("isolation.unavailable", "cannot find the running executable");
+    return (self.parent_path() / name).string();
+}
+
+IsolatedWorker::IsolatedWorker(WorkerCommand command, IsolationLimits limits, std::string limit_code, std::string what,
+                               int max_jobs)
+    : m_command(std::move(command)), m_limits(limits), m_limit_code(std::move(limit_code)), m_what(std::move(what)),
       m_max_jobs(std::max(max_jobs, 1)) {}
 
 IsolatedWorker::~IsolatedWorker() { stop(false); }
 
 void IsolatedWorker::spawn() {
-    ForkedChild forked = fork_child(true, [this](int fd) { serve_jobs(fd, m_job, m_limits); });
-    m_pid = forked.pid;
-    m_socket = forked.fd;
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) cannot_start(m_command.executable, errno);
+    // The worker's end goes to descriptor 3; keep it clear of 0–3 so that dup2 copies it (and drops CLOEXEC).
+    int theirs = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
+    close(fds[1]);
+    if (theirs < 0) {
+        close(fds[0]);
+        cannot_start(m_command.executable, errno);
+    }
+    SpawnSetup setup;
+    posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&setup.actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&setup.actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&setup.actions, theirs, kWorkerSocket);
+    posix_spawn_file_actions_addclosefrom_np(&setup.actions, kWorkerSocket + 1);  // every other descriptor
+    posix_spawn_file_actions_addchdir_np(&setup.actions, "/");                   // not the server's home
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&setup.attributes, &none);
+    posix_spawnattr_setsigdefault(&setup.attributes, &all);
+    posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::string memory_mb = std::to_string(std::max<std::size_t>(m_limits.memory_bytes / (1024 * 1024), 1));
+    std::string cpu_seconds = std::to_string(std::max(m_limits.cpu_seconds, 1));
+    std::string memory_flag = "--memory-mb", cpu_flag = "--cpu-seconds";
+    char* argv[] = {m_command.executable.data(), memory_flag.data(), memory_mb.data(), cpu_flag.data(),
+                    cpu_seconds.data(), nullptr};
+    char* envp[] = {nullptr};  // nothing of the server's environment
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, m_command.executable.c_str(), &setup.actions, &setup.attributes, argv, envp);
+    close(theirs);
+    if (rc != 0) {
+        close(fds[0]);
+        cannot_start(m_command.executable, rc);
+    }
+    m_pid = pid;
+    m_socket = fds[0];
     m_jobs = 0;
 }
 
@@ -123,33 +113,67 @@ void IsolatedWorker::stop(bool kill_child) {
 }
 
 void IsolatedWorker::fail() {
+    // Did the sandbox stop it? A process the seccomp filter kills ends with SIGSYS (seccomp(2),
+    // SECCOMP_RET_KILL_PROCESS); look before killing, so the cause is not masked by our own SIGKILL.
+    int status = 0;
+    bool forbidden = false;
+    if (m_pid > 0 && waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        forbidden = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+        close(m_socket);
+        m_pid = -1;
+        m_socket = -1;
+    }
     stop(true);
+    if (forbidden)
+        throw Error("isolation.forbidden_call", 422,
+                    m_what + " made its parser attempt an operation the sandbox forbids; the parser was stopped and "
+                             "nothing from the file was used");
     throw Error(m_limit_code, 422,
                 m_what + " could not be processed within the limits (" + std::to_string(m_limits.memory_bytes / (1024 * 1024)) +
                     " MB, " + std::to_string(m_limits.wall_seconds) + " s) or made the parser fail");
+}
+
+void IsolatedWorker::retire_after_quota() {
+    if (++m_jobs >= m_max_jobs) stop(false);
 }
 
 void IsolatedWorker::ensure_started() {
     if (m_pid <= 0) spawn();
 }
 
-std::string IsolatedWorker::run(const std::string& input) {
+std::string IsolatedWorker::run(std::string_view job, const std::string& input) {
     if (m_pid <= 0) spawn();
-    Deadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_limits.wall_seconds);
+    WorkerDeadline deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_limits.wall_seconds);
     std::string reply;
-    if (!send_frame(m_socket, input) || !receive_frame(m_socket, reply, &deadline, UINT64_MAX) || reply.empty()) fail();
-    if (++m_jobs >= m_max_jobs) stop(false);
-    if (reply[0] == 'O') return reply.substr(1);
-    std::size_t a = reply.find('\0', 1), b = a == std::string::npos ? a : reply.find('\0', a + 1);
-    if (b == std::string::npos) fail();
-    throw Error(reply.substr(1, a - 1), std::stoi(reply.substr(a + 1, b - a - 1)), reply.substr(b + 1));
+    if (!send_frame(m_socket, job) || !send_frame(m_socket, input) ||
+        !receive_frame(m_socket, reply, &deadline, UINT64_MAX)) {
+        // A dead worker's socket closes before the kernel has reaped it; give it a moment to say how it ended.
+        for (int i = 0; i < 50 && m_pid > 0; ++i) {
+            siginfo_t info{};
+            if (waitid(P_PID, static_cast<id_t>(m_pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0)
+                break;
+            usleep(1000);
+        }
+        fail();
+    }
+    std::string result;
+    bool well_formed = false;
+    try {
+        well_formed = decode_reply(reply, result);
+    } catch (const Error&) {
+        retire_after_quota();
+        throw;  // the job's own error: the worker is healthy
+    }
+    if (!well_formed) fail();
+    retire_after_quota();
+    return result;
 }
 
-IsolatedWorkerPool::IsolatedWorkerPool(IsolatedJob job, IsolationLimits limits, std::string limit_code, std::string what,
-                                       int workers, int max_jobs_per_worker)
-    : m_job(job), m_limits(limits) {
+IsolatedWorkerPool::IsolatedWorkerPool(WorkerCommand command, IsolationLimits limits, std::string limit_code,
+                                       std::string what, int workers, int max_jobs_per_worker)
+    : m_command(command), m_limits(limits) {
     for (int i = 0; i < std::max(workers, 1); ++i)
-        m_workers.push_back(std::make_unique<IsolatedWorker>(job, limits, limit_code, what, max_jobs_per_worker));
+        m_workers.push_back(std::make_unique<IsolatedWorker>(command, limits, limit_code, what, max_jobs_per_worker));
 }
 
 void IsolatedWorkerPool::start() {
@@ -160,11 +184,20 @@ void IsolatedWorkerPool::start() {
     }
 }
 
-std::string IsolatedWorkerPool::run(const std::string& input) {
-    if (!m_limits.enabled) return m_job(input);
+std::vector<int> IsolatedWorkerPool::pids() {
+    std::vector<int> out;
+    for (auto& w : m_workers) {
+        std::lock_guard lock(w->mutex());
+        if (w->pid() > 0) out.push_back(w->pid());
+    }
+    return out;
+}
+
+std::string IsolatedWorkerPool::run(std::string_view job, const std::string& input) {
+    if (!m_limits.enabled) return m_command.in_process(job, input);
     for (auto& w : m_workers) {  // a free worker if there is one
         std::unique_lock lock(w->mutex(), std::try_to_lock);
-        if (lock.owns_lock()) return w->run(input);
+        if (lock.owns_lock()) return w->run(job, input);
     }
     IsolatedWorker* chosen;
     {
@@ -172,7 +205,7 @@ std::string IsolatedWorkerPool::run(const std::string& input) {
         chosen = m_workers[m_next++ % m_workers.size()].get();
     }
     std::lock_guard lock(chosen->mutex());
-    return chosen->run(input);
+    return chosen->run(job, input);
 }
 
 }  // namespace yq::core

@@ -1,40 +1,55 @@
 #pragma once
-// Long-lived isolated workers: like run_isolated (core/isolation.hpp), the untrusted input is parsed in a forked child
-// under an address-space cap, a CPU-time budget per job and a wall-clock deadline — but the child stays up and takes
-// the next job over a socket, so a busy validator does not pay a fork (page tables, copy-on-write faults) per file.
-// A child that crashes, overruns a limit or has served `max_jobs` jobs (parsers may leak) is replaced by a fresh one.
-// Error style: the work's yq::Error comes back as it was thrown; a crash or limit is 422 `limit_code`.
+// Isolated workers for untrusted input (#14 "Parsing untrusted PDFs"): the parser runs in a separate executable,
+// started with posix_spawn (exec, never a fork of the server: nothing of the server's memory — HSM PIN, passwords,
+// keys — is in it), with only its socket on descriptor 3, /dev/null on 0–2, an empty environment and "/" as working
+// directory. The executable caps its memory and enters the sandbox (core/sandbox.hpp) before it reads any input, and
+// serves named jobs (core/worker_main.hpp) until the server closes the socket, so a busy validator does not pay a
+// process start per file. The server enforces a wall-clock deadline per job; a worker that crashes, overruns a limit,
+// is killed by the sandbox or has served `max_jobs` jobs (parsers may leak) is replaced by a fresh one.
+// Error style: the job's yq::Error comes back as it was thrown; a crash or limit is 422 `limit_code`; a system call
+// the sandbox forbids is 422 "isolation.forbidden_call"; a worker that cannot be started is 503 "isolation.unavailable".
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/isolation.hpp"
 
 namespace yq::core {
 
-using IsolatedJob = std::function<std::string(const std::string& input)>;
+struct WorkerCommand {
+    std::string executable;  // absolute path of the worker executable
+    // The same jobs in the calling thread, used only when isolation is disabled (fuzzing, the bench's anchor).
+    std::function<std::string(std::string_view job, const std::string& input)> in_process;
+};
+
+// `name` in the directory of the running executable (the server's and the tests' workers are built beside them).
+std::string sibling_executable(const std::string& name);
 
 class IsolatedWorker {
 public:
-    IsolatedWorker(IsolatedJob job, IsolationLimits limits, std::string limit_code, std::string what, int max_jobs);
+    IsolatedWorker(WorkerCommand command, IsolationLimits limits, std::string limit_code, std::string what, int max_jobs);
     ~IsolatedWorker();
     IsolatedWorker(const IsolatedWorker&) = delete;
     IsolatedWorker& operator=(const IsolatedWorker&) = delete;
 
     // One job at a time: callers hold `mutex()`.
-    std::string run(const std::string& input);
-    // Forks the child now if there is none (callers hold `mutex()`).
+    std::string run(std::string_view job, const std::string& input);
+    // Starts the worker now if none is running (callers hold `mutex()`).
     void ensure_started();
+    // The running worker's process id, -1 when none (callers hold `mutex()`): for monitoring and the sandbox tests.
+    int pid() const { return m_pid; }
     std::mutex& mutex() { return m_mutex; }
 
 private:
     void spawn();
     void stop(bool kill_child);
+    void retire_after_quota();
     [[noreturn]] void fail();
 
-    IsolatedJob m_job;
+    WorkerCommand m_command;
     IsolationLimits m_limits;
     std::string m_limit_code, m_what;
     int m_max_jobs;
@@ -47,16 +62,16 @@ private:
 // A few workers for concurrent callers; with isolation disabled the job runs in the calling thread.
 class IsolatedWorkerPool {
 public:
-    IsolatedWorkerPool(IsolatedJob job, IsolationLimits limits, std::string limit_code, std::string what,
+    IsolatedWorkerPool(WorkerCommand command, IsolationLimits limits, std::string limit_code, std::string what,
                        int workers = 2, int max_jobs_per_worker = 100);
-    std::string run(const std::string& input);
-    // Forks every worker now: at start-up, while the process has few threads, rather than in the middle of a request
-    // when another thread may hold an allocator lock the child would inherit locked (glibc's malloc guards its own
-    // locks across fork; AddressSanitizer's allocator does not, and a child forked beside a busy thread hung).
+    std::string run(std::string_view job, const std::string& input);
+    // Starts every worker now (otherwise each starts at its first job).
     void start();
+    // The process ids of the running workers.
+    std::vector<int> pids();
 
 private:
-    IsolatedJob m_job;
+    WorkerCommand m_command;
     IsolationLimits m_limits;
     std::vector<std::unique_ptr<IsolatedWorker>> m_workers;
     std::mutex m_pick;

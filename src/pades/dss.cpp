@@ -5,7 +5,9 @@
 
 
 #include "core/error.hpp"
-#include "core/isolation.hpp"
+#include <cstdio>
+
+#include "core/bytes.hpp"
 #include "pades/podofo_document.hpp"
 
 namespace yq::pades {
@@ -90,21 +92,53 @@ static std::string add_unguarded(const std::string& pdf, const ValidationMateria
     return file.update_section({}, nullptr, file_id);
 }
 
-std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material) {
-    std::string file_id = core::hex_encode(core::random_bytes(16));
-    core::Bytes contents = last_signature_contents(pdf);
-    std::string tail = core::run_isolated(
-        [&]() -> std::string {
-            try {
-                return add_unguarded(pdf, material, file_id);
-            } catch (const PdfError& e) {
-                if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
-                    throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
-                throw Error("pades.broken_pdf", 422,
-                            std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
-            }
-        },
-        core::IsolationLimits{}, "pades.limits_exceeded", "the PDF");
+namespace detail {
+
+// In the PDF worker. Input: "file_id\n", then for each item a line "c|o|r <size>\n" and its DER, then "\n" and the
+// PDF. Answers the update section.
+std::string add_validation_data_job(const std::string& input) {
+    std::size_t at = input.find('\n');
+    if (at == std::string::npos) throw_internal("pades.internal", "the PDF worker got a malformed request");
+    const std::string file_id = input.substr(0, at++);
+    ValidationMaterial material;
+    while (at < input.size() && input[at] != '\n') {
+        char kind = 0;
+        std::size_t size = 0;
+        int used = 0;
+        if (std::sscanf(input.c_str() + at, "%c %zu\n%n", &kind, &size, &used) != 2 || used <= 0 ||
+            at + static_cast<std::size_t>(used) + size > input.size())
+            throw_internal("pades.internal", "the PDF worker got a malformed request");
+        at += static_cast<std::size_t>(used);
+        core::Bytes der(input.begin() + static_cast<std::ptrdiff_t>(at),
+                        input.begin() + static_cast<std::ptrdiff_t>(at + size));
+        at += size;
+        (kind == 'c' ? material.certificates : kind == 'o' ? material.ocsp_responses : material.crls).push_back(der);
+    }
+    const std::string pdf = input.substr(std::min(at + 1, input.size()));
+    try {
+        return add_unguarded(pdf, material, file_id);
+    } catch (const PdfError& e) {
+        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
+            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
+        throw Error("pades.broken_pdf", 422,
+                    std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+    }
+}
+
+}  // namespace detail
+
+std::string add_validation_material(PdfParsers& parsers, const std::string& pdf, const ValidationMaterial& material) {
+    last_signature_contents(pdf);  // 422 "pades.no_signature" here, before a worker is asked
+    std::string input = core::hex_encode(core::random_bytes(16)) + "\n";
+    auto add = [&](char kind, const std::vector<core::Bytes>& items) {
+        for (const auto& der : items)
+            input.append(1, kind).append(" " + std::to_string(der.size()) + "\n").append(der.begin(), der.end());
+    };
+    add('c', material.certificates);
+    add('o', material.ocsp_responses);
+    add('r', material.crls);
+    input.append("\n").append(pdf);
+    std::string tail = parsers.run(kAddValidationDataJob, input);
     std::string out;
     out.reserve(pdf.size() + tail.size());
     return out.append(pdf).append(tail);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "pades/pdf_jobs.hpp"
 
 namespace yq::pades {
 
@@ -16,8 +17,9 @@ struct ValidationMaterial {
     std::vector<core::Bytes> crls;  // DER
 };
 
-// Adds `material` for the last signature in `pdf` and returns the updated file.
-std::string add_validation_material(const std::string& pdf, const ValidationMaterial& material);
+// Adds `material` for the last signature in `pdf` and returns the updated file; `parsers` (the PDF worker,
+// pades/pdf_jobs.hpp) parses the file.
+std::string add_validation_material(PdfParsers& parsers, const std::string& pdf, const ValidationMaterial& material);
 
 // The /Contents bytes (decoded, padding included) of the signature whose dictionary is the last one in `pdf`.
 core::Bytes last_signature_contents(const std::string& pdf);

@@ -202,7 +202,7 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
                                             r.location,
                                             m_config.ca.base_url + "/verify?ref=" + out[i].reference,
                                             r.image};
-        prepared.push_back(prepare_signature(*pdfs[i], std::move(request)));
+        prepared.push_back(prepare_signature(*m_parsers, *pdfs[i], request));
         out[i].signed_digest = prepared.back().digest;
         cades.push_back(std::make_unique<cms::CadesSignature>(chain.signer(), chain.extra, prepared.back().digest));
         tbs.push_back(cades.back()->to_be_signed_digest());
@@ -215,7 +215,7 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
     for (std::size_t i = 0; i < pdfs.size(); ++i) {
         out[i].file = finish_signature(std::move(prepared[i]), with_level(cades[i]->finish(signatures[i]), r.level));
         if (r.level == Level::BLT || r.level == Level::BLTA)
-            out[i].file = add_validation_material(out[i].file, validation_material(chain.serial));
+            out[i].file = add_validation_material(*m_parsers, out[i].file, validation_material(chain.serial));
         if (r.level == Level::BLTA) out[i].file = add_document_timestamp(out[i].file);
         m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
                                           audit::details({{"reference", out[i].reference},
@@ -246,7 +246,7 @@ std::string PadesService::add_document_timestamp(const std::string& pdf) {
     request.dictionary.type = "DocTimeStamp";  // ISO 32000-2 §12.8.5: no /M, no /Reason; the token is the proof
     request.dictionary.sub_filter = "ETSI.RFC3161";
     request.dictionary.reserved_bytes = 12288;
-    PreparedSignature prepared = prepare_signature(pdf, std::move(request));
+    PreparedSignature prepared = prepare_signature(*m_parsers, pdf, request);
     core::Bytes token = m_tsa.stamp_hash(prepared.digest, "sha256", "");
     return finish_signature(std::move(prepared), token);
 }

@@ -5,6 +5,7 @@
 // certificates, the signer's OCSP response and the CRL; B-LTA adds a document time-stamp over all of it.
 // Error style: throws yq::Error — "pades.*", "cms.*", and "accounts.*"/"csc.*" from the signing path.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,7 @@ public:
                  pki::TimeStampAuthority& tsa, pki::CaStore& ca_store, const core::Clock& clock,
                  audit::EventRecorder& audit, FontFiles fonts = {})
         : m_config(config), m_csc(csc), m_accounts(accounts), m_tsa(tsa), m_ca_store(ca_store), m_clock(clock),
-          m_audit(audit), m_fonts(std::move(fonts)) {}
+          m_audit(audit), m_fonts(std::move(fonts)), m_parsers(make_pdf_parsers()) {}
 
     static constexpr std::size_t kMaxBatch = 50;
     // Reports progress: (documents done, total, "prepared" | "signed").
@@ -98,6 +99,7 @@ private:
     const core::Clock& m_clock;
     audit::EventRecorder& m_audit;
     FontFiles m_fonts;
+    std::shared_ptr<PdfParsers> m_parsers;  // the PDF worker processes (pades/pdf_jobs.hpp)
 };
 
 }  // namespace yq::pades

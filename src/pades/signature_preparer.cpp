@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.hpp"
 #include "pades/incremental_writer.hpp"
 #include "pades/podofo_document.hpp"
@@ -15,6 +17,7 @@ namespace yq::pades {
 namespace {
 
 using namespace PoDoFo;
+using json = nlohmann::json;
 
 // The field named `full_name` in the AcroForm's field tree.
 PdfObject* find_field(PdfVecObjects& objects, PdfObject* fields, const std::string& full_name) {
@@ -196,25 +199,98 @@ static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequ
     return p;
 }
 
-PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request) {
+namespace {
+
+// The job's input: the request as one line of JSON, a newline, then the PDF.
+std::string encode_request(const std::string& pdf, const SignatureRequest& r, const std::string& file_id) {
+    const Placement& p = r.placement;
+    const SignatureDictionary& d = r.dictionary;
+    const AppearanceText& a = r.appearance;
+    json j = {{"placement",
+               {{"kind", static_cast<int>(p.kind)}, {"page", p.page}, {"rect", {p.x1, p.y1, p.x2, p.y2}},
+                {"field", p.field_name}, {"anchor", p.anchor}, {"size", {p.width, p.height}}}},
+              {"dictionary",
+               {{"type", d.type}, {"sub_filter", d.sub_filter}, {"signing_time", d.signing_time}, {"name", d.name},
+                {"reason", d.reason}, {"location", d.location}, {"contact_info", d.contact_info},
+                {"reserved_bytes", d.reserved_bytes}, {"reference", d.reference}}},
+              {"appearance",
+               {{"signer_name", a.signer_name}, {"agency", a.agency}, {"title", a.title}, {"time_text", a.time_text},
+                {"reason", a.reason}, {"location", a.location}, {"verify_url", a.verify_url},
+                {"image", core::base64_encode(reinterpret_cast<const std::uint8_t*>(a.image.data()), a.image.size())}}},
+              {"fonts", {{"cjk", r.fonts.cjk}, {"latin", r.fonts.latin}}},
+              {"certification", r.certification},
+              {"file_id", file_id}};
+    std::string line;
+    try {
+        line = j.dump();
+    } catch (const json::type_error&) {
+        throw_bad_input("pades.bad_text", "the signature's name, reason, location and texts must be valid UTF-8");
+    }
+    std::string input;
+    input.reserve(line.size() + 1 + pdf.size());
+    return input.append(line).append("\n").append(pdf);
+}
+
+SignatureRequest decode_request(const json& j) {
+    SignatureRequest r;
+    const json& p = j.at("placement");
+    r.placement.kind = static_cast<Placement::Kind>(p.at("kind").get<int>());
+    r.placement.page = p.at("page");
+    r.placement.x1 = p.at("rect")[0], r.placement.y1 = p.at("rect")[1];
+    r.placement.x2 = p.at("rect")[2], r.placement.y2 = p.at("rect")[3];
+    r.placement.field_name = p.at("field");
+    r.placement.anchor = p.at("anchor");
+    r.placement.width = p.at("size")[0], r.placement.height = p.at("size")[1];
+    const json& d = j.at("dictionary");
+    r.dictionary.type = d.at("type");
+    r.dictionary.sub_filter = d.at("sub_filter");
+    r.dictionary.signing_time = d.at("signing_time");
+    r.dictionary.name = d.at("name");
+    r.dictionary.reason = d.at("reason");
+    r.dictionary.location = d.at("location");
+    r.dictionary.contact_info = d.at("contact_info");
+    r.dictionary.reserved_bytes = d.at("reserved_bytes");
+    r.dictionary.reference = d.at("reference");
+    const json& a = j.at("appearance");
+    r.appearance = {a.at("signer_name"), a.at("agency"), a.at("title"), a.at("time_text"), a.at("reason"),
+                    a.at("location"), a.at("verify_url"), {}};
+    core::Bytes image = core::base64_decode(a.at("image").get<std::string>());
+    r.appearance.image.assign(image.begin(), image.end());
+    r.fonts = {j.at("fonts").at("cjk"), j.at("fonts").at("latin")};
+    r.certification = j.at("certification");
+    return r;
+}
+
+}  // namespace
+
+namespace detail {
+
+// In the PDF worker: prepares the update and answers "byte_range_start byte_range_length contents_start
+// contents_length\n" + the update section.
+std::string prepare_signature_job(const std::string& input) {
+    std::size_t eol = input.find('\n');
+    if (eol == std::string::npos) throw_internal("pades.internal", "the PDF worker got a malformed request");
+    json header = json::parse(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(eol));
+    const std::string pdf = input.substr(eol + 1);
+    PreparedSignature p;
+    try {
+        p = prepare_unguarded(pdf, decode_request(header), header.at("file_id"));
+    } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
+        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
+            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
+        throw Error("pades.broken_pdf", 422,
+                    std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+    }
+    const Placeholder& h = p.placeholder;
+    return std::to_string(h.byte_range_start) + " " + std::to_string(h.byte_range_length) + " " +
+           std::to_string(h.contents_start) + " " + std::to_string(h.contents_length) + "\n" + p.tail;
+}
+
+}  // namespace detail
+
+PreparedSignature prepare_signature(PdfParsers& parsers, const std::string& pdf, const SignatureRequest& request) {
     std::string file_id = core::hex_encode(core::random_bytes(16));
-    core::IsolationLimits limits = request.limits;
-    std::string message = core::run_isolated(
-        [&]() -> std::string {
-            PreparedSignature p;
-            try {
-                p = prepare_unguarded(pdf, std::move(request), file_id);
-            } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
-                if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
-                    throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
-                throw Error("pades.broken_pdf", 422,
-                            std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
-            }
-            const Placeholder& h = p.placeholder;
-            return std::to_string(h.byte_range_start) + " " + std::to_string(h.byte_range_length) + " " +
-                   std::to_string(h.contents_start) + " " + std::to_string(h.contents_length) + "\n" + p.tail;
-        },
-        limits, "pades.limits_exceeded", "the PDF");
+    std::string message = parsers.run(kPrepareSignatureJob, encode_request(pdf, request, file_id));
     PreparedSignature p;
     p.original = &pdf;
     std::size_t eol = message.find('\n');
@@ -223,6 +299,12 @@ PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest req
                     &p.placeholder.contents_start, &p.placeholder.contents_length) != 4)
         throw Error("pades.internal", 500, "the isolated PDF worker answered nonsense");
     p.tail = message.substr(eol + 1);
+    // What the worker wrote is checked, not trusted: the placeholders must lie inside the update it returned.
+    std::size_t end = pdf.size() + p.tail.size();
+    const Placeholder& h = p.placeholder;
+    if (h.byte_range_start < pdf.size() || h.contents_start < pdf.size() || h.byte_range_start + h.byte_range_length > end ||
+        h.contents_start + h.contents_length > end || h.contents_length < 2)
+        throw Error("pades.internal", 500, "the isolated PDF worker answered nonsense");
     p.digest = byte_range_digest(pdf, p.tail, p.placeholder);
     return p;
 }

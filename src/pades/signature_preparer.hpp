@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/bytes.hpp"
-#include "core/isolation.hpp"
 #include "pades/appearance.hpp"
+#include "pades/pdf_jobs.hpp"
 #include "pades/signature_dictionary.hpp"
 
 namespace yq::pades {
@@ -39,8 +39,6 @@ struct SignatureRequest {
     // Certification (DocMDP, ISO 32000-2 §12.8.2.2): 0 = an ordinary approval signature; 1 = no changes allowed;
     // 2 = form filling and signing; 3 = also annotations. Only the first signature of a document may certify.
     int certification = 0;
-    // Parsing the untrusted PDF runs in a child process under these limits (core/isolation.hpp).
-    core::IsolationLimits limits;
 };
 
 struct PreparedSignature {
@@ -50,8 +48,9 @@ struct PreparedSignature {
     core::Bytes digest;                     // SHA-256 of the byte ranges
 };
 
-// Over limits: 422 "pades.limits_exceeded".
-PreparedSignature prepare_signature(const std::string& pdf, SignatureRequest request);
+// The untrusted PDF is parsed by `parsers` (the PDF worker, pades/pdf_jobs.hpp). Over limits: 422
+// "pades.limits_exceeded"; a file that made the parser attempt a forbidden operation: 422 "isolation.forbidden_call".
+PreparedSignature prepare_signature(PdfParsers& parsers, const std::string& pdf, const SignatureRequest& request);
 
 // Puts the CMS (or RFC 3161 token) into the prepared update and returns the finished document.
 std::string finish_signature(PreparedSignature prepared, const core::Bytes& der);

@@ -215,7 +215,7 @@ std::vector<core::Bytes> blobs(const json& list) {
 }
 
 
-// The parse itself (run in an isolated process by the callers below): the view as JSON.
+// The parse itself (the job the PDF worker runs for SignedPdfReader): the view as JSON.
 std::string signed_pdf_json(const std::string& pdf) {
     try {
         PodofoDocument file(pdf);
@@ -296,16 +296,15 @@ SignedPdfView view_from_json(const std::string& text) {
 
 }  // namespace
 
-SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits) {
-    return view_from_json(core::run_isolated([&] { return signed_pdf_json(pdf); }, limits, "pades.limits_exceeded", "the PDF"));
-}
-
 SignedPdfReader::SignedPdfReader(const core::IsolationLimits& limits, int workers)
-    : m_pool(std::make_shared<core::IsolatedWorkerPool>(signed_pdf_json, limits, "pades.limits_exceeded", "the PDF",
-                                                        workers)) {
-    m_pool->start();  // now, not beside a request's threads (see IsolatedWorkerPool::start)
+    : m_parsers(make_pdf_parsers(limits, workers)) {}
+
+SignedPdfView SignedPdfReader::read(const std::string& pdf) const {
+    return view_from_json(m_parsers->run(kReadSignedPdfJob, pdf));
 }
 
-SignedPdfView SignedPdfReader::read(const std::string& pdf) const { return view_from_json(m_pool->run(pdf)); }
+namespace detail {
+std::string read_signed_pdf_job(const std::string& pdf) { return signed_pdf_json(pdf); }
+}  // namespace detail
 
 }  // namespace yq::pades

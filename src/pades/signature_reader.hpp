@@ -1,5 +1,5 @@
 #pragma once
-// Reads what validating a signed PDF needs, in one isolated parse (core/isolation): every signature field with a value
+// Reads what validating a signed PDF needs, in one isolated parse (pades/pdf_jobs.hpp): every signature field with a value
 // (ISO 32000-2 §12.8: /ByteRange, /Contents, /SubFilter, /M, the DocMDP transform of a certification signature), the
 // Document Security Store (ETSI EN 319 142-1 §5.4.2), and for each signature that does not cover the whole file what
 // the later revisions changed, sorted by kind so the caller can apply the DocMDP rules (§12.8.2.2.2).
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/bytes.hpp"
-#include "core/isolated_worker.hpp"
 #include "core/isolation.hpp"
+#include "pades/pdf_jobs.hpp"
 
 namespace yq::pades {
 
@@ -49,17 +49,14 @@ struct SignedPdfView {
     DocumentSecurityStore dss;
 };
 
-// One isolated parse in a forked child (core/isolation).
-SignedPdfView read_signed_pdf(const std::string& pdf, const core::IsolationLimits& limits = {});
-
-// The same parse in long-lived isolated workers (core/isolated_worker): for a validator that reads many files.
+// The parse runs in the PDF worker processes (pades/pdf_jobs.hpp), started when first needed.
 class SignedPdfReader {
 public:
     explicit SignedPdfReader(const core::IsolationLimits& limits = {}, int workers = 2);
     SignedPdfView read(const std::string& pdf) const;
 
 private:
-    std::shared_ptr<core::IsolatedWorkerPool> m_pool;
+    std::shared_ptr<PdfParsers> m_parsers;
 };
 
 }  // namespace yq::pades

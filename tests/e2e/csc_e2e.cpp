@@ -12,6 +12,7 @@
 
 #include "accounts/totp.hpp"
 #include "support/fixtures.hpp"
+#include "support/process_memory.hpp"
 #include "support/http_client.hpp"
 
 using namespace yq;
@@ -418,32 +419,6 @@ TEST_P(CscTest, Version1DialectUsesV1FieldsAndErrors) {
     EXPECT_NE(tv.output.find("Verification: OK"), std::string::npos) << tv.output;
 }
 
-namespace {
-
-// Every occurrence of `needle` in the readable memory of process `pid` (/proc/PID/maps and /proc/PID/mem, as a
-// debugger or a core dump would see it).
-std::size_t occurrences_in_memory(int pid, const std::string& needle) {
-    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-    int mem = ::open(("/proc/" + std::to_string(pid) + "/mem").c_str(), O_RDONLY);
-    if (mem < 0) throw std::runtime_error("cannot open the server's memory");
-    std::size_t found = 0;
-    std::string line;
-    while (std::getline(maps, line)) {
-        unsigned long from = 0, to = 0;
-        char perms[5] = {};
-        if (std::sscanf(line.c_str(), "%lx-%lx %4s", &from, &to, perms) != 3 || perms[0] != 'r') continue;
-        if (line.find("[vvar]") != std::string::npos || line.find("[vsyscall]") != std::string::npos) continue;
-        std::string region(to - from, '\0');
-        ssize_t n = pread(mem, region.data(), region.size(), static_cast<off_t>(from));
-        if (n <= 0) continue;
-        region.resize(static_cast<std::size_t>(n));
-        for (std::size_t at = region.find(needle); at != std::string::npos; at = region.find(needle, at + 1)) ++found;
-    }
-    ::close(mem);
-    return found;
-}
-
-}  // namespace
 
 // #14 "Secrets in memory": a heap disclosure or a core dump of the server must not turn up the passwords it was sent.
 // Before the fix the raw request (read buffer, header fields, body) and the parsed JSON kept every password and PIN
@@ -464,9 +439,9 @@ TEST_P(CscTest, PasswordsSentToTheServerAreNotLeftInItsMemory) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the workers have answered and returned
     std::string basic = core::base64_encode(core::to_bytes(acct.username + ":login-password-1"));
-    EXPECT_EQ(occurrences_in_memory(server.pid(), "login-password-1"), 0u);
-    EXPECT_EQ(occurrences_in_memory(server.pid(), basic), 0u);
-    EXPECT_EQ(occurrences_in_memory(server.pid(), "signing-password-1"), 0u);
+    EXPECT_EQ(test::occurrences_in_memory(server.pid(), "login-password-1"), 0u);
+    EXPECT_EQ(test::occurrences_in_memory(server.pid(), basic), 0u);
+    EXPECT_EQ(test::occurrences_in_memory(server.pid(), "signing-password-1"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CscTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);

@@ -63,7 +63,7 @@ public:
     std::string sign(const std::string& original, const test::LocalSigner& signer, bool timestamp) const {
         pades::SignatureRequest request;
         request.dictionary.signing_time = pades::pdf_date(std::time(nullptr), 480);
-        auto prepared = pades::prepare_signature(original, request);
+        auto prepared = pades::prepare_signature(*m_parsers, original, request);
         cms::CadesSignature cades(signer.cert.get(), {signer.ca_cert.get()}, prepared.digest);
         core::Bytes der = cades.finish(test::sign_digest(signer.key.get(), cades.to_be_signed_digest()));
         if (timestamp) der = cms::add_signature_timestamp(der, [&](const core::Bytes& h) { return timestamp_token(h); });
@@ -74,7 +74,7 @@ public:
     std::string sign_with_openssl(const std::string& original, const test::LocalSigner& signer) const {
         pades::SignatureRequest request;
         request.dictionary.signing_time = pades::pdf_date(std::time(nullptr), 480);
-        auto prepared = pades::prepare_signature(original, request);
+        auto prepared = pades::prepare_signature(*m_parsers, original, request);
         std::string blank = pades::finish_signature(prepared, core::Bytes{0x30, 0x00});
         std::smatch m;
         std::string tail = blank.substr(original.size());
@@ -98,9 +98,14 @@ public:
         return std::string(data, static_cast<std::size_t>(n));
     }
 
+    std::string add_validation_material(const std::string& pdf, const pades::ValidationMaterial& m) const {
+        return pades::add_validation_material(*m_parsers, pdf, m);
+    }
+
 private:
     const test::ServerProcess& m_server;
     const test::TempDir& m_work;
+    std::shared_ptr<pades::PdfParsers> m_parsers = pades::make_pdf_parsers();
 };
 
 }  // namespace
@@ -199,11 +204,11 @@ TEST_F(ValidationCorpusTest, EveryCorpusFileGetsTheRightVerdictAndIndependentToo
     {
         std::string good = other.sign(original, foreign, true);
         pades::ValidationMaterial m{{pki::to_der(foreign.ca_cert.get())}, {}, {test::make_crl(foreign, std::time(nullptr), 0)}};
-        test::write_file(at("foreign-CA-B-LT.pdf"), pades::add_validation_material(good, m));
+        test::write_file(at("foreign-CA-B-LT.pdf"), other.add_validation_material(good, m));
         std::string revoked = other.sign(original, foreign, true);
         pades::ValidationMaterial r{{pki::to_der(foreign.ca_cert.get())}, {},
                                     {test::make_crl(foreign, std::time(nullptr), std::time(nullptr) - 3600)}};
-        test::write_file(at("foreign-CA-revoked-before-signing.pdf"), pades::add_validation_material(revoked, r));
+        test::write_file(at("foreign-CA-revoked-before-signing.pdf"), other.add_validation_material(revoked, r));
     }
     test::write_file(at("expired-certificate.pdf"), other.sign(original, expired, false));
     test::write_file(at("unknown-CA.pdf"), other.sign(original, stranger, false));

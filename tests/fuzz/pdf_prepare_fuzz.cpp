@@ -8,6 +8,8 @@
 #include "pades/signature_preparer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    // in this process, so that libFuzzer sees the parser's crashes and coverage
+    static const auto parsers = yq::pades::make_pdf_parsers(yq::core::IsolationLimits{false});
     if (size < 1) return 0;
     yq::pades::SignatureRequest r;
     switch (data[0] % 3) {
@@ -24,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     r.dictionary.reserved_bytes = 64;
     std::string pdf(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
-        auto prepared = yq::pades::prepare_signature(pdf, r);
+        auto prepared = yq::pades::prepare_signature(*parsers, pdf, r);
         (void)yq::pades::finish_signature(std::move(prepared), {0x30, 0x00});
     } catch (const yq::Error& e) {
         if (e.http_status() >= 500) {

@@ -33,8 +33,14 @@ pades::SignatureRequest visible_request(int page = 1) {
     return r;
 }
 
+// The PDF worker processes (exec'd and sandboxed as in the server), shared by the tests of this process.
+pades::PdfParsers& parsers() {
+    static std::shared_ptr<pades::PdfParsers> shared = pades::make_pdf_parsers();
+    return *shared;
+}
+
 std::string sign(const std::string& pdf, const pades::SignatureRequest& request, const test::LocalSigner& s) {
-    auto prepared = pades::prepare_signature(pdf, request);
+    auto prepared = pades::prepare_signature(parsers(), pdf, request);
     cms::CadesSignature cades(s.cert.get(), {}, prepared.digest);
     return pades::finish_signature(std::move(prepared), cades.finish(test::sign_digest(s.key.get(), cades.to_be_signed_digest())));
 }

@@ -35,6 +35,7 @@ std::string portal_message_key(const std::string& code) {
         {"pades.bad_page", "portal.errors.bad_page"},
         {"pades.bad_rect", "portal.errors.bad_rect"},
         {"pades.limits_exceeded", "error.too_large"},
+        {"isolation.forbidden_call", "error.parser_stopped"},
         {"ui.csrf", "error.csrf"},
         {"ui.bad_form", "error.bad_form"},
         {"ui.not_pdf", "error.not_pdf"},
