@@ -342,10 +342,15 @@ void AccountService::change_signing_password(const std::string& account_id, cons
 }
 
 void AccountService::change_login_password(const std::string& account_id, const core::SecureString& old_password,
-                                           const core::SecureString& new_password, const std::string& actor,
-                                           const std::string& session_token) {
+                                           const std::string& otp, const core::SecureString& new_password,
+                                           const std::string& actor, const std::string& session_token) {
     auto a = m_store.account_by_id(account_id);
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    if (m_config.accounts.otp_required && a->totp_enrolled_at != 0) {
+        if (otp.empty())
+            throw Error("accounts.otp_required", 401, "give the current code of your authenticator app to change the login password");
+        use_one_time_code(*a, otp, actor);  // the step is used up before the password is tried
+    }
     if (!verify_password(old_password, a->login_password_hash))
         throw Error("accounts.authentication_failed", 401, "the current login password is wrong");
     check_password_rules(new_password, a->username, "login password");

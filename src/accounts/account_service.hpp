@@ -98,9 +98,12 @@ public:
     void change_signing_password(const std::string& account_id, const core::SecureString& old_password,
                                  const std::string& otp, const core::SecureString& new_password, const std::string& actor,
                                  const std::string& session_token);
+    // The login password changes only with a fresh code when the account has an authenticator (#14: the login
+    // password alone — all a CSC auth/login token proves — must not be enough to lock the owner out). Throws 401
+    // "accounts.otp_required" without a code; a wrong or replayed code counts toward the lock.
     void change_login_password(const std::string& account_id, const core::SecureString& old_password,
-                               const core::SecureString& new_password, const std::string& actor,
-                               const std::string& session_token);
+                               const std::string& otp, const core::SecureString& new_password,
+                               const std::string& actor, const std::string& session_token);
 
     // Operator actions after an in-person appointment (the RA flow will call these).
     void unlock(const std::string& username, const std::string& actor);

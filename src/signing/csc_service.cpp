@@ -88,6 +88,11 @@ std::string hex_list(const std::vector<core::Bytes>& hashes) {
 }  // namespace
 
 CscService::Token CscService::login(const std::string& username, const core::SecureString& password) {
+    return login_with_second_factor(username, password, nullptr);
+}
+
+CscService::Token CscService::login_with_second_factor(const std::string& username, const core::SecureString& password,
+                                                       const std::function<bool(const accounts::Account&)>& second_factor) {
     accounts::Account a;
     try {
         a = m_accounts.authenticate(username, password);
@@ -96,11 +101,13 @@ CscService::Token CscService::login(const std::string& username, const core::Sec
             csc_error(400, "authentication_error", "An error occurred during authentication process");
         throw;
     }
+    if (second_factor && !second_factor(a))
+        csc_error(400, "authentication_error", "An error occurred during authentication process");
     std::string token = core::random_token(32);
     std::int64_t now = m_clock.unix_seconds();
-    m_sessions.put_token(token_hash(token), a.id, now + m_config.csc.access_token_seconds,
+    m_sessions.put_token(token_hash(token), a.id, now + m_config.csc.access_token_seconds, second_factor != nullptr,
                          audit::Event{"csc:" + a.id, "account.signed_in", "account:" + a.username,
-                                      audit::details({{"channel", "csc"}}), now});
+                                      audit::details({{"channel", second_factor ? "portal" : "csc"}}), now});
     return Token{token, m_config.csc.access_token_seconds};
 }
 
@@ -111,9 +118,29 @@ void CscService::revoke(const std::string& account_id, const std::string& token)
 
 std::string CscService::account_for_token(const std::string& token) {
     if (token.empty() || token.size() > 512) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    auto account = m_sessions.token_account(token_hash(token), m_clock.unix_seconds());
-    if (!account) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    return *account;
+    auto session = m_sessions.token_session(token_hash(token), m_clock.unix_seconds());
+    if (!session) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
+    return session->account_id;
+}
+
+std::string CscService::account_for_session(const std::string& token) {
+    if (token.empty() || token.size() > 512) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
+    auto session = m_sessions.token_session(token_hash(token), m_clock.unix_seconds());
+    if (!session) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
+    if (!session->second_factor && m_config.accounts.otp_required) {
+        auto a = m_account_store.account_by_id(session->account_id);
+        if (!a || a->totp_enrolled_at != 0)
+            csc_error(401, "invalid_token", "This session was not opened with the one-time code; sign in on the portal.");
+    }
+    return session->account_id;
+}
+
+void CscService::confirm_second_factor(const std::string& account_id, const std::string& token) {
+    auto a = m_account_store.account_by_id(account_id);
+    if (!a) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
+    m_sessions.confirm_second_factor(token_hash(token), audit::Event{"self:" + account_id, "account.session_two_factor",
+                                                                     "account:" + a->username, "{}",
+                                                                     m_clock.unix_seconds()});
 }
 
 accounts::Credential CscService::owned_credential(const std::string& account_id, const std::string& credential_id) {

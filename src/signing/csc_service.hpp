@@ -2,6 +2,7 @@
 // The CSC API's service logic (v2 model; web/ adapts v1 and v2 bodies onto it). Bearer tokens, credential discovery,
 // authorisation into SADs bound to user, credential, count and (SCAL2) hashes, and signHash through key custody.
 // Error style: throws yq::Error — "csc.*" with the spec's descriptions, or "accounts.*" which web/ maps per dialect.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,10 +68,20 @@ public:
         std::string access_token;
         int expires_in = 0;
     };
+    // CSC auth/login: the login password only (CSC has no field for a code), so the token does not open the portal.
     Token login(const std::string& username, const core::SecureString& password);
+    // The portal's sign-in: the login password, then `second_factor` (the account's code, its step used up); the
+    // token is marked as proven with both. Throws 400 authentication_error for either failing (one answer).
+    Token login_with_second_factor(const std::string& username, const core::SecureString& password,
+                                   const std::function<bool(const accounts::Account&)>& second_factor);
     void revoke(const std::string& account_id, const std::string& token);
     // The account behind a bearer token; throws 401 invalid_token.
     std::string account_for_token(const std::string& token);
+    // The same for the portal's session (#14): the token must have proven the second factor, unless the account has
+    // none to prove (OTP not required, or no authenticator enrolled yet: the session can only enrol one).
+    std::string account_for_session(const std::string& token);
+    // The owner proved a code on this session (enrolling the first authenticator): it now counts as two-factor.
+    void confirm_second_factor(const std::string& account_id, const std::string& token);
 
     std::vector<std::string> list_credentials(const std::string& account_id, bool only_valid);
     CredentialInfo credential_info(const std::string& account_id, const std::string& credential_id);

@@ -15,6 +15,13 @@
 
 namespace yq::signing {
 
+// A live bearer token: whose it is, and whether its sign-in proved the account's second factor (#14: the portal's
+// password + code; CSC auth/login proves only the login password).
+struct TokenSession {
+    std::string account_id;
+    bool second_factor = false;
+};
+
 struct SadRecord {
     std::string id;
     std::string credential_id;
@@ -35,9 +42,11 @@ public:
     virtual ~SessionStore() = default;
     // Stores a new token (and drops tokens expired for a day), audited as the sign-in.
     virtual void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
-                           const audit::Event& e) = 0;
-    // The account of a live token (not expired, not revoked).
-    virtual std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) = 0;
+                           bool second_factor, const audit::Event& e) = 0;
+    // A live token (not expired, not revoked).
+    virtual std::optional<TokenSession> token_session(const core::Bytes& token_hash, std::int64_t now) = 0;
+    // Marks a live token as proven with the second factor (the owner just enrolled the authenticator on it), audited.
+    virtual void confirm_second_factor(const core::Bytes& token_hash, const audit::Event& e) = 0;
     virtual void revoke_token(const core::Bytes& token_hash, const audit::Event& e) = 0;
 
     // Stores a new SAD row (and deletes every SAD row that has expired), audited as the authorisation.

@@ -234,20 +234,26 @@ void SqlStore::replace_credential(const std::string& old_credential_id, const ac
 }
 
 void SqlStore::put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
-                         const audit::Event& e) {
+                         bool second_factor, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
         c.execute(sql::kDeleteExpiredTokens, {e.time - 86400});  // housekeeping: tokens dead for a day
-        c.execute(sql::kInsertToken, {token_hash, account_id, expires_at});
+        c.execute(sql::kInsertToken, {token_hash, account_id, expires_at, std::int64_t{second_factor ? 1 : 0}});
         append_audit_event(c, e);
     });
 }
 
-std::optional<std::string> SqlStore::token_account(const core::Bytes& token_hash, std::int64_t now) {
-    std::optional<std::string> out;
+std::optional<signing::TokenSession> SqlStore::token_session(const core::Bytes& token_hash, std::int64_t now) {
+    std::optional<signing::TokenSession> out;
     m_db.with_connection([&](Connection& c) {
-        if (auto r = c.query_one(sql::kSelectToken, {token_hash, now})) out = r->text(0);
+        if (auto r = c.query_one(sql::kSelectToken, {token_hash, now})) out = signing::TokenSession{r->text(0), r->integer(1) != 0};
     });
     return out;
+}
+
+void SqlStore::confirm_second_factor(const core::Bytes& token_hash, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kConfirmTokenSecondFactor, {token_hash}) == 1) append_audit_event(c, e);
+    });
 }
 
 void SqlStore::revoke_token(const core::Bytes& token_hash, const audit::Event& e) {

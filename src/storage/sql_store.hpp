@@ -118,8 +118,9 @@ public:
 
     // signing::SessionStore
     void put_token(const core::Bytes& token_hash, const std::string& account_id, std::int64_t expires_at,
-                   const audit::Event& e) override;
-    std::optional<std::string> token_account(const core::Bytes& token_hash, std::int64_t now) override;
+                   bool second_factor, const audit::Event& e) override;
+    std::optional<signing::TokenSession> token_session(const core::Bytes& token_hash, std::int64_t now) override;
+    void confirm_second_factor(const core::Bytes& token_hash, const audit::Event& e) override;
     void revoke_token(const core::Bytes& token_hash, const audit::Event& e) override;
     void put_sad(const signing::SadRecord& sad, const audit::Event& e) override;
     std::optional<signing::SadRecord> sad(const std::string& id, std::int64_t now) override;

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <regex>
 
+#include "core/bytes.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/office_api.hpp"
@@ -114,6 +116,53 @@ TEST(UiSecurityTest, ObservedPortalSignInCodeCannotBeReplayed) {
     auto replay = sign_in();
     EXPECT_EQ(replay.status, 401);
     EXPECT_EQ(replay.headers["set-cookie"].find("yq_session="), std::string::npos) << replay.headers["set-cookie"];
+}
+
+// #14: someone who learnt a signer's login password (not the phone) logs in through CSC auth/login, which has no field
+// for a code, and puts the access token into the portal's session cookie to skip the portal's second factor — then
+// changes the login password to lock the owner out. Before the fix every access token opened the portal; now the
+// portal takes only a session whose code was proven, and the login password changes only with a fresh code.
+TEST(UiSecurityTest, PasswordOnlyCscTokenCannotOpenThePortalOrTakeOverTheSignIn) {
+    test::ServerProcess server;  // OTP required
+    test::TempDir work;
+    test::TestAccount account = test::create_account(server, work, "half.known");
+    auto login = test::http_request(
+        "POST", server.port(), "/csc/v2/auth/login", "", "", "", "127.0.0.1",
+        {{"Authorization", "Basic " + core::base64_encode(core::to_bytes("half.known:login-password-1"))}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    std::string token = nlohmann::json::parse(login.body)["access_token"];
+    auto portal = test::http_request("GET", server.port(), "/portal", "", "", "", "127.0.0.1",
+                                     {{"Cookie", "yq_session=" + token}});
+    EXPECT_EQ(portal.status, 303);
+    EXPECT_EQ(portal.headers["location"], "/portal/login");
+    auto change = test::http_request("POST", server.port(), "/api/v1/me/login-password",
+                                     R"({"old_password": "login-password-1", "new_password": "taken-over-pw-2"})",
+                                     "application/json", "", "127.0.0.1", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(change.status, 401) << change.body;
+    EXPECT_NE(change.body.find("accounts.otp_required"), std::string::npos) << change.body;
+    // the token still does what CSC allows with a password: list the credentials (signing needs PIN + OTP)
+    auto list = test::http_request("POST", server.port(), "/csc/v2/credentials/list", "{}", "application/json", "",
+                                   "127.0.0.1", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(list.status, 200) << list.body;
+    // the owner, with the code, signs in to the portal and changes the login password (with a fresh code)
+    FormToken t = form_token(server, "/portal/login");
+    auto owner = test::http_request(
+        "POST", server.port(), "/portal/login",
+        "username=half.known&password=login-password-1&otp=" + test::totp_now(account.otp_secret_b32) + "&csrf=" + t.token,
+        "application/x-www-form-urlencoded", "", "127.0.0.1", {{"Cookie", t.cookie}});
+    ASSERT_EQ(owner.status, 303);
+    std::string cookie = owner.headers["set-cookie"].substr(0, owner.headers["set-cookie"].find(';'));
+    EXPECT_EQ(test::http_request("GET", server.port(), "/portal", "", "", "", "127.0.0.1", {{"Cookie", cookie}}).status,
+              200);
+    auto owner_token = cookie.substr(cookie.find('=') + 1);
+    auto changed = test::http_request(
+        "POST", server.port(), "/api/v1/me/login-password",
+        nlohmann::json{{"old_password", "login-password-1"},
+                       {"new_password", "login-password-2"},
+                       {"otp", test::totp_now(account.otp_secret_b32, 30)}}
+            .dump(),
+        "application/json", "", "127.0.0.1", {{"Authorization", "Bearer " + owner_token}});
+    EXPECT_EQ(changed.status, 204) << changed.body;
 }
 
 // The audit log page answers the auditor and nobody else; dates are days in office time.

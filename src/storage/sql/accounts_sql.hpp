@@ -47,9 +47,12 @@ inline constexpr const char* kReactivateAccount =
     "UPDATE accounts SET status = 'active', failed_attempts = 0 WHERE id = $1 AND status IN ('active', 'locked')";
 
 inline constexpr const char* kInsertToken =
-    "INSERT INTO access_tokens (token_hash, account_id, expires_at, revoked) VALUES ($1, $2, $3, 0)";
+    "INSERT INTO access_tokens (token_hash, account_id, expires_at, revoked, second_factor) VALUES ($1, $2, $3, 0, $4)";
 inline constexpr const char* kSelectToken =
-    "SELECT account_id FROM access_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
+    "SELECT account_id, second_factor FROM access_tokens WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2";
+// #14: the owner proved the code on this session (the portal's enrolment of a first authenticator).
+inline constexpr const char* kConfirmTokenSecondFactor =
+    "UPDATE access_tokens SET second_factor = 1 WHERE token_hash = $1 AND revoked = 0";
 inline constexpr const char* kRevokeToken =
     "UPDATE access_tokens SET revoked = 1 WHERE token_hash = $1 AND revoked = 0";
 // #14: a password change ends every other session of the account (the one that made the change may stay).

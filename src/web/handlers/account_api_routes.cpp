@@ -122,7 +122,8 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                [&](const Request& req) {
                    std::string id = signed_in_account(csc, req);
                    json j = body_of(req);
-                   accounts.change_login_password(id, secret_field(j, "old_password"), secret_field(j, "new_password"),
+                   core::SecureString old_password = secret_field(j, "old_password");
+                   accounts.change_login_password(id, old_password, j.value("otp", ""), secret_field(j, "new_password"),
                                                   "self:" + id, bearer_token(req));
                    return no_content();
                },

@@ -53,12 +53,13 @@ std::string message(const PortalPageServices& s, const std::string& lang, const 
     return text;
 }
 
-// The signed-in account, or empty.
+// The signed-in account, or empty. Only a session opened with the code counts (#14: a CSC auth/login token, which
+// proved the login password alone, does not open the portal).
 std::string session_account(const PortalPageServices& s, const Request& req) {
     std::string token = cookie_value(req, kSessionCookie);
     if (token.empty()) return "";
     try {
-        return s.csc.account_for_token(token);
+        return s.csc.account_for_session(token);
     } catch (const Error&) {
         return "";
     }
@@ -190,13 +191,10 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    }
                    try {
                        require_csrf(req, f);
-                       auto token = s.csc.login(f["username"], take_secret(f, "password"));
+                       auto token = s.csc.login_with_second_factor(
+                           f["username"], take_secret(f, "password"),
+                           [&](const accounts::Account& a) { return s.accounts.use_sign_in_code(a, f["otp"]); });
                        std::string id = s.csc.account_for_token(token.access_token);
-                       auto a = s.account_store.account_by_id(id);
-                       if (!a || !s.accounts.use_sign_in_code(*a, f["otp"])) {
-                           s.csc.revoke(id, token.access_token);
-                           throw Error("accounts.authentication_failed", 401, "sign-in failed");
-                       }
                        return see_other(needs_enrolment(s, id) ? "/portal/enrol" : "/portal",
                                        {set_cookie(kSessionCookie, token.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
@@ -230,6 +228,8 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    try {
                        require_csrf(req, f);
                        s.accounts.finish_totp_enrolment(id, f["candidate"], f["otp"], "self:" + id);
+                       // the code just proven makes this session a two-factor one (#14)
+                       s.csc.confirm_second_factor(id, cookie_value(req, kSessionCookie));
                        auto a = s.account_store.account_by_id(id);
                        return see_other(a && a->awaiting_signing_key ? "/portal/password" : "/portal?enrolled=1");
                    } catch (const Error& e) {
@@ -279,7 +279,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                            return see_other("/portal?changed=first_key");
                        }
                        if (which == "login")
-                           s.accounts.change_login_password(id, old_password, new_password, "self:" + id,
+                           s.accounts.change_login_password(id, old_password, f["otp"], new_password, "self:" + id,
                                                             cookie_value(req, kSessionCookie));
                        else
                            s.accounts.change_signing_password(id, old_password, f["otp"], new_password, "self:" + id,
