@@ -13,6 +13,9 @@ echo
 echo "### signHash (signhash_bench)"
 "$BUILD/signhash_bench"
 echo
+echo "### Four-eyes approval under 32 signers (approval_bench)"
+"$BUILD/approval_bench"
+echo
 echo "### PAdES signing (pades_bench)"
 "$BUILD/pades_bench"
 echo
