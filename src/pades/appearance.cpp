@@ -138,7 +138,7 @@ PdfObject* draw_appearance(PdfMemDocument& doc, const AppearanceText& text, doub
     lines.push_back({"簽署時間 Signed " + text.time_text, 1.0});
     if (!text.reason.empty()) lines.push_back({"理由 Reason: " + text.reason, 1.0});
     if (!text.location.empty()) lines.push_back({"地點 Location: " + text.location, 1.0});
-    lines.push_back({"雲簽 yunqian · 數碼簽署 Digitally signed", 0.8});
+    lines.push_back({"雲簽 yunqian · 電子簽署 Digitally signed", 0.8});
 
     TextWriter writer(painter, latin, cjk);
     double left = pad + qr_size + (qr_size > 0 ? pad : 0);

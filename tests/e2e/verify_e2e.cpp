@@ -66,7 +66,7 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
     auto page = test::http_request("POST", server.port(), "/api/v1/validate", test::read_file(work.file("B-LT.pdf")),
                                    "application/pdf", "", "127.0.0.1", {{"Accept", "text/html"}});
     EXPECT_EQ(page.status, 200);
-    EXPECT_NE(page.body.find("此檔案的所有簽章均有效。"), std::string::npos);  // zh-Hant by default (catalogue)
+    EXPECT_NE(page.body.find("此檔案的所有簽署均有效。"), std::string::npos);  // zh-Hant by default (catalogue)
     EXPECT_NE(page.body.find("陳大文 Chan Tai Man"), std::string::npos);
     auto html = server.cli("verify --format html " + work.file("B-T.pdf"));
     EXPECT_NE(html.output.find("<!doctype html>"), std::string::npos);

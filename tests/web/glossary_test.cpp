@@ -1,0 +1,54 @@
+// #16 "Wording": one term per thing in zh-Hant, in Macau usage. docs/glossary/zh-Hant.json lists the term we use for
+// each thing and the variants no page may carry; this test holds the catalogue, every page template and the visible
+// signature appearance to it, and checks that each term the glossary prescribes is really in use (a stale glossary
+// entry fails too).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "support/fixtures.hpp"
+
+using namespace yq;
+using nlohmann::json;
+
+namespace {
+
+const std::filesystem::path kSource = YQ_SOURCE_DIR;
+
+// Every string value of the catalogue, with its dotted key.
+void collect_strings(const json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) collect_strings(v, prefix.empty() ? k : prefix + "." + k, out);
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) collect_strings(j[i], prefix + "[" + std::to_string(i) + "]", out);
+    } else if (j.is_string()) {
+        out.emplace_back(prefix, j.get<std::string>());
+    }
+}
+
+}  // namespace
+
+TEST(GlossaryTest, ZhHantPagesUseOneMacauTermPerThing) {
+    json glossary = json::parse(test::read_file((kSource / "docs/glossary/zh-Hant.json").string()));
+    ASSERT_GE(glossary["terms"].size(), 5u);
+
+    // where zh-Hant text lives: the catalogue (by key), the templates and the signature appearance (by file)
+    std::vector<std::pair<std::string, std::string>> texts;
+    collect_strings(json::parse(test::read_file((kSource / "src/web/i18n/zh-Hant.json").string())), "zh-Hant", texts);
+    for (const auto& entry : std::filesystem::directory_iterator(kSource / "src/web/templates"))
+        texts.emplace_back(entry.path().filename().string(), test::read_file(entry.path().string()));
+    texts.emplace_back("pades/appearance.cpp", test::read_file((kSource / "src/pades/appearance.cpp").string()));
+
+    for (const json& term : glossary["terms"]) {
+        const std::string use = term["use"];
+        bool used = false;
+        for (const auto& [where, text] : texts) {
+            used = used || text.find(use) != std::string::npos;
+            for (const std::string not_this : term["not"])
+                EXPECT_EQ(text.find(not_this), std::string::npos)
+                    << where << " says '" << not_this << "' where the glossary uses '" << use << "' (" << term["for"] << ")";
+        }
+        EXPECT_TRUE(used) << "no page uses '" << use << "': drop it from the glossary or use it";
+    }
+}
