@@ -207,15 +207,7 @@ TotpEnrolment AccountService::start_totp_enrolment(const std::string& account_id
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     if (a->totp_enrolled_at != 0)
         throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
-    core::Bytes secret = core::random_bytes(kTotpSecretBytes);
-    TotpEnrolment e;
-    e.sealed_candidate_hex = core::hex_encode(m_keys.gcm_encrypt(kTotpSealLabel, secret, enrolment_aad(a->id)));
-    core::SecureBytes copy(secret.begin(), secret.end());
-    core::secure_wipe(secret.data(), secret.size());
-    e.otpauth_uri = otpauth_uri(copy, m_config.accounts.totp_issuer, a->username);
-    std::size_t at = e.otpauth_uri.find("secret=");
-    e.secret_base32 = at == std::string::npos ? "" : e.otpauth_uri.substr(at + 7, e.otpauth_uri.find('&', at) - at - 7);
-    return e;
+    return new_totp_enrolment(m_keys, kTotpSealLabel, enrolment_aad(a->id), m_config.accounts.totp_issuer, a->username);
 }
 
 void AccountService::finish_totp_enrolment(const std::string& account_id, const std::string& sealed_candidate_hex,
@@ -224,12 +216,8 @@ void AccountService::finish_totp_enrolment(const std::string& account_id, const 
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     if (a->totp_enrolled_at != 0)
         throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
-    core::SecureBytes secret;
-    try {
-        secret = m_keys.gcm_decrypt(kTotpSealLabel, core::hex_decode(sealed_candidate_hex), enrolment_aad(a->id));
-    } catch (const Error&) {
-        throw_bad_input("accounts.bad_enrolment", "the enrolment form is not valid any more; start again");
-    }
+    core::SecureBytes secret =
+        open_totp_candidate(m_keys, kTotpSealLabel, sealed_candidate_hex, enrolment_aad(a->id), "accounts.bad_enrolment");
     std::int64_t now = m_clock.unix_seconds();
     auto step = totp_step_for(secret, otp, now);
     if (!step) throw_bad_input("accounts.wrong_otp", "the code does not match; enter the code the app shows now");

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "accounts/account.hpp"
+#include "accounts/totp_enrolment.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "custody/key_custody.hpp"
@@ -39,11 +40,6 @@ struct CreatedAccount {
 
 // An authenticator enrolment in progress: what the page shows (QR of the URI, the secret for typing), and the new
 // secret sealed for the confirmation form (AES-GCM under the HSM key, bound to the account: opaque to the browser).
-struct TotpEnrolment {
-    std::string otpauth_uri;
-    std::string secret_base32;
-    std::string sealed_candidate_hex;
-};
 
 // A new key and its certificate, made outside any transaction and not stored yet: `install_rekey` stores it (joining
 // the caller's unit of work), `discard` revokes the certificate when that fails, `retire_replaced` revokes the key it

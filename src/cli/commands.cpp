@@ -231,8 +231,8 @@ int verify_command(const std::string& home, const std::string& file, const std::
 void print_staff_secrets(const std::string& username, const ra::NewStaffSecrets& s) {
     std::cout << "one-time password for " << username << " (shown only now; change it at first sign-in):\n  "
               << std::string(s.one_time_password.begin(), s.one_time_password.end())
-              << "\nenrol this in an authenticator app; sign-in needs its one-time codes (shown only now):\n  "
-              << s.otpauth_uri << "\n";
+              << "\nat the first sign-in " << username
+              << " enrols their own authenticator app (nobody else sees its secret); later sign-ins need its codes\n";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace yq::ra {
 namespace {
 
 core::Bytes aad_for(const std::string& username) { return core::to_bytes("staff:" + username); }
+core::Bytes enrolment_aad(const std::string& username) { return core::to_bytes("staff:" + username + "|totp-enrolment"); }
 
 core::Bytes token_hash(const std::string& token) { return core::sha256(token); }
 
@@ -28,6 +29,9 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 void require_permission(const Principal& who, Action action) {
+    if (who.must_enrol)
+        throw Error("auth.enrolment_required", 403,
+                    "enrol your authenticator app first (POST /api/v1/staff/me/totp), then change your one-time password");
     if (who.must_change_password)
         throw Error("auth.password_change_required", 403, "change your one-time password first (POST /api/v1/staff/me/password)");
     if (!permits(who.roles, action))
@@ -47,17 +51,10 @@ std::set<Role> parse_roles(const std::string& comma_separated) {
     return out;
 }
 
-NewStaffSecrets StaffDirectory::fresh_secrets(const std::string& username, std::string& password_hash,
-                                              core::Bytes& totp_sealed) {
+NewStaffSecrets StaffDirectory::fresh_secrets(std::string& password_hash) {
     NewStaffSecrets s;
     s.one_time_password = accounts::generate_password();
     password_hash = accounts::hash_password(s.one_time_password, m_config.kdf);
-    core::SecureBytes secret(accounts::kTotpSecretBytes);
-    core::Bytes raw = core::random_bytes(accounts::kTotpSecretBytes);
-    std::copy(raw.begin(), raw.end(), secret.begin());
-    totp_sealed = m_keys.gcm_encrypt(kStaffTotpSealLabel, raw, aad_for(username));
-    core::secure_wipe(raw.data(), raw.size());
-    s.otpauth_uri = accounts::otpauth_uri(secret, m_config.accounts.totp_issuer + " staff", username);
     return s;
 }
 
@@ -78,7 +75,7 @@ NewStaffSecrets StaffDirectory::create(const std::string& username, const std::v
     u.roles = join(roles);
     u.representative_id = representative_id;
     u.created_at = m_clock.unix_seconds();
-    NewStaffSecrets s = fresh_secrets(username, u.password_hash, u.totp_secret_sealed);
+    NewStaffSecrets s = fresh_secrets(u.password_hash);
     m_store.create_staff(u, audit::Event{actor, "staff.created", "staff:" + username,
                                          audit::details({{"roles", u.roles}, {"representative", representative_id}}),
                                          m_clock.unix_seconds()});
@@ -93,9 +90,9 @@ std::optional<NewStaffSecrets> StaffDirectory::create_initial_admin(const std::s
 NewStaffSecrets StaffDirectory::reset(const std::string& username, const std::string& actor) {
     if (!m_store.find_staff(username)) throw_not_found("staff.unknown", "no staff user named '" + username + "'");
     std::string hash;
-    core::Bytes sealed;
-    NewStaffSecrets s = fresh_secrets(username, hash, sealed);
-    m_store.set_staff_password(username, hash, true, sealed, core::Bytes(),
+    NewStaffSecrets s = fresh_secrets(hash);
+    // the authenticator is forgotten: the person enrols one again at the next sign-in
+    m_store.set_staff_password(username, hash, true, core::Bytes(), core::Bytes(),
                                audit::Event{actor, "staff.password_reset", "staff:" + username, "{}", m_clock.unix_seconds()});
     return s;
 }
@@ -105,7 +102,8 @@ core::SecureBytes StaffDirectory::totp_secret(const StaffUser& u) {
 }
 
 Principal StaffDirectory::principal_of(const StaffUser& u) const {
-    return Principal{u.username, parse_roles(u.roles), u.representative_id, u.must_change_password};
+    return Principal{u.username, parse_roles(u.roles), u.representative_id, u.must_change_password,
+                     u.totp_secret_sealed.empty()};
 }
 
 StaffSession StaffDirectory::login(const std::string& username, const core::SecureString& password,
@@ -115,9 +113,15 @@ StaffSession StaffDirectory::login(const std::string& username, const core::Secu
     // path, one error. A locked sign-in is reset by a CA administrator (the sign-in page says so for every failure).
     bool ok = accounts::verify_password(password, u ? u->password_hash : accounts::dummy_password_hash(m_config.kdf));
     if (!u || u->status != "active") sign_in_failed();
-    std::optional<std::int64_t> step;
-    if (ok && !u->totp_secret_sealed.empty()) step = accounts::totp_step_for(totp_secret(*u), otp, m_clock.unix_seconds());
-    if (!ok || !step || !m_store.accept_staff_login(username, *step)) {
+    bool accepted = false;
+    if (ok && u->totp_secret_sealed.empty()) {
+        // a fresh or reset sign-in: the one-time password alone, into a session that can only enrol the authenticator
+        accepted = u->must_change_password && m_store.accept_staff_first_sign_in(username);
+    } else if (ok) {
+        auto step = accounts::totp_step_for(totp_secret(*u), otp, m_clock.unix_seconds());
+        accepted = step && m_store.accept_staff_login(username, *step);
+    }
+    if (!accepted) {
         m_store.record_staff_login_failure(
             username, m_config.ra.staff_login_lockout,
             audit::Event{"staff:" + username, "staff.sign_in_failed", "staff:" + username, "{}", m_clock.unix_seconds()});
@@ -145,8 +149,38 @@ void StaffDirectory::logout(const std::string& access_token, const std::string& 
                                audit::Event{actor, "staff.signed_out", actor, "{}", m_clock.unix_seconds()});
 }
 
+accounts::TotpEnrolment StaffDirectory::start_enrolment(const Principal& who) {
+    auto u = m_store.find_staff(who.username);
+    if (!u) throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
+    if (!u->totp_secret_sealed.empty())
+        throw_conflict("staff.totp_already_enrolled", "an authenticator is already enrolled; a CA administrator resets it");
+    return accounts::new_totp_enrolment(m_keys, kStaffTotpSealLabel, enrolment_aad(who.username),
+                                        m_config.accounts.totp_issuer + " staff", who.username);
+}
+
+void StaffDirectory::finish_enrolment(const Principal& who, const std::string& sealed_candidate_hex,
+                                      const std::string& otp) {
+    auto u = m_store.find_staff(who.username);
+    if (!u) throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
+    if (!u->totp_secret_sealed.empty())
+        throw_conflict("staff.totp_already_enrolled", "an authenticator is already enrolled; a CA administrator resets it");
+    core::SecureBytes secret = accounts::open_totp_candidate(m_keys, kStaffTotpSealLabel, sealed_candidate_hex,
+                                                             enrolment_aad(who.username), "staff.bad_enrolment");
+    std::int64_t now = m_clock.unix_seconds();
+    auto step = accounts::totp_step_for(secret, otp, now);
+    if (!step) throw_bad_input("staff.wrong_otp", "the code does not match; enter the code the app shows now");
+    core::Bytes plain(secret.begin(), secret.end());
+    core::Bytes sealed = m_keys.gcm_encrypt(kStaffTotpSealLabel, plain, aad_for(who.username));
+    core::secure_wipe(plain.data(), plain.size());
+    if (!m_store.enrol_staff_totp(who.username, sealed, *step,
+                                  audit::Event{who.actor(), "staff.totp_enrolled", "staff:" + who.username, "{}", now}))
+        throw_conflict("staff.totp_already_enrolled", "an authenticator is already enrolled; a CA administrator resets it");
+}
+
 void StaffDirectory::change_password(const Principal& who, const core::SecureString& old_password,
                                      const core::SecureString& new_password, const std::string& session_token) {
+    if (who.must_enrol)
+        throw Error("auth.enrolment_required", 403, "enrol your authenticator app first (POST /api/v1/staff/me/totp)");
     auto u = m_store.find_staff(who.username);
     if (!u || !accounts::verify_password(old_password, u->password_hash))
         throw Error("auth.wrong_password", 403, "the current password is not right");

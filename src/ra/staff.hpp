@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/totp_enrolment.hpp"
 #include "audit/event.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -21,7 +22,9 @@ struct StaffUser {
     std::string password_hash;  // Argon2id PHC string
     std::string roles;          // comma-separated role names (permissions.hpp)
     bool must_change_password = true;
-    core::Bytes totp_secret_sealed;  // AES-GCM under an HSM key, aad = "staff:" + username
+    // AES-GCM under an HSM key, aad = "staff:" + username; empty until the person enrols their authenticator at the
+    // first sign-in (#14: the administrator who made the sign-in never sees it)
+    core::Bytes totp_secret_sealed;
     std::int64_t totp_last_step = 0;
     int failed_logins = 0;
     std::string status = "active";   // active | locked | disabled
@@ -50,6 +53,13 @@ public:
     virtual LoginFailure record_staff_login_failure(const std::string& username, int threshold, const audit::Event& e) = 0;
     // Atomic: accepts the TOTP step only if later than the last one (RFC 6238 §5.2), resets failures; false on replay.
     virtual bool accept_staff_login(const std::string& username, std::int64_t totp_step) = 0;
+    // Atomic: the first sign-in of a fresh or reset sign-in (one-time password, no authenticator yet) resets
+    // failures; false when the user is not active, has an authenticator or has already chosen a password.
+    virtual bool accept_staff_first_sign_in(const std::string& username) = 0;
+    // Atomic: stores the authenticator the person enrolled (and the step of the code that proved it), only if none is
+    // enrolled yet; audited. False when one already is.
+    virtual bool enrol_staff_totp(const std::string& username, const core::Bytes& totp_secret_sealed, std::int64_t step,
+                                  const audit::Event& e) = 0;
     virtual void put_staff_token(const core::Bytes& token_hash, const std::string& username, std::int64_t expires_at,
                                  const audit::Event& e) = 0;
     virtual std::optional<std::string> staff_token_user(const core::Bytes& token_hash, std::int64_t now) = 0;
@@ -62,18 +72,21 @@ struct Principal {
     std::set<Role> roles;
     std::string representative_id;  // for a representative
     bool must_change_password = false;
+    bool must_enrol = false;  // no authenticator yet: the session may only enrol one (then change the password)
 
     std::string actor() const { return "staff:" + username; }
     bool has(Role r) const { return roles.count(r) != 0; }
 };
 
 // Throws 403 "auth.forbidden" unless one of the principal's roles permits the action (and 403
-// "auth.password_change_required" while a one-time password is still in use).
+// "auth.enrolment_required" before the authenticator is enrolled, "auth.password_change_required" while a one-time
+// password is still in use).
 void require_permission(const Principal& who, Action action);
 
+// What the administrator hands over: a one-time password only. The person enrols their own authenticator at the
+// first sign-in, so nobody else ever sees its secret (#14).
 struct NewStaffSecrets {
     core::SecureString one_time_password;
-    std::string otpauth_uri;  // enrol in an authenticator app; shown once
 };
 
 struct StaffSession {
@@ -90,16 +103,23 @@ public:
     StaffDirectory(const core::Config& config, StaffStore& store, keystore::Keystore& keys, const core::Clock& clock)
         : m_config(config), m_store(store), m_keys(keys), m_clock(clock) {}
 
-    // Creates a staff user (or a representative's sign-in) with a one-time password and a TOTP secret.
+    // Creates a staff user (or a representative's sign-in) with a one-time password and no authenticator.
     NewStaffSecrets create(const std::string& username, const std::vector<std::string>& roles,
                            const std::string& representative_id, const std::string& actor);
     // "admin" with role ca_admin, if it does not exist yet; nothing when it does.
     std::optional<NewStaffSecrets> create_initial_admin(const std::string& actor);
-    // Operator recovery: new one-time password and a new TOTP secret, lock cleared.
+    // Operator recovery: new one-time password, the authenticator forgotten (re-enrolled at the next sign-in), lock
+    // cleared, every session revoked.
     NewStaffSecrets reset(const std::string& username, const std::string& actor);
 
-    // Password + TOTP. The same error for unknown user, wrong password and wrong OTP; failures lock the sign-in.
+    // Password + TOTP. The same error for unknown user, wrong password and wrong OTP; failures lock the sign-in. A
+    // fresh or reset sign-in (no authenticator yet) signs in with the one-time password alone, into a session that
+    // can only enrol the authenticator and then change the password.
     StaffSession login(const std::string& username, const core::SecureString& password, const std::string& otp);
+    // The first sign-in's enrolment: a new secret sealed for the form (never stored until proven), then the code
+    // that proves it. Throws 409 "staff.totp_already_enrolled", 400 "staff.wrong_otp" | "staff.bad_enrolment".
+    accounts::TotpEnrolment start_enrolment(const Principal& who);
+    void finish_enrolment(const Principal& who, const std::string& sealed_candidate_hex, const std::string& otp);
     Principal principal_for_token(const std::string& access_token);  // throws 401 "auth.invalid_token"
     void logout(const std::string& access_token, const std::string& actor);
     // Revokes the user's other tokens in the same transaction; `session_token` (the one making the change) stays.
@@ -111,7 +131,7 @@ public:
     core::SecureBytes totp_secret(const StaffUser& u);
 
 private:
-    NewStaffSecrets fresh_secrets(const std::string& username, std::string& password_hash, core::Bytes& totp_sealed);
+    NewStaffSecrets fresh_secrets(std::string& password_hash);
     Principal principal_of(const StaffUser& u) const;
     const core::Config& m_config;
     StaffStore& m_store;

@@ -58,6 +58,9 @@ public:
     ra::LoginFailure record_staff_login_failure(const std::string& username, int threshold,
                                                 const audit::Event& e) override;
     bool accept_staff_login(const std::string& username, std::int64_t totp_step) override;
+    bool accept_staff_first_sign_in(const std::string& username) override;
+    bool enrol_staff_totp(const std::string& username, const core::Bytes& totp_secret_sealed, std::int64_t step,
+                          const audit::Event& e) override;
     void put_staff_token(const core::Bytes& token_hash, const std::string& username, std::int64_t expires_at,
                          const audit::Event& e) override;
     std::optional<std::string> staff_token_user(const core::Bytes& token_hash, std::int64_t now) override;

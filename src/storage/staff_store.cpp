@@ -56,7 +56,10 @@ void SqlStore::set_staff_password(const std::string& username, const std::string
     m_db.transact([&](Connection& c) {
         if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
             throw_not_found("staff.unknown", "no staff user named '" + username + "'");
-        if (totp_secret_sealed) c.execute(sql::kUpdateStaffTotp, {username, *totp_secret_sealed});
+        // an empty seal forgets the authenticator (NULL: the person enrols again at the next sign-in)
+        if (totp_secret_sealed)
+            c.execute(sql::kUpdateStaffTotp,
+                      {username, totp_secret_sealed->empty() ? Value{} : Value{*totp_secret_sealed}});
         c.execute(sql::kRevokeStaffTokensOf, {username, keep_token_hash});
         append_audit_event(c, e);
     });
@@ -81,6 +84,22 @@ ra::LoginFailure SqlStore::record_staff_login_failure(const std::string& usernam
 bool SqlStore::accept_staff_login(const std::string& username, std::int64_t totp_step) {
     bool ok = false;
     m_db.transact([&](Connection& c) { ok = c.execute(sql::kStaffLoginSuccess, {username, totp_step}) == 1; });
+    return ok;
+}
+
+bool SqlStore::accept_staff_first_sign_in(const std::string& username) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) { ok = c.execute(sql::kStaffFirstSignIn, {username}) == 1; });
+    return ok;
+}
+
+bool SqlStore::enrol_staff_totp(const std::string& username, const core::Bytes& totp_secret_sealed, std::int64_t step,
+                                const audit::Event& e) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) {
+        ok = c.execute(sql::kEnrolStaffTotp, {username, totp_secret_sealed, step}) == 1;
+        if (ok) append_audit_event(c, e);
+    });
     return ok;
 }
 

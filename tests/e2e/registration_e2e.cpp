@@ -6,6 +6,7 @@
 #include <atomic>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "core/bytes.hpp"
@@ -384,15 +385,68 @@ TEST_P(RegistrationTest, StaffSignInNeedsPasswordAndFreshTotpAndLocksAfterFailur
     ASSERT_EQ(reset.exit_code, 0) << reset.output;
     const std::string before_password = "change it at first sign-in):\n  ";
     std::string rest = reset.output.substr(reset.output.find(before_password) + before_password.size());
-    auto again = try_login("olivia", rest.substr(0, rest.find('\n')), test::totp_now(test::otpauth_secret(reset.output)));
+    EXPECT_EQ(reset.output.find("otpauth://"), std::string::npos) << reset.output;  // the administrator sees no secret
+    // the reset forgot the authenticator: the one-time password alone signs in, to enrol a new one
+    auto again = try_login("olivia", rest.substr(0, rest.find('\n')), "");
     EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_TRUE(again.body.value("must_enrol", false));
     EXPECT_TRUE(again.body.value("must_change_password", false));
-    // Until the one-time password is replaced, nothing but the password change is allowed.
-    auto early = api.call("GET", "/api/v1/agencies", again.body.value("access_token", ""));
+    // Until the authenticator is enrolled and the one-time password replaced, nothing else is allowed.
+    std::string fresh = again.body.value("access_token", "");
+    auto early = api.call("GET", "/api/v1/agencies", fresh);
     EXPECT_EQ(early.status, 403);
-    EXPECT_EQ(early.body["error"], "auth.password_change_required");
+    EXPECT_EQ(early.body["error"], "auth.enrolment_required");
+    auto enrolment = api.call("POST", "/api/v1/staff/me/totp", fresh);
+    ASSERT_EQ(enrolment.status, 200) << enrolment.body;
+    EXPECT_EQ(api.call("POST", "/api/v1/staff/me/password", fresh,
+                       {{"old_password", rest.substr(0, rest.find('\n'))}, {"new_password", "olivia-third-password"}})
+                  .status,
+              403);  // the password waits for the authenticator
+    std::string new_secret = enrolment.body.value("secret", "");
+    EXPECT_NE(new_secret, o.otp_secret);
+    ASSERT_EQ(api.call("POST", "/api/v1/staff/me/totp/confirm", fresh,
+                       {{"candidate", enrolment.body.value("candidate", "")}, {"otp", test::totp_now(new_secret)}})
+                  .status,
+              204);
+    auto later = api.call("GET", "/api/v1/agencies", fresh);
+    EXPECT_EQ(later.status, 403);
+    EXPECT_EQ(later.body["error"], "auth.password_change_required");
     auto failures = server.cli("audit search --action staff.sign_in_failed --object staff:olivia");
     EXPECT_EQ(std::count(failures.output.begin(), failures.output.end(), '\n'), 5) << failures.output;
+}
+
+// #14: an administrator makes a supervisor's sign-in, later watches the supervisor type their password, and signs in
+// as them to be the second person of their own four-eyes approvals. Before the fix the administrator was shown the
+// sign-in's TOTP secret with the one-time password and could make its codes for ever; now the person enrols their own
+// authenticator at the first sign-in, and nothing the administrator saw makes a code.
+TEST_P(RegistrationTest, AdministratorWhoMadeASignInCannotMakeItsCodes) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff carla = sign_in_staff(server, api, "carla", "ca_admin");
+    auto made = api.call("POST", "/api/v1/staff", carla.token, {{"username", "samuel"}, {"roles", {"supervisor"}}});
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string seen_by_admin = made.body.dump();
+    Staff samuel{"samuel", "", "", ""};
+    samuel.token = first_staff_sign_in(api, samuel, made.body.value("one_time_password", ""));
+    ASSERT_EQ(api.call("POST", "/api/v1/staff/me/password", samuel.token,
+                       {{"old_password", made.body.value("one_time_password", "")}, {"new_password", "samuel-chosen-password"}})
+                  .status,
+              204);
+    auto sign_in = [&](const std::string& otp) {
+        return api.call("POST", "/api/v1/staff/login", "",
+                        {{"username", "samuel"}, {"password", "samuel-chosen-password"}, {"otp", otp}});
+    };
+    // every run of base32 letters the administrator was shown, tried as the authenticator's secret
+    int tried = 0;
+    std::regex base32("[A-Z2-7]{16,}");
+    for (auto it = std::sregex_iterator(seen_by_admin.begin(), seen_by_admin.end(), base32); it != std::sregex_iterator(); ++it) {
+        ++tried;
+        EXPECT_EQ(sign_in(test::totp_now(it->str(), 30)).status, 401) << "a code from what the administrator saw";
+    }
+    EXPECT_EQ(seen_by_admin.find("otpauth"), std::string::npos) << seen_by_admin;
+    EXPECT_LE(tried, 1) << seen_by_admin;  // at most the one-time password itself
+    // the person's own authenticator works
+    EXPECT_EQ(sign_in(test::totp_now(samuel.otp_secret, 30)).status, 200);
 }
 
 // A thief holds a staff session (a second token). Changing the password ends every other session at once (#14); an

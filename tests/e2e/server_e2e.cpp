@@ -36,9 +36,11 @@ protected:
     }
 };
 
-TEST_P(ServerTest, InitPrintsOneTimeAdminPasswordAndTotpEnrolmentOnlyOnFirstRun) {
+// The first administrator's one-time password is printed once; the authenticator is enrolled at the first sign-in
+// (#14: nobody, not even the operator running init, sees its secret).
+TEST_P(ServerTest, InitPrintsOneTimeAdminPasswordOnlyOnFirstRun) {
     EXPECT_NE(server.init_output().find("one-time password for admin"), std::string::npos) << server.init_output();
-    EXPECT_FALSE(test::otpauth_secret(server.init_output()).empty()) << server.init_output();
+    EXPECT_EQ(server.init_output().find("otpauth://"), std::string::npos) << server.init_output();
     auto again = server.cli("init");
     EXPECT_EQ(again.exit_code, 0) << again.output;
     EXPECT_EQ(again.output.find("one-time password for"), std::string::npos) << again.output;

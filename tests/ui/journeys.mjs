@@ -455,14 +455,19 @@ const journeys = {
       used.set(secret, Math.floor(Date.now() / 1000 / 30));
       return totp(secret);
     }
-    const secretOf = (uri) => new URL(uri).searchParams.get('secret');
     const person = async (locale) => (await browser.newContext({ locale, viewport: { width: 1200, height: 900 }, acceptDownloads: true })).newPage();
-    const firstStaffSignIn = async (page, t, username, password, secret, chosen) => {
+    // The first sign-in: the one-time password alone, then the person's own authenticator (nobody else sees it), then
+    // their own password.
+    const firstStaffSignIn = async (page, t, username, password, chosen, picture) => {
       await page.goto(baseUrl + '/office/login');
       await page.getByLabel(t.portal.username).fill(username);
       await page.getByLabel(t.backoffice.password).fill(password);
-      await page.getByLabel(t.portal.otp).fill(await code(secret));
       await page.getByRole('button', { name: t.backoffice.sign_in }).click();
+      assert.equal(await heading(page), t.portal.enrol);
+      if (picture) await shot(page, picture);
+      const secret = await page.getAttribute('#totp-secret', 'data-secret');
+      await page.getByLabel(t.portal.otp).fill(await code(secret));
+      await page.getByRole('button', { name: t.portal.enrol_confirm }).click();
       assert.equal(await heading(page), t.backoffice.change_password);
       await page.getByLabel(t.backoffice.current_password).fill(password);
       await page.locator('input[name=new_password]').fill(chosen);
@@ -475,13 +480,13 @@ const journeys = {
       await page.locator('#username').fill(username);
       await page.locator(`input[name=role_${role}]`).check();
       await page.getByRole('button', { name: en.backoffice.create_staff }).click();
-      return { password: (await page.textContent('#staff-password')).trim(), secret: secretOf((await page.textContent('#staff-otpauth')).trim()) };
+      assert.equal(await page.locator('#staff-otpauth').count(), 0);  // the administrator never sees the authenticator
+      return { password: (await page.textContent('#staff-password')).trim() };
     };
 
     // 1. the administrator from `./yq up` (English): first sign-in, then the two staff sign-ins
     const admin = await person('en-GB');
-    const adminSecret = secretOf(args.admin_otpauth);
-    await firstStaffSignIn(admin, en, 'admin', args.admin_password, adminSecret, 'admin-chosen-password-1');
+    await firstStaffSignIn(admin, en, 'admin', args.admin_password, 'admin-chosen-password-1', 'en-staff-enrol-authenticator');
     const olivia = await newStaff(admin, 'olivia', 'officer');
     await shot(admin, 'en-staff-sign-in-shown-once');
     const samuel = await newStaff(admin, 'samuel', 'supervisor');
@@ -515,7 +520,7 @@ const journeys = {
 
     // 3. the officer (Portuguese) registers the agency: a delegate under the head's letter
     const officer = await person('pt-PT');
-    await firstStaffSignIn(officer, pt, 'olivia', olivia.password, olivia.secret, 'olivia-chosen-password-1');
+    await firstStaffSignIn(officer, pt, 'olivia', olivia.password, 'olivia-chosen-password-1');
     await officer.getByRole('link', { name: pt.backoffice.new_agency }).first().click();
     await officer.getByLabel(pt.backoffice.name_zh).fill('法務局');
     await officer.getByLabel(pt.backoffice.name_pt).fill('Direcção dos Serviços de Assuntos de Justiça');
@@ -541,7 +546,7 @@ const journeys = {
 
     // 4. the supervisor (Traditional Chinese) approves the agency and confirms the letter
     const supervisor = await person('zh-TW');
-    await firstStaffSignIn(supervisor, zh, 'samuel', samuel.password, samuel.secret, 'samuel-chosen-password-1');
+    await firstStaffSignIn(supervisor, zh, 'samuel', samuel.password, 'samuel-chosen-password-1');
     await shot(supervisor, 'zh-office-queue');
     await supervisor.goto(agencyUrl);
     await supervisor.getByRole('button', { name: zh.backoffice.approve_agency }).click();

@@ -20,6 +20,12 @@ inline constexpr const char* kStaffLoginFailure =
 inline constexpr const char* kStaffLoginSuccess =
     "UPDATE staff_users SET totp_last_step = $2, failed_logins = 0 "
     "WHERE username = $1 AND status = 'active' AND totp_last_step < $2";
+// #14: a fresh or reset sign-in (one-time password, no authenticator) signs in to enrol one.
+inline constexpr const char* kStaffFirstSignIn =
+    "UPDATE staff_users SET failed_logins = 0 WHERE username = $1 AND status = 'active' "
+    "AND totp_secret_sealed IS NULL AND must_change_password = 1";
+inline constexpr const char* kEnrolStaffTotp =
+    "UPDATE staff_users SET totp_secret_sealed = $2, totp_last_step = $3 WHERE username = $1 AND totp_secret_sealed IS NULL";
 inline constexpr const char* kInsertStaffToken =
     "INSERT INTO staff_tokens (token_hash, username, expires_at, revoked) VALUES ($1, $2, $3, 0)";
 inline constexpr const char* kSelectStaffToken =

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
 #include "validation/service_self_test.hpp"
+#include "web/ui/enrolment_view.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -100,7 +101,9 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    try {
                        require_csrf(req, f);
                        auto session = s.ra.staff.login(f["username"], take_secret(f, "password"), f["otp"]);
-                       std::string next = session.principal.must_change_password ? "/office/password" : "/office";
+                       std::string next = session.principal.must_enrol             ? "/office/enrol"
+                                          : session.principal.must_change_password ? "/office/password"
+                                                                                   : "/office";
                        return see_other(next, {set_cookie(kStaffSessionCookie, session.access_token, s.pages.settings().secure_cookies)});
                    } catch (const Error& e) {
                        record_sign_in_failure(s.sign_in_failures, req.remote_address, f["username"], now);
@@ -114,13 +117,41 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    require_csrf(req, parse_urlencoded(req.body));
                    s.ra.staff.logout(cookie_value(req, kStaffSessionCookie), who.actor());
                    return see_other("/office/login", {cleared_cookie(kStaffSessionCookie)});
-               }, true),
+               }, StaffPageAccess::SetUp),
+               Execution::Blocking, "ui_office");
+
+    // #14: the first sign-in enrols the person's own authenticator (nobody at the office sees its secret).
+    router.add("GET", "/office/enrol", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   if (!who.must_enrol) return see_other("/office");
+                   auto e = s.ra.staff.start_enrolment(who);
+                   json data = authenticator_enrolment_view(e.otpauth_uri, e.secret_base32, e.sealed_candidate_hex,
+                                                            "/office/enrol");
+                   return s.pages.render(req, "authenticator_enrol", "portal.enrol", data, 200, "office");
+               }, StaffPageAccess::SetUp),
+               Execution::Blocking, "ui_office");
+
+    router.add("POST", "/office/enrol", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   std::string lang = choose_language(req);
+                   auto f = parse_urlencoded(req.body);
+                   try {
+                       require_csrf(req, f);
+                       s.ra.staff.finish_enrolment(who, f["candidate"], f["otp"]);
+                       return see_other(who.must_change_password ? "/office/password" : "/office");
+                   } catch (const Error& e) {
+                       if (e.code() == "staff.totp_already_enrolled") return see_other("/office");
+                       // the same secret again, so the code the app shows for it can be tried again
+                       json data = authenticator_enrolment_view(f["uri"], f["secret"], f["candidate"], "/office/enrol");
+                       data["error"] = translate(lang, e.code() == "staff.wrong_otp" ? "portal.errors.enrol_code"
+                                                                                     : office_message_key(e.code()));
+                       return s.pages.render(req, "authenticator_enrol", "portal.enrol", data, 400, "office");
+                   }
+               }, StaffPageAccess::SetUp),
                Execution::Blocking, "ui_office");
 
     router.add("GET", "/office/password", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    return s.pages.render(req, "office_password", "backoffice.change_password",
                                          json{{"must_change", who.must_change_password}}, 200, "office");
-               }, true),
+               }, StaffPageAccess::PasswordChange),
                Execution::Blocking, "ui_office");
 
     router.add("POST", "/office/password", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
@@ -136,7 +167,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        json data{{"must_change", who.must_change_password}, {"error", translate(lang, office_message_key(e.code()))}};
                        return s.pages.render(req, "office_password", "backoffice.change_password", data, 422, "office");
                    }
-               }, true),
+               }, StaffPageAccess::PasswordChange),
                Execution::Blocking, "ui_office");
 
     // The work queue: what waits for a check, what waits for a second person, today's appointments.

@@ -33,21 +33,19 @@ Response staff_list(const OfficePageServices& s, const Request& req, const std::
         rows.push_back({{"username", u.username},
                         {"roles", roles_view(lang, u.roles)},
                         {"status", translate(lang, "backoffice.staff_statuses." + u.status)},
-                        {"must_change", u.must_change_password},
+                        {"must_change", u.must_change_password || u.totp_secret_sealed.empty()},
                         {"created", office_time(s, u.created_at)}});
     for (const auto& r : kStaffRoles) roles.push_back({{"value", r}, {"label", translate(lang, "backoffice.roles." + r)}});
     json data{{"staff", rows}, {"roles", roles}, {"error", error}};
     return s.pages.render(req, "office_staff", "backoffice.staff", data, status, "office");
 }
 
-// The one-time password and the authenticator's QR code, for the new member of staff to take away.
+// The one-time password for the new member of staff to take away (their authenticator they enrol themselves at the
+// first sign-in: #14, the administrator never sees its secret).
 Response secrets_page(const OfficePageServices& s, const Request& req, const std::string& username,
                       ra::NewStaffSecrets& secrets) {
-    std::string svg = accounts::otpauth_qr_svg(secrets.otpauth_uri);
     json data{{"username", username},
-              {"password", std::string(secrets.one_time_password.begin(), secrets.one_time_password.end())},
-              {"qr", "data:image/svg+xml;base64," + core::base64_encode(core::to_bytes(svg))},
-              {"uri", secrets.otpauth_uri}};
+              {"password", std::string(secrets.one_time_password.begin(), secrets.one_time_password.end())}};
     return s.pages.render(req, "office_staff_secrets", "backoffice.staff_secrets", data, 200, "office");
 }
 

@@ -99,11 +99,12 @@ std::optional<ra::Principal> staff_of(const OfficePageServices& s, const Request
 
 }  // namespace
 
-Handler staff_page(const OfficePageServices& s, StaffPageBody body, bool password_page) {
-    return [&s, body = std::move(body), password_page](const Request& req) {
+Handler staff_page(const OfficePageServices& s, StaffPageBody body, StaffPageAccess access) {
+    return [&s, body = std::move(body), access](const Request& req) {
         auto who = staff_of(s, req);
         if (!who) return see_other("/office/login");
-        if (who->must_change_password && !password_page) return see_other("/office/password");
+        if (who->must_enrol && access != StaffPageAccess::SetUp) return see_other("/office/enrol");
+        if (who->must_change_password && access == StaffPageAccess::Ready) return see_other("/office/password");
         try {
             return body(req, *who);
         } catch (const Error& e) {

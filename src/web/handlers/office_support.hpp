@@ -41,9 +41,14 @@ using StaffPageBody = std::function<Response(const Request&, const ra::Principal
 // The catalogue key of the message staff read for an error code ("error.generic" for codes without one).
 std::string office_message_key(const std::string& code);
 
-// A page for signed-in staff; others go to the sign-in page, and a one-time password is replaced first. A yq::Error
-// becomes the error page in the visitor's language.
-Handler staff_page(const OfficePageServices& s, StaffPageBody body, bool password_page = false);
+// Who may open a staff page: Ready (the default) — the authenticator enrolled and the one-time password replaced;
+// PasswordChange — the authenticator enrolled; SetUp — anyone signed in (sign-out, enrolling the authenticator).
+enum class StaffPageAccess { Ready, PasswordChange, SetUp };
+
+// A page for signed-in staff; others go to the sign-in page; at the first sign-in the authenticator is enrolled and
+// then the one-time password replaced before anything else. A yq::Error becomes the error page in the visitor's
+// language.
+Handler staff_page(const OfficePageServices& s, StaffPageBody body, StaffPageAccess access = StaffPageAccess::Ready);
 
 // May this member of staff do this? (Pages show only the steps a person may take; the office checks again.)
 inline bool may(const ra::Principal& who, ra::Action action) { return ra::permits(who.roles, action); }

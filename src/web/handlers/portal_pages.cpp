@@ -6,6 +6,7 @@
 #include "core/bytes.hpp"
 #include "accounts/totp.hpp"
 #include "core/error.hpp"
+#include "web/ui/enrolment_view.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -141,20 +142,6 @@ json levels_view(const std::string& chosen) {
     return levels;
 }
 
-// The enrolment page's data: the QR code as an SVG image (data: URL, allowed by the CSP), the secret for typing.
-json enrolment_view(const std::string& uri, const std::string& secret_base32, const std::string& candidate) {
-    std::string svg = accounts::otpauth_qr_svg(uri);
-    return {{"qr", "data:image/svg+xml;base64," + core::base64_encode(core::to_bytes(svg))},
-            {"uri", uri},
-            {"secret", secret_base32},
-            {"secret_groups", [&] {
-                 std::string grouped;
-                 for (std::size_t i = 0; i < secret_base32.size(); i += 4) grouped += (i ? " " : "") + secret_base32.substr(i, 4);
-                 return grouped;
-             }()},
-            {"candidate", candidate}};
-}
-
 // pdf.js (Debian's libjs-pdf) draws the page preview; the page's own script places the signature by a click.
 json sign_page_scripts() { return json::array({"/static/pdfjs/pdf.js", "/static/sign-preview.js"}); }
 
@@ -217,8 +204,9 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal/enrol", signed_in(s, [&s](const Request& req, const std::string& id) {
                    if (!needs_enrolment(s, id)) return see_other("/portal");
                    auto e = s.accounts.start_totp_enrolment(id);
-                   return s.pages.render(req, "portal_enrol", "portal.enrol", enrolment_view(e.otpauth_uri, e.secret_base32, e.sealed_candidate_hex),
-                                         200, "portal");
+                   json view = authenticator_enrolment_view(e.otpauth_uri, e.secret_base32, e.sealed_candidate_hex,
+                                                            "/portal/enrol");
+                   return s.pages.render(req, "authenticator_enrol", "portal.enrol", view, 200, "portal");
                }, true),
                Execution::Blocking, "ui_portal");
 
@@ -235,9 +223,9 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    } catch (const Error& e) {
                        if (e.code() == "accounts.totp_already_enrolled") return see_other("/portal");
                        // the same secret again, so the code the app shows for it can be tried again
-                       json data = enrolment_view(f["uri"], f["secret"], f["candidate"]);
+                       json data = authenticator_enrolment_view(f["uri"], f["secret"], f["candidate"], "/portal/enrol");
                        data["error"] = translate(lang, e.code() == "accounts.wrong_otp" ? "portal.errors.enrol_code" : portal_message_key(e.code()));
-                       return s.pages.render(req, "portal_enrol", "portal.enrol", data, 400, "portal");
+                       return s.pages.render(req, "authenticator_enrol", "portal.enrol", data, 400, "portal");
                    }
                }, true),
                Execution::Blocking, "ui_portal");

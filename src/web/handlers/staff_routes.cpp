@@ -1,4 +1,5 @@
-// /api/v1/staff: sign-in (password + TOTP), sign-out, password change, and staff administration.
+// /api/v1/staff: sign-in (password + TOTP), the first sign-in's authenticator enrolment, sign-out, password change, and
+// staff administration.
 #include "core/error.hpp"
 #include "web/handlers/api_support.hpp"
 #include "web/handlers/ra_routes.hpp"
@@ -24,7 +25,8 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                                          {"expires_in", session.expires_in},
                                          {"username", session.principal.username},
                                          {"roles", roles_json(session.principal.roles)},
-                                         {"must_change_password", session.principal.must_change_password}});
+                                         {"must_change_password", session.principal.must_change_password},
+                                         {"must_enrol", session.principal.must_enrol}});
                },
                Execution::Blocking, "api_staff");
     router.add("POST", "/api/v1/staff/logout",
@@ -40,7 +42,28 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                    return json_response({{"username", who.username},
                                          {"roles", roles_json(who.roles)},
                                          {"representative_id", who.representative_id},
-                                         {"must_change_password", who.must_change_password}});
+                                         {"must_change_password", who.must_change_password},
+                                         {"must_enrol", who.must_enrol}});
+               },
+               Execution::Blocking, "api_staff");
+    // #14: the person enrols their own authenticator at the first sign-in; the administrator never sees its secret.
+    router.add("POST", "/api/v1/staff/me/totp",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   auto e = staff.start_enrolment(who);
+                   Response r = json_response({{"otpauth_uri", e.otpauth_uri},
+                                               {"secret", e.secret_base32},
+                                               {"candidate", e.sealed_candidate_hex}});
+                   r.headers.emplace_back("Cache-Control", "no-store");
+                   return r;
+               },
+               Execution::Blocking, "api_staff");
+    router.add("POST", "/api/v1/staff/me/totp/confirm",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   json j = body_of(req);
+                   staff.finish_enrolment(who, text_field(j, "candidate"), text_field(j, "otp"));
+                   return no_content();
                },
                Execution::Blocking, "api_staff");
     router.add("POST", "/api/v1/staff/me/password",
@@ -62,8 +85,7 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                                                who.actor());
                    return json_response({{"username", username},
                                          {"one_time_password", std::string(secrets.one_time_password.begin(),
-                                                                           secrets.one_time_password.end())},
-                                         {"otpauth_uri", secrets.otpauth_uri}},
+                                                                           secrets.one_time_password.end())}},
                                         201);
                },
                Execution::Blocking, "api_staff");
@@ -75,7 +97,8 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                    for (const auto& u : staff.list())
                        out.push_back({{"username", u.username}, {"roles", u.roles}, {"status", u.status},
                                       {"representative_id", u.representative_id},
-                                      {"must_change_password", u.must_change_password}});
+                                      {"must_change_password", u.must_change_password},
+                                      {"must_enrol", u.totp_secret_sealed.empty()}});
                    return json_response({{"staff", out}});
                },
                Execution::Blocking, "api_staff");
