@@ -458,13 +458,12 @@ const journeys = {
     const person = async (locale) => (await browser.newContext({ locale, viewport: { width: 1200, height: 900 }, acceptDownloads: true })).newPage();
     // The first sign-in: the one-time password alone, then the person's own authenticator (nobody else sees it), then
     // their own password.
-    const firstStaffSignIn = async (page, t, username, password, chosen, picture) => {
+    const firstStaffSignIn = async (page, t, username, password, chosen) => {
       await page.goto(baseUrl + '/office/login');
       await page.getByLabel(t.portal.username).fill(username);
       await page.getByLabel(t.backoffice.password).fill(password);
       await page.getByRole('button', { name: t.backoffice.sign_in }).click();
       assert.equal(await heading(page), t.portal.enrol);
-      if (picture) await shot(page, picture);
       const secret = await page.getAttribute('#totp-secret', 'data-secret');
       await page.getByLabel(t.portal.otp).fill(await code(secret));
       await page.getByRole('button', { name: t.portal.enrol_confirm }).click();
@@ -486,7 +485,7 @@ const journeys = {
 
     // 1. the administrator from `./yq up` (English): first sign-in, then the two staff sign-ins
     const admin = await person('en-GB');
-    await firstStaffSignIn(admin, en, 'admin', args.admin_password, 'admin-chosen-password-1', 'en-staff-enrol-authenticator');
+    await firstStaffSignIn(admin, en, 'admin', args.admin_password, 'admin-chosen-password-1');
     const olivia = await newStaff(admin, 'olivia', 'officer');
     await shot(admin, 'en-staff-sign-in-shown-once');
     const samuel = await newStaff(admin, 'samuel', 'supervisor');
