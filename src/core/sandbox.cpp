@@ -6,11 +6,20 @@
 #include <seccomp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <memory>
 
 #include "core/error.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define YQ_SANITIZER_RUNTIME 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define YQ_SANITIZER_RUNTIME 1
+#endif
+#endif
 
 namespace yq::core {
 
@@ -67,6 +76,13 @@ void install_filter() {
         allow(ctx, n);
     // abort() and raise() signal the worker itself (tgkill on its own pid), e.g. a library's failed assertion
     allow(ctx, "tgkill", SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid())));
+#if defined(YQ_SANITIZER_RUNTIME)
+    // the sanitizer runtime checks whether memory is readable by writing it into a pipe (sanitizer_common's
+    // IsAccessibleMemoryRange, used while unwinding a thrown exception) and reads /proc/self/exe and its maps to
+    // report an error; only in the sanitizer build
+    for (const char* n : {"pipe", "pipe2", "readlink", "readlinkat"}) allow(ctx, n);
+    allow(ctx, "ioctl", SCMP_A1(SCMP_CMP_EQ, TCGETS));  // isatty(2) before it prints a report
+#endif
     // its own CPU budget per job (core/worker_main.cpp), nothing else about limits, no other process
     allow(ctx, "prlimit64", SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A1(SCMP_CMP_EQ, RLIMIT_CPU));
     allow(ctx, "setrlimit", SCMP_A0(SCMP_CMP_EQ, RLIMIT_CPU));
