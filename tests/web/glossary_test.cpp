@@ -1,5 +1,5 @@
-// #16 "Wording": one term per thing in zh-Hant, in Macau usage. docs/glossary/zh-Hant.json lists the term we use for
-// each thing and the variants no page may carry; this test holds the catalogue, every page template and the visible
+// #16 "Wording": one term per thing, in Macau usage. docs/glossary/LANG.json lists the term we use for each thing and
+// the variants no page may carry; this test holds the language's catalogue, every page template and the visible
 // signature appearance to it, and checks that each term the glossary prescribes is really in use (a stale glossary
 // entry fails too).
 #include <gtest/gtest.h>
@@ -27,15 +27,14 @@ void collect_strings(const json& j, const std::string& prefix, std::vector<std::
     }
 }
 
-}  // namespace
-
-TEST(GlossaryTest, ZhHantPagesUseOneMacauTermPerThing) {
-    json glossary = json::parse(test::read_file((kSource / "docs/glossary/zh-Hant.json").string()));
+// Every variant the glossary of `lang` forbids is absent, and every term it prescribes is used somewhere.
+void expect_pages_follow_the_glossary(const std::string& lang) {
+    json glossary = json::parse(test::read_file((kSource / ("docs/glossary/" + lang + ".json")).string()));
     ASSERT_GE(glossary["terms"].size(), 5u);
 
-    // where zh-Hant text lives: the catalogue (by key), the templates and the signature appearance (by file)
+    // where the language's text lives: the catalogue (by key), the templates and the signature appearance (by file)
     std::vector<std::pair<std::string, std::string>> texts;
-    collect_strings(json::parse(test::read_file((kSource / "src/web/i18n/zh-Hant.json").string())), "zh-Hant", texts);
+    collect_strings(json::parse(test::read_file((kSource / ("src/web/i18n/" + lang + ".json")).string())), lang, texts);
     for (const auto& entry : std::filesystem::directory_iterator(kSource / "src/web/templates"))
         texts.emplace_back(entry.path().filename().string(), test::read_file(entry.path().string()));
     texts.emplace_back("pades/appearance.cpp", test::read_file((kSource / "src/pades/appearance.cpp").string()));
@@ -49,6 +48,12 @@ TEST(GlossaryTest, ZhHantPagesUseOneMacauTermPerThing) {
                 EXPECT_EQ(text.find(not_this), std::string::npos)
                     << where << " says '" << not_this << "' where the glossary uses '" << use << "' (" << term["for"] << ")";
         }
-        EXPECT_TRUE(used) << "no page uses '" << use << "': drop it from the glossary or use it";
+        EXPECT_TRUE(used) << lang << ": no page uses '" << use << "': drop it from the glossary or use it";
     }
 }
+
+}  // namespace
+
+TEST(GlossaryTest, ZhHantPagesUseOneMacauTermPerThing) { expect_pages_follow_the_glossary("zh-Hant"); }
+
+TEST(GlossaryTest, PortuguesePagesUseOneTermPerThing) { expect_pages_follow_the_glossary("pt"); }
