@@ -35,12 +35,6 @@ double percentile(std::vector<double> v, double p) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-std::string csc_token(int port, const std::string& user) {
-    auto r = test::http_request("POST", port, "/csc/v2/auth/login", "", "", "", "127.0.0.1",
-                                {{"Authorization", "Basic " + core::base64_encode(core::to_bytes(user + ":login-password-1"))}});
-    return json::parse(r.body)["access_token"];
-}
-
 // A signer made with the CLI (key and certificate now), its access token and a SAD good for many signatures.
 struct Signer {
     std::string token, credential, sad;
@@ -54,7 +48,7 @@ Signer make_signer(const test::ServerProcess& server, const test::TempDir& work,
     auto c = r.output.find("credential ");
     Signer s;
     s.credential = r.output.substr(c + 11, r.output.find(',', c) - c - 11);
-    s.token = csc_token(server.port(), user);
+    s.token = test::office::csc_login(test::office::Api{server.port()}, user, "login-password-1");
     auto a = test::http_request("POST", server.port(), "/csc/v2/credentials/authorize",
                                 json{{"credentialID", s.credential},
                                      {"numSignatures", 1000000},

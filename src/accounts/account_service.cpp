@@ -216,15 +216,10 @@ void AccountService::finish_totp_enrolment(const std::string& account_id, const 
     if (!a) throw Error("accounts.unknown_account", 401, "the account no longer exists");
     if (a->totp_enrolled_at != 0)
         throw_conflict("accounts.totp_already_enrolled", "an authenticator is already enrolled for this account");
-    core::SecureBytes secret =
-        open_totp_candidate(m_keys, kTotpSealLabel, sealed_candidate_hex, enrolment_aad(a->id), "accounts.bad_enrolment");
     std::int64_t now = m_clock.unix_seconds();
-    auto step = totp_step_for(secret, otp, now);
-    if (!step) throw_bad_input("accounts.wrong_otp", "the code does not match; enter the code the app shows now");
-    core::Bytes plain(secret.begin(), secret.end());
-    core::Bytes sealed = m_keys.gcm_encrypt(kTotpSealLabel, plain, core::to_bytes(a->id));
-    core::secure_wipe(plain.data(), plain.size());
-    m_store.enrol_totp(a->id, sealed, now, *step,
+    ProvenTotp proven = prove_totp_candidate(m_keys, kTotpSealLabel, sealed_candidate_hex, enrolment_aad(a->id),
+                                             core::to_bytes(a->id), otp, now, "accounts");
+    m_store.enrol_totp(a->id, proven.sealed_secret, now, proven.step,
                        audit::Event{actor, "account.totp_enrolled", "account:" + a->username, "{}", now});
 }
 

@@ -38,9 +38,6 @@ struct CreatedAccount {
     std::string otpauth_uri;  // shown once
 };
 
-// An authenticator enrolment in progress: what the page shows (QR of the URI, the secret for typing), and the new
-// secret sealed for the confirmation form (AES-GCM under the HSM key, bound to the account: opaque to the browser).
-
 // A new key and its certificate, made outside any transaction and not stored yet: `install_rekey` stores it (joining
 // the caller's unit of work), `discard` revokes the certificate when that fails, `retire_replaced` revokes the key it
 // replaced once the new one is committed.

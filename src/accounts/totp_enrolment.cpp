@@ -18,14 +18,22 @@ TotpEnrolment new_totp_enrolment(keystore::Keystore& keys, const std::string& se
     return e;
 }
 
-core::SecureBytes open_totp_candidate(keystore::Keystore& keys, const std::string& seal_label,
-                                      const std::string& sealed_candidate_hex, const core::Bytes& aad,
-                                      const std::string& bad_code) {
+ProvenTotp prove_totp_candidate(keystore::Keystore& keys, const std::string& seal_label,
+                                const std::string& sealed_candidate_hex, const core::Bytes& candidate_aad,
+                                const core::Bytes& stored_aad, const std::string& otp, std::int64_t now,
+                                const std::string& component) {
+    core::SecureBytes secret;
     try {
-        return keys.gcm_decrypt(seal_label, core::hex_decode(sealed_candidate_hex), aad);
+        secret = keys.gcm_decrypt(seal_label, core::hex_decode(sealed_candidate_hex), candidate_aad);
     } catch (const Error&) {
-        throw_bad_input(bad_code, "the enrolment form is not valid any more; start again");
+        throw_bad_input(component + ".bad_enrolment", "the enrolment form is not valid any more; start again");
     }
+    auto step = totp_step_for(secret, otp, now);
+    if (!step) throw_bad_input(component + ".wrong_otp", "the code does not match; enter the code the app shows now");
+    core::Bytes plain(secret.begin(), secret.end());
+    ProvenTotp out{keys.gcm_encrypt(seal_label, plain, stored_aad), *step};
+    core::secure_wipe(plain.data(), plain.size());
+    return out;
 }
 
 }  // namespace yq::accounts

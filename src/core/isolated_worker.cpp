@@ -101,30 +101,22 @@ void IsolatedWorker::spawn() {
     m_jobs = 0;
 }
 
-void IsolatedWorker::stop(bool kill_child) {
-    if (m_pid <= 0) return;
-    if (kill_child) kill(m_pid, SIGKILL);
+int IsolatedWorker::stop(bool kill_child) {
+    if (m_pid <= 0) return 0;
+    if (kill_child) kill(m_pid, SIGKILL);  // a worker that has already died keeps the status it died with
     close(m_socket);  // a healthy worker reads EOF and exits
     int status = 0;
     while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
     }
     m_pid = -1;
     m_socket = -1;
+    return status;
 }
 
 void IsolatedWorker::fail() {
-    // Did the sandbox stop it? A process the seccomp filter kills ends with SIGSYS (seccomp(2),
-    // SECCOMP_RET_KILL_PROCESS); look before killing, so the cause is not masked by our own SIGKILL.
-    int status = 0;
-    bool forbidden = false;
-    if (m_pid > 0 && waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        forbidden = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
-        close(m_socket);
-        m_pid = -1;
-        m_socket = -1;
-    }
-    stop(true);
-    if (forbidden)
+    // A process the seccomp filter kills ends with SIGSYS (seccomp(2), SECCOMP_RET_KILL_PROCESS).
+    int status = stop(true);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
         throw Error("isolation.forbidden_call", 422,
                     m_what + " made its parser attempt an operation the sandbox forbids; the parser was stopped and "
                              "nothing from the file was used");
@@ -135,10 +127,6 @@ void IsolatedWorker::fail() {
 
 void IsolatedWorker::retire_after_quota() {
     if (++m_jobs >= m_max_jobs) stop(false);
-}
-
-void IsolatedWorker::ensure_started() {
-    if (m_pid <= 0) spawn();
 }
 
 std::string IsolatedWorker::run(std::string_view job, const std::string& input) {
@@ -174,14 +162,6 @@ IsolatedWorkerPool::IsolatedWorkerPool(WorkerCommand command, IsolationLimits li
     : m_command(command), m_limits(limits) {
     for (int i = 0; i < std::max(workers, 1); ++i)
         m_workers.push_back(std::make_unique<IsolatedWorker>(command, limits, limit_code, what, max_jobs_per_worker));
-}
-
-void IsolatedWorkerPool::start() {
-    if (!m_limits.enabled) return;
-    for (auto& w : m_workers) {
-        std::lock_guard lock(w->mutex());
-        w->ensure_started();
-    }
 }
 
 std::vector<int> IsolatedWorkerPool::pids() {

@@ -37,15 +37,13 @@ public:
 
     // One job at a time: callers hold `mutex()`.
     std::string run(std::string_view job, const std::string& input);
-    // Starts the worker now if none is running (callers hold `mutex()`).
-    void ensure_started();
     // The running worker's process id, -1 when none (callers hold `mutex()`): for monitoring and the sandbox tests.
     int pid() const { return m_pid; }
     std::mutex& mutex() { return m_mutex; }
 
 private:
     void spawn();
-    void stop(bool kill_child);
+    int stop(bool kill_child);  // the wait status of the worker (0 when none was running)
     void retire_after_quota();
     [[noreturn]] void fail();
 
@@ -65,8 +63,6 @@ public:
     IsolatedWorkerPool(WorkerCommand command, IsolationLimits limits, std::string limit_code, std::string what,
                        int workers = 2, int max_jobs_per_worker = 100);
     std::string run(std::string_view job, const std::string& input);
-    // Starts every worker now (otherwise each starts at its first job).
-    void start();
     // The process ids of the running workers.
     std::vector<int> pids();
 

@@ -115,14 +115,7 @@ std::string add_validation_data_job(const std::string& input) {
         (kind == 'c' ? material.certificates : kind == 'o' ? material.ocsp_responses : material.crls).push_back(der);
     }
     const std::string pdf = input.substr(std::min(at + 1, input.size()));
-    try {
-        return add_unguarded(pdf, material, file_id);
-    } catch (const PdfError& e) {
-        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
-            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
-        throw Error("pades.broken_pdf", 422,
-                    std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
-    }
+    return add_unguarded(pdf, material, file_id);  // a PoDoFo error is translated by run_pdf_job
 }
 
 }  // namespace detail

@@ -59,6 +59,13 @@ std::string variant_text(const PdfObject& o) {
 
 }  // namespace
 
+void throw_pdf_error(const PdfError& e) {
+    if (e.GetError() == ePdfError_OutOfMemory)
+        throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
+    throw Error("pades.broken_pdf", 422,
+                std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+}
+
 PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
     static QuietPodofo quiet;
     m_tail = read_xref_tail(pdf);
@@ -68,12 +75,9 @@ PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
         m_stream = std::make_unique<std::istream>(m_buffer.get());
         m_doc.LoadFromDevice(PdfRefCountedInputDevice(new PdfInputDevice(m_stream.get())));
     } catch (const PdfError& e) {
-        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
-            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
         if (e.GetError() == ePdfError_InvalidPassword)
             throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");
-        throw Error("pades.broken_pdf", 422,
-                    std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+        throw_pdf_error(e);
     }
     if (!trailer() || trailer()->GetDictionary().HasKey("Encrypt") || m_doc.GetEncrypt())
         throw Error("pades.encrypted", 422, "encrypted PDFs cannot be signed; remove the password first");

@@ -18,6 +18,10 @@ namespace yq::pades {
 PoDoFo::PdfObject* visit_fields(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObject* fields,
                                 const std::function<bool(PoDoFo::PdfObject* field, const std::string& name)>& visit);
 
+// A PoDoFo error on untrusted input as the caller sees it: 422 "pades.limits_exceeded" when PoDoFo ran out of memory,
+// otherwise 422 "pades.broken_pdf" naming PoDoFo's error.
+[[noreturn]] void throw_pdf_error(const PoDoFo::PdfError& e);
+
 class PodofoDocument {
 public:
     // Throws 422 "pades.broken_pdf" or "pades.encrypted".

@@ -272,15 +272,8 @@ std::string prepare_signature_job(const std::string& input) {
     if (eol == std::string::npos) throw_internal("pades.internal", "the PDF worker got a malformed request");
     json header = json::parse(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(eol));
     const std::string pdf = input.substr(eol + 1);
-    PreparedSignature p;
-    try {
-        p = prepare_unguarded(pdf, decode_request(header), header.at("file_id"));
-    } catch (const PoDoFo::PdfError& e) {  // a broken object found after loading (pages, fields, fonts)
-        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory)
-            throw Error("pades.limits_exceeded", 422, "the PDF needs more memory than it may use");
-        throw Error("pades.broken_pdf", 422,
-                    std::string("the file is not a readable PDF (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
-    }
+    // a broken object found after loading (pages, fields, fonts) is translated by run_pdf_job
+    PreparedSignature p = prepare_unguarded(pdf, decode_request(header), header.at("file_id"));
     const Placeholder& h = p.placeholder;
     return std::to_string(h.byte_range_start) + " " + std::to_string(h.byte_range_length) + " " +
            std::to_string(h.contents_start) + " " + std::to_string(h.contents_length) + "\n" + p.tail;

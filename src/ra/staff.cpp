@@ -164,15 +164,11 @@ void StaffDirectory::finish_enrolment(const Principal& who, const std::string& s
     if (!u) throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
     if (!u->totp_secret_sealed.empty())
         throw_conflict("staff.totp_already_enrolled", "an authenticator is already enrolled; a CA administrator resets it");
-    core::SecureBytes secret = accounts::open_totp_candidate(m_keys, kStaffTotpSealLabel, sealed_candidate_hex,
-                                                             enrolment_aad(who.username), "staff.bad_enrolment");
     std::int64_t now = m_clock.unix_seconds();
-    auto step = accounts::totp_step_for(secret, otp, now);
-    if (!step) throw_bad_input("staff.wrong_otp", "the code does not match; enter the code the app shows now");
-    core::Bytes plain(secret.begin(), secret.end());
-    core::Bytes sealed = m_keys.gcm_encrypt(kStaffTotpSealLabel, plain, aad_for(who.username));
-    core::secure_wipe(plain.data(), plain.size());
-    if (!m_store.enrol_staff_totp(who.username, sealed, *step,
+    accounts::ProvenTotp proven = accounts::prove_totp_candidate(
+        m_keys, kStaffTotpSealLabel, sealed_candidate_hex, enrolment_aad(who.username), aad_for(who.username), otp, now,
+        "staff");
+    if (!m_store.enrol_staff_totp(who.username, proven.sealed_secret, proven.step,
                                   audit::Event{who.actor(), "staff.totp_enrolled", "staff:" + who.username, "{}", now}))
         throw_conflict("staff.totp_already_enrolled", "an authenticator is already enrolled; a CA administrator resets it");
 }

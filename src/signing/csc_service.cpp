@@ -116,23 +116,23 @@ void CscService::revoke(const std::string& account_id, const std::string& token)
                                                             "account:" + account_id, "{}", m_clock.unix_seconds()});
 }
 
-std::string CscService::account_for_token(const std::string& token) {
+TokenSession CscService::live_session(const std::string& token) {
     if (token.empty() || token.size() > 512) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
     auto session = m_sessions.token_session(token_hash(token), m_clock.unix_seconds());
     if (!session) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    return session->account_id;
+    return *session;
 }
 
+std::string CscService::account_for_token(const std::string& token) { return live_session(token).account_id; }
+
 std::string CscService::account_for_session(const std::string& token) {
-    if (token.empty() || token.size() > 512) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    auto session = m_sessions.token_session(token_hash(token), m_clock.unix_seconds());
-    if (!session) csc_error(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    if (!session->second_factor && m_config.accounts.otp_required) {
-        auto a = m_account_store.account_by_id(session->account_id);
+    TokenSession session = live_session(token);
+    if (!session.second_factor && m_config.accounts.otp_required) {
+        auto a = m_account_store.account_by_id(session.account_id);
         if (!a || a->totp_enrolled_at != 0)
             csc_error(401, "invalid_token", "This session was not opened with the one-time code; sign in on the portal.");
     }
-    return session->account_id;
+    return session.account_id;
 }
 
 void CscService::confirm_second_factor(const std::string& account_id, const std::string& token) {

@@ -98,6 +98,8 @@ public:
     core::Bytes timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce);
 
 private:
+    // The live token's session; throws 401 invalid_token.
+    TokenSession live_session(const std::string& token);
     // Opens a SAD and checks it is bound to this account and credential and still live (not the count: the database).
     custody::SadClaims open_bound_sad(const std::string& account_id, const std::string& credential_id,
                                       const std::string& sad);
