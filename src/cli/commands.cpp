@@ -369,6 +369,9 @@ int run(int argc, char** argv) {
         ->required();
     screate->add_option("--representative", s_rep, "representative id (for role representative)");
     auto* slist = admin->add_subcommand("list-staff", "list staff sign-ins");
+    auto* sapprove = admin->add_subcommand(
+        "approve-staff", "approve a decision role's sign-in an administrator asked for (shows the password's second part)");
+    sapprove->add_option("--user", staff_user, "staff username")->required();
 
     auto* apt_cmd = cli.add_subcommand("appointments", "registration-office appointments");
     apt_cmd->require_subcommand(1);
@@ -492,18 +495,28 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*reset) {
-            print_staff_secrets(staff_user, app->staff->reset(staff_user, actor()));
+            print_staff_secrets(staff_user, app->staff->reset(staff_user, actor(), ra::StaffIssuer::Console));
             return 0;
         }
         if (*screate) {
             std::vector<std::string> roles;
             for (const auto& r : ra::parse_roles(s_roles)) roles.emplace_back(ra::role_name(r));
-            print_staff_secrets(staff_user, app->staff->create(staff_user, roles, s_rep, actor()));
+            print_staff_secrets(staff_user,
+                                app->staff->create(staff_user, roles, s_rep, actor(), ra::StaffIssuer::Console));
+            return 0;
+        }
+        if (*sapprove) {
+            // the operator at the console is the second person (e.g. while the office has one CA administrator)
+            core::SecureString part = app->staff->approve(staff_user, std::nullopt, actor());
+            std::cout << "second part of the one-time password for " << staff_user << " (shown only now):\n  "
+                      << std::string(part.begin(), part.end()) << "\n" << staff_user
+                      << " types the first part (from the administrator who asked) and then this one, as one password\n";
             return 0;
         }
         if (*slist) {
             for (const auto& u : app->staff->list())
                 std::cout << u.username << "  " << u.roles << "  " << u.status
+                          << (u.awaiting_approval() ? "  (awaiting approval; asked by " + u.requested_by + ")" : "")
                           << (u.must_change_password ? "  (one-time password)" : "") << "\n";
             return 0;
         }

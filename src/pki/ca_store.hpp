@@ -51,6 +51,13 @@ struct OcspRecord {
     std::int64_t this_update = 0;
     std::int64_t next_update = 0;
     core::Bytes der;  // a complete OCSPResponse, pre-signed
+    std::string certificate_status;  // the status it states ("valid", "revoked"); it is stored only while still true
+};
+
+// A CRL number reserved together with the revoked certificates it lists (read in the same transaction).
+struct CrlReservation {
+    std::int64_t number = 0;
+    std::vector<RevokedEntry> revoked;
 };
 
 class CaStore : public virtual audit::EventRecorder {
@@ -64,23 +71,28 @@ public:
     virtual std::optional<CertificateRecord> find_certificate(const std::string& serial) = 0;
     virtual std::vector<CertificateRecord> list_certificates(std::int64_t limit, std::int64_t offset) = 0;
 
-    // Marks the certificate revoked, stores the freshly signed OCSP response that `sign_response` builds from the
-    // updated record, bumps the status epoch and audits — one transaction. Throws "ca.already_revoked" /
+    // Marks the certificate revoked, drops its stored OCSP response (no node serves the old "good" answer any more),
+    // bumps the status epoch and audits — one short transaction with no signature inside (#14: the revoked answer and
+    // the CRL are signed after it commits). Refused inside a unit of work ("audit.event_inside_unit_of_work"): it
+    // must be committed before the HSM signs. Returns the revoked record. Throws "ca.already_revoked" /
     // "ca.unknown_serial".
-    virtual void revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
-                                    std::optional<std::int64_t> invalidity_date,
-                                    const std::function<OcspRecord(const CertificateRecord&)>& sign_response,
-                                    const audit::Event& e) = 0;
+    virtual CertificateRecord revoke_certificate(const std::string& serial, const std::string& reason,
+                                                 std::int64_t revoked_at, std::optional<std::int64_t> invalidity_date,
+                                                 const audit::Event& e) = 0;
 
-    // Reserves the next CRL number, reads the revoked certificates (serial, revocation time, reason and invalidity date
-    // only) and builds the CRL with `build` inside one transaction (so no revocation can fall between), stores it,
-    // audited.
-    using CrlBuilder = std::function<CrlRecord(std::int64_t number, const std::vector<RevokedEntry>& revoked)>;
-    virtual CrlRecord publish_crl(const CrlBuilder& build, const audit::Event& e) = 0;
+    // A CRL in two short transactions around the CA's signature (#14): `reserve_crl` takes the next CRL number and
+    // reads the revoked certificates (serial, revocation time, reason and invalidity date only) in one transaction —
+    // so a revocation is in every CRL whose number is reserved after it commits, and a higher number never lists
+    // fewer — and commits `before` (object and details filled in); `store_crl` stores the signed CRL with `after`.
+    // `reserve_crl` is refused inside a unit of work. A number whose signature failed is never used (RFC 5280 §5.2.3
+    // asks for increasing numbers, not consecutive ones).
+    virtual CrlReservation reserve_crl(const audit::Event& before) = 0;
+    virtual void store_crl(const CrlRecord& crl, const audit::Event& after) = 0;
     virtual std::optional<CrlRecord> latest_crl() = 0;
 
-    // Pre-signed OCSP responses are derived data: stored without an audit event.
-    virtual void put_ocsp_response(const OcspRecord& r) = 0;
+    // Pre-signed OCSP responses are derived data: stored without an audit event, and only while the certificate
+    // still has the status the response states (false: the status changed meanwhile; the answer is dropped).
+    virtual bool put_ocsp_response(const OcspRecord& r) = 0;
     virtual std::optional<OcspRecord> ocsp_response(const std::string& serial) = 0;
     // Increases on every status change; nodes poll it to drop cached responses.
     virtual std::int64_t status_epoch() = 0;

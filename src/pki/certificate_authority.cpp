@@ -387,9 +387,16 @@ void CertificateAuthority::revoke(const std::string& serial_in, const std::strin
     if (invalidity_date && *invalidity_date > now)
         throw_bad_input("ca.bad_invalidity_date", "the invalidity date cannot be in the future");
     auto details = audit::details({{"reason", reason}});
-    m_store.revoke_certificate(
-        serial, reason, now, invalidity_date, [&](const CertificateRecord& r) { return presign_ocsp_response(*this, r); },
-        audit::Event{actor, "ca.certificate.revoked", "certificate:" + serial, details, now});
+    // #14: the revocation commits first, with no signature inside; the HSM signs the revoked OCSP answer and the CRL
+    // after it. Until the answer is stored every node's responder signs live from the revoked row (the old answer was
+    // dropped in the same transaction).
+    CertificateRecord revoked = m_store.revoke_certificate(
+        serial, reason, now, invalidity_date, audit::Event{actor, "ca.certificate.revoked", "certificate:" + serial, details, now});
+    try {
+        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(presign_ocsp_response(*this, revoked));
+    } catch (const Error&) {
+        // The revocation stands; the responder signs the answer on the first request.
+    }
     try {
         publish_crl(actor);
     } catch (const Error&) {
@@ -461,10 +468,23 @@ CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector
     return CrlRecord{number, now, next, der_wrap(0x30, body)};
 }
 
+// #14: audited around the HSM, with no transaction open while it signs: "ca.crl.signing" (number and entries,
+// committed with the reservation), then "ca.crl.published" with the CRL row, or "ca.crl.signing_failed".
 CrlRecord CertificateAuthority::publish_crl(const std::string& actor) {
-    return m_store.publish_crl(
-        [&](std::int64_t number, const std::vector<RevokedEntry>& revoked) { return build_crl(number, revoked); },
-        audit::Event{actor, "ca.crl.published", "crl", "{}", m_clock.unix_seconds()});
+    CrlReservation reserved = m_store.reserve_crl(audit::Event{actor, "ca.crl.signing", "crl", "{}", m_clock.unix_seconds()});
+    const std::string object = "crl:" + std::to_string(reserved.number);
+    const std::string entries = std::to_string(reserved.revoked.size());
+    CrlRecord crl;
+    try {
+        crl = build_crl(reserved.number, reserved.revoked);
+    } catch (const Error& e) {
+        m_store.record_event(audit::Event{actor, "ca.crl.signing_failed", object, audit::details({{"error", e.code()}}),
+                                          m_clock.unix_seconds()});
+        throw;
+    }
+    m_store.store_crl(crl, audit::Event{actor, "ca.crl.published", object, audit::details({{"entries", entries}}),
+                                        m_clock.unix_seconds()});
+    return crl;
 }
 
 }  // namespace yq::pki

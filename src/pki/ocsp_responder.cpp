@@ -64,7 +64,7 @@ OcspRecord presign_ocsp_response(CertificateAuthority& ca, const CertificateReco
     Asn1TimePtr next_update(ASN1_GENERALIZEDTIME_set(nullptr, static_cast<time_t>(next)));
     OcspBasicPtr basic(OCSP_BASICRESP_new());
     add_status(basic.get(), id.get(), &record, this_update.get(), next_update.get());
-    return OcspRecord{record.serial, now, next, sign_basic(ca, basic.get())};
+    return OcspRecord{record.serial, now, next, sign_basic(ca, basic.get()), record.status};
 }
 
 OcspResponder::OcspResponder(CertificateAuthority& ca) : m_ca(ca) {
@@ -100,6 +100,13 @@ std::shared_ptr<const OcspRecord> OcspResponder::presigned(const std::string& se
         return hit;
     }
     std::int64_t now = m_ca.clock().unix_seconds();
+    // #14: an answer read before a status change must not enter the cache after the refresh that follows the change
+    // has emptied it (it would be served until the next change): it is cached only if no refresh came in between.
+    std::int64_t epoch_before = 0;
+    {
+        std::shared_lock lock(m_mutex);
+        epoch_before = m_epoch;
+    }
     std::shared_ptr<const OcspRecord> record;
     if (auto stored = m_ca.store().ocsp_response(serial);
         stored && stored->next_update - m_ca.config().ocsp.refresh_before_seconds > now) {
@@ -113,7 +120,7 @@ std::shared_ptr<const OcspRecord> OcspResponder::presigned(const std::string& se
         record = std::make_shared<const OcspRecord>(std::move(fresh));
     }
     std::unique_lock lock(m_mutex);
-    m_cache[serial] = record;
+    if (m_epoch == epoch_before) m_cache[serial] = record;
     return record;
 }
 

@@ -125,4 +125,10 @@ bool permits(const std::set<Role>& roles, Action action) {
     return false;
 }
 
+bool is_decision_role(Role role) {
+    for (Action a : kDecisions)
+        if (role_permits(role, a)) return true;
+    return role_permits(role, Action::StaffManage);
+}
+
 }  // namespace yq::ra

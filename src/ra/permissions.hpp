@@ -32,5 +32,8 @@ const std::vector<Action>& all_actions();
 // The permission table. A principal may hold several roles; it may act when any of them permits the action.
 bool role_permits(Role role, Action action);
 bool permits(const std::set<Role>& roles, Action action);
+// A role that decides (approves, rejects, confirms, suspends) or manages sign-ins: made or reset only with a second
+// administrator's approval (#14), so that one administrator cannot be both people of four eyes.
+bool is_decision_role(Role role);
 
 }  // namespace yq::ra

@@ -30,6 +30,12 @@ struct StaffUser {
     std::string status = "active";   // active | locked | disabled
     std::string representative_id;   // set for an agency representative's sign-in
     std::int64_t created_at = 0;
+    // #14: set while a decision role's new or reset sign-in waits for a second administrator: the one-time password's
+    // second part, sealed under an HSM key (aad = "staff:" + username + "|approval-part"); the sign-in cannot be used.
+    core::Bytes approval_part_sealed;
+    std::string requested_by;  // the actor who asked ("staff:carla"); empty when nothing waits
+
+    bool awaiting_approval() const { return !approval_part_sealed.empty(); }
 };
 
 struct LoginFailure {
@@ -43,12 +49,21 @@ public:
     virtual std::optional<StaffUser> find_staff(const std::string& username) = 0;
     virtual std::vector<StaffUser> list_staff() = 0;
     virtual void create_staff(const StaffUser& user, const audit::Event& e) = 0;
-    // Sets a new password (and, when given, a new TOTP seal), clears failures and a lock, and revokes in the same
-    // transaction every token of the user but `keep_token_hash` (empty: all; #14 — a reset or a change ends every
-    // session a thief may hold).
-    virtual void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                    const std::optional<core::Bytes>& totp_secret_sealed,
+    // The person's own change of password; revokes in the same transaction every token of the user but
+    // `keep_token_hash` (the session making the change; #14 — a change ends every session a thief may hold).
+    virtual void set_staff_password(const std::string& username, const std::string& password_hash,
                                     const core::Bytes& keep_token_hash, const audit::Event& e) = 0;
+    // An administrator's reset: new one-time password hash, the authenticator forgotten, lock cleared, every token
+    // revoked; `approval_part_sealed` non-empty: the sign-in waits for a second administrator (`requested_by` asked).
+    virtual void reset_staff_sign_in(const std::string& username, const std::string& password_hash,
+                                     const core::Bytes& approval_part_sealed, const std::string& requested_by,
+                                     const audit::Event& e) = 0;
+    // Atomic compare-and-set: approves exactly the waiting request whose sealed part was read; audited. False when it
+    // is no longer waiting (approved by someone else, cancelled, or reset again).
+    virtual bool approve_staff_sign_in(const std::string& username, const core::Bytes& approval_part_sealed,
+                                       const audit::Event& e) = 0;
+    // Atomic: a waiting request is withdrawn and the sign-in disabled (a later reset makes a new request); audited.
+    virtual bool cancel_staff_sign_in(const std::string& username, const audit::Event& e) = 0;
     // Atomic: one more failed sign-in; the threshold-th locks the user.
     virtual LoginFailure record_staff_login_failure(const std::string& username, int threshold, const audit::Event& e) = 0;
     // Atomic: accepts the TOTP step only if later than the last one (RFC 6238 §5.2), resets failures; false on replay.
@@ -84,10 +99,17 @@ struct Principal {
 void require_permission(const Principal& who, Action action);
 
 // What the administrator hands over: a one-time password only. The person enrols their own authenticator at the
-// first sign-in, so nobody else ever sees its secret (#14).
+// first sign-in, so nobody else ever sees its secret (#14). For a decision role made or reset by an administrator
+// (not at the console) this is only the password's first part: a second administrator's approval shows the second
+// part, and the person types both, first then second, as one password.
 struct NewStaffSecrets {
     core::SecureString one_time_password;
+    bool awaiting_approval = false;  // one_time_password is the first part only
 };
+
+// Who asks for a staff sign-in: an administrator in the back office (four eyes for decision roles), or the operator
+// at the server's console (`yunqian admin …`: the bootstrap and key-ceremony path, which already holds the HSM PIN).
+enum class StaffIssuer { Administrator, Console };
 
 struct StaffSession {
     std::string access_token;
@@ -103,14 +125,24 @@ public:
     StaffDirectory(const core::Config& config, StaffStore& store, keystore::Keystore& keys, const core::Clock& clock)
         : m_config(config), m_store(store), m_keys(keys), m_clock(clock) {}
 
-    // Creates a staff user (or a representative's sign-in) with a one-time password and no authenticator.
+    // Creates a staff user (or a representative's sign-in) with a one-time password and no authenticator. A decision
+    // role asked for by an administrator waits for a second administrator (is_decision_role, permissions.hpp).
     NewStaffSecrets create(const std::string& username, const std::vector<std::string>& roles,
-                           const std::string& representative_id, const std::string& actor);
+                           const std::string& representative_id, const std::string& actor,
+                           StaffIssuer issuer = StaffIssuer::Administrator);
     // "admin" with role ca_admin, if it does not exist yet; nothing when it does.
     std::optional<NewStaffSecrets> create_initial_admin(const std::string& actor);
     // Operator recovery: new one-time password, the authenticator forgotten (re-enrolled at the next sign-in), lock
     // cleared, every session revoked.
-    NewStaffSecrets reset(const std::string& username, const std::string& actor);
+    NewStaffSecrets reset(const std::string& username, const std::string& actor,
+                          StaffIssuer issuer = StaffIssuer::Administrator);
+    // #14 four eyes: another administrator (never the one who asked, never the person) approves a waiting sign-in and
+    // receives the one-time password's second part, once. Throws 403 "staff.second_administrator_required", 409
+    // "staff.not_awaiting_approval", 404 "staff.unknown". `approver` empty: the operator at the console.
+    core::SecureString approve(const std::string& username, const std::optional<Principal>& approver,
+                               const std::string& actor);
+    // Withdraws a waiting sign-in (the sign-in is disabled; a reset asks again). Throws 409 "staff.not_awaiting_approval".
+    void cancel(const std::string& username, const std::string& actor);
 
     // Password + TOTP. The same error for unknown user, wrong password and wrong OTP; failures lock the sign-in. A
     // fresh or reset sign-in (no authenticator yet) signs in with the one-time password alone, into a session that
@@ -131,7 +163,9 @@ public:
     core::SecureBytes totp_secret(const StaffUser& u);
 
 private:
-    NewStaffSecrets fresh_secrets(std::string& password_hash);
+    // A new one-time password and its hash; split in two parts when `split` (the second sealed into `sealed_part`).
+    NewStaffSecrets fresh_secrets(const std::string& username, bool split, std::string& password_hash,
+                                  core::Bytes& sealed_part);
     Principal principal_of(const StaffUser& u) const;
     const core::Config& m_config;
     StaffStore& m_store;

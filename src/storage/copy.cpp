@@ -40,8 +40,8 @@ constexpr Table kTables[] = {
     {"ocsp_responses", "serial, this_update, next_update, der", 4, "serial"},
     {"staff_users",
      "username, password_hash, roles, must_change_password, created_at, totp_secret_sealed, totp_last_step, "
-     "failed_logins, status, representative_id",
-     10, "username"},
+     "failed_logins, status, representative_id, approval_part_sealed, requested_by",
+     12, "username"},
     {"appointment_slots", "slot_start, booked", 2, "slot_start"},
     {"appointments", "id, purpose, slot_start, person_name, contact, code_mac, status, created_at", 8, "id"},
     {"ra_records", "id, kind, agency_id, status, version, data, created_at, updated_at", 8, "id"},

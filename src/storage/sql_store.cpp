@@ -81,40 +81,47 @@ std::vector<pki::CertificateRecord> SqlStore::list_certificates(std::int64_t lim
     return out;
 }
 
-void SqlStore::revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
-                                  std::optional<std::int64_t> invalidity_date,
-                                  const std::function<pki::OcspRecord(const pki::CertificateRecord&)>& sign_response,
-                                  const audit::Event& e) {
+pki::CertificateRecord SqlStore::revoke_certificate(const std::string& serial, const std::string& reason,
+                                                   std::int64_t revoked_at, std::optional<std::int64_t> invalidity_date,
+                                                   const audit::Event& e) {
+    require_own_commit(e.action);
+    pki::CertificateRecord updated;
     m_db.transact([&](Connection& c) {
         auto row = c.query_one(sql::kSelectCertificate, {serial});
         if (!row) throw_not_found("ca.unknown_serial", "no certificate with serial " + serial + " was issued by this CA");
         if (c.execute(sql::kRevokeCertificate, {serial, revoked_at, reason, optional_value(invalidity_date)}) != 1)
             throw_conflict("ca.already_revoked", "certificate " + serial + " is already revoked");
-        pki::CertificateRecord updated = certificate_from_row(*c.query_one(sql::kSelectCertificate, {serial}));
-        pki::OcspRecord ocsp = sign_response(updated);
-        c.execute(sql::kUpsertOcsp, {ocsp.serial, ocsp.this_update, ocsp.next_update, ocsp.der});
+        updated = certificate_from_row(*c.query_one(sql::kSelectCertificate, {serial}));
+        c.execute(sql::kDeleteOcsp, {serial});
         c.query(sql::kNextCounter, {std::string("status_epoch")});
         append_audit_event(c, e);
     });
+    return updated;
 }
 
-pki::CrlRecord SqlStore::publish_crl(const CrlBuilder& build, const audit::Event& e) {
-    pki::CrlRecord out;
+pki::CrlReservation SqlStore::reserve_crl(const audit::Event& before) {
+    require_own_commit(before.action);
+    pki::CrlReservation out;
     m_db.transact([&](Connection& c) {
         auto n = c.query_one(sql::kNextCounter, {std::string("crl_number")});
         if (!n) throw Error("db.error", 500, "the crl_number counter is missing");
-        std::vector<pki::RevokedEntry> revoked;
+        out.number = n->integer(0);
         c.query_each(sql::kListCrlEntries, {}, [&](const Row& r) {
-            revoked.push_back(pki::RevokedEntry{r.text(0), r.integer(1), r.text(2), r.optional_integer(3)});
+            out.revoked.push_back(pki::RevokedEntry{r.text(0), r.integer(1), r.text(2), r.optional_integer(3)});
         });
-        out = build(n->integer(0), revoked);
-        audit::Event event = e;
-        event.details = audit::details({{"entries", std::to_string(revoked.size())}});
-        c.execute(sql::kInsertCrl, {out.number, out.this_update, out.next_update, out.der});
+        audit::Event event = before;
         event.object = "crl:" + std::to_string(out.number);
+        event.details = audit::details({{"entries", std::to_string(out.revoked.size())}});
         append_audit_event(c, event);
     });
     return out;
+}
+
+void SqlStore::store_crl(const pki::CrlRecord& crl, const audit::Event& after) {
+    m_db.transact([&](Connection& c) {
+        c.execute(sql::kInsertCrl, {crl.number, crl.this_update, crl.next_update, crl.der});
+        append_audit_event(c, after);
+    });
 }
 
 std::optional<pki::CrlRecord> SqlStore::latest_crl() {
@@ -125,9 +132,14 @@ std::optional<pki::CrlRecord> SqlStore::latest_crl() {
     return out;
 }
 
-void SqlStore::put_ocsp_response(const pki::OcspRecord& r) {
-    m_db.with_connection(
-        [&](Connection& c) { c.execute(sql::kUpsertOcsp, {r.serial, r.this_update, r.next_update, r.der}); });
+bool SqlStore::put_ocsp_response(const pki::OcspRecord& r) {
+    bool stored = false;
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kHoldCertificateStatus, {r.serial, r.certificate_status}) != 1) return;
+        c.execute(sql::kUpsertOcsp, {r.serial, r.this_update, r.next_update, r.der});
+        stored = true;
+    });
+    return stored;
 }
 
 std::optional<pki::OcspRecord> SqlStore::ocsp_response(const std::string& serial) {
@@ -211,11 +223,15 @@ std::vector<audit::StoredEvent> SqlStore::search_events(const audit::EventFilter
     return out;
 }
 
-void SqlStore::record_event(const audit::Event& e) {
+void SqlStore::require_own_commit(const std::string& action) const {
     if (m_db.in_transaction())
         throw Error("audit.event_inside_unit_of_work", 500,
-                    "'" + e.action + "' must be committed on its own before what it records, not inside a unit of work "
-                    "that could roll it back");
+                    "'" + action + "' must be committed on its own before what it records, not inside a unit of work "
+                    "that could roll it back (or hold the database while the HSM signs)");
+}
+
+void SqlStore::record_event(const audit::Event& e) {
+    require_own_commit(e.action);
     m_db.transact([&](Connection& c) { append_audit_event(c, e); });
 }
 

@@ -29,13 +29,13 @@ public:
     void insert_certificate(const pki::CertificateRecord& r, const audit::Event& e) override;
     std::optional<pki::CertificateRecord> find_certificate(const std::string& serial) override;
     std::vector<pki::CertificateRecord> list_certificates(std::int64_t limit, std::int64_t offset) override;
-    void revoke_certificate(const std::string& serial, const std::string& reason, std::int64_t revoked_at,
-                            std::optional<std::int64_t> invalidity_date,
-                            const std::function<pki::OcspRecord(const pki::CertificateRecord&)>& sign_response,
-                            const audit::Event& e) override;
-    pki::CrlRecord publish_crl(const CrlBuilder& build, const audit::Event& e) override;
+    pki::CertificateRecord revoke_certificate(const std::string& serial, const std::string& reason,
+                                              std::int64_t revoked_at, std::optional<std::int64_t> invalidity_date,
+                                              const audit::Event& e) override;
+    pki::CrlReservation reserve_crl(const audit::Event& before) override;
+    void store_crl(const pki::CrlRecord& crl, const audit::Event& after) override;
     std::optional<pki::CrlRecord> latest_crl() override;
-    void put_ocsp_response(const pki::OcspRecord& r) override;
+    bool put_ocsp_response(const pki::OcspRecord& r) override;
     std::optional<pki::OcspRecord> ocsp_response(const std::string& serial) override;
     std::int64_t status_epoch() override;
     std::int64_t next_tsa_serial() override;
@@ -52,9 +52,14 @@ public:
     std::optional<ra::StaffUser> find_staff(const std::string& username) override;
     std::vector<ra::StaffUser> list_staff() override;
     void create_staff(const ra::StaffUser& user, const audit::Event& e) override;
-    void set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                            const std::optional<core::Bytes>& totp_secret_sealed, const core::Bytes& keep_token_hash,
-                            const audit::Event& e) override;
+    void set_staff_password(const std::string& username, const std::string& password_hash,
+                            const core::Bytes& keep_token_hash, const audit::Event& e) override;
+    void reset_staff_sign_in(const std::string& username, const std::string& password_hash,
+                             const core::Bytes& approval_part_sealed, const std::string& requested_by,
+                             const audit::Event& e) override;
+    bool approve_staff_sign_in(const std::string& username, const core::Bytes& approval_part_sealed,
+                               const audit::Event& e) override;
+    bool cancel_staff_sign_in(const std::string& username, const audit::Event& e) override;
     ra::LoginFailure record_staff_login_failure(const std::string& username, int threshold,
                                                 const audit::Event& e) override;
     bool accept_staff_login(const std::string& username, std::int64_t totp_step) override;
@@ -139,6 +144,10 @@ public:
     Database& database() { return m_db; }
 
 private:
+    // Throws "audit.event_inside_unit_of_work" inside a unit of work: what `action` records is committed on its own,
+    // before the HSM acts (and so never rolled back with, nor holding the database across, what follows).
+    void require_own_commit(const std::string& action) const;
+
     Database& m_db;
 };
 

@@ -19,6 +19,8 @@ ra::StaffUser staff_from_row(const Row& r) {
     u.status = r.text(7);
     u.representative_id = r.text(8);
     u.created_at = r.integer(9);
+    u.approval_part_sealed = r.blob(10);
+    u.requested_by = r.text(11);
     return u;
 }
 }  // namespace
@@ -44,25 +46,57 @@ void SqlStore::create_staff(const ra::StaffUser& u, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
         Value rep = u.representative_id.empty() ? Value{} : Value{u.representative_id};
         Value totp = u.totp_secret_sealed.empty() ? Value{} : Value{u.totp_secret_sealed};
+        Value part = u.approval_part_sealed.empty() ? Value{} : Value{u.approval_part_sealed};
+        Value requested_by = u.requested_by.empty() ? Value{} : Value{u.requested_by};
         c.execute(sql::kInsertStaff, {u.username, u.password_hash, u.roles, std::int64_t{u.must_change_password ? 1 : 0},
-                                      e.time, totp, rep});
+                                      e.time, totp, rep, part, requested_by});
         append_audit_event(c, e);
     });
 }
 
-void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash, bool must_change,
-                                  const std::optional<core::Bytes>& totp_secret_sealed,
+void SqlStore::set_staff_password(const std::string& username, const std::string& password_hash,
                                   const core::Bytes& keep_token_hash, const audit::Event& e) {
     m_db.transact([&](Connection& c) {
-        if (c.execute(sql::kUpdateStaffPassword, {username, password_hash, std::int64_t{must_change ? 1 : 0}}) != 1)
+        if (c.execute(sql::kUpdateStaffPassword, {username, password_hash}) != 1)
             throw_not_found("staff.unknown", "no staff user named '" + username + "'");
-        // an empty seal forgets the authenticator (NULL: the person enrols again at the next sign-in)
-        if (totp_secret_sealed)
-            c.execute(sql::kUpdateStaffTotp,
-                      {username, totp_secret_sealed->empty() ? Value{} : Value{*totp_secret_sealed}});
         c.execute(sql::kRevokeStaffTokensOf, {username, keep_token_hash});
         append_audit_event(c, e);
     });
+}
+
+void SqlStore::reset_staff_sign_in(const std::string& username, const std::string& password_hash,
+                                   const core::Bytes& approval_part_sealed, const std::string& requested_by,
+                                   const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        Value part = approval_part_sealed.empty() ? Value{} : Value{approval_part_sealed};
+        Value by = approval_part_sealed.empty() ? Value{} : Value{requested_by};
+        if (c.execute(sql::kResetStaffSignIn, {username, password_hash, part, by}) != 1)
+            throw_not_found("staff.unknown", "no staff user named '" + username + "'");
+        c.execute(sql::kRevokeStaffTokensOf, {username, core::Bytes()});
+        append_audit_event(c, e);
+    });
+}
+
+bool SqlStore::approve_staff_sign_in(const std::string& username, const core::Bytes& approval_part_sealed,
+                                     const audit::Event& e) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) {
+        ok = c.execute(sql::kApproveStaffSignIn, {username, approval_part_sealed}) == 1;
+        if (ok) append_audit_event(c, e);
+    });
+    return ok;
+}
+
+bool SqlStore::cancel_staff_sign_in(const std::string& username, const audit::Event& e) {
+    bool ok = false;
+    m_db.transact([&](Connection& c) {
+        ok = c.execute(sql::kCancelStaffSignIn, {username}) == 1;
+        if (ok) {
+            c.execute(sql::kRevokeStaffTokensOf, {username, core::Bytes()});
+            append_audit_event(c, e);
+        }
+    });
+    return ok;
 }
 
 ra::LoginFailure SqlStore::record_staff_login_failure(const std::string& username, int threshold,

@@ -306,12 +306,15 @@ TEST(OfficePagesTest, ARevocationNeedsTheRepresentativesSignOffAndASecondPerson)
     EXPECT_NE(audit.output.find("account.revoked"), std::string::npos) << audit.output;
 }
 
-// The staff administrator makes a sign-in in the browser: its one-time password and authenticator enrolment are shown
-// once (never cached) and work; nobody else may make sign-ins.
+// The staff administrator makes a sign-in in the browser: its one-time password is shown once (never cached); a
+// supervisor's sign-in waits for a second administrator, who approves it on the same page and takes the password's
+// second part (#14); the person signs in with both parts and enrols their own authenticator. Nobody else may make
+// sign-ins.
 TEST(OfficePagesTest, TheAdministratorMakesAStaffSignInWhoseSecretsAreShownOnce) {
     test::ServerProcess server;
     Api api{server.port()};
     Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff second_admin = sign_in_staff(server, api, "dora", "ca_admin");
     Staff officer = sign_in_staff(server, api, "olivia", "officer");
     EXPECT_EQ(Browser::for_staff(server.port(), officer).get("/office/staff").status, 403);
     Browser carla = Browser::for_staff(server.port(), admin);
@@ -320,13 +323,28 @@ TEST(OfficePagesTest, TheAdministratorMakesAStaffSignInWhoseSecretsAreShownOnce)
     auto made = carla.post("/office/staff", "username=nadia&role_supervisor=1");
     ASSERT_EQ(made.status, 200) << made.body.substr(0, 300);
     EXPECT_EQ(made.headers["cache-control"], "no-store");
-    std::smatch password;
-    ASSERT_TRUE(std::regex_search(made.body, password, std::regex("id=\"staff-password\">([^<]+)<")));
+    EXPECT_NE(made.body.find("id=\"awaiting-approval\""), std::string::npos);
+    std::smatch first, second;
+    ASSERT_TRUE(std::regex_search(made.body, first, std::regex("id=\"staff-password\">([^<]+)<")));
     EXPECT_EQ(made.body.find("otpauth"), std::string::npos);  // #14: the administrator never sees the authenticator
-    // nadia's first sign-in (password alone) leads only to her own authenticator's enrolment, then the password
-    auto first = api.call("POST", "/api/v1/staff/login", "", {{"username", "nadia"}, {"password", password[1].str()}});
-    ASSERT_EQ(first.status, 200) << first.body;
-    Browser nadia{server.port(), "yq_staff=" + first.body.value("access_token", ""), ""};
+    // the one who asked is offered no approval, and approving anyway is refused
+    auto carla_list = carla.get("/office/staff");
+    EXPECT_EQ(carla_list.body.find("/office/staff/nadia/approve"), std::string::npos);
+    EXPECT_NE(carla_list.body.find("/office/staff/nadia/cancel"), std::string::npos);
+    auto refused = carla.post("/office/staff/nadia/approve", "");
+    EXPECT_EQ(refused.status, 303);
+    EXPECT_NE(refused.headers["location"].find("error="), std::string::npos);
+    Browser dora = Browser::for_staff(server.port(), second_admin);
+    EXPECT_NE(dora.get("/office/staff").body.find("/office/staff/nadia/approve"), std::string::npos);
+    auto approved = dora.post("/office/staff/nadia/approve", "");
+    ASSERT_EQ(approved.status, 200) << approved.body.substr(0, 300);
+    EXPECT_EQ(approved.headers["cache-control"], "no-store");
+    ASSERT_TRUE(std::regex_search(approved.body, second, std::regex("id=\"staff-password\">([^<]+)<")));
+    // nadia's first sign-in (both parts, no code) leads only to her own authenticator's enrolment, then the password
+    auto first_sign_in =
+        api.call("POST", "/api/v1/staff/login", "", {{"username", "nadia"}, {"password", first[1].str() + second[1].str()}});
+    ASSERT_EQ(first_sign_in.status, 200) << first_sign_in.body;
+    Browser nadia{server.port(), "yq_staff=" + first_sign_in.body.value("access_token", ""), ""};
     nadia.take_token("/office/enrol");
     EXPECT_EQ(nadia.get("/office").headers["location"], "/office/enrol");
     auto enrol = nadia.get("/office/enrol");
@@ -339,9 +357,11 @@ TEST(OfficePagesTest, TheAdministratorMakesAStaffSignInWhoseSecretsAreShownOnce)
     EXPECT_EQ(enrolled.headers["location"], "/office/password");
     auto list = carla.get("/office/staff");
     EXPECT_NE(list.body.find("nadia"), std::string::npos);
-    EXPECT_EQ(list.body.find(password[1].str()), std::string::npos);  // the list never shows a secret
-    auto audit = server.cli("audit search --actor staff:carla");
+    EXPECT_EQ(list.body.find(first[1].str()), std::string::npos);  // the list never shows a secret
+    EXPECT_EQ(list.body.find(second[1].str()), std::string::npos);
+    auto audit = server.cli("audit search --object staff:nadia");
     EXPECT_NE(audit.output.find("staff.created"), std::string::npos) << audit.output;
+    EXPECT_NE(audit.output.find("staff.approved"), std::string::npos) << audit.output;
 }
 
 // An agency's later life on its page: another delegate with the head's letter (a second person confirms it), the first

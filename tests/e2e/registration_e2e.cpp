@@ -330,6 +330,9 @@ TEST_P(RegistrationTest, EveryRoleActionCellIsEnforcedOverHttp) {
         {"GET", "/api/v1/audit/events?limit=1", "auditor ca_admin"},
         {"GET", "/api/v1/staff", "ca_admin"},
         {"POST", "/api/v1/staff", "ca_admin"},
+        {"POST", "/api/v1/staff/nope/reset", "ca_admin"},
+        {"POST", "/api/v1/staff/nope/approve", "ca_admin"},
+        {"POST", "/api/v1/staff/nope/cancel", "ca_admin"},
     };
     for (const Cell& cell : table) {
         for (const auto& [role, t] : token) {
@@ -423,30 +426,102 @@ TEST_P(RegistrationTest, AdministratorWhoMadeASignInCannotMakeItsCodes) {
     test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
     Api api{server.port()};
     Staff carla = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff dora = sign_in_staff(server, api, "dora", "ca_admin");
     auto made = api.call("POST", "/api/v1/staff", carla.token, {{"username", "samuel"}, {"roles", {"supervisor"}}});
     ASSERT_EQ(made.status, 201) << made.body;
-    const std::string seen_by_admin = made.body.dump();
+    auto approved = api.call("POST", "/api/v1/staff/samuel/approve", dora.token);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    const std::string seen_by_admins = made.body.dump() + approved.body.dump();
+    const std::string password = made.body.value("first_part", "") + approved.body.value("second_part", "");
     Staff samuel{"samuel", "", "", ""};
-    samuel.token = first_staff_sign_in(api, samuel, made.body.value("one_time_password", ""));
+    samuel.token = first_staff_sign_in(api, samuel, password);
     ASSERT_EQ(api.call("POST", "/api/v1/staff/me/password", samuel.token,
-                       {{"old_password", made.body.value("one_time_password", "")}, {"new_password", "samuel-chosen-password"}})
+                       {{"old_password", password}, {"new_password", "samuel-chosen-password"}})
                   .status,
               204);
     auto sign_in = [&](const std::string& otp) {
         return api.call("POST", "/api/v1/staff/login", "",
                         {{"username", "samuel"}, {"password", "samuel-chosen-password"}, {"otp", otp}});
     };
-    // every run of base32 letters the administrator was shown, tried as the authenticator's secret
+    // every run of base32 letters the administrators were shown, tried as the authenticator's secret
     int tried = 0;
     std::regex base32("[A-Z2-7]{16,}");
-    for (auto it = std::sregex_iterator(seen_by_admin.begin(), seen_by_admin.end(), base32); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(seen_by_admins.begin(), seen_by_admins.end(), base32); it != std::sregex_iterator(); ++it) {
         ++tried;
-        EXPECT_EQ(sign_in(test::totp_now(it->str(), 30)).status, 401) << "a code from what the administrator saw";
+        EXPECT_EQ(sign_in(test::totp_now(it->str(), 30)).status, 401) << "a code from what the administrators saw";
     }
-    EXPECT_EQ(seen_by_admin.find("otpauth"), std::string::npos) << seen_by_admin;
-    EXPECT_LE(tried, 1) << seen_by_admin;  // at most the one-time password itself
+    EXPECT_EQ(seen_by_admins.find("otpauth"), std::string::npos) << seen_by_admins;
+    EXPECT_LE(tried, 2) << seen_by_admins;  // at most the one-time password's two parts themselves
     // the person's own authenticator works
     EXPECT_EQ(sign_in(test::totp_now(samuel.otp_secret, 30)).status, 200);
+}
+
+// #14 four eyes on sign-ins: one CA administrator makes (or resets) a supervisor's or an administrator's sign-in for a
+// puppet, to act as both people of four eyes. The sign-in waits for a second administrator; the one who asked holds
+// only the password's first part, cannot approve, and neither part alone signs in. An officer's sign-in needs no
+// second person; a withdrawn request leaves nothing to approve.
+TEST_P(RegistrationTest, OneAdministratorCannotMakeADecisionSignInAlone) {
+    test::ServerProcess server(test::ServerProcess::Options{GetParam(), office_config()});
+    Api api{server.port()};
+    Staff carla = sign_in_staff(server, api, "carla", "ca_admin");
+    Staff dora = sign_in_staff(server, api, "dora", "ca_admin");
+    auto login = [&](const std::string& user, const std::string& password) {
+        return api.call("POST", "/api/v1/staff/login", "", {{"username", user}, {"password", password}});
+    };
+    for (const char* role : {"supervisor", "ca_admin"}) {
+        const std::string puppet = std::string("puppet.") + (role[0] == 's' ? "sup" : "adm");
+        auto made = api.call("POST", "/api/v1/staff", carla.token, {{"username", puppet}, {"roles", {role}}});
+        ASSERT_EQ(made.status, 201) << made.body;
+        EXPECT_EQ(made.body.value("status", ""), "awaiting_approval") << role;
+        EXPECT_FALSE(made.body.contains("one_time_password")) << made.body;
+        const std::string first = made.body.value("first_part", "");
+        ASSERT_FALSE(first.empty()) << made.body;
+        EXPECT_EQ(login(puppet, first).status, 401) << "the first part alone signs in";
+        for (int i = 0; i < 6; ++i) login(puppet, first + "guess" + std::to_string(i));  // nor locks it meanwhile
+        auto own = api.call("POST", "/api/v1/staff/" + puppet + "/approve", carla.token);
+        EXPECT_EQ(own.status, 403) << own.body;
+        EXPECT_EQ(own.body.value("error", ""), "staff.second_administrator_required");
+        EXPECT_EQ(login(puppet, first).status, 401) << "refused approval left the sign-in usable";
+        auto approved = api.call("POST", "/api/v1/staff/" + puppet + "/approve", dora.token);
+        ASSERT_EQ(approved.status, 200) << approved.body;
+        const std::string second = approved.body.value("second_part", "");
+        ASSERT_FALSE(second.empty());
+        EXPECT_EQ(api.call("POST", "/api/v1/staff/" + puppet + "/approve", dora.token).body.value("error", ""),
+                  "staff.not_awaiting_approval");
+        EXPECT_EQ(login(puppet, second).status, 401) << "the second part alone signs in";
+        auto both = login(puppet, first + second);
+        EXPECT_EQ(both.status, 200) << both.body;
+        EXPECT_TRUE(both.body.value("must_enrol", false));
+    }
+    // an officer decides nothing: the whole one-time password at once
+    auto officer = api.call("POST", "/api/v1/staff", carla.token, {{"username", "oliver"}, {"roles", {"officer"}}});
+    ASSERT_EQ(officer.status, 201) << officer.body;
+    EXPECT_EQ(officer.body.value("status", ""), "active");
+    EXPECT_EQ(login("oliver", officer.body.value("one_time_password", "")).status, 200);
+    // a reset of an administrator by another: her sessions end, her old password stops, and she waits for a third
+    // person (here the operator at the console) — never for the one who reset her
+    auto reset = api.call("POST", "/api/v1/staff/dora/reset", carla.token);
+    ASSERT_EQ(reset.status, 200) << reset.body;
+    EXPECT_EQ(reset.body.value("status", ""), "awaiting_approval");
+    EXPECT_EQ(api.call("GET", "/api/v1/staff", dora.token).status, 401);
+    EXPECT_EQ(api.call("POST", "/api/v1/staff/dora/approve", carla.token).status, 403);
+    EXPECT_EQ(login("dora", reset.body.value("first_part", "")).status, 401);
+    auto console = server.cli("admin approve-staff --user dora");
+    ASSERT_EQ(console.exit_code, 0) << console.output;
+    std::smatch part;
+    ASSERT_TRUE(std::regex_search(console.output, part, std::regex("shown only now\\):\\n  (\\S+)\\n")));
+    EXPECT_EQ(login("dora", reset.body.value("first_part", "") + part[1].str()).status, 200);
+    // a withdrawn request: nothing left to approve, the sign-in stays shut
+    auto withdrawn = api.call("POST", "/api/v1/staff", carla.token, {{"username", "wendy"}, {"roles", {"supervisor"}}});
+    ASSERT_EQ(withdrawn.status, 201);
+    EXPECT_EQ(api.call("POST", "/api/v1/staff/wendy/cancel", carla.token).status, 204);
+    EXPECT_EQ(api.call("POST", "/api/v1/staff/wendy/approve", dora.token).status, 401);  // dora was reset: signed out
+    Staff erin = sign_in_staff(server, api, "erin", "ca_admin");
+    EXPECT_EQ(api.call("POST", "/api/v1/staff/wendy/approve", erin.token).body.value("error", ""),
+              "staff.not_awaiting_approval");
+    auto audit = server.cli("audit search --object staff:puppet.sup");
+    EXPECT_NE(audit.output.find("staff.approved"), std::string::npos) << audit.output;
+    EXPECT_NE(audit.output.find("staff:dora"), std::string::npos) << audit.output;
 }
 
 // A thief holds a staff session (a second token). Changing the password ends every other session at once (#14); an

@@ -335,3 +335,55 @@ TEST_P(CaTest, InvalidityDateAndReasonAppearInCrlEntry) {
     auto record = store.find_certificate(issued.record.serial);
     EXPECT_EQ(record->invalidity_date, clock.unix_seconds() - 3600);
 }
+
+// #14: revoking a certificate must not hold the database writer while the HSM signs the revoked OCSP answer and the
+// new CRL (every signer and every other node would wait on it). The CA reads its clock while it builds what the HSM
+// signs; a clock that looks at the database then finds no unit of work open. A revocation or a CRL asked for inside a
+// unit of work is refused before anything is written or signed, and the CRL is audited before and after its signature.
+TEST_P(CaTest, RevocationSignsItsOcspAnswerAndCrlWithNoTransactionOpen) {
+    struct WatchingClock final : core::Clock {
+        const storage::Database& db;
+        std::int64_t seconds;
+        mutable int reads = 0, reads_in_transaction = 0;
+        WatchingClock(const storage::Database& d, std::int64_t s) : db(d), seconds(s) {}
+        core::TimePoint now() const override {
+            ++reads;
+            reads_in_transaction += db.in_transaction() ? 1 : 0;
+            return core::TimePoint(core::Seconds(seconds));
+        }
+    } watching{database.db(), clock.unix_seconds()};
+    pki::CertificateAuthority watched{config, keys, store, watching};
+    auto issued = ca.issue_from_csr(make_csr("/O=A/CN=Watched/serialNumber=9"), "signer", "test");
+    auto count = [&](const std::string& action) {
+        int n = 0;
+        for (const auto& e : store.all_events()) n += e.event.action == action;
+        return n;
+    };
+    int published = count("ca.crl.published");
+    EXPECT_EQ(test::error_code_of([&] {
+                  store.atomically([&] { watched.revoke(issued.record.serial, "keyCompromise", std::nullopt, "t"); });
+              }),
+              "audit.event_inside_unit_of_work");
+    EXPECT_EQ(store.find_certificate(issued.record.serial)->status, "valid");
+    EXPECT_EQ(test::error_code_of([&] { store.atomically([&] { watched.publish_crl("t"); }); }),
+              "audit.event_inside_unit_of_work");
+    EXPECT_EQ(count("ca.crl.signing"), count("ca.crl.published"));
+
+    watching.reads = watching.reads_in_transaction = 0;
+    watched.revoke(issued.record.serial, "keyCompromise", std::nullopt, "t");
+    EXPECT_GE(watching.reads, 3);  // the revocation, the OCSP answer, the CRL
+    EXPECT_EQ(watching.reads_in_transaction, 0) << "the HSM signed while a transaction was open";
+    EXPECT_EQ(count("ca.crl.published"), published + 1);
+    auto events = store.all_events();
+    ASSERT_GE(events.size(), 3u);
+    EXPECT_EQ(events[events.size() - 3].event.action, "ca.certificate.revoked");
+    EXPECT_EQ(events[events.size() - 2].event.action, "ca.crl.signing");
+    EXPECT_EQ(events.back().event.action, "ca.crl.published");
+    EXPECT_EQ(events.back().event.object, events[events.size() - 2].event.object);
+    // the stored answer says revoked (signed after the commit), and openssl reads it so
+    auto stored = store.ocsp_response(issued.record.serial);
+    ASSERT_TRUE(stored);
+    test::write_file(dir.file("r.der"), std::string(stored->der.begin(), stored->der.end()));
+    auto text = test::run_command("openssl ocsp -respin " + dir.file("r.der") + " -resp_text -noverify").output;
+    EXPECT_NE(text.find("Cert Status: revoked"), std::string::npos) << text;
+}

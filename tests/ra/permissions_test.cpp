@@ -38,3 +38,20 @@ TEST(Permissions, AOneTimePasswordAllowsNothingUntilChanged) {
     EXPECT_NO_THROW(ra::require_permission(p, ra::Action::AgencyRead));
     EXPECT_EQ(test::error_code_of([&] { ra::require_permission(p, ra::Action::StaffManage); }), "auth.forbidden");
 }
+
+// #14: the roles whose sign-ins need a second administrator are exactly those that decide a case or manage sign-ins —
+// derived from the table, so a decision given to another role later makes that role's sign-ins four-eyes too.
+TEST(Permissions, EveryRoleThatDecidesOrManagesSignInsIsADecisionRole) {
+    const ra::Action deciding[] = {ra::Action::AgencyApprove,      ra::Action::AgencySuspend,     ra::Action::LetterConfirm,
+                                   ra::Action::LetterWithdraw,     ra::Action::ApplicationApprove, ra::Action::ApplicationReject,
+                                   ra::Action::RequestApprove,     ra::Action::RequestReject,     ra::Action::StaffManage};
+    for (ra::Role r : ra::all_roles()) {
+        bool decides = false;
+        for (ra::Action a : deciding) decides = decides || ra::role_permits(r, a);
+        EXPECT_EQ(ra::is_decision_role(r), decides) << ra::role_name(r);
+    }
+    EXPECT_TRUE(ra::is_decision_role(ra::Role::Supervisor));
+    EXPECT_TRUE(ra::is_decision_role(ra::Role::CaAdmin));
+    EXPECT_FALSE(ra::is_decision_role(ra::Role::Officer));
+    EXPECT_FALSE(ra::is_decision_role(ra::Role::Auditor));
+}

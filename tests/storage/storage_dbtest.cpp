@@ -36,9 +36,7 @@ TEST_P(StorageTest, MigrationsAreAppliedOnceAndRecorded) {
 TEST_P(StorageTest, EveryChangeAppendsAVerifiableChain) {
     store.insert_certificate(cert("01"), event("ca.certificate.issued"));
     store.insert_certificate(cert("02"), event("ca.certificate.issued"));
-    store.revoke_certificate("01", "keyCompromise", 1764000100, std::nullopt,
-                             [](const pki::CertificateRecord& r) { return pki::OcspRecord{r.serial, 1, 2, {0x30}}; },
-                             event("ca.certificate.revoked"));
+    store.revoke_certificate("01", "keyCompromise", 1764000100, std::nullopt, event("ca.certificate.revoked"));
     auto events = store.all_events();
     ASSERT_EQ(events.size(), 3u);
     EXPECT_EQ(events[2].event.action, "ca.certificate.revoked");
@@ -61,12 +59,14 @@ TEST_P(StorageTest, FailedChangeLeavesNeitherRowNorAuditEvent) {
     EXPECT_EQ(store.all_events().size(), 1u);
     EXPECT_EQ(store.recorded_head_seq(), 1);
 
-    // A failure inside the OCSP signing callback rolls back the revocation and its audit event.
-    EXPECT_THROW(store.revoke_certificate(
-                     "01", "superseded", 5, std::nullopt,
-                     [](const pki::CertificateRecord&) -> pki::OcspRecord { throw Error("hsm.unavailable", 503, "down"); },
-                     event("ca.certificate.revoked")),
-                 Error);
+    // A revocation is committed on its own before the HSM signs its answer and the CRL (#14): inside a unit of work
+    // it is refused before anything is written.
+    EXPECT_EQ(test::error_code_of([&] {
+                  store.atomically([&] {
+                      store.revoke_certificate("01", "superseded", 5, std::nullopt, event("ca.certificate.revoked"));
+                  });
+              }),
+              "audit.event_inside_unit_of_work");
     EXPECT_EQ(store.find_certificate("01")->status, "valid");
     EXPECT_EQ(store.all_events().size(), 1u);
     EXPECT_EQ(store.status_epoch(), 0);
@@ -74,21 +74,81 @@ TEST_P(StorageTest, FailedChangeLeavesNeitherRowNorAuditEvent) {
 
 TEST_P(StorageTest, RevokingTwiceOrUnknownSerialGivesStableCodes) {
     store.insert_certificate(cert("0a"), event("issued"));
-    auto sign = [](const pki::CertificateRecord& r) { return pki::OcspRecord{r.serial, 1, 2, {0x30}}; };
-    store.revoke_certificate("0a", "superseded", 5, std::nullopt, sign, event("revoked"));
+    store.revoke_certificate("0a", "superseded", 5, std::nullopt, event("revoked"));
     try {
-        store.revoke_certificate("0a", "superseded", 6, std::nullopt, sign, event("revoked"));
+        store.revoke_certificate("0a", "superseded", 6, std::nullopt, event("revoked"));
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), "ca.already_revoked");
     }
     try {
-        store.revoke_certificate("ff", "superseded", 6, std::nullopt, sign, event("revoked"));
+        store.revoke_certificate("ff", "superseded", 6, std::nullopt, event("revoked"));
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), "ca.unknown_serial");
     }
     EXPECT_EQ(store.all_events().size(), 2u);
+}
+
+// #14 (found in review): a responder signs "good" for a certificate just before it is revoked and stores that answer
+// just after — every node would then serve "good" for a revoked certificate until the answer expires. The store keeps
+// an answer only while the certificate still has the status it states, under the certificate row's lock; the
+// revocation drops the stored answer in its own transaction.
+TEST_P(StorageTest, StaleGoodOcspAnswerRacingARevocationIsNeverLeftStored) {
+    auto answer = [](const std::string& serial, const char* status, std::uint8_t mark) {
+        return pki::OcspRecord{serial, 1, 2, {0x30, mark}, status};
+    };
+    store.insert_certificate(cert("0c"), event("issued"));
+    EXPECT_TRUE(store.put_ocsp_response(answer("0c", "valid", 1)));
+    store.revoke_certificate("0c", "keyCompromise", 5, std::nullopt, event("revoked"));
+    EXPECT_FALSE(store.ocsp_response("0c")) << "the old good answer outlived the revocation";
+    EXPECT_FALSE(store.put_ocsp_response(answer("0c", "valid", 1)));  // signed before, stored after: refused
+    EXPECT_FALSE(store.ocsp_response("0c"));
+    EXPECT_TRUE(store.put_ocsp_response(answer("0c", "revoked", 2)));
+    EXPECT_EQ(store.ocsp_response("0c")->der, (core::Bytes{0x30, 2}));
+
+    // the race itself: responders keep storing "good" while the revocation commits and stores "revoked"
+    for (int round = 0; round < 12; ++round) {
+        std::string serial = "d" + std::to_string(round);
+        store.insert_certificate(cert(serial), event("issued"));
+        std::atomic<bool> revoked{false};
+        std::vector<std::thread> responders;
+        for (int t = 0; t < 3; ++t)
+            responders.emplace_back([&] {
+                for (int i = 0; i < 100000 && !revoked.load(); ++i) store.put_ocsp_response(answer(serial, "valid", 1));
+                store.put_ocsp_response(answer(serial, "valid", 1));  // one more, signed before it saw the revocation
+            });
+        std::this_thread::sleep_for(std::chrono::milliseconds(round % 4));
+        store.revoke_certificate(serial, "keyCompromise", 5, std::nullopt, event("revoked"));
+        store.put_ocsp_response(answer(serial, "revoked", 2));
+        revoked = true;
+        for (auto& th : responders) th.join();
+        auto stored = store.ocsp_response(serial);
+        ASSERT_TRUE(stored) << serial;
+        EXPECT_EQ(stored->der, (core::Bytes{0x30, 2})) << "a good answer is stored for revoked " << serial;
+    }
+}
+
+// #14: a CRL number is reserved with the revocations it lists, in one short transaction audited before the signature;
+// the CRL row comes after with its own event. A later number lists every revocation an earlier one did.
+TEST_P(StorageTest, ACrlNumberIsReservedWithItsEntriesAndAuditedAroundTheSignature) {
+    store.insert_certificate(cert("e1"), event("issued"));
+    store.insert_certificate(cert("e2"), event("issued"));
+    store.revoke_certificate("e1", "keyCompromise", 5, std::nullopt, event("revoked"));
+    auto first = store.reserve_crl(event("ca.crl.signing"));
+    EXPECT_EQ(first.revoked.size(), 1u);
+    store.revoke_certificate("e2", "superseded", 6, std::nullopt, event("revoked"));
+    auto second = store.reserve_crl(event("ca.crl.signing"));
+    EXPECT_GT(second.number, first.number);
+    EXPECT_EQ(second.revoked.size(), 2u);
+    store.store_crl(pki::CrlRecord{second.number, 10, 20, {0x30, 0x00}}, event("ca.crl.published"));
+    EXPECT_EQ(store.latest_crl()->number, second.number);
+    auto events = store.all_events();
+    EXPECT_EQ(events[events.size() - 2].event.object, "crl:" + std::to_string(second.number));
+    EXPECT_EQ(events[events.size() - 2].event.action, "ca.crl.signing");
+    EXPECT_EQ(events.back().event.action, "ca.crl.published");
+    EXPECT_EQ(test::error_code_of([&] { store.atomically([&] { store.reserve_crl(event("ca.crl.signing")); }); }),
+              "audit.event_inside_unit_of_work");
 }
 
 TEST_P(StorageTest, AuditRowsAreAppendOnlyInTheDatabase) {

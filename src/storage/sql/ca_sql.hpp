@@ -34,6 +34,12 @@ inline constexpr const char* kUpsertOcsp =
     "INSERT INTO ocsp_responses (serial, this_update, next_update, der) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (serial) DO UPDATE SET this_update = excluded.this_update, next_update = excluded.next_update, "
     "der = excluded.der";
+// #14: takes the certificate row's lock (PostgreSQL) or the writer (SQLite) and holds only while the certificate
+// still has the status a pre-signed answer states: a revocation either commits before (the answer is refused) or
+// after (its DELETE drops the answer), never between.
+inline constexpr const char* kHoldCertificateStatus =
+    "UPDATE certificates SET status = status WHERE serial = $1 AND status = $2";
+inline constexpr const char* kDeleteOcsp = "DELETE FROM ocsp_responses WHERE serial = $1";
 inline constexpr const char* kSelectOcsp = "SELECT serial, this_update, next_update, der FROM ocsp_responses WHERE serial = $1";
 
 }  // namespace yq::storage::sql

@@ -73,6 +73,8 @@ std::string office_message_key(const std::string& code) {
         {"staff.exists", "backoffice.errors.staff_exists"},
         {"staff.bad_username", "backoffice.errors.bad_username"},
         {"staff.no_roles", "backoffice.errors.staff_roles"},
+        {"staff.second_administrator_required", "backoffice.errors.second_administrator"},
+        {"staff.not_awaiting_approval", "backoffice.errors.not_awaiting_approval"},
         {"staff.unknown_role", "backoffice.errors.staff_roles"},
         {"staff.password_too_short", "portal.errors.password_rules"},
         {"staff.password_unchanged", "portal.errors.passwords_equal"},

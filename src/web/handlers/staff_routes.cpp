@@ -1,6 +1,7 @@
 // /api/v1/staff: sign-in (password + TOTP), the first sign-in's authenticator enrolment, sign-out, password change, and
 // staff administration.
 #include "core/error.hpp"
+#include "core/secure_buffer.hpp"
 #include "web/handlers/api_support.hpp"
 #include "web/handlers/ra_routes.hpp"
 
@@ -13,6 +14,18 @@ json roles_json(const std::set<ra::Role>& roles) {
     json out = json::array();
     for (ra::Role r : roles) out.push_back(std::string(ra::role_name(r)));
     return out;
+}
+
+// A new or reset sign-in's one-time password, shown once: the whole password, or (a decision role asked for by an
+// administrator, #14) its first part while the sign-in waits for a second administrator.
+Response issued_secrets(const std::string& username, const ra::NewStaffSecrets& secrets, int status) {
+    std::string password(secrets.one_time_password.begin(), secrets.one_time_password.end());
+    json body{{"username", username}, {"status", secrets.awaiting_approval ? "awaiting_approval" : "active"}};
+    body[secrets.awaiting_approval ? "first_part" : "one_time_password"] = password;
+    core::secure_wipe(password.data(), password.size());
+    Response r = json_response(body, status);
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
 }
 }  // namespace
 
@@ -83,10 +96,37 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                    std::string username = text_field(j, "username");
                    auto secrets = staff.create(username, list_field(j, "roles"), text_field(j, "representative_id", false),
                                                who.actor());
-                   return json_response({{"username", username},
-                                         {"one_time_password", std::string(secrets.one_time_password.begin(),
-                                                                           secrets.one_time_password.end())}},
-                                        201);
+                   return issued_secrets(username, secrets, 201);
+               },
+               Execution::Blocking, "api_staff");
+    // After a lock or a lost phone: a new one-time password, the authenticator forgotten, every session ended.
+    router.add("POST", "/api/v1/staff/{username}/reset",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   auto secrets = staff.reset(req.param("username"), who.actor());
+                   return issued_secrets(req.param("username"), secrets, 200);
+               },
+               Execution::Blocking, "api_staff");
+    // #14 four eyes on decision roles: another administrator approves and receives the password's second part.
+    router.add("POST", "/api/v1/staff/{username}/approve",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   core::SecureString part = staff.approve(req.param("username"), who, who.actor());
+                   Response r = json_response({{"username", req.param("username")},
+                                               {"status", "active"},
+                                               {"second_part", std::string(part.begin(), part.end())}});
+                   r.headers.emplace_back("Cache-Control", "no-store");
+                   return r;
+               },
+               Execution::Blocking, "api_staff");
+    router.add("POST", "/api/v1/staff/{username}/cancel",
+               [&staff = s.staff, &csc = s.csc](const Request& req) {
+                   auto who = principal_of(req, staff, csc);
+                   ra::require_permission(who, ra::Action::StaffManage);
+                   staff.cancel(req.param("username"), who.actor());
+                   return no_content();
                },
                Execution::Blocking, "api_staff");
     router.add("GET", "/api/v1/staff",
@@ -98,7 +138,9 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                        out.push_back({{"username", u.username}, {"roles", u.roles}, {"status", u.status},
                                       {"representative_id", u.representative_id},
                                       {"must_change_password", u.must_change_password},
-                                      {"must_enrol", u.totp_secret_sealed.empty()}});
+                                      {"must_enrol", u.totp_secret_sealed.empty()},
+                                      {"awaiting_approval", u.awaiting_approval()},
+                                      {"requested_by", u.requested_by}});
                    return json_response({{"staff", out}});
                },
                Execution::Blocking, "api_staff");
