@@ -65,7 +65,7 @@ int serve(const std::string& home, const std::string& listen) {
     validation::PdfValidator validator(anchors, ca_revocation_source(*app));
     validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
     web::register_validation_routes(router, validator, cms_validator);
-    web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty()});
+    web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty(), c.office});
     // the handlers keep references to these: they live as long as the server
     const auto& ui = c.ui;
     web::AttemptLimiter bookings(ui.bookings, ui.window_seconds), portal_sign_ins(ui.sign_in_failures, ui.window_seconds),
@@ -82,7 +82,7 @@ int serve(const std::string& home, const std::string& listen) {
     web::Router& back_office = office_apart ? office_router : router;
     // the office's cookies are Secure when its own listener speaks TLS
     web::PageRenderer office_renderer(web::UiSettings{
-        !(office_apart ? c.server.office_listener : c.server.listener).tls_certificate.empty()});
+        !(office_apart ? c.server.office_listener : c.server.listener).tls_certificate.empty(), c.office});
     if (office_apart) {
         web::register_page_assets(office_router, office_renderer, c.ui.pdfjs_dir);
         office_router.add("GET", "/", [](const web::Request&) { return web::see_other("/office"); }, web::Execution::Inline,

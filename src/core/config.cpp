@@ -25,6 +25,43 @@ void read(const json& j, const char* key, T& out, const std::string& where) {
     }
 }
 
+[[noreturn]] void invalid(const std::string& what) { throw Error("config.invalid", 500, "config field " + what); }
+
+// A plain string (the same text in every language) or {"zh-Hant": …, "pt": …, "en": …}.
+void read_local_text(const json& j, const char* key, LocalText& out, const std::string& where) {
+    if (!j.contains(key)) return;
+    const json& v = j.at(key);
+    if (v.is_string()) {
+        out = {{"zh-Hant", v.get<std::string>()}};
+        return;
+    }
+    if (!v.is_object()) invalid(where + "." + key + " is a text or an object of texts by language");
+    out.clear();
+    for (const auto& [lang, text] : v.items()) {
+        if (!text.is_string()) invalid(where + "." + key + "." + lang + " must be a text");
+        out[lang] = text.get<std::string>();
+    }
+}
+
+// Each entry "YYYY-MM-DD" or {"date": "YYYY-MM-DD", "name": text or texts by language}.
+void read_holidays(const json& o, OfficeConfig& office) {
+    if (!o.contains("holidays")) return;
+    if (!o.at("holidays").is_array()) invalid("office.holidays must be a list");
+    office.holidays.clear();
+    office.holiday_names.clear();
+    for (const json& h : o.at("holidays")) {
+        if (h.is_string()) {
+            office.holidays.push_back(h.get<std::string>());
+        } else if (h.is_object() && h.contains("date") && h.at("date").is_string()) {
+            std::string date = h.at("date").get<std::string>();
+            office.holidays.push_back(date);
+            read_local_text(h, "name", office.holiday_names[date], "office.holidays[" + date + "]");
+        } else {
+            invalid("office.holidays: each entry is a date \"YYYY-MM-DD\" or {\"date\", \"name\"}");
+        }
+    }
+}
+
 void read_profile(const json& j, CertificateProfile& p, const std::string& where) {
     read(j, "validity_days", p.validity_days, where);
     read(j, "key_usage", p.key_usage, where);
@@ -41,6 +78,12 @@ void read_profile(const json& j, CertificateProfile& p, const std::string& where
 }
 
 }  // namespace
+
+std::string text_in(const LocalText& text, const std::string& lang) {
+    if (auto it = text.find(lang); it != text.end()) return it->second;
+    if (auto it = text.find("zh-Hant"); it != text.end()) return it->second;
+    return text.empty() ? std::string() : text.begin()->second;
+}
 
 std::map<std::string, CertificateProfile> default_profiles() {
     std::map<std::string, CertificateProfile> m;
@@ -209,12 +252,16 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(o, "timezone_name", c.office.timezone_name, "office");
         read(o, "utc_offset_minutes", c.office.utc_offset_minutes, "office");
         read(o, "hours", c.office.hours, "office");
-        read(o, "holidays", c.office.holidays, "office");
+        read_holidays(o, c.office);
         read(o, "slot_minutes", c.office.slot_minutes, "office");
         read(o, "slot_capacity", c.office.slot_capacity, "office");
-        read(o, "address", c.office.address, "office");
+        read_local_text(o, "operator_name", c.office.operator_name, "office");
+        read_local_text(o, "address", c.office.address, "office");
         read(o, "phone", c.office.phone, "office");
+        read(o, "fax", c.office.fax, "office");
         read(o, "email", c.office.email, "office");
+        read(o, "sales_email", c.office.sales_email, "office");
+        read(o, "helpdesk_email", c.office.helpdesk_email, "office");
         if (c.office.hours.size() != 7) throw Error("config.invalid", 500, "office.hours needs 7 entries, Monday first");
         if (c.office.slot_minutes < 5 || c.office.slot_minutes > 240)
             throw Error("config.invalid", 500, "office.slot_minutes must be 5..240");

@@ -122,18 +122,33 @@ struct CscConfig {
 
 // The registration office's calendar (domain: office hours Mon–Thu 9:00–17:45, Fri 9:00–17:30, Asia/Macau).
 // Macau keeps UTC+8 all year (no daylight saving since 1979), so a fixed offset is exact there.
+// Text the office gives per language ("zh-Hant", "pt", "en"). In the configuration a plain string is the same text in
+// every language.
+using LocalText = std::map<std::string, std::string>;
+// The text in `lang`: its own, else zh-Hant's (the office's first language), else any; "" when there is none.
+std::string text_in(const LocalText& text, const std::string& lang);
+
 struct OfficeConfig {
     std::string timezone_name = "Asia/Macau";
     int utc_offset_minutes = 8 * 60;
     // "HH:MM-HH:MM" per weekday, "" = closed; index 0 = Monday … 6 = Sunday
     std::vector<std::string> hours = {"09:00-17:45", "09:00-17:45", "09:00-17:45", "09:00-17:45", "09:00-17:30", "", ""};
-    std::vector<std::string> holidays;  // "YYYY-MM-DD" local dates the office is closed
+    // "YYYY-MM-DD" local dates the office is closed; in the configuration each is a date or {"date", "name"}
+    std::vector<std::string> holidays;
+    std::map<std::string, LocalText> holiday_names;  // date → the holiday's name, where the configuration gives one
     int slot_minutes = 15;
     int slot_capacity = 2;  // appointments per slot (counters open at once)
-    // shown on the public site (empty: not shown)
-    std::string address = "Registration office, yunqian certification authority, Macau";
+    // Contacts and facts shown on every public page, the office section of the home page and printed letters (#16;
+    // empty: not shown). docs/examples/office-macau.json is the seed office's example.
+    LocalText operator_name;  // who runs the service (e.g. the certification authority's operator)
+    LocalText address = {{"zh-Hant", "澳門 雲簽核證機構 註冊署"},
+                         {"pt", "Secção de registo da entidade certificadora yunqian, Macau"},
+                         {"en", "Registration office, yunqian certification authority, Macau"}};
     std::string phone;
-    std::string email;
+    std::string fax;
+    std::string email;           // enquiries and complaints
+    std::string sales_email;     // applications and prices
+    std::string helpdesk_email;  // technical help with signing and verifying
 };
 
 // The registration office: documents each request type needs, upload limits, staff sign-in.

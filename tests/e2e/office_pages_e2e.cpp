@@ -306,6 +306,52 @@ TEST(OfficePagesTest, ARevocationNeedsTheRepresentativesSignOffAndASecondPerson)
     EXPECT_NE(audit.output.find("account.revoked"), std::string::npos) << audit.output;
 }
 
+// #16 "Contacts and office facts": with the seed office's example configuration, the home page shows the office's
+// contacts and the public holidays ahead in the visitor's language, every page's footer names the operator, and the
+// PIN letter carries the telephone and the helpdesk address.
+TEST(OfficePagesTest, TheOfficesContactsAndHolidaysAreOnTheHomePageEveryFooterAndTheLetters) {
+    std::ifstream in(std::string(YQ_SOURCE_DIR) + "/docs/examples/office-macau.json");
+    nlohmann::json example = nlohmann::json::parse(in, nullptr, true, /*ignore_comments=*/true);
+    nlohmann::json config = nlohmann::json::parse(office_config());
+    for (const char* key : {"operator_name", "address", "phone", "fax", "email", "sales_email", "helpdesk_email"})
+        config["office"][key] = example["office"][key];
+    // a named holiday three days ahead (the example's own dates age), and the test office's open-all-day hours
+    const std::string ahead = today_in_macau(3);
+    config["office"]["holidays"] = {{{"date", ahead}, {"name", {{"zh-Hant", "測試假期"}, {"pt", "Feriado de teste"}, {"en", "Test holiday"}}}},
+                                    today_in_macau(-3)};
+    test::ServerProcess server(test::ServerProcess::Options{test::DbKind::Sqlite, config.dump()});
+    const nlohmann::json& office = example["office"];
+    for (const auto& [lang, holiday] : std::map<std::string, std::string>{
+             {"zh-Hant", "測試假期"}, {"pt", "Feriado de teste"}, {"en", "Test holiday"}}) {
+        auto home = test::http_request("GET", server.port(), "/", "", "", "", "127.0.0.1", {{"Cookie", "yq_lang=" + lang}});
+        ASSERT_EQ(home.status, 200);
+        for (const char* key : {"operator_name", "address"})
+            EXPECT_NE(home.body.find(office[key][lang].get<std::string>()), std::string::npos) << lang << " " << key;
+        for (const char* key : {"phone", "fax", "email", "sales_email", "helpdesk_email"})
+            EXPECT_NE(home.body.find(office[key].get<std::string>()), std::string::npos) << lang << " " << key;
+        EXPECT_NE(home.body.find(ahead), std::string::npos) << lang;
+        EXPECT_NE(home.body.find(holiday), std::string::npos) << lang;
+        EXPECT_EQ(home.body.find(today_in_macau(-3)), std::string::npos) << "a past holiday is listed";
+        auto other = test::http_request("GET", server.port(), "/register", "", "", "", "127.0.0.1",
+                                        {{"Cookie", "yq_lang=" + lang}});
+        std::string footer = other.body.substr(other.body.find("<footer"));
+        EXPECT_NE(footer.find(office["operator_name"][lang].get<std::string>()), std::string::npos) << lang;
+        EXPECT_NE(footer.find(office["phone"].get<std::string>()), std::string::npos) << lang;
+    }
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    std::string application = ready_application(api, officer, agency, "ho.man", "3333333(3)");
+    auto letter = Browser::for_staff(server.port(), supervisor).post("/office/applications/" + application + "/approve", "");
+    ASSERT_EQ(letter.status, 200) << letter.body.substr(0, 300);
+    std::string printed = letter.body.substr(letter.body.find("<article"));
+    printed = printed.substr(0, printed.find("</article>"));
+    EXPECT_NE(printed.find(office["helpdesk_email"].get<std::string>()), std::string::npos);
+    EXPECT_NE(printed.find(office["phone"].get<std::string>()), std::string::npos);
+    EXPECT_NE(printed.find(office["address"]["zh-Hant"].get<std::string>()), std::string::npos);
+}
+
 // The staff administrator makes a sign-in in the browser: its one-time password is shown once (never cached); a
 // supervisor's sign-in waits for a second administrator, who approves it on the same page and takes the password's
 // second part (#14); the person signs in with both parts and enrols their own authenticator. Nobody else may make

@@ -13,6 +13,7 @@
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
+#include "web/ui/office_contact.hpp"
 #include "web/ui/report_view.hpp"
 
 namespace yq::web {
@@ -68,12 +69,12 @@ json office_view(const PublicPageServices& s, const std::string& lang) {
         const std::string& h = s.config.office.hours[i];
         hours.push_back({{"day", days.at(i)}, {"open", !h.empty()}, {"time", h.empty() ? "" : h.substr(0, 5) + "–" + h.substr(6)}});
     }
-    const auto& o = s.config.office;
+    // the public holidays ahead (#16), from today in office time
+    json holidays = upcoming_holidays(s.config.office, lang, s.calendar.local_text(s.clock.unix_seconds()).substr(0, 10), 8);
     return {{"hours", hours},
-            {"address", o.address},
-            {"phone", o.phone},
-            {"email", o.email},
-            {"has_contact", !(o.address.empty() && o.phone.empty() && o.email.empty())},
+            {"holidays", holidays},
+            {"has_holidays", !holidays.empty()},
+            {"office_contact", office_contact_view(s.config.office, lang)},
             {"t", catalogue(lang)}};
 }
 

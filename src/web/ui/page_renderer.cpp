@@ -10,6 +10,7 @@
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
+#include "web/ui/office_contact.hpp"
 
 namespace yq::web {
 
@@ -91,14 +92,17 @@ Response PageRenderer::render(const Request& req, const std::string& name, const
         randombytes_buf(random.data(), random.size());
         csrf = core::hex_encode(random);
     }
+    json contact = office_contact_view(m_settings.office, lang);
     data["t"] = catalogue(lang);
     data["lang"] = lang;
     data["csrf"] = csrf;
+    data["office_contact"] = contact;
     std::string body = render_template(name, data);
 
     json page;
     page["t"] = catalogue(lang);
     page["lang"] = lang;
+    page["office_contact"] = contact;
     page["title"] = translate(lang, title_key);
     page["body"] = body;
     if (data.contains("scripts")) page["scripts"] = data["scripts"];  // files under /static only (CSP script-src 'self')

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 #include "web/http_types.hpp"
 
@@ -16,6 +17,7 @@ namespace yq::web {
 
 struct UiSettings {
     bool secure_cookies = false;  // Secure on cookies when the server speaks TLS
+    core::OfficeConfig office;    // its contacts: every page's footer and printed letters (`office_contact`)
 };
 
 inline constexpr const char* kCsrfCookie = "yq_csrf";
