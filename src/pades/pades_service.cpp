@@ -159,7 +159,7 @@ core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha2
         ValidationMaterial m = validation_material(chain.serial);
         der = cms::add_validation_values(der, m.certificates, m.crls, m.ocsp_responses);
     }
-    m_audit.record_event(audit::Event{"csc:" + r.account_id, "document.signed", "credential:" + credential_id,
+    m_records.record_event(audit::Event{"csc:" + r.account_id, "document.signed", "credential:" + credential_id,
                                       audit::details({{"format", "CAdES detached"},
                                                       {"content_sha256", core::hex_encode(content_sha256)}}),
                                       m_clock.unix_seconds()});
@@ -217,12 +217,15 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
         if (r.level == Level::BLT || r.level == Level::BLTA)
             out[i].file = add_validation_material(*m_parsers, out[i].file, validation_material(chain.serial));
         if (r.level == Level::BLTA) out[i].file = add_document_timestamp(out[i].file);
-        m_audit.record_event(audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
-                                          audit::details({{"reference", out[i].reference},
-                                                          {"level", level_name(r.level)},
-                                                          {"credential", credential_id},
-                                                          {"signed_digest", core::hex_encode(out[i].signed_digest)}}),
-                                          now});
+        m_records.record_signature(
+            SignatureRecord{out[i].reference, r.account_id, credential_id, chain.serial, out[i].signed_digest,
+                            level_name(r.level), now},
+            audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
+                         audit::details({{"reference", out[i].reference},
+                                         {"level", level_name(r.level)},
+                                         {"credential", credential_id},
+                                         {"signed_digest", core::hex_encode(out[i].signed_digest)}}),
+                         now});
         report(i + 1, "signed");
     }
     return out;

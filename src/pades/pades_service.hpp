@@ -10,8 +10,9 @@
 #include <vector>
 
 #include "accounts/account.hpp"
-#include "pades/signature_preparer.hpp"
 #include "pades/dss.hpp"
+#include "pades/signature_preparer.hpp"
+#include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/csc_service.hpp"
@@ -46,9 +47,9 @@ class PadesService {
 public:
     PadesService(const core::Config& config, signing::CscService& csc, accounts::AccountStore& accounts,
                  pki::TimeStampAuthority& tsa, pki::CaStore& ca_store, const core::Clock& clock,
-                 audit::EventRecorder& audit, FontFiles fonts = {})
+                 SignatureRecordStore& records, FontFiles fonts = {})
         : m_config(config), m_csc(csc), m_accounts(accounts), m_tsa(tsa), m_ca_store(ca_store), m_clock(clock),
-          m_audit(audit), m_fonts(std::move(fonts)), m_parsers(make_pdf_parsers()) {}
+          m_records(records), m_fonts(std::move(fonts)), m_parsers(make_pdf_parsers()) {}
 
     static constexpr std::size_t kMaxBatch = 50;
     // Reports progress: (documents done, total, "prepared" | "signed").
@@ -97,7 +98,7 @@ private:
     pki::TimeStampAuthority& m_tsa;
     pki::CaStore& m_ca_store;
     const core::Clock& m_clock;
-    audit::EventRecorder& m_audit;
+    SignatureRecordStore& m_records;  // each PDF signature's public record, with its audit event
     FontFiles m_fonts;
     std::shared_ptr<PdfParsers> m_parsers;  // the PDF worker processes (pades/pdf_jobs.hpp)
 };

@@ -49,6 +49,8 @@ constexpr Table kTables[] = {
     {"ra_identity_index", "mac, record_id", 2, "record_id, mac"},
     {"documents", "sha256, media_type, size, content, created_at", 5, "sha256"},
     {"ra_attachments", "record_id, doc_type, sha256, attached_by, attached_at", 5, "record_id, doc_type, sha256"},
+    {"signature_records", "reference, account_id, credential_id, certificate_serial, signed_digest, level, signed_at", 7,
+     "reference"},
 };
 
 std::string placeholders(int n) {

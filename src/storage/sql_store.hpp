@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "audit/event.hpp"
+#include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "accounts/account.hpp"
 #include "ra/appointments.hpp"
@@ -19,7 +20,8 @@ class SqlStore final : public pki::CaStore,
                        public accounts::AccountStore,
                        public ra::AppointmentStore,
                        public ra::RegistryStore,
-                       public signing::SessionStore {
+                       public signing::SessionStore,
+                       public pades::SignatureRecordStore {
 public:
     explicit SqlStore(Database& db) : m_db(db) {}
 
@@ -142,6 +144,10 @@ public:
     void record_event(const audit::Event& e) override;
 
     Database& database() { return m_db; }
+
+    // pades::SignatureRecordStore
+    void record_signature(const pades::SignatureRecord& r, const audit::Event& e) override;
+    std::optional<pades::SignatureRecord> signature_by_reference(const std::string& reference) override;
 
 private:
     // Throws "audit.event_inside_unit_of_work" inside a unit of work: what `action` records is committed on its own,

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <future>
 
+#include "core/bytes.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "pades/signature_reader.hpp"
@@ -103,6 +104,7 @@ Report PdfValidator::validate(const std::string& pdf) const {
             s.details.push_back(std::to_string(size - b - c) + " bytes were added after this signature (later revisions)");
         std::vector<std::string_view> content{bytes.substr(0, static_cast<std::size_t>(a)),
                                               bytes.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(c))};
+        s.byte_range_sha256 = core::hex_encode(sha256_of(content));
         std::int64_t poe = 0;  // proof of existence from a time-stamp
 
         if (e.document_timestamp) {

@@ -26,7 +26,8 @@ nlohmann::json to_json(const Report& r) {
                         {"revocation_status", s.revocation_status},
                         {"revocation_source", s.revocation_source},
                         {"covers_whole_document", s.covers_whole_document},
-                        {"level", s.level}});
+                        {"level", s.level},
+                        {"byte_range_sha256", s.byte_range_sha256}});
     nlohmann::json out = {{"file_sha256", r.file_sha256}, {"signatures", sigs}, {"all_passed", r.all_passed()}};
     if (!r.problem.empty()) out["problem"] = r.problem;
     return out;

@@ -24,6 +24,9 @@ struct SignatureReport {
     std::string revocation_source;  // yunqian CA records | embedded OCSP response | embedded CRL
     bool covers_whole_document = false;
     std::string level;          // B-B | B-T | B-LT | B-LTA (signatures)
+    // SHA-256 (hex) of the bytes this signature covers (its ByteRange): what the CMS messageDigest must equal, and
+    // what a signature's public record names (#16: a file carries the signature of a record when they agree)
+    std::string byte_range_sha256;
 };
 
 struct Report {

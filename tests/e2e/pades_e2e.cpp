@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -252,4 +254,75 @@ TEST_F(PadesCliTest, AWrongSigningPasswordWritesNothingAndCounts) {
     EXPECT_EQ(junk.exit_code, 1);
     EXPECT_NE(junk.output.find("pades.broken_pdf"), std::string::npos) << junk.output;
     EXPECT_FALSE(std::filesystem::exists(work.file("out.pdf")));
+}
+
+// #16: scanning the QR code of a signature (the page rendered by pdftoppm, read by zbarimg) opens that signature's
+// public record: who signed, the digest of the bytes signed (checked here with openssl over the file's ByteRange), and
+// the certificate's status now (revoked after a revocation). The record page tells whether a file carries this
+// signature; an unknown reference is 404.
+TEST_F(PadesCliTest, ScanningTheSignaturesQrCodeOpensItsRecordWhichKnowsTheFileAndTheStatus) {
+    test::create_account(server, work, "chan.taiman");
+    std::string input = test::ghostscript_pdf(work, 1);
+    ASSERT_EQ(sign("--in " + input + " --out " + work.file("signed.pdf") +
+                   " --username chan.taiman --level B-B --page 1 --rect 300,60,560,160")
+                  .exit_code,
+              0);
+    ASSERT_EQ(sign("--in " + input + " --out " + work.file("other.pdf") + " --username chan.taiman --level B-B --invisible").exit_code, 0);
+    ASSERT_EQ(run_command("pdftoppm -r 200 -f 1 -l 1 -png " + work.file("signed.pdf") + " " + work.file("page")).exit_code, 0);
+    std::string scanned = run_command("zbarimg --quiet --raw " + work.file("page-1.png") + " 2>/dev/null").output;
+    scanned = scanned.substr(0, scanned.find('\n'));
+    const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+    ASSERT_EQ(scanned.rfind(base + "/verify?ref=", 0), 0u) << scanned;
+    const std::string path = scanned.substr(base.size());
+
+    std::ifstream en_file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/en.json");
+    json en = json::parse(en_file);
+    auto shown = [](const json& text) {  // as the page's HTML escaping writes the catalogue's text
+        std::string out;
+        for (char c : text.get<std::string>()) out += c == '\'' ? std::string("&apos;") : std::string(1, c);
+        return out;
+    };
+    auto get = [&](const std::string& target) {
+        return test::http_request("GET", server.port(), target, "", "", "", "127.0.0.1", {{"Cookie", "yq_lang=en"}});
+    };
+    auto record = get(path);
+    ASSERT_EQ(record.status, 200) << record.body.substr(0, 300);
+    EXPECT_NE(record.body.find("陳大文 Chan Tai Man"), std::string::npos);
+    EXPECT_NE(record.body.find(shown(en["record"]["status_valid"])), std::string::npos);
+    // the digest of what was signed, worked out by openssl from the file's ByteRange
+    std::string pdf = test::read_file(work.file("signed.pdf"));
+    std::smatch br;
+    ASSERT_TRUE(std::regex_search(pdf, br, std::regex(R"(/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\])")));
+    test::write_file(work.file("covered.bin"), pdf.substr(std::stoul(br[1]), std::stoul(br[2])) +
+                                                   pdf.substr(std::stoul(br[3]), std::stoul(br[4])));
+    std::string digest = run_command("openssl dgst -sha256 -r " + work.file("covered.bin")).output.substr(0, 64);
+    EXPECT_NE(record.body.find("id=\"record-digest\">" + digest + "<"), std::string::npos) << digest;
+
+    // is my file the one signed? this one is; the other signed file is not
+    std::string csrf = record.headers["set-cookie"].substr(record.headers["set-cookie"].find("yq_csrf=") + 8, 64);
+    auto check = [&](const std::string& file) {
+        const std::string boundary = "----yq-record-boundary";
+        std::string body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n--" +
+                           boundary + "\r\nContent-Disposition: form-data; name=\"ref\"\r\n\r\n" +
+                           path.substr(path.find("ref=") + 4) + "\r\n--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.pdf\"\r\n"
+                           "Content-Type: application/pdf\r\n\r\n" + test::read_file(file) + "\r\n--" + boundary + "--\r\n";
+        return test::http_request("POST", server.port(), "/verify", body, "multipart/form-data; boundary=" + boundary, "",
+                                  "127.0.0.1", {{"Cookie", "yq_lang=en; yq_csrf=" + csrf}});
+    };
+    auto same = check(work.file("signed.pdf"));
+    ASSERT_EQ(same.status, 200) << same.body.substr(0, 300);
+    EXPECT_NE(same.body.find(shown(en["record"]["file_carries"])), std::string::npos);
+    auto other = check(work.file("other.pdf"));
+    EXPECT_NE(other.body.find(shown(en["record"]["file_lacks"])), std::string::npos);
+
+    // the certificate revoked: the record says so from now on
+    std::smatch serial;
+    ASSERT_TRUE(std::regex_search(record.body, serial, std::regex("<code>([0-9a-f]+)</code>")));
+    ASSERT_EQ(server.cli("ca revoke --serial " + serial[1].str() + " --reason keyCompromise").exit_code, 0);
+    auto after = get(path);
+    EXPECT_NE(after.body.find(shown(en["record"]["status_revoked"])), std::string::npos);
+    EXPECT_NE(after.body.find(shown(en["backoffice"]["reasons"]["keyCompromise"])), std::string::npos);
+    EXPECT_EQ(get("/verify?ref=AAAAAAAAAAAAAAAA").status, 404);
+    EXPECT_EQ(get("/verify?ref=%3Cscript%3E").status, 404);
 }

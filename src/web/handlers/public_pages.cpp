@@ -78,6 +78,39 @@ json office_view(const PublicPageServices& s, const std::string& lang) {
             {"t", catalogue(lang)}};
 }
 
+// A signature's public record (#16: what its QR code opens): who signed, when, at which level, the digest signed and
+// the certificate's status now. With a checked file (`report`), whether the file carries this signature: one of its
+// signatures covers bytes whose SHA-256 is the record's digest.
+Response signature_record_page(const PublicPageServices& s, const Request& req, const std::string& reference,
+                               const validation::Report* report, const std::string& report_html = "") {
+    std::string lang = choose_language(req);
+    auto found = s.signatures.find(reference);
+    if (!found) return s.pages.error_page(req, 404, "record.not_found");
+    const pades::PublicSignatureRecord& r = *found;
+    const std::string digest = core::hex_encode(r.record.signed_digest);
+    json data{{"reference", r.record.reference},
+              {"signer", r.signer_name},
+              {"title", r.title},
+              {"agency", r.agency},
+              {"signed_at", s.calendar.local_text(r.record.signed_at)},
+              {"level", r.record.level},
+              {"digest", digest},
+              {"certificate_serial", r.record.certificate_serial},
+              {"status_valid", r.certificate_status == "valid"},
+              {"status_revoked", r.certificate_status == "revoked"},
+              {"status_expired", r.certificate_status == "expired"},
+              {"revoked_at", r.revoked_at ? s.calendar.local_text(r.revoked_at) : ""},
+              {"reason", r.revocation_reason.empty() ? "" : translate(lang, "backoffice.reasons." + r.revocation_reason)},
+              {"not_after", r.certificate_not_after ? s.calendar.local_text(r.certificate_not_after) : ""},
+              {"checked", report != nullptr},
+              {"report", report_html}};
+    bool carries = false;
+    if (report)
+        for (const auto& sig : report->signatures) carries = carries || sig.byte_range_sha256 == digest;
+    data["carries"] = carries;
+    return s.pages.render(req, "signature_record", "record.title", data, 200, "verify");
+}
+
 // The forms yunqian prints (print-ready HTML, filled in by hand): sections and their fields, by document type. Fields
 // named scope_* and request_* are boxes to tick.
 using FormSections = std::vector<std::pair<std::string, std::vector<std::string>>>;
@@ -273,11 +306,14 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                }),
                Execution::Blocking, "ui_public");
 
-    // The verify page: the upload is validated in memory and dropped with the request.
+    // The verify page: the upload is validated in memory and dropped with the request. With ?ref= (the link in a
+    // signature's QR code) it is that signature's public record (#16).
     router.add("GET", "/verify", page(pages, [&s](const Request& req) {
+                   std::string reference = parse_urlencoded(req.query)["ref"];
+                   if (!reference.empty()) return signature_record_page(s, req, reference, nullptr);
                    return s.pages.render(req, "verify", "verify.title", json::object(), 200, "verify");
                }),
-               Execution::Inline, "ui_public");
+               Execution::Blocking, "ui_public");
 
     router.add("POST", "/verify", page(pages, [&s](const Request& req) {
                    UploadForm upload = parse_upload_form(req);
@@ -286,8 +322,10 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    if (file.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "the upload is not a PDF");
                    std::string lang = choose_language(req);
                    validation::Report report = s.validator.validate(file);
-                   json data{{"report", report_section_html(report, lang, upload.file_names["file"])}};
-                   return s.pages.render(req, "verify", "verify.report", data, 200, "verify");
+                   std::string html = report_section_html(report, lang, upload.file_names["file"]);
+                   if (std::string reference = upload.fields["ref"]; !reference.empty())
+                       return signature_record_page(s, req, reference, &report, html);
+                   return s.pages.render(req, "verify", "verify.report", json{{"report", html}}, 200, "verify");
                }),
                Execution::Blocking, "ui_verify");
 

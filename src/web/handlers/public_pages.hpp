@@ -1,9 +1,11 @@
 #pragma once
 // The public site: home (what the service is, office hours and contact), how an agency registers (documents per
 // step, from the configured checklists), appointment booking / look-up / cancellation, the verify page, the
-// repository of CA certificates and CRLs, the language switch and the static files.
+// repository of CA certificates and CRLs, a signature's public record (what its QR code opens), the language switch
+// and the static files.
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "ra/appointments.hpp"
 #include "ra/office_calendar.hpp"
@@ -23,6 +25,7 @@ struct PublicPageServices {
     const PageRenderer& pages;
     const core::Clock& clock;
     AttemptLimiter& bookings;  // per client address
+    pades::SignatureRegister& signatures;  // what a signature's QR code opens (/verify?ref=…)
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);

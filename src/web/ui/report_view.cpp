@@ -77,6 +77,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                                                       ? ""
                                                       : " (" + translate(lang, "verify.sources." + s.revocation_source) + ")")},
                         {"whole", s.covers_whole_document},
+                        {"digest", s.byte_range_sha256},
                         {"chain", s.chain},
                         {"has_chain", !s.chain.empty()},
                         {"details", s.details}});
