@@ -72,7 +72,7 @@ int serve(const std::string& home, const std::string& listen) {
         office_sign_ins(ui.sign_in_failures, ui.window_seconds);
     pades::SignatureRegister signatures(*app->store, *app->store, *app->store, app->clock);
     web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock,
-                                         bookings, signatures};
+                                         bookings, signatures, pades};
     web::register_public_pages(router, public_pages);
     web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
                                          portal_sign_ins, *app->store, office};

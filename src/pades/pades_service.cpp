@@ -6,6 +6,7 @@
 
 #include "cms/cades_signature.hpp"
 #include "core/error.hpp"
+#include "pades/appearance_sample.hpp"
 
 namespace yq::pades {
 
@@ -42,6 +43,8 @@ std::string subject_title(X509* cert) {
     return out;
 }
 
+}  // namespace
+
 std::string office_time_text(std::int64_t unix_seconds, const core::OfficeConfig& office) {
     std::time_t t = static_cast<std::time_t>(unix_seconds + office.utc_offset_minutes * 60);
     std::tm tm{};
@@ -50,8 +53,6 @@ std::string office_time_text(std::int64_t unix_seconds, const core::OfficeConfig
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
     return std::string(buf) + " (" + office.timezone_name + ")";
 }
-
-}  // namespace
 
 std::string PadesService::active_credential(const SignPdfRequest& r) {
     std::string credential_id = r.credential_id;
@@ -229,6 +230,20 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
         report(i + 1, "signed");
     }
     return out;
+}
+
+std::string PadesService::appearance_preview(const std::string& account_id, const std::string& reason,
+                                             const std::string& location) {
+    auto account = m_accounts.account_by_id(account_id);
+    if (!account) throw Error("accounts.unknown_account", 401, "the account no longer exists");
+    AppearanceText text{account->display_name, account->agency, account->title,
+                        office_time_text(m_clock.unix_seconds(), m_config.office), reason, location,
+                        m_config.ca.base_url + "/verify?ref=", {}};
+    return sample_appearance_pdf(*m_parsers, text, m_fonts, 240, 90);
+}
+
+std::string PadesService::appearance_sample(const AppearanceText& text) {
+    return sample_appearance_pdf(*m_parsers, text, m_fonts);
 }
 
 ValidationMaterial PadesService::validation_material(const std::string& signer_serial) {

@@ -22,6 +22,8 @@ namespace yq::pades {
 enum class Level { BB, BT, BLT, BLTA };
 Level parse_level(const std::string& text);  // "B-B" | "B-T" | "B-LT" | "B-LTA"; throws 400 "pades.bad_level"
 std::string level_name(Level level);
+// "2026-11-25 22:15 (Asia/Macau)": the signing time as the appearance writes it, in office time.
+std::string office_time_text(std::int64_t unix_seconds, const core::OfficeConfig& office);
 
 struct SignPdfRequest {
     std::string account_id;
@@ -70,6 +72,11 @@ public:
 
     // B-LT material for a signer certificate: our CA certificates, the signer's OCSP response, the latest CRL.
     ValidationMaterial validation_material(const std::string& signer_serial);
+    // #16: one-page PDFs of a signature appearance, made by the PDF worker: what `account_id` would sign with now
+    // (the signing page's preview, with the reason and location as typed, 240 × 90 points like the placed box), and
+    // the given text (the verification guide's sample).
+    std::string appearance_preview(const std::string& account_id, const std::string& reason, const std::string& location);
+    std::string appearance_sample(const AppearanceText& text);
     // B-LTA: a document time-stamp (ETSI.RFC3161) over the whole file as it is.
     std::string add_document_timestamp(const std::string& pdf);
 

@@ -1,6 +1,7 @@
 #include "pades/pdf_jobs.hpp"
 
 #include "core/error.hpp"
+#include "pades/appearance_sample.hpp"
 #include "pades/podofo_document.hpp"
 
 namespace yq::pades {
@@ -10,6 +11,7 @@ std::string run_pdf_job(std::string_view job, const std::string& input) {
         if (job == kReadSignedPdfJob) return detail::read_signed_pdf_job(input);
         if (job == kPrepareSignatureJob) return detail::prepare_signature_job(input);
         if (job == kAddValidationDataJob) return detail::add_validation_data_job(input);
+        if (job == kSampleAppearanceJob) return detail::sample_appearance_job(input);
     } catch (const PoDoFo::PdfError& e) {  // any job: a broken object PoDoFo finds after loading
         throw_pdf_error(e);
     }

@@ -2,7 +2,8 @@
 // The jobs the PDF worker executable (apps/yunqian_pdf_worker.cpp) runs on untrusted PDFs, by name, and the pool of
 // worker processes that runs them for the server (core/isolated_worker.hpp: exec'd, unprivileged, seccomp-filtered,
 // nothing of the server's memory, descriptors or environment). Each job's input and result are bytes; the encoding
-// of a job's input lives beside the code that builds it (signature_preparer.cpp, dss.cpp, signature_reader.cpp).
+// of a job's input lives beside the code that builds it (signature_preparer.cpp, dss.cpp, signature_reader.cpp,
+// appearance_sample.cpp).
 // Error style: a job throws yq::Error "pades.*" (it reaches the caller as thrown; a PoDoFo error any job lets escape
 // is translated here, pades/podofo_document.hpp throw_pdf_error); an unknown job is 500 "pades.unknown_job".
 #include <memory>

@@ -2,6 +2,7 @@
 // the key used through the CSC service; the output judged by pdfsig (trusting our root), qpdf and openssl.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -325,4 +326,41 @@ TEST_F(PadesCliTest, ScanningTheSignaturesQrCodeOpensItsRecordWhichKnowsTheFileA
     EXPECT_NE(after.body.find(shown(en["backoffice"]["reasons"]["keyCompromise"])), std::string::npos);
     EXPECT_EQ(get("/verify?ref=AAAAAAAAAAAAAAAA").status, 404);
     EXPECT_EQ(get("/verify?ref=%3Cscript%3E").status, 404);
+}
+
+// #16 電子簽署驗證指引: the guide page in each language, with the root certificate's fingerprint as openssl reads it
+// from the repository's file, and the real appearance as a PDF made by the product: its text (pdftotext) and its QR
+// code (pdftoppm + zbarimg) are what a signature carries.
+TEST_F(PadesCliTest, TheVerificationGuideShowsTheRealAppearanceAndTheRootFingerprint) {
+    std::string fingerprint =
+        run_command("openssl x509 -noout -fingerprint -sha256 -in " + server.root_pem()).output;  // "…=AB:CD:…"
+    fingerprint = fingerprint.substr(fingerprint.find('=') + 1);
+    fingerprint = fingerprint.substr(0, fingerprint.find('\n'));
+    for (const std::string lang : {"zh-Hant", "pt", "en"}) {
+        std::ifstream file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
+        json catalogue = json::parse(file);
+        auto guide = test::http_request("GET", server.port(), "/verify/guide", "", "", "", "127.0.0.1",
+                                        {{"Cookie", "yq_lang=" + lang}});
+        ASSERT_EQ(guide.status, 200) << lang;
+        EXPECT_NE(guide.body.find("<h1>" + catalogue["guide"]["title"].get<std::string>() + "</h1>"), std::string::npos);
+        std::string shown = fingerprint;
+        std::transform(shown.begin(), shown.end(), shown.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::string page = guide.body;
+        std::transform(page.begin(), page.end(), page.begin(), [](unsigned char c) { return std::tolower(c); });
+        EXPECT_NE(page.find("id=\"root-fingerprint\">" + shown + "<"), std::string::npos) << lang << " " << fingerprint;
+        EXPECT_NE(guide.body.find("data-pdf=\"/verify/guide/appearance.pdf\""), std::string::npos);
+        EXPECT_NE(guide.body.find("/static/pdf-figure.js"), std::string::npos);
+    }
+    auto sample = test::http_request("GET", server.port(), "/verify/guide/appearance.pdf");
+    ASSERT_EQ(sample.status, 200);
+    EXPECT_EQ(sample.headers["content-type"], "application/pdf");
+    test::write_file(work.file("appearance.pdf"), sample.body);
+    std::string text = run_command("pdftotext -enc UTF-8 " + work.file("appearance.pdf") + " -").output;
+    for (const char* line : {"陳大文 Chan Tai Man", "核准 Approved", "雲簽 yunqian", "電子簽署"})
+        EXPECT_NE(text.find(line), std::string::npos) << line << " in:\n" << text;
+    ASSERT_EQ(run_command("pdftoppm -r 300 -png " + work.file("appearance.pdf") + " " + work.file("sample")).exit_code, 0);
+    std::string scanned = run_command("zbarimg --quiet --raw " + work.file("sample-1.png") + " 2>/dev/null").output;
+    EXPECT_EQ(scanned.substr(0, scanned.find('\n')), "http://127.0.0.1:" + std::to_string(server.port()) + "/verify/guide");
+    auto verify = test::http_request("GET", server.port(), "/verify");
+    EXPECT_NE(verify.body.find("href=\"/verify/guide\""), std::string::npos);
 }

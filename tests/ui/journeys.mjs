@@ -176,6 +176,13 @@ const journeys = {
     assert.equal((await page.textContent('.signature .badge')).trim(), en.verify.indications.FAILED);
     assert.ok((await page.textContent('.signature')).includes('HASH_FAILURE'));
     await shot(page, 'tampered-en');
+    // the verification guide: the real signature appearance drawn by pdf.js from the PDF the product made
+    await page.getByRole('link', { name: en.verify.guide_link }).click();
+    assert.equal(await heading(page), en.guide.title);
+    await page.waitForSelector('canvas[data-pdf][data-rendered="true"]', { timeout: 20000 });
+    const drawn = await page.$eval('canvas[data-pdf]', (c) => c.width > 100 && c.height > 30);
+    assert.ok(drawn, 'the appearance was not drawn');
+    await shot(page, 'verification-guide-en');
     if (args.report_html) {  // the standalone report `yunqian verify --format html` writes
       await page.goto('file://' + args.report_html);
       assert.equal((await page.textContent('.verdict')).trim(), zh.verify.all_passed);
@@ -227,6 +234,11 @@ const journeys = {
     const canvas = await page.locator('#page-canvas').boundingBox();
     await page.locator('#page-canvas').click({ position: { x: canvas.width * 0.3, y: canvas.height * 0.25 } });
     assert.ok(await page.locator('#placed').isVisible());
+    // the box shows the real appearance (#16): this signer's, drawn by pdf.js from the PDF the product made
+    await page.locator('#appearance-canvas[data-rendered="true"]').waitFor({ timeout: 20000 });
+    assert.ok(await page.locator('#appearance-canvas').isVisible());
+    assert.ok(!(await page.locator('#signature-here').isVisible()));
+    await shot(page, 'sign-preview-appearance');
     assert.ok(await page.locator('#outline input').first().isDisabled());  // the outline's choice is not sent
     const rect = (await page.inputValue('#rect')).split(',').map(Number);
     assert.equal(rect.length, 4);

@@ -355,6 +355,18 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                }),
                Execution::Blocking, "ui_portal");
 
+    // #16: the signing page's preview of the real appearance — this signer's name, agency and title, the time now, the
+    // reason and location as typed — drawn by the PDF worker at the placed box's size (240 × 90 points).
+    router.add("GET", "/portal/appearance.pdf", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   auto q = parse_urlencoded(req.query);
+                   if (q["reason"].size() > 200 || q["location"].size() > 200)
+                       throw Error("ui.bad_form", 400, "the reason and the location are at most 200 characters");
+                   Response r = Response::bytes("application/pdf", s.pades.appearance_preview(id, q["reason"], q["location"]));
+                   r.headers.emplace_back("Cache-Control", "no-store");
+                   return r;
+               }),
+               Execution::Blocking, "ui_portal");
+
     // The upload is signed in memory and comes back as the download; nothing is kept but the audit event.
     router.add("POST", "/portal/sign", signed_in(s, [&s](const Request& req, const std::string& id) {
                    std::string lang = choose_language(req);

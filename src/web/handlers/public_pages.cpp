@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -76,6 +77,16 @@ json office_view(const PublicPageServices& s, const std::string& lang) {
             {"has_holidays", !holidays.empty()},
             {"office_contact", office_contact_view(s.config.office, lang)},
             {"t", catalogue(lang)}};
+}
+
+// "AB:CD:…": the SHA-256 fingerprint of a CA certificate as people compare it ("" when there is none).
+std::string certificate_fingerprint(const PublicPageServices& s, const char* name) {
+    auto m = s.ca_store.ca_material(name);
+    if (!m) return "";
+    std::string fp = core::hex_encode(core::sha256(m->certificate_der));
+    std::string pretty;
+    for (std::size_t i = 0; i < fp.size(); i += 2) pretty += (i ? ":" : "") + fp.substr(i, 2);
+    return pretty;
 }
 
 // A signature's public record (#16: what its QR code opens): who signed, when, at which level, the digest signed and
@@ -329,6 +340,32 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                }),
                Execution::Blocking, "ui_verify");
 
+    // #16 電子簽署驗證指引: what a signature looks like (the real appearance, drawn by the PDF worker) and how to verify
+    // a signed PDF here, in Adobe Acrobat Reader and in Foxit PDF Reader; printable.
+    router.add("GET", "/verify/guide", page(pages, [&s](const Request& req) {
+                   json data{{"root_fingerprint", certificate_fingerprint(s, "root")},
+                             {"base_url", s.config.ca.base_url},
+                             {"scripts", json::array({"/static/pdfjs/pdf.js", "/static/pdf-figure.js", "/static/print.js"})}};
+                   return s.pages.render(req, "verify_guide", "guide.title", data, 200, "verify");
+               }),
+               Execution::Blocking, "ui_public");
+    router.add("GET", "/verify/guide/appearance.pdf", [&s](const Request&) {
+                   // the same sample for everyone, made once per process
+                   static std::mutex made_once;
+                   static std::string pdf;
+                   std::lock_guard lock(made_once);
+                   if (pdf.empty())
+                       pdf = s.pades.appearance_sample(pades::AppearanceText{
+                           "陳大文 Chan Tai Man", "示例局 Direcção dos Serviços de Exemplo", "技術員 Técnico",
+                           pades::office_time_text(s.clock.unix_seconds(), s.config.office), "核准 Approved", "澳門 Macau",
+                           s.config.ca.base_url + "/verify/guide", {}});
+                   Response r = Response::bytes("application/pdf", pdf);
+                   r.headers.emplace_back("Content-Disposition", "inline; filename=\"signature-appearance.pdf\"");
+                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   return r;
+               },
+               Execution::Blocking, "ui_public");
+
     router.add("GET", "/repository", page(pages, [&s](const Request& req) {
                    std::string lang = choose_language(req);
                    json certs = json::array();
@@ -336,12 +373,9 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                        auto m = s.ca_store.ca_material(name);
                        if (!m) continue;
                        auto cert = pki::certificate_from_der(m->certificate_der);
-                       std::string fp = core::hex_encode(core::sha256(m->certificate_der));
-                       std::string pretty;
-                       for (std::size_t i = 0; i < fp.size(); i += 2) pretty += (i ? ":" : "") + fp.substr(i, 2);
                        certs.push_back({{"label", translate(lang, std::string("repository.") + name)},
                                         {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
-                                        {"fingerprint", pretty},
+                                        {"fingerprint", certificate_fingerprint(s, name)},
                                         {"href", std::string("/repo/") + name + ".crt"},
                                         {"file", std::string(name) + ".crt"}});
                    }

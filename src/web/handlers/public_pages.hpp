@@ -5,6 +5,7 @@
 // and the static files.
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "pades/pades_service.hpp"
 #include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "ra/appointments.hpp"
@@ -26,6 +27,7 @@ struct PublicPageServices {
     const core::Clock& clock;
     AttemptLimiter& bookings;  // per client address
     pades::SignatureRegister& signatures;  // what a signature's QR code opens (/verify?ref=…)
+    pades::PadesService& pades;            // the verification guide's sample appearance
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);

@@ -2,7 +2,8 @@
 // /static/pdfjs/; the file is not sent anywhere before the person signs), and a click on the page places the visible
 // signature there. The box is 240 × 90 points, in the page's user space (ISO 32000-1 §8.3.2.3: origin bottom left);
 // the form sends it as `rect` = "x1,y1,x2,y2" with the page number. The keyboard does the same (Enter, arrows). Without
-// pdf.js (or without JavaScript) the nine places on the page outline still work.
+// pdf.js (or without JavaScript) the nine places on the page outline still work. The placed box shows the real
+// appearance (#16): /portal/appearance.pdf, this signer's, with the reason and location as typed, drawn by pdf.js.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
   const lib = window.pdfjsLib;
@@ -64,9 +65,43 @@ document.addEventListener('DOMContentLoaded', () => {
     box.style.width = `${Math.abs(right - left) * scale}px`;
     box.style.height = `${Math.abs(bottom - top) * scale}px`;
     box.hidden = false;
+    showAppearance();
     placed.hidden = false;
     outline.disabled = true;  // the click decides; the outline's choice is not sent
     centre = [(rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2];
+  }
+
+  // The real appearance in the placed box: fetched again when the reason or the location changes.
+  const appearance = document.getElementById('appearance-canvas');
+  const here = document.getElementById('signature-here');
+  let appearanceDoc = null, appearanceFor = null;
+  async function showAppearance() {
+    if (!appearance || box.hidden) return;
+    const reason = document.getElementById('reason'), location = document.getElementById('location');
+    const query = `reason=${encodeURIComponent(reason ? reason.value : '')}&location=${encodeURIComponent(location ? location.value : '')}`;
+    try {
+      if (appearanceFor !== query) {
+        appearanceDoc = await lib.getDocument({ url: `/portal/appearance.pdf?${query}`, isEvalSupported: false }).promise;
+        appearanceFor = query;
+      }
+      const page = await appearanceDoc.getPage(1);
+      const ratio = window.devicePixelRatio || 1;
+      const width = box.clientWidth || 240;
+      const view = page.getViewport({ scale: (width / page.getViewport({ scale: 1 }).width) * ratio });
+      appearance.width = Math.floor(view.width);
+      appearance.height = Math.floor(view.height);
+      await page.render({ canvasContext: appearance.getContext('2d'), viewport: view }).promise;
+      appearance.hidden = false;
+      here.hidden = true;
+      appearance.dataset.rendered = 'true';
+    } catch (e) {
+      appearance.hidden = true;  // the outline text stays
+      here.hidden = false;
+    }
+  }
+  for (const id of ['reason', 'location']) {
+    const input = document.getElementById(id);
+    if (input) input.addEventListener('change', showAppearance);
   }
 
   // A click is the box's centre.
