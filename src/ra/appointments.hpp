@@ -18,11 +18,27 @@ inline constexpr const char* kLookupMacLabel = "yq-lookup-mac";  // HMAC key for
 
 struct Appointment {
     std::string id;
-    std::string purpose;  // unlock | rekey | registration
+    std::string purpose;  // unlock | rekey | recovery | registration
     std::int64_t slot_start = 0;
     std::string person_name;
     std::string contact;  // e-mail or phone, to reach the person
     std::string status;   // booked | cancelled | attended
+    std::string agency;    // the agency the person comes for (#16: what the clerk needs before the person comes)
+    std::string username;  // the cloud-signing username (unlock, re-key, recovery)
+};
+
+// What the clerk needs to know before the person comes (#16): the agency (needed to register), and the
+// cloud-signing username (needed to unlock, re-key or recover a sign-in).
+struct BookingDetails {
+    std::string agency;
+    std::string username;
+};
+
+// How the counter names the person's appointment: the confirmation code they show, or the booking the clerk picked
+// from the list of those due now (its id). One of the two.
+struct AppointmentChoice {
+    std::string code;
+    std::string id;
 };
 
 struct Booking {
@@ -39,6 +55,7 @@ public:
     virtual void book(const Appointment& a, const core::Bytes& code_mac, int capacity, std::int64_t now,
                       const audit::Event& e) = 0;
     virtual std::optional<Appointment> by_code(const core::Bytes& code_mac) = 0;
+    virtual std::optional<Appointment> appointment_by_id(const std::string& id) = 0;
     // Cancels and gives the seat back, audited; false when it was not booked (any more).
     virtual bool cancel(const Appointment& a, const audit::Event& e) = 0;
     virtual int bookings_in_slot(std::int64_t slot_start) = 0;
@@ -56,13 +73,20 @@ public:
 
     static void ensure_hsm_keys(keystore::Keystore& keys);
 
+    // Throws 400 "appointments.agency_required" (registration) / "appointments.username_required" (unlock, re-key,
+    // recovery) when the details the clerk needs are missing.
     Booking book(const std::string& purpose, std::int64_t slot_start, const std::string& person_name,
-                 const std::string& contact, const std::string& actor);
+                 const std::string& contact, const std::string& actor, const BookingDetails& details);
     Appointment find(const std::string& confirmation_code);  // throws "appointments.unknown_code"
     void cancel(const std::string& confirmation_code, const std::string& actor);
     // The person is at the counter for `purpose`: the booking must be for that purpose and its time must be now (from
     // 30 minutes before the slot until 2 hours after it). Marks it attended, so it cannot be used twice.
-    Appointment check_in(const std::string& confirmation_code, const std::string& purpose, const std::string& actor);
+    // The appointment by its code or by the id the clerk picked; throws 400 "appointments.code_required" when neither,
+    // 409 "appointments.other_user" when the booking names another username than `username`.
+    Appointment check_in(const AppointmentChoice& choice, const std::string& purpose, const std::string& actor,
+                         const std::string& username = "");
+    // Bookings for `purpose` that can be checked in now (the clerk's list at the counter), by slot time.
+    std::vector<Appointment> due_now(const std::string& purpose);
     std::vector<Appointment> on_date(const std::string& local_date);
     int booked_in(std::int64_t slot_start) { return m_store.bookings_in_slot(slot_start); }
 

@@ -100,7 +100,7 @@ public:
 
     // Revocation, renewal, unlock, re-key
     ServiceRequest create_request(const Principal& who, const std::string& kind, const std::string& username,
-                                  const std::string& reason, const std::string& appointment_code);
+                                  const std::string& reason, const AppointmentChoice& appointment);
     ServiceRequest request(const Principal& who, const std::string& id);
     std::vector<ServiceRequest> requests(const Principal& who, const std::string& agency_id, const std::string& status);
     ServiceRequest sign_off_request(const Principal& who, const std::string& id, const std::string& representative_id);

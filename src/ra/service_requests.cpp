@@ -42,7 +42,7 @@ RegistrationOffice::Loaded<Application> RegistrationOffice::application_of_user(
 
 ServiceRequest RegistrationOffice::create_request(const Principal& who, const std::string& kind,
                                                   const std::string& username, const std::string& reason,
-                                                  const std::string& appointment_code) {
+                                                  const AppointmentChoice& appointment) {
     authorise(who, Action::RequestCreate);
     if (kind != "revocation" && kind != "renewal" && kind != "unlock" && kind != "rekey" && kind != "recovery")
         throw_bad_input("ra.bad_request_kind", "the request kind must be revocation, renewal, unlock, rekey or recovery");
@@ -83,7 +83,7 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
     m_store.atomically([&] {
         if (at_appointment(kind)) {
             // Only in person, at the appointment: the booking is checked in now and cannot be used twice.
-            r.appointment_id = m_appointments.check_in(appointment_code, kind, who.actor()).id;
+            r.appointment_id = m_appointments.check_in(appointment, kind, who.actor(), username).id;
         }
         insert("request", r, r.agency_id, r.status, {}, {},
                event(who, "request.submitted", "request:" + r.id,

@@ -6,6 +6,12 @@
 
 namespace yq::storage {
 
+namespace {
+ra::Appointment appointment_from_row(const Row& r) {
+    return ra::Appointment{r.text(0), r.text(1), r.integer(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7)};
+}
+}  // namespace
+
 void SqlStore::book(const ra::Appointment& a, const core::Bytes& code_mac, int capacity, std::int64_t now,
                     const audit::Event& e) {
     m_db.transact([&](Connection& c) {
@@ -15,7 +21,8 @@ void SqlStore::book(const ra::Appointment& a, const core::Bytes& code_mac, int c
         c.execute(sql::kEnsureSlot, {a.slot_start});
         if (!c.query_one(sql::kTakeSlot, {a.slot_start, std::int64_t{capacity}}))
             throw_conflict("appointments.slot_full", "this slot is fully booked; choose another time");
-        c.execute(sql::kInsertAppointment, {a.id, a.purpose, a.slot_start, a.person_name, a.contact, code_mac, now});
+        c.execute(sql::kInsertAppointment,
+                  {a.id, a.purpose, a.slot_start, a.person_name, a.contact, code_mac, now, a.agency, a.username});
         append_audit_event(c, e);
     });
 }
@@ -23,8 +30,15 @@ void SqlStore::book(const ra::Appointment& a, const core::Bytes& code_mac, int c
 std::optional<ra::Appointment> SqlStore::by_code(const core::Bytes& code_mac) {
     std::optional<ra::Appointment> out;
     m_db.with_connection([&](Connection& c) {
-        if (auto r = c.query_one(sql::kAppointmentByCode, {code_mac}))
-            out = ra::Appointment{r->text(0), r->text(1), r->integer(2), r->text(3), r->text(4), r->text(5)};
+        if (auto r = c.query_one(sql::kAppointmentByCode, {code_mac})) out = appointment_from_row(*r);
+    });
+    return out;
+}
+
+std::optional<ra::Appointment> SqlStore::appointment_by_id(const std::string& id) {
+    std::optional<ra::Appointment> out;
+    m_db.with_connection([&](Connection& c) {
+        if (auto r = c.query_one(sql::kAppointmentById, {id})) out = appointment_from_row(*r);
     });
     return out;
 }
@@ -61,7 +75,7 @@ std::vector<ra::Appointment> SqlStore::appointments_between(std::int64_t from, s
     std::vector<ra::Appointment> out;
     m_db.with_connection([&](Connection& c) {
         for (const Row& r : c.query(sql::kAppointmentsBetween, {from, to}))
-            out.push_back(ra::Appointment{r.text(0), r.text(1), r.integer(2), r.text(3), r.text(4), r.text(5)});
+            out.push_back(appointment_from_row(r));
     });
     return out;
 }

@@ -104,6 +104,7 @@ public:
     void book(const ra::Appointment& a, const core::Bytes& code_mac, int capacity, std::int64_t now,
               const audit::Event& e) override;
     std::optional<ra::Appointment> by_code(const core::Bytes& code_mac) override;
+    std::optional<ra::Appointment> appointment_by_id(const std::string& id) override;
     bool cancel(const ra::Appointment& a, const audit::Event& e) override;
     int bookings_in_slot(std::int64_t slot_start) override;
     bool mark_attended(const std::string& id, const audit::Event& e) override;

@@ -209,7 +209,7 @@ TEST(OfficePagesTest, TheCaPageChecksOcspAndTheTsaLiveAndTheWeekShowsSevenDays) 
 
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "unlock"}, {"slot_start", next_free_slot(api)}, {"name", "區小明 Au"},
-                            {"contact", "au@example.mo"}});
+                            {"contact", "au@example.mo"}, {"username", "au.siuming"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     auto week = Browser::for_staff(server.port(), officer).get("/office/appointments/week");
     ASSERT_EQ(week.status, 200);
@@ -232,7 +232,7 @@ TEST(OfficePagesTest, AReKeyOpenedAtTheCounterIsCompletedByTheSignerInThePortal)
     Signer signer = open_account(api, supervisor, ready_application(api, officer, agency, "iao.mei", "4444444(4)"));
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "rekey"}, {"slot_start", next_free_slot(api)}, {"name", "姚美 Iao"},
-                            {"contact", "iao@dsaj.gov.mo"}});
+                            {"contact", "iao@dsaj.gov.mo"}, {"username", "iao.mei"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
 
     Browser olivia = Browser::for_staff(server.port(), officer);

@@ -142,14 +142,14 @@ TEST_P(RegistrationTest, AgencyToSignerToRevocationAndUnlockAtAnAppointment) {
     EXPECT_TRUE(holiday.body["slots"].empty()) << holiday.body;
     auto on_holiday = api.call("POST", "/api/v1/appointments", "",
                                {{"purpose", "unlock"}, {"slot_start", today_in_macau(10) + "T02:00:00Z"},
-                                {"name", "李用戶 Lei"}, {"contact", "lei.user@dsaj.gov.mo"}});
+                                {"name", "李用戶 Lei"}, {"contact", "lei.user@dsaj.gov.mo"}, {"username", "lei.user"}});
     EXPECT_EQ(on_holiday.status, 400);
     EXPECT_EQ(on_holiday.body["error"], "appointments.outside_office_hours");
     std::string slot = next_free_slot(api);
     ASSERT_FALSE(slot.empty());
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "unlock"}, {"slot_start", slot}, {"name", "李用戶 Lei"},
-                            {"contact", "lei.user@dsaj.gov.mo"}});
+                            {"contact", "lei.user@dsaj.gov.mo"}, {"username", "lei.user"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     std::string code = booked.body["confirmation_code"];
 
@@ -592,7 +592,8 @@ TEST_P(RegistrationTest, RenewalAndForgottenPasswordRekeyAreCompletedByTheUser) 
     EXPECT_EQ(api.call("POST", "/api/v1/me/rekey", user.csc_token, {{"new_password", "a-brand-new-secret"}}).status, 409);
     std::string slot = next_free_slot(api);
     auto booked = api.call("POST", "/api/v1/appointments", "",
-                           {{"purpose", "rekey"}, {"slot_start", slot}, {"name", "Renew User"}, {"contact", "renew@dsaj.gov.mo"}});
+                           {{"purpose", "rekey"}, {"slot_start", slot}, {"name", "Renew User"}, {"contact", "renew@dsaj.gov.mo"},
+                            {"username", "renew.user"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     auto unlock_code = api.call("POST", "/api/v1/requests", officer.token,
                                 {{"kind", "unlock"}, {"username", "renew.user"}, {"appointment_code", booked.body["confirmation_code"]}});
@@ -633,7 +634,7 @@ TEST_P(RegistrationTest, LostSignInIsRecoveredOnlyAtAnAppointmentWithTheSameIdAn
     EXPECT_NE(no_booking.status, 201) << no_booking.body;
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "recovery"}, {"slot_start", next_free_slot(api)}, {"name", "Lost User"},
-                            {"contact", "lost@dsaj.gov.mo"}});
+                            {"contact", "lost@dsaj.gov.mo"}, {"username", "lost.user"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     auto created = api.call("POST", "/api/v1/requests", officer.token,
                             {{"kind", "recovery"}, {"username", "lost.user"}, {"appointment_code", booked.body["confirmation_code"]}});

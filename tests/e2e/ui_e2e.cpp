@@ -114,7 +114,7 @@ TEST(UiTest, TheOfficeUnlocksALockedAccountAtTheAppointmentWithASecondPersonAppr
     EXPECT_NE(authorize(api, signer, signer.signing_password, hash).status, 200);  // locked: even the right password fails
     auto booked = api.call("POST", "/api/v1/appointments", "",
                            {{"purpose", "unlock"}, {"slot_start", next_free_slot(api)}, {"name", "林嘉雯 Lam"},
-                            {"contact", "lam@dsaj.gov.mo"}});
+                            {"contact", "lam@dsaj.gov.mo"}, {"username", "lam.kaman"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     test::write_file(work.file("unlock-form.pdf"), pdf("unlock form lam.kaman"));
     test::write_file(work.file("id-copy.png"), png() + "lam");

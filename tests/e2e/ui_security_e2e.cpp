@@ -226,7 +226,8 @@ TEST(UiSecurityTest, TheOfficeListsADaysAppointmentsWithTheirContact) {
     Staff officer = sign_in_staff(server, api, "olivia", "officer");
     std::string slot = next_free_slot(api);
     auto booked = api.call("POST", "/api/v1/appointments", "",
-                           {{"purpose", "registration"}, {"slot_start", slot}, {"name", "麥嘉欣 Mak"}, {"contact", "mak@example.mo"}});
+                           {{"purpose", "registration"}, {"slot_start", slot}, {"name", "麥嘉欣 Mak"}, {"contact", "mak@example.mo"},
+                            {"agency", "Direcção dos Serviços X"}});
     ASSERT_EQ(booked.status, 201) << booked.body;
     std::time_t t = core::parse_rfc3339(slot) + 8 * 3600;  // the slot's day in office time
     std::tm tm{};

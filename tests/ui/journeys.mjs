@@ -135,6 +135,7 @@ const journeys = {
     await page.locator('input[name=slot]:not([disabled])').first().check();
     await page.getByLabel(zh.book.name).fill('陳大文 Chan Tai Man');
     await page.getByLabel(zh.book.contact.split('（')[0], { exact: false }).fill('chan@example.mo');
+    await page.locator('#username').fill('chan.taiman');  // what the clerk needs for an unlock (#16)
     await page.getByRole('button', { name: zh.book.submit }).click();
     assert.equal(await heading(page), zh.booked.title);
     const code = (await page.textContent('#confirmation-code')).trim();
@@ -324,7 +325,10 @@ const journeys = {
     assert.ok((await page.textContent('#appointments')).includes(zh.book.purposes.unlock));
     await shot(page, 'queue');
     await page.getByRole('link', { name: zh.backoffice.unlock }).click();
-    await page.getByLabel(zh.book.code).fill(args.appointment_code);
+    // the booking due now is listed with its username (#16): the clerk picks it instead of typing the code
+    const due = page.locator('#appointment-pick label', { hasText: args.username });
+    assert.equal(await due.count(), 1);
+    await due.locator('input').check();
     await page.getByLabel(zh.portal.username).fill(args.username);
     await page.getByLabel(zh.backoffice.id_type).selectOption('macau_bir');
     await page.getByLabel(zh.backoffice.id_number).fill(args.id_number);
@@ -529,6 +533,7 @@ const journeys = {
     await visitor.locator('input[name=slot]:not([disabled])').first().check();
     await visitor.getByLabel(zh.book.name).fill('陳大文 Chan Tai Man');
     await visitor.getByLabel(zh.book.contact.split('（')[0], { exact: false }).fill('chan@dsaj.gov.mo');
+    await visitor.locator('#agency').fill('法務局 Direcção dos Serviços de Assuntos de Justiça');  // to register (#16)
     await visitor.getByRole('button', { name: zh.book.submit }).click();
     assert.equal(await heading(visitor), zh.booked.title);
     await shot(visitor, 'zh-booked');
@@ -656,6 +661,7 @@ const journeys = {
     await signer.locator('input[name=slot]:not([disabled])').first().check();
     await signer.getByLabel(zh.book.name).fill('陳大文 Chan Tai Man');
     await signer.getByLabel(zh.book.contact.split('（')[0], { exact: false }).fill('chan.taiman@dsaj.gov.mo');
+    await signer.locator('#username').fill('chan.taiman');
     await signer.getByRole('button', { name: zh.book.submit }).click();
     const unlockCode = (await signer.textContent('#confirmation-code')).trim();
 
@@ -664,7 +670,10 @@ const journeys = {
     await officer.goto(baseUrl + '/office/appointments/week');
     await shot(officer, 'en-office-week');
     await officer.goto(baseUrl + '/office/unlock');
-    await officer.getByLabel(en.book.code).fill(unlockCode);
+    // the clerk picks the booking due now (#16) — the code (unlockCode) is the way when the list does not show it
+    const due = officer.locator('#appointment-pick label', { hasText: 'chan.taiman' });
+    if (await due.count()) await due.first().locator('input').check();
+    else await officer.getByLabel(en.book.code).fill(unlockCode);
     await officer.getByLabel(en.portal.username).fill('chan.taiman');
     await officer.getByLabel(en.backoffice.id_number).fill('1234567(8)');
     await officer.setInputFiles('#unlock_form', args.document);

@@ -11,16 +11,19 @@ inline constexpr const char* kReleaseSlot =
 inline constexpr const char* kActiveForContact =
     "SELECT id FROM appointments WHERE contact = $1 AND purpose = $2 AND status = 'booked' AND slot_start > $3";
 inline constexpr const char* kInsertAppointment =
-    "INSERT INTO appointments (id, purpose, slot_start, person_name, contact, code_mac, status, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7)";
+    "INSERT INTO appointments (id, purpose, slot_start, person_name, contact, code_mac, status, created_at, agency, "
+    "username) VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8, $9)";
 inline constexpr const char* kAppointmentByCode =
-    "SELECT id, purpose, slot_start, person_name, contact, status FROM appointments WHERE code_mac = $1";
+    "SELECT id, purpose, slot_start, person_name, contact, status, agency, username FROM appointments "
+    "WHERE code_mac = $1";
+inline constexpr const char* kAppointmentById =
+    "SELECT id, purpose, slot_start, person_name, contact, status, agency, username FROM appointments WHERE id = $1";
 inline constexpr const char* kCancelAppointment =
     "UPDATE appointments SET status = 'cancelled' WHERE id = $1 AND status = 'booked'";
 inline constexpr const char* kAttendAppointment =
     "UPDATE appointments SET status = 'attended' WHERE id = $1 AND status = 'booked'";
 inline constexpr const char* kAppointmentsBetween =
-    "SELECT id, purpose, slot_start, person_name, contact, status FROM appointments "
+    "SELECT id, purpose, slot_start, person_name, contact, status, agency, username FROM appointments "
     "WHERE slot_start >= $1 AND slot_start < $2 ORDER BY slot_start, created_at";
 inline constexpr const char* kSlotBookings = "SELECT booked FROM appointment_slots WHERE slot_start = $1";
 

@@ -14,6 +14,8 @@ json view(const ra::Appointment& a, const ra::OfficeCalendar& calendar) {
             {"slot_start", core::to_rfc3339(a.slot_start)},
             {"local_time", calendar.local_text(a.slot_start)},
             {"person_name", a.person_name},
+            {"agency", a.agency},
+            {"username", a.username},
             {"status", a.status}};
 }
 }  // namespace
@@ -37,7 +39,9 @@ void register_appointment_routes(Router& router, const RaRouteServices& s) {
                    json j = body_of(req);
                    std::string start = text_field(j, "slot_start");
                    auto b = s.appointments.book(text_field(j, "purpose"), core::parse_rfc3339(start),
-                                                text_field(j, "name"), text_field(j, "contact"), "public:" + req.remote_address);
+                                                text_field(j, "name"), text_field(j, "contact"), "public:" + req.remote_address,
+                                                ra::BookingDetails{text_field(j, "agency", false),
+                                                                   text_field(j, "username", false)});
                    return json_response({{"confirmation_code", b.confirmation_code},
                                          {"local_time", b.local_time},
                                          {"appointment", view(b.appointment, s.calendar)}},

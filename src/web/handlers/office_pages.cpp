@@ -181,6 +181,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                            appointments.push_back({{"when", office_time(s, a.slot_start).substr(11)},
                                                    {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                                    {"name", a.person_name},
+                                                   {"about", appointment_about(a)},
                                                    {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"staff", who.username}, {"can_audit", who.has(ra::Role::Auditor) || who.has(ra::Role::CaAdmin)},
                              {"can_ca", who.has(ra::Role::CaAdmin)},
@@ -207,6 +208,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                        rows.push_back({{"when", office_time(s, a.slot_start).substr(11)},
                                        {"purpose", translate(lang, "book.purposes." + a.purpose)},
                                        {"name", a.person_name},
+                                       {"about", appointment_about(a)},
                                        {"contact", a.contact},
                                        {"status", translate(lang, "booked.statuses." + a.status)}});
                    json data{{"date", date}, {"appointments", rows}, {"has_appointments", !rows.empty()}};
@@ -259,7 +261,10 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    std::string lang = choose_language(req);
                    json id_types = json::array();
                    for (const auto& t : s.config.ra.id_types) id_types.push_back({{"value", t}, {"label", translate(lang, "backoffice.id_types." + t)}});
-                   return s.pages.render(req, "office_unlock", "backoffice.unlock", json{{"id_types", id_types}}, 200, "office_unlock");
+                   json due = due_now_view(s, "unlock");
+                   return s.pages.render(req, "office_unlock", "backoffice.unlock",
+                                         json{{"id_types", id_types}, {"due", due}, {"has_due", !due.empty()}}, 200,
+                                         "office_unlock");
                }),
                Execution::Blocking, "ui_office");
 
@@ -276,7 +281,8 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                    require_csrf(req, f);
                    if (files["unlock_form"].empty() || files["id_copy"].empty())
                        throw Error("ui.missing_documents", 422, "both documents are needed");
-                   auto r = s.ra.office.create_request(who, "unlock", f["username"], f["reason"], f["appointment_code"]);
+                   auto r = s.ra.office.create_request(who, "unlock", f["username"], f["reason"],
+                                                       ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
                    for (const auto& [field, doc_type] : {std::pair<std::string, std::string>{"unlock_form", "unlock_request_form"},
                                                          {"id_copy", "user_id_copy"}}) {
                        auto stored = s.ra.office.upload(who, core::to_bytes(files[field]));

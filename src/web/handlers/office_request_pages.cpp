@@ -34,12 +34,15 @@ Response request_form(const OfficePageServices& s, const Request& req, const std
     json reasons = json::array();
     for (const auto& r : kRevocationReasons)
         reasons.push_back({{"value", r}, {"label", translate(lang, "backoffice.reasons." + r)}, {"selected", form["reason"] == r}});
+    json due = at_appointment(kind) ? due_now_view(s, kind) : json::array();  // the clerk picks one (#16)
     json data{{"kind", kind},
               {"kind_label", translate(lang, "requests." + kind)},
               {"intro", translate(lang, "backoffice.request_intros." + kind)},
               {"form", form},
               {"is_revocation", kind == "revocation"},
               {"at_appointment", at_appointment(kind)},
+              {"due", due},
+              {"has_due", !due.empty()},
               {"reasons", reasons},
               {"id_types", id_type_options(s, lang)},
               {"documents", document_options(ra::required_documents(s.config.ra, kind), lang)},
@@ -117,7 +120,8 @@ void register_office_request_pages(Router& router, const OfficePageServices& s) 
                    core::SecureString id_number = take_secret(f, "id_number");
                    ra::ServiceRequest created;
                    try {
-                       created = s.ra.office.create_request(who, kind, f["username"], f["reason"], f["appointment_code"]);
+                       created = s.ra.office.create_request(
+                           who, kind, f["username"], f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
                    } catch (const Error& e) {
                        return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
                    }

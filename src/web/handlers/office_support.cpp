@@ -64,6 +64,9 @@ std::string office_message_key(const std::string& code) {
         {"appointments.unknown_code", "error.unknown_code"},
         {"appointments.not_now", "backoffice.errors.not_now"},
         {"appointments.wrong_purpose", "backoffice.errors.wrong_purpose"},
+        {"appointments.other_user", "backoffice.errors.other_user"},
+        {"appointments.code_required", "backoffice.errors.not_now"},
+        {"appointments.unknown_appointment", "error.unknown_code"},
         {"appointments.not_booked", "backoffice.errors.not_now"},
         {"office.bad_date", "error.bad_date"},
         {"documents.too_large", "error.too_large"},
@@ -116,6 +119,21 @@ Handler staff_page(const OfficePageServices& s, StaffPageBody body, StaffPageAcc
 }
 
 std::string office_today(const OfficePageServices& s) { return office_time(s, s.clock.unix_seconds()).substr(0, 10); }
+
+std::string appointment_about(const ra::Appointment& a) {
+    if (a.username.empty() || a.agency.empty()) return a.username + a.agency;
+    return a.username + " · " + a.agency;
+}
+
+json due_now_view(const OfficePageServices& s, const std::string& purpose) {
+    json out = json::array();
+    for (const auto& a : s.ra.appointments.due_now(purpose))
+        out.push_back({{"id", a.id},
+                       {"when", office_time(s, a.slot_start).substr(11)},
+                       {"name", a.person_name},
+                       {"about", appointment_about(a)}});
+    return out;
+}
 
 std::string office_time(const OfficePageServices& s, std::int64_t t) { return s.ra.calendar.local_text(t); }
 

@@ -55,6 +55,10 @@ inline bool may(const ra::Principal& who, ra::Action action) { return ra::permit
 
 // Today's date in office time, "YYYY-MM-DD".
 std::string office_today(const OfficePageServices& s);
+// "username · agency": what a booking is about (#16), as the office's lists show it.
+std::string appointment_about(const ra::Appointment& a);
+// The bookings for `purpose` that can be checked in now: the clerk picks one instead of typing its code (#16).
+nlohmann::json due_now_view(const OfficePageServices& s, const std::string& purpose);
 // A Unix time as office-time text, "YYYY-MM-DD HH:MM".
 std::string office_time(const OfficePageServices& s, std::int64_t t);
 // 00:00 office time of a "YYYY-MM-DD" date. Throws 400 "office.bad_date".

@@ -30,6 +30,9 @@ std::string message_key_for(const std::string& code) {
         {"appointments.already_booked", "error.already_booked"},
         {"appointments.bad_contact", "error.missing_field"},
         {"appointments.bad_name", "error.missing_field"},
+        {"appointments.agency_required", "error.missing_field"},
+        {"appointments.username_required", "error.missing_field"},
+        {"appointments.bad_details", "error.bad_form"},
         {"appointments.code_required", "error.missing_field"},
         {"appointments.bad_purpose", "error.bad_purpose"},
         {"appointments.in_the_past", "error.bad_slot"},
@@ -251,6 +254,9 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    json data{{"purposes", choices}, {"purpose", purpose}, {"today", today}, {"date", date.empty() ? today : date}};
                    bool known_purpose = std::find(purposes().begin(), purposes().end(), purpose) != purposes().end();
                    data["show_slots"] = known_purpose && !date.empty();
+                   // what the clerk needs (#16): the agency to register, the username to unlock, re-key or recover
+                   data["needs_agency"] = purpose == "registration";
+                   data["needs_username"] = known_purpose && purpose != "registration";
                    if (known_purpose && !date.empty()) {
                        json slots = json::array();
                        for (const auto& slot : s.calendar.slots_on(date)) {
@@ -286,7 +292,9 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    } catch (const std::exception&) {
                        throw Error("appointments.outside_office_hours", 422, "no time chosen");
                    }
-                   auto booking = s.appointments.book(f["purpose"], start, f["name"], f["contact"], "public-web:" + req.remote_address);
+                   auto booking = s.appointments.book(f["purpose"], start, f["name"], f["contact"],
+                                                      "public-web:" + req.remote_address,
+                                                      ra::BookingDetails{f["agency"], f["username"]});
                    json data = appointment_view(s, lang, booking.appointment);
                    data["heading"] = translate(lang, "booked.title");
                    data["code"] = booking.confirmation_code;

@@ -230,7 +230,8 @@ void register_ra_routes(Router& router, const RaRouteServices& s) {
         json j = body_of(req);
         return json_response(view_case(office.create_request(who, text_field(j, "kind"), text_field(j, "username"),
                                                              text_field(j, "reason", false),
-                                                             text_field(j, "appointment_code", false))),
+                                                             ra::AppointmentChoice{text_field(j, "appointment_code", false),
+                                                                                   text_field(j, "appointment_id", false)})),
                              201);
     });
     add(router, s, "GET", "/api/v1/requests", ra::Action::RequestRead, [&](const Request& req, const ra::Principal& who) {
