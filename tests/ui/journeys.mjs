@@ -631,6 +631,8 @@ const journeys = {
     await signer.getByLabel(en.portal.location).fill('澳門 Macau');
     await signer.getByLabel(en.portal.signing_password).fill('chan-own-signing-secret');
     await signer.getByLabel(en.portal.otp).fill(await code(signerSecret));
+    await signer.locator('#page-canvas').click({ position: { x: canvas.width * 0.68, y: canvas.height * 0.82 } });  // the reason shows
+    await signer.locator('#appearance-canvas[data-rendered="true"]').waitFor({ timeout: 20000 });
     await shot(signer, 'en-portal-sign-preview');
     const [download] = await Promise.all([signer.waitForEvent('download'),
       signer.getByRole('button', { name: en.portal.sign_and_download }).click()]);
@@ -643,6 +645,14 @@ const journeys = {
     await signer.getByRole('link', { name: 'Português' }).click();
     await signer.goto(baseUrl + '/portal/history');
     await shot(signer, 'pt-portal-history');
+    // the signature's record, as its QR code opens it (#16), and the verification guide
+    await signer.locator('a[href^="/verify?ref="]').first().click();
+    assert.equal(await heading(signer), pt.record.title);
+    await shot(signer, 'pt-signature-record');
+    await signer.goto(baseUrl + '/verify/guide');
+    assert.equal(await heading(signer), pt.guide.title);
+    await signer.waitForSelector('canvas[data-pdf][data-rendered="true"]', { timeout: 20000 });
+    await shot(signer, 'pt-verification-guide');
 
     // 8. five wrong signing passwords lock the account; the portal says how to book the unlock
     await signer.getByRole('link', { name: '繁體中文' }).click();
