@@ -276,6 +276,27 @@ Config parse_config(const std::string& home, const std::string& json_text) {
             for (auto& [type, docs] : given) c.ra.checklists[type] = std::move(docs);
         }
         read(r, "id_types", c.ra.id_types, "ra");
+        if (r.contains("forms")) {  // entries given replace the defaults of the same form
+            if (!r.at("forms").is_object()) invalid("ra.forms is an object: document type → {code, version}");
+            for (const auto& [type, f] : r.at("forms").items()) {
+                if (!f.is_object()) invalid("ra.forms." + type + " is {code, version}");
+                FormIssue issue = c.ra.forms[type];
+                read(f, "code", issue.code, "ra.forms." + type);
+                read(f, "version", issue.version, "ra.forms." + type);
+                c.ra.forms[type] = issue;
+            }
+        }
+        if (r.contains("services")) {  // the list given replaces the default list
+            if (!r.at("services").is_array()) invalid("ra.services is a list of {id, name}");
+            c.ra.services.clear();
+            for (const auto& o : r.at("services")) {
+                if (!o.is_object() || !o.contains("id") || !o.at("id").is_string())
+                    invalid("ra.services: each entry is {\"id\", \"name\"}");
+                ServiceOffer offer{o.at("id").get<std::string>(), {}};
+                read_local_text(o, "name", offer.name, "ra.services." + offer.id);
+                c.ra.services.push_back(offer);
+            }
+        }
         read(r, "staff_token_seconds", c.ra.staff_token_seconds, "ra");
         read(r, "staff_login_lockout", c.ra.staff_login_lockout, "ra");
         if (c.ra.staff_login_lockout < 1) throw Error("config.invalid", 500, "ra.staff_login_lockout must be >= 1");

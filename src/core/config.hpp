@@ -151,7 +151,19 @@ struct OfficeConfig {
     std::string helpdesk_email;  // technical help with signing and verifying
 };
 
-// The registration office: documents each request type needs, upload limits, staff sign-in.
+// A form the office issues, as printed on it (#16): its code and version.
+struct FormIssue {
+    std::string code;
+    std::string version;
+};
+
+// A service a user may apply for on the service application form (#16: data, not template text).
+struct ServiceOffer {
+    std::string id;
+    LocalText name;
+};
+
+// The registration office: documents each request type needs, upload limits, staff sign-in, the forms it issues.
 struct RaConfig {
     std::size_t max_document_bytes = 10 * 1024 * 1024;
     // request type → document types it needs. "agency_delegate" is added to "agency" when the representative is not
@@ -167,6 +179,19 @@ struct RaConfig {
         {"recovery", {"unlock_request_form", "user_id_copy"}},
     };
     std::vector<std::string> id_types = {"macau_bir", "hk_id", "passport", "other"};
+    // document type → the code and version printed on the form
+    std::map<std::string, FormIssue> forms = {
+        {"agency_application_form", {"YQ-RA-01", "2026.12"}}, {"authorisation_letter", {"YQ-RA-02", "2026.12"}},
+        {"service_application_form", {"YQ-RA-03", "2026.12"}}, {"unlock_request_form", {"YQ-RA-04", "2026.12"}},
+        {"revocation_request_form", {"YQ-RA-05", "2026.12"}},  {"renewal_request_form", {"YQ-RA-06", "2026.12"}},
+    };
+    // the services on the service application form (an 「其他」 box follows them)
+    std::vector<ServiceOffer> services = {
+        {"cloud_signing", {{"zh-Hant", "雲簽遠端電子簽署帳戶"}, {"pt", "Conta de assinatura electrónica remota (yunqian)"},
+                           {"en", "Cloud-signing account (remote electronic signature)"}}},
+        {"personal_certificate", {{"zh-Hant", "個人電子簽署證書"}, {"pt", "Certificado pessoal de assinatura electrónica"},
+                                  {"en", "Personal electronic-signature certificate"}}},
+    };
     int staff_token_seconds = 8 * 3600;
     int staff_login_lockout = 5;  // wrong staff passwords/OTPs in a row that lock the staff sign-in
 };

@@ -500,3 +500,53 @@ TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnline) {
     EXPECT_EQ(queue.body.find("href=\"/office/unlock\" class"), std::string::npos);
     EXPECT_EQ(queue.body.find("IACM-03"), std::string::npos);
 }
+
+// #16 forms as the office issues them: zh-Hant and Português on one page whatever the site's language, with the
+// form's code and version and the services applied for from the configuration (not the template), the user-type
+// boxes, the fields government users leave blank and the 「其他」 box they tick; revocation and renewal forms too.
+TEST(OfficePagesTest, TheOfficesFormsAreBilingualWithTheirCodeAndTheConfiguredServices) {
+    test::ServerProcess server(test::ServerProcess::Options{
+        test::DbKind::Sqlite,
+        R"({"ra": {"forms": {"service_application_form": {"code": "DSAJ-F-77", "version": "3.1"}},
+                   "services": [{"id": "cloud_signing", "name": {"zh-Hant": "雲簽帳戶測試", "pt": "Conta de teste"}},
+                                {"id": "stamp", "name": "印章服務 Serviço de selo"}]}})"});
+    auto catalogue = [](const std::string& lang) {
+        std::ifstream in(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
+        return nlohmann::json::parse(in);
+    };
+    const nlohmann::json zh = catalogue("zh-Hant"), pt = catalogue("pt");
+    auto form = test::http_request("GET", server.port(), "/forms/service_application_form", "", "", "", "127.0.0.1",
+                                   {{"Cookie", "yq_lang=en"}});
+    ASSERT_EQ(form.status, 200);
+    std::string page = form.body.substr(form.body.find("<article"));
+    for (const char* key : {"type_government", "type_personal", "username", "home_address"}) {
+        EXPECT_NE(page.find(zh["forms"]["fields"][key].get<std::string>()), std::string::npos) << key;
+        EXPECT_NE(page.find(pt["forms"]["fields"][key].get<std::string>()), std::string::npos) << key;
+    }
+    EXPECT_NE(page.find(zh["documents"]["service_application_form"].get<std::string>()), std::string::npos);
+    EXPECT_NE(page.find(pt["documents"]["service_application_form"].get<std::string>()), std::string::npos);
+    std::smatch code;
+    ASSERT_TRUE(std::regex_search(page, code, std::regex("id=\"form-code\">[^\\n]*<strong>([^<]+)</strong>[^\\n]*<strong>([^<]+)</strong>")));
+    EXPECT_EQ(code[1].str(), "DSAJ-F-77");
+    EXPECT_EQ(code[2].str(), "3.1");
+    for (const char* service : {"雲簽帳戶測試", "Conta de teste", "印章服務 Serviço de selo"})
+        EXPECT_NE(page.find(service), std::string::npos) << service;
+    EXPECT_EQ(page.find("雲簽遠端電子簽署帳戶"), std::string::npos) << "a default service the configuration replaced";
+    EXPECT_NE(page.find(zh["forms"]["service_other"].get<std::string>()), std::string::npos);
+    EXPECT_NE(page.find(zh["forms"]["service_other_hint"].get<std::string>()), std::string::npos);
+    // the personal-only fields say government users leave them blank; the username field does not
+    std::string note = zh["forms"]["blank_for_government"].get<std::string>();
+    std::size_t home = page.find(zh["forms"]["fields"]["home_address"].get<std::string>());
+    EXPECT_NE(page.find(note, home), std::string::npos);
+    EXPECT_LT(page.find(note, home), page.find("</dt>", home));
+    std::size_t user = page.find(zh["forms"]["fields"]["username"].get<std::string>());
+    EXPECT_GT(page.find(note, user), page.find("</dt>", user));
+    // every form the checklists name can be printed, with the default code of its own
+    for (const char* doc : {"agency_application_form", "authorisation_letter", "unlock_request_form",
+                            "revocation_request_form", "renewal_request_form"}) {
+        auto other = test::http_request("GET", server.port(), std::string("/forms/") + doc);
+        EXPECT_EQ(other.status, 200) << doc;
+        EXPECT_NE(other.body.find("<strong>YQ-RA-0"), std::string::npos) << doc;
+    }
+    EXPECT_EQ(test::http_request("GET", server.port(), "/forms/nope").status, 404);
+}

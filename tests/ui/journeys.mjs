@@ -99,8 +99,11 @@ const journeys = {
     await shot(page, 'register-en');
     // a printable form: on paper only the form (no navigation), with boxes for signature and seal
     await page.getByRole('link', { name: en.forms.open }).first().click();
-    assert.equal(await heading(page), en.documents.agency_application_form);
-    assert.ok((await page.textContent('main')).includes(en.forms.fields.agency_code));
+    // as Macau's official forms: zh-Hant and Português on one page, whatever the site's language (#16)
+    assert.ok((await heading(page)).includes(zh.documents.agency_application_form));
+    assert.ok((await heading(page)).includes(pt.documents.agency_application_form));
+    assert.ok((await page.textContent('main')).includes(zh.forms.fields.agency_code));
+    assert.ok((await page.textContent('main')).includes(pt.forms.fields.agency_code));
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('.masthead').isVisible(), false);
     assert.equal(await page.locator('#print').isVisible(), false);

@@ -125,17 +125,52 @@ Response signature_record_page(const PublicPageServices& s, const Request& req, 
     return s.pages.render(req, "signature_record", "record.title", data, 200, "verify");
 }
 
-// The forms yunqian prints (print-ready HTML, filled in by hand): sections and their fields, by document type. Fields
-// named scope_* and request_* are boxes to tick.
+// The forms the office issues (print-ready HTML, filled in by hand; #16: bilingual zh-Hant/pt on one page as Macau's
+// official forms are, with the form's code and version): sections and their fields, by document type. Fields named
+// scope_*, request_* and type_* are boxes to tick; the "services" section is the configured services and an 「其他」
+// box; the fields in kBlankForGovernment are the ones government and agency users leave blank.
 using FormSections = std::vector<std::pair<std::string, std::vector<std::string>>>;
 const std::map<std::string, FormSections>& printable_forms() {
     static const std::map<std::string, FormSections> k{
     {"agency_application_form", {{"agency", {"agency_name_zh", "agency_name_pt", "agency_name_en", "agency_code", "agency_address"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number", "phone", "email"}}, {"contact", {"person_name", "phone", "email"}}}},
     {"authorisation_letter", {{"agency", {"agency_name_zh", "agency_code"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number"}}, {"scope", {"scope_apply", "scope_revoke", "scope_renew", "valid_from", "valid_until"}}}},
-    {"service_application_form", {{"agency", {"agency_name_zh", "agency_code"}}, {"user", {"person_name", "username", "department", "person_title", "id_type", "id_number", "email", "phone"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
+    {"service_application_form", {{"user_type", {"type_government", "type_personal"}}, {"agency", {"agency_name_zh", "agency_code"}}, {"user", {"person_name", "username", "department", "person_title", "id_type", "id_number", "email", "phone", "home_address", "professional_qualification"}}, {"services", {}}, {"representative_sign_off", {"person_name", "person_title"}}}},
     {"unlock_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"request", {"request_unlock", "request_rekey", "appointment_code"}}}},
+    {"revocation_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"revocation", {"revocation_reason"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
+    {"renewal_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
     };
     return k;
+}
+
+// Personal-only fields: government and agency users leave them blank (the form says so beside each).
+const std::vector<std::string> kBlankForGovernment = {"home_address", "professional_qualification"};
+
+// A catalogue text in both languages of the form: {"zh", "pt"}.
+json both_languages(const std::string& key) { return {{"zh", translate("zh-Hant", key)}, {"pt", translate("pt", key)}}; }
+
+json form_view(const PublicPageServices& s, const std::string& name, const FormSections& sections) {
+    json out = json::array();
+    for (const auto& [section, fields] : sections) {
+        json items = json::array();
+        for (const auto& f : fields)
+            items.push_back({{"label", both_languages("forms.fields." + f)},
+                             {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0 || f.rfind("type_", 0) == 0},
+                             {"blank_for_government",
+                              std::find(kBlankForGovernment.begin(), kBlankForGovernment.end(), f) != kBlankForGovernment.end()}});
+        json view{{"title", both_languages("forms.sections." + section)}, {"fields", items}, {"is_services", section == "services"}};
+        if (section == "services") {
+            json offers = json::array();
+            for (const auto& o : s.config.ra.services)
+                offers.push_back({{"zh", core::text_in(o.name, "zh-Hant")}, {"pt", core::text_in(o.name, "pt")}});
+            view["services"] = offers;
+        }
+        out.push_back(view);
+    }
+    auto issue = s.config.ra.forms.find(name);
+    return {{"sections", out},
+            {"title", both_languages("documents." + name)},
+            {"code", issue == s.config.ra.forms.end() ? "" : issue->second.code},
+            {"version", issue == s.config.ra.forms.end() ? "" : issue->second.version}};
 }
 
 json document_names(const PublicPageServices& s, const std::string& lang, const std::string& request) {
@@ -222,19 +257,21 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                Execution::Inline, "ui_public");
 
     router.add("GET", "/forms/{name}", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
                    auto it = printable_forms().find(req.param("name"));
                    if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
-                   json sections = json::array();
-                   for (const auto& [section, fields] : it->second) {
-                       json items = json::array();
-                       for (const auto& f : fields)
-                           items.push_back({{"label", translate(lang, "forms.fields." + f)},
-                                            {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0}});
-                       sections.push_back({{"title", translate(lang, "forms.sections." + section)}, {"fields", items}});
-                   }
-                   json data{{"form_title", translate(lang, "documents." + it->first)}, {"sections", sections},
-                             {"needs_seal", it->first != "unlock_request_form"}, {"scripts", json::array({"/static/print.js"})}};
+                   json data = form_view(s, it->first, it->second);
+                   data["form"] = {{"issuer", both_languages("site.name")},
+                                   {"signature", both_languages("forms.signature")},
+                                   {"seal", both_languages("forms.seal")},
+                                   {"date", both_languages("forms.date")},
+                                   {"office_use", both_languages("forms.office_use")},
+                                   {"form_code", both_languages("forms.form_code")},
+                                   {"form_version", both_languages("forms.form_version")},
+                                   {"blank_note", both_languages("forms.blank_for_government")},
+                                   {"other", both_languages("forms.service_other")},
+                                   {"other_hint", both_languages("forms.service_other_hint")}};
+                   data["needs_seal"] = it->first != "unlock_request_form";
+                   data["scripts"] = json::array({"/static/print.js"});
                    return s.pages.render(req, "printable_form", "register.title", data, 200, "register");
                }),
                Execution::Inline, "ui_public");
