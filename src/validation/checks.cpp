@@ -1,5 +1,6 @@
 #include "validation/checks.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/ts.h>
@@ -94,6 +95,20 @@ std::int64_t verify_timestamp_token_impl(const core::Bytes& token_der, const cor
 std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::Bytes& imprint,
                                     const std::vector<core::Bytes>& anchors, std::string& why, std::string& tsa) {
     return verify_timestamp_token_impl(token_der, imprint, anchors, why, tsa);
+}
+
+core::Bytes first_der_object(const core::Bytes& contents) {
+    const unsigned char* p = contents.data();
+    long length = 0;
+    int tag = 0, cls = 0;
+    int ret = ASN1_get_object(&p, &length, &tag, &cls, static_cast<long>(contents.size()));
+    if ((ret & 0x80) != 0 || ret == 0x21) {  // an error, or an indefinite length
+        ERR_clear_error();
+        return contents;
+    }
+    std::size_t total = static_cast<std::size_t>(p - contents.data()) + static_cast<std::size_t>(length);
+    return total <= contents.size() ? core::Bytes(contents.begin(), contents.begin() + static_cast<std::ptrdiff_t>(total))
+                                    : contents;
 }
 
 core::Bytes sha256_of(const std::vector<std::string_view>& parts) {

@@ -38,4 +38,9 @@ std::int64_t check_signed_data(const core::Bytes& der, const std::vector<std::st
 // The SHA-256 of content given in parts.
 core::Bytes sha256_of(const std::vector<std::string_view>& parts);
 
+// The DER object at the start of a signature's /Contents, without the zero padding after it: its length comes from
+// its header (X.690 §8.1.3), so an object whose own last byte is 0x00 stays whole. Unchanged when the header cannot
+// be read (the parser then says what is wrong).
+core::Bytes first_der_object(const core::Bytes& contents);
+
 }  // namespace yq::validation

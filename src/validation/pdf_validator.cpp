@@ -85,10 +85,6 @@ Report PdfValidator::validate(const std::string& pdf) const {
                 framed = false;
             }
         }
-        auto trimmed = [](core::Bytes v) {
-            while (!v.empty() && v.back() == 0) v.pop_back();
-            return v;
-        };
         if (framed) {  // the gap must be the value of a /Contents key, not some other hex string
             std::size_t k = static_cast<std::size_t>(a);
             while (k > 0 && std::isspace(static_cast<unsigned char>(pdf[k - 1]))) --k;
@@ -109,7 +105,7 @@ Report PdfValidator::validate(const std::string& pdf) const {
 
         if (e.document_timestamp) {
             std::string why, tsa;
-            poe = verify_timestamp_token(trimmed(contents), sha256_of(content), m_anchors, why, tsa);
+            poe = verify_timestamp_token(first_der_object(contents), sha256_of(content), m_anchors, why, tsa);
             s.signer = tsa;
             if (poe == 0) {
                 fail("FAILED", "HASH_FAILURE", why);

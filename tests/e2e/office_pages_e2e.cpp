@@ -550,3 +550,48 @@ TEST(OfficePagesTest, TheOfficesFormsAreBilingualWithTheirCodeAndTheConfiguredSe
     }
     EXPECT_EQ(test::http_request("GET", server.port(), "/forms/nope").status, 404);
 }
+
+// #16 申請表填寫指引: each form filled with a sample, its callouts numbered on the fields they explain (which box
+// government users tick, the username that never changes, the fields they leave blank, the 「其他」 box), linked from
+// "how to register".
+TEST(OfficePagesTest, EachFormHasAFilledSampleWithCalloutsLinkedFromHowToRegister) {
+    test::ServerProcess server;
+    std::ifstream in(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/zh-Hant.json");
+    const nlohmann::json zh = nlohmann::json::parse(in);
+    auto guide = test::http_request("GET", server.port(), "/forms/service_application_form/guide");
+    ASSERT_EQ(guide.status, 200);
+    std::string page = guide.body.substr(guide.body.find("<article"));
+    for (int n = 1; n <= 4; ++n)
+        EXPECT_NE(page.find(zh["forms"]["callouts"]["service_application_form"][std::to_string(n)].get<std::string>()),
+                  std::string::npos)
+            << n;
+    // the callout sits on the field it explains, and the sample is written in its blank
+    auto field = [&](const std::string& key) {
+        std::size_t at = page.find(zh["forms"]["fields"][key].get<std::string>());
+        return at == std::string::npos ? std::string() : page.substr(at, page.find("</dd>", at) - at);
+    };
+    EXPECT_NE(field("type_government").find("class=\"callout\">1<"), std::string::npos) << field("type_government");
+    EXPECT_NE(field("type_government").find("☑"), std::string::npos);
+    EXPECT_EQ(field("type_personal").find("☑"), std::string::npos);
+    EXPECT_NE(field("username").find("class=\"callout\">2<"), std::string::npos);
+    EXPECT_NE(field("username").find("chan.taiman"), std::string::npos);
+    EXPECT_NE(field("home_address").find("class=\"callout\">3<"), std::string::npos);
+    EXPECT_EQ(field("home_address").find("示例"), std::string::npos) << "a government user's sample fills a personal field";
+    std::size_t other = page.find(zh["forms"]["service_other"].get<std::string>());
+    ASSERT_NE(other, std::string::npos);
+    std::string other_line = page.substr(other, page.find("</dd>", other) - other);
+    EXPECT_NE(other_line.find("class=\"callout\">4<"), std::string::npos);
+    EXPECT_NE(other_line.find("☑ 雲簽"), std::string::npos);
+    // the blank form stays blank
+    auto blank = test::http_request("GET", server.port(), "/forms/service_application_form");
+    EXPECT_EQ(blank.body.find("chan.taiman"), std::string::npos);
+    EXPECT_EQ(blank.body.find("class=\"callout\""), std::string::npos);
+    // every form has its sample, and "how to register" links them
+    auto how = test::http_request("GET", server.port(), "/register");
+    for (const char* doc : {"agency_application_form", "authorisation_letter", "service_application_form",
+                            "unlock_request_form", "revocation_request_form", "renewal_request_form"}) {
+        EXPECT_EQ(test::http_request("GET", server.port(), std::string("/forms/") + doc + "/guide").status, 200) << doc;
+        EXPECT_NE(how.body.find(std::string("href=\"/forms/") + doc + "/guide\""), std::string::npos) << doc;
+    }
+    EXPECT_EQ(test::http_request("GET", server.port(), "/forms/nope/guide").status, 404);
+}

@@ -530,6 +530,10 @@ const journeys = {
     await shot(visitor, 'zh-register');
     await visitor.goto(baseUrl + '/forms/service_application_form');
     await shot(visitor, 'zh-service-application-form');
+    await visitor.goto(baseUrl + '/register');
+    await visitor.locator('a.form-guide[href="/forms/service_application_form/guide"]').click();
+    assert.ok((await visitor.textContent('#callouts')).includes(zh.forms.callouts.service_application_form['1']));
+    await shot(visitor, 'zh-service-application-guide');
     await visitor.goto(baseUrl + '/appointments/book');
     await visitor.getByLabel(zh.book.purposes.registration).check();
     await visitor.getByRole('button', { name: zh.book.show_times }).click();

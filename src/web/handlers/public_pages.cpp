@@ -148,16 +148,84 @@ const std::vector<std::string> kBlankForGovernment = {"home_address", "professio
 // A catalogue text in both languages of the form: {"zh", "pt"}.
 json both_languages(const std::string& key) { return {{"zh", translate("zh-Hant", key)}, {"pt", translate("pt", key)}}; }
 
+// 申請表填寫指引 (#16): a filled sample of each form, with numbered callouts on the fields people ask about. The sample
+// values are sample data (a made-up agency and user), the callouts catalogue texts in the visitor's language.
+const std::map<std::string, std::string>& sample_values() {
+    static const std::map<std::string, std::string> k{
+        {"agency_name_zh", "示例局"}, {"agency_name_pt", "Direcção dos Serviços de Exemplo"},
+        {"agency_name_en", "Example Services Bureau"}, {"agency_code", "G-0042"},
+        {"agency_address", "澳門示例大馬路 1 號 Avenida do Exemplo, n.º 1, Macau"},
+        {"person_name", "陳大文 CHAN TAI MAN"}, {"person_title", "技術員 Técnico"}, {"id_type", "澳門居民身份證 BIR"},
+        {"id_number", "1234567(8)"}, {"phone", "+853 0000 0000"}, {"email", "chan.taiman@example.gov.mo"},
+        {"username", "chan.taiman"}, {"department", "資訊處 Divisão de Informática"}, {"valid_from", "2027-01-01"},
+        {"valid_until", "2029-12-31"}, {"appointment_code", "K7QM-3XW2PA"}, {"revocation_reason", "離職 Saída do serviço"},
+        {"type_government", "☑"}, {"scope_apply", "☑"}, {"scope_revoke", "☑"}, {"scope_renew", "☑"}, {"request_unlock", "☑"},
+        {"service_other", "☑ 雲簽"}};
+    return k;
+}
+// form → (field → callout number); the callout texts are forms.callouts.<form>.<number> in the catalogue.
+const std::map<std::string, std::vector<std::pair<std::string, int>>>& callouts() {
+    static const std::map<std::string, std::vector<std::pair<std::string, int>>> k{
+        {"agency_application_form", {{"agency_code", 1}, {"person_name", 2}}},
+        {"authorisation_letter", {{"scope_apply", 1}, {"valid_until", 2}}},
+        {"service_application_form", {{"type_government", 1}, {"username", 2}, {"home_address", 3}, {"service_other", 4}}},
+        {"unlock_request_form", {{"request_unlock", 1}, {"appointment_code", 2}}},
+        {"revocation_request_form", {{"revocation_reason", 1}}},
+        {"renewal_request_form", {{"username", 1}}}};
+    return k;
+}
+
+// The form's fixed texts in both languages.
+json form_texts() {
+    return {{"issuer", both_languages("site.name")},
+            {"signature", both_languages("forms.signature")},
+            {"seal", both_languages("forms.seal")},
+            {"date", both_languages("forms.date")},
+            {"office_use", both_languages("forms.office_use")},
+            {"form_code", both_languages("forms.form_code")},
+            {"form_version", both_languages("forms.form_version")},
+            {"blank_note", both_languages("forms.blank_for_government")},
+            {"other", both_languages("forms.service_other")},
+            {"other_hint", both_languages("forms.service_other_hint")}};
+}
+
+// A form view filled with the sample, its callouts numbered on the fields and explained in `lang` (the guidance).
+void fill_sample(json& data, const std::string& form, const std::string& lang) {
+    std::map<std::string, int> numbered;
+    json notes = json::array();
+    if (auto c = callouts().find(form); c != callouts().end())
+        for (const auto& [field, number] : c->second) {
+            numbered[field] = number;
+            notes.push_back({{"number", number},
+                             {"text", translate(lang, "forms.callouts." + form + "." + std::to_string(number))}});
+        }
+    for (auto& section : data["sections"]) {
+        for (auto& field : section["fields"]) {
+            std::string key = field["key"];
+            if (auto v = sample_values().find(key); v != sample_values().end()) field["sample"] = v->second;
+            if (numbered.count(key)) field["callout"] = numbered[key];
+        }
+        if (section["is_services"].get<bool>()) {
+            section["other_sample"] = sample_values().at("service_other");
+            if (numbered.count("service_other")) section["other_callout"] = numbered["service_other"];
+        }
+    }
+    data["guide"] = true;
+    data["callouts"] = notes;
+}
+
 json form_view(const PublicPageServices& s, const std::string& name, const FormSections& sections) {
     json out = json::array();
     for (const auto& [section, fields] : sections) {
         json items = json::array();
         for (const auto& f : fields)
-            items.push_back({{"label", both_languages("forms.fields." + f)},
+            items.push_back({{"key", f},
+                             {"label", both_languages("forms.fields." + f)},
                              {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0 || f.rfind("type_", 0) == 0},
                              {"blank_for_government",
                               std::find(kBlankForGovernment.begin(), kBlankForGovernment.end(), f) != kBlankForGovernment.end()}});
-        json view{{"title", both_languages("forms.sections." + section)}, {"fields", items}, {"is_services", section == "services"}};
+        json view{{"title", both_languages("forms.sections." + section)}, {"fields", items},
+                  {"is_services", section == "services"}};
         if (section == "services") {
             json offers = json::array();
             for (const auto& o : s.config.ra.services)
@@ -179,7 +247,8 @@ json document_names(const PublicPageServices& s, const std::string& lang, const 
     if (it != s.config.ra.checklists.end())
         for (const auto& doc : it->second)
             out.push_back({{"name", translate(lang, "documents." + doc)},
-                           {"form", printable_forms().count(doc) ? "/forms/" + doc : ""}});
+                           {"form", printable_forms().count(doc) ? "/forms/" + doc : ""},
+                           {"guide", printable_forms().count(doc) ? "/forms/" + doc + "/guide" : ""}});
     return out;
 }
 
@@ -260,19 +329,24 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    auto it = printable_forms().find(req.param("name"));
                    if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
                    json data = form_view(s, it->first, it->second);
-                   data["form"] = {{"issuer", both_languages("site.name")},
-                                   {"signature", both_languages("forms.signature")},
-                                   {"seal", both_languages("forms.seal")},
-                                   {"date", both_languages("forms.date")},
-                                   {"office_use", both_languages("forms.office_use")},
-                                   {"form_code", both_languages("forms.form_code")},
-                                   {"form_version", both_languages("forms.form_version")},
-                                   {"blank_note", both_languages("forms.blank_for_government")},
-                                   {"other", both_languages("forms.service_other")},
-                                   {"other_hint", both_languages("forms.service_other_hint")}};
+                   data["form"] = form_texts();
                    data["needs_seal"] = it->first != "unlock_request_form";
                    data["scripts"] = json::array({"/static/print.js"});
                    return s.pages.render(req, "printable_form", "register.title", data, 200, "register");
+               }),
+               Execution::Inline, "ui_public");
+
+    // 申請表填寫指引: the same form filled with a sample, callouts numbered on it and explained above it
+    router.add("GET", "/forms/{name}/guide", page(pages, [&s](const Request& req) {
+                   std::string lang = choose_language(req);
+                   auto it = printable_forms().find(req.param("name"));
+                   if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
+                   json data = form_view(s, it->first, it->second);
+                   fill_sample(data, it->first, lang);
+                   data["form"] = form_texts();
+                   data["needs_seal"] = it->first != "unlock_request_form";
+                   data["scripts"] = json::array({"/static/print.js"});
+                   return s.pages.render(req, "printable_form", "forms.guide_title", data, 200, "register");
                }),
                Execution::Inline, "ui_public");
 
