@@ -82,11 +82,9 @@ json office_view(const PublicPageServices& s, const std::string& lang) {
             {"t", catalogue(lang)}};
 }
 
-// "AB:CD:…": the SHA-256 fingerprint of a CA certificate as people compare it ("" when there is none).
-std::string certificate_fingerprint(const PublicPageServices& s, const char* name) {
-    auto m = s.ca_store.ca_material(name);
-    if (!m) return "";
-    std::string fp = core::hex_encode(core::sha256(m->certificate_der));
+// "AB:CD:…": the SHA-256 fingerprint of a certificate as people compare it.
+std::string fingerprint_text(const core::Bytes& certificate_der) {
+    std::string fp = core::hex_encode(core::sha256(certificate_der));
     std::string pretty;
     for (std::size_t i = 0; i < fp.size(); i += 2) pretty += (i ? ":" : "") + fp.substr(i, 2);
     return pretty;
@@ -241,6 +239,19 @@ json form_view(const PublicPageServices& s, const std::string& name, const FormS
             {"version", issue == s.config.ra.forms.end() ? "" : issue->second.version}};
 }
 
+// The page of the form named in the path: blank, or (`with_sample`) filled with the sample and its callouts.
+Response printable_form_page(const PublicPageServices& s, const Request& req, bool with_sample) {
+    auto it = printable_forms().find(req.param("name"));
+    if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
+    json data = form_view(s, it->first, it->second);
+    if (with_sample) fill_sample(data, it->first, choose_language(req));
+    data["form"] = form_texts();
+    data["needs_seal"] = it->first != "unlock_request_form";
+    data["scripts"] = json::array({"/static/print.js"});
+    return s.pages.render(req, "printable_form", with_sample ? "forms.guide_title" : "register.title", data, 200,
+                          "register");
+}
+
 json document_names(const PublicPageServices& s, const std::string& lang, const std::string& request) {
     json out = json::array();
     auto it = s.config.ra.checklists.find(request);
@@ -325,30 +336,13 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                }),
                Execution::Inline, "ui_public");
 
-    router.add("GET", "/forms/{name}", page(pages, [&s](const Request& req) {
-                   auto it = printable_forms().find(req.param("name"));
-                   if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
-                   json data = form_view(s, it->first, it->second);
-                   data["form"] = form_texts();
-                   data["needs_seal"] = it->first != "unlock_request_form";
-                   data["scripts"] = json::array({"/static/print.js"});
-                   return s.pages.render(req, "printable_form", "register.title", data, 200, "register");
-               }),
-               Execution::Inline, "ui_public");
-
+    router.add("GET", "/forms/{name}",
+               page(pages, [&s](const Request& req) { return printable_form_page(s, req, false); }), Execution::Inline,
+               "ui_public");
     // 申請表填寫指引: the same form filled with a sample, callouts numbered on it and explained above it
-    router.add("GET", "/forms/{name}/guide", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   auto it = printable_forms().find(req.param("name"));
-                   if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
-                   json data = form_view(s, it->first, it->second);
-                   fill_sample(data, it->first, lang);
-                   data["form"] = form_texts();
-                   data["needs_seal"] = it->first != "unlock_request_form";
-                   data["scripts"] = json::array({"/static/print.js"});
-                   return s.pages.render(req, "printable_form", "forms.guide_title", data, 200, "register");
-               }),
-               Execution::Inline, "ui_public");
+    router.add("GET", "/forms/{name}/guide",
+               page(pages, [&s](const Request& req) { return printable_form_page(s, req, true); }), Execution::Inline,
+               "ui_public");
 
     register_page_assets(router, pages, s.config.ui.pdfjs_dir);
 
@@ -462,7 +456,8 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
     // #16 電子簽署驗證指引: what a signature looks like (the real appearance, drawn by the PDF worker) and how to verify
     // a signed PDF here, in Adobe Acrobat Reader and in Foxit PDF Reader; printable.
     router.add("GET", "/verify/guide", page(pages, [&s](const Request& req) {
-                   json data{{"root_fingerprint", certificate_fingerprint(s, "root")},
+                   auto root = s.ca_store.ca_material("root");
+                   json data{{"root_fingerprint", root ? fingerprint_text(root->certificate_der) : ""},
                              {"base_url", s.config.ca.base_url},
                              {"scripts", json::array({"/static/pdfjs/pdf.js", "/static/pdf-figure.js", "/static/print.js"})}};
                    return s.pages.render(req, "verify_guide", "guide.title", data, 200, "verify");
@@ -494,7 +489,7 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                        auto cert = pki::certificate_from_der(m->certificate_der);
                        certs.push_back({{"label", translate(lang, std::string("repository.") + name)},
                                         {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
-                                        {"fingerprint", certificate_fingerprint(s, name)},
+                                        {"fingerprint", fingerprint_text(m->certificate_der)},
                                         {"href", std::string("/repo/") + name + ".crt"},
                                         {"file", std::string(name) + ".crt"}});
                    }

@@ -23,9 +23,7 @@ Response issued_secrets(const std::string& username, const ra::NewStaffSecrets& 
     json body{{"username", username}, {"status", secrets.awaiting_approval ? "awaiting_approval" : "active"}};
     body[secrets.awaiting_approval ? "first_part" : "one_time_password"] = password;
     core::secure_wipe(password.data(), password.size());
-    Response r = json_response(body, status);
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
+    return json_response(body, status);  // never cached (json_response says no-store)
 }
 }  // namespace
 
@@ -64,11 +62,9 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                [&staff = s.staff, &csc = s.csc](const Request& req) {
                    auto who = principal_of(req, staff, csc);
                    auto e = staff.start_enrolment(who);
-                   Response r = json_response({{"otpauth_uri", e.otpauth_uri},
-                                               {"secret", e.secret_base32},
-                                               {"candidate", e.sealed_candidate_hex}});
-                   r.headers.emplace_back("Cache-Control", "no-store");
-                   return r;
+                   return json_response({{"otpauth_uri", e.otpauth_uri},
+                                         {"secret", e.secret_base32},
+                                         {"candidate", e.sealed_candidate_hex}});
                },
                Execution::Blocking, "api_staff");
     router.add("POST", "/api/v1/staff/me/totp/confirm",
@@ -114,11 +110,9 @@ void register_staff_routes(Router& router, const RaRouteServices& s) {
                    auto who = principal_of(req, staff, csc);
                    ra::require_permission(who, ra::Action::StaffManage);
                    core::SecureString part = staff.approve(req.param("username"), who, who.actor());
-                   Response r = json_response({{"username", req.param("username")},
-                                               {"status", "active"},
-                                               {"second_part", std::string(part.begin(), part.end())}});
-                   r.headers.emplace_back("Cache-Control", "no-store");
-                   return r;
+                   return json_response({{"username", req.param("username")},
+                                         {"status", "active"},
+                                         {"second_part", std::string(part.begin(), part.end())}});
                },
                Execution::Blocking, "api_staff");
     router.add("POST", "/api/v1/staff/{username}/cancel",
