@@ -31,6 +31,18 @@ struct Account {
     std::string department;
     std::string title;
     std::string key_type;
+    // #16: how the owner is told of each signing made with their key: "each" (a mail per signing) or "daily" (one
+    // digest a day)
+    std::string signing_notices = "each";
+};
+
+// #16: a signing certificate nearing its end (expiry warnings).
+struct ExpiringCredential {
+    std::string account_id;
+    std::string username;
+    std::string credential_id;
+    std::string certificate_serial;
+    std::int64_t not_after = 0;
 };
 
 struct Credential {
@@ -62,8 +74,13 @@ public:
     virtual std::vector<Credential> credentials_of(const std::string& account_id) = 0;
     virtual std::optional<Credential> credential(const std::string& id) = 0;
 
-    // Atomic: one more failure; the threshold-th failure locks the account. Never counts past the lock.
-    virtual FailureResult record_signing_failure(const std::string& account_id, int threshold, const audit::Event& e) = 0;
+    // Atomic: one more failure (`e`); the threshold-th failure locks the account and writes `locked` (with its
+    // notices) too. Never counts past the lock.
+    virtual FailureResult record_signing_failure(const std::string& account_id, int threshold, const audit::Event& e,
+                                                 const audit::Event& locked) = 0;
+    virtual void set_signing_notices(const std::string& account_id, const std::string& mode, const audit::Event& e) = 0;
+    // Active credentials of active or locked accounts whose valid certificate expires in [from, to), soonest first.
+    virtual std::vector<ExpiringCredential> credentials_expiring(std::int64_t from, std::int64_t to) = 0;
     // Atomic: resets the counter if and only if the account is still active; false otherwise.
     virtual bool record_signing_success(const std::string& account_id) = 0;
     // Atomic: accepts a TOTP time step only if it is later than the last accepted one (RFC 6238 §5.2 replay).

@@ -1,5 +1,8 @@
 #include "accounts/account_service.hpp"
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <regex>
@@ -245,14 +248,60 @@ bool AccountService::use_sign_in_code(const Account& a, const std::string& otp) 
 // trail for the auditor and never told to the caller, so a replayed code is no oracle for password guesses.
 void AccountService::signing_secret_failed(const Account& a, const char* reason, const std::string& credential_id,
                                            const std::string& actor) {
+    const std::int64_t now = m_clock.unix_seconds();
+    const int threshold = m_config.accounts.lockout_threshold;
+    // #16: the owner and the agency's contact person are told of the lock
+    audit::Event locked{actor, "account.locked", "account:" + a.username,
+                        audit::details({{"failed_attempts", std::to_string(threshold)}}), now};
+    locked.notices = audit::to_each({a.email.empty() ? "" : audit::account_audience(a.id), audit::account_agency_audience(a.id)},
+                                    "account.locked",
+                                    nlohmann::json{{"username", a.username}, {"attempts", threshold}, {"at", now}}.dump());
     FailureResult f = m_store.record_signing_failure(
-        a.id, m_config.accounts.lockout_threshold,
+        a.id, threshold,
         audit::Event{actor, "account.signing_auth_failed", "account:" + a.username,
-                     audit::details({{"reason", reason}, {"credential_id", credential_id}}), m_clock.unix_seconds()});
+                     audit::details({{"reason", reason}, {"credential_id", credential_id}}), now},
+        locked);
     // (a re-key completed at the office's approval may come from a locked account: its wrong codes are not "locked")
     if (f.locked && a.status != "locked")
         throw Error("accounts.locked", 403, "the account is locked; book an unlock appointment at the registration office");
     throw Error("accounts.wrong_signing_secrets", 400, "the signing password or the one-time password is wrong");
+}
+
+void AccountService::set_signing_notices(const std::string& account_id, const std::string& mode, const std::string& actor) {
+    if (mode != "each" && mode != "daily")
+        throw Error("accounts.bad_notice_mode", 400, "choose a mail for each signing (each) or a daily digest (daily)");
+    m_store.set_signing_notices(account_id, mode,
+                                audit::Event{actor, "account.signing_notices_set", "account:" + account_id,
+                                             audit::details({{"mode", mode}}), m_clock.unix_seconds()});
+}
+
+int AccountService::queue_expiry_warnings(notices::Outbox& outbox) {
+    const std::int64_t now = m_clock.unix_seconds();
+    std::vector<int> days = m_config.mail.expiry_warning_days;
+    std::sort(days.begin(), days.end());  // the nearest threshold a certificate is inside is the one it is warned for
+    int warned = 0;
+    for (const ExpiringCredential& c : m_store.credentials_expiring(now, now + std::int64_t{days.empty() ? 0 : days.back()} * 86400)) {
+        const std::int64_t left = (c.not_after - now) / 86400;
+        auto threshold = std::find_if(days.begin(), days.end(), [&](int d) { return left < d; });
+        if (threshold == days.end()) continue;
+        const std::string key = "expiry:" + c.certificate_serial + ":" + std::to_string(*threshold);
+        if (outbox.queued_once(key)) continue;
+        audit::Event e{"system:notices", "certificate.expiry_warned", "certificate:" + c.certificate_serial,
+                       audit::details({{"days_left", std::to_string(left)}, {"threshold", std::to_string(*threshold)}}), now};
+        e.notices = audit::to_each({audit::account_audience(c.account_id), audit::account_agency_audience(c.account_id)},
+                                   "certificate.expiring",
+                                   nlohmann::json{{"username", c.username},
+                                                  {"serial", c.certificate_serial},
+                                                  {"not_after", c.not_after},
+                                                  {"days", left},
+                                                  {"at", now}}
+                                       .dump());
+        // both notices share the key's threshold; the second audience gets its own key
+        for (std::size_t i = 0; i < e.notices.size(); ++i) e.notices[i].dedupe_key = key + (i ? ":agency" : "");
+        m_store.record_event(e);
+        ++warned;
+    }
+    return warned;
 }
 
 void AccountService::use_one_time_code(const std::string& account_id, const std::string& otp, const std::string& actor) {

@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "custody/key_custody.hpp"
+#include "notices/outbox.hpp"
 #include "pki/certificate_authority.hpp"
 
 namespace yq::accounts {
@@ -120,6 +121,13 @@ public:
     // The second factor of an act that is not a signature (re-key completion): the code's step is used up, and a wrong
     // or replayed code counts toward the lock like a wrong signing password. No-op when OTP is not required.
     void use_one_time_code(const std::string& account_id, const std::string& otp, const std::string& actor);
+
+    // #16: how the owner is told of signings with their key: "each" or "daily" (400 "accounts.bad_notice_mode").
+    void set_signing_notices(const std::string& account_id, const std::string& mode, const std::string& actor);
+    // #16: queues the expiry warnings now due — one per certificate and threshold of mail.expiry_warning_days, to the
+    // owner and the agency's contact person — and returns how many certificates were warned. Safe to run on every
+    // node at any time: a warning already queued is not queued again.
+    int queue_expiry_warnings(notices::Outbox& outbox);
 
     // For tests and the enrolment page.
     core::SecureBytes totp_secret(const Account& a);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "audit/notice.hpp"
 
 namespace yq::audit {
 
@@ -17,6 +18,9 @@ struct Event {
     std::string object;   // "certificate:4f…"
     std::string details;  // JSON object text
     std::int64_t time = 0;  // unix seconds
+    // #16: the e-mail notices this change sends, queued in the same transaction as the event (not part of the hashed
+    // event: the chain records the change; the queue records who is told of it).
+    std::vector<Notice> notices = {};
 };
 
 struct StoredEvent {

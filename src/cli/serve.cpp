@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
+#include <unistd.h>
 #include <tuple>
 
 #include "audit/head_signer.hpp"
@@ -18,6 +20,8 @@
 #include "ra/appointments.hpp"
 #include "ra/office_calendar.hpp"
 #include "ra/registration_office.hpp"
+#include "ra/notice_addresses.hpp"
+#include "notices/dispatcher.hpp"
 #include "signing/csc_service.hpp"
 #include "web/handlers/account_api_routes.hpp"
 #include "web/handlers/csc_routes.hpp"
@@ -28,6 +32,17 @@
 #include "web/ui/forms.hpp"
 
 namespace yq::cli {
+
+namespace {
+
+// Names this node in notice leases (host and process), so the office can tell which node held a notice.
+std::string node_name() {
+    char host[256] = {0};
+    if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
+    return std::string(host) + ":" + std::to_string(getpid());
+}
+
+}  // namespace
 
 int serve(const std::string& home, const std::string& listen) {
     core::Config config = core::load_config(home);
@@ -121,6 +136,21 @@ int serve(const std::string& home, const std::string& listen) {
     server.every(std::chrono::seconds(15), "sad-sweep", [&csc] { csc.sweep_expired_sads(); });
     server.every(std::chrono::seconds(c.audit.head_signing_interval_seconds), "audit-head-signing", [&app] {
         audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
+    });
+
+    // #16: e-mail notices. Expiry warnings are queued on every node (a warning is queued once); the queue is sent when a
+    // mail server is configured and waits for one otherwise.
+    notices::MessageComposer composer(c.office);
+    ra::NoticeAddresses addresses(*app->store, *app->store);
+    std::optional<notices::SmtpMailer> mailer;
+    std::optional<notices::Dispatcher> dispatcher;
+    if (!c.mail.smtp_url.empty()) {
+        mailer.emplace(c.mail, c.home);
+        dispatcher.emplace(c.mail, *app->store, addresses, *mailer, composer, app->clock, node_name());
+    }
+    server.every(std::chrono::seconds(c.mail.poll_seconds), "notices", [&app, &dispatcher] {
+        app->accounts->queue_expiry_warnings(*app->store);
+        if (dispatcher) dispatcher->run_once();
     });
 
     std::string scheme = server.tls() ? "https" : "http";

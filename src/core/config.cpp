@@ -247,6 +247,32 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         if (c.csc.scal != 1 && c.csc.scal != 2) throw Error("config.invalid", 500, "csc.scal must be 1 or 2");
         if (c.csc.multisign < 1) throw Error("config.invalid", 500, "csc.multisign must be >= 1");
     }
+    if (j.contains("mail")) {
+        const json& m = j["mail"];
+        read(m, "smtp_url", c.mail.smtp_url, "mail");
+        read(m, "from", c.mail.from, "mail");
+        read_local_text(m, "from_name", c.mail.from_name, "mail");
+        read(m, "username", c.mail.username, "mail");
+        read(m, "password_file", c.mail.password_file, "mail");
+        read(m, "ca_file", c.mail.ca_file, "mail");
+        read(m, "allow_plaintext", c.mail.allow_plaintext, "mail");
+        read(m, "poll_seconds", c.mail.poll_seconds, "mail");
+        read(m, "batch", c.mail.batch, "mail");
+        read(m, "retry_seconds", c.mail.retry_seconds, "mail");
+        read(m, "retry_max_seconds", c.mail.retry_max_seconds, "mail");
+        read(m, "max_attempts", c.mail.max_attempts, "mail");
+        read(m, "timeout_seconds", c.mail.timeout_seconds, "mail");
+        read(m, "digest_hour", c.mail.digest_hour, "mail");
+        read(m, "expiry_warning_days", c.mail.expiry_warning_days, "mail");
+        if (!c.mail.smtp_url.empty() && c.mail.smtp_url.rfind("smtp://", 0) != 0 && c.mail.smtp_url.rfind("smtps://", 0) != 0)
+            invalid("mail.smtp_url must start with smtp:// or smtps://");
+        if (c.mail.poll_seconds < 1 || c.mail.batch < 1 || c.mail.retry_seconds < 1 || c.mail.max_attempts < 1 ||
+            c.mail.timeout_seconds < 1)
+            invalid("mail.poll_seconds, batch, retry_seconds, max_attempts and timeout_seconds must be >= 1");
+        if (c.mail.digest_hour < 0 || c.mail.digest_hour > 23) invalid("mail.digest_hour must be 0..23");
+        if (c.mail.from.find('@') == std::string::npos || c.mail.from.find_first_of("<>\r\n ") != std::string::npos)
+            invalid("mail.from must be a plain address (name@domain)");
+    }
     if (j.contains("office")) {
         const json& o = j["office"];
         read(o, "timezone_name", c.office.timezone_name, "office");

@@ -213,6 +213,28 @@ struct UiConfig {
     std::string pdfjs_dir = "/usr/share/javascript/pdf/build";
 };
 
+// E-mail notices (#16): where the queue is sent. With no smtp_url the notices are queued (nothing is lost) and wait until
+// one is configured.
+struct MailConfig {
+    // "smtp://HOST:PORT" (STARTTLS, required unless the host is loopback or allow_plaintext is set) or
+    // "smtps://HOST:465" (TLS from the first byte)
+    std::string smtp_url;
+    std::string from = "yunqian@localhost";  // envelope and From: address
+    LocalText from_name = {{"zh-Hant", "雲簽 註冊署"}, {"pt", "yunqian"}};
+    std::string username;       // SMTP AUTH user; "" = no authentication
+    std::string password_file;  // the SMTP password, alone in a 0600 file (never in this configuration)
+    std::string ca_file;        // PEM CA bundle to check the mail server's certificate; "" = the system's
+    bool allow_plaintext = false;  // send without TLS to a non-loopback server (a relay on a trusted network)
+    int poll_seconds = 15;         // how often a node looks for due notices
+    int batch = 20;                // notices taken per look
+    int retry_seconds = 60;        // first retry after a failure; doubled per attempt up to retry_max_seconds
+    int retry_max_seconds = 3600;
+    int max_attempts = 48;         // then the notice is given up (audited) and listed on the office's notices page
+    int timeout_seconds = 30;      // one SMTP conversation
+    int digest_hour = 8;           // office time the signers' daily digests leave
+    std::vector<int> expiry_warning_days = {30, 7};  // warn this many days before a signing certificate expires
+};
+
 struct LogConfig {
     std::string level = "info";
 };
@@ -233,6 +255,7 @@ struct Config {
     RaConfig ra;
     ValidationConfig validation;
     UiConfig ui;
+    MailConfig mail;
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute

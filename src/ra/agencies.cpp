@@ -105,7 +105,7 @@ Agency RegistrationOffice::approve_agency(const Principal& who, const std::strin
                    "an officer must check the agency's documents before approval");
     four_eyes(who, {a.value.created_by, a.value.documents_checked_by}, "approve the agency");
     a.value.approved_by = who.actor();
-    save(a, "active", event(who, "agency.approved", "agency:" + id));
+    save(a, "active", with_notices(event(who, "agency.approved", "agency:" + id), "agency.approved", "", id, {}));
     return a.value;
 }
 

@@ -150,8 +150,11 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
         first.value.approved_by = who.actor();
         first.value.account_id = account.id;
         m_accounts.open_office_account(account, who.actor());
-        save(first, "approved", event(who, "application.approved", "application:" + id,
-                                      audit::details({{"username", first.value.username}, {"account", account.id}})));
+        save(first, "approved",
+             with_notices(event(who, "application.approved", "application:" + id,
+                                audit::details({{"username", first.value.username}, {"account", account.id}})),
+                          "application.approved", audit::application_audience(id), first.value.agency_id,
+                          {{"username", first.value.username}, {"display_name", first.value.display_name}}));
         out.application = first.value;
     });
     out.initial_login_password = std::move(req.login_password);
@@ -167,7 +170,10 @@ Application RegistrationOffice::reject_application(const Principal& who, const s
     a.value.rejected_by = who.actor();
     a.value.reason = reason;
     // The username is free again for a new application.
-    save(a, "rejected", event(who, "application.rejected", "application:" + id, audit::details({{"reason", reason}})),
+    save(a, "rejected",
+         with_notices(event(who, "application.rejected", "application:" + id, audit::details({{"reason", reason}})),
+                      "application.rejected", audit::application_audience(id), a.value.agency_id,
+                      {{"username", a.value.username}, {"display_name", a.value.display_name}, {"reason", reason}}),
          {"username:" + a.value.username});
     return a.value;
 }

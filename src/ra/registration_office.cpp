@@ -35,6 +35,23 @@ audit::Event RegistrationOffice::event(const Principal& who, const std::string& 
     return audit::Event{who.actor(), action, object, details, m_clock.unix_seconds()};
 }
 
+// #16: who is told of a change to a user's case — the user and the agency's contact person — with the agency's names.
+audit::Event RegistrationOffice::with_notices(audit::Event e, const std::string& kind, const std::string& user_audience,
+                                              const std::string& agency_id, nlohmann::json params) {
+    if (!params.is_object()) params = nlohmann::json::object();
+    if (auto agency = m_store.record(agency_id); agency && agency->kind == "agency") {
+        Agency a = nlohmann::json::parse(agency->data).get<Agency>();
+        params["agency"] = a.name_zh.empty() ? a.name_en : a.name_zh;
+        params["agency_pt"] = a.name_pt.empty() ? a.name_en : a.name_pt;
+    }
+    params["at"] = e.time;
+    std::vector<std::string> audiences;
+    if (!user_audience.empty()) audiences.push_back(user_audience);
+    if (!agency_id.empty()) audiences.push_back(audit::agency_audience(agency_id));
+    e.notices = audit::to_each(audiences, kind, params.dump());
+    return e;
+}
+
 void RegistrationOffice::check_id_type(const std::string& id_type) const {
     const auto& types = m_config.ra.id_types;
     if (std::find(types.begin(), types.end(), id_type) == types.end()) {

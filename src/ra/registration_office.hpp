@@ -152,6 +152,9 @@ private:
     void require_valid_sign_off(const std::optional<SignOff>& s, const std::string& scope);
     bool letter_valid(const Letter& l, const std::string& scope) const;
     Loaded<Application> application_of_user(const std::string& username);
+    // #16: `e` with the notices that tell the user (`user_audience`) and the agency's contact person of it.
+    audit::Event with_notices(audit::Event e, const std::string& kind, const std::string& user_audience,
+                              const std::string& agency_id, nlohmann::json params);
     accounts::Credential complete_with_new_key(const ServiceRequest& pending, const std::string& username,
                                                const core::SecureString& signing_password, const std::string& actor);
     void four_eyes(const Principal& who, std::initializer_list<std::string> earlier_actors, const char* what) const;

@@ -203,7 +203,10 @@ ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const 
             r.value.completed_at = m_clock.unix_seconds();
         }
         // version-checked: a request that changed since it was read above (approved or rejected meanwhile) fails here
-        save(r, status, event(who, "request.approved", "request:" + id, audit::details({{"kind", r.value.kind}})));
+        save(r, status,
+             with_notices(event(who, "request.approved", "request:" + id, audit::details({{"kind", r.value.kind}})),
+                          "request.approved", audit::account_audience(account->id), r.value.agency_id,
+                          {{"username", r.value.username}, {"request", r.value.kind}}));
     });
     out.request = r.value;
     return out;
@@ -217,7 +220,11 @@ ServiceRequest RegistrationOffice::reject_request(const Principal& who, const st
         throw_conflict("ra.request_closed", "the request is already " + r.value.status);
     r.value.rejected_by = who.actor();
     r.value.reason = reason;
-    save(r, "rejected", event(who, "request.rejected", "request:" + id, audit::details({{"reason", reason}})));
+    const std::string account_id = application_of_user(r.value.username).value.account_id;
+    save(r, "rejected",
+         with_notices(event(who, "request.rejected", "request:" + id, audit::details({{"reason", reason}})),
+                      "request.rejected", audit::account_audience(account_id),
+                      r.value.agency_id, {{"username", r.value.username}, {"request", r.value.kind}, {"reason", reason}}));
     return r.value;
 }
 

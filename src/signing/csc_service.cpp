@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "custody/sad.hpp"
 #include "signing/algorithms.hpp"
@@ -78,6 +79,27 @@ NewSad new_sad(const std::string& id, const std::string& credential_id, const st
 }
 
 std::string new_sad_id() { return "sad_" + core::random_token(16); }
+
+// #16: the owner is told of every signing with their key — at once, or in the day's digest at mail.digest_hour office
+// time — with the digests signed, so a signing they did not make shows.
+audit::Notice signing_notice(const accounts::Account& owner, const std::string& credential_id,
+                             const std::vector<core::Bytes>& hashes, std::int64_t now, const core::Config& config) {
+    nlohmann::json digests = nlohmann::json::array();
+    for (std::size_t i = 0; i < hashes.size() && i < 10; ++i) digests.push_back(core::hex_encode(hashes[i]));
+    if (hashes.size() > 10) digests.push_back("… (" + std::to_string(hashes.size() - 10) + ")");
+    nlohmann::json params{{"username", owner.username}, {"credential", credential_id},
+                          {"count", hashes.size()},     {"hashes", digests}, {"at", now}};
+    audit::Notice n{"signing", audit::account_audience(owner.id), params.dump(), "", "", 0};
+    if (owner.signing_notices == "daily") {
+        const std::int64_t offset = std::int64_t{config.office.utc_offset_minutes} * 60;
+        const std::int64_t local_midnight = (now + offset) / 86400 * 86400;
+        std::int64_t digest_at = local_midnight + std::int64_t{config.mail.digest_hour} * 3600 - offset;
+        if (digest_at <= now) digest_at += 86400;
+        n.group_key = "signing-digest:" + owner.id + ":" + std::to_string(digest_at);
+        n.not_before = digest_at;
+    }
+    return n;
+}
 
 std::string hex_list(const std::vector<core::Bytes>& hashes) {
     std::string out;
@@ -374,8 +396,11 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
         m_events.record_event(after("csc.signatures.failed", e.code()));
         throw;
     }
-    // no signature leaves without its "created" event: if this write fails, the request fails
-    m_events.record_event(after("csc.signatures.created", "ok"));
+    // no signature leaves without its "created" event (and the owner's notice of it, #16): if this write fails, the
+    // request fails
+    audit::Event created = after("csc.signatures.created", "ok");
+    if (!account->email.empty()) created.notices = {signing_notice(*account, c.id, r.hashes, created.time, m_config)};
+    m_events.record_event(created);
     return signatures;
 }
 

@@ -26,6 +26,7 @@ accounts::Account account_from_row(const Row& r) {
     a.department = r.text(13);
     a.title = r.text(14);
     a.key_type = r.text(15);
+    a.signing_notices = r.text(16);
     return a;
 }
 
@@ -134,7 +135,7 @@ std::optional<accounts::Credential> SqlStore::credential(const std::string& id) 
 }
 
 accounts::FailureResult SqlStore::record_signing_failure(const std::string& account_id, int threshold,
-                                                         const audit::Event& e) {
+                                                         const audit::Event& e, const audit::Event& locked) {
     accounts::FailureResult out;
     m_db.transact([&](Connection& c) {
         auto r = c.query_one(sql::kRecordFailure, {account_id, std::int64_t{threshold}});
@@ -145,12 +146,24 @@ accounts::FailureResult SqlStore::record_signing_failure(const std::string& acco
         out.attempts = static_cast<int>(r->integer(0));
         out.locked = r->text(1) == "locked";
         append_audit_event(c, e);
-        if (out.locked) {
-            audit::Event locked = e;
-            locked.action = "account.locked";
-            locked.details = audit::details({{"failed_attempts", std::to_string(out.attempts)}});
-            append_audit_event(c, locked);
-        }
+        if (out.locked) append_audit_event(c, locked);
+    });
+    return out;
+}
+
+void SqlStore::set_signing_notices(const std::string& account_id, const std::string& mode, const audit::Event& e) {
+    m_db.transact([&](Connection& c) {
+        if (c.execute(sql::kSetSigningNotices, {account_id, mode}) != 1)
+            throw Error("accounts.unknown_account", 404, "the account no longer exists");
+        append_audit_event(c, e);
+    });
+}
+
+std::vector<accounts::ExpiringCredential> SqlStore::credentials_expiring(std::int64_t from, std::int64_t to) {
+    std::vector<accounts::ExpiringCredential> out;
+    m_db.with_connection([&](Connection& c) {
+        for (const Row& r : c.query(sql::kCredentialsExpiring, {from, to}))
+            out.push_back(accounts::ExpiringCredential{r.text(0), r.text(1), r.text(2), r.text(3), r.integer(4)});
     });
     return out;
 }

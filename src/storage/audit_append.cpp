@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "storage/sql/audit_sql.hpp"
+#include "storage/sql/notices_sql.hpp"
 
 namespace yq::storage {
 
@@ -14,6 +15,11 @@ std::int64_t append_audit_event(Connection& c, const audit::Event& e) {
     c.execute(sql::kSetAuditHeadHash, {hash});
     c.execute(sql::kInsertAuditEvent, {seq, e.time, e.actor, e.action,
                                        e.object, e.details, prev, hash});
+    // #16: the notices the change sends commit (or roll back) with it
+    for (const audit::Notice& n : e.notices)
+        c.execute(sql::kInsertNotice, {n.kind, n.audience, n.params, n.group_key,
+                                       n.dedupe_key.empty() ? Value{} : Value{n.dedupe_key}, e.time,
+                                       n.not_before ? n.not_before : e.time});
     return seq;
 }
 

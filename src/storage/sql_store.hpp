@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "audit/event.hpp"
+#include "notices/outbox.hpp"
 #include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "accounts/account.hpp"
@@ -21,7 +22,8 @@ class SqlStore final : public pki::CaStore,
                        public ra::AppointmentStore,
                        public ra::RegistryStore,
                        public signing::SessionStore,
-                       public pades::SignatureRecordStore {
+                       public pades::SignatureRecordStore,
+                       public notices::Outbox {
 public:
     explicit SqlStore(Database& db) : m_db(db) {}
 
@@ -86,8 +88,10 @@ public:
                     std::int64_t step, const audit::Event& e) override;
     std::vector<accounts::Credential> credentials_of(const std::string& account_id) override;
     std::optional<accounts::Credential> credential(const std::string& id) override;
+    void set_signing_notices(const std::string& account_id, const std::string& mode, const audit::Event& e) override;
+    std::vector<accounts::ExpiringCredential> credentials_expiring(std::int64_t from, std::int64_t to) override;
     accounts::FailureResult record_signing_failure(const std::string& account_id, int threshold,
-                                                   const audit::Event& e) override;
+                                                   const audit::Event& e, const audit::Event& locked) override;
     bool record_signing_success(const std::string& account_id) override;
     bool accept_totp_step(const std::string& account_id, std::int64_t step) override;
     void set_status(const std::string& account_id, const std::string& expected, const std::string& status,
@@ -149,6 +153,16 @@ public:
     // pades::SignatureRecordStore
     void record_signature(const pades::SignatureRecord& r, const audit::Event& e) override;
     std::optional<pades::SignatureRecord> signature_by_reference(const std::string& reference) override;
+
+    // notices::Outbox
+    std::vector<notices::QueuedNotice> claim_due(const std::string& claim_token, std::int64_t now,
+                                                 std::int64_t lease_until, int limit) override;
+    bool mark_sent(const std::vector<std::int64_t>& ids, const std::string& claim_token, std::int64_t now,
+                   const audit::Event& e) override;
+    bool mark_failed(const std::vector<std::int64_t>& ids, const std::string& claim_token, std::int64_t next_attempt_at,
+                     const std::string& error, bool abandon, const audit::Event& e) override;
+    bool queued_once(const std::string& dedupe_key) override;
+    std::vector<notices::NoticeStatus> recent_notices(int limit) override;
 
 private:
     // Throws "audit.event_inside_unit_of_work" inside a unit of work: what `action` records is committed on its own,

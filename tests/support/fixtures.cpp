@@ -238,6 +238,8 @@ int spawn_serve(const std::string& home, int& pid, const std::string& listen = "
     return port;
 }
 
+}  // namespace
+
 // A loopback port nobody listens on right now (for servers whose certificate URLs must point at themselves).
 int free_port() {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -262,7 +264,6 @@ void stop_process(int pid) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
 }
-}  // namespace
 
 ServerProcess::ServerProcess(const Options& options) {
     nlohmann::json config = nlohmann::json::object();

@@ -96,6 +96,11 @@ private:
 // Config for in-process tests: cheap Argon2, everything else default.
 core::Config test_config(const std::string& home);
 
+// A loopback port nobody listens on right now.
+int free_port();
+// SIGTERM, then SIGKILL after 5 s; reaps the child.
+void stop_process(int pid);
+
 // The real `yunqian` binary (path from $YQ_BINARY, set by CTest).
 std::string yunqian_binary();
 

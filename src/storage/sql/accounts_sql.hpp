@@ -7,7 +7,8 @@ inline constexpr const char* kInsertAccount =
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10, $11, $12, $13, $14)";
 inline constexpr const char* kAccountColumns =
     "SELECT id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-    "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type FROM accounts ";
+    "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type, signing_notices "
+    "FROM accounts ";
 // RFC 6238 enrolment: the secret the owner proved with a code, only while none is enrolled.
 inline constexpr const char* kEnrolTotp =
     "UPDATE accounts SET totp_secret_sealed = $2, totp_enrolled_at = $3, totp_last_step = $4 "
@@ -76,5 +77,14 @@ inline constexpr const char* kUpdateSad =
 inline constexpr const char* kDeleteLiveSad = "DELETE FROM sads WHERE id = $1 AND version = $2 AND expires_at > $3";
 inline constexpr const char* kDeleteSad = "DELETE FROM sads WHERE id = $1";
 inline constexpr const char* kDeleteExpiredSads = "DELETE FROM sads WHERE expires_at <= $1";
+
+// #16: how the owner is told of signings with their key
+inline constexpr const char* kSetSigningNotices = "UPDATE accounts SET signing_notices = $2 WHERE id = $1";
+// #16: the active credentials of active accounts whose certificate expires in [from, to) (expiry warnings)
+inline constexpr const char* kCredentialsExpiring =
+    "SELECT a.id, a.username, cr.id, c.serial, c.not_after FROM credentials cr "
+    "JOIN accounts a ON a.id = cr.account_id JOIN certificates c ON c.serial = cr.certificate_serial "
+    "WHERE cr.status = 'active' AND a.status IN ('active', 'locked') AND c.status = 'valid' "
+    "AND c.not_after >= $1 AND c.not_after < $2 ORDER BY c.not_after";
 
 }  // namespace yq::storage::sql

@@ -7,6 +7,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "core/mustache_json.hpp"
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -19,25 +20,7 @@ namespace {
 namespace mustache = kainjow::mustache;
 using nlohmann::json;
 
-mustache::data to_mustache(const json& j) {
-    switch (j.type()) {
-        case json::value_t::object: {
-            mustache::data d{mustache::data::type::object};
-            for (const auto& [k, v] : j.items()) d.set(k, to_mustache(v));
-            return d;
-        }
-        case json::value_t::array: {
-            mustache::data d{mustache::data::type::list};
-            for (const auto& v : j) d.push_back(to_mustache(v));
-            return d;
-        }
-        case json::value_t::string:  // an empty text is false, so {{#x}}…{{/x}} hides what has no value
-            return j.get_ref<const std::string&>().empty() ? mustache::data{false} : mustache::data{j.get<std::string>()};
-        case json::value_t::boolean: return mustache::data{j.get<bool>()};
-        case json::value_t::null: return mustache::data{false};
-        default: return mustache::data{j.dump()};
-    }
-}
+using core::to_mustache;
 
 const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
