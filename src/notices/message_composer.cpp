@@ -55,6 +55,8 @@ json facts(const QueuedNotice& n, const std::string& lang, int offset) {
     p["time"] = office_time_text(at, offset);
     if (p.contains("not_after") && p["not_after"].is_number_integer())
         p["date"] = office_date_text(p["not_after"].get<std::int64_t>(), offset);
+    if (lang == "pt" && p.contains("agency_pt") && p["agency_pt"].is_string() && !p["agency_pt"].get<std::string>().empty())
+        p["agency"] = p["agency_pt"];
     if (p.contains("request") && p["request"].is_string()) {
         const std::string kind = p["request"];
         p[kind] = true;  // {{#revocation}}…{{/revocation}}

@@ -1,6 +1,6 @@
 // #16 "Wording": one term per thing, in Macau usage. docs/glossary/LANG.json lists the term we use for each thing and
-// the variants no page may carry; this test holds the language's catalogue, every page template and the visible
-// signature appearance to it, and checks that each term the glossary prescribes is really in use (a stale glossary
+// the variants no page may carry; this test holds the language's catalogue, every page template, the visible
+// signature appearance and the e-mail notices to it, and checks that each term the glossary prescribes is really in use (a stale glossary
 // entry fails too).
 #include <gtest/gtest.h>
 
@@ -38,6 +38,11 @@ void expect_pages_follow_the_glossary(const std::string& lang) {
     for (const auto& entry : std::filesystem::directory_iterator(kSource / "src/web/templates"))
         texts.emplace_back(entry.path().filename().string(), test::read_file(entry.path().string()));
     texts.emplace_back("pades/appearance.cpp", test::read_file((kSource / "src/pades/appearance.cpp").string()));
+    // the e-mail notices' texts in this language
+    std::vector<std::pair<std::string, std::string>> mail;
+    collect_strings(json::parse(test::read_file((kSource / "src/notices/messages.json").string())), "notices", mail);
+    for (const auto& [where, text] : mail)
+        if (where.find("." + lang + ".") != std::string::npos || where.ends_with("." + lang)) texts.emplace_back(where, text);
 
     for (const json& term : glossary["terms"]) {
         const std::string use = term["use"];

@@ -86,6 +86,8 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                                      {"display_name", a->display_name},
                                                      {"agency", a->agency},
                                                      {"status", a->status},
+                                                     {"email", a->email},
+                                                     {"signing_notices", a->signing_notices},
                                                      {"awaiting_signing_key", a->awaiting_signing_key},
                                                      {"rekey_approved", office.pending_for_user(a->username, "rekey").has_value()},
                                                      {"renewal_approved", office.pending_for_user(a->username, "renewal").has_value()},
@@ -116,6 +118,15 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                    auto c = accounts.create_first_key(id, secret_field(j, "signing_password"), j.value("otp", ""),
                                                       "self:" + id);
                    return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}}, 201);
+               },
+               Execution::Blocking, "api_me");
+    // #16: how the owner is told of signings with their key — a mail each time, or one digest a day.
+    router.add("PUT", "/api/v1/me/notices",
+               [&](const Request& req) {
+                   std::string id = signed_in_account(csc, req);
+                   json j = body_of(req);
+                   accounts.set_signing_notices(id, j.value("signing", ""), "self:" + id);
+                   return no_content();
                },
                Execution::Blocking, "api_me");
     router.add("POST", "/api/v1/me/login-password",

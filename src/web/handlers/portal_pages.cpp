@@ -113,6 +113,8 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
             {"agency", a->agency},
             {"status", translate(lang, "portal.statuses." + a->status)},
             {"locked", a->status == "locked"},
+            {"email", a->email},
+            {"notices_daily", a->signing_notices == "daily"},
             {"must_change", a->awaiting_signing_key},
             {"otp_required", s.config.accounts.otp_required},
             {"renewal_due", renewal_due},
@@ -241,7 +243,18 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    data["new_key"] = new_key;
                    data["first_key"] = first_key;
                    data["enrolled"] = q["enrolled"];
+                   data["notices_saved"] = q["changed"] == "notices";
+                   if (q["changed"] == "notices") data["changed"] = "";
                    return s.pages.render(req, "portal_home", "portal.title", data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    // #16: a mail for each signing with the key, or one digest a day
+    router.add("POST", "/portal/notices", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   auto f = parse_urlencoded(req.body);
+                   require_csrf(req, f);
+                   s.accounts.set_signing_notices(id, f["signing"] == "daily" ? "daily" : "each", "self:" + id);
+                   return see_other("/portal?changed=notices");
                }),
                Execution::Blocking, "ui_portal");
 
