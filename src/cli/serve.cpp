@@ -71,7 +71,7 @@ int serve(const std::string& home, const std::string& listen) {
     ra::AppointmentBook appointments(calendar, *app->store, *app->keys, app->clock);
     ra::RegistrationOffice office(app->config, *app->store, *app->accounts, *app->store, ca, appointments, calendar,
                                   *app->keys, app->clock);
-    web::RaRouteServices ra_services{*app->staff, office, appointments, calendar, *app->store, csc};
+    web::RaRouteServices ra_services{*app->staff, office, appointments, calendar, *app->store, csc, *app->store};
     web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, office, app->config,
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
+#include "support/http_client.hpp"
 #include "support/mail_server.hpp"
 #include "support/office_api.hpp"
 
@@ -78,6 +79,18 @@ TEST_P(NoticesE2eTest, TheContactPersonAndTheApplicantAreMailedOfApprovalsAndRej
     auto verified = server.cli("audit verify");
     EXPECT_EQ(verified.exit_code, 0) << verified.output;
     (void)chan;
+
+    // the auditor sees what was mailed on the office's notices page; an officer does not
+    Staff auditor = sign_in_staff(server, api, "audrey", "auditor");
+    auto page = [&](const Staff& who) {
+        return test::http_request("GET", server.port(), "/office/notices", "", "", "", "127.0.0.1",
+                                  {{"Cookie", "yq_staff=" + who.token}, {"Accept-Language", "zh-Hant"}});
+    };
+    auto listed = page(auditor);
+    EXPECT_EQ(listed.status, 200);
+    EXPECT_NE(listed.body.find("application.rejected"), std::string::npos) << listed.body;
+    EXPECT_NE(listed.body.find("已寄出"), std::string::npos);
+    EXPECT_EQ(page(officer).status, 403);
 }
 
 TEST_P(NoticesE2eTest, TheSignerIsMailedOfEachSigningAndOfTheLockWithTheDigestSigned) {

@@ -293,6 +293,28 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
                }),
                Execution::Blocking, "ui_office");
 
+    // #16: the e-mail notices, newest first: sent, waiting for a retry (with the mail server's answer), or given up.
+    router.add("GET", "/office/notices", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
+                   ra::require_permission(who, ra::Action::AuditSearch);
+                   const std::string lang = choose_language(req);
+                   json rows = json::array();
+                   for (const auto& n : s.ra.notices.recent_notices(200))
+                       rows.push_back({{"id", std::to_string(n.id)},
+                                       {"created", office_time(s, n.created_at)},
+                                       {"kind", n.kind},
+                                       {"audience", n.audience},
+                                       {"status", translate(lang, "backoffice.notices.statuses." + n.status)},
+                                       {"status_class", n.status},
+                                       {"attempts", std::to_string(n.attempts)},
+                                       {"when", n.status == "sent" ? office_time(s, n.sent_at)
+                                                : n.status == "queued" ? office_time(s, n.next_attempt_at) : ""},
+                                       {"error", n.last_error}});
+                   json data{{"notices", rows}, {"has_notices", !rows.empty()},
+                             {"mail_configured", !s.config.mail.smtp_url.empty()}};
+                   return s.pages.render(req, "office_notices", "backoffice.notices.title", data, 200, "office");
+               }),
+               Execution::Blocking, "ui_office");
+
     // The auditor's search of the audit log (object, actor, action, days in office time), newest first.
     router.add("GET", "/office/audit", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    ra::require_permission(who, ra::Action::AuditSearch);

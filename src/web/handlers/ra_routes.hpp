@@ -4,6 +4,7 @@
 // /api/openapi.yaml). Errors: {"error": code, "message": text, "details": [...]}.
 #include "audit/event.hpp"
 #include "ra/appointments.hpp"
+#include "notices/outbox.hpp"
 #include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
 #include "signing/csc_service.hpp"
@@ -18,6 +19,7 @@ struct RaRouteServices {
     const ra::OfficeCalendar& calendar;
     audit::AuditReader& audit;
     signing::CscService& csc;
+    notices::Outbox& notices;  // #16: the office sees what was mailed and what was given up
 };
 
 void register_staff_routes(Router& router, const RaRouteServices& s);
