@@ -31,8 +31,8 @@ constexpr Table kTables[] = {
      "serial"},
     {"accounts",
      "id, username, display_name, agency, email, status, login_password_hash, totp_secret_sealed, totp_last_step, "
-     "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type",
-     16, "id"},
+     "failed_attempts, created_at, awaiting_signing_key, totp_enrolled_at, department, title, key_type, signing_notices",
+     17, "id"},
     {"credentials",
      "id, account_id, key_type, status, certificate_serial, sealed_key, kdf_salt, kdf_params, seal_version, created_at", 10,
      "id"},
@@ -52,6 +52,11 @@ constexpr Table kTables[] = {
     {"ra_attachments", "record_id, doc_type, sha256, attached_by, attached_at", 5, "record_id, doc_type, sha256"},
     {"signature_records", "reference, account_id, credential_id, certificate_serial, signed_digest, level, signed_at", 7,
      "reference"},
+    // #16: queued notices leave from the new database; sent and abandoned ones stay the record of what was mailed
+    {"notices",
+     "id, kind, audience, params, group_key, dedupe_key, created_at, not_before, status, attempts, last_error, "
+     "claim_token, claimed_until, sent_at",
+     14, "id"},
 };
 
 std::string placeholders(int n) {
@@ -112,6 +117,9 @@ std::map<std::string, std::int64_t> copy_database(Database& source, Database& ta
             }
             copied[t.name] = static_cast<std::int64_t>(rows.size());
         }
+        // the ids were copied as they were: PostgreSQL's sequence continues after the highest
+        if (target.backend() == Backend::Postgres)
+            to.query("SELECT setval(pg_get_serial_sequence('notices', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM notices");
     });
     return copied;
 }
