@@ -355,3 +355,35 @@ TEST_P(AccountsTest, LoginUsesTheLoginPasswordAndHidesWhetherTheUserExists) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
+
+// #16: a certificate nearing its end is warned once per threshold (30 and 7 days by default), to its owner and the
+// agency's contact person, audited; a sweep run again (or by another node) queues nothing more.
+TEST_P(AccountsTest, ACertificateNearingItsEndIsWarnedOncePerThreshold) {
+    auto created = create("expiring.user");
+    auto cert = store.find_certificate(created.credential.certificate_serial);
+    ASSERT_TRUE(cert);
+    auto expiry_notices = [&] {
+        std::int64_t n = 0;
+        database.db().with_connection([&](storage::Connection& c) {
+            n = c.query_one("SELECT COUNT(*) FROM notices WHERE kind = 'certificate.expiring'")->integer(0);
+        });
+        return n;
+    };
+    EXPECT_EQ(service.queue_expiry_warnings(store), 0) << "three years ahead is no warning";
+    clock.set(cert->not_after - 29 * 86400);
+    EXPECT_EQ(service.queue_expiry_warnings(store), 1);
+    EXPECT_EQ(expiry_notices(), 2) << "the owner and the agency's contact person";
+    EXPECT_EQ(service.queue_expiry_warnings(store), 0) << "warned once per threshold";
+    clock.set(cert->not_after - 20 * 86400);
+    EXPECT_EQ(service.queue_expiry_warnings(store), 0);
+    clock.set(cert->not_after - 6 * 86400);
+    EXPECT_EQ(service.queue_expiry_warnings(store), 1) << "the 7-day warning";
+    EXPECT_EQ(expiry_notices(), 4);
+    EXPECT_EQ(store.search_events(audit::EventFilter{"certificate:" + cert->serial, "", "certificate.expiry_warned"}).size(),
+              2u);
+
+    auto other = create("revoked.user");
+    ca.revoke(other.credential.certificate_serial, "keyCompromise", std::nullopt, "test");
+    clock.set(store.find_certificate(other.credential.certificate_serial)->not_after - 3 * 86400);
+    EXPECT_EQ(service.queue_expiry_warnings(store), 0) << "a revoked certificate is not warned of its end";
+}
