@@ -106,13 +106,24 @@ SignOff RegistrationOffice::make_sign_off(const Principal& who, const std::strin
         throw_conflict("ra.representative_other_agency", "this representative does not represent the case's agency");
     SignOff s{rep_id, "", who.actor(), m_clock.unix_seconds()};
     if (rep.value.is_head) return s;
+    // #16 「使用」: a delegate who signs off with their own sign-in (online, not on paper at the office) uses the service
+    // for the agency, which the letter must also allow (scope "use"); the head needs no letter at all.
+    const bool online = who.has(Role::Representative);
+    bool lacks_use = false;
     for (const auto& r : m_store.records("letter", agency_id, "valid")) {
         Letter l = nlohmann::json::parse(r.data).get<Letter>();
-        if (l.representative_id == rep_id && letter_valid(l, scope)) {
-            s.letter_id = l.id;
-            return s;
+        if (l.representative_id != rep_id || !letter_valid(l, scope)) continue;
+        if (online && !letter_valid(l, "use")) {
+            lacks_use = true;
+            continue;
         }
+        s.letter_id = l.id;
+        return s;
     }
+    if (lacks_use)
+        throw_conflict("ra.letter_lacks_use",
+                       "the authorisation letter does not let this representative act online (scope 'use'); sign on "
+                       "paper at the office, or the head records a letter that includes it");
     throw_conflict("ra.no_valid_letter", "the representative has no valid authorisation letter with the scope '" +
                                              scope + "'; the agency head must sign, or record a new letter");
 }

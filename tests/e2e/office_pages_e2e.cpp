@@ -457,7 +457,7 @@ TEST(OfficePagesTest, AnAgencyGetsAnotherDelegateLosesALetterAndIsSuspended) {
 
 // A representative's own sign-in, made from the agency's page: the representative signs off an application online
 // (the office records who signed, under which letter), and sees nothing of another agency.
-TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnline) {
+TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnlineOnlyUnderALetterThatAllowsUse) {
     test::ServerProcess server;
     Api api{server.port()};
     Staff admin = sign_in_staff(server, api, "carla", "ca_admin");
@@ -487,12 +487,26 @@ TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnline) {
     ASSERT_EQ(filed.status, 201) << filed.body;
     std::string id = filed.body.value("id", "");
     Browser wong = Browser::for_staff(server.port(), rep);
+    // #16 「使用」: the delegate's letter allows applications and revocations, but not using the service online
+    auto refused = wong.post("/office/applications/" + id + "/sign-off", "representative_id=");
+    ASSERT_EQ(refused.status, 303);
+    EXPECT_NE(refused.headers["location"].find("error=ra.letter_lacks_use"), std::string::npos) << refused.headers["location"];
+    EXPECT_TRUE(api.call("GET", "/api/v1/applications/" + id, officer.token).body["application"]["sign_off"].is_null());
+    auto use_letter = api.call("POST", "/api/v1/agencies/" + agency.id + "/letters", officer.token,
+                               {{"representative_id", agency.delegate_id},
+                                {"scopes", {"apply", "use"}},
+                                {"valid_from", "2026-01-01T00:00:00Z"}});
+    ASSERT_EQ(use_letter.status, 201) << use_letter.body;
+    const std::string use_letter_id = use_letter.body.value("id", "");
+    api.attach(officer.token, use_letter_id, "authorisation_letter", pdf("letter with use"));
+    ASSERT_EQ(api.call("POST", "/api/v1/letters/" + use_letter_id + "/confirm", supervisor.token).status, 200);
+
     auto signed_off = wong.post("/office/applications/" + id + "/sign-off", "representative_id=");
     ASSERT_EQ(signed_off.status, 303);
     EXPECT_EQ(signed_off.headers["location"], "/office/applications/" + id);
     auto application = api.call("GET", "/api/v1/applications/" + id, officer.token).body["application"];
     EXPECT_EQ(application["sign_off"]["representative_id"], agency.delegate_id);
-    EXPECT_EQ(application["sign_off"]["letter_id"], agency.letter_id);
+    EXPECT_EQ(application["sign_off"]["letter_id"], use_letter_id);
     EXPECT_EQ(application["sign_off"]["recorded_by"], "staff:wong.rep");
     EXPECT_EQ(wong.get("/office/agencies/" + other.id).status, 403);
     auto queue = wong.get("/office");  // the representative's queue: their agency only, no counter work

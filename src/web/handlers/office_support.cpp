@@ -41,6 +41,7 @@ std::string office_message_key(const std::string& code) {
         {"ra.bad_validity", "backoffice.errors.bad_letter"},
         {"ra.head_needs_no_letter", "backoffice.errors.head_needs_no_letter"},
         {"ra.no_valid_letter", "backoffice.errors.no_valid_letter"},
+        {"ra.letter_lacks_use", "backoffice.errors.letter_lacks_use"},
         {"ra.letter_not_valid", "backoffice.errors.no_valid_letter"},
         {"ra.sign_off_missing", "backoffice.errors.sign_off_missing"},
         {"ra.sign_off_not_needed", "backoffice.errors.sign_off_not_needed"},

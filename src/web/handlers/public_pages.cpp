@@ -131,7 +131,7 @@ using FormSections = std::vector<std::pair<std::string, std::vector<std::string>
 const std::map<std::string, FormSections>& printable_forms() {
     static const std::map<std::string, FormSections> k{
     {"agency_application_form", {{"agency", {"agency_name_zh", "agency_name_pt", "agency_name_en", "agency_code", "agency_address"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number", "phone", "email"}}, {"contact", {"person_name", "phone", "email"}}}},
-    {"authorisation_letter", {{"agency", {"agency_name_zh", "agency_code"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number"}}, {"scope", {"scope_apply", "scope_revoke", "scope_renew", "valid_from", "valid_until"}}}},
+    {"authorisation_letter", {{"agency", {"agency_name_zh", "agency_code"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number"}}, {"scope", {"scope_apply", "scope_use", "scope_revoke", "scope_renew", "valid_from", "valid_until"}}}},
     {"service_application_form", {{"user_type", {"type_government", "type_personal"}}, {"agency", {"agency_name_zh", "agency_code"}}, {"user", {"person_name", "username", "department", "person_title", "id_type", "id_number", "email", "phone", "home_address", "professional_qualification"}}, {"services", {}}, {"representative_sign_off", {"person_name", "person_title"}}}},
     {"unlock_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"request", {"request_unlock", "request_rekey", "appointment_code"}}}},
     {"revocation_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"revocation", {"revocation_reason"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
@@ -157,7 +157,7 @@ const std::map<std::string, std::string>& sample_values() {
         {"id_number", "1234567(8)"}, {"phone", "+853 0000 0000"}, {"email", "chan.taiman@example.gov.mo"},
         {"username", "chan.taiman"}, {"department", "資訊處 Divisão de Informática"}, {"valid_from", "2027-01-01"},
         {"valid_until", "2029-12-31"}, {"appointment_code", "K7QM-3XW2PA"}, {"revocation_reason", "離職 Saída do serviço"},
-        {"type_government", "☑"}, {"scope_apply", "☑"}, {"scope_revoke", "☑"}, {"scope_renew", "☑"}, {"request_unlock", "☑"},
+        {"type_government", "☑"}, {"scope_apply", "☑"}, {"scope_use", "☑"}, {"scope_revoke", "☑"}, {"scope_renew", "☑"}, {"request_unlock", "☑"},
         {"service_other", "☑ 雲簽"}};
     return k;
 }
@@ -165,7 +165,7 @@ const std::map<std::string, std::string>& sample_values() {
 const std::map<std::string, std::vector<std::pair<std::string, int>>>& callouts() {
     static const std::map<std::string, std::vector<std::pair<std::string, int>>> k{
         {"agency_application_form", {{"agency_code", 1}, {"person_name", 2}}},
-        {"authorisation_letter", {{"scope_apply", 1}, {"valid_until", 2}}},
+        {"authorisation_letter", {{"scope_apply", 1}, {"scope_use", 3}, {"valid_until", 2}}},
         {"service_application_form", {{"type_government", 1}, {"username", 2}, {"home_address", 3}, {"service_other", 4}}},
         {"unlock_request_form", {{"request_unlock", 1}, {"appointment_code", 2}}},
         {"revocation_request_form", {{"revocation_reason", 1}}},
