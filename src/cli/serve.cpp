@@ -108,6 +108,7 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_office_pages(back_office, office_pages);
     web::register_office_registration_pages(back_office, office_pages);
     web::register_office_request_pages(back_office, office_pages);
+    web::register_office_form_pages(back_office, office_pages);
     web::register_office_staff_pages(back_office, office_pages);
     web::register_staff_routes(back_office, ra_services);
     web::register_ra_routes(back_office, ra_services);

@@ -609,3 +609,49 @@ TEST(OfficePagesTest, EachFormHasAFilledSampleWithCalloutsLinkedFromHowToRegiste
     }
     EXPECT_EQ(test::http_request("GET", server.port(), "/forms/nope/guide").status, 404);
 }
+
+// #16 "filled from the case where the office prints them": every case's form comes out filled with what the office
+// recorded — never an ID number (kept sealed) — and a box is ticked only where the case says so.
+TEST(OfficePagesTest, TheOfficePrintsEachCasesFormFilledFromTheCase) {
+    test::ServerProcess server(test::ServerProcess::Options{test::DbKind::Sqlite, office_config()});
+    Api api{server.port()};
+    Staff officer = sign_in_staff(server, api, "olivia", "officer");
+    Staff supervisor = sign_in_staff(server, api, "samuel", "supervisor");
+    RegisteredAgency agency = register_agency(api, officer, supervisor);
+    std::string application = ready_application(api, officer, agency, "chan.taiman", "1234567(8)");
+    Browser olivia = Browser::for_staff(server.port(), officer);
+
+    auto agency_page = olivia.get("/office/agencies/" + agency.id);
+    EXPECT_NE(agency_page.body.find("/office/agencies/" + agency.id + "/form"), std::string::npos);
+    EXPECT_NE(agency_page.body.find("/letters/" + agency.letter_id + "/form"), std::string::npos);
+    auto agency_form = olivia.get("/office/agencies/" + agency.id + "/form");
+    ASSERT_EQ(agency_form.status, 200);
+    for (const char* recorded : {"法務局", "Direcção dos Serviços de Assuntos de Justiça", "DSAJ-01", "Rua do Campo, Macau",
+                                 "梁局長 Leong", "黃代表 Wong", "何聯絡 Ho", "ho@dsaj.gov.mo", "YQ-RA-01"})
+        EXPECT_NE(agency_form.body.find(recorded), std::string::npos) << recorded;
+    EXPECT_EQ(agency_form.body.find("5123456(7)"), std::string::npos) << "an ID number is never printed";
+
+    auto letter_form = olivia.get("/office/agencies/" + agency.id + "/letters/" + agency.letter_id + "/form");
+    ASSERT_EQ(letter_form.status, 200);
+    auto ticked = [&](const std::string& body, const std::string& label) {  // the box's <dd> right after its label
+        auto at = body.find(label);
+        if (at == std::string::npos) return std::string("(no such box)");
+        auto dd = body.find("<dd", at);
+        auto close = body.find("</dd>", dd);
+        return body.substr(body.find('>', dd) + 1, close - body.find('>', dd) - 1);
+    };
+    EXPECT_EQ(ticked(letter_form.body, "雲端簽署帳戶申請"), "☑");
+    EXPECT_EQ(ticked(letter_form.body, "證書撤銷"), "☑");
+    EXPECT_EQ(ticked(letter_form.body, "使用雲簽服務"), "") << "the letter does not include use";
+    EXPECT_NE(letter_form.body.find("2026-01-01"), std::string::npos);
+
+    auto app_form = olivia.get("/office/applications/" + application + "/form");
+    ASSERT_EQ(app_form.status, 200);
+    for (const char* recorded : {"chan.taiman", "陳大文 Chan Tai Man", "chan.taiman@dsaj.gov.mo", "Registry", "Technician",
+                                 "YQ-RA-03", "黃代表 Wong"})
+        EXPECT_NE(app_form.body.find(recorded), std::string::npos) << recorded;
+    EXPECT_EQ(app_form.body.find("1234567(8)"), std::string::npos) << "an ID number is never printed";
+    EXPECT_EQ(ticked(app_form.body, "政府／機構用戶"), "☑") << app_form.body.substr(0, 2000);
+
+    EXPECT_EQ(olivia.get("/office/applications/app_doesnotexist/form").status, 404);
+}

@@ -16,6 +16,8 @@ void register_office_registration_pages(Router& router, const OfficePageServices
 // Revocation, renewal and re-key requests (unlock has its own counter page), the request page with sign-off, check,
 // second person's approval and rejection.
 void register_office_request_pages(Router& router, const OfficePageServices& s);
+// #16: each case's form printed filled with what the office recorded
+void register_office_form_pages(Router& router, const OfficePageServices& s);
 // Staff sign-ins: the list, a new sign-in with its roles, a reset; secrets shown once.
 void register_office_staff_pages(Router& router, const OfficePageServices& s);
 

@@ -15,6 +15,7 @@
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/ui/office_contact.hpp"
+#include "web/ui/printable_forms.hpp"
 #include "web/ui/report_view.hpp"
 
 namespace yq::web {
@@ -123,131 +124,12 @@ Response signature_record_page(const PublicPageServices& s, const Request& req, 
     return s.pages.render(req, "signature_record", "record.title", data, 200, "verify");
 }
 
-// The forms the office issues (print-ready HTML, filled in by hand; #16: bilingual zh-Hant/pt on one page as Macau's
-// official forms are, with the form's code and version): sections and their fields, by document type. Fields named
-// scope_*, request_* and type_* are boxes to tick; the "services" section is the configured services and an 「其他」
-// box; the fields in kBlankForGovernment are the ones government and agency users leave blank.
-using FormSections = std::vector<std::pair<std::string, std::vector<std::string>>>;
-const std::map<std::string, FormSections>& printable_forms() {
-    static const std::map<std::string, FormSections> k{
-    {"agency_application_form", {{"agency", {"agency_name_zh", "agency_name_pt", "agency_name_en", "agency_code", "agency_address"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number", "phone", "email"}}, {"contact", {"person_name", "phone", "email"}}}},
-    {"authorisation_letter", {{"agency", {"agency_name_zh", "agency_code"}}, {"head", {"person_name", "person_title"}}, {"representative", {"person_name", "person_title", "id_type", "id_number"}}, {"scope", {"scope_apply", "scope_use", "scope_revoke", "scope_renew", "valid_from", "valid_until"}}}},
-    {"service_application_form", {{"user_type", {"type_government", "type_personal"}}, {"agency", {"agency_name_zh", "agency_code"}}, {"user", {"person_name", "username", "department", "person_title", "id_type", "id_number", "email", "phone", "home_address", "professional_qualification"}}, {"services", {}}, {"representative_sign_off", {"person_name", "person_title"}}}},
-    {"unlock_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"request", {"request_unlock", "request_rekey", "appointment_code"}}}},
-    {"revocation_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"revocation", {"revocation_reason"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
-    {"renewal_request_form", {{"user", {"person_name", "username", "id_type", "id_number", "phone"}}, {"representative_sign_off", {"person_name", "person_title"}}}},
-    };
-    return k;
-}
-
-// Personal-only fields: government and agency users leave them blank (the form says so beside each).
-const std::vector<std::string> kBlankForGovernment = {"home_address", "professional_qualification"};
-
-// A catalogue text in both languages of the form: {"zh", "pt"}.
-json both_languages(const std::string& key) { return {{"zh", translate("zh-Hant", key)}, {"pt", translate("pt", key)}}; }
-
-// 申請表填寫指引 (#16): a filled sample of each form, with numbered callouts on the fields people ask about. The sample
-// values are sample data (a made-up agency and user), the callouts catalogue texts in the visitor's language.
-const std::map<std::string, std::string>& sample_values() {
-    static const std::map<std::string, std::string> k{
-        {"agency_name_zh", "示例局"}, {"agency_name_pt", "Direcção dos Serviços de Exemplo"},
-        {"agency_name_en", "Example Services Bureau"}, {"agency_code", "G-0042"},
-        {"agency_address", "澳門示例大馬路 1 號 Avenida do Exemplo, n.º 1, Macau"},
-        {"person_name", "陳大文 CHAN TAI MAN"}, {"person_title", "技術員 Técnico"}, {"id_type", "澳門居民身份證 BIR"},
-        {"id_number", "1234567(8)"}, {"phone", "+853 0000 0000"}, {"email", "chan.taiman@example.gov.mo"},
-        {"username", "chan.taiman"}, {"department", "資訊處 Divisão de Informática"}, {"valid_from", "2027-01-01"},
-        {"valid_until", "2029-12-31"}, {"appointment_code", "K7QM-3XW2PA"}, {"revocation_reason", "離職 Saída do serviço"},
-        {"type_government", "☑"}, {"scope_apply", "☑"}, {"scope_use", "☑"}, {"scope_revoke", "☑"}, {"scope_renew", "☑"}, {"request_unlock", "☑"},
-        {"service_other", "☑ 雲簽"}};
-    return k;
-}
-// form → (field → callout number); the callout texts are forms.callouts.<form>.<number> in the catalogue.
-const std::map<std::string, std::vector<std::pair<std::string, int>>>& callouts() {
-    static const std::map<std::string, std::vector<std::pair<std::string, int>>> k{
-        {"agency_application_form", {{"agency_code", 1}, {"person_name", 2}}},
-        {"authorisation_letter", {{"scope_apply", 1}, {"scope_use", 3}, {"valid_until", 2}}},
-        {"service_application_form", {{"type_government", 1}, {"username", 2}, {"home_address", 3}, {"service_other", 4}}},
-        {"unlock_request_form", {{"request_unlock", 1}, {"appointment_code", 2}}},
-        {"revocation_request_form", {{"revocation_reason", 1}}},
-        {"renewal_request_form", {{"username", 1}}}};
-    return k;
-}
-
-// The form's fixed texts in both languages.
-json form_texts() {
-    return {{"issuer", both_languages("site.name")},
-            {"signature", both_languages("forms.signature")},
-            {"seal", both_languages("forms.seal")},
-            {"date", both_languages("forms.date")},
-            {"office_use", both_languages("forms.office_use")},
-            {"form_code", both_languages("forms.form_code")},
-            {"form_version", both_languages("forms.form_version")},
-            {"blank_note", both_languages("forms.blank_for_government")},
-            {"other", both_languages("forms.service_other")},
-            {"other_hint", both_languages("forms.service_other_hint")}};
-}
-
-// A form view filled with the sample, its callouts numbered on the fields and explained in `lang` (the guidance).
-void fill_sample(json& data, const std::string& form, const std::string& lang) {
-    std::map<std::string, int> numbered;
-    json notes = json::array();
-    if (auto c = callouts().find(form); c != callouts().end())
-        for (const auto& [field, number] : c->second) {
-            numbered[field] = number;
-            notes.push_back({{"number", number},
-                             {"text", translate(lang, "forms.callouts." + form + "." + std::to_string(number))}});
-        }
-    for (auto& section : data["sections"]) {
-        for (auto& field : section["fields"]) {
-            std::string key = field["key"];
-            if (auto v = sample_values().find(key); v != sample_values().end()) field["sample"] = v->second;
-            if (numbered.count(key)) field["callout"] = numbered[key];
-        }
-        if (section["is_services"].get<bool>()) {
-            section["other_sample"] = sample_values().at("service_other");
-            if (numbered.count("service_other")) section["other_callout"] = numbered["service_other"];
-        }
-    }
-    data["guide"] = true;
-    data["callouts"] = notes;
-}
-
-json form_view(const PublicPageServices& s, const std::string& name, const FormSections& sections) {
-    json out = json::array();
-    for (const auto& [section, fields] : sections) {
-        json items = json::array();
-        for (const auto& f : fields)
-            items.push_back({{"key", f},
-                             {"label", both_languages("forms.fields." + f)},
-                             {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0 || f.rfind("type_", 0) == 0},
-                             {"blank_for_government",
-                              std::find(kBlankForGovernment.begin(), kBlankForGovernment.end(), f) != kBlankForGovernment.end()}});
-        json view{{"title", both_languages("forms.sections." + section)}, {"fields", items},
-                  {"is_services", section == "services"}};
-        if (section == "services") {
-            json offers = json::array();
-            for (const auto& o : s.config.ra.services)
-                offers.push_back({{"zh", core::text_in(o.name, "zh-Hant")}, {"pt", core::text_in(o.name, "pt")}});
-            view["services"] = offers;
-        }
-        out.push_back(view);
-    }
-    auto issue = s.config.ra.forms.find(name);
-    return {{"sections", out},
-            {"title", both_languages("documents." + name)},
-            {"code", issue == s.config.ra.forms.end() ? "" : issue->second.code},
-            {"version", issue == s.config.ra.forms.end() ? "" : issue->second.version}};
-}
-
 // The page of the form named in the path: blank, or (`with_sample`) filled with the sample and its callouts.
 Response printable_form_page(const PublicPageServices& s, const Request& req, bool with_sample) {
-    auto it = printable_forms().find(req.param("name"));
-    if (it == printable_forms().end()) throw Error("ui.not_found", 404, "no such form");
-    json data = form_view(s, it->first, it->second);
-    if (with_sample) fill_sample(data, it->first, choose_language(req));
-    data["form"] = form_texts();
-    data["needs_seal"] = it->first != "unlock_request_form";
-    data["scripts"] = json::array({"/static/print.js"});
+    const std::string name = req.param("name");
+    if (!printable_forms().count(name)) throw Error("ui.not_found", 404, "no such form");
+    json data = printable_form_view(s.config.ra, name);
+    if (with_sample) fill_form_sample(data, name, choose_language(req));
     return s.pages.render(req, "printable_form", with_sample ? "forms.guide_title" : "register.title", data, 200,
                           "register");
 }
