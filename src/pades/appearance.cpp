@@ -8,69 +8,13 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "pades/pdf_text.hpp"
 
 namespace yq::pades {
 
 namespace {
 
 using namespace PoDoFo;
-
-struct Run {
-    std::string text;
-    bool cjk = false;
-};
-
-// Splits UTF-8 text into runs for the CJK font (CJK radicals and above, full-width forms) and the Latin font.
-std::vector<Run> runs_of(const std::string& s) {
-    std::vector<Run> out;
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-        unsigned cp = c;
-        if (len > 1 && i + len <= s.size()) {
-            cp = c & (0xFF >> (len + 1));
-            for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        }
-        bool cjk = cp >= 0x2E80 && !(cp >= 0xFE00 && cp <= 0xFE0F);
-        if (out.empty() || out.back().cjk != cjk) out.push_back(Run{"", cjk});
-        out.back().text += s.substr(i, len);
-        i += len;
-    }
-    return out;
-}
-
-PdfString pdf_string(const std::string& utf8) { return PdfString(reinterpret_cast<const pdf_utf8*>(utf8.c_str())); }
-
-class TextWriter {
-public:
-    TextWriter(PdfPainter& painter, PdfFont* latin, PdfFont* cjk) : m_painter(painter), m_latin(latin), m_cjk(cjk) {}
-
-    double width(const std::string& line, double size) {
-        double w = 0;
-        for (const Run& r : runs_of(line)) {
-            PdfFont* f = r.cjk ? m_cjk : m_latin;
-            f->SetFontSize(static_cast<float>(size));
-            w += f->GetFontMetrics()->StringWidth(pdf_string(r.text));
-        }
-        return w;
-    }
-
-    void draw(double x, double y, const std::string& line, double size) {
-        for (const Run& r : runs_of(line)) {
-            PdfFont* f = r.cjk ? m_cjk : m_latin;
-            f->SetFontSize(static_cast<float>(size));
-            m_painter.SetFont(f);
-            PdfString s = pdf_string(r.text);
-            m_painter.DrawText(x, y, s);
-            x += f->GetFontMetrics()->StringWidth(s);
-        }
-    }
-
-private:
-    PdfPainter& m_painter;
-    PdfFont* m_latin;
-    PdfFont* m_cjk;
-};
 
 // ISO/IEC 18004 QR code as filled squares, quiet zone of 2 modules included in `size`.
 void draw_qr(PdfPainter& painter, const std::string& url, double x, double y, double size) {

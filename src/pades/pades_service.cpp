@@ -246,6 +246,11 @@ std::string PadesService::appearance_sample(const AppearanceText& text) {
     return sample_appearance_pdf(*m_parsers, text, m_fonts);
 }
 
+std::string PadesService::verification_guide_pdf(const std::vector<GuideBlock>& blocks, const AppearanceText& sample,
+                                                 const std::string& footer) {
+    return guide_document_pdf(*m_parsers, blocks, sample, m_fonts, footer);
+}
+
 ValidationMaterial PadesService::validation_material(const std::string& signer_serial) {
     ValidationMaterial m;
     for (const char* name : {"root", "issuing", "tsa", "ocsp"})

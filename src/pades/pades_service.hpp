@@ -11,6 +11,7 @@
 
 #include "accounts/account.hpp"
 #include "pades/dss.hpp"
+#include "pades/guide_document.hpp"
 #include "pades/signature_preparer.hpp"
 #include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
@@ -77,6 +78,9 @@ public:
     // the given text (the verification guide's sample).
     std::string appearance_preview(const std::string& account_id, const std::string& reason, const std::string& location);
     std::string appearance_sample(const AppearanceText& text);
+    // #16: the verification guide as a printable PDF (guide_document.hpp), with `sample` as its 簽署式樣.
+    std::string verification_guide_pdf(const std::vector<GuideBlock>& blocks, const AppearanceText& sample,
+                                       const std::string& footer);
     // B-LTA: a document time-stamp (ETSI.RFC3161) over the whole file as it is.
     std::string add_document_timestamp(const std::string& pdf);
 

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "pades/appearance_sample.hpp"
+#include "pades/guide_document.hpp"
 #include "pades/podofo_document.hpp"
 
 namespace yq::pades {
@@ -12,6 +13,7 @@ std::string run_pdf_job(std::string_view job, const std::string& input) {
         if (job == kPrepareSignatureJob) return detail::prepare_signature_job(input);
         if (job == kAddValidationDataJob) return detail::add_validation_data_job(input);
         if (job == kSampleAppearanceJob) return detail::sample_appearance_job(input);
+        if (job == kGuideDocumentJob) return detail::guide_document_job(input);
     } catch (const PoDoFo::PdfError& e) {  // any job: a broken object PoDoFo finds after loading
         throw_pdf_error(e);
     }

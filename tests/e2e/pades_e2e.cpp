@@ -364,3 +364,44 @@ TEST_F(PadesCliTest, TheVerificationGuideShowsTheRealAppearanceAndTheRootFingerp
     auto verify = test::http_request("GET", server.port(), "/verify");
     EXPECT_NE(verify.body.find("href=\"/verify/guide\""), std::string::npos);
 }
+
+// #16 "a printable PDF made by the product": the guide as a PDF in each language — pdftotext (poppler, an outside
+// reader) finds the language's title, every step of verifying in Acrobat, the root's fingerprint as openssl reads it and
+// the sample signer of the 簽署式樣 drawn in it; the pages are A4 and numbered; the QR code of the drawn appearance scans.
+TEST_F(PadesCliTest, TheVerificationGuideIsAlsoAPrintablePdfInEachLanguage) {
+    std::string fingerprint =
+        run_command("openssl x509 -noout -fingerprint -sha256 -in " + server.root_pem()).output;  // "…=AB:CD:…"
+    fingerprint = fingerprint.substr(fingerprint.find('=') + 1);
+    fingerprint = fingerprint.substr(0, fingerprint.find('\n'));
+    for (const std::string lang : {"zh-Hant", "pt", "en"}) {
+        std::ifstream file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
+        json catalogue = json::parse(file);
+        auto page = test::http_request("GET", server.port(), "/verify/guide", "", "", "", "127.0.0.1",
+                                       {{"Cookie", "yq_lang=" + lang}});
+        EXPECT_NE(page.body.find("href=\"/verify/guide.pdf\""), std::string::npos) << lang;
+        auto pdf = test::http_request("GET", server.port(), "/verify/guide.pdf", "", "", "", "127.0.0.1",
+                                      {{"Cookie", "yq_lang=" + lang}});
+        ASSERT_EQ(pdf.status, 200) << lang << pdf.body.substr(0, 300);
+        EXPECT_EQ(pdf.headers["content-type"], "application/pdf");
+        const std::string path = work.file("guide-" + lang + ".pdf");
+        test::write_file(path, pdf.body);
+        // pdftotext joins what the layout wrapped only within a line: compare without line breaks and spaces
+        auto squeezed = [](std::string t) {  // and in lower case (the fingerprint is shown as the page shows it)
+            t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return c == '\n' || c == ' '; }), t.end());
+            std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+            return t;
+        };
+        std::string text = squeezed(run_command("pdftotext -enc UTF-8 " + path + " -").output);
+        EXPECT_NE(text.find(squeezed(catalogue["guide"]["title"])), std::string::npos) << lang;
+        for (const auto& step : catalogue["guide"]["acrobat_steps"])
+            EXPECT_NE(text.find(squeezed(step.get<std::string>())), std::string::npos) << lang << ": " << step;
+        EXPECT_NE(text.find(squeezed(fingerprint)), std::string::npos) << lang << ": the root's fingerprint";
+        EXPECT_NE(text.find("陳大文chantaiman"), std::string::npos) << lang << ": the appearance is drawn in";
+        std::string info = run_command("pdfinfo " + path).output;
+        EXPECT_NE(info.find("595.28 x 841.89 pts (A4)"), std::string::npos) << info;
+        EXPECT_EQ(info.find("Pages:          1\n"), std::string::npos) << "the guide spans pages:\n" << info;
+    }
+    ASSERT_EQ(run_command("pdftoppm -r 200 -f 1 -l 1 -png " + work.file("guide-zh-Hant.pdf") + " " + work.file("guide")).exit_code, 0);
+    std::string scanned = run_command("zbarimg --quiet --raw " + work.file("guide-1.png") + " 2>/dev/null").output;
+    EXPECT_EQ(scanned.substr(0, scanned.find('\n')), "http://127.0.0.1:" + std::to_string(server.port()) + "/verify/guide");
+}

@@ -124,6 +124,61 @@ Response signature_record_page(const PublicPageServices& s, const Request& req, 
     return s.pages.render(req, "signature_record", "record.title", data, 200, "verify");
 }
 
+// The made-up signer whose appearance the guide shows (the 簽署式樣 on the page and in its PDF).
+pades::AppearanceText guide_sample_appearance(const PublicPageServices& s) {
+    return pades::AppearanceText{"陳大文 Chan Tai Man", "示例局 Direcção dos Serviços de Exemplo", "技術員 Técnico",
+                                 pades::office_time_text(s.clock.unix_seconds(), s.config.office), "核准 Approved",
+                                 "澳門 Macau", s.config.ca.base_url + "/verify/guide", {}};
+}
+
+// The verification guide's text in `lang`, block by block as templates/verify_guide.html shows it, for its PDF.
+std::vector<pades::GuideBlock> guide_blocks(const std::string& lang, const std::string& root_fingerprint,
+                                            const std::string& base_url) {
+    const json& g = catalogue(lang).at("guide");
+    auto text = [&](const char* key) { return g.value(key, std::string()); };
+    std::vector<pades::GuideBlock> out;
+    auto add = [&](const char* kind, const std::string& t) { out.push_back(pades::GuideBlock{kind, t, ""}); };
+    auto steps = [&](const char* key) {
+        int n = 0;
+        for (const auto& step : g.at(key)) out.push_back(pades::GuideBlock{"li", step.get<std::string>(), std::to_string(++n) + "."});
+    };
+    auto term = [&](const std::string& name, const std::string& meaning) {
+        add("dt", name);
+        add("dd", meaning);
+    };
+    add("h1", text("title"));
+    add("p", text("intro"));
+    add("h2", text("appearance_title"));
+    add("p", text("appearance_intro"));
+    out.push_back(pades::GuideBlock{"figure", "", ""});
+    steps("appearance_parts");
+    add("h2", text("here_title"));
+    steps("here_steps");
+    term(translate(lang, "verify.indications.PASSED"), text("result_valid"));
+    term(translate(lang, "verify.indications.INDETERMINATE"), text("result_indeterminate"));
+    term(translate(lang, "verify.indications.FAILED"), text("result_invalid"));
+    add("p", base_url + "/verify");
+    add("h2", text("root_title"));
+    add("p", text("root_intro"));
+    add("p", translate(lang, "repository.fingerprint") + ":");
+    add("code", root_fingerprint);
+    add("p", base_url + "/repo/root.crt");
+    add("h2", text("acrobat_title"));
+    steps("acrobat_steps");
+    add("h2", text("foxit_title"));
+    steps("foxit_steps");
+    add("h3", text("banners_title"));
+    term(text("banner_valid_name"), text("banner_valid"));
+    term(text("banner_unknown_name"), text("banner_unknown"));
+    term(text("banner_invalid_name"), text("banner_invalid"));
+    add("h2", text("levels_title"));
+    term("B-B", text("level_bb"));
+    term("B-T", text("level_bt"));
+    term("B-LT", text("level_blt"));
+    term("B-LTA", text("level_blta"));
+    return out;
+}
+
 // The page of the form named in the path: blank, or (`with_sample`) filled with the sample and its callouts.
 Response printable_form_page(const PublicPageServices& s, const Request& req, bool with_sample) {
     const std::string name = req.param("name");
@@ -350,14 +405,30 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    static std::mutex made_once;
                    static std::string pdf;
                    std::lock_guard lock(made_once);
-                   if (pdf.empty())
-                       pdf = s.pades.appearance_sample(pades::AppearanceText{
-                           "陳大文 Chan Tai Man", "示例局 Direcção dos Serviços de Exemplo", "技術員 Técnico",
-                           pades::office_time_text(s.clock.unix_seconds(), s.config.office), "核准 Approved", "澳門 Macau",
-                           s.config.ca.base_url + "/verify/guide", {}});
+                   if (pdf.empty()) pdf = s.pades.appearance_sample(guide_sample_appearance(s));
                    Response r = Response::bytes("application/pdf", pdf);
                    r.headers.emplace_back("Content-Disposition", "inline; filename=\"signature-appearance.pdf\"");
                    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   return r;
+               },
+               Execution::Blocking, "ui_public");
+    // The same guide as a PDF made by the product (#16), in the visitor's language; made once per language and process.
+    router.add("GET", "/verify/guide.pdf", [&s](const Request& req) {
+                   static std::mutex made_once;
+                   static std::map<std::string, std::string> pdfs;
+                   const std::string lang = choose_language(req);
+                   std::lock_guard lock(made_once);
+                   std::string& pdf = pdfs[lang];
+                   if (pdf.empty()) {
+                       auto root = s.ca_store.ca_material("root");
+                       pdf = s.pades.verification_guide_pdf(
+                           guide_blocks(lang, root ? fingerprint_text(root->certificate_der) : "", s.config.ca.base_url),
+                           guide_sample_appearance(s), translate(lang, "guide.title") + " · " + s.config.ca.base_url);
+                   }
+                   Response r = Response::bytes("application/pdf", pdf);
+                   r.headers.emplace_back("Content-Disposition", "inline; filename=\"verification-guide-" + lang + ".pdf\"");
+                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+                   r.headers.emplace_back("Vary", "Accept-Language, Cookie");
                    return r;
                },
                Execution::Blocking, "ui_public");
