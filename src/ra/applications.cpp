@@ -37,7 +37,17 @@ Application RegistrationOffice::create_application(const Principal& who, Applica
     if (a.email.find('@') == std::string::npos) throw_bad_input("api.missing_field", "a valid 'email' is required");
     if (a.user_kind != "government" && a.user_kind != "other")
         throw_bad_input("ra.bad_user_kind", "user_kind must be government or other");
-    if (a.services.empty()) a.services = {"signing"};
+    // #16: the services applied for are the office's offers (ra.services), stored by id; none ticked = the first
+    if (a.services.empty() && !m_config.ra.services.empty()) a.services = {m_config.ra.services.front().id};
+    for (const auto& service : a.services) {
+        bool offered = false;
+        std::string offers;
+        for (const auto& o : m_config.ra.services) {
+            offered = offered || o.id == service;
+            offers += (offers.empty() ? "" : ", ") + o.id;
+        }
+        if (!offered) throw_bad_input("ra.unknown_service", "the office offers these services: " + offers);
+    }
     if (a.key_type.empty()) a.key_type = m_config.accounts.default_key;
     keystore::parse_key_type(a.key_type);
     if (m_account_store.account_by_username(a.username))

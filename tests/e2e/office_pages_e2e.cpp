@@ -483,7 +483,7 @@ TEST(OfficePagesTest, ARepresentativesOwnSignInSignsOffOnlineOnlyUnderALetterTha
 
     auto filed = api.call("POST", "/api/v1/applications", officer.token,
                           {{"agency_id", agency.id}, {"username", "ng.ka"}, {"display_name", "吳嘉 Ng"},
-                           {"email", "ng.ka@dsaj.gov.mo"}, {"services", {"signing"}}});
+                           {"email", "ng.ka@dsaj.gov.mo"}, {"services", {"cloud_signing"}}});
     ASSERT_EQ(filed.status, 201) << filed.body;
     std::string id = filed.body.value("id", "");
     Browser wong = Browser::for_staff(server.port(), rep);
@@ -584,9 +584,15 @@ TEST(OfficePagesTest, EachFormHasAFilledSampleWithCalloutsLinkedFromHowToRegiste
         std::size_t at = page.find(zh["forms"]["fields"][key].get<std::string>());
         return at == std::string::npos ? std::string() : page.substr(at, page.find("</dd>", at) - at);
     };
+    auto box = [&](const std::string& key) {  // the box drawn right before the choice's words
+        const std::string words = "</span><span lang=\"zh-Hant\">" + zh["forms"]["fields"][key].get<std::string>() + "<";
+        std::size_t at = page.find(words);
+        std::size_t b = at == std::string::npos ? at : page.rfind("<span class=\"box\">", at);
+        return b == std::string::npos ? std::string("(no box)") : page.substr(b + 18, at - b - 18);
+    };
     EXPECT_NE(field("type_government").find("class=\"callout\">1<"), std::string::npos) << field("type_government");
-    EXPECT_NE(field("type_government").find("☑"), std::string::npos);
-    EXPECT_EQ(field("type_personal").find("☑"), std::string::npos);
+    EXPECT_EQ(box("type_government"), "☑");
+    EXPECT_EQ(box("type_personal"), "☐");
     EXPECT_NE(field("username").find("class=\"callout\">2<"), std::string::npos);
     EXPECT_NE(field("username").find("chan.taiman"), std::string::npos);
     EXPECT_NE(field("home_address").find("class=\"callout\">3<"), std::string::npos);
@@ -633,16 +639,15 @@ TEST(OfficePagesTest, TheOfficePrintsEachCasesFormFilledFromTheCase) {
 
     auto letter_form = olivia.get("/office/agencies/" + agency.id + "/letters/" + agency.letter_id + "/form");
     ASSERT_EQ(letter_form.status, 200);
-    auto ticked = [&](const std::string& body, const std::string& label) {  // the box's <dd> right after its label
-        auto at = body.find(label);
-        if (at == std::string::npos) return std::string("(no such box)");
-        auto dd = body.find("<dd", at);
-        auto close = body.find("</dd>", dd);
-        return body.substr(body.find('>', dd) + 1, close - body.find('>', dd) - 1);
+    auto ticked = [&](const std::string& body, const std::string& label) {  // the box drawn before the choice's words
+        auto at = body.find("</span><span lang=\"zh-Hant\">" + label);
+        auto b = at == std::string::npos ? at : body.rfind("<span class=\"box\">", at);
+        if (b == std::string::npos) return std::string("(no such box)");
+        return body.substr(b + 18, at - b - 18);
     };
     EXPECT_EQ(ticked(letter_form.body, "雲端簽署帳戶申請"), "☑");
     EXPECT_EQ(ticked(letter_form.body, "證書撤銷"), "☑");
-    EXPECT_EQ(ticked(letter_form.body, "使用雲簽服務"), "") << "the letter does not include use";
+    EXPECT_EQ(ticked(letter_form.body, "使用雲簽服務"), "☐") << "the letter does not include use";
     EXPECT_NE(letter_form.body.find("2026-01-01"), std::string::npos);
 
     auto app_form = olivia.get("/office/applications/" + application + "/form");
@@ -652,6 +657,9 @@ TEST(OfficePagesTest, TheOfficePrintsEachCasesFormFilledFromTheCase) {
         EXPECT_NE(app_form.body.find(recorded), std::string::npos) << recorded;
     EXPECT_EQ(app_form.body.find("1234567(8)"), std::string::npos) << "an ID number is never printed";
     EXPECT_EQ(ticked(app_form.body, "政府／機構用戶"), "☑") << app_form.body.substr(0, 2000);
+    EXPECT_EQ(ticked(app_form.body, "個人用戶"), "☐");
+    EXPECT_EQ(ticked(app_form.body, "雲簽遠端電子簽署帳戶"), "☑") << "the service applied for (ra.services)";
+    EXPECT_EQ(ticked(app_form.body, "個人電子簽署證書"), "☐");
 
     EXPECT_EQ(olivia.get("/office/applications/app_doesnotexist/form").status, 404);
 }

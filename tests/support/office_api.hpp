@@ -174,7 +174,7 @@ inline std::string ready_application(const Api& api, const Staff& officer, const
                          {"department", "Registry"},
                          {"title", "Technician"},
                          {"user_kind", "government"},
-                         {"services", {"signing"}}});
+                         {"services", {"cloud_signing"}}});
     EXPECT_EQ(app.status, 201) << app.body;
     std::string id = app.body.value("id", "");
     EXPECT_EQ(api.call("POST", "/api/v1/applications/" + id + "/sign-off", officer.token,

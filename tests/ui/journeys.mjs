@@ -61,6 +61,37 @@ function totp(secretBase32, step = Math.floor(Date.now() / 1000 / 30)) {
 
 let shots = 0;
 let current = null;  // the page last photographed, for a screenshot of a failure
+// A mail the walk-through's mail server received (Maildir): decoded by Python's email package, waited for up to 60 s.
+async function receivedMail(to, subjectHas) {
+  const reader = `
+import email, email.policy, json, os, sys
+box = os.path.join(sys.argv[1], "new")
+out = []
+for name in (sorted(os.listdir(box)) if os.path.isdir(box) else []):
+    with open(os.path.join(box, name), "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    out.append({"to": str(m["X-RcptTo"]), "from": str(m["From"]), "to_header": str(m["To"]),
+                "subject": str(m["Subject"]), "date": str(m["Date"]), "body": m.get_content()})
+print(json.dumps(out))`;
+  for (let i = 0; i < 120; ++i) {
+    const mails = JSON.parse(execFileSync('/usr/bin/python3', ['-c', reader, args.maildir], { encoding: 'utf8' }));
+    const found = mails.find((m) => m.to === to && m.subject.includes(subjectHas));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no mail to ${to} about ${subjectHas}`);
+}
+// The mail as a mail client shows it: its headers and its text.
+function mailPage(m) {
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  return `<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8"><style>
+    body { font-family: "Noto Sans CJK TC", "Droid Sans Fallback", sans-serif; margin: 2rem; max-width: 52rem; color: #1b1b1b; }
+    dl { display: grid; grid-template-columns: 6rem 1fr; gap: .3rem 1rem; border-bottom: 1px solid #ccc; padding-bottom: 1rem; }
+    dt { color: #555; } pre { white-space: pre-wrap; font-family: inherit; line-height: 1.6; }</style></head><body>
+    <dl><dt>From</dt><dd>${esc(m.from)}</dd><dt>To</dt><dd>${esc(m.to_header)}</dd><dt>Date</dt><dd>${esc(m.date)}</dd>
+    <dt>Subject</dt><dd><strong>${esc(m.subject)}</strong></dd></dl><pre>${esc(m.body)}</pre></body></html>`;
+}
+
 const shotType = args.jpeg ? 'jpeg' : 'png';  // the walkthrough's pictures for docs/ are JPEG (smaller)
 async function shot(page, name) {
   current = page;
@@ -603,6 +634,11 @@ const journeys = {
     assert.equal((await officer.textContent('#application-status')).trim(), pt.backoffice.application_statuses.id_sighted);
     await shot(officer, 'pt-application-ready');
     const applicationUrl = officer.url();
+    // the service application form printed filled from the case (#16), bilingual whatever the clerk's language
+    await officer.locator('#case-form').click();
+    assert.ok((await officer.textContent('main')).includes('chan.taiman@dsaj.gov.mo'));
+    await shot(officer, 'pt-application-form-filled');
+    await officer.goto(applicationUrl);
 
     // 6. the supervisor approves: the PIN letter
     await supervisor.goto(applicationUrl);
@@ -660,6 +696,14 @@ const journeys = {
     assert.equal(await heading(signer), pt.guide.title);
     await signer.waitForSelector('canvas[data-pdf][data-rendered="true"]', { timeout: 20000 });
     await shot(signer, 'pt-verification-guide');
+    // the signer's notice of that signing, as the mail server received it (#16), read with Python's email package
+    if (args.maildir) {
+      const mail = await receivedMail('chan.taiman@dsaj.gov.mo', '您的簽署密鑰已用於簽署');
+      const reader = await person('zh-HK');
+      await reader.setContent(mailPage(mail));
+      await shot(reader, 'zh-notice-mail');
+      await reader.close();
+    }
 
     // 8. five wrong signing passwords lock the account; the portal says how to book the unlock
     await signer.getByRole('link', { name: '繁體中文' }).click();

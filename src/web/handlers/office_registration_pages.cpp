@@ -134,7 +134,17 @@ Response application_form(const OfficePageServices& s, const Request& req, const
     json key_types = json::array();
     std::string chosen = form["key_type"].empty() ? s.config.accounts.default_key : form["key_type"];
     for (const auto& k : kKeyTypes) key_types.push_back({{"value", k}, {"selected", k == chosen}});
+    // #16: the services applied for, as the office offers them (ra.services); a new form ticks the first
+    json services = json::array();
+    bool any_ticked = false;
+    for (const auto& o : s.config.ra.services) any_ticked = any_ticked || form.count("service_" + o.id);
+    for (std::size_t i = 0; i < s.config.ra.services.size(); ++i) {
+        const auto& o = s.config.ra.services[i];
+        services.push_back({{"id", o.id}, {"name", core::text_in(o.name, lang)},
+                            {"checked", any_ticked ? form.count("service_" + o.id) != 0 : i == 0}});
+    }
     json data{{"agency", agency_row(s, agency, lang)},
+              {"services", services},
               {"form", form},
               {"government", form["user_kind"] != "other"},
               {"representatives", reps},
@@ -440,7 +450,8 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                    a.department = f["department"];
                    a.title = f["title"];
                    a.user_kind = f["user_kind"].empty() ? "government" : f["user_kind"];
-                   a.services = {"signing"};
+                   for (const auto& o : s.config.ra.services)
+                       if (f.count("service_" + o.id)) a.services.push_back(o.id);
                    a.key_type = f["key_type"];
                    core::SecureString id_number = take_secret(f, "id_number");
                    ra::Application created;

@@ -36,6 +36,7 @@ std::string office_message_key(const std::string& code) {
         {"ra.agency_not_active", "backoffice.errors.agency_not_active"},
         {"ra.bad_agency_kind", "error.bad_form"},
         {"ra.bad_user_kind", "error.bad_form"},
+        {"ra.unknown_service", "error.bad_form"},
         {"ra.bad_request_kind", "error.bad_form"},
         {"ra.bad_scope", "backoffice.errors.bad_letter"},
         {"ra.bad_validity", "backoffice.errors.bad_letter"},

@@ -11,6 +11,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kTicked = "☑";
+
 // Personal-only fields: government and agency users leave them blank (the form says so beside each).
 const std::vector<std::string> kBlankForGovernment = {"home_address", "professional_qualification"};
 
@@ -80,19 +82,22 @@ json printable_form_view(const core::RaConfig& ra, const std::string& name) {
     json out = json::array();
     for (const auto& [section, fields] : form->second) {
         json items = json::array();
-        for (const auto& f : fields)
+        for (const auto& f : fields) {
+            const bool tick = f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0 || f.rfind("type_", 0) == 0;
             items.push_back({{"key", f},
                              {"label", both_languages("forms.fields." + f)},
-                             {"tick", f.rfind("scope_", 0) == 0 || f.rfind("request_", 0) == 0 || f.rfind("type_", 0) == 0},
+                             {"tick", tick},
+                             {"box", tick ? "☐" : ""},  // one box per choice, before both languages' words
                              {"blank_for_government",
                               std::find(kBlankForGovernment.begin(), kBlankForGovernment.end(), f) != kBlankForGovernment.end()}});
+        }
         json view{{"key", section}, {"title", both_languages("forms.sections." + section)}, {"fields", items},
                   {"is_services", section == "services"}};
         if (section == "services") {
             json offers = json::array();
             for (const auto& o : ra.services)
                 offers.push_back({{"id", o.id}, {"zh", core::text_in(o.name, "zh-Hant")}, {"pt", core::text_in(o.name, "pt")},
-                                  {"box", "☐"}});
+                                  {"box", "☐"}});  // ☑ when fill_form ticks it
             view["services"] = offers;
         }
         out.push_back(view);
@@ -114,13 +119,18 @@ void fill_form(json& view, const FormValues& values) {
             const std::string key = field["key"];
             auto v = values.fields.find(prefix + key);
             if (v == values.fields.end()) v = values.fields.find(key);
-            if (v != values.fields.end()) field["sample"] = v->second;
+            if (v == values.fields.end()) continue;
+            if (field["tick"].get<bool>()) {
+                if (v->second == kTicked) field["box"] = kTicked;
+            } else {
+                field["sample"] = v->second;
+            }
         }
         if (section["is_services"].get<bool>()) {
             for (auto& offer : section["services"])
                 if (std::find(values.services.begin(), values.services.end(), offer["id"].get<std::string>()) !=
                     values.services.end())
-                    offer["box"] = "☑";
+                    offer["box"] = kTicked;
             section["other_sample"] = values.other_service;
         }
     }

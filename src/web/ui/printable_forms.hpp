@@ -21,8 +21,8 @@ const std::map<std::string, FormSections>& printable_forms();
 // fixed texts and the print script. Throws 404 "ui.not_found" for a form the office does not issue.
 nlohmann::json printable_form_view(const core::RaConfig& ra, const std::string& name);
 
-// What a form is filled with: "section.field" or "field" → the text written on it ("☑" for a ticked box), and the
-// services ticked (by ra.services id).
+// What a form is filled with: "section.field" or "field" → the text written on it ("☑" ticks a box), and the services
+// ticked (by ra.services id).
 struct FormValues {
     std::map<std::string, std::string> fields;
     std::vector<std::string> services;
