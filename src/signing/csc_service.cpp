@@ -82,12 +82,13 @@ std::string new_sad_id() { return "sad_" + core::random_token(16); }
 
 // #16: the owner is told of every signing with their key — at once, or in the day's digest at mail.digest_hour office
 // time — with the digests signed, so a signing they did not make shows.
-audit::Notice signing_notice(const accounts::Account& owner, const std::string& credential_id,
+audit::Notice signing_notice(const accounts::Account& owner, const std::string& certificate_serial,
                              const std::vector<core::Bytes>& hashes, std::int64_t now, const core::Config& config) {
     nlohmann::json digests = nlohmann::json::array();
     for (std::size_t i = 0; i < hashes.size() && i < 10; ++i) digests.push_back(core::hex_encode(hashes[i]));
     if (hashes.size() > 10) digests.push_back("… (" + std::to_string(hashes.size() - 10) + ")");
-    nlohmann::json params{{"username", owner.username}, {"credential", credential_id},
+    // the certificate's serial, as the portal shows it (no internal credential id in a mail)
+    nlohmann::json params{{"username", owner.username}, {"certificate", certificate_serial},
                           {"count", hashes.size()},     {"hashes", digests}, {"at", now}};
     audit::Notice n{"signing", audit::account_audience(owner.id), params.dump(), "", "", 0};
     if (owner.signing_notices == "daily") {
@@ -399,7 +400,7 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
     // no signature leaves without its "created" event (and the owner's notice of it, #16): if this write fails, the
     // request fails
     audit::Event created = after("csc.signatures.created", "ok");
-    if (!account->email.empty()) created.notices = {signing_notice(*account, c.id, r.hashes, created.time, m_config)};
+    if (!account->email.empty()) created.notices = {signing_notice(*account, c.certificate_serial, r.hashes, created.time, m_config)};
     m_events.record_event(created);
     return signatures;
 }

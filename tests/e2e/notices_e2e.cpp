@@ -107,6 +107,7 @@ TEST_P(NoticesE2eTest, TheSignerIsMailedOfEachSigningAndOfTheLockWithTheDigestSi
     ASSERT_EQ(signed_mail.size(), 2u);
     EXPECT_TRUE(has(signed_mail[1], "您的簽署密鑰已用於簽署")) << signed_mail[1].subject;
     EXPECT_TRUE(has(signed_mail[1], digest)) << "the mail names what was signed:\n" << signed_mail[1].body;
+    EXPECT_EQ(signed_mail[1].body.find("cred_"), std::string::npos) << "no internal id in a mail";
 
     // a daily digest instead: the next signing waits for the morning
     auto chose = api.call("PUT", "/api/v1/me/notices", chan.csc_token, {{"signing", "daily"}});

@@ -45,7 +45,7 @@ protected:
     }
     audit::Notice signing(std::int64_t at, const std::string& group = "", std::int64_t not_before = 0) {
         return audit::Notice{"signing", audit::account_audience("acc_chan"),
-                             json{{"username", "chan"}, {"credential", "cred_1"}, {"count", 1},
+                             json{{"username", "chan"}, {"certificate", "4f00a1"}, {"count", 1},
                                   {"hashes", {"ab12"}}, {"at", at}}.dump(),
                              group, "", not_before};
     }

@@ -37,7 +37,7 @@ std::vector<notices::QueuedNotice> one_of_each_kind() {
             notice("request.rejected", with({{"request", "renewal"}, {"reason", "未經機構代表簽署"}})),
             notice("account.locked", with({{"attempts", 5}})),
             notice("certificate.expiring", with({{"serial", "4F00"}, {"not_after", 1799193600}, {"days", 30}})),
-            notice("signing", with({{"credential", "cred_1"}, {"count", 1}, {"hashes", {"ab12cd"}}}))};
+            notice("signing", with({{"certificate", "4f00a1"}, {"count", 1}, {"hashes", {"ab12cd"}}}))};
 }
 
 }  // namespace
@@ -72,6 +72,8 @@ TEST(NoticeMessageTest, EveryKindFillsBothLanguagesWithNoPlaceholderLeft) {
     auto revoked = composer.compose({one_of_each_kind()[3]});
     EXPECT_NE(revoked.subject.find("撤銷證書申請已批准"), std::string::npos) << revoked.subject;
     EXPECT_NE(revoked.body.find("revogação do certificado"), std::string::npos) << revoked.body;
+    auto signing = composer.compose({one_of_each_kind()[7]});
+    EXPECT_NE(signing.body.find("證書序號 4f00a1"), std::string::npos) << "the certificate as the portal shows it";
     auto expiring = composer.compose({one_of_each_kind()[6]});
     EXPECT_NE(expiring.subject.find("2027-01-06"), std::string::npos) << expiring.subject;
 }

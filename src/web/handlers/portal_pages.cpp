@@ -7,6 +7,7 @@
 #include "accounts/totp.hpp"
 #include "core/error.hpp"
 #include "web/ui/enrolment_view.hpp"
+#include "pki/readable_name.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -101,8 +102,10 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
         bool due = not_after - now <= s.config.ca.renewal_window_days * 86400;
         renewal_due = renewal_due || due;
         std::string until = core::to_rfc3339(not_after + s.config.office.utc_offset_minutes * 60);
+        const pki::ReadableName subject = pki::readable_name(cert ? cert->subject : "");
         creds.push_back({{"serial", c.certificate_serial},
-                         {"subject", cert ? cert->subject : ""},
+                         {"subject", subject.name},
+                         {"subject_detail", subject.detail},
                          {"status", translate(lang, "portal.certificate_statuses." + (cert ? cert->status : std::string("valid")))},
                          {"not_after", until.substr(0, 10)},
                          {"days_left", std::to_string(std::max<std::int64_t>((not_after - now) / 86400, 0))},

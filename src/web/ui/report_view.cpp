@@ -1,5 +1,7 @@
 #include "web/ui/report_view.hpp"
 
+#include "pki/readable_name.hpp"
+
 #include <algorithm>
 
 #include "core/clock.hpp"
@@ -10,6 +12,20 @@
 namespace yq::web {
 
 namespace {
+
+// #16: a certificate's subject as people read it: the name, then title · unit · organisation.
+std::string readable(const std::string& subject) {
+    if (subject.empty()) return "";
+    pki::ReadableName n = pki::readable_name(subject);
+    return n.detail.empty() ? n.name : n.name + " (" + n.detail + ")";
+}
+
+nlohmann::json readable_chain(const std::vector<std::string>& chain) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& subject : chain) out.push_back(readable(subject));
+    return out;
+}
+
 
 // Times are shown in office time (Asia/Macau, UTC+8 all year): "2026-11-26 09:15:02".
 constexpr std::int64_t kOfficeOffsetSeconds = 8 * 3600;
@@ -63,7 +79,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                         {"indication", translate(lang, "verify.indications." + s.indication)},
                         {"css", css},
                         {"sub_indication", s.sub_indication},
-                        {"signer", s.signer},
+                        {"signer", readable(s.signer)},
                         {"field", s.field},
                         {"claimed_time", s.claimed_time.empty() ? "" : parse_pdf_date(s.claimed_time) > 0
                                                                         ? shown_time(lang, parse_pdf_date(s.claimed_time))
@@ -78,7 +94,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                                                       : " (" + translate(lang, "verify.sources." + s.revocation_source) + ")")},
                         {"whole", s.covers_whole_document},
                         {"digest", s.byte_range_sha256},
-                        {"chain", s.chain},
+                        {"chain", readable_chain(s.chain)},
                         {"has_chain", !s.chain.empty()},
                         {"details", s.details}});
     }
