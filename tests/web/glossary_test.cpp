@@ -4,7 +4,10 @@
 // entry fails too).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "support/fixtures.hpp"
@@ -62,3 +65,23 @@ void expect_pages_follow_the_glossary(const std::string& lang) {
 TEST(GlossaryTest, ZhHantPagesUseOneMacauTermPerThing) { expect_pages_follow_the_glossary("zh-Hant"); }
 
 TEST(GlossaryTest, PortuguesePagesUseOneTermPerThing) { expect_pages_follow_the_glossary("pt"); }
+
+// #16 "no English left" in Portuguese: no catalogue text is the English one copied, except names and acronyms that are
+// the same in both languages.
+TEST(GlossaryTest, NoPortugueseTextIsEnglishLeftAsItWas) {
+    std::vector<std::pair<std::string, std::string>> pt, en;
+    collect_strings(json::parse(test::read_file((kSource / "src/web/i18n/pt.json").string())), "", pt);
+    collect_strings(json::parse(test::read_file((kSource / "src/web/i18n/en.json").string())), "", en);
+    std::map<std::string, std::string> english(en.begin(), en.end());
+    const std::set<std::string> same_in_both = {"OCSP", "Auditor"};
+    std::size_t compared = 0;
+    for (const auto& [key, text] : pt) {
+        auto e = english.find(key);
+        if (e == english.end()) continue;
+        ++compared;
+        bool has_words = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); }) > 3;
+        if (has_words && text == e->second && !same_in_both.count(text))
+            ADD_FAILURE() << key << " is still English in pt.json: " << text;
+    }
+    EXPECT_GT(compared, 500u) << "the catalogues no longer line up";
+}
