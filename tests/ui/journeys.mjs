@@ -212,6 +212,7 @@ const journeys = {
     assert.equal((await page.textContent('.verdict')).trim(), en.verify.not_all_passed);
     assert.equal((await page.textContent('.signature .badge')).trim(), en.verify.indications.FAILED);
     assert.ok((await page.textContent('.signature')).includes('HASH_FAILURE'));
+    assert.equal((await page.textContent('.signature .reason')).trim(), en.verify.sub_indications.HASH_FAILURE);
     await shot(page, 'tampered-en');
     // the verification guide: the real signature appearance drawn by pdf.js from the PDF the product made
     await page.getByRole('link', { name: en.verify.guide_link }).click();

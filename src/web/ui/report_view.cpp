@@ -79,6 +79,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                         {"indication", translate(lang, "verify.indications." + s.indication)},
                         {"css", css},
                         {"sub_indication", s.sub_indication},
+                        {"reason", s.sub_indication.empty() ? "" : translate(lang, "verify.sub_indications." + s.sub_indication)},
                         {"signer", readable(s.signer)},
                         {"field", s.field},
                         {"claimed_time", s.claimed_time.empty() ? "" : parse_pdf_date(s.claimed_time) > 0
