@@ -110,6 +110,10 @@ TEST(OfficePagesTest, AnApprovalRefusedByRoleOrByTheFourEyesRuleChangesNothingAn
     std::smatch m;
     ASSERT_TRUE(std::regex_search(letter.body, m, std::regex("id=\"pin-login\">([^<]+)<")));
     std::string login_password = m[1].str();
+    // #16: what is printed carries no internal id (the back link to the case is not printed)
+    std::string printed = letter.body.substr(letter.body.find("<article"), letter.body.find("</article>") - letter.body.find("<article"));
+    EXPECT_EQ(printed.find("app_"), std::string::npos) << printed;
+    EXPECT_EQ(printed.find("staff:"), std::string::npos) << printed;
     EXPECT_FALSE(csc_login(api, "lei.sio", login_password).empty());
     EXPECT_EQ(status_of_application(api, supervisor, by_supervisor), "approved");
     // approving again shows no second letter

@@ -527,8 +527,8 @@ void register_office_registration_pages(Router& router, const OfficePageServices
                                                             approved.initial_login_password.end())},
                              {"portal", portal},
                              {"date", office_today(s)},
-                             {"approved_by", a.approved_by},
-                             {"application", a.id},
+                             {"approved_by", person_of(a.approved_by)},  // #16: no internal ids on letters
+                             {"application", a.id},  // the back link only (not printed)
                              {"scripts", json::array({"/static/print.js"})}};
                    Response r = s.pages.render(req, "office_pin_letter", "backoffice.pin_letter", data, 200, "office_agencies");
                    std::string& secret = data["login_password"].get_ref<std::string&>();  // wipe this copy; the page body

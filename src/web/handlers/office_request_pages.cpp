@@ -169,8 +169,7 @@ void register_office_request_pages(Router& router, const OfficePageServices& s) 
                              {"login_password", std::string(approved.initial_login_password.begin(),
                                                             approved.initial_login_password.end())},
                              {"date", office_today(s)},
-                             {"approved_by", approved.request.approved_by},
-                             {"request", id},
+                             {"approved_by", person_of(approved.request.approved_by)},  // #16: no internal ids on letters
                              {"scripts", json::array({"/static/print.js"})}};
                    Response r = s.pages.render(req, "office_recovery_letter", "backoffice.recovery_letter", data, 200, "office");
                    std::string& secret = data["login_password"].get_ref<std::string&>();  // this copy; the page body is

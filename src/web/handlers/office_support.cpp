@@ -120,6 +120,11 @@ Handler staff_page(const OfficePageServices& s, StaffPageBody body, StaffPageAcc
     };
 }
 
+std::string person_of(const std::string& actor) {
+    auto colon = actor.find(':');
+    return colon == std::string::npos ? actor : actor.substr(colon + 1);
+}
+
 std::string office_today(const OfficePageServices& s) { return office_time(s, s.clock.unix_seconds()).substr(0, 10); }
 
 std::string appointment_about(const ra::Appointment& a) {

@@ -55,6 +55,8 @@ inline bool may(const ra::Principal& who, ra::Action action) { return ra::permit
 
 // Today's date in office time, "YYYY-MM-DD".
 std::string office_today(const OfficePageServices& s);
+// A staff actor ("staff:samuel") as the person's sign-in name on printed letters (#16: no internal ids on letters).
+std::string person_of(const std::string& actor);
 // "username · agency": what a booking is about (#16), as the office's lists show it.
 std::string appointment_about(const ra::Appointment& a);
 // The bookings for `purpose` that can be checked in now: the clerk picks one instead of typing its code (#16).
