@@ -660,6 +660,7 @@ TEST(OfficePagesTest, TheOfficePrintsEachCasesFormFilledFromTheCase) {
                                  "YQ-RA-03", "黃代表 Wong"})
         EXPECT_NE(app_form.body.find(recorded), std::string::npos) << recorded;
     EXPECT_EQ(app_form.body.find("1234567(8)"), std::string::npos) << "an ID number is never printed";
+    EXPECT_NE(app_form.body.find("表格已按註冊署的紀錄填寫"), std::string::npos) << "a filled form says so, not 'fill it in by hand'";
     EXPECT_EQ(ticked(app_form.body, "政府／機構用戶"), "☑") << app_form.body.substr(0, 2000);
     EXPECT_EQ(ticked(app_form.body, "個人用戶"), "☐");
     EXPECT_EQ(ticked(app_form.body, "雲簽遠端電子簽署帳戶"), "☑") << "the service applied for (ra.services)";
