@@ -49,7 +49,9 @@ DispatchRound Dispatcher::run_once() {
     DispatchRound round;
     const std::int64_t now = m_clock.unix_seconds();
     const std::string token = m_node + ":" + core::random_token(12);
-    const std::int64_t lease_until = now + 2 * std::int64_t{m_config.timeout_seconds} + 60;
+    // the lease outlasts the whole pass (each mail may take the connect time and the conversation's timeout), so no
+    // other node takes a notice this one may still send
+    const std::int64_t lease_until = now + std::int64_t{m_config.batch} * (m_config.timeout_seconds + 10) + 60;
     std::vector<QueuedNotice> claimed = m_outbox.claim_due(token, now, lease_until, m_config.batch);
 
     for (const auto& group : mails_of(claimed)) {
@@ -99,7 +101,8 @@ DispatchRound Dispatcher::run_once() {
             m_outbox.mark_failed(ids, token, last ? now : next, e.what(), last,
                                  event(last ? "notice.abandoned" : "notice.delivery_failed", e.what(), last ? 0 : next));
             ++(last ? round.abandoned : round.retrying);
-            break;  // the server is failing: the rest of this pass waits for the next one
+            m_outbox.release(token);  // the server is failing: the rest waits for the next pass (not counted)
+            break;
         }
         m_outbox.mark_sent(ids, token, m_clock.unix_seconds(), event("notice.sent", "", 0));
         ++round.sent;

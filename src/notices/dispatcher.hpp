@@ -45,7 +45,7 @@ public:
           m_clock(clock), m_node(std::move(node)) {}
 
     // One pass over the due notices (at most mail.batch, plus their digest groups). After the mail server fails once,
-    // the rest of the pass waits for the next one (their lease runs out; nothing is counted against them).
+    // the rest of the pass is given back for the next one (nothing is counted against them).
     DispatchRound run_once();
 
 private:

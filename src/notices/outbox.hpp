@@ -49,6 +49,8 @@ public:
     virtual bool mark_failed(const std::vector<std::int64_t>& ids, const std::string& claim_token,
                              std::int64_t next_attempt_at, const std::string& error, bool abandon,
                              const audit::Event& e) = 0;
+    // Gives back what this claim still holds (a pass that stopped early), for the next pass on any node.
+    virtual void release(const std::string& claim_token) = 0;
     // A notice with this dedupe key was queued (sent or not).
     virtual bool queued_once(const std::string& dedupe_key) = 0;
     virtual std::vector<NoticeStatus> recent_notices(int limit) = 0;

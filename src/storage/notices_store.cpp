@@ -42,6 +42,10 @@ bool SqlStore::mark_failed(const std::vector<std::int64_t>& ids, const std::stri
     return all;
 }
 
+void SqlStore::release(const std::string& claim_token) {
+    m_db.transact([&](Connection& c) { c.execute(sql::kReleaseClaim, {claim_token}); });
+}
+
 bool SqlStore::queued_once(const std::string& dedupe_key) {
     bool found = false;
     m_db.with_connection([&](Connection& c) { found = c.query_one(sql::kNoticeQueuedOnce, {dedupe_key}).has_value(); });

@@ -161,6 +161,7 @@ public:
                    const audit::Event& e) override;
     bool mark_failed(const std::vector<std::int64_t>& ids, const std::string& claim_token, std::int64_t next_attempt_at,
                      const std::string& error, bool abandon, const audit::Event& e) override;
+    void release(const std::string& claim_token) override;
     bool queued_once(const std::string& dedupe_key) override;
     std::vector<notices::NoticeStatus> recent_notices(int limit) override;
 

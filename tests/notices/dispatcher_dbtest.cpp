@@ -95,6 +95,18 @@ TEST_P(NoticesTest, TwoDispatchersClaimingAtOnceNeverHoldTheSameNotice) {
     // while the leases run nobody else gets them; once they run out, the rest of the queue is there
     EXPECT_EQ(store.claim_due("node-c:1", now, now + 120, 100).size(), 40 - ids.size());
     EXPECT_EQ(store.claim_due("node-c:2", now + 121, now + 240, 100).size(), 40u);
+    store.release("node-c:2");  // a pass that stopped early gives its notices back at once
+    EXPECT_EQ(store.claim_due("node-d:1", now + 122, now + 240, 100).size(), 40u);
+}
+
+TEST_P(NoticesTest, WhenTheMailServerFailsTheRestOfThePassIsGivenBackUncounted) {
+    notices::SmtpMailer nowhere(config.mail, "/tmp");  // port 1: refused
+    auto d = dispatcher(nowhere);
+    for (int i = 0; i < 3; ++i) store.record_event(event("csc.signatures.created", {signing(clock.unix_seconds())}));
+    auto round = d.run_once();
+    EXPECT_EQ(round.retrying, 1);
+    EXPECT_EQ(count("attempts = 1"), 1) << "only the mail tried counts an attempt";
+    EXPECT_EQ(count("attempts = 0 AND claimed_until = 0"), 2) << "the others are free for the next pass";
 }
 
 TEST_P(NoticesTest, AMailServerThatIsDownLosesNothingAndTheMailLeavesOnceWhenItIsBack) {

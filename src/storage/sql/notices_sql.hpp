@@ -31,6 +31,8 @@ inline constexpr const char* kMarkNoticeFailed =
     "UPDATE notices SET status = $3, attempts = attempts + 1, last_error = $4, not_before = $5, claimed_until = 0 "
     "WHERE id = $1 AND claim_token = $2 AND status = 'queued'";
 
+inline constexpr const char* kReleaseClaim =
+    "UPDATE notices SET claimed_until = 0 WHERE claim_token = $1 AND status = 'queued'";
 inline constexpr const char* kRecentNotices =
     "SELECT id, kind, audience, status, attempts, last_error, created_at, not_before, sent_at FROM notices "
     "ORDER BY id DESC LIMIT $1";
