@@ -8,8 +8,15 @@ CERTS=${CERTS:-50} DURATION=${DURATION:-10s} CONNECTIONS=${CONNECTIONS:-64} THRE
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=$BUILD/yunqian
 W=$(mktemp -d /tmp/yq-bench-ocsp.XXXXXX)
-# openssl ocsp -multi leaves children that spin once their parent is gone: kill the whole set by their index path.
-cleanup() { kill $(jobs -p) 2>/dev/null || true; pkill -9 -f "$W/index.txt" 2>/dev/null || true; rm -rf "$W"; }
+# Child processes are stopped by PID, never by a name pattern (#19). openssl ocsp -multi forks children that spin once
+# their parent is gone; its parent puts itself and them in a process group of its own (setpgid(0, 0), which is why it
+# must not run under setsid), so the whole group is killed by its id — the parent's PID.
+SERVE_PID="" OPENSSL_PGID=""
+cleanup() {
+  if [ -n "$OPENSSL_PGID" ]; then kill -9 -- "-$OPENSSL_PGID" 2>/dev/null || kill -9 "$OPENSSL_PGID" 2>/dev/null || true; fi
+  if [ -n "$SERVE_PID" ]; then kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true; fi
+  [ -n "${KEEP_BENCH_DIR:-}" ] || rm -rf "$W"
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -19,6 +26,7 @@ echo '{"log": {"level": "warn"}}' > "$HOME_DIR/yunqian.json"
 "$BIN" --home "$HOME_DIR" init >/dev/null
 PORT=$(free_port)
 "$BIN" --home "$HOME_DIR" serve --listen 127.0.0.1:"$PORT" > "$W/serve.log" 2>&1 &
+SERVE_PID=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$PORT/repo/issuing.crt" | openssl x509 -inform DER -out "$W/issuing.pem"
 curl -sf "http://127.0.0.1:$PORT/repo/root.crt" | openssl x509 -inform DER -out "$W/root.pem"
@@ -40,6 +48,7 @@ openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout "$W/
 OPORT=$(free_port)
 openssl ocsp -index "$W/index.txt" -port "$OPORT" -rsigner "$W/ocsp.pem" -rkey "$W/ocsp.key" -CA "$W/issuing.pem" \
   -multi 2 -ignore_err > "$W/openssl-ocsp.log" 2>&1 &
+OPENSSL_PGID=$!
 sleep 1
 
 ours_check=$(check "http://127.0.0.1:$PORT/ocsp")
@@ -52,7 +61,7 @@ run_wrk() {
 }
 ours=$(run_wrk "http://127.0.0.1:$PORT")
 if [ -n "${PERF_RECORD:-}" ]; then  # optional: profile the server under the same load
-  perf record -g -p "$(pgrep -f "serve --listen 127.0.0.1:$PORT")" -o "$PERF_RECORD" -- sleep 5 >/dev/null 2>&1 &
+  perf record -g -p "$SERVE_PID" -o "$PERF_RECORD" -- sleep 5 >/dev/null 2>&1 &
   run_wrk "http://127.0.0.1:$PORT" >/dev/null; wait $! || true
 fi
 theirs=$(run_wrk "http://127.0.0.1:$OPORT")
