@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "pades/worker_input.hpp"
 
 namespace yq::pades {
 
@@ -16,22 +16,8 @@ std::string sample_appearance_pdf(PdfParsers& parsers, const AppearanceText& tex
                                   double height) {
     if (!(width >= 60 && width <= 600 && height >= 30 && height <= 300))
         throw_bad_input("pades.bad_size", "the appearance box is 60×30 to 600×300 points");
-    json j = {{"appearance",
-               {{"signer_name", text.signer_name}, {"agency", text.agency}, {"title", text.title},
-                {"time_text", text.time_text}, {"reason", text.reason}, {"location", text.location},
-                {"verify_url", text.verify_url},
-                {"image", core::base64_encode(reinterpret_cast<const std::uint8_t*>(text.image.data()), text.image.size())}}},
-              {"fonts", {{"cjk", fonts.cjk}, {"latin", fonts.latin}}},
-              {"size", {width, height}}};
-    std::string input;
-    try {
-        input = j.dump();
-    } catch (const json::type_error&) {
-        throw_bad_input("pades.bad_text", "the appearance's texts must be valid UTF-8");
-    }
-    std::string pdf = parsers.run(kSampleAppearanceJob, input);
-    if (pdf.compare(0, 5, "%PDF-") != 0) throw Error("pades.internal", 500, "the isolated PDF worker answered nonsense");
-    return pdf;
+    json j = {{"appearance", appearance_to_json(text)}, {"fonts", fonts_to_json(fonts)}, {"size", {width, height}}};
+    return run_document_job(parsers, kSampleAppearanceJob, job_input_text(j, "the appearance's texts"));
 }
 
 namespace detail {
@@ -39,12 +25,8 @@ namespace detail {
 // In the PDF worker: a new document of one page the size of the box, the appearance drawn on it.
 std::string sample_appearance_job(const std::string& input) {
     json j = json::parse(input);
-    const json& a = j.at("appearance");
-    AppearanceText text{a.at("signer_name"), a.at("agency"), a.at("title"), a.at("time_text"), a.at("reason"),
-                        a.at("location"),    a.at("verify_url"), {}};
-    core::Bytes image = core::base64_decode(a.at("image").get<std::string>());
-    text.image.assign(image.begin(), image.end());
-    FontFiles fonts{j.at("fonts").at("cjk"), j.at("fonts").at("latin")};
+    AppearanceText text = appearance_from_json(j.at("appearance"));
+    FontFiles fonts = fonts_from_json(j.at("fonts"));
     double width = j.at("size")[0], height = j.at("size")[1];
 
     PdfMemDocument doc;
@@ -54,10 +36,7 @@ std::string sample_appearance_job(const std::string& input) {
     painter.SetPage(page);
     painter.DrawXObject(0, 0, &appearance);
     painter.FinishPage();
-    PdfRefCountedBuffer buffer;
-    PdfOutputDevice device(&buffer);
-    doc.Write(&device);
-    return std::string(buffer.GetBuffer(), device.GetLength());
+    return document_bytes(doc);
 }
 
 }  // namespace detail

@@ -5,9 +5,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pades/pdf_text.hpp"
+#include "pades/worker_input.hpp"
 
 namespace yq::pades {
 
@@ -109,35 +109,22 @@ std::string guide_document_pdf(PdfParsers& parsers, const std::vector<GuideBlock
                                const FontFiles& fonts, const std::string& footer) {
     if (blocks.empty()) throw_bad_input("pades.bad_guide", "the guide has nothing to print");
     json j = {{"blocks", json::array()},
-              {"appearance",
-               {{"signer_name", sample.signer_name}, {"agency", sample.agency}, {"title", sample.title},
-                {"time_text", sample.time_text}, {"reason", sample.reason}, {"location", sample.location},
-                {"verify_url", sample.verify_url}}},
-              {"fonts", {{"cjk", fonts.cjk}, {"latin", fonts.latin}}},
+              {"appearance", appearance_to_json(sample)},
+              {"fonts", fonts_to_json(fonts)},
               {"footer", footer}};
     for (const auto& b : blocks) {
         if (!styles().count(b.kind)) throw_bad_input("pades.bad_guide", "unknown guide block kind '" + b.kind + "'");
         j["blocks"].push_back({{"kind", b.kind}, {"text", b.text}, {"marker", b.marker}});
     }
-    std::string input;
-    try {
-        input = j.dump();
-    } catch (const json::type_error&) {
-        throw_bad_input("pades.bad_text", "the guide's texts must be valid UTF-8");
-    }
-    std::string pdf = parsers.run(kGuideDocumentJob, input);
-    if (pdf.compare(0, 5, "%PDF-") != 0) throw Error("pades.internal", 500, "the isolated PDF worker answered nonsense");
-    return pdf;
+    return run_document_job(parsers, kGuideDocumentJob, job_input_text(j, "the guide's texts"));
 }
 
 namespace detail {
 
 std::string guide_document_job(const std::string& input) {
     json j = json::parse(input);
-    const json& a = j.at("appearance");
-    AppearanceText sample{a.at("signer_name"), a.at("agency"), a.at("title"), a.at("time_text"), a.at("reason"),
-                          a.at("location"),    a.at("verify_url"), {}};
-    FontFiles fonts{j.at("fonts").at("cjk"), j.at("fonts").at("latin")};
+    AppearanceText sample = appearance_from_json(j.at("appearance"));
+    FontFiles fonts = fonts_from_json(j.at("fonts"));
 
     PdfMemDocument doc;
     PdfXObject appearance(draw_appearance(doc, sample, 260, 100, fonts));
@@ -154,10 +141,7 @@ std::string guide_document_job(const std::string& input) {
     }
     layout.finish();
     doc.GetInfo()->SetTitle(pdf_string(j.at("blocks")[0].at("text").get<std::string>()));
-    PdfRefCountedBuffer buffer;
-    PdfOutputDevice device(&buffer);
-    doc.Write(&device);
-    return std::string(buffer.GetBuffer(), device.GetLength());
+    return document_bytes(doc);
 }
 
 }  // namespace detail

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "pades/incremental_writer.hpp"
 #include "pades/podofo_document.hpp"
+#include "pades/worker_input.hpp"
 
 namespace yq::pades {
 
@@ -205,7 +206,6 @@ namespace {
 std::string encode_request(const std::string& pdf, const SignatureRequest& r, const std::string& file_id) {
     const Placement& p = r.placement;
     const SignatureDictionary& d = r.dictionary;
-    const AppearanceText& a = r.appearance;
     json j = {{"placement",
                {{"kind", static_cast<int>(p.kind)}, {"page", p.page}, {"rect", {p.x1, p.y1, p.x2, p.y2}},
                 {"field", p.field_name}, {"anchor", p.anchor}, {"size", {p.width, p.height}}}},
@@ -213,19 +213,11 @@ std::string encode_request(const std::string& pdf, const SignatureRequest& r, co
                {{"type", d.type}, {"sub_filter", d.sub_filter}, {"signing_time", d.signing_time}, {"name", d.name},
                 {"reason", d.reason}, {"location", d.location}, {"contact_info", d.contact_info},
                 {"reserved_bytes", d.reserved_bytes}, {"reference", d.reference}}},
-              {"appearance",
-               {{"signer_name", a.signer_name}, {"agency", a.agency}, {"title", a.title}, {"time_text", a.time_text},
-                {"reason", a.reason}, {"location", a.location}, {"verify_url", a.verify_url},
-                {"image", core::base64_encode(reinterpret_cast<const std::uint8_t*>(a.image.data()), a.image.size())}}},
-              {"fonts", {{"cjk", r.fonts.cjk}, {"latin", r.fonts.latin}}},
+              {"appearance", appearance_to_json(r.appearance)},
+              {"fonts", fonts_to_json(r.fonts)},
               {"certification", r.certification},
               {"file_id", file_id}};
-    std::string line;
-    try {
-        line = j.dump();
-    } catch (const json::type_error&) {
-        throw_bad_input("pades.bad_text", "the signature's name, reason, location and texts must be valid UTF-8");
-    }
+    std::string line = job_input_text(j, "the signature's name, reason, location and texts");
     std::string input;
     input.reserve(line.size() + 1 + pdf.size());
     return input.append(line).append("\n").append(pdf);
@@ -251,12 +243,8 @@ SignatureRequest decode_request(const json& j) {
     r.dictionary.contact_info = d.at("contact_info");
     r.dictionary.reserved_bytes = d.at("reserved_bytes");
     r.dictionary.reference = d.at("reference");
-    const json& a = j.at("appearance");
-    r.appearance = {a.at("signer_name"), a.at("agency"), a.at("title"), a.at("time_text"), a.at("reason"),
-                    a.at("location"), a.at("verify_url"), {}};
-    core::Bytes image = core::base64_decode(a.at("image").get<std::string>());
-    r.appearance.image.assign(image.begin(), image.end());
-    r.fonts = {j.at("fonts").at("cjk"), j.at("fonts").at("latin")};
+    r.appearance = appearance_from_json(j.at("appearance"));
+    r.fonts = fonts_from_json(j.at("fonts"));
     r.certification = j.at("certification");
     return r;
 }

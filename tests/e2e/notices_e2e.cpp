@@ -25,14 +25,7 @@ protected:
     }
     // The mails to `address` among those received, waiting up to 30 s for `count` of them.
     std::vector<test::ReceivedMail> mails_to(const std::string& address, std::size_t count) const {
-        std::vector<test::ReceivedMail> out;
-        for (int i = 0; i < 120 && out.size() < count; ++i) {
-            out.clear();
-            for (auto& m : mail.mails())
-                if (m.to == address) out.push_back(m);
-            if (out.size() < count) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        }
-        return out;
+        return mail.wait_for(count, 30, address);
     }
     static bool has(const test::ReceivedMail& m, const std::string& text) {
         return m.subject.find(text) != std::string::npos || m.body.find(text) != std::string::npos;

@@ -29,6 +29,16 @@ protected:
         return server.cli("sign pdf " + args + " < " + work.file("pin"));
     }
     std::string chain_pem() { return test::read_file(server.root_pem()) + test::read_file(server.issuing_pem()); }
+    // The root certificate's SHA-256 fingerprint as openssl reads it from the repository's file ("AB:CD:…").
+    std::string root_fingerprint() {
+        std::string f = run_command("openssl x509 -noout -fingerprint -sha256 -in " + server.root_pem()).output;
+        f = f.substr(f.find('=') + 1);
+        return f.substr(0, f.find('\n'));
+    }
+    static json catalogue(const std::string& lang) {
+        std::ifstream file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
+        return json::parse(file);
+    }
 
     json csc(const std::string& method, const json& body, const std::string& token, int expected_status = 200) {
         auto r = test::http_request("POST", server.port(), "/csc/v2/" + method, body.dump(), "application/json", "",
@@ -332,13 +342,9 @@ TEST_F(PadesCliTest, ScanningTheSignaturesQrCodeOpensItsRecordWhichKnowsTheFileA
 // from the repository's file, and the real appearance as a PDF made by the product: its text (pdftotext) and its QR
 // code (pdftoppm + zbarimg) are what a signature carries.
 TEST_F(PadesCliTest, TheVerificationGuideShowsTheRealAppearanceAndTheRootFingerprint) {
-    std::string fingerprint =
-        run_command("openssl x509 -noout -fingerprint -sha256 -in " + server.root_pem()).output;  // "…=AB:CD:…"
-    fingerprint = fingerprint.substr(fingerprint.find('=') + 1);
-    fingerprint = fingerprint.substr(0, fingerprint.find('\n'));
+    const std::string fingerprint = root_fingerprint();
     for (const std::string lang : {"zh-Hant", "pt", "en"}) {
-        std::ifstream file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
-        json catalogue = json::parse(file);
+        const json catalogue = PadesCliTest::catalogue(lang);
         auto guide = test::http_request("GET", server.port(), "/verify/guide", "", "", "", "127.0.0.1",
                                         {{"Cookie", "yq_lang=" + lang}});
         ASSERT_EQ(guide.status, 200) << lang;
@@ -369,13 +375,9 @@ TEST_F(PadesCliTest, TheVerificationGuideShowsTheRealAppearanceAndTheRootFingerp
 // reader) finds the language's title, every step of verifying in Acrobat, the root's fingerprint as openssl reads it and
 // the sample signer of the 簽署式樣 drawn in it; the pages are A4 and numbered; the QR code of the drawn appearance scans.
 TEST_F(PadesCliTest, TheVerificationGuideIsAlsoAPrintablePdfInEachLanguage) {
-    std::string fingerprint =
-        run_command("openssl x509 -noout -fingerprint -sha256 -in " + server.root_pem()).output;  // "…=AB:CD:…"
-    fingerprint = fingerprint.substr(fingerprint.find('=') + 1);
-    fingerprint = fingerprint.substr(0, fingerprint.find('\n'));
+    const std::string fingerprint = root_fingerprint();
     for (const std::string lang : {"zh-Hant", "pt", "en"}) {
-        std::ifstream file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/" + lang + ".json");
-        json catalogue = json::parse(file);
+        const json catalogue = PadesCliTest::catalogue(lang);
         auto page = test::http_request("GET", server.port(), "/verify/guide", "", "", "", "127.0.0.1",
                                        {{"Cookie", "yq_lang=" + lang}});
         EXPECT_NE(page.body.find("href=\"/verify/guide.pdf\""), std::string::npos) << lang;

@@ -48,7 +48,10 @@ print(json.dumps(out))
 
 }  // namespace
 
-MailServer::MailServer() : m_port(free_port()) { start(); }
+MailServer::MailServer() : m_port(free_port()) {
+    write_file(m_dir.file("read_mail.py"), kReader);
+    start();
+}
 
 MailServer::~MailServer() { stop(); }
 
@@ -75,7 +78,6 @@ void MailServer::stop() {
 }
 
 std::vector<ReceivedMail> MailServer::mails() const {
-    write_file(m_dir.file("read_mail.py"), kReader);
     CommandResult r = run_command("/usr/bin/python3 " + shell_quote(m_dir.file("read_mail.py")) + " " +
                                   shell_quote(m_dir.file("maildir")) + " 2>&1");
     if (r.exit_code != 0) throw std::runtime_error("reading the maildir failed: " + r.output);
@@ -87,12 +89,17 @@ std::vector<ReceivedMail> MailServer::mails() const {
     return out;
 }
 
-std::vector<ReceivedMail> MailServer::wait_for(std::size_t count, int seconds) const {
+std::vector<ReceivedMail> MailServer::wait_for(std::size_t count, int seconds, const std::string& to) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    std::vector<ReceivedMail> got = mails();
+    auto received = [&] {
+        std::vector<ReceivedMail> got = mails();
+        if (!to.empty()) std::erase_if(got, [&](const ReceivedMail& m) { return m.to != to; });
+        return got;
+    };
+    std::vector<ReceivedMail> got = received();
     while (got.size() < count && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        got = mails();
+        got = received();
     }
     return got;
 }

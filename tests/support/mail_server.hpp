@@ -35,8 +35,9 @@ public:
     void stop();   // the mail server is down: connections are refused
     // Every mail received so far, oldest first.
     std::vector<ReceivedMail> mails() const;
-    // Waits up to `seconds` until at least `count` mails arrived; returns what arrived.
-    std::vector<ReceivedMail> wait_for(std::size_t count, int seconds = 30) const;
+    // Waits up to `seconds` until at least `count` mails arrived (to the envelope recipient `to`, when given); returns
+    // what arrived (to `to`).
+    std::vector<ReceivedMail> wait_for(std::size_t count, int seconds = 30, const std::string& to = "") const;
 
 private:
     TempDir m_dir;

@@ -38,6 +38,18 @@ void put_agency(FormValues& v, const ra::Agency& a) {
     v.fields["agency_address"] = a.address;
 }
 
+// The agency, its head and the representative who signs (the agency form's, or the letter's delegate).
+void put_agency_and_signatories(const OfficePageServices& s, const ra::Principal& who, FormValues& v,
+                                const ra::Agency& a, const std::string& representative_id) {
+    put_agency(v, a);
+    put_person(v, "head", a.head.name, a.head.title);
+    auto reps = s.ra.office.representatives(who, a.id);
+    if (const auto* r = find_representative(reps, representative_id)) {
+        put_person(v, "representative", r->name, r->title);
+        v.fields["representative.id_type"] = bilingual("backoffice.id_types." + r->id_type);
+    }
+}
+
 void put_sign_off(const OfficePageServices& s, const ra::Principal& who, FormValues& v, const std::string& agency_id,
                   const std::optional<ra::SignOff>& sign_off) {
     if (!sign_off) return;
@@ -68,13 +80,7 @@ Response form_page(const OfficePageServices& s, const Request& req, const std::s
 Response agency_form(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
     ra::Agency a = s.ra.office.agency(who, req.param("id"));
     FormValues v;
-    put_agency(v, a);
-    put_person(v, "head", a.head.name, a.head.title);
-    auto reps = s.ra.office.representatives(who, a.id);
-    if (const auto* r = find_representative(reps, a.representative_id)) {
-        put_person(v, "representative", r->name, r->title);
-        v.fields["representative.id_type"] = bilingual("backoffice.id_types." + r->id_type);
-    }
+    put_agency_and_signatories(s, who, v, a, a.representative_id);
     v.fields["contact.person_name"] = a.contact.name;
     v.fields["contact.phone"] = a.contact.phone;
     v.fields["contact.email"] = a.contact.email;
@@ -86,13 +92,7 @@ Response letter_form(const OfficePageServices& s, const Request& req, const ra::
     for (const auto& l : s.ra.office.letters(who, a.id)) {
         if (l.id != req.param("letter")) continue;
         FormValues v;
-        put_agency(v, a);
-        put_person(v, "head", a.head.name, a.head.title);
-        auto reps = s.ra.office.representatives(who, a.id);
-        if (const auto* r = find_representative(reps, l.representative_id)) {
-            put_person(v, "representative", r->name, r->title);
-            v.fields["representative.id_type"] = bilingual("backoffice.id_types." + r->id_type);
-        }
+        put_agency_and_signatories(s, who, v, a, l.representative_id);
         for (const auto& scope : l.scopes) v.fields["scope_" + scope] = kTicked;
         v.fields["valid_from"] = date_of(s, l.valid_from);
         v.fields["valid_until"] = l.valid_to ? date_of(s, l.valid_to - 1) : bilingual("forms.until_withdrawn");
