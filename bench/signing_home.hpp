@@ -38,8 +38,8 @@ struct SigningHome {
         app->ca->publish_crl("bench");
         tsa = std::make_unique<pki::TimeStampAuthority>(*app->ca);
         csc = std::make_unique<signing::CscService>(app->config, *app->accounts, *app->store, *app->store, *app->store,
-                                                    *app->custody,
-                                                    *app->ca, *tsa, *app->keys, app->clock);
+                                                    *app->custody, *app->ca, *tsa, *app->keys, *app->log,
+                                                    app->clock);
         pades = std::make_unique<pades::PadesService>(app->config, *csc, *app->store, *tsa, *app->store, app->clock,
                                                       *app->store);
     }

@@ -12,6 +12,7 @@
 
 #include "audit/head_signer.hpp"
 #include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
 #include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
 #include "storage/migrations.hpp"
@@ -67,6 +68,8 @@ std::unique_ptr<App> App::open(core::Config config) {
     app->accounts = std::make_unique<accounts::AccountService>(app->config, *app->store, *app->custody, *app->ca,
                                                                *app->keys, app->clock);
     app->staff = std::make_unique<ra::StaffDirectory>(app->config, *app->store, *app->keys, app->clock);
+    app->log_store = std::make_unique<storage::TransparencyLogStore>(*app->db);
+    app->log = std::make_unique<transparency::SigningLog>(*app->log_store, *app->store, *app->keys, app->clock);
     return app;
 }
 
@@ -99,6 +102,15 @@ std::string default_config(const std::string& host, int port) {
 }
 
 }  // namespace
+
+core::Bytes certificate_from_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto pem = pki::certificates_from_pem(text);
+    if (!pem.empty()) return pem.front();
+    return core::Bytes(text.begin(), text.end());  // DER as the repository serves it
+}
 
 std::pair<std::string, int> parse_listen(const std::string& listen) {
     auto colon = listen.rfind(':');

@@ -14,6 +14,8 @@
 #include "validation/pdf_validator.hpp"
 #include "storage/database.hpp"
 #include "storage/sql_store.hpp"
+#include "storage/transparency_log_store.hpp"
+#include "transparency/signing_log.hpp"
 
 namespace yq::cli {
 
@@ -34,6 +36,8 @@ struct App {
     std::unique_ptr<custody::KeyCustody> custody;
     std::unique_ptr<accounts::AccountService> accounts;
     std::unique_ptr<ra::StaffDirectory> staff;
+    std::unique_ptr<storage::TransparencyLogStore> log_store;
+    std::unique_ptr<transparency::SigningLog> log;  // #18
 
     // Opens an initialised home; applies pending migrations.
     static std::unique_ptr<App> open(const std::string& home);
@@ -51,6 +55,10 @@ validation::RevocationSource ca_revocation_source(App& app);
 // The validation service's trust anchors: our root (when `app` is given), the config's validation.trust_files and
 // `extra_pem_files`. Throws 400 "cli.file_unreadable" for a file that cannot be read.
 std::vector<core::Bytes> validation_anchors(App* app, const std::vector<std::string>& extra_pem_files = {});
+
+// A certificate file as the repository publishes it (PEM, or DER like /repo/root.crt); throws 400
+// "cli.file_unreadable".
+core::Bytes certificate_from_file(const std::string& path);
 
 // "HOST:PORT" → host and port; throws Error "cli.bad_listen".
 std::pair<std::string, int> parse_listen(const std::string& listen);

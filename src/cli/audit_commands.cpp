@@ -17,15 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-core::Bytes root_from_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto pem = pki::certificates_from_pem(text);
-    if (!pem.empty()) return pem.front();
-    return core::Bytes(text.begin(), text.end());  // DER as the repository serves it
-}
-
 struct ExportedHead {
     audit::HeadSignature head;
     core::Bytes time_stamp;
@@ -64,7 +55,7 @@ int audit_verify(App& app, const AuditVerifyArgs& args) {
     pki::AuditTrust trust;
     try {
         trust = pki::trusted_audit_key(*app.store, *app.keys,
-                                       args.root_file.empty() ? std::nullopt : std::optional(root_from_file(args.root_file)),
+                                       args.root_file.empty() ? std::nullopt : std::optional(certificate_from_file(args.root_file)),
                                        now);
     } catch (const Error& e) {
         if (e.code() != "audit.untrusted_key") throw;

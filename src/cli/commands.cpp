@@ -19,6 +19,7 @@
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
 #include "cli/audit_commands.hpp"
+#include "cli/transparency_commands.hpp"
 #include "cli/serve.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
@@ -129,7 +130,7 @@ struct SigningServices {
     explicit SigningServices(App& app)
         : tsa(*app.ca),
           csc(app.config, *app.accounts, *app.store, *app.store, *app.store, *app.custody, *app.ca, tsa, *app.keys,
-              app.clock),
+              *app.log, app.clock),
           pades(app.config, csc, *app.store, tsa, *app.store, app.clock, *app.store) {}
 };
 
@@ -141,6 +142,7 @@ pades::SignPdfRequest signer_request(App& app, const std::string& username, cons
     r.account_id = account->id;
     r.level = pades::parse_level(level);
     r.otp = otp;
+    r.client = "cli";
     return r;
 }
 
@@ -281,6 +283,21 @@ int run(int argc, char** argv) {
     export_heads->add_option("--out", heads_out, "the file to append to")->required();
     auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
 
+    auto* log_cmd = cli.add_subcommand("transparency", "the signing transparency log (every use of a signer's key)");
+    log_cmd->require_subcommand(1);
+    auto* log_verify = log_cmd->add_subcommand(
+        "verify", "check an inclusion proof offline (--proof), or recompute this home's whole log and its signed heads");
+    std::string log_proof, log_root, log_out;
+    std::int64_t log_leaf = -1;
+    log_verify->add_option("--proof", log_proof, "a proof file from the portal, the record page or `transparency proof`");
+    log_verify->add_option("--root", log_root,
+                           "the root certificate as published (/repo/root.crt); required with --proof, default for the "
+                           "stored log: the one carrying the HSM's root key");
+    auto* log_sign = log_cmd->add_subcommand("sign-head", "sign the log's current tree head with the HSM log key now");
+    auto* log_proof_cmd = log_cmd->add_subcommand("proof", "write a leaf's inclusion proof to a file");
+    log_proof_cmd->add_option("--leaf", log_leaf, "the leaf index")->required();
+    log_proof_cmd->add_option("--out", log_out, "the proof file to write")->required();
+
     auto* account = cli.add_subcommand("account", "signer accounts (operator tools until the RA flow lands)");
     account->require_subcommand(1);
     auto* acreate = account->add_subcommand(
@@ -409,6 +426,12 @@ int run(int argc, char** argv) {
         }
         if (*serve_cmd) return serve(home, listen);
         if (*verify_cmd) return verify_command(home, v_file, v_format, v_lang, v_trust, v_content);
+        if (*log_verify && !log_proof.empty()) {  // offline: no home needed
+            if (log_root.empty())
+                throw_bad_input("cli.root_required", "give --root: the root certificate the proof must chain to "
+                                                     "(download it from the repository, /repo/root.crt)");
+            return transparency_verify_proof(log_proof, log_root);
+        }
 
         auto app = App::open(home);
         if (*issue) {
@@ -441,6 +464,15 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*verify) return audit_verify(*app, verify_args);
+        if (*log_verify) return transparency_verify_log(*app, log_root);
+        if (*log_proof_cmd) return transparency_write_proof(*app, log_leaf, log_out);
+        if (*log_sign) {
+            auto head = app->log->sign_head();
+            std::cout << (head ? "the log's tree head is signed at size " + std::to_string(head->tree_size)
+                               : std::string("the log is empty"))
+                      << "\n";
+            return 0;
+        }
         if (*export_heads) return audit_export_heads(*app, heads_out);
         if (*sign_head) {
             auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);

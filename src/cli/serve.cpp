@@ -28,6 +28,7 @@
 #include "web/handlers/ops_routes.hpp"
 #include "web/handlers/pki_routes.hpp"
 #include "web/handlers/ra_routes.hpp"
+#include "web/handlers/transparency_routes.hpp"
 #include "web/server.hpp"
 #include "web/ui/forms.hpp"
 
@@ -50,14 +51,14 @@ int serve(const std::string& home, const std::string& listen) {
     spdlog::set_level(spdlog::level::from_str(config.log.level));
     auto app = App::open(std::move(config));
     pki::CertificateAuthority& ca = *app->ca;
-    if (!ca.initialised()) throw Error("ca.not_initialised", 503, "the CA is not initialised; run `yunqian init`");
+    ca.complete_service_certificates("system:start");
 
     pki::OcspResponder ocsp(ca);
     ocsp.refresh_if_status_changed();
     pki::TimeStampAuthority tsa(ca);
     accounts::AccountService::ensure_hsm_keys(*app->keys);
     signing::CscService csc(app->config, *app->accounts, *app->store, *app->store, *app->store, *app->custody, ca, tsa,
-                            *app->keys, app->clock);
+                            *app->keys, *app->log, app->clock);
     web::Router router;
     web::Metrics metrics;
     const core::Config& c = app->config;
@@ -76,6 +77,7 @@ int serve(const std::string& home, const std::string& listen) {
                                      app->clock);
     web::register_account_completion_routes(router, csc, office);
     web::register_portal_signing_routes(router, csc, pades);
+    web::register_transparency_routes(router, *app->log, csc);
     const std::vector<core::Bytes> anchors = validation_anchors(app.get());  // our CA and the trust files, read once
     validation::PdfValidator validator(anchors, ca_revocation_source(*app));
     validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
@@ -87,10 +89,10 @@ int serve(const std::string& home, const std::string& listen) {
         office_sign_ins(ui.sign_in_failures, ui.window_seconds);
     pades::SignatureRegister signatures(*app->store, *app->store, *app->store, app->clock);
     web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock,
-                                         bookings, signatures, pades};
+                                         bookings, signatures, pades, *app->log};
     web::register_public_pages(router, public_pages);
     web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
-                                         portal_sign_ins, *app->store, office};
+                                         portal_sign_ins, *app->store, office, *app->log};
     web::register_portal_pages(router, portal_pages);
     // The back office (its pages and the staff API) on the main listener, or on its own when configured.
     const bool office_apart = !c.server.office_listener.host.empty();
@@ -138,6 +140,9 @@ int serve(const std::string& home, const std::string& listen) {
     server.every(std::chrono::seconds(c.audit.head_signing_interval_seconds), "audit-head-signing", [&app] {
         audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
     });
+    // #18: the signing transparency log's head, when the log grew (proofs also sign one on demand)
+    server.every(std::chrono::seconds(c.transparency.head_signing_interval_seconds), "transparency-head-signing",
+                 [&app] { app->log->sign_head(); });
 
     // #16: e-mail notices. Expiry warnings are queued on every node (a warning is queued once); the queue is sent when a
     // mail server is configured and waits for one otherwise.

@@ -192,6 +192,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(a, "ocsp_subject", c.ca.ocsp_subject, "ca");
         read(a, "tsa_subject", c.ca.tsa_subject, "ca");
         read(a, "audit_subject", c.ca.audit_subject, "ca");
+        read(a, "transparency_subject", c.ca.transparency_subject, "ca");
         read(a, "root_key", c.ca.root_key, "ca");
         read(a, "issuing_key", c.ca.issuing_key, "ca");
         read(a, "service_key", c.ca.service_key, "ca");
@@ -218,6 +219,12 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(j["tsa"], "accuracy_seconds", c.tsa.accuracy_seconds, "tsa");
     }
     if (j.contains("audit")) read(j["audit"], "head_signing_interval_seconds", c.audit.head_signing_interval_seconds, "audit");
+    if (j.contains("transparency")) {
+        read(j["transparency"], "head_signing_interval_seconds", c.transparency.head_signing_interval_seconds,
+             "transparency");
+        if (c.transparency.head_signing_interval_seconds < 1)
+            throw Error("config.invalid", 500, "transparency.head_signing_interval_seconds must be >= 1");
+    }
     if (j.contains("kdf")) {
         read(j["kdf"], "time_cost", c.kdf.time_cost, "kdf");
         read(j["kdf"], "memory_kib", c.kdf.memory_kib, "kdf");

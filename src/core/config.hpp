@@ -68,9 +68,10 @@ struct CaConfig {
     std::string ocsp_subject = "/C=MO/O=yunqian/CN=yunqian OCSP Responder G1";
     std::string tsa_subject = "/C=MO/O=yunqian/CN=yunqian Time-Stamping Authority G1";
     std::string audit_subject = "/C=MO/O=yunqian/CN=yunqian Audit Log Signer G1";
+    std::string transparency_subject = "/C=MO/O=yunqian/CN=yunqian Signing Transparency Log G1";
     std::string root_key = "ec-p384";
     std::string issuing_key = "ec-p256";
-    std::string service_key = "ec-p256";  // OCSP responder, TSA, audit head signer
+    std::string service_key = "ec-p256";  // OCSP responder, TSA, audit head signer, transparency log
     int root_validity_days = 7300;
     int issuing_validity_days = 3650;
     int crl_validity_hours = 24;         // nextUpdate - thisUpdate
@@ -92,6 +93,12 @@ struct TsaConfig {
 
 struct AuditConfig {
     int head_signing_interval_seconds = 3600;
+};
+
+// #18: the signing transparency log signs its tree head this often when it grew (and on demand, when a proof is
+// asked for a leaf no signed head covers yet).
+struct TransparencyConfig {
+    int head_signing_interval_seconds = 300;
 };
 
 // Argon2id cost for passwords (RFC 9106 §4 second recommended option: t=3, 64 MiB); tests use smaller values.
@@ -248,6 +255,7 @@ struct Config {
     OcspConfig ocsp;
     TsaConfig tsa;
     AuditConfig audit;
+    TransparencyConfig transparency;
     KdfConfig kdf;
     AccountsConfig accounts;
     CscConfig csc;

@@ -95,7 +95,8 @@ PadesService::BatchSigner PadesService::password_signer(const SignPdfRequest& r)
         sign.hashes = tbs;
         sign.hash_algorithm_oid = cms::kSha256Oid;
         sign.sign_algo = algo;
-        return m_csc.sign_hash(r.account_id, sign);
+        sign.client = r.client;
+        return m_csc.sign_hashes(r.account_id, sign);
     };
 }
 
@@ -121,7 +122,8 @@ SignedPdf PadesService::sign_pdf_with_sad(const std::string& pdf, const SignPdfR
         sign.hash_algorithm_oid = cms::kSha256Oid;
         sign.sign_algo = algo;
         sign.authorised_documents = {document_digest};
-        return m_csc.sign_hash(r.account_id, sign);
+        sign.client = r.client;
+        return m_csc.sign_hashes(r.account_id, sign);
     };
     return sign_many({&pdf}, r, signer, nullptr).at(0);
 }
@@ -155,6 +157,7 @@ core::Bytes PadesService::sign_detached_with_sad(const core::Bytes& content_sha2
     sign.hash_algorithm_oid = cms::kSha256Oid;
     sign.sign_algo = cades.signature_algorithm_oid();
     sign.authorised_documents = {content_sha256};
+    sign.client = r.client;
     core::Bytes der = with_level(cades.finish(m_csc.sign_hash(r.account_id, sign).at(0)), r.level);
     if (r.level == Level::BLT) {
         ValidationMaterial m = validation_material(chain.serial);
@@ -210,17 +213,20 @@ std::vector<SignedPdf> PadesService::sign_many(const std::vector<const std::stri
         report(i + 1, "prepared");
     }
     // 2. one authorisation and one signHash for all of them
-    std::vector<core::Bytes> signatures = signer(tbs, cades.front()->signature_algorithm_oid(), credential_id);
-    if (signatures.size() != pdfs.size()) throw Error("pades.internal", 500, "the signer returned the wrong number of signatures");
+    signing::SignedHashes signed_hashes = signer(tbs, cades.front()->signature_algorithm_oid(), credential_id);
+    const std::vector<core::Bytes>& signatures = signed_hashes.signatures;
+    if (signatures.size() != pdfs.size() || signed_hashes.log_indexes.size() != pdfs.size())
+        throw Error("pades.internal", 500, "the signer returned the wrong number of signatures");
     // 3. each document finished to its level
     for (std::size_t i = 0; i < pdfs.size(); ++i) {
         out[i].file = finish_signature(std::move(prepared[i]), with_level(cades[i]->finish(signatures[i]), r.level));
         if (r.level == Level::BLT || r.level == Level::BLTA)
             out[i].file = add_validation_material(*m_parsers, out[i].file, validation_material(chain.serial));
         if (r.level == Level::BLTA) out[i].file = add_document_timestamp(out[i].file);
+        out[i].log_index = signed_hashes.log_indexes[i];
         m_records.record_signature(
             SignatureRecord{out[i].reference, r.account_id, credential_id, chain.serial, out[i].signed_digest,
-                            level_name(r.level), now},
+                            level_name(r.level), now, out[i].log_index},
             audit::Event{"self:" + r.account_id, "document.signed", "account:" + account->username,
                          audit::details({{"reference", out[i].reference},
                                          {"level", level_name(r.level)},

@@ -38,12 +38,14 @@ struct SignPdfRequest {
     std::size_t reserved_bytes = 24576;
     int certification = 0;  // DocMDP P value for a certification signature (1–3), 0 = approval signature
     std::string image;      // optional PNG/JPEG for the appearance (a handwritten signature)
+    std::string client = "portal";  // as the transparency log records who asked (#18)
 };
 
 struct SignedPdf {
     std::string file;
     std::string reference;      // the id the QR code's verify link carries
     core::Bytes signed_digest;  // SHA-256 of the signature's byte ranges: what a validator recomputes from the file
+    std::int64_t log_index = -1;  // the transparency log leaf recording the signature (#18)
 };
 
 class PadesService {
@@ -85,8 +87,9 @@ public:
     std::string add_document_timestamp(const std::string& pdf);
 
 private:
-    // Signs the to-be-signed digests with the given algorithm and credential; returns the signature values in order.
-    using BatchSigner = std::function<std::vector<core::Bytes>(const std::vector<core::Bytes>& tbs,
+    // Signs the to-be-signed digests with the given algorithm and credential; returns the signature values in order,
+    // with their transparency log leaves.
+    using BatchSigner = std::function<signing::SignedHashes(const std::vector<core::Bytes>& tbs,
                                                                const std::string& sign_algo,
                                                                const std::string& credential_id)>;
     BatchSigner password_signer(const SignPdfRequest& request);

@@ -23,6 +23,7 @@ struct SignatureRecord {
     core::Bytes signed_digest;  // SHA-256 of the signature's byte ranges (the CMS messageDigest)
     std::string level;          // B-B, B-T, B-LT, B-LTA
     std::int64_t signed_at = 0;
+    std::int64_t log_index = -1;  // its transparency log leaf (#18); -1 for records made before the log
 };
 
 class SignatureRecordStore : public virtual audit::EventRecorder {

@@ -24,4 +24,9 @@ struct AuditTrust {
 AuditTrust trusted_audit_key(CaStore& store, keystore::Keystore& keys, const std::optional<core::Bytes>& root_der,
                              std::int64_t now);
 
+// The same trust for another internal service key: `material` "transparency" (the signing log's heads, #18). Throws
+// "<material>.untrusted_key"; `audit_public_key` then holds that service's key.
+AuditTrust trusted_service_key(CaStore& store, keystore::Keystore& keys, const std::string& material,
+                               const std::optional<core::Bytes>& root_der, std::int64_t now);
+
 }  // namespace yq::pki

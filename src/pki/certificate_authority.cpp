@@ -190,9 +190,16 @@ X509* CertificateAuthority::root_certificate() { return certificate_of("root"); 
 X509* CertificateAuthority::issuing_certificate() { return certificate_of("issuing"); }
 
 bool CertificateAuthority::initialised() {
-    for (const char* n : {"root", "issuing", "ocsp", "tsa", "audit"})
+    for (const char* n : {"root", "issuing", "ocsp", "tsa", "audit", "transparency"})
         if (!m_store.ca_material(n)) return false;
     return true;
+}
+
+void CertificateAuthority::complete_service_certificates(const std::string& actor) {
+    if (initialised()) return;
+    if (!m_store.ca_material("root") || !m_store.ca_material("issuing"))
+        throw Error("ca.not_initialised", 503, "the CA is not initialised; run `yunqian init`");
+    initialise_hierarchy(actor);
 }
 
 void CertificateAuthority::initialise_hierarchy(const std::string& actor) {
@@ -259,14 +266,16 @@ void CertificateAuthority::initialise_hierarchy(const std::string& actor) {
     };
     for (const Service& s : {Service{"ocsp", kOcspKeyLabel, m_config.ca.ocsp_subject, "ocsp"},
                              Service{"tsa", kTsaKeyLabel, m_config.ca.tsa_subject, "tsa"},
-                             Service{"audit", kAuditKeyLabel, m_config.ca.audit_subject, "tsa"}}) {
+                             Service{"audit", kAuditKeyLabel, m_config.ca.audit_subject, "tsa"},
+                             Service{"transparency", kTransparencyKeyLabel, m_config.ca.transparency_subject, "tsa"}}) {
         if (m_store.ca_material(s.material)) continue;
         ensure_key(s.label, m_config.ca.service_key);
         EvpPkeyPtr pub = public_key_from_spki(m_keys.public_key_der(s.label));
         X509NamePtr name = parse_name(s.subject);
         core::CertificateProfile p = profile(s.profile);
-        if (std::string(s.material) == "audit") {  // internal profile: signs audit chain heads only
-            p.name = "audit";
+        if (std::string(s.material) == "audit" || std::string(s.material) == "transparency") {
+            // internal profiles: sign audit chain heads / the signing log's tree heads only
+            p.name = s.material;
             p.extended_key_usage.clear();
         }
         std::string no_email;

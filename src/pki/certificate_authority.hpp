@@ -20,6 +20,7 @@ inline constexpr const char* kIssuingKeyLabel = "yq-issuing-ca";
 inline constexpr const char* kOcspKeyLabel = "yq-ocsp-responder";
 inline constexpr const char* kTsaKeyLabel = "yq-tsa";
 inline constexpr const char* kAuditKeyLabel = "yq-audit-signer";
+inline constexpr const char* kTransparencyKeyLabel = "yq-transparency-log";
 
 struct IssuedCertificate {
     CertificateRecord record;
@@ -33,10 +34,13 @@ class CertificateAuthority {
 public:
     CertificateAuthority(const core::Config& config, keystore::Keystore& keys, CaStore& store, const core::Clock& clock);
 
-    // Creates what is missing of: root CA, issuing CA, OCSP responder, TSA and audit signer (keys in the HSM,
-    // certificates in the database) and publishes the first CRL. Never re-creates an existing key.
+    // Creates what is missing of: root CA, issuing CA, OCSP responder, TSA, audit signer and transparency log (keys in
+    // the HSM, certificates in the database) and publishes the first CRL. Never re-creates an existing key.
     void initialise_hierarchy(const std::string& actor);
     bool initialised();
+    // At start-up: a home made before a service certificate existed (the transparency log, #18) gets it now, under
+    // its existing root and issuing CA. Throws 503 "ca.not_initialised" when there is no hierarchy yet.
+    void complete_service_certificates(const std::string& actor);
 
     // PKCS#10 request in PEM or DER; the request's signature is checked (proof of possession).
     IssuedCertificate issue_from_csr(const core::Bytes& csr, const std::string& profile, const std::string& actor);

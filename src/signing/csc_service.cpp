@@ -82,14 +82,22 @@ std::string new_sad_id() { return "sad_" + core::random_token(16); }
 
 // #16: the owner is told of every signing with their key — at once, or in the day's digest at mail.digest_hour office
 // time — with the digests signed, so a signing they did not make shows.
+// #18: with the transparency log leaves that record them, which the owner can look up and prove.
+nlohmann::json first_ten(const std::vector<core::Bytes>& values) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t i = 0; i < values.size() && i < 10; ++i) out.push_back(core::hex_encode(values[i]));
+    if (values.size() > 10) out.push_back("… (" + std::to_string(values.size() - 10) + ")");
+    return out;
+}
+
 audit::Notice signing_notice(const accounts::Account& owner, const std::string& certificate_serial,
-                             const std::vector<core::Bytes>& hashes, std::int64_t now, const core::Config& config) {
-    nlohmann::json digests = nlohmann::json::array();
-    for (std::size_t i = 0; i < hashes.size() && i < 10; ++i) digests.push_back(core::hex_encode(hashes[i]));
-    if (hashes.size() > 10) digests.push_back("… (" + std::to_string(hashes.size() - 10) + ")");
+                             const std::vector<core::Bytes>& hashes, const std::vector<core::Bytes>& leaves,
+                             std::int64_t now, const core::Config& config) {
     // the certificate's serial, as the portal shows it (no internal credential id in a mail)
     nlohmann::json params{{"username", owner.username}, {"certificate", certificate_serial},
-                          {"count", hashes.size()},     {"hashes", digests}, {"at", now}};
+                          {"count", hashes.size()},     {"hashes", first_ten(hashes)},
+                          {"leaves", first_ten(leaves)}, {"has_leaves", !leaves.empty()},
+                          {"at", now}};
     audit::Notice n{"signing", audit::account_audience(owner.id), params.dump(), "", "", 0};
     if (owner.signing_notices == "daily") {
         const std::int64_t offset = std::int64_t{config.office.utc_offset_minutes} * 60;
@@ -328,7 +336,7 @@ SadGrant CscService::extend_transaction(const std::string& account_id, const std
     csc_error(503, "temporarily_unavailable", "The SAD is being used by another request; try again");
 }
 
-std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, const SignHashRequest& r) {
+SignedHashes CscService::sign_hashes(const std::string& account_id, const SignHashRequest& r) {
     accounts::Credential c = owned_credential(account_id, r.credential_id);
     if (r.hashes.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) array parameter hashes");
     if (r.sad.empty()) csc_error(400, "invalid_request", "Missing (or invalid type) string parameter SAD");
@@ -397,12 +405,25 @@ std::vector<core::Bytes> CscService::sign_hash(const std::string& account_id, co
         m_events.record_event(after("csc.signatures.failed", e.code()));
         throw;
     }
-    // no signature leaves without its "created" event (and the owner's notice of it, #16): if this write fails, the
-    // request fails
-    audit::Event created = after("csc.signatures.created", "ok");
-    if (!account->email.empty()) created.notices = {signing_notice(*account, c.certificate_serial, r.hashes, created.time, m_config)};
-    m_events.record_event(created);
-    return signatures;
+    // No signature leaves without its "created" event, the owner's notice of it (#16) and its transparency log leaves
+    // (#18), written in one transaction: if that write fails, the request fails.
+    const std::int64_t now = m_clock.unix_seconds();
+    std::vector<transparency::KeyUse> uses;
+    std::vector<core::Bytes> leaves;
+    for (const auto& h : r.hashes) {
+        uses.push_back(transparency::KeyUse{c.id, c.certificate_serial, hash_oid(scheme.hash), h, now, r.client, taken->id});
+        leaves.push_back(transparency::leaf_hash(transparency::leaf_data(uses.back())));
+    }
+    audit::Event created{"csc:" + account_id, "csc.signatures.created", "credential:" + c.id,
+                         audit::details({{"sad", taken->id},
+                                         {"count", std::to_string(n)},
+                                         {"outcome", "ok"},
+                                         {"log_leaves", hex_list(leaves)}}),
+                         now};
+    if (!account->email.empty())
+        created.notices = {signing_notice(*account, c.certificate_serial, r.hashes, leaves, now, m_config)};
+    std::vector<std::int64_t> indexes = m_log.record(account_id, uses, created);
+    return SignedHashes{std::move(signatures), std::move(indexes)};
 }
 
 int CscService::sweep_expired_sads() { return m_sessions.delete_expired_sads(m_clock.unix_seconds()); }

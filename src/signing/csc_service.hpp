@@ -10,6 +10,7 @@
 #include "custody/sad.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "signing/session_store.hpp"
+#include "transparency/signing_log.hpp"
 
 namespace yq::signing {
 
@@ -33,6 +34,14 @@ struct SignHashRequest {
     // signDoc: the SAD was authorised for these digests of the documents (SCAL2), and this server derives `hashes`
     // (e.g. the signed attributes of a PAdES signature) from them. Empty: the SAD must cover `hashes` themselves.
     std::vector<core::Bytes> authorised_documents;
+    // Who asked, as the transparency log records it (#18): "csc/v2", "csc/v1", "portal", "api".
+    std::string client = "csc/v2";
+};
+
+// The signatures of one signHash call and the transparency log leaves that record them (#18), one per hash.
+struct SignedHashes {
+    std::vector<core::Bytes> signatures;
+    std::vector<std::int64_t> log_indexes;
 };
 
 struct SadGrant {
@@ -60,9 +69,9 @@ public:
     CscService(const core::Config& config, accounts::AccountService& accounts, accounts::AccountStore& account_store,
                SessionStore& sessions, audit::EventRecorder& events, custody::KeyCustody& custody,
                pki::CertificateAuthority& ca, pki::TimeStampAuthority& tsa, keystore::Keystore& keys,
-               const core::Clock& clock)
+               transparency::SigningLog& log, const core::Clock& clock)
         : m_config(config), m_accounts(accounts), m_account_store(account_store), m_sessions(sessions),
-          m_events(events), m_custody(custody), m_ca(ca), m_tsa(tsa), m_keys(keys), m_clock(clock) {}
+          m_events(events), m_custody(custody), m_ca(ca), m_tsa(tsa), m_keys(keys), m_log(log), m_clock(clock) {}
 
     struct Token {
         std::string access_token;
@@ -91,8 +100,12 @@ public:
     SadGrant extend_transaction(const std::string& account_id, const std::string& credential_id, const std::string& sad,
                                 const std::vector<core::Bytes>& hashes, const std::string& hash_algorithm_oid);
     // Audited around the HSM: "csc.sad.consumed" (with the hashes) commits before the key is used, then
-    // "csc.signatures.created" or "csc.signatures.failed"; no signature is returned without its "created" event.
-    std::vector<core::Bytes> sign_hash(const std::string& account_id, const SignHashRequest& request);
+    // "csc.signatures.created" or "csc.signatures.failed"; no signature is returned without its "created" event and,
+    // in the same transaction, its transparency log leaves (#18).
+    SignedHashes sign_hashes(const std::string& account_id, const SignHashRequest& request);
+    std::vector<core::Bytes> sign_hash(const std::string& account_id, const SignHashRequest& request) {
+        return sign_hashes(account_id, request).signatures;
+    }
     // Deletes the rows of expired SADs (with them the row halves of their keys); the server runs it periodically.
     int sweep_expired_sads();
     core::Bytes timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce);
@@ -118,6 +131,7 @@ private:
     pki::CertificateAuthority& m_ca;
     pki::TimeStampAuthority& m_tsa;
     keystore::Keystore& m_keys;
+    transparency::SigningLog& m_log;
     const core::Clock& m_clock;
 };
 

@@ -18,7 +18,7 @@ struct Table {
 
 // Parents before children (ocsp_responses and credentials reference certificates; RA attachments reference records
 // and documents). Sessions (access tokens, SADs, staff tokens) are short-lived and not copied: people sign in again
-// after the move. Seed rows that V001 inserts (counters, audit_head) are replaced. A test compares this list with the
+// after the move. Seed rows the migrations insert (counters, audit_head, transparency_tree) are replaced. A test compares this list with the
 // migrated schema, so a table or column added later cannot be left behind silently.
 constexpr Table kTables[] = {
     {"counters", "name, value", 2, "name"},
@@ -50,13 +50,20 @@ constexpr Table kTables[] = {
     {"ra_identity_index", "mac, record_id", 2, "record_id, mac"},
     {"documents", "sha256, media_type, size, content, created_at", 5, "sha256"},
     {"ra_attachments", "record_id, doc_type, sha256, attached_by, attached_at", 5, "record_id, doc_type, sha256"},
-    {"signature_records", "reference, account_id, credential_id, certificate_serial, signed_digest, level, signed_at", 7,
+    {"signature_records",
+     "reference, account_id, credential_id, certificate_serial, signed_digest, level, signed_at, log_index", 8,
      "reference"},
     // #16: queued notices leave from the new database; sent and abandoned ones stay the record of what was mailed
     {"notices",
      "id, kind, audience, params, group_key, dedupe_key, created_at, not_before, status, attempts, last_error, "
      "claim_token, claimed_until, sent_at",
      14, "id"},
+    // #18: the signing transparency log as it is — its leaves, nodes, size and signed heads (a copy that changed one
+    // would no longer match the heads the log signed)
+    {"transparency_tree", "id, size", 2, "id"},
+    {"transparency_leaves", "leaf_index, account_id, leaf_data, leaf_hash", 4, "leaf_index"},
+    {"transparency_nodes", "level, node_index, hash", 3, "level, node_index"},
+    {"transparency_heads", "tree_size, timestamp_ms, root_hash, signature", 4, "tree_size"},
 };
 
 std::string placeholders(int n) {
@@ -103,6 +110,7 @@ std::map<std::string, std::int64_t> copy_database(Database& source, Database& ta
         }
         to.execute("DELETE FROM counters");
         to.execute("DELETE FROM audit_head");
+        to.execute("DELETE FROM transparency_tree");
         for (const Table& t : kTables) {
             std::vector<Row> rows;
             source.with_connection([&](Connection& from) {

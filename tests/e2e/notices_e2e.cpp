@@ -101,6 +101,11 @@ TEST_P(NoticesE2eTest, TheSignerIsMailedOfEachSigningAndOfTheLockWithTheDigestSi
     EXPECT_TRUE(has(signed_mail[1], "您的簽署密鑰已用於簽署")) << signed_mail[1].subject;
     EXPECT_TRUE(has(signed_mail[1], digest)) << "the mail names what was signed:\n" << signed_mail[1].body;
     EXPECT_EQ(signed_mail[1].body.find("cred_"), std::string::npos) << "no internal id in a mail";
+    // #18: and carries the transparency log entry recording it, which the signer's own list shows too
+    auto log = api.call("GET", "/api/v1/me/transparency", chan.csc_token);
+    ASSERT_EQ(log.body["entries"].size(), 1u) << log.body.dump();
+    const std::string leaf_hex = core::hex_encode(core::base64_decode(log.body["entries"][0]["leaf_hash"].get<std::string>()));
+    EXPECT_TRUE(has(signed_mail[1], leaf_hex)) << "the mail names the log entry:\n" << signed_mail[1].body;
 
     // a daily digest instead: the next signing waits for the morning
     auto chose = api.call("PUT", "/api/v1/me/notices", chan.csc_token, {{"signing", "daily"}});

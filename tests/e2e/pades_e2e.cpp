@@ -309,6 +309,21 @@ TEST_F(PadesCliTest, ScanningTheSignaturesQrCodeOpensItsRecordWhichKnowsTheFileA
     std::string digest = run_command("openssl dgst -sha256 -r " + work.file("covered.bin")).output.substr(0, 64);
     EXPECT_NE(record.body.find("id=\"record-digest\">" + digest + "<"), std::string::npos) << digest;
 
+    // #18: the record names the signature's entry in the signing transparency log; its proof, downloaded from the
+    // record, is checked offline with the published root alone
+    std::smatch entry;
+    ASSERT_TRUE(std::regex_search(record.body, entry, std::regex("id=\"record-log-index\">(\\d+)<"))) << record.body;
+    auto proof = get("/verify/proof?" + path.substr(path.find("ref=")));
+    ASSERT_EQ(proof.status, 200) << proof.body.substr(0, 300);
+    EXPECT_EQ(json::parse(proof.body)["leaf_index"].get<std::int64_t>(), std::stoll(entry[1].str()));
+    test::write_file(work.file("record-proof.json"), proof.body);
+    auto proved = run_command(test::yunqian_binary() + " transparency verify --proof " + work.file("record-proof.json") +
+                              " --root " + server.root_pem());
+    EXPECT_EQ(proved.exit_code, 0) << proved.output;
+    EXPECT_NE(proved.output.find("transparency proof OK: leaf " + entry[1].str()), std::string::npos) << proved.output;
+    EXPECT_NE(proved.output.find("via cli"), std::string::npos) << proved.output;  // signed with `yunqian sign pdf`
+    EXPECT_EQ(get("/verify/proof?ref=AAAAAAAAAAAAAAAA").status, 404);
+
     // is my file the one signed? this one is; the other signed file is not
     std::string csrf = record.headers["set-cookie"].substr(record.headers["set-cookie"].find("yq_csrf=") + 8, 64);
     auto check = [&](const std::string& file) {

@@ -10,6 +10,7 @@
 #include "pades/pades_service.hpp"
 #include "signing/csc_service.hpp"
 #include "web/handlers/csc_routes.hpp"
+#include "web/ui/attempt_limiter.hpp"
 
 namespace {
 
@@ -17,12 +18,13 @@ struct CscEnvironment {
     yq::signing::CscService csc;
     yq::pades::PadesService pades;
     yq::web::Router router;
+    yq::web::AttemptLimiter sign_ins{1000000, 60};
     std::string token;
     std::string credential;
 
     explicit CscEnvironment(yq::fuzz::Environment& e)
-        : csc(e.app->config, *e.app->accounts, *e.app->store, *e.app->store, *e.app->custody, *e.app->ca, *e.tsa,
-              *e.app->keys, e.app->clock),
+        : csc(e.app->config, *e.app->accounts, *e.app->store, *e.app->store, *e.app->store, *e.app->custody, *e.app->ca,
+              *e.tsa, *e.app->keys, *e.app->log, e.app->clock),
           pades(e.app->config, csc, *e.app->store, *e.tsa, *e.app->store, e.app->clock, *e.app->store) {
         yq::accounts::NewAccountRequest r;
         r.username = "fuzz.user";
@@ -32,7 +34,7 @@ struct CscEnvironment {
         r.signing_password = yq::core::to_secure("signing-password-1");
         credential = e.app->accounts->create(r, "fuzz").credential.id;
         token = csc.login("fuzz.user", yq::core::to_secure("login-password-1")).access_token;
-        yq::web::register_csc_routes(router, csc, pades, e.app->config);
+        yq::web::register_csc_routes(router, csc, pades, e.app->config, sign_ins, e.app->clock);
     }
 };
 

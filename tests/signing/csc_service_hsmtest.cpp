@@ -30,7 +30,7 @@ core::Bytes digest_of(const std::string& text) { return core::sha256(std::string
 class CscServiceTest : public test::SignerServicesTest {
 protected:
     pki::TimeStampAuthority tsa{ca};
-    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, clock};
+    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, log, clock};
     accounts::CreatedAccount alice;
 
     void SetUp() override {

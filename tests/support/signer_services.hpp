@@ -6,6 +6,8 @@
 
 #include "accounts/account_service.hpp"
 #include "storage/sql_store.hpp"
+#include "storage/transparency_log_store.hpp"
+#include "transparency/signing_log.hpp"
 #include "support/fixtures.hpp"
 
 namespace yq::test {
@@ -22,6 +24,8 @@ protected:
     pki::CertificateAuthority ca{config, keys, store, clock};
     custody::KeyCustody custody{keys, custody::KdfParams::from(config.kdf)};
     accounts::AccountService service{config, store, custody, ca, keys, clock};
+    storage::TransparencyLogStore log_store{database.db()};
+    transparency::SigningLog log{log_store, store, keys, clock};
 
     core::Config make_config() {
         core::Config c = test_config(dir.path().string());

@@ -306,6 +306,21 @@ const journeys = {
     assert.equal(await page.locator('#history tbody tr').count(), 1);
     assert.ok((await page.textContent('#history')).includes('B-T'));
     await shot(page, 'history');
+    // #18: the signing log shows the one use of the key, through the portal, with its proof to take away
+    await page.goto(baseUrl + '/portal');
+    await page.getByRole('link', { name: zh.portal.log }).click();
+    assert.equal(await heading(page), zh.portal.log);
+    assert.equal(await page.locator('#signing-log tbody tr').count(), 1);
+    assert.ok((await page.textContent('#signing-log')).includes(zh.portal.log_clients.portal));
+    const [proofDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: zh.portal.log_download }).click(),
+    ]);
+    const proof = JSON.parse(readFileSync(await proofDownload.path(), 'utf8'));
+    assert.equal(proof.leaf_index, Number((await page.textContent('#signing-log tbody td')).trim()));
+    assert.equal(JSON.parse(proof.leaf_data).digest, (await page.textContent('#signing-log tbody code')).trim());
+    assert.ok(proof.sth.tree_size > proof.leaf_index, `head ${proof.sth.tree_size} covers leaf ${proof.leaf_index}`);
+    await shot(page, 'signing-log');
     // the verify page calls the download valid
     await page.goto(baseUrl + '/verify');
     await page.setInputFiles('#file', args.signed_out);

@@ -202,6 +202,7 @@ void register_portal_signing_routes(Router& router, signing::CscService& csc, pa
                    json j = body_of(req);
                    pades::SignPdfRequest r;
                    r.account_id = id;
+                   r.client = "api";
                    r.signing_password = secret_field(j, "signing_password");
                    r.otp = j.value("otp", "");
                    r.level = pades::parse_level(j.value("level", "B-LTA"));

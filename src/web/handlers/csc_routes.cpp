@@ -435,6 +435,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
             r.sad = req_string(j, "SAD");
             r.hashes = hash_list(j, dialect == Dialect::V1 ? "hash" : "hashes", true);
             r.hash_field_name = dialect == Dialect::V1 ? "hashAlgo" : "hashAlgorithmOID";
+            r.client = dialect == Dialect::V1 ? "csc/v1 signHash" : "csc/v2 signHash";
             r.hash_algorithm_oid = opt_string(j, r.hash_field_name.c_str()).value_or("");
             r.sign_algo = req_string(j, "signAlgo");
             if (auto p = opt_string(j, "signAlgoParams")) {
@@ -472,6 +473,7 @@ void register_csc_routes(Router& router, signing::CscService& csc, pades::PadesS
         pades::SignPdfRequest base;
         base.account_id = account;
         base.credential_id = req_string(j, "credentialID");
+        base.client = "csc/v2 signDoc";
         std::string sad = req_string(j, "SAD");
         bool has_docs = j.contains("documents") && !j["documents"].is_null();
         bool has_digests = j.contains("documentDigests") && !j["documentDigests"].is_null();

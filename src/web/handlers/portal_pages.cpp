@@ -1,6 +1,8 @@
 // The signer portal (see portal_pages.hpp). Form errors are shown next to the form, from the catalogue, by error code.
 #include "web/handlers/portal_pages.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <map>
 
 #include "core/bytes.hpp"
@@ -10,6 +12,7 @@
 #include "pki/readable_name.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
+#include "transparency/proof_bundle.hpp"
 
 namespace yq::web {
 
@@ -159,6 +162,57 @@ std::string ascii_file_name(const std::string& name) {
 }
 
 }  // namespace
+
+// Office time as the portal's tables print it: "2026-12-07 09:30:00".
+std::string office_time(const PortalPageServices& s, std::int64_t unix_seconds) {
+    std::string when = core::to_rfc3339(unix_seconds + s.config.office.utc_offset_minutes * 60);
+    return when.substr(0, 10) + " " + when.substr(11, 8);
+}
+
+// "csc/v2 signHash" → portal.log_clients.csc_v2_signhash, in the reader's language.
+std::string client_label(const std::string& lang, const std::string& client) {
+    std::string key;
+    for (char c : client) key += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+    std::string label = translate(lang, "portal.log_clients." + key);
+    return label.rfind("portal.log_clients.", 0) == 0 ? client : label;
+}
+
+// #18: every use of the signer's key, from the transparency log (newest first), with the newest signed tree head.
+Response signing_log_page(const PortalPageServices& s, const Request& req, const std::string& id) {
+    std::string lang = choose_language(req);
+    json data = account_view(s, lang, id);
+    json entries = json::array();
+    for (const auto& leaf : s.log.leaves_of(id, 500)) {
+        transparency::KeyUse use = transparency::parse_leaf_data(leaf.data);
+        entries.push_back({{"index", leaf.index},
+                           {"when", office_time(s, use.time)},
+                           {"client", client_label(lang, use.client)},
+                           {"digest", core::hex_encode(use.digest)}});
+    }
+    data["entries"] = entries;
+    data["has_entries"] = !entries.empty();
+    if (!entries.empty()) {
+        transparency::SignedTreeHead head = s.log.latest_head();
+        data["head"] = {{"tree_size", head.tree_size},
+                        {"signed_at", office_time(s, head.timestamp_ms / 1000)},
+                        {"root", core::hex_encode(head.root_hash)}};
+    }
+    return s.pages.render(req, "portal_log", "portal.log", data, 200, "portal");
+}
+
+// One of the signer's own leaves as a proof file; another signer's leaf is not found.
+Response signing_log_proof(const PortalPageServices& s, const Request& req, const std::string& id) {
+    const std::string text = req.param("index");
+    std::int64_t index = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
+    auto leaf = ec == std::errc() && end == text.data() + text.size() ? s.log.leaf(index) : std::nullopt;
+    if (!leaf || leaf->account_id != id) throw_not_found("transparency.unknown_leaf", "no such entry of yours");
+    Response r = Response::bytes("application/json",
+                                 transparency::proof_bundle_json(s.log.inclusion(index), s.log.certificates()).dump(2));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"leaf-" + std::to_string(index) + "-proof.json\"");
+    return r;
+}
 
 void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal/login", [&s](const Request& req) {
@@ -357,6 +411,15 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    data["signatures"] = rows;
                    data["has_signatures"] = !rows.empty();
                    return s.pages.render(req, "portal_history", "portal.history", data, 200, "portal");
+               }),
+               Execution::Blocking, "ui_portal");
+
+    router.add("GET", "/portal/log", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   return signing_log_page(s, req, id);
+               }),
+               Execution::Blocking, "ui_portal");
+    router.add("GET", "/portal/log/{index}/proof", signed_in(s, [&s](const Request& req, const std::string& id) {
+                   return signing_log_proof(s, req, id);
                }),
                Execution::Blocking, "ui_portal");
 

@@ -12,6 +12,7 @@
 #include "pki/ca_store.hpp"
 #include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
+#include "transparency/signing_log.hpp"
 #include "web/router.hpp"
 #include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
@@ -30,6 +31,7 @@ struct PortalPageServices {
     AttemptLimiter& sign_in_failures;  // per client address and per username
     audit::AuditReader& audit;         // the history of one's own signatures
     ra::RegistrationOffice& office;    // renewal and re-key the office approved, completed by the signer
+    transparency::SigningLog& log;     // every use of the signer's key, with its proof (#18)
 };
 
 inline constexpr const char* kSessionCookie = "yq_session";

@@ -1,6 +1,7 @@
 // The public site (see public_pages.hpp). Pages never show exception text: an error's code picks a catalogue message.
 #include "web/handlers/public_pages.hpp"
 
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
+#include "transparency/proof_bundle.hpp"
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -121,7 +123,29 @@ Response signature_record_page(const PublicPageServices& s, const Request& req, 
     if (report)
         for (const auto& sig : report->signatures) carries = carries || sig.byte_range_sha256 == digest;
     data["carries"] = carries;
+    // #18: the signature's leaf in the signing transparency log, in the newest signed tree head
+    if (r.record.log_index >= 0) {
+        transparency::InclusionProof proof = s.log.inclusion(r.record.log_index);
+        data["log"] = {{"index", proof.leaf.index},
+                       {"leaf_hash", core::hex_encode(proof.leaf.hash)},
+                       {"tree_size", proof.head.tree_size},
+                       {"head_at", s.calendar.local_text(proof.head.timestamp_ms / 1000)},
+                       {"reference", r.record.reference}};
+    }
     return s.pages.render(req, "signature_record", "record.title", data, 200, "verify");
+}
+
+// #18: a record's inclusion proof as a file (`yunqian transparency verify --proof FILE --root root.crt`).
+Response signature_record_proof(const PublicPageServices& s, const Request& req) {
+    std::string reference = parse_urlencoded(req.query)["ref"];
+    auto found = reference.empty() ? std::nullopt : s.signatures.find(reference);
+    if (!found || found->record.log_index < 0) return s.pages.error_page(req, 404, "record.not_found");
+    Response r = Response::bytes(
+        "application/json",
+        transparency::proof_bundle_json(s.log.inclusion(found->record.log_index), s.log.certificates()).dump(2));
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"leaf-" + std::to_string(found->record.log_index) + "-proof.json\"");
+    return r;
 }
 
 // The made-up signer whose appearance the guide shows (the 簽署式樣 on the page and in its PDF).
@@ -374,6 +398,9 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
                    if (!reference.empty()) return signature_record_page(s, req, reference, nullptr);
                    return s.pages.render(req, "verify", "verify.title", json::object(), 200, "verify");
                }),
+               Execution::Blocking, "ui_public");
+
+    router.add("GET", "/verify/proof", page(pages, [&s](const Request& req) { return signature_record_proof(s, req); }),
                Execution::Blocking, "ui_public");
 
     router.add("POST", "/verify", page(pages, [&s](const Request& req) {

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "pades/pades_service.hpp"
+#include "transparency/signing_log.hpp"
 #include "pades/signature_records.hpp"
 #include "pki/ca_store.hpp"
 #include "ra/appointments.hpp"
@@ -28,6 +29,7 @@ struct PublicPageServices {
     AttemptLimiter& bookings;  // per client address
     pades::SignatureRegister& signatures;  // what a signature's QR code opens (/verify?ref=…)
     pades::PadesService& pades;            // the verification guide's sample appearance
+    transparency::SigningLog& log;         // a record's leaf and its inclusion proof (#18)
 };
 
 void register_public_pages(Router& router, const PublicPageServices& s);
