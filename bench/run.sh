@@ -19,5 +19,8 @@ echo
 echo "### PAdES signing (pades_bench)"
 "$BUILD/pades_bench"
 echo
+echo "### Signing transparency log (transparency_bench)"
+"$BUILD/transparency_bench"
+echo
 echo "### Validation (validate_bench)"
 "$BUILD/validate_bench"

@@ -1,5 +1,6 @@
 #include "storage/transparency_log_store.hpp"
 
+#include <map>
 #include <string>
 
 #include "core/error.hpp"
@@ -35,12 +36,20 @@ std::vector<std::int64_t> TransparencyLogStore::append_leaves(const std::vector<
         auto grown = c.query_one(sql::kGrowTree, {static_cast<std::int64_t>(leaves.size())});
         if (!grown) throw Error("transparency.no_tree", 500, "the transparency log's size row is missing");
         std::int64_t index = grown->integer(0) - static_cast<std::int64_t>(leaves.size());
-        transparency::NodeReader read = reader_on(c);  // sees this transaction's own inserts
+        // A left sibling is either stored (read once) or was made by this batch (kept here, not read back).
+        std::map<std::pair<int, std::int64_t>, core::Bytes> made;
+        transparency::NodeReader stored = reader_on(c);
+        transparency::NodeReader read = [&](int level, std::int64_t i) {
+            auto it = made.find({level, i});
+            return it != made.end() ? it->second : stored(level, i);
+        };
         for (const auto& leaf : leaves) {
             core::Bytes hash = transparency::leaf_hash(leaf.data);
             c.execute(sql::kInsertLeaf, {index, leaf.account_id, leaf.data, hash});
-            for (const transparency::Node& n : transparency::nodes_completed_by(index, hash, read))
+            for (const transparency::Node& n : transparency::nodes_completed_by(index, hash, read)) {
                 if (n.level > 0) c.execute(sql::kInsertNode, {static_cast<std::int64_t>(n.level), n.index, n.hash});
+                if (n.index % 2 == 0) made[{n.level, n.index}] = n.hash;  // a left child: its sibling will read it
+            }
             indexes.push_back(index++);
         }
         append_audit_event(c, e);

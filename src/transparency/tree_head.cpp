@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace yq::transparency {
@@ -34,9 +36,12 @@ core::Bytes tree_head_signed_bytes(std::int64_t tree_size, std::int64_t timestam
 
 core::Bytes digitally_signed(bool ecdsa, const core::Bytes& signature) {
     if (signature.size() > 0xFFFF) bad_head("a signature longer than 65535 bytes");
-    core::Bytes out{kHashSha256, ecdsa ? kSignatureEcdsa : kSignatureRsa, static_cast<std::uint8_t>(signature.size() >> 8),
-                    static_cast<std::uint8_t>(signature.size() & 0xFF)};
-    out.insert(out.end(), signature.begin(), signature.end());
+    core::Bytes out(4 + signature.size());
+    out[0] = kHashSha256;
+    out[1] = ecdsa ? kSignatureEcdsa : kSignatureRsa;
+    out[2] = static_cast<std::uint8_t>(signature.size() >> 8);
+    out[3] = static_cast<std::uint8_t>(signature.size() & 0xFF);
+    std::copy(signature.begin(), signature.end(), out.begin() + 4);
     return out;
 }
 
