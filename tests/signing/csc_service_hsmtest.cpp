@@ -18,28 +18,12 @@
 using namespace yq;
 using test::DbKind;
 
-namespace {
+using test::digest_of;
+using test::kEcdsaSha256;
+using test::kSha256Oid;
 
-constexpr const char* kSha256Oid = "2.16.840.1.101.3.4.2.1";
-constexpr const char* kEcdsaSha256 = "1.2.840.10045.4.3.2";
-
-core::Bytes digest_of(const std::string& text) { return core::sha256(std::string_view(text)); }
-
-}  // namespace
-
-class CscServiceTest : public test::SignerServicesTest {
+class CscServiceTest : public test::CscServicesTest {
 protected:
-    pki::TimeStampAuthority tsa{ca};
-    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, log, clock};
-    accounts::CreatedAccount alice;
-
-    void SetUp() override {
-        test::SignerServicesTest::SetUp();
-        config.csc.sad_seconds = 300;
-        config.csc.multisign = 100;
-        alice = create("alice.signer");
-    }
-
     std::string authorize(const std::vector<core::Bytes>& hashes, int count = 0) {
         signing::AuthorizeRequest a;
         a.credential_id = alice.credential.id;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "accounts/account_service.hpp"
+#include "pki/time_stamp_authority.hpp"
+#include "signing/csc_service.hpp"
 #include "storage/sql_store.hpp"
 #include "storage/transparency_log_store.hpp"
 #include "transparency/signing_log.hpp"
@@ -48,6 +50,26 @@ protected:
         r.login_password = core::to_secure("login-password-1");
         r.signing_password = core::to_secure("signing-password-1");
         return service.create(r, "test");
+    }
+};
+
+inline constexpr const char* kSha256Oid = "2.16.840.1.101.3.4.2.1";
+inline constexpr const char* kEcdsaSha256 = "1.2.840.10045.4.3.2";
+inline core::Bytes digest_of(const std::string& text) { return core::sha256(std::string_view(text)); }
+
+// The CSC service over the signer services, with one signer (alice.signer) whose credential signs up to 100 hashes
+// under one SAD.
+class CscServicesTest : public SignerServicesTest {
+protected:
+    pki::TimeStampAuthority tsa{ca};
+    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, log, clock};
+    accounts::CreatedAccount alice;
+
+    void SetUp() override {
+        SignerServicesTest::SetUp();
+        config.csc.sad_seconds = 300;
+        config.csc.multisign = 100;
+        alice = create("alice.signer");
     }
 };
 

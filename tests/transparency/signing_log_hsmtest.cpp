@@ -21,10 +21,9 @@ using namespace yq;
 
 namespace {
 
-constexpr const char* kSha256Oid = "2.16.840.1.101.3.4.2.1";
-constexpr const char* kEcdsaSha256 = "1.2.840.10045.4.3.2";
-
-core::Bytes digest_of(const std::string& text) { return core::sha256(std::string_view(text)); }
+using test::digest_of;
+using test::kEcdsaSha256;
+using test::kSha256Oid;
 
 // A self-signed root with the real root's name and a software key of its own.
 core::Bytes impostor_root(const core::Bytes& real_root_der, std::int64_t now) {
@@ -51,17 +50,8 @@ core::Bytes impostor_root(const core::Bytes& real_root_der, std::int64_t now) {
 
 }  // namespace
 
-class SigningLogTest : public test::SignerServicesTest {
+class SigningLogTest : public test::CscServicesTest {
 protected:
-    pki::TimeStampAuthority tsa{ca};
-    signing::CscService csc{config, service, store, store, store, custody, ca, tsa, keys, log, clock};
-    accounts::CreatedAccount alice;
-
-    void SetUp() override {
-        test::SignerServicesTest::SetUp();
-        config.csc.multisign = 100;
-        alice = create("alice.signer");
-    }
 
     signing::SignedHashes sign(const std::vector<core::Bytes>& hashes) {
         signing::AuthorizeRequest a;
