@@ -172,7 +172,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     STACK_OF(CMS_SignerInfo)* infos = cms ? CMS_get0_SignerInfos(cms.get()) : nullptr;
     ERR_clear_error();
     if (!cms || !infos || sk_CMS_SignerInfo_num(infos) != 1) {
-        fail("FAILED", "FORMAT_FAILURE", "the signature is not a CMS SignedData with one signer");
+        fail(kTotalFailed, "FORMAT_FAILURE", "the signature is not a CMS SignedData with one signer");
         return 0;
     }
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
@@ -211,7 +211,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         ~Release() { sk_X509_pop_free(certs, X509_free); }
     } release{certs};
     if (!signer) {
-        fail("INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND", "the signer's certificate is not in the signature");
+        fail(kIndeterminate, "NO_SIGNING_CERTIFICATE_FOUND", "the signer's certificate is not in the signature");
         return 0;
     }
     s.signer = subject_of(signer);
@@ -247,11 +247,11 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         }
     }
     if (has_attributes && !message_digest_matches(si, digest.get())) {
-        fail("FAILED", "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
+        fail(kTotalFailed, "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
         return 0;
     }
     if (!verified) {
-        fail("FAILED", "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
+        fail(kTotalFailed, "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
         return 0;
     }
     s.details.push_back("the signed byte ranges match the message digest and the signature value verifies");
@@ -281,7 +281,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
                        chain_error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
         bool expired = chain_error == X509_V_ERR_CERT_HAS_EXPIRED || chain_error == X509_V_ERR_CERT_NOT_YET_VALID;
         // ETSI TS 119 102-1 §5.2.7: outside its validity with no proof of an earlier existence
-        fail("INDETERMINATE", unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : expired ? "OUT_OF_BOUNDS_NO_POE" : "CHAIN_CONSTRAINTS_FAILURE",
+        fail(kIndeterminate, unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : expired ? "OUT_OF_BOUNDS_NO_POE" : "CHAIN_CONSTRAINTS_FAILURE",
              std::string("the signer's certificate does not chain to a trust anchor: ") +
                  X509_verify_cert_error_string(chain_error));
     }
@@ -292,7 +292,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     if (chain) {
         std::uint32_t ku = X509_get_key_usage(signer);
         if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-            fail("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE", "the signer's key usage does not allow signatures");
+            fail(kIndeterminate, "SIG_CONSTRAINTS_FAILURE", "the signer's key usage does not allow signatures");
     }
     // 5. revocation at the time of signing: the evidence the signature carries when it is fresh for the time of the
     //    signature (EN 319 102-1 §5.2.5), otherwise our CA's records
@@ -312,17 +312,17 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         s.revocation_status = r.status;
         s.revocation_source = r.source;
         if (r.status == "revoked" && r.revoked_at <= when) {
-            fail(poe > 0 ? "FAILED" : "INDETERMINATE", poe > 0 ? "REVOKED" : "REVOKED_NO_POE",
+            fail(poe > 0 ? kTotalFailed : kIndeterminate, poe > 0 ? "REVOKED" : "REVOKED_NO_POE",
                  "the signer's certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
                      (poe > 0 ? ", before the time-stamp" : " and there is no time-stamp proving an earlier signature"));
         } else if (r.status == "revoked") {
             s.details.push_back("the certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
                                 ", after the time-stamp: the signature stays valid");
         } else if (r.status == "unknown") {
-            fail("INDETERMINATE", "TRY_LATER", "no revocation information for the signer's certificate");
+            fail(kIndeterminate, "TRY_LATER", "no revocation information for the signer's certificate");
         }
     }
-    if (s.indication.empty()) s.indication = "PASSED";
+    if (s.indication.empty()) s.indication = kTotalPassed;
     return poe;
 }
 

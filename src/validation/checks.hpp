@@ -29,7 +29,7 @@ std::int64_t verify_timestamp_token(const core::Bytes& token_der, const core::By
 // file): digest with the signer's digest algorithm against the message-digest attribute (HASH_FAILURE), the
 // signature over the signed attributes (SIG_CRYPTO_FAILURE), the signature time-stamp, the chain at the
 // time-stamp's time, key usage, and revocation — from `evidence` the signature carries when it is fresh enough,
-// otherwise from `revocation`. Fills `s` (indication PASSED when nothing failed) and returns the proof-of-existence
+// otherwise from `revocation`. Fills `s` (indication TOTAL-PASSED when nothing failed) and returns the proof-of-existence
 // time from the time-stamp, or 0.
 std::int64_t check_signed_data(const core::Bytes& der, const std::vector<std::string_view>& content_parts,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "core/clock.hpp"
 #include "pki/openssl_ptr.hpp"
 #include "validation/revocation_evidence.hpp"
 
@@ -20,6 +21,7 @@ bool has_unsigned_attr(CMS_SignerInfo* si, const char* oid) {
 
 Report CmsValidator::validate(const core::Bytes& signature, const std::optional<std::string>& content) const {
     Report report;
+    report.validation_time = core::to_rfc3339(core::SystemClock().unix_seconds());
     report.file_sha256 = core::hex_encode(core::sha256(signature));
     const unsigned char* p = signature.data();
     CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(signature.size())));
@@ -52,7 +54,7 @@ Report CmsValidator::validate(const core::Bytes& signature, const std::optional<
     s.covers_whole_document = true;
     std::int64_t poe = check_signed_data(der, {signed_content}, m_anchors, m_revocation, EmbeddedEvidence{}, s);
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
-    if (s.indication == "PASSED" && infos && sk_CMS_SignerInfo_num(infos) == 1) {
+    if (s.indication == kTotalPassed && infos && sk_CMS_SignerInfo_num(infos) == 1) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
         bool lt = has_unsigned_attr(si, "1.2.840.113549.1.9.16.2.23") && has_unsigned_attr(si, "1.2.840.113549.1.9.16.2.24");
         s.level = poe > 0 ? (lt ? "B-LT" : "B-T") : "B-B";  // EN 319 122-1 §5.5

@@ -38,6 +38,7 @@ std::vector<std::string> docmdp_violations(int permissions, const pades::LaterCh
 
 Report PdfValidator::validate(const std::string& pdf) const {
     Report report;
+    report.validation_time = core::to_rfc3339(core::SystemClock().unix_seconds());
     // the file's hash is computed here while the isolated worker parses the file on the other core (the workers were
     // forked when the validator was made: no fork happens beside this thread)
     auto file_hash = std::async(std::launch::async, [&pdf] { return core::hex_encode(core::sha256(pdf)); });
@@ -91,7 +92,7 @@ Report PdfValidator::validate(const std::string& pdf) const {
             framed = k >= 9 && pdf.compare(k - 9, 9, "/Contents") == 0;
         }
         if (!framed) {
-            fail("FAILED", "FORMAT_FAILURE", "the ByteRange does not leave out exactly this signature's /Contents");
+            fail(kTotalFailed, "FORMAT_FAILURE", "the ByteRange does not leave out exactly this signature's /Contents");
             report.signatures.push_back(s);
             continue;
         }
@@ -108,9 +109,9 @@ Report PdfValidator::validate(const std::string& pdf) const {
             poe = verify_timestamp_token(first_der_object(contents), sha256_of(content), m_anchors, why, tsa);
             s.signer = tsa;
             if (poe == 0) {
-                fail("FAILED", "HASH_FAILURE", why);
+                fail(kTotalFailed, "HASH_FAILURE", why);
             } else {
-                s.indication = "PASSED";
+                s.indication = kTotalPassed;
                 s.timestamp_time = core::to_rfc3339(poe);
                 s.details.push_back("the document time-stamp covers the document as it was, and its TSA chains to a trust anchor");
             }
@@ -119,14 +120,14 @@ Report PdfValidator::validate(const std::string& pdf) const {
         }
 
         poe = check_signed_data(contents, content, m_anchors, m_revocation, dss, s);
-        if (s.indication == "PASSED" && e.later) {
+        if (s.indication == kTotalPassed && e.later) {
             // later revisions may add signatures, DSS, time-stamps, annotations and form data — not change the pages
             std::vector<std::string> wrong = e.later->page_content;
             if (e.docmdp_permissions > 0)
                 for (auto& v : docmdp_violations(e.docmdp_permissions, *e.later))
                     wrong.push_back(v + " (not permitted by this certification, DocMDP P" + std::to_string(e.docmdp_permissions) + ")");
             if (!wrong.empty()) {
-                s.indication = "FAILED";
+                s.indication = kTotalFailed;
                 s.sub_indication = "MODIFIED_AFTER_SIGNING";
                 for (const auto& w : wrong) s.details.push_back(w + " after this signature");
             } else {
@@ -136,14 +137,14 @@ Report PdfValidator::validate(const std::string& pdf) const {
         }
         if (e.docmdp_permissions > 0)
             s.details.push_back("certification signature, DocMDP P" + std::to_string(e.docmdp_permissions));
-        if (s.indication != "PASSED" && s.sub_indication == "FORMAT_FAILURE") {
+        if (s.indication != kTotalPassed && s.sub_indication == "FORMAT_FAILURE") {
             report.signatures.push_back(s);
             continue;
         }
         // the PAdES level reached (EN 319 142-1 §6)
         bool later_doc_ts = false;
         for (std::size_t k = i + 1; k < found.size(); ++k) later_doc_ts = later_doc_ts || found[k].document_timestamp;
-        if (s.indication != "FAILED")  // a level is reached only by a signature that is not invalid
+        if (s.indication != kTotalFailed)  // a level is reached only by a signature that is not invalid
             s.level = poe > 0 ? (file.dss.present ? (later_doc_ts ? "B-LTA" : "B-LT") : "B-T") : "B-B";
         report.signatures.push_back(s);
     }

@@ -5,8 +5,12 @@ namespace yq::validation {
 bool Report::all_passed() const {
     if (!problem.empty() || signatures.empty()) return false;
     for (const auto& s : signatures)
-        if (s.indication != "PASSED") return false;
+        if (s.indication != kTotalPassed) return false;
     return true;
+}
+
+std::string best_signature_time(const Report& r, const SignatureReport& s) {
+    return s.timestamp_time.empty() ? r.validation_time : s.timestamp_time;
 }
 
 nlohmann::json to_json(const Report& r) {
@@ -21,6 +25,7 @@ nlohmann::json to_json(const Report& r) {
                         {"signer", s.signer},
                         {"claimed_time", s.claimed_time},
                         {"timestamp_time", s.timestamp_time},
+                        {"best_signature_time", best_signature_time(r, s)},
                         {"chain", s.chain},
                         {"revocation", s.revocation},
                         {"revocation_status", s.revocation_status},
@@ -28,7 +33,10 @@ nlohmann::json to_json(const Report& r) {
                         {"covers_whole_document", s.covers_whole_document},
                         {"level", s.level},
                         {"byte_range_sha256", s.byte_range_sha256}});
-    nlohmann::json out = {{"file_sha256", r.file_sha256}, {"signatures", sigs}, {"all_passed", r.all_passed()}};
+    nlohmann::json out = {{"file_sha256", r.file_sha256},
+                          {"validation_time", r.validation_time},
+                          {"signatures", sigs},
+                          {"all_passed", r.all_passed()}};
     if (!r.problem.empty()) out["problem"] = r.problem;
     return out;
 }
@@ -45,6 +53,7 @@ std::string to_text(const Report& r) {
         if (!s.signer.empty()) out += "   signer: " + s.signer + "\n";
         if (!s.level.empty()) out += "   level: " + s.level + "\n";
         if (!s.timestamp_time.empty()) out += "   time-stamp: " + s.timestamp_time + "\n";
+        out += "   best signature time: " + best_signature_time(r, s) + "\n";
         if (!s.chain.empty()) {
             out += "   chain:";
             for (std::size_t i = 0; i < s.chain.size(); ++i) out += (i ? " <- " : " ") + s.chain[i];

@@ -1,6 +1,7 @@
 #pragma once
-// The validation report: one entry per signature or document time-stamp, with an indication in the spirit of
-// ETSI TS 119 102-2 (PASSED / INDETERMINATE / FAILED and a sub-indication that says why), as JSON and as short text.
+// The validation report: one entry per signature or document time-stamp, with the main indication of ETSI EN 319 102-1
+// §5.1.3 (TOTAL-PASSED / TOTAL-FAILED / INDETERMINATE) and its sub-indication (§5.1.3 Table 5/6: HASH_FAILURE,
+// REVOKED, NO_CERTIFICATE_CHAIN_FOUND, …), as JSON and as short text.
 #include <string>
 #include <vector>
 
@@ -8,11 +9,16 @@
 
 namespace yq::validation {
 
+// EN 319 102-1 §5.1.3, Table 4: the main status indications.
+inline constexpr const char* kTotalPassed = "TOTAL-PASSED";
+inline constexpr const char* kTotalFailed = "TOTAL-FAILED";
+inline constexpr const char* kIndeterminate = "INDETERMINATE";
+
 struct SignatureReport {
     std::string field;
     std::string kind;           // signature | document time-stamp
     std::string sub_filter;
-    std::string indication;     // PASSED | INDETERMINATE | FAILED
+    std::string indication;     // kTotalPassed | kTotalFailed | kIndeterminate
     std::string sub_indication; // e.g. HASH_FAILURE, SIG_CRYPTO_FAILURE, NO_CERTIFICATE_CHAIN_FOUND, REVOKED
     std::vector<std::string> details;  // what was checked, in words
     std::string signer;         // subject of the signer (or TSA) certificate
@@ -31,11 +37,16 @@ struct SignatureReport {
 
 struct Report {
     std::string file_sha256;
+    std::string validation_time;  // RFC 3339: when this validation ran (EN 319 102-1 §5.1.2's validation time: now)
     std::vector<SignatureReport> signatures;
     std::string problem;  // when the file could not be read at all
 
     bool all_passed() const;
 };
+
+// EN 319 102-1 §5.6.2.4 "best-signature-time": the earliest time the signature is proven to have existed — its
+// signature time-stamp's genTime, otherwise the validation time.
+std::string best_signature_time(const Report& r, const SignatureReport& s);
 
 nlohmann::json to_json(const Report& r);
 std::string to_text(const Report& r);

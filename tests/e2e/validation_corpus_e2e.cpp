@@ -41,7 +41,7 @@ struct Row {
 std::string verdict_of(const json& s) {
     std::string v = s["indication"].get<std::string>();
     if (!s["sub_indication"].get<std::string>().empty()) v += "/" + s["sub_indication"].get<std::string>();
-    if (s["indication"] == "PASSED" && !s["level"].get<std::string>().empty()) v += " " + s["level"].get<std::string>();
+    if (s["indication"] == "TOTAL-PASSED" && !s["level"].get<std::string>().empty()) v += " " + s["level"].get<std::string>();
     return v;
 }
 
@@ -228,31 +228,31 @@ TEST_F(ValidationCorpusTest, EveryCorpusFileGetsTheRightVerdictAndIndependentToo
 
     const std::string pdfsig_differs_revocation = "pdfsig asks OCSP now, not at the time-stamp: it sees the later revocation";
     const std::vector<Row> table{
-        {"ours-B-B.pdf", {"PASSED B-B"}, ""},
-        {"ours-B-T.pdf", {"PASSED B-T"}, ""},
-        {"ours-B-LT.pdf", {"PASSED B-LT"}, ""},
-        {"ours-B-LTA.pdf", {"PASSED B-LTA", "PASSED"}, ""},
-        {"flipped-byte.pdf", {"FAILED/HASH_FAILURE"}, ""},
-        {"page-changed-later.pdf", {"FAILED/MODIFIED_AFTER_SIGNING"},
+        {"ours-B-B.pdf", {"TOTAL-PASSED B-B"}, ""},
+        {"ours-B-T.pdf", {"TOTAL-PASSED B-T"}, ""},
+        {"ours-B-LT.pdf", {"TOTAL-PASSED B-LT"}, ""},
+        {"ours-B-LTA.pdf", {"TOTAL-PASSED B-LTA", "TOTAL-PASSED"}, ""},
+        {"flipped-byte.pdf", {"TOTAL-FAILED/HASH_FAILURE"}, ""},
+        {"page-changed-later.pdf", {"TOTAL-FAILED/MODIFIED_AFTER_SIGNING"},
          "pdfsig checks only the signed revision (it says the signature does not cover the total document)"},
-        {"byterange-gap.pdf", {"FAILED/FORMAT_FAILURE"}, ""},
-        {"certified-P1-then-signed.pdf", {"FAILED/MODIFIED_AFTER_SIGNING", "PASSED B-T"},
+        {"byterange-gap.pdf", {"TOTAL-FAILED/FORMAT_FAILURE"}, ""},
+        {"certified-P1-then-signed.pdf", {"TOTAL-FAILED/MODIFIED_AFTER_SIGNING", "TOTAL-PASSED B-T"},
          "pdfsig does not apply DocMDP permissions"},
-        {"certified-P2-then-signed.pdf", {"PASSED B-T", "PASSED B-T"}, ""},
-        {"signed-twice.pdf", {"PASSED B-T", "PASSED B-T"}, ""},
+        {"certified-P2-then-signed.pdf", {"TOTAL-PASSED B-T", "TOTAL-PASSED B-T"}, ""},
+        {"signed-twice.pdf", {"TOTAL-PASSED B-T", "TOTAL-PASSED B-T"}, ""},
         {"revoked-no-timestamp.pdf", {"INDETERMINATE/REVOKED_NO_POE"}, ""},
-        {"revoked-after-timestamp.pdf", {"PASSED B-T"}, pdfsig_differs_revocation},
-        {"revoked-after-B-LT.pdf", {"PASSED B-LT"}, pdfsig_differs_revocation},
-        {"foreign-CA-B-LT.pdf", {"PASSED B-LT"}, "", true},
-        {"foreign-CA-revoked-before-signing.pdf", {"FAILED/REVOKED"}, "pdfsig does not read the CRL in the DSS"},
+        {"revoked-after-timestamp.pdf", {"TOTAL-PASSED B-T"}, pdfsig_differs_revocation},
+        {"revoked-after-B-LT.pdf", {"TOTAL-PASSED B-LT"}, pdfsig_differs_revocation},
+        {"foreign-CA-B-LT.pdf", {"TOTAL-PASSED B-LT"}, "", true},
+        {"foreign-CA-revoked-before-signing.pdf", {"TOTAL-FAILED/REVOKED"}, "pdfsig does not read the CRL in the DSS"},
         {"expired-certificate.pdf", {"INDETERMINATE/OUT_OF_BOUNDS_NO_POE"}, ""},
         {"unknown-CA.pdf", {"INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND"}, ""},
         {"plain-openssl-cms.pdf", {"INDETERMINATE/TRY_LATER"},
          "the signature carries no revocation data and its CA has no responder; pdfsig does not require any"},
-        {"minutes-B-B.p7s", {"PASSED B-B"}, "", true, "minutes.txt"},
-        {"minutes-B-T.p7s", {"PASSED B-T"}, "", true, "minutes.txt"},
-        {"minutes-B-LT.p7s", {"PASSED B-LT"}, "", true, "minutes.txt"},
-        {"minutes-changed.p7s", {"FAILED/HASH_FAILURE"}, "", true, "minutes-changed.txt"},
+        {"minutes-B-B.p7s", {"TOTAL-PASSED B-B"}, "", true, "minutes.txt"},
+        {"minutes-B-T.p7s", {"TOTAL-PASSED B-T"}, "", true, "minutes.txt"},
+        {"minutes-B-LT.p7s", {"TOTAL-PASSED B-LT"}, "", true, "minutes.txt"},
+        {"minutes-changed.p7s", {"TOTAL-FAILED/HASH_FAILURE"}, "", true, "minutes-changed.txt"},
         {"plain-openssl-enveloping.p7m", {"INDETERMINATE/TRY_LATER"},
          "openssl cms -verify does not check revocation", true},
     };

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/pdf_tools.hpp"
@@ -40,8 +41,19 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
         std::string file = sign(input, work.file(std::string(level) + ".pdf"), level);
         json report = verify(file, 0);
         ASSERT_FALSE(report.is_discarded());
-        EXPECT_EQ(report["signatures"][0]["indication"], "PASSED") << report.dump(2);
+        EXPECT_EQ(report["signatures"][0]["indication"], "TOTAL-PASSED") << report.dump(2);
         EXPECT_EQ(report["signatures"][0]["level"], level) << report.dump(2);
+        // EN 319 102-1 best-signature-time: the signature time-stamp's time from B-T on, the validation time at B-B
+        const json& first = report["signatures"][0];
+        if (std::string(level) == "B-B") {
+            EXPECT_EQ(first["timestamp_time"], "");
+            EXPECT_EQ(first["best_signature_time"], report["validation_time"]) << report.dump(2);
+        } else {
+            ASSERT_NE(first["timestamp_time"], "");
+            EXPECT_EQ(first["best_signature_time"], first["timestamp_time"]) << report.dump(2);
+            EXPECT_LE(core::parse_rfc3339(first["best_signature_time"]),
+                      core::parse_rfc3339(report["validation_time"]));
+        }
         // B-LT and B-LTA carry our responder's OCSP response in the DSS; the others are checked against our records
         EXPECT_EQ(report["signatures"][0]["revocation"], std::string(level).find("LT") != std::string::npos
                                                              ? "good (embedded OCSP response)"
@@ -52,7 +64,7 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
         if (std::string(level) == "B-LTA") {
             ASSERT_EQ(report["signatures"].size(), 2u);
             EXPECT_EQ(report["signatures"][1]["kind"], "document time-stamp");
-            EXPECT_EQ(report["signatures"][1]["indication"], "PASSED");
+            EXPECT_EQ(report["signatures"][1]["indication"], "TOTAL-PASSED");
         }
     }
     // the same verdict over HTTP, for anyone, nothing kept
@@ -60,7 +72,7 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
                                    "application/pdf");
     ASSERT_EQ(http.status, 200) << http.body.substr(0, 300);
     json over_http = json::parse(http.body);
-    EXPECT_EQ(over_http["signatures"][0]["indication"], "PASSED");
+    EXPECT_EQ(over_http["signatures"][0]["indication"], "TOTAL-PASSED");
     EXPECT_EQ(over_http["signatures"][0]["level"], "B-LT");
     EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/validate", "not a pdf", "application/pdf").status, 422);
     auto page = test::http_request("POST", server.port(), "/api/v1/validate", test::read_file(work.file("B-LT.pdf")),
@@ -72,7 +84,7 @@ TEST_F(VerifyTest, OurSignaturesPassAtTheirLevelAndAgreeWithPdfsig) {
     EXPECT_NE(html.output.find("<!doctype html>"), std::string::npos);
     EXPECT_EQ(html.output.find("<script"), std::string::npos);
     auto text = server.cli("verify " + work.file("B-T.pdf"));
-    EXPECT_NE(text.output.find("PASSED"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("TOTAL-PASSED"), std::string::npos) << text.output;
     EXPECT_NE(text.output.find("all signatures passed"), std::string::npos);
 }
 
@@ -89,7 +101,7 @@ TEST_F(VerifyTest, CmsFilesAreValidatedLikeOpensslSeesThem) {
         auto r = server.cli("verify --format json --content " + work.file("minutes.txt") + " " + out);
         EXPECT_EQ(r.exit_code, 0) << r.output;
         json report = json::parse(r.output.substr(r.output.find('{')));
-        EXPECT_EQ(report["signatures"][0]["indication"], "PASSED");
+        EXPECT_EQ(report["signatures"][0]["indication"], "TOTAL-PASSED");
         EXPECT_EQ(report["signatures"][0]["level"], level);
     }
     // the default content is the file without .p7s
@@ -132,7 +144,7 @@ TEST_F(VerifyTest, BrokenTruncatedEncryptedAndUnsignedFilesGetAClearAnswer) {
     auto truncated = server.cli("verify " + work.file("truncated.pdf"));
     EXPECT_NE(truncated.exit_code, 0) << truncated.output;
     EXPECT_TRUE(truncated.output.find("pades.broken_pdf") != std::string::npos ||
-                truncated.output.find("FAILED") != std::string::npos)
+                truncated.output.find("TOTAL-FAILED") != std::string::npos)
         << truncated.output;
     test::run_command("qpdf --encrypt user owner 256 -- " + signed_file + " " + work.file("encrypted.pdf"));
     auto encrypted = server.cli("verify " + work.file("encrypted.pdf"));

@@ -201,7 +201,7 @@ const journeys = {
     await page.setInputFiles('#file', args.valid);
     await page.getByRole('button', { name: zh.verify.submit }).click();
     assert.equal((await page.textContent('.verdict')).trim(), zh.verify.all_passed);
-    assert.equal((await page.textContent('.signature .badge')).trim(), zh.verify.indications.PASSED);
+    assert.equal((await page.textContent('.signature .badge')).trim(), zh.verify.indications['TOTAL-PASSED']);
     assert.ok((await page.textContent('.signature')).includes(args.signer));
     const signerLine = await page.textContent('.signature .signer');  // the name as people read it, not a DN string
     assert.ok(signerLine.startsWith(args.signer) && !signerLine.includes('CN='), signerLine);
@@ -210,7 +210,7 @@ const journeys = {
     await page.setInputFiles('#file', args.tampered);
     await page.getByRole('button', { name: en.verify.submit }).click();
     assert.equal((await page.textContent('.verdict')).trim(), en.verify.not_all_passed);
-    assert.equal((await page.textContent('.signature .badge')).trim(), en.verify.indications.FAILED);
+    assert.equal((await page.textContent('.signature .badge')).trim(), en.verify.indications['TOTAL-FAILED']);
     assert.ok((await page.textContent('.signature')).includes('HASH_FAILURE'));
     assert.equal((await page.textContent('.signature .reason')).trim(), en.verify.sub_indications.HASH_FAILURE);
     await shot(page, 'tampered-en');

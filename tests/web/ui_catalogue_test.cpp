@@ -65,7 +65,7 @@ TEST(UiCatalogueTest, KeysBuiltFromDataExist) {
             for (const auto& d : documents) EXPECT_TRUE(has_key(lang, "documents." + d)) << lang << " " << d;
         for (const char* p : {"unlock", "rekey", "registration"}) EXPECT_TRUE(has_key(lang, std::string("book.purposes.") + p));
         for (const char* s : {"booked", "cancelled", "attended"}) EXPECT_TRUE(has_key(lang, std::string("booked.statuses.") + s));
-        for (const char* i : {"PASSED", "FAILED", "INDETERMINATE"}) EXPECT_TRUE(has_key(lang, std::string("verify.indications.") + i));
+        for (const char* i : {"TOTAL-PASSED", "TOTAL-FAILED", "INDETERMINATE"}) EXPECT_TRUE(has_key(lang, std::string("verify.indications.") + i));
         for (const char* k : {"signature", "certification signature", "document time-stamp", "CMS signature"})
             EXPECT_TRUE(has_key(lang, std::string("verify.kinds.") + k)) << lang << " " << k;
         for (const char* s : {"good", "revoked", "unknown"}) EXPECT_TRUE(has_key(lang, std::string("verify.statuses.") + s));

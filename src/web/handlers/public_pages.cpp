@@ -178,9 +178,9 @@ std::vector<pades::GuideBlock> guide_blocks(const std::string& lang, const std::
     steps("appearance_parts");
     add("h2", text("here_title"));
     steps("here_steps");
-    term(translate(lang, "verify.indications.PASSED"), text("result_valid"));
+    term(translate(lang, "verify.indications.TOTAL-PASSED"), text("result_valid"));
     term(translate(lang, "verify.indications.INDETERMINATE"), text("result_indeterminate"));
-    term(translate(lang, "verify.indications.FAILED"), text("result_invalid"));
+    term(translate(lang, "verify.indications.TOTAL-FAILED"), text("result_invalid"));
     add("p", base_url + "/verify");
     add("h2", text("root_title"));
     add("p", text("root_intro"));

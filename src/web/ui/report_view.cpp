@@ -72,8 +72,11 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
     nlohmann::json list = nlohmann::json::array();
     int number = 0;
     for (const auto& s : r.signatures) {
-        std::string css = s.indication;
-        std::transform(css.begin(), css.end(), css.begin(), [](unsigned char c) { return std::tolower(c); });
+        const std::string best_time = validation::best_signature_time(r, s);
+        // the badge's style: passed | failed | indeterminate
+        const std::string css = s.indication == validation::kTotalPassed   ? "passed"
+                                : s.indication == validation::kTotalFailed ? "failed"
+                                                                           : "indeterminate";
         list.push_back({{"number", std::to_string(++number)},
                         {"kind", translate(lang, "verify.kinds." + s.kind)},
                         {"indication", translate(lang, "verify.indications." + s.indication)},
@@ -86,6 +89,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                                                                         ? shown_time(lang, parse_pdf_date(s.claimed_time))
                                                                         : s.claimed_time},
                         {"timestamp_time", s.timestamp_time.empty() ? "" : shown_time(lang, core::parse_rfc3339(s.timestamp_time))},
+                        {"best_time", best_time.empty() ? "" : shown_time(lang, core::parse_rfc3339(best_time))},
                         {"level", s.level},
                         {"revocation", s.revocation_status.empty()
                                            ? ""
