@@ -33,6 +33,7 @@
 #include "ra/office_calendar.hpp"
 #include "ra/staff.hpp"
 #include "storage/copy.hpp"
+#include "validation/signed_report.hpp"
 
 namespace yq::cli {
 
@@ -200,9 +201,11 @@ int sign_pdf_command(App& app, const PdfSignArgs& a) {
 }
 
 int verify_command(const std::string& home, const std::string& file, const std::string& format, const std::string& lang,
-                   const std::vector<std::string>& trust, std::string content_file) {
+                   const std::vector<std::string>& trust, std::string content_file, bool signed_report) {
     std::unique_ptr<App> app;
     if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) app = App::open(home);
+    if (signed_report && !app)
+        throw_bad_input("cli.no_home", "--signed-report signs with the validation key of a home: give --home or set YQ_HOME");
     std::vector<core::Bytes> anchors = validation_anchors(app.get(), trust);
     validation::RevocationSource revocation;
     if (app) revocation = ca_revocation_source(*app);
@@ -223,11 +226,32 @@ int verify_command(const std::string& home, const std::string& file, const std::
         if (!content_file.empty()) content = read_whole_file(content_file);
         report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
     }
-    if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
+    if (signed_report)
+        std::cout << validation::ReportSigner(*app->keys, *app->store).sign(validation::to_json(report)) << "\n";
+    else if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
     else if (format == "html") std::cout << web::validation_report_html(report, file, lang);
     else std::cout << validation::to_text(report);
     if (!report.problem.empty()) return 2;
     return report.all_passed() ? 0 : 1;
+}
+
+// `yunqian report check FILE --root root.crt`: a signed validation report checked offline (no home).
+int report_check_command(const std::string& file, const std::string& root_file) {
+    std::string jws = read_whole_file(file);
+    while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r' || jws.back() == ' ')) jws.pop_back();
+    validation::SignedReportCheck check =
+        validation::verify_signed_report(jws, certificate_from_file(root_file), core::SystemClock().unix_seconds());
+    if (!check.ok) {
+        std::cout << "signed report NOT VALID: " << check.problem << "\n";
+        return 3;
+    }
+    std::cout << "signed report OK: signed by " << check.signed_by << ", chained to the root given\n"
+              << "  validated at " << check.report.value("validation_time", "") << ", file SHA-256 "
+              << check.report.value("file_sha256", "") << "\n";
+    for (const auto& s : check.report.value("signatures", nlohmann::json::array()))
+        std::cout << "  " << s.value("kind", "") << " \"" << s.value("field", "") << "\": " << s.value("indication", "")
+                  << (s.value("sub_indication", "").empty() ? "" : "/" + s.value("sub_indication", "")) << "\n";
+    return 0;
 }
 
 void print_staff_secrets(const std::string& username, const ra::NewStaffSecrets& s) {
@@ -366,6 +390,16 @@ int run(int argc, char** argv) {
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
     std::string v_content;
     verify_cmd->add_option("--content", v_content, "for a detached CMS signature: the signed file (default: FILE without .p7s)");
+    bool v_signed = false;
+    verify_cmd->add_flag("--signed-report", v_signed,
+                         "print the JSON report signed by this home's validation key in the HSM (a JWS, RFC 7515)");
+    auto* report_cmd = cli.add_subcommand("report", "signed validation reports");
+    report_cmd->require_subcommand(1);
+    auto* report_check = report_cmd->add_subcommand(
+        "check", "check a signed report (JWS) offline: its signature and its certificate's chain to the root");
+    std::string r_file, r_root;
+    report_check->add_option("file", r_file, "the signed report (what `verify --signed-report` or the API gave)")->required();
+    report_check->add_option("--root", r_root, "the root certificate as published (/repo/root.crt)")->required();
 
     auto* db_cmd = cli.add_subcommand("db", "database operations");
     db_cmd->require_subcommand(1);
@@ -425,7 +459,8 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*serve_cmd) return serve(home, listen);
-        if (*verify_cmd) return verify_command(home, v_file, v_format, v_lang, v_trust, v_content);
+        if (*verify_cmd) return verify_command(home, v_file, v_format, v_lang, v_trust, v_content, v_signed);
+        if (*report_check) return report_check_command(r_file, r_root);
         if (*log_verify && !log_proof.empty()) {  // offline: no home needed
             if (log_root.empty())
                 throw_bad_input("cli.root_required", "give --root: the root certificate the proof must chain to "

@@ -81,7 +81,8 @@ int serve(const std::string& home, const std::string& listen) {
     const std::vector<core::Bytes> anchors = validation_anchors(app.get());  // our CA and the trust files, read once
     validation::PdfValidator validator(anchors, ca_revocation_source(*app));
     validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
-    web::register_validation_routes(router, validator, cms_validator);
+    validation::ReportSigner report_signer(*app->keys, *app->store);
+    web::register_validation_routes(router, validator, cms_validator, report_signer);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty(), c.office});
     // the handlers keep references to these: they live as long as the server
     const auto& ui = c.ui;

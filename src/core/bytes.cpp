@@ -49,6 +49,16 @@ std::string base64_encode(const std::uint8_t* data, std::size_t size) {
     return out;
 }
 
+std::string base64url_encode(const Bytes& b) {
+    std::string s = base64_encode(b);
+    while (!s.empty() && s.back() == '=') s.pop_back();
+    for (char& c : s) {
+        if (c == '+') c = '-';
+        else if (c == '/') c = '_';
+    }
+    return s;
+}
+
 Bytes base64_decode(std::string_view text) {
     std::string s(text);
     for (char& c : s) {  // accept base64url too

@@ -19,6 +19,8 @@ Bytes hex_decode(std::string_view hex);
 
 std::string base64_encode(const std::uint8_t* data, std::size_t size);
 inline std::string base64_encode(const Bytes& b) { return base64_encode(b.data(), b.size()); }
+// RFC 4648 §5 base64url without padding (JOSE, RFC 7515 §2).
+std::string base64url_encode(const Bytes& b);
 // Standard alphabet with padding; also accepts base64url when `url_safe_ok` (for OCSP GET, RFC 6960 Appendix A.1).
 // Throws Error "encoding.bad_base64".
 Bytes base64_decode(std::string_view text);

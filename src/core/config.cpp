@@ -193,6 +193,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(a, "tsa_subject", c.ca.tsa_subject, "ca");
         read(a, "audit_subject", c.ca.audit_subject, "ca");
         read(a, "transparency_subject", c.ca.transparency_subject, "ca");
+        read(a, "validation_subject", c.ca.validation_subject, "ca");
         read(a, "root_key", c.ca.root_key, "ca");
         read(a, "issuing_key", c.ca.issuing_key, "ca");
         read(a, "service_key", c.ca.service_key, "ca");

@@ -69,6 +69,7 @@ struct CaConfig {
     std::string tsa_subject = "/C=MO/O=yunqian/CN=yunqian Time-Stamping Authority G1";
     std::string audit_subject = "/C=MO/O=yunqian/CN=yunqian Audit Log Signer G1";
     std::string transparency_subject = "/C=MO/O=yunqian/CN=yunqian Signing Transparency Log G1";
+    std::string validation_subject = "/C=MO/O=yunqian/CN=yunqian Validation Service G1";
     std::string root_key = "ec-p384";
     std::string issuing_key = "ec-p256";
     std::string service_key = "ec-p256";  // OCSP responder, TSA, audit head signer, transparency log

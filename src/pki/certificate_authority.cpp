@@ -190,7 +190,7 @@ X509* CertificateAuthority::root_certificate() { return certificate_of("root"); 
 X509* CertificateAuthority::issuing_certificate() { return certificate_of("issuing"); }
 
 bool CertificateAuthority::initialised() {
-    for (const char* n : {"root", "issuing", "ocsp", "tsa", "audit", "transparency"})
+    for (const char* n : {"root", "issuing", "ocsp", "tsa", "audit", "transparency", "validation"})
         if (!m_store.ca_material(n)) return false;
     return true;
 }
@@ -267,14 +267,15 @@ void CertificateAuthority::initialise_hierarchy(const std::string& actor) {
     for (const Service& s : {Service{"ocsp", kOcspKeyLabel, m_config.ca.ocsp_subject, "ocsp"},
                              Service{"tsa", kTsaKeyLabel, m_config.ca.tsa_subject, "tsa"},
                              Service{"audit", kAuditKeyLabel, m_config.ca.audit_subject, "tsa"},
-                             Service{"transparency", kTransparencyKeyLabel, m_config.ca.transparency_subject, "tsa"}}) {
+                             Service{"transparency", kTransparencyKeyLabel, m_config.ca.transparency_subject, "tsa"},
+                             Service{"validation", kValidationKeyLabel, m_config.ca.validation_subject, "tsa"}}) {
         if (m_store.ca_material(s.material)) continue;
         ensure_key(s.label, m_config.ca.service_key);
         EvpPkeyPtr pub = public_key_from_spki(m_keys.public_key_der(s.label));
         X509NamePtr name = parse_name(s.subject);
         core::CertificateProfile p = profile(s.profile);
-        if (std::string(s.material) == "audit" || std::string(s.material) == "transparency") {
-            // internal profiles: sign audit chain heads / the signing log's tree heads only
+        if (std::string(s.material) != "ocsp" && std::string(s.material) != "tsa") {
+            // internal profiles: sign audit chain heads / the signing log's tree heads / validation reports only
             p.name = s.material;
             p.extended_key_usage.clear();
         }

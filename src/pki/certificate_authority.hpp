@@ -21,6 +21,7 @@ inline constexpr const char* kOcspKeyLabel = "yq-ocsp-responder";
 inline constexpr const char* kTsaKeyLabel = "yq-tsa";
 inline constexpr const char* kAuditKeyLabel = "yq-audit-signer";
 inline constexpr const char* kTransparencyKeyLabel = "yq-transparency-log";
+inline constexpr const char* kValidationKeyLabel = "yq-validation-service";
 
 struct IssuedCertificate {
     CertificateRecord record;
@@ -34,11 +35,12 @@ class CertificateAuthority {
 public:
     CertificateAuthority(const core::Config& config, keystore::Keystore& keys, CaStore& store, const core::Clock& clock);
 
-    // Creates what is missing of: root CA, issuing CA, OCSP responder, TSA, audit signer and transparency log (keys in
-    // the HSM, certificates in the database) and publishes the first CRL. Never re-creates an existing key.
+    // Creates what is missing of: root CA, issuing CA, OCSP responder, TSA, audit signer, transparency log and
+    // validation service (keys in the HSM, certificates in the database) and publishes the first CRL. Never re-creates an existing key.
     void initialise_hierarchy(const std::string& actor);
     bool initialised();
-    // At start-up: a home made before a service certificate existed (the transparency log, #18) gets it now, under
+    // At start-up: a home made before a service certificate existed (the transparency log and the validation service,
+    // #18) gets it now, under
     // its existing root and issuing CA. Throws 503 "ca.not_initialised" when there is no hierarchy yet.
     void complete_service_certificates(const std::string& actor);
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bytes.hpp"
 #include "core/clock.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
@@ -153,4 +154,70 @@ TEST_F(VerifyTest, BrokenTruncatedEncryptedAndUnsignedFilesGetAClearAnswer) {
     auto none = server.cli("verify " + input);
     EXPECT_EQ(none.exit_code, 1);
     EXPECT_NE(none.output.find("no signature"), std::string::npos);
+}
+
+// #18: a report is evidence a third party can check — signed by the service's validation key (HSM), as a JWS with the
+// certificate in x5c. Checked by `yunqian report check` with the published root, by an independent JOSE library
+// (python3-jwcrypto) and by openssl for the certificate's chain. A changed verdict, a header claiming "none", and a
+// certificate from another root are refused (docs/threat-model.md).
+TEST_F(VerifyTest, ASignedReportIsCheckedByOutsideToolsAndAnAlteredVerdictIsRefused) {
+    test::create_account(server, work, "chan.taiman");
+    std::string file = sign(test::ghostscript_pdf(work, 1), work.file("B-T.pdf"), "B-T");
+    const std::string jws_check = std::string(YQ_SOURCE_DIR) + "/tests/support/jws_verify.py";
+    auto check = [&](const std::string& jws_file) {
+        return test::run_command(test::yunqian_binary() + " report check " + jws_file + " --root " + server.root_pem());
+    };
+
+    // from the command line
+    auto cli = server.cli("verify --signed-report " + file);
+    ASSERT_EQ(cli.exit_code, 0) << cli.output;
+    test::write_file(work.file("cli.jws"), cli.output);
+    auto ours = check(work.file("cli.jws"));
+    EXPECT_EQ(ours.exit_code, 0) << ours.output;
+    EXPECT_NE(ours.output.find("signed report OK: signed by"), std::string::npos) << ours.output;
+    EXPECT_NE(ours.output.find("Validation Service"), std::string::npos) << ours.output;
+    EXPECT_NE(ours.output.find("signature \"Signature1\": TOTAL-PASSED"), std::string::npos) << ours.output;
+
+    // over HTTP, for anyone
+    auto http = test::http_request("POST", server.port(), "/api/v1/validate?signed=true", test::read_file(file),
+                                   "application/pdf");
+    ASSERT_EQ(http.status, 200) << http.body.substr(0, 300);
+    EXPECT_EQ(http.headers["content-type"], "application/jose");
+    test::write_file(work.file("http.jws"), http.body);
+    EXPECT_EQ(check(work.file("http.jws")).exit_code, 0);
+    auto outside = test::run_command("/usr/bin/python3 " + jws_check + " " + work.file("http.jws") + " " +
+                                     work.file("signer.pem"));
+    EXPECT_EQ(outside.output, "jws OK ES256 TOTAL-PASSED\n") << outside.output;
+    auto chain = test::run_command("openssl verify -CAfile " + server.root_pem() + " -untrusted " +
+                                   server.issuing_pem() + " " + work.file("signer.pem"));
+    EXPECT_NE(chain.output.find(": OK"), std::string::npos) << chain.output;
+
+    // Attack: change the verdict in the payload (re-encoded, signature kept).
+    std::string jws = http.body;
+    std::size_t dot1 = jws.find('.'), dot2 = jws.find('.', dot1 + 1);
+    json payload = json::parse(core::to_string(core::base64_decode(jws.substr(dot1 + 1, dot2 - dot1 - 1))));
+    ASSERT_EQ(payload["signatures"][0]["indication"], "TOTAL-PASSED");
+    payload["file_sha256"] = core::hex_encode(core::sha256(std::string("another file")));
+    test::write_file(work.file("altered.jws"), jws.substr(0, dot1 + 1) + core::base64url_encode(core::to_bytes(payload.dump())) +
+                                                   jws.substr(dot2));
+    auto altered = check(work.file("altered.jws"));
+    EXPECT_EQ(altered.exit_code, 3) << altered.output;
+    EXPECT_NE(altered.output.find("does not verify"), std::string::npos) << altered.output;
+    EXPECT_NE(test::run_command("/usr/bin/python3 " + jws_check + " " + work.file("altered.jws")).output.find("jws FAILED"),
+              std::string::npos);
+
+    // Attack: claim "alg": "none" and drop the signature.
+    json header = json::parse(core::to_string(core::base64_decode(jws.substr(0, dot1))));
+    header["alg"] = "none";
+    test::write_file(work.file("none.jws"),
+                     core::base64url_encode(core::to_bytes(header.dump())) + jws.substr(dot1, dot2 - dot1) + ".");
+    EXPECT_EQ(check(work.file("none.jws")).exit_code, 3);
+
+    // Attack: the report checked against another root (a CA that is not this one).
+    test::run_command("openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout " +
+                      work.file("other.key") + " -out " + work.file("other-root.pem") + " -subj /CN=yunqian\\ Root\\ CA -days 2");
+    auto other = test::run_command(test::yunqian_binary() + " report check " + work.file("http.jws") + " --root " +
+                                   work.file("other-root.pem"));
+    EXPECT_EQ(other.exit_code, 3) << other.output;
+    EXPECT_NE(other.output.find("does not chain to the root given"), std::string::npos) << other.output;
 }

@@ -165,9 +165,10 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
                Execution::Blocking, "api_me");
 }
 
-void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms) {
+void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms,
+                                validation::ReportSigner& signer) {
     router.add("POST", "/api/v1/validate",
-               [&pdf, &cms](const Request& req) {
+               [&pdf, &cms, &signer](const Request& req) {
                    if (req.body.empty()) throw_bad_input("validation.empty", "send the file as the request body");
                    // the file (and a detached signature's content) as sent; dropped with the request
                    std::string file = req.body, name;
@@ -190,6 +191,15 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;
                    }
+                   const std::string signed_param = query_value(req, "signed");
+                   if (signed_param == "true") {  // a JWS (RFC 7515 compact), evidence a third party can check
+                       Response r = Response::bytes("application/jose", signer.sign(validation::to_json(report)));
+                       r.status = status;
+                       r.headers.emplace_back("Cache-Control", "no-store");
+                       return r;
+                   }
+                   if (!signed_param.empty() && signed_param != "false")
+                       throw_bad_input("validation.bad_parameter", "signed is true or false");
                    return json_response(validation::to_json(report), status);
                },
                Execution::Blocking, "api_validate");

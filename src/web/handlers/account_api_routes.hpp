@@ -6,6 +6,7 @@
 #include "ra/registration_office.hpp"
 #include "validation/cms_validator.hpp"
 #include "validation/pdf_validator.hpp"
+#include "validation/signed_report.hpp"
 #include "signing/csc_service.hpp"
 #include "web/router.hpp"
 
@@ -19,7 +20,9 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
 // POST /api/v1/validate: anyone may validate a PDF (the body is the file; nothing is kept); JSON report.
 // POST /api/v1/validate: a PDF (application/pdf), a CMS signature file (enveloping, application/pkcs7-signature or
 // octet-stream), or multipart/form-data with `file` and, for a detached signature, `content`.
-void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms);
+// With ?signed=true the JSON report comes back signed by the validation service's HSM key (a JWS, #18).
+void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms,
+                                validation::ReportSigner& signer);
 // POST /api/v1/me/signatures: the signer portal signs a PDF (signing password + OTP in the body, never stored).
 void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades);
 

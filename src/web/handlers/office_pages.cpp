@@ -349,7 +349,7 @@ void register_office_pages(Router& router, const OfficePageServices& s) {
     router.add("GET", "/office/ca", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
                    ra::require_permission(who, ra::Action::CrlPublish);
                    json certs = json::array();
-                   for (const char* name : {"root", "issuing", "ocsp", "tsa", "audit", "transparency"}) {
+                   for (const char* name : {"root", "issuing", "ocsp", "tsa", "audit", "transparency", "validation"}) {
                        auto m = s.ca.store().ca_material(name);
                        if (!m) continue;
                        auto cert = pki::certificate_from_der(m->certificate_der);
