@@ -33,6 +33,7 @@
 #include "ra/office_calendar.hpp"
 #include "ra/staff.hpp"
 #include "storage/copy.hpp"
+#include "validation/etsi_report.hpp"
 #include "validation/signed_report.hpp"
 
 namespace yq::cli {
@@ -229,6 +230,7 @@ int verify_command(const std::string& home, const std::string& file, const std::
     if (signed_report)
         std::cout << validation::ReportSigner(*app->keys, *app->store).sign(validation::to_json(report)) << "\n";
     else if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
+    else if (format == "etsi") std::cout << validation::to_etsi_xml(report);
     else if (format == "html") std::cout << web::validation_report_html(report, file, lang);
     else std::cout << validation::to_text(report);
     if (!report.problem.empty()) return 2;
@@ -385,7 +387,7 @@ int run(int argc, char** argv) {
     std::string v_file, v_format = "text", v_lang = "zh-Hant";
     std::vector<std::string> v_trust;
     verify_cmd->add_option("file", v_file, "the PDF")->required();
-    verify_cmd->add_option("--format", v_format, "text | json | html");
+    verify_cmd->add_option("--format", v_format, "text | json | html | etsi (ETSI TS 119 102-2 XML)");
     verify_cmd->add_option("--lang", v_lang, "language of the HTML report: zh-Hant | pt | en");
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
     std::string v_content;

@@ -215,6 +215,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         return 0;
     }
     s.signer = subject_of(signer);
+    s.signer_certificate = der_of(signer);
     // 1. cryptography (RFC 5652 §5.4 and §5.6): the content's digest against the message-digest attribute, and the
     //    signature over the signed attributes. The digest of a large file is most of the work: it runs on another
     //    thread beside the signature and time-stamp checks, and its verdict comes first in the report.
@@ -287,7 +288,10 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     }
     if (chain)  // the path, for the report: signer first, the anchor last
         if (STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get()))
-            for (int k = 0; k < sk_X509_num(path); ++k) s.chain.push_back(subject_of(sk_X509_value(path, k)));
+            for (int k = 0; k < sk_X509_num(path); ++k) {
+                s.chain.push_back(subject_of(sk_X509_value(path, k)));
+                s.chain_der.push_back(der_of(sk_X509_value(path, k)));
+            }
     // 4. key usage (EN 319 142-1 via Acrobat's rule: digitalSignature or nonRepudiation when keyUsage is present)
     if (chain) {
         std::uint32_t ku = X509_get_key_usage(signer);

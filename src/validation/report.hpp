@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bytes.hpp"
+
 namespace yq::validation {
 
 // EN 319 102-1 §5.1.3, Table 4: the main status indications.
@@ -23,6 +25,8 @@ struct SignatureReport {
     std::vector<std::string> details;  // what was checked, in words
     std::string signer;         // subject of the signer (or TSA) certificate
     std::vector<std::string> chain;  // subjects from the signer's certificate up to the trust anchor, when it chains
+    std::vector<core::Bytes> chain_der;  // the same certificates (DER), for the ETSI report's validation objects
+    core::Bytes signer_certificate;      // DER of the signer's (or TSA's) certificate, when found
     std::string claimed_time;   // /M
     std::string timestamp_time; // genTime of the signature (or document) time-stamp, RFC 3339
     std::string revocation;     // "good (embedded OCSP response)": status and where it came from, for reading

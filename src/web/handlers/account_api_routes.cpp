@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "validation/etsi_report.hpp"
 #include "web/handlers/api_support.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -191,7 +192,19 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;
                    }
-                   const std::string signed_param = query_value(req, "signed");
+                   const std::string signed_param = query_value(req, "signed"), form = query_value(req, "report");
+                   if (!form.empty() && form != "json" && form != "etsi")
+                       throw_bad_input("validation.bad_parameter", "report is json or etsi");
+                   if (form == "etsi") {
+                       if (signed_param == "true")
+                           throw_bad_input("validation.not_offered",
+                                           "a signed ETSI XML report (XAdES) is not offered yet; ask report=json&signed=true "
+                                           "for a signed report");
+                       Response r = Response::bytes("application/xml", validation::to_etsi_xml(report));
+                       r.status = status;
+                       r.headers.emplace_back("Cache-Control", "no-store");
+                       return r;
+                   }
                    if (signed_param == "true") {  // a JWS (RFC 7515 compact), evidence a third party can check
                        Response r = Response::bytes("application/jose", signer.sign(validation::to_json(report)));
                        r.status = status;
