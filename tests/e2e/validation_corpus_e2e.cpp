@@ -171,6 +171,57 @@ TEST_F(ValidationCorpusTest, EveryCorpusFileGetsTheRightVerdictAndIndependentToo
             fields, pades::read_xref_tail(signed_pdf));
         test::write_file(at("page-changed-later.pdf"), signed_pdf + update);
     }
+    // A shadow attack ("replace", after Mainka et al., "Shadow Attacks", NDSS 2021): the signed revision carries a
+    // stream nothing shows; a later incremental update changes only the page dictionary so that the page draws it.
+    // No signed byte changes, and the update touches no content stream.
+    {
+        std::smatch page, trailer;
+        ASSERT_TRUE(std::regex_search(original, page, std::regex(R"((\d+) 0 obj\s*<<\s*/Type\s*/Page\b[\s\S]*?endobj)")));
+        const int page_object = std::stoi(page[1]);
+        std::string prepared = original;
+        auto grow = [](const std::string& pdf, const std::vector<pades::ObjectText>& objects, std::int64_t size) {
+            std::smatch t;
+            std::string tail = pdf.substr(pdf.rfind("trailer"));
+            EXPECT_TRUE(std::regex_search(tail, t, std::regex(R"(/Root (\d+ \d+ R))")));
+            pades::TrailerFields fields{size, t[1], "", ""};
+            return pdf + pades::update_section(pdf, objects, fields, pades::read_xref_tail(pdf));
+        };
+        std::smatch size_match;
+        ASSERT_TRUE(std::regex_search(original, size_match, std::regex(R"(/Size (\d+))")));
+        const int hidden = std::stoi(size_match[1]);
+        const std::string stream = "BT /F1 24 Tf 72 700 Td (Pay 1,000,000 MOP) Tj ET";
+        prepared = grow(prepared,
+                        {{hidden, 0, std::to_string(hidden) + " 0 obj\n<< /Length " + std::to_string(stream.size()) +
+                                         " >>\nstream\n" + stream + "\nendstream\nendobj\n"}},
+                        hidden);
+        test::write_file(work.file("shadow-prepared.pdf"), prepared);
+        sign("chan.taiman", work.file("shadow-prepared.pdf"), "shadow-signed.pdf", "--level B-T");
+        std::string page_text = page[0].str();
+        page_text = std::regex_replace(page_text, std::regex(R"(/Contents\s+\d+\s+0\s+R)"),
+                                       "/Contents " + std::to_string(hidden) + " 0 R");
+        std::string signed_pdf = test::read_file(at("shadow-signed.pdf"));
+        std::smatch signed_size;
+        std::string signed_tail = signed_pdf.substr(signed_pdf.rfind("trailer"));
+        ASSERT_TRUE(std::regex_search(signed_tail, signed_size, std::regex(R"(/Size (\d+))")));
+        test::write_file(at("shadow-replace-contents.pdf"),
+                         grow(signed_pdf, {{page_object, 0, page_text + "\n"}}, std::stoll(signed_size[1])));
+        fs::remove(at("shadow-signed.pdf"));
+    }
+    // a broken signature time-stamp: the last byte of the CMS — the end of the TSA's own signature inside the token, an
+    // unsigned attribute outside what the signer signed — flipped in /Contents. The time-stamp then proves nothing: the
+    // signature stands on its own at B-B.
+    {
+        std::string broken = test::read_file(at("ours-B-T.pdf"));
+        std::size_t hex = broken.rfind("/Contents <") + 11;
+        ASSERT_EQ(broken.substr(hex, 4), "3082");  // a DER SEQUENCE with a two-byte length (X.690 §8.1.3.5)
+        std::size_t total = 4 + std::stoul(broken.substr(hex + 4, 4), nullptr, 16);
+        std::size_t last = hex + 2 * (total - 1);
+        int value = std::stoi(broken.substr(last, 2), nullptr, 16) ^ 0x01;
+        char flipped[3];
+        std::snprintf(flipped, sizeof flipped, "%02x", value);
+        broken.replace(last, 2, flipped);
+        test::write_file(at("broken-timestamp.pdf"), broken);
+    }
     // a ByteRange that leaves a gap besides /Contents (the first range 10 bytes shorter)
     {
         std::string gap = test::read_file(at("ours-B-T.pdf"));
@@ -236,6 +287,9 @@ TEST_F(ValidationCorpusTest, EveryCorpusFileGetsTheRightVerdictAndIndependentToo
         {"page-changed-later.pdf", {"TOTAL-FAILED/MODIFIED_AFTER_SIGNING"},
          "pdfsig checks only the signed revision (it says the signature does not cover the total document)"},
         {"byterange-gap.pdf", {"TOTAL-FAILED/FORMAT_FAILURE"}, ""},
+        {"broken-timestamp.pdf", {"TOTAL-PASSED B-B"}, ""},
+        {"shadow-replace-contents.pdf", {"TOTAL-FAILED/MODIFIED_AFTER_SIGNING"},
+         "pdfsig checks only the signed revision (it says the signature does not cover the total document)"},
         {"certified-P1-then-signed.pdf", {"TOTAL-FAILED/MODIFIED_AFTER_SIGNING", "TOTAL-PASSED B-T"},
          "pdfsig does not apply DocMDP permissions"},
         {"certified-P2-then-signed.pdf", {"TOTAL-PASSED B-T", "TOTAL-PASSED B-T"}, ""},
@@ -280,6 +334,13 @@ TEST_F(ValidationCorpusTest, EveryCorpusFileGetsTheRightVerdictAndIndependentToo
             {"foreign-CA-B-LT.pdf", "good (embedded CRL)"},
             {"foreign-CA-revoked-before-signing.pdf", "revoked (embedded CRL)"},
             {"revoked-after-timestamp.pdf", "revoked (yunqian CA records)"}};
+        if (row.file == "broken-timestamp.pdf") {  // the report says why the level fell to B-B
+            EXPECT_EQ(report["signatures"][0]["timestamp_time"], "");
+            EXPECT_EQ(report["signatures"][0]["best_signature_time"], report["validation_time"]);
+            EXPECT_NE(report["signatures"][0]["details"].dump().find("the signature time-stamp does not verify"),
+                      std::string::npos)
+                << report.dump(2);
+        }
         if (evidence.count(row.file)) {
             EXPECT_EQ(report["signatures"][0]["revocation"], evidence.at(row.file));
         }
