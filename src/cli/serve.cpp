@@ -82,7 +82,7 @@ int serve(const std::string& home, const std::string& listen) {
     validation::PdfValidator validator(anchors, ca_revocation_source(*app));
     validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
     validation::ReportSigner report_signer(*app->keys, *app->store);
-    web::register_validation_routes(router, validator, cms_validator, report_signer);
+    web::register_validation_routes(router, validator, cms_validator, report_signer, pades);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty(), c.office});
     // the handlers keep references to these: they live as long as the server
     const auto& ui = c.ui;

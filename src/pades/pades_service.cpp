@@ -252,6 +252,30 @@ std::string PadesService::appearance_sample(const AppearanceText& text) {
     return sample_appearance_pdf(*m_parsers, text, m_fonts);
 }
 
+std::string PadesService::sign_with_service_key(const std::string& pdf, const ServiceKey& key, const std::string& reason) {
+    if (key.chain.empty()) throw Error("pades.no_certificate", 500, "the service key has no certificate");
+    std::vector<pki::X509Ptr> chain;
+    for (const auto& der : key.chain) chain.push_back(pki::certificate_from_der(der));
+    std::vector<X509*> extra;
+    for (std::size_t i = 1; i < chain.size(); ++i) extra.push_back(chain[i].get());
+    SignatureRequest request;
+    request.placement.kind = Placement::Kind::Invisible;
+    request.fonts = m_fonts;
+    request.dictionary.signing_time = pdf_date(m_clock.unix_seconds(), m_config.office.utc_offset_minutes);
+    request.dictionary.name = key.signer_name;
+    request.dictionary.reason = reason;
+    PreparedSignature prepared = prepare_signature(*m_parsers, pdf, request);
+    cms::CadesSignature cades(chain.front().get(), extra, prepared.digest);
+    core::Bytes der = with_level(cades.finish(key.sign_digest(cades.to_be_signed_digest())), Level::BT);
+    return finish_signature(std::move(prepared), der);
+}
+
+std::string PadesService::text_document_pdf(const std::vector<GuideBlock>& blocks, const std::string& footer) {
+    // the guide's layout; its appearance figure is not asked for by these blocks
+    AppearanceText unused{"", "", "", "", "", "", "", {}};
+    return guide_document_pdf(*m_parsers, blocks, unused, m_fonts, footer);
+}
+
 std::string PadesService::verification_guide_pdf(const std::vector<GuideBlock>& blocks, const AppearanceText& sample,
                                                  const std::string& footer) {
     return guide_document_pdf(*m_parsers, blocks, sample, m_fonts, footer);

@@ -41,6 +41,14 @@ struct SignPdfRequest {
     std::string client = "portal";  // as the transparency log records who asked (#18)
 };
 
+// A service of the CA that signs PDFs with its own HSM key (the validation service's signed reports, #18): its
+// certificate chain (DER, end entity first) and the HSM operation that signs a SHA-256 digest (DER signature).
+struct ServiceKey {
+    std::vector<core::Bytes> chain;
+    std::string signer_name;  // /Name of the signature
+    std::function<core::Bytes(const core::Bytes& sha256)> sign_digest;
+};
+
 struct SignedPdf {
     std::string file;
     std::string reference;      // the id the QR code's verify link carries
@@ -83,6 +91,10 @@ public:
     // #16: the verification guide as a printable PDF (guide_document.hpp), with `sample` as its 簽署式樣.
     std::string verification_guide_pdf(const std::vector<GuideBlock>& blocks, const AppearanceText& sample,
                                        const std::string& footer);
+    // #18: an invisible PAdES B-T approval signature with a service's own key (a signed validation report).
+    std::string sign_with_service_key(const std::string& pdf, const ServiceKey& key, const std::string& reason);
+    // #18: a text document laid out by the PDF worker (the blocks of guide_document.hpp, no figure needed).
+    std::string text_document_pdf(const std::vector<GuideBlock>& blocks, const std::string& footer);
     // B-LTA: a document time-stamp (ETSI.RFC3161) over the whole file as it is.
     std::string add_document_timestamp(const std::string& pdf);
 

@@ -9,6 +9,7 @@
 #include "pki/certificate_authority.hpp"
 #include "pki/chain_check.hpp"
 #include "pki/openssl_ptr.hpp"
+#include "pki/readable_name.hpp"
 
 namespace yq::validation {
 
@@ -115,6 +116,25 @@ std::string ReportSigner::sign(const nlohmann::json& report) {
     core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, digest(alg.scheme.hash, input));
     if (alg.coordinate > 0) signature = raw_from_der(signature, alg.coordinate);
     return input + "." + core::base64url_encode(signature);
+}
+
+std::string ReportSigner::sign_pdf(const std::string& report_pdf, pades::PadesService& pades) {
+    auto certificate = m_ca_store.ca_material("validation");
+    auto issuing = m_ca_store.ca_material("issuing");
+    if (!certificate || !issuing)
+        throw Error("validation.no_signing_key", 503, "the validation service has no certificate yet; start the server once");
+    Algorithm alg = algorithm_of(m_keys.public_key_der(pki::kValidationKeyLabel));
+    // CMS signs the SHA-256 of its signed attributes (the CAdES builder's digest): ECDSA or RSA PKCS#1 v1.5 with SHA-256
+    keystore::SignScheme scheme{alg.coordinate > 0 ? keystore::SignScheme::Kind::Ecdsa : keystore::SignScheme::Kind::RsaPkcs1v15,
+                                keystore::HashAlg::Sha256, 0};
+    pades::ServiceKey key{{certificate->certificate_der, issuing->certificate_der},
+                          pki::readable_name(pki::name_text(X509_get_subject_name(
+                                                 pki::certificate_from_der(certificate->certificate_der).get())))
+                              .name,
+                          [this, scheme](const core::Bytes& digest) {
+                              return m_keys.sign_digest(pki::kValidationKeyLabel, scheme, digest);
+                          }};
+    return pades.sign_with_service_key(report_pdf, key, "Validation report");
 }
 
 SignedReportCheck verify_signed_report(const std::string& jws, const core::Bytes& root_der, std::int64_t now) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "keystore/keystore.hpp"
+#include "pades/pades_service.hpp"
 #include "pki/ca_store.hpp"
 
 namespace yq::validation {
@@ -21,6 +22,8 @@ public:
     ReportSigner(keystore::Keystore& keys, pki::CaStore& ca_store) : m_keys(keys), m_ca_store(ca_store) {}
     // The compact JWS of `report` (its payload is the report's JSON text).
     std::string sign(const nlohmann::json& report);
+    // The PDF form of a report signed with PAdES (B-T, invisible) by the same key and certificate.
+    std::string sign_pdf(const std::string& report_pdf, pades::PadesService& pades);
 
 private:
     keystore::Keystore& m_keys;

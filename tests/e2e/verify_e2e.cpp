@@ -3,6 +3,8 @@
 // validation_corpus_e2e.cpp.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "core/bytes.hpp"
@@ -286,4 +288,44 @@ TEST_F(VerifyTest, TheReportInEtsiXmlCarriesTheIndicationUrisTimesAndCertificate
                                  test::read_file(file), "application/pdf")
                   .status,
               400);  // XAdES signing of the XML form is not offered yet: said, not silently unsigned
+}
+
+// #18: the report printed as a PDF in the reader's language and, on request, signed with PAdES by the validation
+// service's key — pdfsig (trusting our root) reads the report's signature as valid and made by the validation
+// service; pdftotext reads the verdict, the signer and the file's hash from the page.
+TEST_F(VerifyTest, ThePdfReportIsSignedByTheValidationServiceAndPdfsigAcceptsIt) {
+    test::create_account(server, work, "chan.taiman");
+    std::string file = sign(test::ghostscript_pdf(work, 1), work.file("B-T.pdf"), "B-T");
+    auto http = test::http_request("POST", server.port(), "/api/v1/validate?report=pdf&signed=true",
+                                   test::read_file(file), "application/pdf", "", "127.0.0.1",
+                                   {{"Accept-Language", "en"}});
+    ASSERT_EQ(http.status, 200) << http.body.substr(0, 300);
+    EXPECT_EQ(http.headers["content-type"], "application/pdf");
+    test::write_file(work.file("report.pdf"), http.body);
+
+    std::string nss = test::nss_trusting(work, test::read_file(server.root_pem()));
+    auto sigs = test::pdfsig(nss, work.file("report.pdf"));
+    ASSERT_EQ(sigs.size(), 1u) << test::run_command("pdfsig " + work.file("report.pdf")).output;
+    EXPECT_EQ(sigs[0].validation, "Signature is Valid.");
+    EXPECT_EQ(sigs[0].certificate, "Certificate is Trusted.");
+    EXPECT_NE(sigs[0].signer.find("Validation Service"), std::string::npos) << sigs[0].signer;
+    EXPECT_TRUE(sigs[0].total_document);
+
+    std::string text = test::run_command("pdftotext -layout " + work.file("report.pdf") + " -").output;
+    std::ifstream en_file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/en.json");
+    json en = json::parse(en_file);
+    EXPECT_NE(text.find(en["verify"]["all_passed"].get<std::string>()), std::string::npos) << text;
+    EXPECT_NE(text.find("Chan Tai Man"), std::string::npos) << text;
+    EXPECT_NE(text.find(core::hex_encode(core::sha256(test::read_file(file))).substr(0, 32)), std::string::npos) << text;
+
+    // the same, unsigned, unless asked
+    auto unsigned_report = test::http_request("POST", server.port(), "/api/v1/validate?report=pdf",
+                                              test::read_file(file), "application/pdf");
+    ASSERT_EQ(unsigned_report.status, 200);
+    test::write_file(work.file("plain.pdf"), unsigned_report.body);
+    EXPECT_TRUE(test::pdfsig(nss, work.file("plain.pdf")).empty());
+    EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/validate?report=xml", test::read_file(file),
+                                 "application/pdf")
+                  .status,
+              400);
 }

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "validation/etsi_report.hpp"
 #include "web/handlers/api_support.hpp"
+#include "web/ui/report_view.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/validation_html.hpp"
@@ -167,9 +168,9 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
 }
 
 void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms,
-                                validation::ReportSigner& signer) {
+                                validation::ReportSigner& signer, pades::PadesService& pades) {
     router.add("POST", "/api/v1/validate",
-               [&pdf, &cms, &signer](const Request& req) {
+               [&pdf, &cms, &signer, &pades](const Request& req) {
                    if (req.body.empty()) throw_bad_input("validation.empty", "send the file as the request body");
                    // the file (and a detached signature's content) as sent; dropped with the request
                    std::string file = req.body, name;
@@ -193,8 +194,17 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                        return r;
                    }
                    const std::string signed_param = query_value(req, "signed"), form = query_value(req, "report");
-                   if (!form.empty() && form != "json" && form != "etsi")
-                       throw_bad_input("validation.bad_parameter", "report is json or etsi");
+                   if (!form.empty() && form != "json" && form != "etsi" && form != "pdf")
+                       throw_bad_input("validation.bad_parameter", "report is json, etsi or pdf");
+                   if (form == "pdf") {  // the report printed, in the reader's language; signed with PAdES on request
+                       std::string document = pades.text_document_pdf(
+                           report_document_blocks(report, choose_language(req), name), "yunqian · " + report.validation_time);
+                       if (signed_param == "true") document = signer.sign_pdf(document, pades);
+                       Response r = Response::bytes("application/pdf", std::move(document));
+                       r.status = status;
+                       r.headers.emplace_back("Cache-Control", "no-store");
+                       return r;
+                   }
                    if (form == "etsi") {
                        if (signed_param == "true")
                            throw_bad_input("validation.not_offered",

@@ -22,7 +22,7 @@ void register_account_completion_routes(Router& router, signing::CscService& csc
 // octet-stream), or multipart/form-data with `file` and, for a detached signature, `content`.
 // With ?signed=true the JSON report comes back signed by the validation service's HSM key (a JWS, #18).
 void register_validation_routes(Router& router, const validation::PdfValidator& pdf, const validation::CmsValidator& cms,
-                                validation::ReportSigner& signer);
+                                validation::ReportSigner& signer, pades::PadesService& pades);
 // POST /api/v1/me/signatures: the signer portal signs a PDF (signing password + OTP in the body, never stored).
 void register_portal_signing_routes(Router& router, signing::CscService& csc, pades::PadesService& pades);
 

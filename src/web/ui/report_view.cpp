@@ -107,6 +107,50 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
     return view;
 }
 
+std::vector<pades::GuideBlock> report_document_blocks(const validation::Report& r, const std::string& lang,
+                                                      const std::string& file_name) {
+    const nlohmann::json v = report_view(r, lang, file_name);
+    auto t = [&lang](const std::string& key) { return translate(lang, key); };
+    std::vector<pades::GuideBlock> out{{"h1", t("verify.report") + (file_name.empty() ? "" : " · " + file_name), ""}};
+    if (!r.problem.empty()) {
+        out.push_back({"p", t("verify.problem") + ": " + r.problem, ""});
+        return out;
+    }
+    out.push_back({"p", r.signatures.empty() ? t("verify.no_signatures")
+                                             : r.all_passed() ? t("verify.all_passed") : t("verify.not_all_passed"), ""});
+    out.push_back({"dt", t("verify.file_hash"), ""});
+    out.push_back({"code", r.file_sha256, ""});
+    auto pair = [&out](const std::string& term, const std::string& value) {
+        if (value.empty()) return;
+        out.push_back({"dt", term, ""});
+        out.push_back({"dd", value, ""});
+    };
+    for (const auto& s : v["signatures"]) {
+        out.push_back({"h2", t("verify.signature") + " " + s["number"].get<std::string>() + " · " +
+                                 s["kind"].get<std::string>() + " · " + s["indication"].get<std::string>(), ""});
+        std::string result = s["indication"].get<std::string>();
+        if (!s["sub_indication"].get<std::string>().empty())
+            result += ": " + s["reason"].get<std::string>() + " (" + s["sub_indication"].get<std::string>() + ")";
+        pair(t("verify.result"), result);
+        pair(t("verify.signer"), s["signer"]);
+        pair(t("verify.field"), s["field"]);
+        pair(t("verify.claimed_time"), s["claimed_time"]);
+        pair(t("verify.timestamp_time"), s["timestamp_time"]);
+        pair(t("verify.best_signature_time"), s["best_time"]);
+        std::string chain;
+        for (const auto& c : s["chain"]) chain += (chain.empty() ? "" : " ← ") + c.get<std::string>();
+        pair(t("verify.chain"), chain);
+        pair(t("verify.level"), s["level"]);
+        pair(t("verify.revocation"), s["revocation"]);
+        pair(t("verify.whole"), s["whole"].get<bool>() ? t("verify.yes") : t("verify.no"));
+        if (!s["digest"].get<std::string>().empty()) {
+            out.push_back({"dt", t("verify.signed_digest"), ""});
+            out.push_back({"code", s["digest"], ""});
+        }
+    }
+    return out;
+}
+
 std::string report_section_html(const validation::Report& r, const std::string& lang, const std::string& file_name) {
     nlohmann::json view = report_view(r, lang, file_name);
     view["t"] = catalogue(lang);
