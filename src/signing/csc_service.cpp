@@ -80,9 +80,7 @@ NewSad new_sad(const std::string& id, const std::string& credential_id, const st
 
 std::string new_sad_id() { return "sad_" + core::random_token(16); }
 
-// #16: the owner is told of every signing with their key — at once, or in the day's digest at mail.digest_hour office
-// time — with the digests signed, so a signing they did not make shows.
-// #18: with the transparency log leaves that record them, which the owner can look up and prove.
+// The first ten values in hex (a mail lists no more), then how many more there are.
 nlohmann::json first_ten(const std::vector<core::Bytes>& values) {
     nlohmann::json out = nlohmann::json::array();
     for (std::size_t i = 0; i < values.size() && i < 10; ++i) out.push_back(core::hex_encode(values[i]));
@@ -90,6 +88,9 @@ nlohmann::json first_ten(const std::vector<core::Bytes>& values) {
     return out;
 }
 
+// #16: the owner is told of every signing with their key — at once, or in the day's digest at mail.digest_hour office
+// time — with the digests signed, so a signing they did not make shows; #18: with the transparency log leaves that
+// record them, which the owner can look up and prove.
 audit::Notice signing_notice(const accounts::Account& owner, const std::string& certificate_serial,
                              const std::vector<core::Bytes>& hashes, const std::vector<core::Bytes>& leaves,
                              std::int64_t now, const core::Config& config) {

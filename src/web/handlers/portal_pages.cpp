@@ -2,7 +2,6 @@
 #include "web/handlers/portal_pages.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <map>
 
 #include "core/bytes.hpp"
@@ -13,6 +12,7 @@
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "transparency/proof_bundle.hpp"
+#include "web/handlers/transparency_routes.hpp"
 
 namespace yq::web {
 
@@ -161,8 +161,6 @@ std::string ascii_file_name(const std::string& name) {
     return "signed-" + out;
 }
 
-}  // namespace
-
 // Office time as the portal's tables print it: "2026-12-07 09:30:00".
 std::string office_time(const PortalPageServices& s, std::int64_t unix_seconds) {
     std::string when = core::to_rfc3339(unix_seconds + s.config.office.utc_offset_minutes * 60);
@@ -200,19 +198,7 @@ Response signing_log_page(const PortalPageServices& s, const Request& req, const
     return s.pages.render(req, "portal_log", "portal.log", data, 200, "portal");
 }
 
-// One of the signer's own leaves as a proof file; another signer's leaf is not found.
-Response signing_log_proof(const PortalPageServices& s, const Request& req, const std::string& id) {
-    const std::string text = req.param("index");
-    std::int64_t index = -1;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
-    auto leaf = ec == std::errc() && end == text.data() + text.size() ? s.log.leaf(index) : std::nullopt;
-    if (!leaf || leaf->account_id != id) throw_not_found("transparency.unknown_leaf", "no such entry of yours");
-    Response r = Response::bytes("application/json",
-                                 transparency::proof_bundle_json(s.log.inclusion(index), s.log.certificates()).dump(2));
-    r.headers.emplace_back("Cache-Control", "no-store");
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"leaf-" + std::to_string(index) + "-proof.json\"");
-    return r;
-}
+}  // namespace
 
 void register_portal_pages(Router& router, const PortalPageServices& s) {
     router.add("GET", "/portal/login", [&s](const Request& req) {
@@ -419,7 +405,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                }),
                Execution::Blocking, "ui_portal");
     router.add("GET", "/portal/log/{index}/proof", signed_in(s, [&s](const Request& req, const std::string& id) {
-                   return signing_log_proof(s, req, id);
+                   return own_leaf_proof(s.log, id, req.param("index"));
                }),
                Execution::Blocking, "ui_portal");
 

@@ -12,7 +12,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
-#include "transparency/proof_bundle.hpp"
+#include "web/handlers/transparency_routes.hpp"
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -140,12 +140,7 @@ Response signature_record_proof(const PublicPageServices& s, const Request& req)
     std::string reference = parse_urlencoded(req.query)["ref"];
     auto found = reference.empty() ? std::nullopt : s.signatures.find(reference);
     if (!found || found->record.log_index < 0) return s.pages.error_page(req, 404, "record.not_found");
-    Response r = Response::bytes(
-        "application/json",
-        transparency::proof_bundle_json(s.log.inclusion(found->record.log_index), s.log.certificates()).dump(2));
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"leaf-" + std::to_string(found->record.log_index) + "-proof.json\"");
-    return r;
+    return proof_file(s.log, found->record.log_index);
 }
 
 // The made-up signer whose appearance the guide shows (the 簽署式樣 on the page and in its PDF).

@@ -64,6 +64,23 @@ json leaf_json(const transparency::StoredLeaf& leaf) {
             {"time", core::to_rfc3339(use.time)}};
 }
 
+Response own_leaf_proof(transparency::SigningLog& log, const std::string& account_id, const std::string& index_text) {
+    std::int64_t index = -1;
+    auto [end, ec] = std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
+    auto leaf = ec == std::errc() && end == index_text.data() + index_text.size() ? log.leaf(index) : std::nullopt;
+    if (!leaf || leaf->account_id != account_id)
+        throw_not_found("transparency.unknown_leaf", "you have no entry " + index_text + " in the signing log");
+    return proof_file(log, index);
+}
+
+Response proof_file(transparency::SigningLog& log, std::int64_t index) {
+    Response r = Response::bytes("application/json",
+                                 transparency::proof_bundle_json(log.inclusion(index), log.certificates()).dump(2));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"leaf-" + std::to_string(index) + "-proof.json\"");
+    return r;
+}
+
 void register_transparency_routes(Router& router, transparency::SigningLog& log, signing::CscService& csc) {
     // RFC 6962 §4.3 get-sth
     router.add("GET", "/api/v1/transparency/sth",
@@ -106,21 +123,7 @@ void register_transparency_routes(Router& router, transparency::SigningLog& log,
                Execution::Blocking, "api_me_transparency");
     // One of them as a proof file (`yunqian transparency verify --proof FILE --root root.crt`).
     router.add("GET", "/api/v1/me/transparency/{index}",
-               [&log, &csc](const Request& req) {
-                   std::string account = own_account(csc, req);
-                   std::int64_t index = -1;
-                   const std::string text = req.param("index");
-                   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
-                   auto leaf = ec == std::errc() && end == text.data() + text.size() ? log.leaf(index) : std::nullopt;
-                   // another signer's leaf answers as an unknown one
-                   if (!leaf || leaf->account_id != account)
-                       throw_not_found("transparency.unknown_leaf", "you have no leaf " + text + " in the log");
-                   Response r = json_response(transparency::proof_bundle_json(log.inclusion(index), log.certificates()));
-                   r.headers.emplace_back("Cache-Control", "no-store");
-                   r.headers.emplace_back("Content-Disposition",
-                                          "attachment; filename=\"leaf-" + std::to_string(index) + "-proof.json\"");
-                   return r;
-               },
+               [&log, &csc](const Request& req) { return own_leaf_proof(log, own_account(csc, req), req.param("index")); },
                Execution::Blocking, "api_me_transparency_proof");
 }
 
