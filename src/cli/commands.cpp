@@ -227,7 +227,10 @@ int verify_command(const std::string& home, const std::string& file, const std::
         if (!content_file.empty()) content = read_whole_file(content_file);
         report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
     }
-    if (signed_report)
+    if (signed_report && format == "etsi")
+        std::cout << validation::ReportSigner(*app->keys, *app->store)
+                         .sign_xml(validation::to_etsi_xml(report), app->clock.unix_seconds());
+    else if (signed_report)
         std::cout << validation::ReportSigner(*app->keys, *app->store).sign(validation::to_json(report)) << "\n";
     else if (format == "json") std::cout << validation::to_json(report).dump(2) << "\n";
     else if (format == "etsi") std::cout << validation::to_etsi_xml(report);
@@ -394,7 +397,8 @@ int run(int argc, char** argv) {
     verify_cmd->add_option("--content", v_content, "for a detached CMS signature: the signed file (default: FILE without .p7s)");
     bool v_signed = false;
     verify_cmd->add_flag("--signed-report", v_signed,
-                         "print the JSON report signed by this home's validation key in the HSM (a JWS, RFC 7515)");
+                         "the report signed by this home's validation key in the HSM: JSON as a JWS (RFC 7515), or "
+                         "with --format etsi the XML with an enveloped XAdES signature");
     auto* report_cmd = cli.add_subcommand("report", "signed validation reports");
     report_cmd->require_subcommand(1);
     auto* report_check = report_cmd->add_subcommand(

@@ -10,6 +10,7 @@
 #include "pki/chain_check.hpp"
 #include "pki/openssl_ptr.hpp"
 #include "pki/readable_name.hpp"
+#include "validation/xades_signature.hpp"
 
 namespace yq::validation {
 
@@ -116,6 +117,21 @@ std::string ReportSigner::sign(const nlohmann::json& report) {
     core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, digest(alg.scheme.hash, input));
     if (alg.coordinate > 0) signature = raw_from_der(signature, alg.coordinate);
     return input + "." + core::base64url_encode(signature);
+}
+
+std::string ReportSigner::sign_xml(const std::string& report_xml, std::int64_t now) {
+    auto certificate = m_ca_store.ca_material("validation");
+    auto issuing = m_ca_store.ca_material("issuing");
+    if (!certificate || !issuing)
+        throw Error("validation.no_signing_key", 503, "the validation service has no certificate yet; start the server once");
+    Algorithm alg = algorithm_of(m_keys.public_key_der(pki::kValidationKeyLabel));
+    if (alg.scheme.hash != keystore::HashAlg::Sha256)
+        throw Error("validation.bad_key", 500, "the XML report is signed with SHA-256: use a P-256 or RSA validation key");
+    DigestSigner sign = [this, alg](const core::Bytes& sha256) {
+        core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, sha256);
+        return alg.coordinate > 0 ? raw_from_der(signature, alg.coordinate) : signature;  // RFC 4051 §3.3: R ‖ S
+    };
+    return xades_sign(report_xml, alg.coordinate > 0, sign, {certificate->certificate_der, issuing->certificate_der}, now);
 }
 
 std::string ReportSigner::sign_pdf(const std::string& report_pdf, pades::PadesService& pades) {

@@ -22,6 +22,8 @@ public:
     ReportSigner(keystore::Keystore& keys, pki::CaStore& ca_store) : m_keys(keys), m_ca_store(ca_store) {}
     // The compact JWS of `report` (its payload is the report's JSON text).
     std::string sign(const nlohmann::json& report);
+    // The ETSI TS 119 102-2 XML form of a report with an enveloped XAdES-B-B signature by the same key.
+    std::string sign_xml(const std::string& report_xml, std::int64_t now);
     // The PDF form of a report signed with PAdES (B-T, invisible) by the same key and certificate.
     std::string sign_pdf(const std::string& report_pdf, pades::PadesService& pades);
 

@@ -284,10 +284,37 @@ TEST_F(VerifyTest, TheReportInEtsiXmlCarriesTheIndicationUrisTimesAndCertificate
     test::write_file(work.file("http.xml"), http.body);
     EXPECT_EQ(xpath(work.file("http.xml"), "string(" + status + "/" + local("MainIndication") + ")"),
               "urn:etsi:019102:mainindication:total-passed");
-    EXPECT_EQ(test::http_request("POST", server.port(), "/api/v1/validate?report=etsi&signed=true",
-                                 test::read_file(file), "application/pdf")
-                  .status,
-              400);  // XAdES signing of the XML form is not offered yet: said, not silently unsigned
+
+    // signed: an enveloped XAdES signature by the validation service, checked by the xmlsec1 CLI (an independent
+    // XML-DSig implementation) with our root as the only trusted certificate; a changed verdict breaks it
+    auto signed_http = test::http_request("POST", server.port(), "/api/v1/validate?report=etsi&signed=true",
+                                          test::read_file(file), "application/pdf");
+    ASSERT_EQ(signed_http.status, 200) << signed_http.body.substr(0, 300);
+    test::write_file(work.file("signed.xml"), signed_http.body);
+    auto xmlsec = [&](const std::string& xml_file) {
+        return test::run_command("xmlsec1 --verify --trusted-pem " + server.root_pem() + " --untrusted-pem " +
+                                 server.issuing_pem() + " --id-attr:Id SignedProperties " + xml_file + " 2>&1");
+    };
+    auto verified = xmlsec(work.file("signed.xml"));
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_NE(verified.output.find("OK"), std::string::npos) << verified.output;
+    EXPECT_NE(verified.output.find("References (ok/all): 2/2"), std::string::npos) << verified.output;
+    EXPECT_EQ(xpath(work.file("signed.xml"), "string(" + status + "/" + local("MainIndication") + ")"),
+              "urn:etsi:019102:mainindication:total-passed");
+    // XAdES SigningCertificateV2 names the signing certificate by its SHA-256
+    std::string cert_b64 = xpath(work.file("signed.xml"), "string(//" + local("X509Certificate") + ")");
+    EXPECT_EQ(xpath(work.file("signed.xml"), "string(//" + local("CertDigest") + "/" + local("DigestValue") + ")"),
+              core::base64_encode(core::sha256(core::base64_decode(cert_b64))));
+    std::string forged = signed_http.body;
+    std::size_t at = forged.find("mainindication:total-passed");
+    ASSERT_NE(at, std::string::npos);
+    forged.replace(at, 27, "mainindication:total-failed");
+    test::write_file(work.file("forged.xml"), forged);
+    EXPECT_NE(xmlsec(work.file("forged.xml")).exit_code, 0);
+    auto cli_signed = server.cli("verify --format etsi --signed-report " + file);
+    ASSERT_EQ(cli_signed.exit_code, 0) << cli_signed.output;
+    test::write_file(work.file("cli-signed.xml"), cli_signed.output);
+    EXPECT_EQ(xmlsec(work.file("cli-signed.xml")).exit_code, 0);
 }
 
 // #18: the report printed as a PDF in the reader's language and, on request, signed with PAdES by the validation

@@ -205,12 +205,10 @@ void register_validation_routes(Router& router, const validation::PdfValidator& 
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;
                    }
-                   if (form == "etsi") {
-                       if (signed_param == "true")
-                           throw_bad_input("validation.not_offered",
-                                           "a signed ETSI XML report (XAdES) is not offered yet; ask report=json&signed=true "
-                                           "for a signed report");
-                       Response r = Response::bytes("application/xml", validation::to_etsi_xml(report));
+                   if (form == "etsi") {  // enveloped XAdES-B-B by the validation service on request
+                       std::string xml = validation::to_etsi_xml(report);
+                       if (signed_param == "true") xml = signer.sign_xml(xml, core::SystemClock().unix_seconds());
+                       Response r = Response::bytes("application/xml", std::move(xml));
                        r.status = status;
                        r.headers.emplace_back("Cache-Control", "no-store");
                        return r;
