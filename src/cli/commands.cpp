@@ -25,6 +25,7 @@
 #include "pades/pades_service.hpp"
 #include "validation/cms_validator.hpp"
 #include "validation/pdf_validator.hpp"
+#include "web/ui/report_view.hpp"
 #include "web/validation_html.hpp"
 #include "pki/revocation_reason.hpp"
 #include "pki/time_stamp_authority.hpp"
@@ -205,8 +206,9 @@ int verify_command(const std::string& home, const std::string& file, const std::
                    const std::vector<std::string>& trust, std::string content_file, bool signed_report) {
     std::unique_ptr<App> app;
     if (std::filesystem::exists(std::filesystem::path(home) / "yunqian.json")) app = App::open(home);
-    if (signed_report && !app)
-        throw_bad_input("cli.no_home", "--signed-report signs with the validation key of a home: give --home or set YQ_HOME");
+    if ((signed_report || format == "pdf") && !app)
+        throw_bad_input("cli.no_home", "--signed-report and --format pdf need a home (its validation key, its PDF "
+                                       "worker): give --home or set YQ_HOME");
     std::vector<core::Bytes> anchors = validation_anchors(app.get(), trust);
     validation::RevocationSource revocation;
     if (app) revocation = ca_revocation_source(*app);
@@ -227,7 +229,13 @@ int verify_command(const std::string& home, const std::string& file, const std::
         if (!content_file.empty()) content = read_whole_file(content_file);
         report = validation::CmsValidator(anchors, revocation).validate(core::to_bytes(bytes), content);
     }
-    if (signed_report && format == "etsi")
+    if (format == "pdf") {  // the printed report in `lang`, PAdES-signed by the validation service with --signed-report
+        SigningServices services(*app);
+        std::string document = services.pades.text_document_pdf(web::report_document_blocks(report, lang, file),
+                                                                 "yunqian · " + report.validation_time);
+        if (signed_report) document = validation::ReportSigner(*app->keys, *app->store).sign_pdf(document, services.pades);
+        std::cout.write(document.data(), static_cast<std::streamsize>(document.size()));
+    } else if (signed_report && format == "etsi")
         std::cout << validation::ReportSigner(*app->keys, *app->store)
                          .sign_xml(validation::to_etsi_xml(report), app->clock.unix_seconds());
     else if (signed_report)
@@ -390,7 +398,8 @@ int run(int argc, char** argv) {
     std::string v_file, v_format = "text", v_lang = "zh-Hant";
     std::vector<std::string> v_trust;
     verify_cmd->add_option("file", v_file, "the PDF")->required();
-    verify_cmd->add_option("--format", v_format, "text | json | html | etsi (ETSI TS 119 102-2 XML)");
+    verify_cmd->add_option("--format", v_format,
+                           "text | json | html | etsi (ETSI TS 119 102-2 XML) | pdf (the printed report, to standard output)");
     verify_cmd->add_option("--lang", v_lang, "language of the HTML report: zh-Hant | pt | en");
     verify_cmd->add_option("--trust", v_trust, "more trust anchors (PEM); our root is trusted when a home is initialised");
     std::string v_content;

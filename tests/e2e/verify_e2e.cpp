@@ -345,6 +345,18 @@ TEST_F(VerifyTest, ThePdfReportIsSignedByTheValidationServiceAndPdfsigAcceptsIt)
     EXPECT_NE(text.find("Chan Tai Man"), std::string::npos) << text;
     EXPECT_NE(text.find(core::hex_encode(core::sha256(test::read_file(file))).substr(0, 32)), std::string::npos) << text;
 
+    // from the command line too, in Portuguese
+    auto cli = server.cli("verify --format pdf --signed-report --lang pt " + file + " > " + work.file("cli-report.pdf"));
+    ASSERT_EQ(cli.exit_code, 0) << cli.output;
+    auto cli_sigs = test::pdfsig(nss, work.file("cli-report.pdf"));
+    ASSERT_EQ(cli_sigs.size(), 1u);
+    EXPECT_EQ(cli_sigs[0].validation, "Signature is Valid.");
+    std::ifstream pt_file(std::string(YQ_SOURCE_DIR) + "/src/web/i18n/pt.json");
+    json pt = json::parse(pt_file);
+    EXPECT_NE(test::run_command("pdftotext -layout " + work.file("cli-report.pdf") + " -").output.find(
+                  pt["verify"]["all_passed"].get<std::string>()),
+              std::string::npos);
+
     // the same, unsigned, unless asked
     auto unsigned_report = test::http_request("POST", server.port(), "/api/v1/validate?report=pdf",
                                               test::read_file(file), "application/pdf");
