@@ -161,10 +161,10 @@ core::Bytes der_of(X509* cert) {
 std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<std::string_view>& content_parts,
                                const std::vector<core::Bytes>& anchors, const RevocationSource& revocation,
                                const EmbeddedEvidence& evidence, SignatureReport& s) {
-    auto fail = [&](const char* indication, const char* sub, const std::string& why) {
+    auto fail = [&](const char* indication, const char* sub, Detail why) {
         s.indication = indication;
         s.sub_indication = sub;
-        s.details.push_back(why);
+        s.details.push_back(std::move(why));
     };
     std::int64_t poe = 0;
     const unsigned char* p = contents.data();
@@ -172,7 +172,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     STACK_OF(CMS_SignerInfo)* infos = cms ? CMS_get0_SignerInfos(cms.get()) : nullptr;
     ERR_clear_error();
     if (!cms || !infos || sk_CMS_SignerInfo_num(infos) != 1) {
-        fail(kTotalFailed, "FORMAT_FAILURE", "the signature is not a CMS SignedData with one signer");
+        fail(kTotalFailed, "FORMAT_FAILURE", {"not_cms", "the signature is not a CMS SignedData with one signer"});
         return 0;
     }
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
@@ -211,7 +211,8 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         ~Release() { sk_X509_pop_free(certs, X509_free); }
     } release{certs};
     if (!signer) {
-        fail(kIndeterminate, "NO_SIGNING_CERTIFICATE_FOUND", "the signer's certificate is not in the signature");
+        fail(kIndeterminate, "NO_SIGNING_CERTIFICATE_FOUND",
+             {"no_signer_certificate", "the signer's certificate is not in the signature"});
         return 0;
     }
     s.signer = subject_of(signer);
@@ -248,21 +249,22 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         }
     }
     if (has_attributes && !message_digest_matches(si, digest.get())) {
-        fail(kTotalFailed, "HASH_FAILURE", "the signed bytes were changed after signing (digest mismatch)");
+        fail(kTotalFailed, "HASH_FAILURE", {"digest_mismatch", "the signed bytes were changed after signing (digest mismatch)"});
         return 0;
     }
     if (!verified) {
-        fail(kTotalFailed, "SIG_CRYPTO_FAILURE", "the signature value does not verify with the signer's key");
+        fail(kTotalFailed, "SIG_CRYPTO_FAILURE",
+             {"signature_value_invalid", "the signature value does not verify with the signer's key"});
         return 0;
     }
-    s.details.push_back("the signed byte ranges match the message digest and the signature value verifies");
+    s.details.push_back({"digest_and_signature_ok", "the signed byte ranges match the message digest and the signature value verifies"});
     if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) >= 0)
-        s.details.push_back("the signature has a signing-time attribute (not allowed in PAdES baseline)");
+        s.details.push_back({"signing_time_attribute", "the signature has a signing-time attribute (not allowed in PAdES baseline)"});
     if (poe > 0) {
         s.timestamp_time = core::to_rfc3339(poe);
-        s.details.push_back("signature time-stamp verified (" + tsa + ")");
+        s.details.push_back({"timestamp_ok", "signature time-stamp verified (" + tsa + ")", {{"tsa", tsa}}});
     } else if (ts_idx >= 0) {
-        s.details.push_back("the signature time-stamp does not verify: " + ts_why);
+        s.details.push_back({"timestamp_invalid", "the signature time-stamp does not verify: " + ts_why, {{"reason", ts_why}}});
     }
     // 3. the chain to a trust anchor, at the time-stamp's time (or now)
     StorePtr store = store_of(anchors, poe);
@@ -283,8 +285,10 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         bool expired = chain_error == X509_V_ERR_CERT_HAS_EXPIRED || chain_error == X509_V_ERR_CERT_NOT_YET_VALID;
         // ETSI TS 119 102-1 §5.2.7: outside its validity with no proof of an earlier existence
         fail(kIndeterminate, unknown ? "NO_CERTIFICATE_CHAIN_FOUND" : expired ? "OUT_OF_BOUNDS_NO_POE" : "CHAIN_CONSTRAINTS_FAILURE",
-             std::string("the signer's certificate does not chain to a trust anchor: ") +
-                 X509_verify_cert_error_string(chain_error));
+             {"no_chain",
+              std::string("the signer's certificate does not chain to a trust anchor: ") +
+                  X509_verify_cert_error_string(chain_error),
+              {{"reason", X509_verify_cert_error_string(chain_error)}}});
     }
     if (chain)  // the path, for the report: signer first, the anchor last
         if (STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get()))
@@ -296,7 +300,7 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
     if (chain) {
         std::uint32_t ku = X509_get_key_usage(signer);
         if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-            fail(kIndeterminate, "SIG_CONSTRAINTS_FAILURE", "the signer's key usage does not allow signatures");
+            fail(kIndeterminate, "SIG_CONSTRAINTS_FAILURE", {"key_usage", "the signer's key usage does not allow signatures"});
     }
     // 5. revocation at the time of signing: the evidence the signature carries when it is fresh for the time of the
     //    signature (EN 319 102-1 §5.2.5), otherwise our CA's records
@@ -316,14 +320,19 @@ std::int64_t check_signed_data(const core::Bytes& contents, const std::vector<st
         s.revocation_status = r.status;
         s.revocation_source = r.source;
         if (r.status == "revoked" && r.revoked_at <= when) {
+            const std::string at = core::to_rfc3339(r.revoked_at);
             fail(poe > 0 ? kTotalFailed : kIndeterminate, poe > 0 ? "REVOKED" : "REVOKED_NO_POE",
-                 "the signer's certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
-                     (poe > 0 ? ", before the time-stamp" : " and there is no time-stamp proving an earlier signature"));
+                 {poe > 0 ? "revoked_before_timestamp" : "revoked_no_timestamp",
+                  "the signer's certificate was revoked at " + at +
+                      (poe > 0 ? ", before the time-stamp" : " and there is no time-stamp proving an earlier signature"),
+                  {{"time", at}}});
         } else if (r.status == "revoked") {
-            s.details.push_back("the certificate was revoked at " + core::to_rfc3339(r.revoked_at) +
-                                ", after the time-stamp: the signature stays valid");
+            const std::string at = core::to_rfc3339(r.revoked_at);
+            s.details.push_back({"revoked_after_timestamp",
+                                 "the certificate was revoked at " + at + ", after the time-stamp: the signature stays valid",
+                                 {{"time", at}}});
         } else if (r.status == "unknown") {
-            fail(kIndeterminate, "TRY_LATER", "no revocation information for the signer's certificate");
+            fail(kIndeterminate, "TRY_LATER", {"no_revocation_info", "no revocation information for the signer's certificate"});
         }
     }
     if (s.indication.empty()) s.indication = kTotalPassed;

@@ -68,10 +68,10 @@ Report PdfValidator::validate(const std::string& pdf) const {
         s.kind = e.document_timestamp ? "document time-stamp" : e.docmdp_permissions ? "certification signature" : "signature";
         s.sub_filter = e.sub_filter;
         s.claimed_time = e.claimed_time;
-        auto fail = [&](const char* indication, const char* sub, const std::string& why) {
+        auto fail = [&](const char* indication, const char* sub, Detail why) {
             s.indication = indication;
             s.sub_indication = sub;
-            s.details.push_back(why);
+            s.details.push_back(std::move(why));
         };
         // ISO 32000-2 §12.8.1: [0 a b c], the gap is exactly the <…> of /Contents
         const auto& br = e.byte_range;
@@ -92,13 +92,16 @@ Report PdfValidator::validate(const std::string& pdf) const {
             framed = k >= 9 && pdf.compare(k - 9, 9, "/Contents") == 0;
         }
         if (!framed) {
-            fail(kTotalFailed, "FORMAT_FAILURE", "the ByteRange does not leave out exactly this signature's /Contents");
+            fail(kTotalFailed, "FORMAT_FAILURE",
+                 {"byte_range_invalid", "the ByteRange does not leave out exactly this signature's /Contents"});
             report.signatures.push_back(s);
             continue;
         }
         s.covers_whole_document = b + c == size;
         if (!s.covers_whole_document)
-            s.details.push_back(std::to_string(size - b - c) + " bytes were added after this signature (later revisions)");
+            s.details.push_back({"bytes_added",
+                                 std::to_string(size - b - c) + " bytes were added after this signature (later revisions)",
+                                 {{"count", std::to_string(size - b - c)}}});
         std::vector<std::string_view> content{bytes.substr(0, static_cast<std::size_t>(a)),
                                               bytes.substr(static_cast<std::size_t>(b), static_cast<std::size_t>(c))};
         s.byte_range_sha256 = core::hex_encode(sha256_of(content));
@@ -109,11 +112,13 @@ Report PdfValidator::validate(const std::string& pdf) const {
             poe = verify_timestamp_token(first_der_object(contents), sha256_of(content), m_anchors, why, tsa);
             s.signer = tsa;
             if (poe == 0) {
-                fail(kTotalFailed, "HASH_FAILURE", why);
+                fail(kTotalFailed, "HASH_FAILURE", {"document_timestamp_invalid", why, {{"reason", why}}});
             } else {
                 s.indication = kTotalPassed;
                 s.timestamp_time = core::to_rfc3339(poe);
-                s.details.push_back("the document time-stamp covers the document as it was, and its TSA chains to a trust anchor");
+                s.details.push_back({"document_timestamp_ok",
+                                     "the document time-stamp covers the document as it was, and its TSA chains to a "
+                                     "trust anchor"});
             }
             report.signatures.push_back(s);
             continue;
@@ -129,14 +134,17 @@ Report PdfValidator::validate(const std::string& pdf) const {
             if (!wrong.empty()) {
                 s.indication = kTotalFailed;
                 s.sub_indication = "MODIFIED_AFTER_SIGNING";
-                for (const auto& w : wrong) s.details.push_back(w + " after this signature");
+                for (const auto& w : wrong) s.details.push_back({"changed_after", w + " after this signature", {{"change", w}}});
             } else {
-                for (const auto& f : e.later->form_fields) s.details.push_back(f + " later (permitted)");
-                for (const auto& n : e.later->annotations) s.details.push_back(n + " later (permitted)");
+                for (const auto& f : e.later->form_fields)
+                    s.details.push_back({"permitted_later", f + " later (permitted)", {{"change", f}}});
+                for (const auto& n : e.later->annotations)
+                    s.details.push_back({"permitted_later", n + " later (permitted)", {{"change", n}}});
             }
         }
         if (e.docmdp_permissions > 0)
-            s.details.push_back("certification signature, DocMDP P" + std::to_string(e.docmdp_permissions));
+            s.details.push_back({"certification", "certification signature, DocMDP P" + std::to_string(e.docmdp_permissions),
+                                 {{"p", std::to_string(e.docmdp_permissions)}}});
         if (s.indication != kTotalPassed && s.sub_indication == "FORMAT_FAILURE") {
             report.signatures.push_back(s);
             continue;

@@ -15,13 +15,15 @@ std::string best_signature_time(const Report& r, const SignatureReport& s) {
 
 nlohmann::json to_json(const Report& r) {
     nlohmann::json sigs = nlohmann::json::array();
-    for (const auto& s : r.signatures)
+    for (const auto& s : r.signatures) {
+        nlohmann::json details = nlohmann::json::array();
+        for (const auto& d : s.details) details.push_back(d.text);
         sigs.push_back({{"field", s.field},
                         {"kind", s.kind},
                         {"sub_filter", s.sub_filter},
                         {"indication", s.indication},
                         {"sub_indication", s.sub_indication},
-                        {"details", s.details},
+                        {"details", details},
                         {"signer", s.signer},
                         {"claimed_time", s.claimed_time},
                         {"timestamp_time", s.timestamp_time},
@@ -33,6 +35,7 @@ nlohmann::json to_json(const Report& r) {
                         {"covers_whole_document", s.covers_whole_document},
                         {"level", s.level},
                         {"byte_range_sha256", s.byte_range_sha256}});
+    }
     nlohmann::json out = {{"file_sha256", r.file_sha256},
                           {"validation_time", r.validation_time},
                           {"signatures", sigs},
@@ -61,7 +64,7 @@ std::string to_text(const Report& r) {
         }
         if (!s.revocation.empty()) out += "   revocation: " + s.revocation + "\n";
         out += std::string("   ") + (s.covers_whole_document ? "covers the whole document" : "later changes follow") + "\n";
-        for (const auto& d : s.details) out += "   - " + d + "\n";
+        for (const auto& d : s.details) out += "   - " + d.text + "\n";
     }
     out += r.all_passed() ? "all signatures passed\n" : "not all signatures passed\n";
     return out;

@@ -16,13 +16,21 @@ inline constexpr const char* kTotalPassed = "TOTAL-PASSED";
 inline constexpr const char* kTotalFailed = "TOTAL-FAILED";
 inline constexpr const char* kIndeterminate = "INDETERMINATE";
 
+// One line of a signature's technical details: a code the pages translate (verify.detail_texts.<code>, whose {name}
+// placeholders take `params`) and the English sentence the JSON and text reports carry.
+struct Detail {
+    std::string code;
+    std::string text;
+    std::vector<std::pair<std::string, std::string>> params = {};
+};
+
 struct SignatureReport {
     std::string field;
     std::string kind;           // signature | document time-stamp
     std::string sub_filter;
     std::string indication;     // kTotalPassed | kTotalFailed | kIndeterminate
     std::string sub_indication; // e.g. HASH_FAILURE, SIG_CRYPTO_FAILURE, NO_CERTIFICATE_CHAIN_FOUND, REVOKED
-    std::vector<std::string> details;  // what was checked, in words
+    std::vector<Detail> details;  // what was checked
     std::string signer;         // subject of the signer (or TSA) certificate
     std::vector<std::string> chain;  // subjects from the signer's certificate up to the trust anchor, when it chains
     std::vector<core::Bytes> chain_der;  // the same certificates (DER), for the ETSI report's validation objects

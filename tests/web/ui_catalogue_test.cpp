@@ -2,11 +2,14 @@
 // the code builds from data (document types, purposes, indications, kinds, revocation statuses) exist too.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "core/config.hpp"
 #include "web/ui/assets.hpp"
 #include "web/ui/i18n.hpp"
+#include "web/ui/report_view.hpp"
 
 using namespace yq;
 using nlohmann::json;
@@ -92,4 +95,43 @@ TEST(UiLanguageTest, CookieThenAcceptLanguageThenTraditionalChinese) {
     EXPECT_EQ(web::choose_language(req), "en");
     req.headers["cookie"] = "yq_lang=xx";  // not ours: ignored
     EXPECT_EQ(web::choose_language(req), "zh-Hant");
+}
+
+// #18: the validator's technical details are shown in the reader's language. Every detail code the validator writes
+// (read from its sources) has a text in each catalogue, with the same {placeholders} as the English one, and the view
+// fills them in.
+TEST(UiCatalogueTest, EveryValidationDetailIsTranslatedWithItsParameters) {
+    std::set<std::string> codes;
+    for (const char* file : {"checks.cpp", "pdf_validator.cpp", "cms_validator.cpp"}) {
+        std::ifstream in(std::string(YQ_SOURCE_DIR) + "/src/validation/" + file);
+        std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // a Detail is written as {"code", "English text"…}; its parameters as {{"name", value}} (a second brace)
+        const std::regex detail(R"re((?:^|[^{])\{"([a-z_]+)",\s)re");
+        for (std::sregex_iterator it(source.begin(), source.end(), detail), end; it != end; ++it) codes.insert((*it)[1]);
+    }
+    ASSERT_GE(codes.size(), 18u);
+    auto placeholders = [](const std::string& text) {
+        std::set<std::string> out;
+        const std::regex p(R"(\{([a-z]+)\})");
+        for (std::sregex_iterator it(text.begin(), text.end(), p), end; it != end; ++it) out.insert((*it)[1]);
+        return out;
+    };
+    for (const auto& code : codes) {
+        const std::string key = "verify.detail_texts." + code;
+        ASSERT_TRUE(has_key("en", key)) << code;
+        for (const auto& lang : web::ui_languages()) {
+            ASSERT_TRUE(has_key(lang, key)) << lang << " " << code;
+            EXPECT_EQ(placeholders(web::translate(lang, key)), placeholders(web::translate("en", key))) << lang << " " << code;
+        }
+    }
+    validation::Report r;
+    validation::SignatureReport s;
+    s.kind = "signature";
+    s.indication = validation::kTotalPassed;
+    s.details.push_back({"bytes_added", "512 bytes were added after this signature (later revisions)", {{"count", "512"}}});
+    s.details.push_back({"not_a_known_code", "an English sentence"});
+    r.signatures.push_back(s);
+    json view = web::report_view(r, "zh-Hant", "");
+    EXPECT_EQ(view["signatures"][0]["details"][0], "本簽署之後加入了 512 個位元組（後續修訂）");
+    EXPECT_EQ(view["signatures"][0]["details"][1], "an English sentence");  // no text: the sentence as written
 }

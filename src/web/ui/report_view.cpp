@@ -56,6 +56,20 @@ std::int64_t parse_pdf_date(const std::string& d) {
     return t;
 }
 
+// A detail in the reader's language: its catalogue text (verify.detail_texts.<code>) with the {name} placeholders
+// filled; the English sentence when the catalogue has no text for its code.
+std::string shown_detail(const std::string& lang, const validation::Detail& d) {
+    const std::string key = "verify.detail_texts." + d.code;
+    std::string text = translate(lang, key);
+    if (d.code.empty() || text == key) return d.text;
+    for (const auto& [name, value] : d.params) {
+        const std::string placeholder = "{" + name + "}";
+        for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+            text.replace(at, placeholder.size(), value);
+    }
+    return text;
+}
+
 std::string shown_time(const std::string& lang, std::int64_t unix_seconds) {
     return unix_seconds > 0 ? office_time_text(unix_seconds) + " " + translate(lang, "verify.office_time") : "";
 }
@@ -73,6 +87,8 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
     int number = 0;
     for (const auto& s : r.signatures) {
         const std::string best_time = validation::best_signature_time(r, s);
+        nlohmann::json details = nlohmann::json::array();
+        for (const auto& d : s.details) details.push_back(shown_detail(lang, d));
         // the badge's style: passed | failed | indeterminate
         const std::string css = s.indication == validation::kTotalPassed   ? "passed"
                                 : s.indication == validation::kTotalFailed ? "failed"
@@ -101,7 +117,7 @@ nlohmann::json report_view(const validation::Report& r, const std::string& lang,
                         {"digest", s.byte_range_sha256},
                         {"chain", readable_chain(s.chain)},
                         {"has_chain", !s.chain.empty()},
-                        {"details", s.details}});
+                        {"details", details}});
     }
     view["signatures"] = list;
     return view;
