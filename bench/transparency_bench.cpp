@@ -56,7 +56,7 @@ double g_single_tree = 0, g_single_anchor = 0, g_bulk_tree = 0, g_bulk_anchor = 
 void BM_AppendOneLeafPerTransaction(benchmark::State& state) {
     for (auto _ : state) {
         auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < kSingles; ++i) g->log.append_leaves({{"acct", leaf_text(i)}}, event());
+        for (int i = 0; i < kSingles; ++i) g->log.append_leaves({transparency::new_leaf("acct", leaf_text(i))}, event());
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         g_single_tree = kSingles / s;
         state.SetIterationTime(s);
@@ -88,7 +88,7 @@ void BM_AppendToAMillionInBatches(benchmark::State& state) {
         auto start = std::chrono::steady_clock::now();
         for (std::int64_t i = have; i < g_leaves; i += kBatch) {
             std::vector<transparency::NewLeaf> batch;
-            for (std::int64_t j = i; j < std::min(i + kBatch, g_leaves); ++j) batch.push_back({"acct", leaf_text(j)});
+            for (std::int64_t j = i; j < std::min(i + kBatch, g_leaves); ++j) batch.push_back(transparency::new_leaf("acct", leaf_text(j)));
             g->log.append_leaves(batch, event());
         }
         double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

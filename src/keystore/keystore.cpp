@@ -193,21 +193,6 @@ Bytes spki_from_object(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, CK_OBJECT_HANDL
     return der;
 }
 
-// PKCS#11 ECDSA output is r ‖ s; X.509, CMS and CSC want DER Ecdsa-Sig-Value (RFC 3279 §2.2.3).
-Bytes ecdsa_raw_to_der(const Bytes& raw) {
-    std::size_t half = raw.size() / 2;
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
-    BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
-    ECDSA_SIG_set0(sig, r, s);
-    int len = i2d_ECDSA_SIG(sig, nullptr);
-    Bytes der(static_cast<std::size_t>(len));
-    unsigned char* p = der.data();
-    i2d_ECDSA_SIG(sig, &p);
-    ECDSA_SIG_free(sig);
-    return der;
-}
-
 void add_key_pair_templates(KeyType type, const std::string& label, bool token, Attr& pub, Attr& priv,
                             CK_MECHANISM_TYPE& mech) {
     pub.add_ulong(CKA_CLASS, CKO_PUBLIC_KEY).add_bool(CKA_TOKEN, token).add_bool(CKA_VERIFY, true);
@@ -227,6 +212,35 @@ void add_key_pair_templates(KeyType type, const std::string& label, bool token, 
 }
 
 }  // namespace
+
+// PKCS#11 ECDSA output is r ‖ s; X.509, CMS and CSC want DER Ecdsa-Sig-Value (RFC 3279 §2.2.3).
+Bytes ecdsa_raw_to_der(const Bytes& raw) {
+    std::size_t half = raw.size() / 2;
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
+    BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
+    ECDSA_SIG_set0(sig, r, s);
+    int len = i2d_ECDSA_SIG(sig, nullptr);
+    Bytes der(static_cast<std::size_t>(std::max(len, 0)));
+    unsigned char* p = der.data();
+    if (len > 0) i2d_ECDSA_SIG(sig, &p);
+    ECDSA_SIG_free(sig);
+    return der;
+}
+
+Bytes ecdsa_der_to_raw(const Bytes& der, std::size_t coordinate) {
+    const unsigned char* p = der.data();
+    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
+    if (!sig) throw Error("hsm.bad_signature", 500, "an ECDSA signature cannot be read");
+    Bytes out(2 * coordinate);
+    const BIGNUM *r = nullptr, *s = nullptr;
+    ECDSA_SIG_get0(sig, &r, &s);
+    bool ok = BN_bn2binpad(r, out.data(), static_cast<int>(coordinate)) > 0 &&
+              BN_bn2binpad(s, out.data() + coordinate, static_cast<int>(coordinate)) > 0;
+    ECDSA_SIG_free(sig);
+    if (!ok) throw Error("hsm.bad_signature", 500, "an ECDSA signature does not fit the curve");
+    return out;
+}
 
 void initialise_token(const std::string& module_path, const std::string& label, const core::SecureString& so_pin,
                       const core::SecureString& user_pin) {

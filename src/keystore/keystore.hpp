@@ -17,6 +17,11 @@ KeyType parse_key_type(const std::string& name);  // "rsa-2048" … "ec-p384"; t
 std::string key_type_name(KeyType t);
 bool is_rsa(KeyType t);
 
+// ECDSA signature encodings: r ‖ s (PKCS#11 output; JWS, RFC 7518 §3.4; XML-DSig, RFC 4051 §3.3) and DER
+// Ecdsa-Sig-Value (RFC 3279 §2.2.3: X.509, CMS, CSC). `coordinate`: bytes of r and of s (32 for P-256, 48 for P-384).
+core::Bytes ecdsa_raw_to_der(const core::Bytes& raw);
+core::Bytes ecdsa_der_to_raw(const core::Bytes& der, std::size_t coordinate);  // throws 500 "hsm.bad_signature"
+
 enum class HashAlg { Sha256, Sha384, Sha512 };
 std::size_t digest_size(HashAlg h);
 

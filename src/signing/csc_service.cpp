@@ -409,21 +409,22 @@ SignedHashes CscService::sign_hashes(const std::string& account_id, const SignHa
     // No signature leaves without its "created" event, the owner's notice of it (#16) and its transparency log leaves
     // (#18), written in one transaction: if that write fails, the request fails.
     const std::int64_t now = m_clock.unix_seconds();
-    std::vector<transparency::KeyUse> uses;
-    std::vector<core::Bytes> leaves;
+    std::vector<transparency::NewLeaf> leaves;
+    std::vector<core::Bytes> leaf_hashes;
     for (const auto& h : r.hashes) {
-        uses.push_back(transparency::KeyUse{c.id, c.certificate_serial, hash_oid(scheme.hash), h, now, r.client, taken->id});
-        leaves.push_back(transparency::leaf_hash(transparency::leaf_data(uses.back())));
+        transparency::KeyUse use{c.id, c.certificate_serial, hash_oid(scheme.hash), h, now, r.client, taken->id};
+        leaves.push_back(transparency::new_leaf(account_id, transparency::leaf_data(use)));
+        leaf_hashes.push_back(leaves.back().hash);
     }
     audit::Event created{"csc:" + account_id, "csc.signatures.created", "credential:" + c.id,
                          audit::details({{"sad", taken->id},
                                          {"count", std::to_string(n)},
                                          {"outcome", "ok"},
-                                         {"log_leaves", hex_list(leaves)}}),
+                                         {"log_leaves", hex_list(leaf_hashes)}}),
                          now};
     if (!account->email.empty())
-        created.notices = {signing_notice(*account, c.certificate_serial, r.hashes, leaves, now, m_config)};
-    std::vector<std::int64_t> indexes = m_log.record(account_id, uses, created);
+        created.notices = {signing_notice(*account, c.certificate_serial, r.hashes, leaf_hashes, now, m_config)};
+    std::vector<std::int64_t> indexes = m_log.record(leaves, created);
     return SignedHashes{std::move(signatures), std::move(indexes)};
 }
 

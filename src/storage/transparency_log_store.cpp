@@ -44,9 +44,8 @@ std::vector<std::int64_t> TransparencyLogStore::append_leaves(const std::vector<
             return it != made.end() ? it->second : stored(level, i);
         };
         for (const auto& leaf : leaves) {
-            core::Bytes hash = transparency::leaf_hash(leaf.data);
-            c.execute(sql::kInsertLeaf, {index, leaf.account_id, leaf.data, hash});
-            for (const transparency::Node& n : transparency::nodes_completed_by(index, hash, read)) {
+            c.execute(sql::kInsertLeaf, {index, leaf.account_id, leaf.data, leaf.hash});
+            for (const transparency::Node& n : transparency::nodes_completed_by(index, leaf.hash, read)) {
                 if (n.level > 0) c.execute(sql::kInsertNode, {static_cast<std::int64_t>(n.level), n.index, n.hash});
                 if (n.index % 2 == 0) made[{n.level, n.index}] = n.hash;  // a left child: its sibling will read it
             }

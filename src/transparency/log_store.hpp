@@ -16,10 +16,17 @@
 
 namespace yq::transparency {
 
+// A leaf to append: made by new_leaf() (below), so its hash is the one of its data, computed once.
 struct NewLeaf {
     std::string account_id;  // whose key was used (the signer's list; not part of the leaf's data)
     std::string data;        // log_entry.hpp's canonical JSON
+    core::Bytes hash;        // RFC 9162 §2.1.1 leaf hash of `data`
 };
+
+inline NewLeaf new_leaf(std::string account_id, std::string data) {
+    core::Bytes hash = leaf_hash(data);
+    return NewLeaf{std::move(account_id), std::move(data), std::move(hash)};
+}
 
 struct StoredLeaf {
     std::int64_t index = 0;

@@ -50,10 +50,7 @@ struct RecomputedTree {
 SigningLog::SigningLog(LogStore& store, pki::CaStore& ca_store, keystore::Keystore& keys, const core::Clock& clock)
     : m_store(store), m_ca_store(ca_store), m_keys(keys), m_clock(clock) {}
 
-std::vector<std::int64_t> SigningLog::record(const std::string& account_id, const std::vector<KeyUse>& uses,
-                                             const audit::Event& e) {
-    std::vector<NewLeaf> leaves;
-    for (const KeyUse& use : uses) leaves.push_back(NewLeaf{account_id, leaf_data(use)});
+std::vector<std::int64_t> SigningLog::record(const std::vector<NewLeaf>& leaves, const audit::Event& e) {
     return m_store.append_leaves(leaves, e);
 }
 
@@ -63,7 +60,7 @@ std::optional<SignedTreeHead> SigningLog::sign_head() {
     core::Bytes root;
     m_store.read_tree([&](std::int64_t s, const NodeReader& read) {
         size = s;
-        root = tree_root(s, read);
+        if (!latest || s > latest->tree_size) root = tree_root(s, read);  // the root only of a tree that grew
     });
     if (latest && latest->tree_size >= size) return latest;
     std::int64_t now_ms =

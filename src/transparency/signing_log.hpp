@@ -45,9 +45,8 @@ class SigningLog {
 public:
     SigningLog(LogStore& store, pki::CaStore& ca_store, keystore::Keystore& keys, const core::Clock& clock);
 
-    // Appends one leaf per use (in order) with `e`, atomically; returns their indexes.
-    std::vector<std::int64_t> record(const std::string& account_id, const std::vector<KeyUse>& uses,
-                                     const audit::Event& e);
+    // Appends the leaves (in order) with `e`, atomically; returns their indexes.
+    std::vector<std::int64_t> record(const std::vector<NewLeaf>& leaves, const audit::Event& e);
     // Signs the current tree unless a head of its size is already signed; returns the newest signed head (none only
     // for an empty log that was never signed).
     std::optional<SignedTreeHead> sign_head();

@@ -43,34 +43,6 @@ core::Bytes digest(keystore::HashAlg hash, const std::string& input) {
     return out;
 }
 
-// RFC 7518 §3.4: the JWS carries R ‖ S, each left-padded to the coordinate size — not the DER the HSM layer returns.
-core::Bytes raw_from_der(const core::Bytes& der, std::size_t coordinate) {
-    const unsigned char* p = der.data();
-    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
-    if (!sig) throw Error("validation.sign_failed", 500, "the HSM's ECDSA signature cannot be read");
-    core::Bytes out(2 * coordinate);
-    const BIGNUM *r = nullptr, *s = nullptr;
-    ECDSA_SIG_get0(sig, &r, &s);
-    bool ok = BN_bn2binpad(r, out.data(), static_cast<int>(coordinate)) > 0 &&
-              BN_bn2binpad(s, out.data() + coordinate, static_cast<int>(coordinate)) > 0;
-    ECDSA_SIG_free(sig);
-    if (!ok) throw Error("validation.sign_failed", 500, "the HSM's ECDSA signature does not fit the curve");
-    return out;
-}
-
-core::Bytes der_from_raw(const core::Bytes& raw) {
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    std::size_t half = raw.size() / 2;
-    ECDSA_SIG_set0(sig, BN_bin2bn(raw.data(), static_cast<int>(half), nullptr),
-                   BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr));
-    int len = i2d_ECDSA_SIG(sig, nullptr);
-    core::Bytes der(static_cast<std::size_t>(std::max(len, 0)));
-    unsigned char* out = der.data();
-    if (len > 0) i2d_ECDSA_SIG(sig, &out);
-    ECDSA_SIG_free(sig);
-    return der;
-}
-
 bool verify_with(const core::Bytes& spki, const std::string& alg, const std::string& input, const core::Bytes& signature) {
     const unsigned char* p = spki.data();
     pki::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
@@ -85,7 +57,7 @@ bool verify_with(const core::Bytes& spki, const std::string& alg, const std::str
     core::Bytes sig = signature;
     if (expected.coordinate > 0) {
         if (signature.size() != 2 * expected.coordinate) return false;
-        sig = der_from_raw(signature);
+        sig = keystore::ecdsa_raw_to_der(signature);
     }
     const EVP_MD* md = expected.scheme.hash == keystore::HashAlg::Sha384 ? EVP_sha384() : EVP_sha256();
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -99,53 +71,52 @@ bool verify_with(const core::Bytes& spki, const std::string& alg, const std::str
 
 }  // namespace
 
-std::string ReportSigner::sign(const nlohmann::json& report) {
+std::vector<core::Bytes> ReportSigner::chain() {
     auto certificate = m_ca_store.ca_material("validation");
     auto issuing = m_ca_store.ca_material("issuing");
     if (!certificate || !issuing)
         throw Error("validation.no_signing_key", 503, "the validation service has no certificate yet; start the server once");
+    return {certificate->certificate_der, issuing->certificate_der};
+}
+
+std::string ReportSigner::sign(const nlohmann::json& report) {
+    const std::vector<core::Bytes> certificates = chain();
     Algorithm alg = algorithm_of(m_keys.public_key_der(pki::kValidationKeyLabel));
     // RFC 7515 §4.1.6: x5c values are base64 (not base64url) DER, the signer's certificate first
     nlohmann::json header{{"alg", alg.name},
                           {"typ", "JOSE"},
                           {"cty", "json"},
-                          {"x5c", {core::base64_encode(certificate->certificate_der),
-                                   core::base64_encode(issuing->certificate_der)}}};
+                          {"x5c", {core::base64_encode(certificates[0]), core::base64_encode(certificates[1])}}};
     // RFC 7515 §5.1: the signing input is ASCII(BASE64URL(header) '.' BASE64URL(payload))
     std::string input = core::base64url_encode(core::to_bytes(header.dump())) + "." +
                         core::base64url_encode(core::to_bytes(report.dump()));
     core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, digest(alg.scheme.hash, input));
-    if (alg.coordinate > 0) signature = raw_from_der(signature, alg.coordinate);
+    // RFC 7518 §3.4: the JWS carries R ‖ S, each left-padded to the coordinate size — not the DER the HSM layer returns
+    if (alg.coordinate > 0) signature = keystore::ecdsa_der_to_raw(signature, alg.coordinate);
     return input + "." + core::base64url_encode(signature);
 }
 
 std::string ReportSigner::sign_xml(const std::string& report_xml, std::int64_t now) {
-    auto certificate = m_ca_store.ca_material("validation");
-    auto issuing = m_ca_store.ca_material("issuing");
-    if (!certificate || !issuing)
-        throw Error("validation.no_signing_key", 503, "the validation service has no certificate yet; start the server once");
+    const std::vector<core::Bytes> certificates = chain();
     Algorithm alg = algorithm_of(m_keys.public_key_der(pki::kValidationKeyLabel));
     if (alg.scheme.hash != keystore::HashAlg::Sha256)
         throw Error("validation.bad_key", 500, "the XML report is signed with SHA-256: use a P-256 or RSA validation key");
     DigestSigner sign = [this, alg](const core::Bytes& sha256) {
         core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, sha256);
-        return alg.coordinate > 0 ? raw_from_der(signature, alg.coordinate) : signature;  // RFC 4051 §3.3: R ‖ S
+        return alg.coordinate > 0 ? keystore::ecdsa_der_to_raw(signature, alg.coordinate) : signature;  // RFC 4051 §3.3
     };
-    return xades_sign(report_xml, alg.coordinate > 0, sign, {certificate->certificate_der, issuing->certificate_der}, now);
+    return xades_sign(report_xml, alg.coordinate > 0, sign, certificates, now);
 }
 
 std::string ReportSigner::sign_pdf(const std::string& report_pdf, pades::PadesService& pades) {
-    auto certificate = m_ca_store.ca_material("validation");
-    auto issuing = m_ca_store.ca_material("issuing");
-    if (!certificate || !issuing)
-        throw Error("validation.no_signing_key", 503, "the validation service has no certificate yet; start the server once");
+    const std::vector<core::Bytes> certificates = chain();
     Algorithm alg = algorithm_of(m_keys.public_key_der(pki::kValidationKeyLabel));
     // CMS signs the SHA-256 of its signed attributes (the CAdES builder's digest): ECDSA or RSA PKCS#1 v1.5 with SHA-256
     keystore::SignScheme scheme{alg.coordinate > 0 ? keystore::SignScheme::Kind::Ecdsa : keystore::SignScheme::Kind::RsaPkcs1v15,
                                 keystore::HashAlg::Sha256, 0};
-    pades::ServiceKey key{{certificate->certificate_der, issuing->certificate_der},
-                          pki::readable_name(pki::name_text(X509_get_subject_name(
-                                                 pki::certificate_from_der(certificate->certificate_der).get())))
+    pades::ServiceKey key{certificates,
+                          pki::readable_name(pki::name_text(
+                                                 X509_get_subject_name(pki::certificate_from_der(certificates[0]).get())))
                               .name,
                           [this, scheme](const core::Bytes& digest) {
                               return m_keys.sign_digest(pki::kValidationKeyLabel, scheme, digest);

@@ -8,6 +8,7 @@
 // throws for a bad input, it reports the first failed step.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,9 @@ public:
     std::string sign_pdf(const std::string& report_pdf, pades::PadesService& pades);
 
 private:
+    // The validation certificate and the issuing CA's (DER); throws 503 "validation.no_signing_key" before the first start.
+    std::vector<core::Bytes> chain();
+
     keystore::Keystore& m_keys;
     pki::CaStore& m_ca_store;
 };

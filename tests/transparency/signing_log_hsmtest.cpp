@@ -216,7 +216,7 @@ TEST_P(SigningLogTest, ConcurrentSignersAppendToOneTree) {
             for (int i = 0; i < kEach; ++i) {
                 transparency::KeyUse use{alice.credential.id, "01", kSha256Oid,
                                          digest_of(std::to_string(t) + "/" + std::to_string(i)), 1, "test", "sad"};
-                auto idx = log.record(alice.account.id, {use},
+                auto idx = log.record({transparency::new_leaf(alice.account.id, transparency::leaf_data(use))},
                                       audit::Event{"test", "csc.signatures.created", "credential:x", "{}", 1});
                 got[t].push_back(idx.at(0));
             }

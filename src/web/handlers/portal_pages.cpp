@@ -388,8 +388,7 @@ void register_portal_pages(Router& router, const PortalPageServices& s) {
                    for (const auto& e : s.audit.search_events(filter)) {
                        json d = json::parse(e.event.details, nullptr, false);
                        if (d.is_discarded() || !d.is_object()) continue;
-                       std::string when = core::to_rfc3339(e.event.time + s.config.office.utc_offset_minutes * 60);
-                       rows.push_back({{"when", when.substr(0, 10) + " " + when.substr(11, 8)},
+                       rows.push_back({{"when", office_time(s, e.event.time)},
                                        {"level", d.value("level", "")},
                                        {"reference", d.value("reference", "")},
                                        {"digest", d.value("signed_digest", "")}});
