@@ -1,8 +1,11 @@
 // signHash over HTTP against the real server, next to the raw PKCS#11 C_Sign rate for the same key type in one process.
-//   build/release/signhash_bench [--seconds N] [--clients 32]
+//   build/release/signhash_bench [--seconds N] [--clients 32] [--workers 4] [--key ec-p256|rsa-2048]
+//                                [--per-call 1|100] [--no-authorize]
 // Server: SQLite, SCAL1 SADs with a large count (one authorize per client, then signHash calls of 1 or 100 hashes).
-// Anchor: Keystore::sign_digest (C_Sign on a token key) from as many threads as cores, for the same duration.
+// Anchor: Keystore::sign_digest (C_Sign on a token key) from as many threads as the server has workers (#19: an anchor
+// driven by fewer threads than the server is under-driven), for the same duration.
 // Also: credentials/authorize per second with the production Argon2id parameters (t=3, 64 MiB).
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <chrono>
@@ -23,6 +26,21 @@ namespace {
 
 double g_seconds = 5;
 int g_clients = 32;
+int g_workers = 4;
+std::string g_key_filter, g_per_call_filter;
+bool g_authorize = true;
+
+struct HttpResult {
+    double rate = 0;              // signatures/s
+    double p50_ms = 0, p99_ms = 0;  // per call
+};
+
+double percentile(std::vector<double>& v, double q) {
+    if (v.empty()) return 0;
+    auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
 
 struct Account {
     std::string username, credential;
@@ -59,10 +77,11 @@ std::string authorize(int port, const std::string& token, const std::string& cre
     return r["SAD"];
 }
 
-// signatures/s over HTTP with g_clients clients, each sending `per_call` hashes per signHash
-double http_rate(int port, const std::string& token, const std::string& cred, const char* algo, int per_call) {
+// signatures/s and per-call latency over HTTP with g_clients clients, each sending `per_call` hashes per signHash
+HttpResult http_rate(int port, const std::string& token, const std::string& cred, const char* algo, int per_call) {
     std::atomic<long> signatures{0}, failures{0};
     std::vector<std::thread> threads;
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(g_clients));
     json hashes = json::array();
     for (int i = 0; i < per_call; ++i) hashes.push_back(core::base64_encode(core::sha256(std::to_string(i))));
     std::vector<std::string> sads;
@@ -74,18 +93,26 @@ double http_rate(int port, const std::string& token, const std::string& cred, co
             json body = {{"credentialID", cred}, {"SAD", sads[static_cast<std::size_t>(c)]}, {"hashes", hashes}, {"signAlgo", algo}};
             std::string text = body.dump();
             test::HttpConnection connection(port);  // kept alive, as CSC client libraries do
-            while (Clock::now() < deadline) {
+            auto& mine = latencies[static_cast<std::size_t>(c)];
+            for (auto t0 = Clock::now(); t0 < deadline; t0 = Clock::now()) {
                 auto r = connection.request("POST", "/csc/v2/signatures/signHash", text, "application/json",
                                             {{"Authorization", "Bearer " + token}});
                 if (r.status == 200) signatures += per_call;
                 else ++failures;
+                mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             }
         });
     }
     for (auto& t : threads) t.join();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     if (failures > 0) std::cerr << "  (" << failures << " failed calls)\n";
-    return static_cast<double>(signatures) / elapsed;
+    std::vector<double> all;
+    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    HttpResult result;
+    result.rate = static_cast<double>(signatures) / elapsed;
+    result.p50_ms = percentile(all, 0.50);
+    result.p99_ms = percentile(all, 0.99);
+    return result;
 }
 
 // Raw C_Sign on a token key in this process, from `threads` threads.
@@ -109,24 +136,31 @@ double raw_rate(keystore::Keystore& keys, const std::string& label, keystore::Si
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::string(argv[i]) == "--seconds") g_seconds = std::stod(argv[i + 1]);
-        if (std::string(argv[i]) == "--clients") g_clients = std::stoi(argv[i + 1]);
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--no-authorize") g_authorize = false;
+        if (i + 1 >= argc) continue;
+        if (a == "--seconds") g_seconds = std::stod(argv[i + 1]);
+        if (a == "--clients") g_clients = std::stoi(argv[i + 1]);
+        if (a == "--workers") g_workers = std::stoi(argv[i + 1]);
+        if (a == "--key") g_key_filter = argv[i + 1];
+        if (a == "--per-call") g_per_call_filter = argv[i + 1];
     }
     if (!std::getenv("YQ_BINARY")) {
         std::string self = std::filesystem::canonical("/proc/self/exe").parent_path() / "yunqian";
         setenv("YQ_BINARY", self.c_str(), 1);
     }
-    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     test::TempDir work;
-    std::printf("signHash over HTTP (%d clients, %.0f s per point) vs raw C_Sign (%d threads, same duration)\n", g_clients,
-                g_seconds, cores);
-    std::printf("| key | hashes/call | signHash signatures/s | raw C_Sign/s | ratio |\n|---|---:|---:|---:|---:|\n");
+    std::printf("signHash over HTTP (%d clients, server with %d workers, %.0f s per point) vs raw C_Sign (%d threads, "
+                "same duration)\n",
+                g_clients, g_workers, g_seconds, g_workers);
+    std::printf("| key | hashes/call | signHash signatures/s | p50 / p99 per call | raw C_Sign/s | ratio |\n"
+                "|---|---:|---:|---:|---:|---:|\n");
     {
         test::ServerProcess server(test::ServerProcess::Options{
             test::DbKind::Sqlite,
             R"({"accounts": {"otp_required": false}, "csc": {"scal": 1, "multisign": 1000000},
-                "server": {"worker_threads": 4}, "log": {"level": "warn"}})"});
+                "server": {"worker_threads": )" + std::to_string(g_workers) + R"(}, "log": {"level": "warn"}})"});
         test::SoftHsmToken token("yq-bench-raw");
         keystore::Keystore keys(token.settings());
         struct Case {
@@ -139,18 +173,21 @@ int main(int argc, char** argv) {
                                    {keystore::SignScheme::Kind::Ecdsa, keystore::HashAlg::Sha256}},
                               Case{"rsa-2048", keystore::KeyType::Rsa2048, "1.2.840.113549.1.1.11",
                                    {keystore::SignScheme::Kind::RsaPkcs1v15, keystore::HashAlg::Sha256}}}) {
+            if (!g_key_filter.empty() && g_key_filter != c.key) continue;
             Account a = create(server, work, std::string("bench-") + (c.type == keystore::KeyType::EcP256 ? "ec" : "rsa"), c.key);
             std::string token_text = login(server.port(), a.username);
             keys.generate_key_pair(std::string("raw-") + c.key, c.type);
-            double raw = raw_rate(keys, std::string("raw-") + c.key, c.scheme, cores);
+            double raw = raw_rate(keys, std::string("raw-") + c.key, c.scheme, g_workers);
             for (int per_call : {1, 100}) {
-                double rate = http_rate(server.port(), token_text, a.credential, c.algo, per_call);
-                std::printf("| %s | %d | %.0f | %.0f | %.0f %% |\n", c.key, per_call, rate, raw, 100.0 * rate / raw);
+                if (!g_per_call_filter.empty() && g_per_call_filter != std::to_string(per_call)) continue;
+                HttpResult h = http_rate(server.port(), token_text, a.credential, c.algo, per_call);
+                std::printf("| %s | %d | %.0f | %.2f / %.2f ms | %.0f | %.0f %% |\n", c.key, per_call, h.rate, h.p50_ms,
+                            h.p99_ms, raw, 100.0 * h.rate / raw);
                 std::fflush(stdout);
             }
         }
     }
-    {
+    if (g_authorize) {
         // authorize/s with the production Argon2id parameters (the config default: t=3, 64 MiB, p=1)
         test::ServerProcess server(test::ServerProcess::Options{
             test::DbKind::Sqlite,

@@ -64,7 +64,8 @@ std::unique_ptr<App> App::open(core::Config config) {
                               c.hsm.session_pool_size};
     app->keys = std::make_unique<keystore::Keystore>(hsm);
     app->ca = std::make_unique<pki::CertificateAuthority>(app->config, *app->keys, *app->store, app->clock);
-    app->custody = std::make_unique<custody::KeyCustody>(*app->keys, custody::KdfParams::from(c.kdf));
+    app->custody = std::make_unique<custody::KeyCustody>(*app->keys, custody::KdfParams::from(c.kdf),
+                                                          static_cast<std::size_t>(std::max(0, c.csc.kept_sad_keys)));
     app->accounts = std::make_unique<accounts::AccountService>(app->config, *app->store, *app->custody, *app->ca,
                                                                *app->keys, app->clock);
     app->staff = std::make_unique<ra::StaffDirectory>(app->config, *app->store, *app->keys, app->clock);

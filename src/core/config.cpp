@@ -247,6 +247,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(s, "access_token_seconds", c.csc.access_token_seconds, "csc");
         read(s, "sad_seconds", c.csc.sad_seconds, "csc");
         read(s, "multisign", c.csc.multisign, "csc");
+        read(s, "kept_sad_keys", c.csc.kept_sad_keys, "csc");
         read(s, "scal", c.csc.scal, "csc");
         read(s, "name", c.csc.name, "csc");
         read(s, "region", c.csc.region, "csc");
@@ -254,6 +255,7 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(s, "logo_url", c.csc.logo_url, "csc");
         if (c.csc.scal != 1 && c.csc.scal != 2) throw Error("config.invalid", 500, "csc.scal must be 1 or 2");
         if (c.csc.multisign < 1) throw Error("config.invalid", 500, "csc.multisign must be >= 1");
+        if (c.csc.kept_sad_keys < 0) throw Error("config.invalid", 500, "csc.kept_sad_keys must be >= 0");
     }
     if (j.contains("mail")) {
         const json& m = j["mail"];

@@ -122,6 +122,7 @@ struct CscConfig {
     int sad_seconds = 300;             // SAD lifetime (5 minutes)
     int multisign = 100;               // most signatures one SAD may authorise
     int scal = 2;                      // 2 = SAD bound to the exact hashes; 1 = count only
+    int kept_sad_keys = 1024;          // per-SAD keys kept unwrapped in the HSM between calls (#19); 0 = none
     std::string name = "yunqian";
     std::string region = "MO";
     std::string description = "yunqian remote signing service";

@@ -188,8 +188,37 @@ SadKey KeyCustody::reseal_for_sad(const SealedKey& key, const core::SecureBytes&
 std::vector<core::Bytes> KeyCustody::sign_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
                                                   const core::Bytes& row_share, const core::Bytes& sealed_key,
                                                   const std::string& sad_id, const keystore::SignScheme& scheme,
-                                                  const std::vector<core::Bytes>& digests) {
-    return sign_with_blob1(key, open_sad_key(key, token_share, row_share, sealed_key, sad_id), scheme, digests);
+                                                  const std::vector<core::Bytes>& digests, std::int64_t keep_until) {
+    if (!m_kept.enabled())
+        return sign_with_blob1(key, open_sad_key(key, token_share, row_share, sealed_key, sad_id), scheme, digests);
+    core::Bytes proof = SadKeyCache::proof(sad_id, token_share, row_share, sealed_key);
+    if (auto kept = m_kept.find(sad_id, proof)) {
+        try {
+            auto out = m_keys.sign_digests_with_session_key(kept->key(), scheme, digests);
+            if (keep_until == 0) m_kept.forget(sad_id);
+            return out;
+        } catch (const Error& e) {
+            if (e.code() != "hsm.session_key_gone") throw;
+            m_kept.forget(sad_id);  // the HSM lost it (session closed): unwrap again below
+        }
+    }
+    core::SecureBytes blob1 = open_sad_key(key, token_share, row_share, sealed_key, sad_id);
+    if (keep_until == 0) {
+        m_kept.forget(sad_id);
+        return sign_with_blob1(key, blob1, scheme, digests);
+    }
+    core::Bytes wrapped(blob1.begin(), blob1.end());
+    std::shared_ptr<SadKeyCache::Kept> kept;
+    try {
+        kept = std::make_shared<SadKeyCache::Kept>(m_keys, m_keys.unwrap_session_key(kKekLabel, wrapped, key.key_type));
+        core::secure_wipe(wrapped.data(), wrapped.size());
+    } catch (...) {
+        core::secure_wipe(wrapped.data(), wrapped.size());
+        throw;
+    }
+    auto out = m_keys.sign_digests_with_session_key(kept->key(), scheme, digests);
+    m_kept.keep(sad_id, proof, std::move(kept), keep_until);
+    return out;
 }
 
 SealedKey KeyCustody::reseal(const SealedKey& key, const core::SecureBytes& old_k_user,

@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/secure_buffer.hpp"
+#include "custody/sad_key_cache.hpp"
 #include "keystore/keystore.hpp"
 
 namespace yq::custody {
@@ -56,7 +57,9 @@ struct NewKey {
 
 class KeyCustody {
 public:
-    KeyCustody(keystore::Keystore& keys, const KdfParams& params) : m_keys(keys), m_params(params) {}
+    // `kept_sad_keys`: how many per-SAD keys may stay unwrapped in the HSM between calls (#19; 0 = none).
+    KeyCustody(keystore::Keystore& keys, const KdfParams& params, std::size_t kept_sad_keys = 0)
+        : m_keys(keys), m_params(params), m_kept(keys, kept_sad_keys) {}
 
     // Creates the HSM keys custody needs (KEK, pepper, SAD seal key) if missing. Idempotent.
     static void ensure_hsm_keys(keystore::Keystore& keys);
@@ -77,11 +80,16 @@ public:
     SadKey reseal_for_sad(const SealedKey& key, const core::SecureBytes& token_share, const core::Bytes& row_share,
                           const core::Bytes& sealed_key, const std::string& old_sad_id, const std::string& new_sad_id);
     // Signs with the credential's key opened through a SAD's two shares. Throws "custody.seal_broken" when they do
-    // not open it.
+    // not open it. `keep_until` > 0: the SAD lives on after this call, so its unwrapped key may stay in the HSM until
+    // then (SadKeyCache); 0: this is the SAD's last use and its key is destroyed.
     std::vector<core::Bytes> sign_for_sad(const SealedKey& key, const core::SecureBytes& token_share,
                                           const core::Bytes& row_share, const core::Bytes& sealed_key,
                                           const std::string& sad_id, const keystore::SignScheme& scheme,
-                                          const std::vector<core::Bytes>& digests);
+                                          const std::vector<core::Bytes>& digests, std::int64_t keep_until = 0);
+    // The SAD died (replaced by extendTransaction, deleted): its kept key goes too.
+    void forget_sad_key(const std::string& sad_id) { m_kept.forget(sad_id); }
+    int forget_expired_sad_keys(std::int64_t now) { return m_kept.forget_expired(now); }
+    std::size_t kept_sad_keys() { return m_kept.size(); }
 
     // Re-seals blob1 under a new password (fresh salt, current parameters). Needs K_user from the old password.
     SealedKey reseal(const SealedKey& key, const core::SecureBytes& old_k_user, const core::SecureString& new_password);
@@ -92,6 +100,7 @@ private:
     core::SecureBytes derive(const core::SecureString& password, const core::Bytes& salt, const KdfParams& params);
     keystore::Keystore& m_keys;
     KdfParams m_params;
+    SadKeyCache m_kept;
 };
 
 }  // namespace yq::custody

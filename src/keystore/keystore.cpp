@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -269,6 +270,13 @@ struct Keystore::Impl {
     std::map<std::pair<CK_OBJECT_CLASS, std::string>, CK_OBJECT_HANDLE> handles;
     std::mutex engine_mutex;
     std::unique_ptr<EngineKeys> engine;
+    // Names this Keystore's set of sessions (SessionKey::sessions): unique per process, so a kept key made through one
+    // Keystore is never used through another.
+    const std::uint64_t sessions_id = next_sessions_id();
+    static std::uint64_t next_sessions_id() {
+        static std::atomic<std::uint64_t> counter{0};
+        return ++counter;
+    }
 
     explicit Impl(const HsmSettings& s)
         : settings(s), module(s.module_path), slot(module.find_token_slot(s.token_label)),
@@ -300,6 +308,22 @@ struct Keystore::Impl {
         auto h = find(s, cls, label);
         if (!h) throw Error("hsm.key_not_found", 500, "the HSM has no key labelled '" + label + "'");
         return *h;
+    }
+
+    // blob1 → a session private key object (sensitive, never extractable).
+    CK_OBJECT_HANDLE unwrap_private_key(CK_SESSION_HANDLE s, const std::string& kek_label, const Bytes& wrapped,
+                                        KeyType type) {
+        CK_OBJECT_HANDLE kek = require(s, CKO_SECRET_KEY, kek_label);
+        Attr t;
+        t.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY).add_ulong(CKA_KEY_TYPE, is_rsa(type) ? CKK_RSA : CKK_EC)
+            .add_bool(CKA_TOKEN, false).add_bool(CKA_PRIVATE, true).add_bool(CKA_SENSITIVE, true)
+            .add_bool(CKA_EXTRACTABLE, false).add_bool(CKA_SIGN, true);
+        CK_MECHANISM unwrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
+        CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+        Bytes blob = wrapped;
+        check_ckr(f()->C_UnwrapKey(s, &unwrap, kek, blob.data(), static_cast<CK_ULONG>(blob.size()), t.data(), t.size(), &h),
+                  "C_UnwrapKey", Operation::Unwrap);
+        return h;
     }
 
     Bytes sign_with(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, const SignScheme& scheme, const Bytes& digest) {
@@ -429,21 +453,40 @@ Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Byt
 std::vector<Bytes> Keystore::sign_digests_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
                                                        const SignScheme& scheme, const std::vector<Bytes>& digests) {
     auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE kek = m_impl->require(lease.handle(), CKO_SECRET_KEY, kek_label);
-    Attr t;
-    t.add_ulong(CKA_CLASS, CKO_PRIVATE_KEY).add_ulong(CKA_KEY_TYPE, is_rsa(type) ? CKK_RSA : CKK_EC)
-        .add_bool(CKA_TOKEN, false).add_bool(CKA_PRIVATE, true).add_bool(CKA_SENSITIVE, true)
-        .add_bool(CKA_EXTRACTABLE, false).add_bool(CKA_SIGN, true);
-    CK_MECHANISM unwrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
-    CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-    Bytes blob = wrapped;
-    check_ckr(m_impl->f()->C_UnwrapKey(lease.handle(), &unwrap, kek, blob.data(), blob.size(), t.data(), t.size(), &h),
-              "C_UnwrapKey", Operation::Unwrap);
+    CK_OBJECT_HANDLE h = m_impl->unwrap_private_key(lease.handle(), kek_label, wrapped, type);
     ObjectGuard guard(m_impl->module, lease.handle(), h);
     std::vector<Bytes> out;
     out.reserve(digests.size());
     for (const Bytes& d : digests) out.push_back(m_impl->sign_with(lease.handle(), h, scheme, d));
     return out;
+}
+
+SessionKey Keystore::unwrap_session_key(const std::string& kek_label, const Bytes& wrapped, KeyType type) {
+    auto lease = m_impl->pool.acquire();
+    return SessionKey{m_impl->unwrap_private_key(lease.handle(), kek_label, wrapped, type), m_impl->sessions_id};
+}
+
+std::vector<Bytes> Keystore::sign_digests_with_session_key(const SessionKey& key, const SignScheme& scheme,
+                                                           const std::vector<Bytes>& digests) {
+    // PKCS#11 v2.40 §2.4 (objects): a session object is visible to every session of the application that made it, so
+    // any pooled session may use it, as long as the session that made it is still open.
+    if (key.sessions != m_impl->sessions_id)
+        throw Error("hsm.session_key_gone", 500, "the HSM sessions that held the kept key are gone");
+    auto lease = m_impl->pool.acquire();
+    std::vector<Bytes> out;
+    out.reserve(digests.size());
+    for (const Bytes& d : digests) out.push_back(m_impl->sign_with(lease.handle(), key.object, scheme, d));
+    return out;
+}
+
+void Keystore::destroy_session_key(const SessionKey& key) noexcept {
+    if (key.sessions != m_impl->sessions_id) return;  // went with its session
+    try {
+        auto lease = m_impl->pool.acquire();
+        ObjectGuard guard(m_impl->module, lease.handle(), key.object);
+    } catch (...) {
+        // the HSM dropped it already (a closed session takes its objects with it)
+    }
 }
 
 Bytes Keystore::hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size) {

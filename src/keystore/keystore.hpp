@@ -2,6 +2,7 @@
 // The HSM seen from the rest of yunqian. This is the only component that speaks PKCS#11 (pkcs11.h stays in the .cpp
 // files). Keys are addressed by label; private keys never leave the token except wrapped under a token-held KEK.
 // Error style: throws yq::Error with codes "hsm.*" (see hsm_error.hpp for the mapping from CKR_* values).
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,16 @@ struct WrappedKeyPair {
     core::Bytes public_key_der;  // SubjectPublicKeyInfo
 };
 
+// A private key unwrapped into the HSM as a session object (sensitive, not extractable, CKA_TOKEN false) that outlives
+// one call: custody keeps one per live SAD (#19) and destroys it when the SAD dies. A session object lives as long as
+// the session that made it; the pool's sessions are opened once per Keystore, and `sessions` names that set, so a
+// handle is never used with a set of sessions that did not make it (where the HSM could have given the number to
+// another object).
+struct SessionKey {
+    unsigned long object = 0;  // CK_OBJECT_HANDLE
+    std::uint64_t sessions = 0;
+};
+
 struct EvpPkeyDeleter {
     void operator()(EVP_PKEY* k) const noexcept;
 };
@@ -87,6 +98,13 @@ public:
     std::vector<core::Bytes> sign_digests_with_wrapped(const std::string& kek_label, const core::Bytes& wrapped,
                                                        KeyType type, const SignScheme& scheme,
                                                        const std::vector<core::Bytes>& digests);
+
+    // Unwraps into a session object that stays until destroy_session_key (or until the HSM drops the session).
+    SessionKey unwrap_session_key(const std::string& kek_label, const core::Bytes& wrapped, KeyType type);
+    // Signs with a kept session key. When the HSM no longer holds it under its tag → "hsm.session_key_gone".
+    std::vector<core::Bytes> sign_digests_with_session_key(const SessionKey& key, const SignScheme& scheme,
+                                                           const std::vector<core::Bytes>& digests);
+    void destroy_session_key(const SessionKey& key) noexcept;
 
     core::Bytes hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size);
     // AES-256-GCM with a token key: output = iv(12) ‖ ciphertext ‖ tag(16). Tag mismatch → "hsm.decrypt_failed".

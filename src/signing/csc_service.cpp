@@ -331,8 +331,10 @@ SadGrant CscService::extend_transaction(const std::string& account_id, const std
                                                 audit::details({{"old_sad", row.id},
                                                                 {"sad", id},
                                                                 {"signatures", std::to_string(count)}}),
-                                                now}))
+                                                now})) {
+            m_custody.forget_sad_key(row.id);  // the old SAD is gone; the new one unwraps its own key
             return SadGrant{custody::seal_sad(m_keys, next.claims), static_cast<int>(next.row.expires_at - now)};
+        }
     }
     csc_error(503, "temporarily_unavailable", "The SAD is being used by another request; try again");
 }
@@ -400,8 +402,10 @@ SignedHashes CscService::sign_hashes(const std::string& account_id, const SignHa
     };
     std::vector<core::Bytes> signatures;
     try {
+        // #19: while the SAD has signatures left, its unwrapped key stays in the HSM until the SAD expires
+        const bool lives_on = taken->remaining > n;
         signatures = m_custody.sign_for_sad(c.key, claims.token_share, taken->row_share, taken->sealed_key, taken->id,
-                                            scheme, r.hashes);
+                                            scheme, r.hashes, lives_on ? taken->expires_at : 0);
     } catch (const Error& e) {
         m_events.record_event(after("csc.signatures.failed", e.code()));
         throw;
@@ -428,7 +432,11 @@ SignedHashes CscService::sign_hashes(const std::string& account_id, const SignHa
     return SignedHashes{std::move(signatures), std::move(indexes)};
 }
 
-int CscService::sweep_expired_sads() { return m_sessions.delete_expired_sads(m_clock.unix_seconds()); }
+int CscService::sweep_expired_sads() {
+    const std::int64_t now = m_clock.unix_seconds();
+    m_custody.forget_expired_sad_keys(now);
+    return m_sessions.delete_expired_sads(now);
+}
 
 core::Bytes CscService::timestamp(const core::Bytes& hash, const std::string& hash_algorithm, const std::string& nonce) {
     std::string name;

@@ -1,5 +1,7 @@
 #include "storage/database.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace yq::storage {
@@ -70,22 +72,114 @@ void Database::with_connection(const std::function<void(Connection&)>& fn) {
     give_back(std::move(c));
 }
 
+// One transact() call waiting in a group.
+struct Database::Work {
+    const std::function<void(Connection&)>* fn;
+    std::exception_ptr error;
+    bool done = false;
+};
+
 void Database::transact(const std::function<void(Connection&)>& fn) {
     if (t_open.db == this) return fn(*t_open.connection);  // joins the outer transaction; it commits or rolls back
-    auto c = take();
-    c->begin();
-    t_open = {this, c.get()};
+    ++m_transactions;
+    Work work{&fn, nullptr, false};
+    std::unique_lock lock(m_group_mutex);
+    m_waiting.push_back(&work);
+    // Leader/follower: whoever finds no commit in progress takes everything waiting (its own work included) and runs
+    // it as one group; the others sleep until their group is done.
+    while (!work.done) {
+        if (m_committing) {
+            m_group_done.wait(lock);
+            continue;
+        }
+        m_committing = true;
+        std::vector<Work*> group;
+        group.swap(m_waiting);
+        lock.unlock();
+        run_group(group);
+        lock.lock();
+        for (Work* w : group) w->done = true;
+        m_committing = false;
+        m_group_done.notify_all();
+    }
+    if (work.error) std::rethrow_exception(work.error);
+}
+
+void Database::run_group(const std::vector<Work*>& group) {
+    auto fail_the_rest = [&](std::exception_ptr e) {
+        for (Work* w : group)
+            if (!w->error) w->error = e;
+    };
+    std::unique_ptr<Connection> c;
     try {
-        fn(*c);
-        t_open = {};
-        c->commit();
+        c = take();
+        c->begin();
     } catch (...) {
-        t_open = {};
+        fail_the_rest(std::current_exception());
+        return;
+    }
+    const bool alone = group.size() == 1;  // no savepoint needed: its failure rolls the transaction back
+    std::size_t succeeded = 0;
+    std::exception_ptr broken;  // the connection cannot be trusted any more: everything rolls back, it is dropped
+    t_open = {this, c.get()};
+    for (Work* w : group) {
+        if (alone) {
+            try {
+                (*w->fn)(*c);
+                ++succeeded;
+            } catch (...) {
+                w->error = std::current_exception();
+            }
+            break;
+        }
+        try {
+            c->execute("SAVEPOINT yq_unit_of_work");
+        } catch (...) {
+            broken = std::current_exception();
+            break;
+        }
+        try {
+            (*w->fn)(*c);
+            c->execute("RELEASE yq_unit_of_work");
+            ++succeeded;
+        } catch (...) {
+            w->error = std::current_exception();
+            try {
+                c->execute("ROLLBACK TO yq_unit_of_work");  // this unit of work only; the others' writes stay
+                c->execute("RELEASE yq_unit_of_work");
+            } catch (...) {
+                broken = w->error;
+                break;
+            }
+        }
+    }
+    t_open = {};
+    if (broken) {
+        c->rollback();
+        fail_the_rest(broken);  // those that had succeeded are rolled back with the rest
+        return;
+    }
+    if (succeeded == 0) {
         c->rollback();
         give_back(std::move(c));
-        throw;
+        return;
     }
+    try {
+        c->commit();
+    } catch (...) {
+        c->rollback();
+        fail_the_rest(std::current_exception());  // durable for none of them
+        return;
+    }
+    ++m_commits;
     give_back(std::move(c));
+}
+
+Database::CommitStats Database::commit_stats() const { return CommitStats{m_transactions.load(), m_commits.load()}; }
+
+std::size_t Database::waiting_transactions() {
+    std::lock_guard lock(m_group_mutex);
+    return m_waiting.size();
 }
 
 }  // namespace yq::storage

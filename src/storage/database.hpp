@@ -2,7 +2,10 @@
 // A small SQL connection abstraction with two backends (SQLite, PostgreSQL). Only storage/ sees it; domain components
 // talk to the repositories declared in their own headers. SQL uses $1, $2 … placeholders on both backends.
 // Error style: throws yq::Error "db.*".
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -76,20 +79,42 @@ public:
     void with_connection(const std::function<void(Connection&)>& fn);
     // Runs fn inside one transaction; commits when fn returns, rolls back when it throws (and rethrows). Called while
     // this thread already has a transaction open on this Database, it joins that one (and so does with_connection).
+    //
+    // Group commit (#19): transactions that arrive while another commits wait and then run together, one after the
+    // other, each in its own savepoint, inside one database transaction with one durable commit. Each still returns
+    // only after its writes are durable, a failing one rolls back to its savepoint alone, and if the shared commit
+    // fails every transaction in the group fails (nothing of any is stored). Running them in order on one connection
+    // is what SQLite's single writer did anyway; on PostgreSQL every state change takes the audit chain's head row,
+    // so the writers were serialised there too.
     void transact(const std::function<void(Connection&)>& fn);
     // True while this thread has a transaction open on this Database (a transact() call would join it).
     bool in_transaction() const;
+
+    struct CommitStats {
+        std::uint64_t transactions = 0;  // transact() calls that opened a unit of work (not joined ones)
+        std::uint64_t commits = 0;       // database transactions committed for them
+    };
+    CommitStats commit_stats() const;
+    // Units of work waiting for the one in progress to commit (tests use it to line a group up).
+    std::size_t waiting_transactions();
 
 protected:
     virtual std::unique_ptr<Connection> create_connection() = 0;
     explicit Database(int pool_size) : m_pool_size(pool_size) {}
 
 private:
+    struct Work;
     std::unique_ptr<Connection> take();
     void give_back(std::unique_ptr<Connection> c);
+    void run_group(const std::vector<Work*>& group);
     int m_pool_size;
     std::mutex m_mutex;
     std::vector<std::unique_ptr<Connection>> m_idle;
+    std::mutex m_group_mutex;
+    std::condition_variable m_group_done;
+    std::vector<Work*> m_waiting;
+    bool m_committing = false;
+    std::atomic<std::uint64_t> m_transactions{0}, m_commits{0};
 };
 
 std::unique_ptr<Database> open_sqlite(const std::string& path, int busy_timeout_ms, int pool_size);

@@ -132,6 +132,66 @@ TEST_F(CustodyTest, SadKeyHalvesOpenTheKeyOnlyTogetherAndOnlyForTheirSad) {
     EXPECT_TRUE(verifies(k.public_key_der, digest, again.at(0)));
 }
 
+// #19: a SAD's unwrapped key may stay in the HSM while the SAD lives. It signs for later calls of that SAD, goes with
+// the SAD's last signature or its expiry, and is never a way around the SAD's two shares.
+TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
+    custody::KeyCustody keeping{*keys, kCheapKdf, 4};
+    auto k = keeping.create_key("cred_6", KeyType::EcP256, core::to_secure("kept key password"));
+    auto k_user = keeping.unlock(k.sealed, core::to_secure("kept key password"));
+    ASSERT_TRUE(k_user);
+    custody::SadKey one = keeping.seal_for_sad(k.sealed, *k_user, "sad_kept");
+    auto sign = [&](std::int64_t keep_until) {
+        return keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_kept", ecdsa, {digest},
+                                    keep_until).at(0);
+    };
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sign(2000)));
+    EXPECT_EQ(keeping.kept_sad_keys(), 1u);
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sign(2000)));  // the kept key
+    EXPECT_EQ(keeping.kept_sad_keys(), 1u);
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sign(0)));     // the SAD's last signature
+    EXPECT_EQ(keeping.kept_sad_keys(), 0u);
+
+    custody::SadKey two = keeping.seal_for_sad(k.sealed, *k_user, "sad_expiring");
+    keeping.sign_for_sad(k.sealed, two.token_share, two.row_share, two.sealed_key, "sad_expiring", ecdsa, {digest}, 1000);
+    EXPECT_EQ(keeping.kept_sad_keys(), 1u);
+    EXPECT_EQ(keeping.forget_expired_sad_keys(999), 0);
+    EXPECT_EQ(keeping.forget_expired_sad_keys(1000), 1);
+    EXPECT_EQ(keeping.kept_sad_keys(), 0u);
+
+    // full: the key whose SAD expires first makes room
+    for (int i = 0; i < 5; ++i) {
+        std::string id = "sad_many_" + std::to_string(i);
+        custody::SadKey s = keeping.seal_for_sad(k.sealed, *k_user, id);
+        keeping.sign_for_sad(k.sealed, s.token_share, s.row_share, s.sealed_key, id, ecdsa, {digest}, 3000 - i);
+    }
+    EXPECT_EQ(keeping.kept_sad_keys(), 4u);
+}
+
+// Attack (docs/threat-model.md, "kept per-SAD keys"): someone who knows a live SAD's id — it is in audit events and
+// log leaves — but not its token share calls with forged shares, hoping the kept key answers to the id alone.
+TEST_F(CustodyTest, KeptSadKeyIsNotReachableWithForgedShares) {
+    custody::KeyCustody keeping{*keys, kCheapKdf, 4};
+    auto k = keeping.create_key("cred_7", KeyType::EcP256, core::to_secure("kept key password"));
+    auto k_user = keeping.unlock(k.sealed, core::to_secure("kept key password"));
+    ASSERT_TRUE(k_user);
+    custody::SadKey one = keeping.seal_for_sad(k.sealed, *k_user, "sad_target");
+    custody::SadKey other = keeping.seal_for_sad(k.sealed, *k_user, "sad_other");
+    keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_target", ecdsa, {digest}, 5000);
+    ASSERT_EQ(keeping.kept_sad_keys(), 1u);
+    auto forged = [&](const core::SecureBytes& t, const core::Bytes& r, const core::Bytes& sealed) {
+        return test::error_code_of(
+            [&] { keeping.sign_for_sad(k.sealed, t, r, sealed, "sad_target", ecdsa, {digest}, 5000); });
+    };
+    EXPECT_EQ(forged(core::SecureBytes(32, 0), one.row_share, one.sealed_key), "custody.seal_broken");
+    EXPECT_EQ(forged(other.token_share, one.row_share, one.sealed_key), "custody.seal_broken");
+    EXPECT_EQ(forged(one.token_share, other.row_share, one.sealed_key), "custody.seal_broken");
+    EXPECT_EQ(forged(one.token_share, one.row_share, other.sealed_key), "custody.seal_broken");
+    // the real holder still signs with it
+    auto sig = keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_target", ecdsa,
+                                    {digest}, 5000);
+    EXPECT_TRUE(verifies(k.public_key_der, digest, sig.at(0)));
+}
+
 TEST_F(CustodyTest, SadRoundTripsAndRejectsTamperingAndForeignHsm) {
     custody::SadClaims c;
     c.sad_id = "sad_x";

@@ -166,6 +166,37 @@ TEST_F(KeystoreTest, WrappedKeySignsAfterUnwrapAndDamagedBlobGivesClearError) {
               "hsm.wrapped_key_invalid");
 }
 
+// #19: a kept session key (one per live SAD) is used from whichever pooled session is free, and after it is destroyed
+// its handle signs nothing.
+TEST_F(KeystoreTest, KeptSessionKeySignsFromEveryPooledSessionUntilDestroyed) {
+    keys->generate_secret_key("kek-kept", keystore::SecretKeyKind::AesWrap);
+    auto pair = keys->generate_wrapped_key_pair("kek-kept", KeyType::EcP256);
+    keystore::SessionKey kept = keys->unwrap_session_key("kek-kept", pair.wrapped_private_key, KeyType::EcP256);
+    SignScheme s{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+    std::atomic<int> verified{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)  // more threads than one session: the pool hands out every session it has
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 10; ++i) {
+                core::Bytes d = digest_of(HashAlg::Sha256, "kept " + std::to_string(t * 100 + i));
+                if (openssl_verifies(pair.public_key_der, s, d, keys->sign_digests_with_session_key(kept, s, {d}).at(0)))
+                    ++verified;
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(verified.load(), 80);
+
+    // a handle from another Keystore's sessions is refused before the HSM sees it
+    keystore::SessionKey foreign{kept.object, kept.sessions + 1};
+    core::Bytes d = digest_of(HashAlg::Sha256, "after");
+    EXPECT_EQ(test::error_code_of([&] { keys->sign_digests_with_session_key(foreign, s, {d}); }), "hsm.session_key_gone");
+
+    keys->destroy_session_key(kept);
+    std::string code = test::error_code_of([&] { keys->sign_digests_with_session_key(kept, s, {d}); });
+    EXPECT_FALSE(code.empty()) << "a destroyed session key still signed";
+    EXPECT_EQ(code.rfind("hsm.", 0), 0u) << code;
+}
+
 TEST_F(KeystoreTest, HmacIsDeterministicPerKeyAndMatchesNothingElse) {
     keys->generate_secret_key("pepper", keystore::SecretKeyKind::HmacSha256);
     keys->generate_secret_key("pepper2", keystore::SecretKeyKind::HmacSha256);

@@ -2,6 +2,7 @@
 #include <libpq-fe.h>
 
 #include <cstring>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "storage/database.hpp"
@@ -87,6 +88,11 @@ public:
         ResultPtr r(PQexec(m_conn, sql.c_str()));
         if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK)
             fail(m_conn, r.get(), "SQL script");
+        // a script may change tables (migrations): statements prepared before it are planned again from scratch
+        if (!m_prepared.empty()) {
+            PQclear(PQexec(m_conn, "DEALLOCATE ALL"));
+            m_prepared.clear();
+        }
     }
 
     void begin() override { execute_script("BEGIN ISOLATION LEVEL READ COMMITTED"); }
@@ -114,11 +120,30 @@ private:
                 if (b->empty()) values[i] = "";
             }
         }
-        return ResultPtr(PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                                      lengths.data(), formats.data(), 0));
+        const std::string* name = prepared(sql, static_cast<int>(params.size()));
+        if (!name)
+            return ResultPtr(PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                          lengths.data(), formats.data(), 0));
+        return ResultPtr(PQexecPrepared(m_conn, name->c_str(), static_cast<int>(params.size()), values.data(),
+                                        lengths.data(), formats.data(), 0));
+    }
+
+    // Statements are prepared once per connection (#19), named by their order; nullptr when this one cannot be
+    // (the cache is full, or the transaction has already failed and PQexecParams will say so). A statement PostgreSQL
+    // refuses to prepare fails here with PostgreSQL's own error.
+    static constexpr std::size_t kPreparedCacheSize = 512;
+    const std::string* prepared(const std::string& sql, int n_params) {
+        auto it = m_prepared.find(sql);
+        if (it != m_prepared.end()) return &it->second;
+        if (m_prepared.size() >= kPreparedCacheSize || PQtransactionStatus(m_conn) == PQTRANS_INERROR) return nullptr;
+        std::string name = "yq_" + std::to_string(m_prepared.size() + 1);
+        ResultPtr r(PQprepare(m_conn, name.c_str(), sql.c_str(), n_params, nullptr));
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(m_conn, r.get(), "prepare");
+        return &(m_prepared[sql] = std::move(name));
     }
 
     PGconn* m_conn;
+    std::unordered_map<std::string, std::string> m_prepared;
 };
 
 class PgDatabase final : public Database {

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "storage/database.hpp"
@@ -31,7 +32,10 @@ public:
         sqlite3_busy_timeout(m_db, busy_timeout_ms);
         execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     }
-    ~SqliteConnection() override { sqlite3_close_v2(m_db); }
+    ~SqliteConnection() override {
+        for (auto& [sql, cached] : m_statements) sqlite3_finalize(cached.statement);
+        sqlite3_close_v2(m_db);
+    }
 
     Backend backend() const override { return Backend::Sqlite; }
 
@@ -43,7 +47,7 @@ public:
 
     void query_each(const std::string& sql, const std::vector<Value>& params,
                     const std::function<void(const Row&)>& fn) override {
-        Statement st(m_db, sql);
+        Statement st(*this, sql);
         bind(st.get(), params);
         Row row;
         for (;;) {
@@ -76,7 +80,7 @@ public:
     }
 
     std::int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
-        Statement st(m_db, sql);
+        Statement st(*this, sql);
         bind(st.get(), params);
         int rc;
         while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
@@ -97,23 +101,60 @@ public:
         }
     }
 
-    void begin() override { execute_script("BEGIN IMMEDIATE"); }
-    void commit() override { execute_script("COMMIT"); }
+    void begin() override { execute("BEGIN IMMEDIATE", {}); }
+    void commit() override { execute("COMMIT", {}); }
     void rollback() noexcept override {
         if (!sqlite3_get_autocommit(m_db)) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
 
 private:
+    // Prepared statements are kept per connection, keyed by their SQL (#19: parsing and planning was a tenth of a
+    // signHash call). A statement already stepping (a query_each callback running another query with the same SQL on
+    // this connection) gets a one-off copy. Reset and unbound after each use, so no read stays open.
+    struct Cached {
+        sqlite3_stmt* statement = nullptr;
+        bool in_use = false;
+    };
+    static constexpr std::size_t kStatementCacheSize = 512;
+
     class Statement {
     public:
-        Statement(sqlite3* db, const std::string& sql) {
-            if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &m_st, nullptr) != SQLITE_OK)
-                fail(db, "prepare");
+        Statement(SqliteConnection& c, const std::string& sql) : m_db(c.m_db) {
+            auto it = c.m_statements.find(sql);
+            if (it != c.m_statements.end() && !it->second.in_use) {
+                m_cached = &it->second;
+                m_st = m_cached->statement;
+            } else {
+                m_st = prepare(sql);
+                if (it == c.m_statements.end() && c.m_statements.size() < kStatementCacheSize)
+                    m_cached = &(c.m_statements[sql] = Cached{m_st, false});
+            }
+            if (m_cached) m_cached->in_use = true;
         }
-        ~Statement() { sqlite3_finalize(m_st); }
+        ~Statement() {
+            if (!m_cached) {
+                sqlite3_finalize(m_st);
+                return;
+            }
+            sqlite3_reset(m_st);
+            sqlite3_clear_bindings(m_st);
+            m_cached->in_use = false;
+        }
+        Statement(const Statement&) = delete;
+        Statement& operator=(const Statement&) = delete;
         sqlite3_stmt* get() const { return m_st; }
 
     private:
+        sqlite3_stmt* prepare(const std::string& sql) {
+            sqlite3_stmt* st = nullptr;
+            if (sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+                sqlite3_finalize(st);
+                fail(m_db, "prepare");
+            }
+            return st;
+        }
+        sqlite3* m_db;
+        Cached* m_cached = nullptr;
         sqlite3_stmt* m_st = nullptr;
     };
 
@@ -136,6 +177,7 @@ private:
     }
 
     sqlite3* m_db = nullptr;
+    std::unordered_map<std::string, Cached> m_statements;
 };
 
 class SqliteDatabase final : public Database {
