@@ -1,5 +1,5 @@
 // signHash over HTTP against the real server, next to the raw PKCS#11 C_Sign rate for the same key type in one process.
-//   build/release/signhash_bench [--seconds N] [--clients 32] [--workers 4] [--key ec-p256|rsa-2048]
+//   build/release/signhash_bench [--seconds N] [--clients 32] [--workers 16] [--key ec-p256|rsa-2048]
 //                                [--per-call 1|100] [--no-authorize]
 // Server: SQLite, SCAL1 SADs with a large count (one authorize per client, then signHash calls of 1 or 100 hashes).
 // Anchor: Keystore::sign_digest (C_Sign on a token key) from as many threads as the server has workers (#19: an anchor
@@ -26,7 +26,7 @@ namespace {
 
 double g_seconds = 5;
 int g_clients = 32;
-int g_workers = 4;
+int g_workers = 16;
 std::string g_key_filter, g_per_call_filter;
 bool g_authorize = true;
 

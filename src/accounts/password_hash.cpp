@@ -8,6 +8,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "core/kdf_slots.hpp"
 
 namespace yq::accounts {
 
@@ -20,6 +21,7 @@ std::string hash_password(const core::SecureString& password, const core::KdfCon
     std::size_t len = argon2_encodedlen(cost.time_cost, cost.memory_kib, cost.parallelism, kSaltBytes, kHashBytes,
                                         Argon2_id);
     std::string encoded(len, '\0');
+    core::KdfSlots::Slot slot(core::KdfSlots::instance());
     int rc = argon2id_hash_encoded(cost.time_cost, cost.memory_kib, cost.parallelism, password.data(), password.size(),
                                    salt.data(), salt.size(), kHashBytes, encoded.data(), encoded.size());
     if (rc != ARGON2_OK) throw Error("kdf.failed", 500, std::string("Argon2id failed: ") + argon2_error_message(rc));
@@ -28,6 +30,7 @@ std::string hash_password(const core::SecureString& password, const core::KdfCon
 }
 
 bool verify_password(const core::SecureString& password, const std::string& encoded_hash) {
+    core::KdfSlots::Slot slot(core::KdfSlots::instance());
     return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "audit/head_signer.hpp"
 #include "core/error.hpp"
+#include "core/kdf_slots.hpp"
 #include "pki/openssl_ptr.hpp"
 #include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
@@ -64,6 +65,7 @@ std::unique_ptr<App> App::open(core::Config config) {
                               c.hsm.session_pool_size};
     app->keys = std::make_unique<keystore::Keystore>(hsm);
     app->ca = std::make_unique<pki::CertificateAuthority>(app->config, *app->keys, *app->store, app->clock);
+    core::KdfSlots::instance().set_limit(c.kdf.max_concurrent);
     app->custody = std::make_unique<custody::KeyCustody>(*app->keys, custody::KdfParams::from(c.kdf),
                                                           static_cast<std::size_t>(std::max(0, c.csc.kept_sad_keys)));
     app->accounts = std::make_unique<accounts::AccountService>(app->config, *app->store, *app->custody, *app->ca,

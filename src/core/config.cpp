@@ -230,8 +230,11 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(j["kdf"], "time_cost", c.kdf.time_cost, "kdf");
         read(j["kdf"], "memory_kib", c.kdf.memory_kib, "kdf");
         read(j["kdf"], "parallelism", c.kdf.parallelism, "kdf");
-        if (c.kdf.time_cost < 1 || c.kdf.memory_kib < 8 || c.kdf.parallelism < 1)
-            throw Error("config.invalid", 500, "kdf.time_cost >= 1, kdf.memory_kib >= 8 and kdf.parallelism >= 1 are required");
+        read(j["kdf"], "max_concurrent", c.kdf.max_concurrent, "kdf");
+        if (c.kdf.time_cost < 1 || c.kdf.memory_kib < 8 || c.kdf.parallelism < 1 || c.kdf.max_concurrent < 1)
+            throw Error("config.invalid", 500,
+                        "kdf.time_cost >= 1, kdf.memory_kib >= 8, kdf.parallelism >= 1 and kdf.max_concurrent >= 1 are "
+                        "required");
     }
     if (j.contains("accounts")) {
         const json& a = j["accounts"];

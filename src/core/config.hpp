@@ -23,7 +23,7 @@ struct ServerConfig {
     // network only; host "" (the default) keeps it on the main listener.
     ListenerConfig office_listener{.host = "", .port = 8443};
     int io_threads = 0;         // 0 = one per core
-    int worker_threads = 4;     // bounded pool for HSM and KDF work
+    int worker_threads = 16;    // bounded pool for HSM, KDF and database work (Argon2id itself: kdf.max_concurrent)
     std::size_t max_body_bytes = 16 * 1024 * 1024;
     std::size_t max_ocsp_request_bytes = 16 * 1024;
     std::size_t max_tsa_request_bytes = 16 * 1024;
@@ -107,6 +107,7 @@ struct KdfConfig {
     std::uint32_t time_cost = 3;
     std::uint32_t memory_kib = 64 * 1024;
     std::uint32_t parallelism = 1;
+    int max_concurrent = 2;  // Argon2id computations at once in the process (core/kdf_slots.hpp)
 };
 
 struct AccountsConfig {

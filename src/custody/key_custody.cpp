@@ -4,8 +4,10 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "core/error.hpp"
+#include "core/kdf_slots.hpp"
 
 namespace yq::custody {
 
@@ -122,8 +124,10 @@ void KeyCustody::ensure_hsm_keys(keystore::Keystore& keys) {
 
 core::SecureBytes KeyCustody::derive(const core::SecureString& password, const core::Bytes& salt, const KdfParams& p) {
     core::SecureBytes stretched(kKeyBytes);
+    std::optional<core::KdfSlots::Slot> slot(std::in_place, core::KdfSlots::instance());
     int rc = argon2id_hash_raw(p.time_cost, p.memory_kib, p.parallelism, password.data(), password.size(), salt.data(),
                                salt.size(), stretched.data(), stretched.size());
+    slot.reset();
     if (rc != ARGON2_OK) throw Error("kdf.failed", 500, std::string("Argon2id failed: ") + argon2_error_message(rc));
     // Design step 2: the HSM-held pepper makes an offline guess impossible without the HSM.
     core::Bytes mac = m_keys.hmac_sha256(kPepperLabel, stretched.data(), stretched.size());

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/event.hpp"
@@ -32,12 +33,15 @@ struct CertificateRecord {
 };
 
 // What a CRL entry needs (RFC 5280 §5.1.2.6 and §5.3).
-struct RevokedEntry {
-    std::string serial;
+// One revoked certificate as reserve_crl reads it (#19: streamed, never a list of a million strings). The views are
+// valid only during the call that receives it.
+struct RevokedRow {
+    std::string_view serial;
     std::int64_t revoked_at = 0;
-    std::string reason;
+    std::string_view reason;
     std::optional<std::int64_t> invalidity_date;
 };
+using RevokedSink = std::function<void(const RevokedRow&)>;
 
 struct CrlRecord {
     std::int64_t number = 0;
@@ -55,10 +59,6 @@ struct OcspRecord {
 };
 
 // A CRL number reserved together with the revoked certificates it lists (read in the same transaction).
-struct CrlReservation {
-    std::int64_t number = 0;
-    std::vector<RevokedEntry> revoked;
-};
 
 class CaStore : public virtual audit::EventRecorder {
 public:
@@ -81,12 +81,12 @@ public:
                                                  const audit::Event& e) = 0;
 
     // A CRL in two short transactions around the CA's signature (#14): `reserve_crl` takes the next CRL number and
-    // reads the revoked certificates (serial, revocation time, reason and invalidity date only) in one transaction —
-    // so a revocation is in every CRL whose number is reserved after it commits, and a higher number never lists
-    // fewer — and commits `before` (object and details filled in); `store_crl` stores the signed CRL with `after`.
-    // `reserve_crl` is refused inside a unit of work. A number whose signature failed is never used (RFC 5280 §5.2.3
-    // asks for increasing numbers, not consecutive ones).
-    virtual CrlReservation reserve_crl(const audit::Event& before) = 0;
+    // reads the revoked certificates (serial, revocation time, reason and invalidity date only), one by one into
+    // `each`, in one transaction — so a revocation is in every CRL whose number is reserved after it commits, and a
+    // higher number never lists fewer — and commits `before` (object and details filled in); it returns the number.
+    // `store_crl` stores the signed CRL with `after`. `reserve_crl` is refused inside a unit of work. A number whose
+    // signature failed is never used (RFC 5280 §5.2.3 asks for increasing numbers, not consecutive ones).
+    virtual std::int64_t reserve_crl(const audit::Event& before, const RevokedSink& each) = 0;
     virtual void store_crl(const CrlRecord& crl, const audit::Event& after) = 0;
     virtual std::optional<CrlRecord> latest_crl() = 0;
 

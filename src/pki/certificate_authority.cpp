@@ -414,7 +414,7 @@ void CertificateAuthority::revoke(const std::string& serial_in, const std::strin
     }
 }
 
-CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector<RevokedEntry>& revoked) {
+CrlRecord CertificateAuthority::build_crl(std::int64_t number, std::vector<CrlEntry>& revoked) {
     X509* issuer = issuing_certificate();
     std::int64_t now = m_clock.unix_seconds();
     std::int64_t next = now + static_cast<std::int64_t>(m_config.ca.crl_validity_hours) * 3600;
@@ -439,54 +439,72 @@ CrlRecord CertificateAuthority::build_crl(std::int64_t number, const std::vector
     unsigned char* tbs_raw = nullptr;
     int tbs_len = i2d_re_X509_CRL_tbs(crl.get(), &tbs_raw);
     if (tbs_len <= 0) throw Error("pki.encode_failed", 500, "cannot encode the CRL: " + openssl_errors());
-    core::Bytes tbs(tbs_raw, tbs_raw + tbs_len);
+    core::Bytes template_tbs(tbs_raw, tbs_raw + tbs_len);
     OPENSSL_free(tbs_raw);
-
-    if (!revoked.empty()) {
-        std::vector<CrlEntry> entries;
-        entries.reserve(revoked.size());
-        for (const RevokedEntry& r : revoked) {
-            CrlEntry e;
-            set_serial_from_hex(e, r.serial);
-            e.revocation_time = r.revoked_at;
-            e.reason = reason_code(r.reason.empty() ? "unspecified" : r.reason);
-            e.invalidity_date = r.invalidity_date;
-            entries.push_back(std::move(e));
-        }
-        tbs = splice_revoked_certificates(tbs, encode_revoked_certificates(entries));
-    }
-
-    // RFC 5280 §5.1: CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }
-    OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
-    std::size_t sig_len = 0;
-    if (EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &sig_len, tbs.data(), tbs.size()) != 1)
-        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
-    core::Bytes signature(sig_len + 1, 0);  // leading byte: 0 unused bits
-    if (EVP_DigestSign(ctx.get(), signature.data() + 1, &sig_len, tbs.data(), tbs.size()) != 1)
-        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
-    signature.resize(sig_len + 1);
     const X509_ALGOR* alg = nullptr;
     X509_CRL_get0_signature(crl.get(), nullptr, &alg);
     unsigned char* alg_raw = nullptr;
     int alg_len = i2d_X509_ALGOR(alg, &alg_raw);
-    core::Bytes body = std::move(tbs);
-    body.insert(body.end(), alg_raw, alg_raw + alg_len);
+    core::Bytes algorithm(alg_raw, alg_raw + std::max(alg_len, 0));
     OPENSSL_free(alg_raw);
+
+    // #19: the CRL is written once, into the buffer it is stored from. RFC 5280 §5.1: CertificateList ::= SEQUENCE {
+    // tbsCertList, signatureAlgorithm, signatureValue BIT STRING }. The outer header's length depends on the
+    // signature's, so the TBSCertList goes in after room for the longest header and the header is put in front of it
+    // once the signature is known.
+    constexpr std::size_t kHeaderRoom = 1 + 1 + sizeof(std::size_t);
+    constexpr std::size_t kSignatureRoom = 16 + 4096 / 8;  // BIT STRING header + the largest RSA signature
+    const std::size_t tbs_size = tbs_with_revoked_size(template_tbs, revoked);
+    core::Bytes out;
+    out.reserve(kHeaderRoom + tbs_size + algorithm.size() + kSignatureRoom);
+    out.resize(kHeaderRoom);
+    append_tbs_with_revoked(out, template_tbs, revoked);
+    if (out.size() != kHeaderRoom + tbs_size) throw Error("pki.encode_failed", 500, "the CRL's length came out wrong");
+    { std::vector<CrlEntry>().swap(revoked); }  // the entries are in `out` now
+
+    // The digest streams over the TBSCertList where it lies; only the digest goes to the HSM.
+    OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+    std::size_t sig_len = 0;
+    const unsigned char* tbs_bytes = out.data() + kHeaderRoom;
+    if (EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key) != 1 ||
+        EVP_DigestSign(ctx.get(), nullptr, &sig_len, tbs_bytes, tbs_size) != 1)
+        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
+    core::Bytes signature(sig_len + 1, 0);  // leading byte: 0 unused bits
+    if (EVP_DigestSign(ctx.get(), signature.data() + 1, &sig_len, tbs_bytes, tbs_size) != 1)
+        throw Error("ca.sign_failed", 500, "the HSM could not sign the CRL: " + openssl_errors());
+    signature.resize(sig_len + 1);
+    out.insert(out.end(), algorithm.begin(), algorithm.end());
     core::Bytes bit_string = der_wrap(0x03, signature);
-    body.insert(body.end(), bit_string.begin(), bit_string.end());
-    return CrlRecord{number, now, next, der_wrap(0x30, body)};
+    out.insert(out.end(), bit_string.begin(), bit_string.end());
+
+    core::Bytes header;
+    header.push_back(0x30);
+    der_append_length(header, out.size() - kHeaderRoom);
+    const std::size_t start = kHeaderRoom - header.size();
+    std::copy(header.begin(), header.end(), out.begin() + static_cast<std::ptrdiff_t>(start));
+    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(start));
+    return CrlRecord{number, now, next, std::move(out)};
 }
 
 // #14: audited around the HSM, with no transaction open while it signs: "ca.crl.signing" (number and entries,
 // committed with the reservation), then "ca.crl.published" with the CRL row, or "ca.crl.signing_failed".
 CrlRecord CertificateAuthority::publish_crl(const std::string& actor) {
-    CrlReservation reserved = m_store.reserve_crl(audit::Event{actor, "ca.crl.signing", "crl", "{}", m_clock.unix_seconds()});
-    const std::string object = "crl:" + std::to_string(reserved.number);
-    const std::string entries = std::to_string(reserved.revoked.size());
+    // #19: the rows stream into compact entries (serial bytes, time, reason code): no list of strings is built
+    std::vector<CrlEntry> revoked;
+    const std::int64_t number = m_store.reserve_crl(
+        audit::Event{actor, "ca.crl.signing", "crl", "{}", m_clock.unix_seconds()}, [&](const RevokedRow& r) {
+            CrlEntry e;
+            set_serial_from_hex(e, r.serial);
+            e.revocation_time = r.revoked_at;
+            e.reason = static_cast<std::uint8_t>(reason_code(r.reason.empty() ? std::string_view("unspecified") : r.reason));
+            e.invalidity_date = r.invalidity_date;
+            revoked.push_back(e);
+        });
+    const std::string object = "crl:" + std::to_string(number);
+    const std::string entries = std::to_string(revoked.size());
     CrlRecord crl;
     try {
-        crl = build_crl(reserved.number, reserved.revoked);
+        crl = build_crl(number, revoked);
     } catch (const Error& e) {
         m_store.record_event(audit::Event{actor, "ca.crl.signing_failed", object, audit::details({{"error", e.code()}}),
                                           m_clock.unix_seconds()});

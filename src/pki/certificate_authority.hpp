@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "keystore/keystore.hpp"
 #include "pki/ca_store.hpp"
+#include "pki/crl_encoder.hpp"
 #include "pki/openssl_ptr.hpp"
 
 namespace yq::pki {
@@ -54,8 +55,8 @@ public:
     void revoke(const std::string& serial, const std::string& reason, std::optional<std::int64_t> invalidity_date,
                 const std::string& actor);
     CrlRecord publish_crl(const std::string& actor);
-    // Builds a CRL for the given revoked entries (exposed for the CRL benchmark).
-    CrlRecord build_crl(std::int64_t number, const std::vector<RevokedEntry>& revoked);
+    // Builds and signs a CRL for the given revoked entries (sorted in place).
+    CrlRecord build_crl(std::int64_t number, std::vector<CrlEntry>& revoked);
 
     X509* root_certificate();
     X509* issuing_certificate();

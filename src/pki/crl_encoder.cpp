@@ -123,25 +123,28 @@ void set_serial_from_hex(CrlEntry& entry, std::string_view hex) {
     if (out == 1 && entry.serial[0] == 0) entry.serial_size = 0;  // the serial 0
 }
 
-core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries) {
-    // Numeric order of positive INTEGERs = shorter first, then bytewise (ASN1_INTEGER_cmp, used by X509_CRL_sort).
+namespace {
+
+// Numeric order of positive INTEGERs = shorter first, then bytewise (ASN1_INTEGER_cmp, used by X509_CRL_sort).
+void sort_by_serial(std::vector<CrlEntry>& entries) {
     std::sort(entries.begin(), entries.end(), [](const CrlEntry& a, const CrlEntry& b) {
         if (a.serial_size != b.serial_size) return a.serial_size < b.serial_size;
         return std::memcmp(a.serial.data(), b.serial.data(), a.serial_size) < 0;
     });
-    std::vector<EntrySizes> sizes;
-    sizes.reserve(entries.size());
+}
+
+// Content length of revokedCertificates (the SEQUENCE OF's content). Sizes are recomputed where they are written
+// rather than kept: a vector of them would be another 32 bytes per entry.
+std::size_t revoked_content_size(const std::vector<CrlEntry>& entries) {
     std::size_t total = 0;
+    for (const CrlEntry& e : entries) total += tlv_size(sizes_of(e).body);
+    return total;
+}
+
+void append_revoked(core::Bytes& out, const std::vector<CrlEntry>& entries, std::size_t content_size) {
+    put_header(out, kSequence, content_size);
     for (const CrlEntry& e : entries) {
-        sizes.push_back(sizes_of(e));
-        total += tlv_size(sizes.back().body);
-    }
-    core::Bytes out;
-    out.reserve(tlv_size(total));
-    put_header(out, kSequence, total);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const CrlEntry& e = entries[i];
-        const EntrySizes& s = sizes[i];
+        const EntrySizes s = sizes_of(e);
         put_header(out, kSequence, s.body);  // RFC 5280 §5.1: userCertificate, revocationDate, crlEntryExtensions
         put_header(out, kInteger, integer_content_size(e));
         if (e.serial_size == 0 || (e.serial[0] & 0x80)) out.push_back(0x00);
@@ -164,10 +167,14 @@ core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries) {
             put_time(out, *e.invalidity_date, true);
         }
     }
-    return out;
 }
 
-core::Bytes splice_revoked_certificates(const core::Bytes& tbs, const core::Bytes& revoked) {
+// Where the TBSCertList's content starts and where revokedCertificates goes (before [0] crlExtensions, or the end).
+struct TbsLayout {
+    std::size_t body_start = 0, insert_at = 0;
+};
+
+TbsLayout layout_of(const core::Bytes& tbs) {
     auto fail = [] { throw Error("pki.encode_failed", 500, "unexpected TBSCertList encoding"); };
     auto read_length = [&](std::size_t& pos) -> std::size_t {
         if (pos >= tbs.size()) fail();
@@ -181,24 +188,58 @@ core::Bytes splice_revoked_certificates(const core::Bytes& tbs, const core::Byte
     std::size_t pos = 0;
     if (tbs.empty() || tbs[pos++] != kSequence) fail();
     std::size_t body_len = read_length(pos);
-    std::size_t body_start = pos;
-    if (body_start + body_len != tbs.size()) fail();
-    // Walk the elements to the [0] crlExtensions (or the end).
-    std::size_t insert_at = tbs.size();
+    TbsLayout l{pos, tbs.size()};
+    if (l.body_start + body_len != tbs.size()) fail();
     while (pos < tbs.size()) {
         std::size_t element = pos;
         std::uint8_t tag = tbs[pos++];
         std::size_t len = read_length(pos);
         if (tag == kContext0) {
-            insert_at = element;
+            l.insert_at = element;
             break;
         }
         pos += len;
         if (pos > tbs.size()) fail();
     }
-    core::Bytes body(tbs.begin() + static_cast<std::ptrdiff_t>(body_start), tbs.begin() + static_cast<std::ptrdiff_t>(insert_at));
+    return l;
+}
+
+}  // namespace
+
+core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries) {
+    sort_by_serial(entries);
+    std::size_t total = revoked_content_size(entries);
+    core::Bytes out;
+    out.reserve(tlv_size(total));
+    append_revoked(out, entries, total);
+    return out;
+}
+
+std::size_t tbs_with_revoked_size(const core::Bytes& tbs_without_entries, const std::vector<CrlEntry>& entries) {
+    TbsLayout l = layout_of(tbs_without_entries);
+    std::size_t revoked = entries.empty() ? 0 : tlv_size(revoked_content_size(entries));
+    return tlv_size(tbs_without_entries.size() - l.body_start + revoked);
+}
+
+void append_tbs_with_revoked(core::Bytes& out, const core::Bytes& tbs, std::vector<CrlEntry>& entries) {
+    TbsLayout l = layout_of(tbs);
+    sort_by_serial(entries);
+    // RFC 5280 §5.1: revokedCertificates is absent, not empty, when nothing is revoked
+    std::size_t revoked_content = entries.empty() ? 0 : revoked_content_size(entries);
+    std::size_t revoked = entries.empty() ? 0 : tlv_size(revoked_content);
+    put_header(out, kSequence, tbs.size() - l.body_start + revoked);
+    auto at = [&](std::size_t i) { return tbs.begin() + static_cast<std::ptrdiff_t>(i); };
+    out.insert(out.end(), at(l.body_start), at(l.insert_at));
+    if (!entries.empty()) append_revoked(out, entries, revoked_content);
+    out.insert(out.end(), at(l.insert_at), tbs.end());
+}
+
+core::Bytes splice_revoked_certificates(const core::Bytes& tbs, const core::Bytes& revoked) {
+    TbsLayout l = layout_of(tbs);
+    auto at = [&](std::size_t i) { return tbs.begin() + static_cast<std::ptrdiff_t>(i); };
+    core::Bytes body(at(l.body_start), at(l.insert_at));
     body.insert(body.end(), revoked.begin(), revoked.end());
-    body.insert(body.end(), tbs.begin() + static_cast<std::ptrdiff_t>(insert_at), tbs.end());
+    body.insert(body.end(), at(l.insert_at), tbs.end());
     return der_wrap(kSequence, body);
 }
 

@@ -16,15 +16,17 @@ namespace yq::pki {
 
 inline constexpr std::size_t kMaxSerialOctets = 20;  // RFC 5280 §4.1.2.2
 
+// 48 bytes, a million of them 48 MB: the members are ordered so that no padding is wasted (#19).
 struct CrlEntry {
+    std::int64_t revocation_time = 0;
+    std::optional<std::int64_t> invalidity_date;
     // Big-endian magnitude of a positive serial, no leading zero bytes, kept inline so sorting a million entries does
     // not chase a pointer per comparison.
     std::array<std::uint8_t, kMaxSerialOctets> serial{};
     std::uint8_t serial_size = 0;
-    std::int64_t revocation_time = 0;
-    int reason = 0;  // RFC 5280 §5.3.1 code; 0 (unspecified) is omitted as the RFC recommends
-    std::optional<std::int64_t> invalidity_date;
+    std::uint8_t reason = 0;  // RFC 5280 §5.3.1 code (0–10); 0 (unspecified) is omitted as the RFC recommends
 };
+static_assert(sizeof(CrlEntry) <= 48, "CrlEntry grew: a million-entry CRL keeps one per revoked certificate in memory");
 
 // Fills entry.serial from lowercase/uppercase hex; throws Error "pki.bad_serial" when it is not hex or longer than
 // 20 octets.
@@ -32,6 +34,14 @@ void set_serial_from_hex(CrlEntry& entry, std::string_view hex);
 
 // Sorts `entries` by serial (as X509_CRL_sort does) and returns the DER of `SEQUENCE OF SEQUENCE {...}`.
 core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries);
+
+// #19: the whole TBSCertList — `tbs_without_entries` (as OpenSSL encodes it, no revokedCertificates) with the sorted
+// `entries` spliced in before its [0] crlExtensions — appended to `out` in one pass, without building the entries'
+// DER or the TBSCertList separately first (a million entries are 53 MB each time). Bytes identical to
+// splice_revoked_certificates(tbs_without_entries, encode_revoked_certificates(entries)).
+void append_tbs_with_revoked(core::Bytes& out, const core::Bytes& tbs_without_entries, std::vector<CrlEntry>& entries);
+// Bytes append_tbs_with_revoked will append.
+std::size_t tbs_with_revoked_size(const core::Bytes& tbs_without_entries, const std::vector<CrlEntry>& entries);
 
 // Inserts `revoked` (a DER SEQUENCE) into a DER TBSCertList that has no revokedCertificates, just before its
 // [0] crlExtensions, and re-encodes the outer length. Throws Error "pki.encode_failed" on unexpected input.

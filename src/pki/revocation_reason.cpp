@@ -29,10 +29,10 @@ std::string reason_names() {
     return s;
 }
 
-int reason_code(const std::string& name) {
+int reason_code(std::string_view name) {
     for (const auto& [n, code] : kReasons)
         if (name == n) return code;
-    throw_bad_input("ca.bad_reason", "unknown revocation reason '" + name + "'; use one of: " + reason_names());
+    throw_bad_input("ca.bad_reason", "unknown revocation reason '" + std::string(name) + "'; use one of: " + reason_names());
 }
 
 std::string reason_name(int code) {

@@ -18,7 +18,15 @@
 
 namespace yq::storage {
 
-using Value = std::variant<std::monostate, std::int64_t, std::string, core::Bytes>;
+// A blob parameter read where it lies instead of being copied into the parameter list (#19: a million-entry CRL is
+// 53 MB). The bytes must outlive the query or execute call it is passed to. Rows never hold one.
+struct BlobView {
+    const std::uint8_t* data = nullptr;
+    std::size_t size = 0;
+    explicit BlobView(const core::Bytes& b) : data(b.data()), size(b.size()) {}
+};
+
+using Value = std::variant<std::monostate, std::int64_t, std::string, core::Bytes, BlobView>;
 
 class Row {
 public:

@@ -99,27 +99,32 @@ pki::CertificateRecord SqlStore::revoke_certificate(const std::string& serial, c
     return updated;
 }
 
-pki::CrlReservation SqlStore::reserve_crl(const audit::Event& before) {
+std::int64_t SqlStore::reserve_crl(const audit::Event& before, const pki::RevokedSink& each) {
     require_own_commit(before.action);
-    pki::CrlReservation out;
+    std::int64_t number = 0;
     m_db.transact([&](Connection& c) {
         auto n = c.query_one(sql::kNextCounter, {std::string("crl_number")});
         if (!n) throw Error("db.error", 500, "the crl_number counter is missing");
-        out.number = n->integer(0);
+        number = n->integer(0);
+        std::int64_t count = 0;
         c.query_each(sql::kListCrlEntries, {}, [&](const Row& r) {
-            out.revoked.push_back(pki::RevokedEntry{r.text(0), r.integer(1), r.text(2), r.optional_integer(3)});
+            const auto* serial = std::get_if<std::string>(&r.value(0));
+            const auto* reason = std::get_if<std::string>(&r.value(2));
+            each(pki::RevokedRow{serial ? std::string_view(*serial) : std::string_view(), r.integer(1),
+                                 reason ? std::string_view(*reason) : std::string_view(), r.optional_integer(3)});
+            ++count;
         });
         audit::Event event = before;
-        event.object = "crl:" + std::to_string(out.number);
-        event.details = audit::details({{"entries", std::to_string(out.revoked.size())}});
+        event.object = "crl:" + std::to_string(number);
+        event.details = audit::details({{"entries", std::to_string(count)}});
         append_audit_event(c, event);
     });
-    return out;
+    return number;
 }
 
 void SqlStore::store_crl(const pki::CrlRecord& crl, const audit::Event& after) {
     m_db.transact([&](Connection& c) {
-        c.execute(sql::kInsertCrl, {crl.number, crl.this_update, crl.next_update, crl.der});
+        c.execute(sql::kInsertCrl, {crl.number, crl.this_update, crl.next_update, BlobView(crl.der)});
         append_audit_event(c, after);
     });
 }

@@ -36,7 +36,7 @@ public:
     pki::CertificateRecord revoke_certificate(const std::string& serial, const std::string& reason,
                                               std::int64_t revoked_at, std::optional<std::int64_t> invalidity_date,
                                               const audit::Event& e) override;
-    pki::CrlReservation reserve_crl(const audit::Event& before) override;
+    std::int64_t reserve_crl(const audit::Event& before, const pki::RevokedSink& each) override;
     void store_crl(const pki::CrlRecord& crl, const audit::Event& after) override;
     std::optional<pki::CrlRecord> latest_crl() override;
     bool put_ocsp_response(const pki::OcspRecord& r) override;

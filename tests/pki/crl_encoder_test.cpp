@@ -73,7 +73,7 @@ std::vector<pki::CrlEntry> to_entries(const std::vector<Input>& inputs) {
         pki::CrlEntry e;
         pki::set_serial_from_hex(e, in.serial_hex);
         e.revocation_time = in.revoked;
-        e.reason = in.reason;
+        e.reason = static_cast<std::uint8_t>(in.reason);
         e.invalidity_date = in.invalidity;
         out.push_back(e);
     }
@@ -106,6 +106,13 @@ TEST(CrlEncoder, MatchesOpenSslByteForByte) {
     ASSERT_EQ(ours.size(), expected.size());
     EXPECT_TRUE(ours == expected) << "first difference at byte "
                                   << std::distance(ours.begin(), std::mismatch(ours.begin(), ours.end(), expected.begin()).first);
+    // #19: the one-pass writer the CA uses makes the same bytes, after whatever is already in the buffer
+    auto unsorted = to_entries(inputs);
+    EXPECT_EQ(pki::tbs_with_revoked_size(template_tbs, unsorted), expected.size());
+    core::Bytes streamed{0xee, 0xee};
+    pki::append_tbs_with_revoked(streamed, template_tbs, unsorted);
+    EXPECT_TRUE(core::Bytes(streamed.begin() + 2, streamed.end()) == expected);
+    EXPECT_EQ(streamed[0], 0xee);
 }
 
 TEST(CrlEncoder, LongFormLengthsAreMinimal) {

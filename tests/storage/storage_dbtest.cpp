@@ -135,19 +135,23 @@ TEST_P(StorageTest, ACrlNumberIsReservedWithItsEntriesAndAuditedAroundTheSignatu
     store.insert_certificate(cert("e1"), event("issued"));
     store.insert_certificate(cert("e2"), event("issued"));
     store.revoke_certificate("e1", "keyCompromise", 5, std::nullopt, event("revoked"));
-    auto first = store.reserve_crl(event("ca.crl.signing"));
-    EXPECT_EQ(first.revoked.size(), 1u);
+    std::vector<std::pair<std::string, std::string>> listed;
+    auto collect = [&](const pki::RevokedRow& r) { listed.emplace_back(std::string(r.serial), std::string(r.reason)); };
+    std::int64_t first = store.reserve_crl(event("ca.crl.signing"), collect);
+    EXPECT_EQ(listed, (std::vector<std::pair<std::string, std::string>>{{"e1", "keyCompromise"}}));
     store.revoke_certificate("e2", "superseded", 6, std::nullopt, event("revoked"));
-    auto second = store.reserve_crl(event("ca.crl.signing"));
-    EXPECT_GT(second.number, first.number);
-    EXPECT_EQ(second.revoked.size(), 2u);
-    store.store_crl(pki::CrlRecord{second.number, 10, 20, {0x30, 0x00}}, event("ca.crl.published"));
-    EXPECT_EQ(store.latest_crl()->number, second.number);
+    listed.clear();
+    std::int64_t second = store.reserve_crl(event("ca.crl.signing"), collect);
+    EXPECT_GT(second, first);
+    EXPECT_EQ(listed.size(), 2u);
+    store.store_crl(pki::CrlRecord{second, 10, 20, {0x30, 0x00}}, event("ca.crl.published"));
+    EXPECT_EQ(store.latest_crl()->number, second);
     auto events = store.all_events();
-    EXPECT_EQ(events[events.size() - 2].event.object, "crl:" + std::to_string(second.number));
+    EXPECT_EQ(events[events.size() - 2].event.object, "crl:" + std::to_string(second));
+    EXPECT_EQ(events[events.size() - 2].event.details, audit::details({{"entries", "2"}}));
     EXPECT_EQ(events[events.size() - 2].event.action, "ca.crl.signing");
     EXPECT_EQ(events.back().event.action, "ca.crl.published");
-    EXPECT_EQ(test::error_code_of([&] { store.atomically([&] { store.reserve_crl(event("ca.crl.signing")); }); }),
+    EXPECT_EQ(test::error_code_of([&] { store.atomically([&] { store.reserve_crl(event("ca.crl.signing"), collect); }); }),
               "audit.event_inside_unit_of_work");
 }
 

@@ -118,6 +118,10 @@ private:
                 lengths[i] = static_cast<int>(b->size());
                 formats[i] = 1;
                 if (b->empty()) values[i] = "";
+            } else if (auto view = std::get_if<BlobView>(&v)) {
+                values[i] = view->size == 0 ? "" : reinterpret_cast<const char*>(view->data);
+                lengths[i] = static_cast<int>(view->size);
+                formats[i] = 1;
             }
         }
         const std::string* name = prepared(sql, static_cast<int>(params.size()));
