@@ -49,15 +49,28 @@ openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -keyout "$W/
 "$BIN" --home "$HOME_DIR" ca issue --profile ocsp --csr "$W/ocsp.csr" --out "$W/ocsp.pem" >/dev/null
 "$BIN" --home "$HOME_DIR" ca list | awk '{ printf "V\t301231000000Z\t\t%s\tunknown\t/CN=%s\n", toupper($1), NR }' > "$W/index.txt"
 OPORT=$(free_port)
-openssl ocsp -index "$W/index.txt" -port "$OPORT" -rsigner "$W/ocsp.pem" -rkey "$W/ocsp.key" -CA "$W/issuing.pem" \
-  -multi 2 -ignore_err > "$W/openssl-ocsp.log" 2>&1 &
-OPENSSL_PGID=$!
-sleep 1
+# Started afresh for its turn in every round and stopped right after it: once wrk has been at it, its children keep
+# spinning on the closed connections (seen 2026-12-07: they answered nothing in the next round and took the CPU from
+# whichever responder was measured next, nginx included).
+stop_openssl_ocsp() {
+  if [ -n "$OPENSSL_PGID" ]; then kill -9 -- "-$OPENSSL_PGID" 2>/dev/null || true; wait "$OPENSSL_PGID" 2>/dev/null || true; fi
+  OPENSSL_PGID=""
+}
+start_openssl_ocsp() {
+  stop_openssl_ocsp
+  openssl ocsp -index "$W/index.txt" -port "$OPORT" -rsigner "$W/ocsp.pem" -rkey "$W/ocsp.key" -CA "$W/issuing.pem" \
+    -multi 2 -ignore_err >> "$W/openssl-ocsp.log" 2>&1 &
+  OPENSSL_PGID=$!
+  for _ in $(seq 50); do check "http://127.0.0.1:$OPORT" | grep -q "cert1.pem: good" && return 0; sleep 0.2; done
+  echo "openssl ocsp did not start: $(tail -5 "$W/openssl-ocsp.log")"; exit 1
+}
+start_openssl_ocsp
 
 ours_check=$(check "http://127.0.0.1:$PORT/ocsp")
 theirs_check=$(check "http://127.0.0.1:$OPORT")
 echo "$ours_check" | grep -q "cert1.pem: good" || { echo "yunqian OCSP check failed: $ours_check"; exit 1; }
 echo "$theirs_check" | grep -q "cert1.pem: good" || { echo "openssl OCSP check failed: $theirs_check"; exit 1; }
+stop_openssl_ocsp
 
 # the ceiling: nginx serving one real OCSP response from our responder as a static file (a POST to a static file is a
 # 405, which error_page turns into the file), in the foreground (daemon off) so that its PID is the master's
@@ -111,10 +124,14 @@ echo "|---:|---:|---:|---:|---:|---:|"
 ratios=()
 for round in $(seq "$RUNS"); do
   ours=$(run_wrk "http://127.0.0.1:$PORT")
+  start_openssl_ocsp
   theirs=$(run_wrk "http://127.0.0.1:$OPORT")
+  stop_openssl_ocsp
   ceiling=$(run_wrk "http://127.0.0.1:$NPORT")
   r_ours=$(rate "$ours"); r_theirs=$(rate "$theirs"); r_ceiling=$(rate "$ceiling")
   [ -n "$r_ours" ] && [ -n "$r_theirs" ] && [ -n "$r_ceiling" ] || { echo "wrk gave no rate: $ours $theirs $ceiling"; exit 1; }
+  awk -v a="$r_ours" -v b="$r_theirs" -v c="$r_ceiling" 'BEGIN { exit !(a > 0 && b > 0 && c > 0) }' ||
+    { echo "a responder answered nothing in round $round:"; echo "$ours"; echo "$theirs"; echo "$ceiling"; exit 1; }
   bad="$(problems "$ours")$(problems "$theirs")$(problems "$ceiling")"
   [ -z "$bad" ] || echo "   (round $round: $bad)"
   ratio=$(echo "$r_ours / $r_theirs" | bc -l)

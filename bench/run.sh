@@ -7,11 +7,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 echo "### OCSP (bench/ocsp_wrk.sh)"
 "$HERE/ocsp_wrk.sh" "$BUILD"
 echo
-echo "### CRL (crl_bench)"
-"$BUILD/crl_bench"
+echo "### CRL (crl_bench: 3 runs)"
+"$BUILD/crl_bench" --runs 3
 echo
-echo "### signHash (signhash_bench)"
-"$BUILD/signhash_bench"
+echo "### signHash (signhash_bench: 3 runs; authorize/s in the first)"
+"$BUILD/signhash_bench" --seconds 5
+for run in 2 3; do "$BUILD/signhash_bench" --seconds 5 --no-authorize | tail -n +3; done
+echo
+echo "### Server memory under 64 mixed clients (memory_bench: 3 runs)"
+for run in 1 2 3; do "$BUILD/memory_bench" --seconds 30 | tail -n 1; done
 echo
 echo "### Four-eyes approval under 32 signers (approval_bench)"
 "$BUILD/approval_bench"
