@@ -148,7 +148,7 @@ void Database::run_group(const std::vector<Work*>& group) {
                 c->execute("ROLLBACK TO yq_unit_of_work");  // this unit of work only; the others' writes stay
                 c->execute("RELEASE yq_unit_of_work");
             } catch (...) {
-                broken = w->error;
+                broken = std::current_exception();  // the others are told why the connection gave up, not w's error
                 break;
             }
         }
