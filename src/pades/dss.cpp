@@ -34,16 +34,16 @@ PdfArray& array_in(PodofoDocument& file, PdfObject* dss, const char* key) {
 
 }  // namespace
 
-core::Bytes last_signature_contents(const std::string& pdf) {
+core::Bytes last_signature_contents(std::string_view pdf) {
     std::size_t br = pdf.rfind("/ByteRange");
-    std::size_t ct = br == std::string::npos ? std::string::npos : pdf.find("/Contents <", br);
-    if (ct == std::string::npos) throw Error("pades.no_signature", 422, "the document has no signature to add validation data for");
+    std::size_t ct = br == std::string_view::npos ? std::string_view::npos : pdf.find("/Contents <", br);
+    if (ct == std::string_view::npos) throw Error("pades.no_signature", 422, "the document has no signature to add validation data for");
     std::size_t start = ct + 11, end = pdf.find('>', start);
     return core::hex_decode(pdf.substr(start, end - start));
 }
 
 // Runs in the isolated child (the document is still untrusted input): returns the update section.
-static std::string add_unguarded(const std::string& pdf, const ValidationMaterial& material, const std::string& file_id) {
+static std::string add_unguarded(std::string_view pdf, const ValidationMaterial& material, const std::string& file_id) {
     PodofoDocument file(pdf);
     PdfVecObjects& objects = file.objects();
     PdfObject* catalog = file.catalog();
@@ -114,7 +114,8 @@ std::string add_validation_data_job(const std::string& input) {
         at += size;
         (kind == 'c' ? material.certificates : kind == 'o' ? material.ocsp_responses : material.crls).push_back(der);
     }
-    const std::string pdf = input.substr(std::min(at + 1, input.size()));
+    std::string_view pdf(input);  // read where it arrived, not copied again (#19)
+    pdf.remove_prefix(std::min(at + 1, input.size()));
     return add_unguarded(pdf, material, file_id);  // a PoDoFo error is translated by run_pdf_job
 }
 

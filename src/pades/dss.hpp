@@ -4,6 +4,7 @@
 // the upper-case hex SHA-1 of its /Contents (zero padding included). An existing DSS is extended, never replaced.
 // Error style: throws yq::Error "pades.*".
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -22,6 +23,6 @@ struct ValidationMaterial {
 std::string add_validation_material(PdfParsers& parsers, const std::string& pdf, const ValidationMaterial& material);
 
 // The /Contents bytes (decoded, padding included) of the signature whose dictionary is the last one in `pdf`.
-core::Bytes last_signature_contents(const std::string& pdf);
+core::Bytes last_signature_contents(std::string_view pdf);
 
 }  // namespace yq::pades

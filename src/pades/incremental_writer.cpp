@@ -40,17 +40,17 @@ std::string trailer_entries(const TrailerFields& t, std::int64_t size, std::int6
 
 }  // namespace
 
-XrefTail read_xref_tail(const std::string& pdf) {
+XrefTail read_xref_tail(std::string_view pdf) {
     std::size_t tail_start = pdf.size() > 2048 ? pdf.size() - 2048 : 0;
     std::size_t pos = pdf.rfind("startxref");
-    if (pos == std::string::npos || pos < tail_start) broken("no startxref at the end of the file (truncated?)");
+    if (pos == std::string_view::npos || pos < tail_start) broken("no startxref at the end of the file (truncated?)");
     std::size_t p = pos + 9;
     while (p < pdf.size() && is_space(pdf[p])) ++p;
     std::size_t digits = p;
     while (p < pdf.size() && std::isdigit(static_cast<unsigned char>(pdf[p]))) ++p;
     if (p == digits || p - digits > 15) broken("startxref has no offset");
     XrefTail t;
-    t.startxref = std::stoll(pdf.substr(digits, p - digits));
+    t.startxref = std::stoll(std::string(pdf.substr(digits, p - digits)));
     if (t.startxref <= 0 || static_cast<std::size_t>(t.startxref) >= pos) broken("startxref points outside the file");
     std::size_t x = static_cast<std::size_t>(t.startxref);
     while (x < pdf.size() && is_space(pdf[x])) ++x;
@@ -64,7 +64,7 @@ XrefTail read_xref_tail(const std::string& pdf) {
     return t;
 }
 
-std::string update_section(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
+std::string update_section(std::string_view pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
                            const XrefTail& previous) {
     std::size_t added = 4096;
     for (const ObjectText& o : objects) added += o.text.size() + 32;

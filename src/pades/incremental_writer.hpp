@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/bytes.hpp"
@@ -20,7 +21,7 @@ struct XrefTail {
 };
 
 // Reads the last `startxref` of the file. Throws 422 "pades.broken_pdf" when there is none or it points outside.
-XrefTail read_xref_tail(const std::string& pdf);
+XrefTail read_xref_tail(std::string_view pdf);
 
 struct ObjectText {
     int number = 0;
@@ -37,7 +38,7 @@ struct TrailerFields {
 
 // The bytes to append to `pdf` (which must be the complete original): `objects` and the cross-reference section.
 // Objects are written in the order given; their offsets (in the whole new file) go into the section.
-std::string update_section(const std::string& pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
+std::string update_section(std::string_view pdf, const std::vector<ObjectText>& objects, const TrailerFields& trailer,
                            const XrefTail& previous);
 
 }  // namespace yq::pades

@@ -20,7 +20,7 @@ struct QuietPodofo {
 // A read-only, seekable view of the document's bytes (no copy).
 class PodofoDocument::MemoryReader : public std::streambuf {
 public:
-    explicit MemoryReader(const std::string& data) {
+    explicit MemoryReader(std::string_view data) {
         char* p = const_cast<char*>(data.data());  // never written: this buffer has no put area
         setg(p, p, p + data.size());
     }
@@ -66,7 +66,7 @@ void throw_pdf_error(const PdfError& e) {
                 std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");
 }
 
-PodofoDocument::PodofoDocument(const std::string& pdf) : m_pdf(pdf) {
+PodofoDocument::PodofoDocument(std::string_view pdf) : m_pdf(pdf) {
     static QuietPodofo quiet;
     m_tail = read_xref_tail(pdf);
     try {

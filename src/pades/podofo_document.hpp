@@ -8,6 +8,7 @@
 #include <istream>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "pades/incremental_writer.hpp"
 
@@ -25,7 +26,8 @@ PoDoFo::PdfObject* visit_fields(PoDoFo::PdfVecObjects& objects, PoDoFo::PdfObjec
 class PodofoDocument {
 public:
     // Throws 422 "pades.broken_pdf" or "pades.encrypted".
-    explicit PodofoDocument(const std::string& pdf);
+    // `pdf` is read where it lies (no copy) and must outlive this object.
+    explicit PodofoDocument(std::string_view pdf);
     ~PodofoDocument();
     PodofoDocument(const PodofoDocument&) = delete;
     PodofoDocument& operator=(const PodofoDocument&) = delete;
@@ -45,7 +47,7 @@ public:
     std::int64_t previous_size();
 
 private:
-    const std::string& m_pdf;
+    std::string_view m_pdf;
     class MemoryReader;
     std::unique_ptr<MemoryReader> m_buffer;
     std::unique_ptr<std::istream> m_stream;  // PoDoFo reads the document through it, lazily (objects on demand)

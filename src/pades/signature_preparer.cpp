@@ -45,7 +45,7 @@ PdfName inherited_field_type(PdfObject* field) {
 
 // Runs in the isolated child: PoDoFo reads the untrusted file; returns the update section and where its placeholders
 // are. No HSM, database or randomness here (the new file /ID comes in the request).
-static PreparedSignature prepare_unguarded(const std::string& pdf, SignatureRequest request, const std::string& file_id) {
+static PreparedSignature prepare_unguarded(std::string_view pdf, SignatureRequest request, const std::string& file_id) {
     PodofoDocument file(pdf);
     PdfMemDocument& doc = file.doc();
     PdfObject* catalog = file.catalog();
@@ -259,7 +259,8 @@ std::string prepare_signature_job(const std::string& input) {
     std::size_t eol = input.find('\n');
     if (eol == std::string::npos) throw_internal("pades.internal", "the PDF worker got a malformed request");
     json header = json::parse(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(eol));
-    const std::string pdf = input.substr(eol + 1);
+    std::string_view pdf(input);  // read where it arrived: a 20 MB document is not copied again (#19)
+    pdf.remove_prefix(eol + 1);
     // a broken object found after loading (pages, fields, fonts) is translated by run_pdf_job
     PreparedSignature p = prepare_unguarded(pdf, decode_request(header), header.at("file_id"));
     const Placeholder& h = p.placeholder;
