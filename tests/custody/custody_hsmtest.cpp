@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <stdexcept>
+
 #include "core/error.hpp"
 #include "custody/key_custody.hpp"
 #include "custody/sad.hpp"
@@ -45,6 +47,18 @@ protected:
     custody::KeyCustody custody{*keys, kCheapKdf};
     core::Bytes digest = core::sha256(std::string_view("contract"));
     SignScheme ecdsa{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+
+    // A credential's key made by `c` and opened with its password (K_user), for the per-SAD key tests.
+    struct OpenedKey {
+        custody::NewKey key;
+        core::SecureBytes k_user;
+    };
+    static OpenedKey opened_key(custody::KeyCustody& c, const std::string& credential_id) {
+        auto k = c.create_key(credential_id, KeyType::EcP256, core::to_secure("kept key password"));
+        auto k_user = c.unlock(k.sealed, core::to_secure("kept key password"));
+        if (!k_user) throw std::runtime_error("the password did not open the new key");
+        return OpenedKey{std::move(k), std::move(*k_user)};
+    }
 };
 test::SoftHsmToken* CustodyTest::token = nullptr;
 keystore::Keystore* CustodyTest::keys = nullptr;
@@ -136,10 +150,8 @@ TEST_F(CustodyTest, SadKeyHalvesOpenTheKeyOnlyTogetherAndOnlyForTheirSad) {
 // the SAD's last signature or its expiry, and is never a way around the SAD's two shares.
 TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
     custody::KeyCustody keeping{*keys, kCheapKdf, 4};
-    auto k = keeping.create_key("cred_6", KeyType::EcP256, core::to_secure("kept key password"));
-    auto k_user = keeping.unlock(k.sealed, core::to_secure("kept key password"));
-    ASSERT_TRUE(k_user);
-    custody::SadKey one = keeping.seal_for_sad(k.sealed, *k_user, "sad_kept");
+    auto [k, k_user] = opened_key(keeping, "cred_6");
+    custody::SadKey one = keeping.seal_for_sad(k.sealed, k_user, "sad_kept");
     auto sign = [&](std::int64_t keep_until) {
         return keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_kept", ecdsa, {digest},
                                     keep_until).at(0);
@@ -151,7 +163,7 @@ TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
     EXPECT_TRUE(verifies(k.public_key_der, digest, sign(0)));     // the SAD's last signature
     EXPECT_EQ(keeping.kept_sad_keys(), 0u);
 
-    custody::SadKey two = keeping.seal_for_sad(k.sealed, *k_user, "sad_expiring");
+    custody::SadKey two = keeping.seal_for_sad(k.sealed, k_user, "sad_expiring");
     keeping.sign_for_sad(k.sealed, two.token_share, two.row_share, two.sealed_key, "sad_expiring", ecdsa, {digest}, 1000);
     EXPECT_EQ(keeping.kept_sad_keys(), 1u);
     EXPECT_EQ(keeping.forget_expired_sad_keys(999), 0);
@@ -161,7 +173,7 @@ TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
     // full: the key whose SAD expires first makes room
     for (int i = 0; i < 5; ++i) {
         std::string id = "sad_many_" + std::to_string(i);
-        custody::SadKey s = keeping.seal_for_sad(k.sealed, *k_user, id);
+        custody::SadKey s = keeping.seal_for_sad(k.sealed, k_user, id);
         keeping.sign_for_sad(k.sealed, s.token_share, s.row_share, s.sealed_key, id, ecdsa, {digest}, 3000 - i);
     }
     EXPECT_EQ(keeping.kept_sad_keys(), 4u);
@@ -171,11 +183,9 @@ TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
 // log leaves — but not its token share calls with forged shares, hoping the kept key answers to the id alone.
 TEST_F(CustodyTest, KeptSadKeyIsNotReachableWithForgedShares) {
     custody::KeyCustody keeping{*keys, kCheapKdf, 4};
-    auto k = keeping.create_key("cred_7", KeyType::EcP256, core::to_secure("kept key password"));
-    auto k_user = keeping.unlock(k.sealed, core::to_secure("kept key password"));
-    ASSERT_TRUE(k_user);
-    custody::SadKey one = keeping.seal_for_sad(k.sealed, *k_user, "sad_target");
-    custody::SadKey other = keeping.seal_for_sad(k.sealed, *k_user, "sad_other");
+    auto [k, k_user] = opened_key(keeping, "cred_7");
+    custody::SadKey one = keeping.seal_for_sad(k.sealed, k_user, "sad_target");
+    custody::SadKey other = keeping.seal_for_sad(k.sealed, k_user, "sad_other");
     keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_target", ecdsa, {digest}, 5000);
     ASSERT_EQ(keeping.kept_sad_keys(), 1u);
     auto forged = [&](const core::SecureBytes& t, const core::Bytes& r, const core::Bytes& sealed) {
