@@ -320,7 +320,7 @@ struct Keystore::Impl {
             .add_bool(CKA_EXTRACTABLE, false).add_bool(CKA_SIGN, true);
         CK_MECHANISM unwrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
         CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-        Bytes blob = wrapped;
+        core::SecureBytes blob(wrapped.begin(), wrapped.end());  // C_UnwrapKey wants a mutable buffer; wiped after
         check_ckr(f()->C_UnwrapKey(s, &unwrap, kek, blob.data(), static_cast<CK_ULONG>(blob.size()), t.data(), t.size(), &h),
                   "C_UnwrapKey", Operation::Unwrap);
         return h;
