@@ -207,10 +207,7 @@ std::vector<core::Bytes> KeyCustody::sign_for_sad(const SealedKey& key, const co
         }
     }
     core::SecureBytes blob1 = open_sad_key(key, token_share, row_share, sealed_key, sad_id);
-    if (keep_until == 0) {
-        m_kept.forget(sad_id);
-        return sign_with_blob1(key, blob1, scheme, digests);
-    }
+    if (keep_until == 0) return sign_with_blob1(key, blob1, scheme, digests);  // nothing is kept for this SAD
     core::Bytes wrapped(blob1.begin(), blob1.end());
     std::shared_ptr<SadKeyCache::Kept> kept;
     try {

@@ -206,15 +206,6 @@ TbsLayout layout_of(const core::Bytes& tbs) {
 
 }  // namespace
 
-core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries) {
-    sort_by_serial(entries);
-    std::size_t total = revoked_content_size(entries);
-    core::Bytes out;
-    out.reserve(tlv_size(total));
-    append_revoked(out, entries, total);
-    return out;
-}
-
 std::size_t tbs_with_revoked_size(const core::Bytes& tbs_without_entries, const std::vector<CrlEntry>& entries) {
     TbsLayout l = layout_of(tbs_without_entries);
     std::size_t revoked = entries.empty() ? 0 : tlv_size(revoked_content_size(entries));
@@ -232,15 +223,6 @@ void append_tbs_with_revoked(core::Bytes& out, const core::Bytes& tbs, std::vect
     out.insert(out.end(), at(l.body_start), at(l.insert_at));
     if (!entries.empty()) append_revoked(out, entries, revoked_content);
     out.insert(out.end(), at(l.insert_at), tbs.end());
-}
-
-core::Bytes splice_revoked_certificates(const core::Bytes& tbs, const core::Bytes& revoked) {
-    TbsLayout l = layout_of(tbs);
-    auto at = [&](std::size_t i) { return tbs.begin() + static_cast<std::ptrdiff_t>(i); };
-    core::Bytes body(at(l.body_start), at(l.insert_at));
-    body.insert(body.end(), revoked.begin(), revoked.end());
-    body.insert(body.end(), at(l.insert_at), tbs.end());
-    return der_wrap(kSequence, body);
 }
 
 }  // namespace yq::pki

@@ -32,20 +32,14 @@ static_assert(sizeof(CrlEntry) <= 48, "CrlEntry grew: a million-entry CRL keeps 
 // 20 octets.
 void set_serial_from_hex(CrlEntry& entry, std::string_view hex);
 
-// Sorts `entries` by serial (as X509_CRL_sort does) and returns the DER of `SEQUENCE OF SEQUENCE {...}`.
-core::Bytes encode_revoked_certificates(std::vector<CrlEntry>& entries);
-
-// #19: the whole TBSCertList — `tbs_without_entries` (as OpenSSL encodes it, no revokedCertificates) with the sorted
-// `entries` spliced in before its [0] crlExtensions — appended to `out` in one pass, without building the entries'
-// DER or the TBSCertList separately first (a million entries are 53 MB each time). Bytes identical to
-// splice_revoked_certificates(tbs_without_entries, encode_revoked_certificates(entries)).
+// The whole TBSCertList (RFC 5280 §5.1) — `tbs_without_entries` (as OpenSSL encodes it, no revokedCertificates) with
+// `entries`, sorted by serial as X509_CRL_sort does, spliced in before its [0] crlExtensions — appended to `out` in one
+// pass (#19: without building the entries' DER or the TBSCertList separately first; a million entries are 53 MB each
+// time). No entries: revokedCertificates is left out, as the RFC asks. Throws Error "pki.encode_failed" when
+// `tbs_without_entries` is not a TBSCertList.
 void append_tbs_with_revoked(core::Bytes& out, const core::Bytes& tbs_without_entries, std::vector<CrlEntry>& entries);
 // Bytes append_tbs_with_revoked will append.
 std::size_t tbs_with_revoked_size(const core::Bytes& tbs_without_entries, const std::vector<CrlEntry>& entries);
-
-// Inserts `revoked` (a DER SEQUENCE) into a DER TBSCertList that has no revokedCertificates, just before its
-// [0] crlExtensions, and re-encodes the outer length. Throws Error "pki.encode_failed" on unexpected input.
-core::Bytes splice_revoked_certificates(const core::Bytes& tbs_without_entries, const core::Bytes& revoked);
 
 // DER helpers shared by the CRL assembly.
 void der_append_length(core::Bytes& out, std::size_t length);
