@@ -30,6 +30,15 @@ std::string service_chain_problem(const core::Bytes& leaf_der, const core::Bytes
     return why;
 }
 
+std::string presented_chain_problem(const core::Bytes& leaf_der, const core::Bytes& issuing_der,
+                                    const core::Bytes& root_der, std::int64_t now) {
+    try {
+        return service_chain_problem(leaf_der, issuing_der, root_der, now);
+    } catch (const Error&) {
+        return "a certificate of the chain, or the root given, cannot be read";
+    }
+}
+
 core::Bytes public_key_of(const core::Bytes& certificate_der) {
     X509Ptr cert = certificate_from_der(certificate_der);
     EVP_PKEY* pub = X509_get0_pubkey(cert.get());

@@ -12,6 +12,11 @@ namespace yq::pki {
 std::string service_chain_problem(const core::Bytes& leaf_der, const core::Bytes& issuing_der,
                                   const core::Bytes& root_der, std::int64_t now);
 
+// The same for certificates that came from outside (a proof file, a signed report's x5c, a root the user gives): one
+// that cannot be read is what failed, not an error.
+std::string presented_chain_problem(const core::Bytes& leaf_der, const core::Bytes& issuing_der,
+                                    const core::Bytes& root_der, std::int64_t now);
+
 // SubjectPublicKeyInfo DER of a certificate; throws "pki.bad_certificate" for one without a readable key.
 core::Bytes public_key_of(const core::Bytes& certificate_der);
 

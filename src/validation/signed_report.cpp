@@ -156,14 +156,8 @@ SignedReportCheck verify_signed_report(const std::string& jws, const core::Bytes
         r.problem = "the report's signature does not verify with the certificate in x5c (the report was changed)";
         return r;
     }
-    try {
-        std::string chain = pki::service_chain_problem(certificate, issuing, root_der, now);
-        if (!chain.empty()) {
-            r.problem = "the signing certificate does not chain to the root given (" + chain + ")";
-            return r;
-        }
-    } catch (const Error&) {
-        r.problem = "a certificate in x5c (or the root given) cannot be read";
+    if (std::string chain = pki::presented_chain_problem(certificate, issuing, root_der, now); !chain.empty()) {
+        r.problem = "the signing certificate does not chain to the root given (" + chain + ")";
         return r;
     }
     r.report = nlohmann::json::parse(core::to_string(payload), nullptr, false);
