@@ -15,6 +15,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "server_signers.hpp"
 #include "support/office_api.hpp"
 
 using namespace yq;
@@ -29,35 +30,14 @@ int g_approvals = 12;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-// A signer made with the CLI (key and certificate now), its access token and a SAD good for many signatures.
+// A signer with a SAD good for many signatures.
 struct Signer {
     std::string token, credential, sad;
 };
 
 Signer make_signer(const test::ServerProcess& server, const test::TempDir& work, const std::string& user) {
-    test::write_file(work.file(user), "login-password-1\nsigning-password-1\n");
-    auto r = server.cli("account create --username " + user + " --name Bench --agency Bench --key ec-p256 < " +
-                        work.file(user));
-    if (r.exit_code != 0) throw std::runtime_error(r.output);
-    auto c = r.output.find("credential ");
-    Signer s;
-    s.credential = r.output.substr(c + 11, r.output.find(',', c) - c - 11);
-    s.token = test::office::csc_login(test::office::Api{server.port()}, user, "login-password-1");
-    auto a = test::http_request("POST", server.port(), "/csc/v2/credentials/authorize",
-                                json{{"credentialID", s.credential},
-                                     {"numSignatures", 1000000},
-                                     {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}}
-                                    .dump(),
-                                "application/json", "", "127.0.0.1", {{"Authorization", "Bearer " + s.token}});
-    if (a.status != 200) throw std::runtime_error("authorize: " + a.body);
-    s.sad = json::parse(a.body)["SAD"];
-    return s;
+    bench::ServerSigner s = bench::make_server_signer(server, work, user);
+    return Signer{s.token, s.credential, bench::authorize_sad(server.port(), s, 1000000)};
 }
 
 // Signers sign one hash per call until told to stop; each call's latency goes to the current phase's list.
@@ -162,12 +142,12 @@ int main(int argc, char** argv) {
     std::printf("Four-eyes approval while %d clients signHash (1 hash/call, SQLite, Argon2id t=3 m=64MiB)\n", g_clients);
     std::printf("| measure | p50 ms | p99 ms | samples |\n|---|---:|---:|---:|\n");
     std::printf("| approval (POST /api/v1/applications/{id}/approve) | %.1f | %.1f | %zu (%d refused) |\n",
-                percentile(approval_ms, 0.5), percentile(approval_ms, 0.99), approval_ms.size(), refused);
-    std::printf("| signHash, no approval running (anchor) | %.1f | %.1f | %zu (%zu failed) |\n", percentile(base, 0.5),
-                percentile(base, 0.99), base.size(), load.failures(1));
-    std::printf("| signHash, during approvals | %.1f | %.1f | %zu (%zu failed) |\n", percentile(busy, 0.5),
-                percentile(busy, 0.99), busy.size(), load.failures(2));
+                bench::percentile(approval_ms, 0.5), bench::percentile(approval_ms, 0.99), approval_ms.size(), refused);
+    std::printf("| signHash, no approval running (anchor) | %.1f | %.1f | %zu (%zu failed) |\n", bench::percentile(base, 0.5),
+                bench::percentile(base, 0.99), base.size(), load.failures(1));
+    std::printf("| signHash, during approvals | %.1f | %.1f | %zu (%zu failed) |\n", bench::percentile(busy, 0.5),
+                bench::percentile(busy, 0.99), busy.size(), load.failures(2));
     std::printf("approvals ran for %.1f s; signers' p99 during approvals / without: %.2f\n", during_seconds,
-                percentile(busy, 0.99) / std::max(percentile(base, 0.99), 1e-9));
+                bench::percentile(busy, 0.99) / std::max(bench::percentile(base, 0.99), 1e-9));
     return refused == 0 ? 0 : 1;
 }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/fixtures.hpp"
+#include "server_signers.hpp"
 #include "support/http_client.hpp"
 
 using namespace yq;
@@ -35,9 +36,7 @@ int open_fds(int pid) {
     return n;
 }
 
-struct Signer {
-    std::string username, credential, token;
-};
+using Signer = bench::ServerSigner;
 
 }  // namespace
 
@@ -60,31 +59,13 @@ int main(int argc, char** argv) {
                                   "log": {"level": "warn"}})"});
     const int port = server.port();
     std::vector<Signer> signers;
-    for (int i = 0; i < 8; ++i) {
-        Signer s{"mem-" + std::to_string(i), "", ""};
-        test::write_file(work.file(s.username), "login-password-1\nsigning-password-1\n");
-        auto r = server.cli("account create --username " + s.username + " --name Bench --agency Bench < " +
-                            work.file(s.username));
-        if (r.exit_code != 0) {
-            std::cerr << r.output;
-            return 1;
-        }
-        auto c = r.output.find("credential ");
-        s.credential = r.output.substr(c + 11, r.output.find(',', c) - c - 11);
-        auto login = test::http_request("POST", port, "/csc/v2/auth/login", "", "", "", "127.0.0.1",
-                                        {{"Authorization", "Basic " + core::base64_encode(core::to_bytes(
-                                                                          s.username + ":login-password-1"))}});
-        s.token = json::parse(login.body)["access_token"];
-        signers.push_back(s);
-    }
+    for (int i = 0; i < 8; ++i) signers.push_back(bench::make_server_signer(server, work, "mem-" + std::to_string(i)));
     auto post = [&](test::HttpConnection& conn, const Signer& s, const std::string& method, const json& body) {
         return conn.request("POST", "/csc/v2/" + method, body.dump(), "application/json",
                             {{"Authorization", "Bearer " + s.token}});
     };
     auto authorize = [&](test::HttpConnection& conn, const Signer& s) -> std::string {
-        auto r = post(conn, s, "credentials/authorize",
-                      {{"credentialID", s.credential}, {"numSignatures", 1000000},
-                       {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}});
+        auto r = post(conn, s, "credentials/authorize", bench::authorize_body(s, 1000000));
         return r.status == 200 ? json::parse(r.body)["SAD"].get<std::string>() : "";
     };
     // an OCSP request for one signer's certificate, made by openssl from the published certificates

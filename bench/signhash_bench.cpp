@@ -16,6 +16,7 @@
 
 #include "keystore/keystore.hpp"
 #include "support/fixtures.hpp"
+#include "server_signers.hpp"
 #include "support/http_client.hpp"
 
 using namespace yq;
@@ -35,57 +36,17 @@ struct HttpResult {
     double p50_ms = 0, p99_ms = 0;  // per call
 };
 
-double percentile(std::vector<double>& v, double q) {
-    if (v.empty()) return 0;
-    auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    return v[k];
-}
-
-struct Account {
-    std::string username, credential;
-};
-
-Account create(const test::ServerProcess& server, const test::TempDir& work, const std::string& user, const std::string& key) {
-    test::write_file(work.file(user), "login-password-1\nsigning-password-1\n");
-    auto r = server.cli("account create --username " + user + " --name Bench --agency Bench --key " + key + " < " +
-                        work.file(user));
-    if (r.exit_code != 0) throw std::runtime_error(r.output);
-    auto c = r.output.find("credential ");
-    return Account{user, r.output.substr(c + 11, r.output.find(',', c) - c - 11)};
-}
-
-std::string login(int port, const std::string& user) {
-    auto r = test::http_request("POST", port, "/csc/v2/auth/login", "", "", "", "127.0.0.1",
-                                {{"Authorization", "Basic " + core::base64_encode(core::to_bytes(user + ":login-password-1"))}});
-    return json::parse(r.body)["access_token"];
-}
-
-json post(int port, const std::string& token, const std::string& method, const json& body, int* status = nullptr) {
-    auto r = test::http_request("POST", port, "/csc/v2/" + method, body.dump(), "application/json", "", "127.0.0.1",
-                                {{"Authorization", "Bearer " + token}});
-    if (status) *status = r.status;
-    return json::parse(r.body, nullptr, false);
-}
-
-std::string authorize(int port, const std::string& token, const std::string& cred, int count) {
-    int status = 0;
-    json r = post(port, token, "credentials/authorize",
-                  {{"credentialID", cred}, {"numSignatures", count},
-                   {"authData", json::array({{{"id", "PIN"}, {"value", "signing-password-1"}}})}}, &status);
-    if (status != 200) throw std::runtime_error("authorize failed: " + r.dump());
-    return r["SAD"];
-}
-
 // signatures/s and per-call latency over HTTP with g_clients clients, each sending `per_call` hashes per signHash
-HttpResult http_rate(int port, const std::string& token, const std::string& cred, const char* algo, int per_call) {
+HttpResult http_rate(int port, const bench::ServerSigner& signer, const char* algo, int per_call) {
+    const std::string& token = signer.token;
+    const std::string& cred = signer.credential;
     std::atomic<long> signatures{0}, failures{0};
     std::vector<std::thread> threads;
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(g_clients));
     json hashes = json::array();
     for (int i = 0; i < per_call; ++i) hashes.push_back(core::base64_encode(core::sha256(std::to_string(i))));
     std::vector<std::string> sads;
-    for (int c = 0; c < g_clients; ++c) sads.push_back(authorize(port, token, cred, 1000000));
+    for (int c = 0; c < g_clients; ++c) sads.push_back(bench::authorize_sad(port, signer, 1000000));
     auto start = Clock::now();
     auto deadline = start + std::chrono::duration<double>(g_seconds);
     for (int c = 0; c < g_clients; ++c) {
@@ -110,8 +71,8 @@ HttpResult http_rate(int port, const std::string& token, const std::string& cred
     for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
     HttpResult result;
     result.rate = static_cast<double>(signatures) / elapsed;
-    result.p50_ms = percentile(all, 0.50);
-    result.p99_ms = percentile(all, 0.99);
+    result.p50_ms = bench::percentile(all, 0.50);
+    result.p99_ms = bench::percentile(all, 0.99);
     return result;
 }
 
@@ -174,13 +135,13 @@ int main(int argc, char** argv) {
                               Case{"rsa-2048", keystore::KeyType::Rsa2048, "1.2.840.113549.1.1.11",
                                    {keystore::SignScheme::Kind::RsaPkcs1v15, keystore::HashAlg::Sha256}}}) {
             if (!g_key_filter.empty() && g_key_filter != c.key) continue;
-            Account a = create(server, work, std::string("bench-") + (c.type == keystore::KeyType::EcP256 ? "ec" : "rsa"), c.key);
-            std::string token_text = login(server.port(), a.username);
+            bench::ServerSigner a = bench::make_server_signer(
+                server, work, std::string("bench-") + (c.type == keystore::KeyType::EcP256 ? "ec" : "rsa"), c.key);
             keys.generate_key_pair(std::string("raw-") + c.key, c.type);
             double raw = raw_rate(keys, std::string("raw-") + c.key, c.scheme, g_workers);
             for (int per_call : {1, 100}) {
                 if (!g_per_call_filter.empty() && g_per_call_filter != std::to_string(per_call)) continue;
-                HttpResult h = http_rate(server.port(), token_text, a.credential, c.algo, per_call);
+                HttpResult h = http_rate(server.port(), a, c.algo, per_call);
                 std::printf("| %s | %d | %.0f | %.2f / %.2f ms | %.0f | %.0f %% |\n", c.key, per_call, h.rate, h.p50_ms,
                             h.p99_ms, raw, 100.0 * h.rate / raw);
                 std::fflush(stdout);
@@ -193,8 +154,7 @@ int main(int argc, char** argv) {
             test::DbKind::Sqlite,
             R"({"accounts": {"otp_required": false}, "kdf": {"time_cost": 3, "memory_kib": 65536, "parallelism": 1},
                 "csc": {"scal": 1}, "log": {"level": "warn"}})"});
-        Account a = create(server, work, "bench-auth", "ec-p256");
-        std::string token_text = login(server.port(), a.username);
+        bench::ServerSigner a = bench::make_server_signer(server, work, "bench-auth");
         std::atomic<long> n{0};
         auto start = Clock::now();
         auto deadline = start + std::chrono::duration<double>(g_seconds);
@@ -202,7 +162,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 4; ++i)
             ts.emplace_back([&] {
                 while (Clock::now() < deadline) {
-                    authorize(server.port(), token_text, a.credential, 1);
+                    bench::authorize_sad(server.port(), a, 1);
                     ++n;
                 }
             });
