@@ -19,10 +19,8 @@ namespace {
 constexpr std::int64_t kSecondsPerDay = 86400;
 
 EvpPkeyPtr public_key_from_spki(const core::Bytes& spki) {
-    const unsigned char* p = spki.data();
-    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    EvpPkeyPtr key = public_key_from_der(spki);
     if (!key) {
-        openssl_errors();
         throw_bad_input("ca.bad_public_key", "the public key is not a DER SubjectPublicKeyInfo");
     }
     return key;

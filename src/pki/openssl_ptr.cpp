@@ -37,6 +37,22 @@ core::Bytes to_der(X509_CRL* crl) {
     return der;
 }
 
+EvpPkeyPtr public_key_from_der(const core::Bytes& spki) {
+    const unsigned char* p = spki.data();
+    EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    if (!key) ERR_clear_error();
+    return key;
+}
+
+bool signature_verifies(EVP_PKEY* key, const EVP_MD* md, const std::uint8_t* data, std::size_t size,
+                        const core::Bytes& signature) {
+    OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+    bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
+              EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data, size) == 1;
+    if (!ok) ERR_clear_error();
+    return ok;
+}
+
 X509Ptr certificate_from_der(const core::Bytes& der) {
     const unsigned char* p = der.data();
     X509Ptr c(d2i_X509(nullptr, &p, static_cast<long>(der.size())));

@@ -50,6 +50,12 @@ std::string openssl_errors();
 core::Bytes to_der(X509* cert);
 core::Bytes to_der(X509_CRL* crl);
 X509Ptr certificate_from_der(const core::Bytes& der);  // throws "pki.bad_certificate"
+// A DER SubjectPublicKeyInfo as an OpenSSL key; nullptr when it is not one (callers say what that means to them).
+EvpPkeyPtr public_key_from_der(const core::Bytes& spki);
+// True when `signature` is `key`'s signature with digest `md` over the bytes (ECDSA as a DER Ecdsa-Sig-Value, RFC 3279
+// §2.2.3). A signature that does not verify leaves no OpenSSL error behind.
+bool signature_verifies(EVP_PKEY* key, const EVP_MD* md, const std::uint8_t* data, std::size_t size,
+                        const core::Bytes& signature);
 std::string to_pem(X509* cert);
 std::vector<core::Bytes> certificates_from_pem(const std::string& pem);  // every CERTIFICATE block, as DER
 std::string serial_hex(const ASN1_INTEGER* serial);  // lowercase, no leading zero bytes stripped beyond DER's

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
 #include "pki/certificate_authority.hpp"
 
 namespace yq::transparency {
@@ -17,12 +18,9 @@ namespace {
 constexpr std::size_t kHashSize = 32;
 
 bool is_ec_key(const core::Bytes& spki) {
-    const unsigned char* p = spki.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size()));
-    if (key == nullptr) throw Error("transparency.bad_key", 500, "the log key's public half cannot be read");
-    bool ec = EVP_PKEY_base_id(key) == EVP_PKEY_EC;
-    EVP_PKEY_free(key);
-    return ec;
+    pki::EvpPkeyPtr key = pki::public_key_from_der(spki);
+    if (!key) throw Error("transparency.bad_key", 500, "the log key's public half cannot be read");
+    return EVP_PKEY_base_id(key.get()) == EVP_PKEY_EC;
 }
 
 // Nodes recomputed from the leaves, one packed array of 32-byte hashes per level.

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "pki/openssl_ptr.hpp"
 
 namespace yq::transparency {
 
@@ -62,22 +63,12 @@ bool verify_tree_head(const SignedTreeHead& head, const core::Bytes& public_key_
         return false;
     }
     if (head.root_hash.size() != 32) return false;
-    const unsigned char* p = public_key_der.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(public_key_der.size()));
-    if (key == nullptr) return false;
-    bool key_is_ec = EVP_PKEY_base_id(key) == EVP_PKEY_EC;
-    if (key_is_ec != (head.signature[1] == kSignatureEcdsa)) {
-        EVP_PKEY_free(key);
-        return false;
-    }
+    pki::EvpPkeyPtr key = pki::public_key_from_der(public_key_der);
+    if (!key) return false;
+    bool key_is_ec = EVP_PKEY_base_id(key.get()) == EVP_PKEY_EC;
+    if (key_is_ec != (head.signature[1] == kSignatureEcdsa)) return false;
     core::Bytes tbs = tree_head_signed_bytes(head.tree_size, head.timestamp_ms, head.root_hash);
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-              EVP_DigestVerify(ctx, raw.data(), raw.size(), tbs.data(), tbs.size()) == 1;
-    EVP_MD_CTX_free(ctx);
-    EVP_PKEY_free(key);
-    if (!ok) ERR_clear_error();
-    return ok;
+    return pki::signature_verifies(key.get(), EVP_sha256(), tbs.data(), tbs.size(), raw);
 }
 
 }  // namespace yq::transparency

@@ -24,8 +24,7 @@ struct Algorithm {
 
 // The JWS algorithm of a key, from its SubjectPublicKeyInfo.
 Algorithm algorithm_of(const core::Bytes& spki) {
-    const unsigned char* p = spki.data();
-    pki::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    pki::EvpPkeyPtr key = pki::public_key_from_der(spki);
     if (!key) throw Error("validation.bad_key", 500, "the validation key's public half cannot be read");
     if (EVP_PKEY_base_id(key.get()) == EVP_PKEY_RSA)
         return {"RS256", {keystore::SignScheme::Kind::RsaPkcs1v15, keystore::HashAlg::Sha256, 0}, 0};
@@ -44,8 +43,7 @@ core::Bytes digest(keystore::HashAlg hash, const std::string& input) {
 }
 
 bool verify_with(const core::Bytes& spki, const std::string& alg, const std::string& input, const core::Bytes& signature) {
-    const unsigned char* p = spki.data();
-    pki::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    pki::EvpPkeyPtr key = pki::public_key_from_der(spki);
     if (!key) return false;
     Algorithm expected;
     try {
@@ -60,13 +58,7 @@ bool verify_with(const core::Bytes& spki, const std::string& alg, const std::str
         sig = keystore::ecdsa_raw_to_der(signature);
     }
     const EVP_MD* md = expected.scheme.hash == keystore::HashAlg::Sha384 ? EVP_sha384() : EVP_sha256();
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key.get()) == 1 &&
-              EVP_DigestVerify(ctx, sig.data(), sig.size(), reinterpret_cast<const unsigned char*>(input.data()),
-                               input.size()) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (!ok) ERR_clear_error();
-    return ok;
+    return pki::signature_verifies(key.get(), md, reinterpret_cast<const std::uint8_t*>(input.data()), input.size(), sig);
 }
 
 }  // namespace
