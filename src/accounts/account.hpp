@@ -2,6 +2,7 @@
 // Signer accounts and their credentials, and the persistence the accounts service needs (declared here, implemented in
 // storage/). Every mutating call writes its audit event in the same transaction.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,8 @@ struct FailureResult {
 class AccountStore : public virtual audit::EventRecorder {
 public:
     virtual ~AccountStore() = default;
+    // Runs fn in one transaction with every store call inside it (and the CA's certificate row, #17).
+    virtual void atomically(const std::function<void()>& fn) = 0;
     // The account and, when it is given, its first credential (an account the office opens has none yet).
     virtual void create_account(const Account& a, const std::optional<Credential>& c, const audit::Event& e) = 0;
     // The owner's first signing key: takes the account's "awaiting signing key" flag (only once: a second, concurrent

@@ -15,25 +15,10 @@ namespace yq::accounts {
 
 namespace {
 
-
 std::string new_id(const char* prefix) { return prefix + core::random_token(12); }
 
 // Access tokens are stored as their SHA-256 (signing/ makes them); "" stands for no session to keep.
 core::Bytes session_hash(const std::string& token) { return token.empty() ? core::Bytes() : core::sha256(token); }
-
-// Compensation when the account rows could not be written after a certificate was issued: a certificate for a key
-// nobody can use is revoked at once, so nothing is left half-created. If even that fails, the operator is told (the
-// original error is what the caller sees).
-void revoke_orphan(pki::CertificateAuthority& ca, const std::string& serial, const std::string& actor) {
-    try {
-        ca.revoke(serial, "cessationOfOperation", std::nullopt, actor);
-    } catch (const Error& e) {
-        spdlog::error("certificate {} was issued for an account that could not be stored and could not be revoked: {} "
-                      "({}); revoke it with `yunqian ca revoke`",
-                      serial, e.what(), e.code());
-    }
-}
-
 }  // namespace
 
 void AccountService::ensure_hsm_keys(keystore::Keystore& keys) {
@@ -56,8 +41,9 @@ core::SecureBytes AccountService::totp_secret(const Account& a) {
     return m_keys.gcm_decrypt(kTotpSealLabel, a.totp_secret_sealed, core::to_bytes(a.id));
 }
 
-Credential AccountService::new_credential(const Account& a, keystore::KeyType type,
-                                          const core::SecureString& signing_password, const std::string& actor) {
+AccountService::NewCredential AccountService::new_credential(const Account& a, keystore::KeyType type,
+                                                             const core::SecureString& signing_password,
+                                                             const std::string& actor) {
     Credential c;
     c.id = new_id("cred_");
     c.account_id = a.id;
@@ -70,9 +56,9 @@ Credential AccountService::new_credential(const Account& a, keystore::KeyType ty
     subject.emplace_back("CN", a.display_name);
     subject.emplace_back("serialNumber", a.username);  // the immutable username is the subscriber reference
     if (!a.email.empty()) subject.emplace_back("emailAddress", a.email);
-    auto issued = m_ca.issue_for_public_key(key.public_key_der, subject, "signer", actor);
+    auto issued = m_ca.sign_for_public_key(key.public_key_der, subject, "signer", actor);
     c.certificate_serial = issued.record.serial;
-    return c;
+    return {std::move(c), std::move(issued)};
 }
 
 void AccountService::check_new_account(const NewAccountRequest& r) const {
@@ -119,8 +105,10 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
     core::secure_wipe(secret.data(), secret.size());
     a.totp_enrolled_at = a.created_at;  // given to the person at creation (the operator's CLI)
 
-    Credential c = new_credential(a, r.key_type, r.signing_password, actor);
-    try {
+    auto [c, certificate] = new_credential(a, r.key_type, r.signing_password, actor);
+    // #17: the certificate's row with the account and its credential, in one transaction
+    m_store.atomically([&] {
+        m_ca.store_issued(certificate, actor);
         m_store.create_account(a, c,
                                audit::Event{actor, "account.created", "account:" + a.username,
                                             audit::details({{"account_id", a.id},
@@ -128,10 +116,8 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
                                                             {"certificate", c.certificate_serial},
                                                             {"key", a.key_type}}),
                                             m_clock.unix_seconds()});
-    } catch (...) {
-        revoke_orphan(m_ca, c.certificate_serial, actor);
-        throw;
-    }
+    });
+    m_ca.presign_status(certificate);
     return CreatedAccount{a, c, otpauth_uri(secret_copy, m_config.accounts.totp_issuer, a.username)};
 }
 
@@ -181,18 +167,19 @@ Credential AccountService::create_first_key(const std::string& account_id, const
     m_store.record_event(audit::Event{actor, "account.signing_key_generating", "account:" + a->username,
                                       audit::details({{"key", a->key_type}}), m_clock.unix_seconds()});
     keystore::KeyType type = keystore::parse_key_type(a->key_type.empty() ? m_config.accounts.default_key : a->key_type);
-    Credential c = new_credential(*a, type, signing_password, actor);
-    try {
+    auto [c, certificate] = new_credential(*a, type, signing_password, actor);
+    // #17: the certificate's row with the credential that holds its key, in one transaction (a concurrent first key
+    // makes this one fail whole: its certificate is never stored)
+    m_store.atomically([&] {
+        m_ca.store_issued(certificate, actor);
         m_store.add_first_credential(c, replaced,
                                      audit::Event{actor, "account.signing_key_created", "account:" + a->username,
                                                   audit::details({{"credential_id", c.id},
                                                                   {"certificate", c.certificate_serial},
                                                                   {"key", keystore::key_type_name(type)}}),
                                                   m_clock.unix_seconds()});
-    } catch (...) {
-        revoke_orphan(m_ca, c.certificate_serial, actor);
-        throw;
-    }
+    });
+    m_ca.presign_status(certificate);
     for (const std::string& id : replaced)
         if (auto old = m_store.credential(id)) {
             auto cert = m_ca.store().find_certificate(old->certificate_serial);
@@ -437,40 +424,35 @@ PreparedKey AccountService::prepare_rekey(const std::string& username, const cor
                                       audit::details({{"replaces", p.replaced->id}}), m_clock.unix_seconds()});
     custody::NewKey key = m_custody.create_key(p.fresh.id, p.replaced->key.key_type, new_signing_password);
     p.fresh.key = key.sealed;
-    auto issued = m_ca.issue_for_public_key(key.public_key_der, pki::subject_fields(X509_get_subject_name(cert.get())),
-                                            "signer", actor);
-    p.fresh.certificate_serial = issued.record.serial;
+    p.certificate = m_ca.sign_for_public_key(key.public_key_der, pki::subject_fields(X509_get_subject_name(cert.get())),
+                                             "signer", actor);
+    p.fresh.certificate_serial = p.certificate.record.serial;
     return p;
 }
 
 void AccountService::install_rekey(const PreparedKey& p, const std::string& actor) {
-    m_store.replace_credential(p.replaced->id, p.fresh,
-                               audit::Event{actor, "account.rekeyed", "account:" + p.username,
-                                            audit::details({{"old_credential", p.replaced->id},
-                                                            {"new_credential", p.fresh.id},
-                                                            {"new_certificate", p.fresh.certificate_serial}}),
-                                            m_clock.unix_seconds()});
+    m_store.atomically([&] {  // joins the caller's transaction when there is one (the office's request completion)
+        m_ca.store_issued(p.certificate, actor);
+        m_store.replace_credential(p.replaced->id, p.fresh,
+                                   audit::Event{actor, "account.rekeyed", "account:" + p.username,
+                                                audit::details({{"old_credential", p.replaced->id},
+                                                                {"new_credential", p.fresh.id},
+                                                                {"new_certificate", p.fresh.certificate_serial}}),
+                                                m_clock.unix_seconds()});
+    });
 }
 
-void AccountService::retire_replaced(const PreparedKey& p, const std::string& actor) {
+void AccountService::finish_rekey(const PreparedKey& p, const std::string& actor) {
+    m_ca.presign_status(p.certificate);
     if (p.replaced && p.replaced_certificate_valid)
         m_ca.revoke(p.replaced->certificate_serial, "superseded", std::nullopt, actor);
-}
-
-void AccountService::discard(const PreparedKey& p, const std::string& actor) {
-    revoke_orphan(m_ca, p.fresh.certificate_serial, actor);
 }
 
 Credential AccountService::rekey(const std::string& username, const core::SecureString& new_signing_password,
                                  const std::string& actor) {
     PreparedKey p = prepare_rekey(username, new_signing_password, actor);
-    try {
-        install_rekey(p, actor);
-    } catch (...) {
-        discard(p, actor);
-        throw;
-    }
-    retire_replaced(p, actor);
+    install_rekey(p, actor);
+    finish_rekey(p, actor);
     return p.fresh;
 }
 

@@ -39,12 +39,13 @@ struct CreatedAccount {
     std::string otpauth_uri;  // shown once
 };
 
-// A new key and its certificate, made outside any transaction and not stored yet: `install_rekey` stores it (joining
-// the caller's unit of work), `discard` revokes the certificate when that fails, `retire_replaced` revokes the key it
+// A new key and its certificate, made outside any transaction and not stored yet: `install_rekey` stores both (joining
+// the caller's unit of work; when that fails, nothing of them is stored), `finish_rekey` revokes the certificate it
 // replaced once the new one is committed.
 struct PreparedKey {
     std::string username;
     Credential fresh;
+    pki::IssuedCertificate certificate;  // fresh's, signed; stored by install_rekey() with the credential
     std::optional<Credential> replaced;
     bool replaced_certificate_valid = false;
 };
@@ -110,13 +111,14 @@ public:
     // Forgotten signing password: new key + certificate under a new password; the old certificate is revoked as
     // superseded and the old credential disabled. Returns the new credential. The same in three phases for callers that
     // store more in the same unit of work (the registration office's request): prepare (no transaction), install
-    // (joins the caller's), then retire_replaced after the commit or discard when it failed.
+    // (joins the caller's), then finish_rekey after the commit.
     Credential rekey(const std::string& username, const core::SecureString& new_signing_password, const std::string& actor);
     PreparedKey prepare_rekey(const std::string& username, const core::SecureString& new_signing_password,
                               const std::string& actor);
+    // Stores the new certificate and replaces the credential; inside the caller's transaction.
     void install_rekey(const PreparedKey& prepared, const std::string& actor);
-    void retire_replaced(const PreparedKey& prepared, const std::string& actor);
-    void discard(const PreparedKey& prepared, const std::string& actor);
+    // After the commit: the new certificate's OCSP response pre-signed, the replaced certificate revoked (superseded).
+    void finish_rekey(const PreparedKey& prepared, const std::string& actor);
 
     // The second factor of an act that is not a signature (re-key completion): the code's step is used up, and a wrong
     // or replayed code counts toward the lock like a wrong signing password. No-op when OTP is not required.
@@ -146,8 +148,13 @@ public:
 
 private:
     void check_password_rules(const core::SecureString& password, const std::string& username, const char* which) const;
-    Credential new_credential(const Account& a, keystore::KeyType type, const core::SecureString& signing_password,
-                              const std::string& actor);
+    // A key made in the HSM and sealed, with its certificate signed but not stored (stored with the credential).
+    struct NewCredential {
+        Credential credential;
+        pki::IssuedCertificate certificate;
+    };
+    NewCredential new_credential(const Account& a, keystore::KeyType type, const core::SecureString& signing_password,
+                                 const std::string& actor);
     void check_new_account(const NewAccountRequest& r) const;
     Account new_account(const NewAccountRequest& r);
     // Counts a failed secret toward the lock (audited with `reason`) and throws the one answer for all of them.

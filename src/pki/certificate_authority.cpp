@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
 #include "pki/crl_encoder.hpp"
@@ -336,8 +337,7 @@ X509Ptr CertificateAuthority::build_and_sign(EVP_PKEY* subject_key, X509_NAME* s
     return cert;
 }
 
-IssuedCertificate CertificateAuthority::record_issued(X509Ptr cert, const std::string& profile_name,
-                                                      const std::string& actor) {
+IssuedCertificate CertificateAuthority::signed_certificate(X509Ptr cert, const std::string& profile_name) {
     IssuedCertificate out;
     CertificateRecord& r = out.record;
     r.serial = serial_hex(X509_get_serialNumber(cert.get()));
@@ -346,14 +346,33 @@ IssuedCertificate CertificateAuthority::record_issued(X509Ptr cert, const std::s
     r.not_before = asn1_to_unix(X509_get0_notBefore(cert.get()));
     r.not_after = asn1_to_unix(X509_get0_notAfter(cert.get()));
     r.der = to_der(cert.get());
+    out.certificate = std::move(cert);
+    return out;
+}
+
+void CertificateAuthority::store_issued(const IssuedCertificate& issued, const std::string& actor) {
     // The issuance event is written in the same transaction as the certificate row: a certificate never exists without
     // its audit record.
+    const CertificateRecord& r = issued.record;
     m_store.insert_certificate(r, audit::Event{actor, "ca.certificate.issued", "certificate:" + r.serial,
-                                               audit::details({{"profile", profile_name}, {"subject", r.subject}}),
+                                               audit::details({{"profile", r.profile}, {"subject", r.subject}}),
                                                m_clock.unix_seconds()});
-    // Pre-sign the "good" OCSP response at once (design: responses for every issued certificate are pre-signed).
-    if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(presign_ocsp_response(*this, r));
-    out.certificate = std::move(cert);
+}
+
+void CertificateAuthority::presign_status(const IssuedCertificate& issued) noexcept {
+    try {
+        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(presign_ocsp_response(*this, issued.record));
+    } catch (const std::exception& e) {
+        spdlog::warn("the OCSP response of certificate {} was not pre-signed ({}); the responder signs it on demand",
+                     issued.record.serial, e.what());
+    }
+}
+
+IssuedCertificate CertificateAuthority::record_issued(X509Ptr cert, const std::string& profile_name,
+                                                      const std::string& actor) {
+    IssuedCertificate out = signed_certificate(std::move(cert), profile_name);
+    store_issued(out, actor);
+    presign_status(out);
     return out;
 }
 
@@ -373,14 +392,14 @@ IssuedCertificate CertificateAuthority::issue_from_csr(const core::Bytes& csr, c
     return record_issued(build_and_sign(pub, subject.get(), p, email, actor), profile_name, actor);
 }
 
-IssuedCertificate CertificateAuthority::issue_for_public_key(const core::Bytes& spki_der, const SubjectFields& fields,
-                                                             const std::string& profile_name, const std::string& actor) {
+IssuedCertificate CertificateAuthority::sign_for_public_key(const core::Bytes& spki_der, const SubjectFields& fields,
+                                                            const std::string& profile_name, const std::string& actor) {
     const core::CertificateProfile& p = profile(profile_name);
     EvpPkeyPtr pub = public_key_from_spki(spki_der);
     check_key_acceptable(pub.get());
     std::string email;
     X509NamePtr subject = profile_subject(p, fields, email);
-    return record_issued(build_and_sign(pub.get(), subject.get(), p, email, actor), profile_name, actor);
+    return signed_certificate(build_and_sign(pub.get(), subject.get(), p, email, actor), profile_name);
 }
 
 void CertificateAuthority::revoke(const std::string& serial_in, const std::string& reason,

@@ -47,9 +47,17 @@ public:
 
     // PKCS#10 request in PEM or DER; the request's signature is checked (proof of possession).
     IssuedCertificate issue_from_csr(const core::Bytes& csr, const std::string& profile, const std::string& actor);
-    // For keys generated in our HSM (no CSR possible): public key as SubjectPublicKeyInfo DER.
-    IssuedCertificate issue_for_public_key(const core::Bytes& spki_der, const SubjectFields& subject,
-                                           const std::string& profile, const std::string& actor);
+    // For keys generated in our HSM (no CSR possible): public key as SubjectPublicKeyInfo DER. Signed (audited
+    // before the HSM signs) but not stored: the caller stores it with store_issued() in the same transaction as the
+    // credential that holds its key (#17: a crash between two transactions left valid certificates for keys nobody
+    // held), then calls presign_status() after the commit.
+    IssuedCertificate sign_for_public_key(const core::Bytes& spki_der, const SubjectFields& subject,
+                                          const std::string& profile, const std::string& actor);
+    // The certificate's row and its "ca.certificate.issued" event; joins the caller's transaction. No HSM work.
+    void store_issued(const IssuedCertificate& issued, const std::string& actor);
+    // Pre-signs the stored certificate's "good" OCSP response (design: responses are pre-signed). Runs the HSM, so
+    // never inside a transaction; a failure is logged, and the responder signs on demand instead.
+    void presign_status(const IssuedCertificate& issued) noexcept;
 
     // RFC 5280 reason name; also refreshes the certificate's OCSP response and publishes a new CRL.
     void revoke(const std::string& serial, const std::string& reason, std::optional<std::int64_t> invalidity_date,
@@ -70,6 +78,7 @@ private:
     X509Ptr build_and_sign(EVP_PKEY* subject_key, X509_NAME* subject, const core::CertificateProfile& profile,
                            const std::string& email, const std::string& actor);
     IssuedCertificate record_issued(X509Ptr cert, const std::string& profile, const std::string& actor);
+    IssuedCertificate signed_certificate(X509Ptr cert, const std::string& profile);
     const core::CertificateProfile& profile(const std::string& name) const;
 
     const core::Config& m_config;

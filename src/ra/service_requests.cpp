@@ -240,28 +240,24 @@ std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::st
     return std::nullopt;
 }
 
-// #14: the new key is made and certified with no transaction open; then one short unit of work marks the request
-// completed (version-checked, so it is used once) and replaces the credential. When that fails (e.g. a concurrent
-// completion won), the new certificate is revoked; after the commit the replaced one is revoked as superseded.
+// #14: the new key is made and its certificate signed with no transaction open; then one short unit of work marks the
+// request completed (version-checked, so it is used once), stores the certificate and replaces the credential (#17:
+// all or nothing, so a failed or crashed completion leaves no certificate behind). After the commit the replaced
+// certificate is revoked as superseded.
 accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequest& pending, const std::string& username,
                                                                const core::SecureString& signing_password,
                                                                const std::string& actor) {
     auto r = load<ServiceRequest>("request", pending.id);
     if (r.value.status != "approved") throw_conflict("ra.request_closed", "the request is already " + r.value.status);
     accounts::PreparedKey prepared = m_accounts.prepare_rekey(username, signing_password, actor);
-    try {
-        m_store.atomically([&] {
-            r.value.completed_by = actor;
-            r.value.completed_at = m_clock.unix_seconds();
-            save(r, "completed",
-                 audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
-            m_accounts.install_rekey(prepared, actor);
-        });
-    } catch (...) {
-        m_accounts.discard(prepared, actor);
-        throw;
-    }
-    m_accounts.retire_replaced(prepared, actor);
+    m_store.atomically([&] {
+        r.value.completed_by = actor;
+        r.value.completed_at = m_clock.unix_seconds();
+        save(r, "completed",
+             audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
+        m_accounts.install_rekey(prepared, actor);
+    });
+    m_accounts.finish_rekey(prepared, actor);
     return prepared.fresh;
 }
 

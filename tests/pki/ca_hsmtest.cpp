@@ -270,9 +270,13 @@ INSTANTIATE_TEST_SUITE_P(Backends, CaTest, ::testing::ValuesIn(test::db_kinds())
 
 TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
     core::Bytes spki = keys.generate_key_pair("user-key", keystore::KeyType::EcP256);
-    auto issued = ca.issue_for_public_key(
+    auto issued = ca.sign_for_public_key(
         spki, {{"CN", "黃小明 Wong Siu Ming"}, {"O", "Agency"}, {"serialNumber", "YQ-9"}, {"emailAddress", "w@x.gov.mo"}},
         "signer", "test");
+    // #17: signed, not stored, until the caller stores it with what holds its key
+    EXPECT_FALSE(store.find_certificate(issued.record.serial));
+    ca.store_issued(issued, "test");
+    EXPECT_TRUE(store.find_certificate(issued.record.serial));
     // the certificate carries exactly the HSM key
     EVP_PKEY* pub = X509_get0_pubkey(issued.certificate.get());
     int len = i2d_PUBKEY(pub, nullptr);
@@ -282,11 +286,11 @@ TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {
     EXPECT_EQ(der, spki);
     // subject attributes come out in the profile's order whatever the input order
     EXPECT_EQ(issued.record.subject.rfind("emailAddress=w@x.gov.mo,serialNumber=YQ-9,CN=", 0), 0u) << issued.record.subject;
-    EXPECT_EQ(test::error_code_of([&] { ca.issue_for_public_key(core::Bytes{1, 2, 3}, {{"CN", "x"}}, "signer", "t"); }),
+    EXPECT_EQ(test::error_code_of([&] { ca.sign_for_public_key(core::Bytes{1, 2, 3}, {{"CN", "x"}}, "signer", "t"); }),
               "ca.bad_public_key");
     EXPECT_EQ(test::error_code_of([&] {
-                  ca.issue_for_public_key(spki, {{"CN", "x"}, {"O", "y"}, {"serialNumber", "1"}, {"emailAddress", "nope"}},
-                                          "signer", "t");
+                  ca.sign_for_public_key(spki, {{"CN", "x"}, {"O", "y"}, {"serialNumber", "1"}, {"emailAddress", "nope"}},
+                                         "signer", "t");
               }),
               "ca.subject_invalid");
 }
@@ -306,14 +310,15 @@ TEST_P(CaTest, IssuanceFailureCannotRollBackItsBeforeEvent) {
     std::size_t certificates = store.list_certificates(100, 0).size();
     int signing = count("ca.certificate.signing"), issued = count("ca.certificate.issued");
     EXPECT_EQ(test::error_code_of([&] {
-                  store.atomically([&] { ca.issue_for_public_key(spki, subject, "signer", "t"); });
+                  store.atomically([&] { ca.sign_for_public_key(spki, subject, "signer", "t"); });
               }),
               "audit.event_inside_unit_of_work");
     EXPECT_EQ(count("ca.certificate.signing"), signing);
     EXPECT_EQ(store.list_certificates(100, 0).size(), certificates);
 
     database.refuse_inserts_into("certificates");
-    EXPECT_NE(test::error_code_of([&] { ca.issue_for_public_key(spki, subject, "signer", "t"); }), "(no error)");
+    auto signed_certificate = ca.sign_for_public_key(spki, subject, "signer", "t");
+    EXPECT_NE(test::error_code_of([&] { ca.store_issued(signed_certificate, "t"); }), "(no error)");
     EXPECT_EQ(count("ca.certificate.signing"), signing + 1);  // the attempt is on record
     EXPECT_EQ(count("ca.certificate.issued"), issued);
     EXPECT_EQ(store.list_certificates(100, 0).size(), certificates);

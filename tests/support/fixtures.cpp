@@ -297,6 +297,19 @@ void ServerProcess::stop() {
     m_pid = -1;
 }
 
+void ServerProcess::crash() {
+    if (m_pid <= 0) return;
+    kill(m_pid, SIGKILL);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    m_pid = -1;
+}
+
+void ServerProcess::restart() {
+    if (m_pid > 0) throw std::runtime_error("restart: the node is still running");
+    m_port = spawn_serve(m_home.path().string(), m_pid);
+}
+
 std::unique_ptr<storage::Database> ServerProcess::open_database() const {
     core::Config c = core::load_config(home());
     std::string url = c.database.url;

@@ -132,6 +132,10 @@ public:
     int start_second_node();
     // Stops every node as an operator would (SIGTERM, graceful); the home stays for the CLI.
     void stop();
+    // A crash (#17): SIGKILL to the first node, reaped; nothing of the process gets to run.
+    void crash();
+    // The first node started again on the same home after stop() or crash(); port() is its new port.
+    void restart();
     // The server's own database, opened as its configuration names it (for tests that tamper with it as a rogue
     // database administrator would).
     std::unique_ptr<storage::Database> open_database() const;
