@@ -76,8 +76,6 @@ std::unique_ptr<App> App::open(core::Config config) {
     return app;
 }
 
-namespace {
-
 void write_private_file(const fs::path& path, const std::string& content) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) throw Error("init.write_failed", 500, "cannot create " + path.string());
@@ -85,6 +83,8 @@ void write_private_file(const fs::path& path, const std::string& content) {
     ::close(fd);
     if (n != static_cast<ssize_t>(content.size())) throw Error("init.write_failed", 500, "cannot write " + path.string());
 }
+
+namespace {
 
 std::string default_config(const std::string& host, int port) {
     std::string base = "http://" + host + ":" + std::to_string(port);
@@ -128,6 +128,13 @@ std::pair<std::string, int> parse_listen(const std::string& listen) {
     }
 }
 
+void write_softhsm_conf(const fs::path& conf) {
+    std::ofstream out(conf, std::ios::trunc);
+    out << "directories.tokendir = " << (conf.parent_path() / "tokens").string()
+        << "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n";
+    if (!out.flush()) throw Error("init.write_failed", 500, "cannot write " + conf.string());
+}
+
 std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen) {
     fs::create_directories(home);
     fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace);
@@ -142,13 +149,8 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
     // SoftHSM token store under the home, unless the operator points at another module/config.
     if (!config.hsm.softhsm2_conf.empty()) {
         fs::path conf = config.resolve(config.hsm.softhsm2_conf);
-        fs::path tokens = conf.parent_path() / "tokens";
-        fs::create_directories(tokens);
-        if (!fs::exists(conf)) {
-            std::ofstream out(conf);
-            out << "directories.tokendir = " << tokens.string() << "\nobjectstore.backend = file\nlog.level = ERROR\n"
-                << "slots.removable = false\n";
-        }
+        fs::create_directories(conf.parent_path() / "tokens");
+        if (!fs::exists(conf)) write_softhsm_conf(conf);
     }
     fs::path pin_file = config.resolve(config.hsm.pin_file);
     if (!fs::exists(pin_file)) {

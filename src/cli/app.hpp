@@ -2,6 +2,7 @@
 // Composition root for the CLI and the server: loads the config of a home directory and opens the database, the HSM
 // and the CA in the right order.
 #include <functional>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,13 @@ struct App {
 // `listen` ("HOST:PORT", may be empty) goes into a newly written config: listener and the base URL put into
 // certificates (CRL DP, AIA). An existing config is never rewritten.
 std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen = "");
+
+// A new file readable by its owner only (0600, never there before); throws 500 "init.write_failed".
+void write_private_file(const std::filesystem::path& path, const std::string& content);
+
+// The SoftHSM configuration of a home's own token store: `tokens/` beside `conf` (an absolute path, which SoftHSM needs;
+// a restored home gets its own, #17).
+void write_softhsm_conf(const std::filesystem::path& conf);
 
 // The revocation status of our own certificates, for the validator (from the CA's records).
 validation::RevocationSource ca_revocation_source(App& app);

@@ -19,6 +19,7 @@
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
 #include "cli/audit_commands.hpp"
+#include "cli/backup_commands.hpp"
 #include "cli/transparency_commands.hpp"
 #include "cli/serve.hpp"
 #include "core/error.hpp"
@@ -422,6 +423,19 @@ int run(int argc, char** argv) {
     std::string copy_to;
     copy->add_option("--to", copy_to, "target database URL (postgresql://… or sqlite:PATH)")->required();
 
+    auto* backup_cmd = cli.add_subcommand("backup", "copy the home while it serves: configuration, database (SQLite), "
+                                                    "HSM token store; the PIN file apart (docs/reliability.md)");
+    BackupArgs backup_args;
+    backup_cmd->add_option("--to", backup_args.to, "a new or empty directory for the backup")->required();
+    backup_cmd->add_option("--pins-to", backup_args.pins_to,
+                           "a new or empty directory for the HSM PIN file (another custodian's medium)");
+    auto* restore_cmd = cli.add_subcommand("restore", "restore a backup onto a new or empty --home and verify it");
+    RestoreArgs restore_args;
+    restore_cmd->add_option("--from", restore_args.from, "the directory `backup --to` wrote")->required();
+    restore_cmd->add_option("--pins-from", restore_args.pins_from, "the directory `backup --pins-to` wrote")->required();
+    restore_cmd->add_option("--database-url", restore_args.database_url,
+                            "PostgreSQL: the database pg_restore filled (default: the configuration's)");
+
     auto* admin = cli.add_subcommand("admin", "staff administration");
     admin->require_subcommand(1);
     auto* reset = admin->add_subcommand("reset-password",
@@ -474,6 +488,8 @@ int run(int argc, char** argv) {
             return 0;
         }
         if (*serve_cmd) return serve(home, listen);
+        if (*backup_cmd) return backup_home(home, backup_args);
+        if (*restore_cmd) return restore_home(home, restore_args);
         if (*verify_cmd) return verify_command(home, v_file, v_format, v_lang, v_trust, v_content, v_signed);
         if (*report_check) return report_check_command(r_file, r_root);
         if (*log_verify && !log_proof.empty()) {  // offline: no home needed

@@ -280,12 +280,20 @@ ServerProcess::ServerProcess(const Options& options) {
         listen = "127.0.0.1:" + std::to_string(port);
         config["ca"]["base_url"] = "http://" + listen;
     }
-    write_file((m_home.path() / "yunqian.json").string(), config.dump(2));
+    write_file(m_home_path + "/yunqian.json", config.dump(2));
     CommandResult init = cli("init");
     m_init_output = init.output;
     if (init.exit_code != 0) throw std::runtime_error("yunqian init failed: " + init.output);
 
-    m_port = spawn_serve(m_home.path().string(), m_pid, listen);
+    m_port = spawn_serve(m_home_path, m_pid, listen);
+}
+
+ServerProcess::ServerProcess(ExistingHome, const std::string& home) : m_home_path(home) {
+    m_port = spawn_serve(m_home_path, m_pid);
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::on_existing_home(const std::string& home) {
+    return std::unique_ptr<ServerProcess>(new ServerProcess(ExistingHome{}, home));
 }
 
 ServerProcess::~ServerProcess() { stop(); }
@@ -307,7 +315,7 @@ void ServerProcess::crash() {
 
 void ServerProcess::restart() {
     if (m_pid > 0) throw std::runtime_error("restart: the node is still running");
-    m_port = spawn_serve(m_home.path().string(), m_pid);
+    m_port = spawn_serve(m_home_path, m_pid);
 }
 
 std::unique_ptr<storage::Database> ServerProcess::open_database() const {
@@ -319,7 +327,7 @@ std::unique_ptr<storage::Database> ServerProcess::open_database() const {
 
 int ServerProcess::start_second_node() {
     int pid = -1;
-    int port = spawn_serve(m_home.path().string(), pid);
+    int port = spawn_serve(m_home_path, pid);
     m_other_pids.push_back(pid);
     return port;
 }
@@ -327,7 +335,7 @@ int ServerProcess::start_second_node() {
 std::string ServerProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 CommandResult ServerProcess::cli(const std::string& args) const {
-    return run_command(shell_quote(yunqian_binary()) + " --home " + shell_quote(m_home.path().string()) + " " + args);
+    return run_command(shell_quote(yunqian_binary()) + " --home " + shell_quote(m_home_path) + " " + args);
 }
 
 namespace {

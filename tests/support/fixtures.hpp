@@ -115,6 +115,8 @@ public:
     };
     ServerProcess() : ServerProcess(Options{}) {}
     explicit ServerProcess(const Options& options);
+    // `yunqian serve` on a home made elsewhere (a restored backup, #17); the home is left in place.
+    static std::unique_ptr<ServerProcess> on_existing_home(const std::string& home);
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
@@ -122,7 +124,7 @@ public:
     int port() const { return m_port; }
     int pid() const { return m_pid; }
     std::string base_url() const;
-    const std::string& home() const { return m_home.path().native(); }
+    const std::string& home() const { return m_home_path; }
     const std::string& init_output() const { return m_init_output; }
     std::string database_url() const { return m_database ? m_database->url() : ""; }
     // `yunqian --home HOME ARGS…`
@@ -140,13 +142,16 @@ public:
     // database administrator would).
     std::unique_ptr<storage::Database> open_database() const;
     // What the server processes wrote to stdout and stderr so far.
-    std::string server_log() const { return read_file(m_home.path().string() + "/serve.log"); }
+    std::string server_log() const { return read_file(m_home_path + "/serve.log"); }
     // Repository files downloaded once: root.pem, issuing.pem in the home.
     std::string root_pem() const;
     std::string issuing_pem() const;
 
 private:
+    struct ExistingHome {};
+    ServerProcess(ExistingHome, const std::string& home);
     TempDir m_home;
+    std::string m_home_path = m_home.path().string();
     std::unique_ptr<TestDatabase> m_database;
     int m_pid = -1;
     int m_port = 0;
