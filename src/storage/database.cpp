@@ -49,6 +49,7 @@ std::unique_ptr<Connection> Database::take() {
 }
 
 void Database::give_back(std::unique_ptr<Connection> c) {
+    if (!c->usable()) return;  // #17: a lost connection would fail every unit of work that took it from the pool
     std::lock_guard lock(m_mutex);
     if (static_cast<int>(m_idle.size()) < m_pool_size) m_idle.push_back(std::move(c));
 }
@@ -114,6 +115,7 @@ void Database::run_group(const std::vector<Work*>& group) {
     try {
         c = take();
         c->begin();
+        if (!m_first_statement.empty()) c->query(m_first_statement);
     } catch (...) {
         fail_the_rest(std::current_exception());
         return;
@@ -174,6 +176,8 @@ void Database::run_group(const std::vector<Work*>& group) {
     ++m_commits;
     give_back(std::move(c));
 }
+
+void Database::lock_first_in_every_transaction(std::string sql) { m_first_statement = std::move(sql); }
 
 Database::CommitStats Database::commit_stats() const { return CommitStats{m_transactions.load(), m_commits.load()}; }
 

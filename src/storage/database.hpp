@@ -68,6 +68,8 @@ public:
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
+    // False once the connection is known to be lost (PostgreSQL restarted, the network cut): it is not pooled again.
+    virtual bool usable() const noexcept { return true; }
 
     std::optional<Row> query_one(const std::string& sql, const std::vector<Value>& params = {}) {
         auto rows = query(sql, params);
@@ -97,6 +99,9 @@ public:
     void transact(const std::function<void(Connection&)>& fn);
     // True while this thread has a transaction open on this Database (a transact() call would join it).
     bool in_transaction() const;
+    // A statement every transaction runs first (#17: on PostgreSQL, migrate() makes it take the audit chain's head
+    // row, so that every node's transactions take it before any other row and cannot deadlock).
+    void lock_first_in_every_transaction(std::string sql);
 
     struct CommitStats {
         std::uint64_t transactions = 0;  // transact() calls that opened a unit of work (not joined ones)
@@ -123,6 +128,7 @@ private:
     std::vector<Work*> m_waiting;
     bool m_committing = false;
     std::atomic<std::uint64_t> m_transactions{0}, m_commits{0};
+    std::string m_first_statement;  // set once at start-up, before any transaction
 };
 
 std::unique_ptr<Database> open_sqlite(const std::string& path, int busy_timeout_ms, int pool_size);

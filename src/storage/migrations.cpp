@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "storage/database.hpp"
+#include "storage/sql/audit_sql.hpp"
 
 namespace yq::storage {
 
@@ -25,6 +26,11 @@ std::vector<std::string> migrate(Database& db) {
             applied.push_back(m.name);
         }
     });
+    // #17: a group commit's lock order is its units' orders one after the other, so one node's group could hold the
+    // audit head and wait for a row another node's transaction holds while waiting for the head (PostgreSQL: "deadlock
+    // detected"). Every transaction takes the head first instead; they nearly all write an audit event anyway, and
+    // SQLite's writer lock serialises them already.
+    if (db.backend() == Backend::Postgres) db.lock_first_in_every_transaction(sql::kLockAuditHeadFirst);
     return applied;
 }
 

@@ -3,9 +3,7 @@
 // `audit verify` passes, the tables and the audit events agree (reliability/evidence_check), and what clients were
 // told before the kill is still true (a signature they received is on record, a PIN letter they received opens its
 // account, a certificate they received has its row); nothing was spent twice.
-//
-// Rounds per test: YQ_RELIABILITY_ROUNDS (default 2: the smoke in `./yq test`; `./yq test --reliability` runs 100).
-// YQ_RELIABILITY_SEED repeats a campaign; YQ_RELIABILITY_REPORT names a file that gets one figure line per test.
+// Rounds per test: reliability/campaign.hpp.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -21,6 +19,7 @@
 #include <thread>
 
 #include "core/bytes.hpp"
+#include "reliability/campaign.hpp"
 #include "reliability/evidence_check.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
@@ -33,37 +32,10 @@ using json = nlohmann::json;
 
 namespace {
 
-int env_int(const char* name, int fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? std::atoi(v) : fallback;
-}
-
-int rounds() { return env_int("YQ_RELIABILITY_ROUNDS", 2); }
-
-std::mt19937& random_source() {
-    static std::mt19937 rng = [] {
-        unsigned seed = static_cast<unsigned>(env_int("YQ_RELIABILITY_SEED", static_cast<int>(std::random_device{}())));
-        std::printf("reliability seed %u (YQ_RELIABILITY_SEED repeats it)\n", seed);
-        return std::mt19937(seed);
-    }();
-    return rng;
-}
-
-// One figure line per test: printed, and appended to $YQ_RELIABILITY_REPORT for docs/reliability.md.
-void report(const std::string& line) {
-    std::printf("FIGURE %s\n", line.c_str());
-    if (const char* path = std::getenv("YQ_RELIABILITY_REPORT"); path && *path) std::ofstream(path, std::ios::app) << line << "\n";
-}
-
-// An HTTP exchange that tells a dead node (status 0) from an answer.
-test::office::Reply call(int port, const std::string& method, const std::string& path, const std::string& token,
-                         const json& body = nullptr) {
-    try {
-        return Api{port}.call(method, path, token, body);
-    } catch (const std::exception&) {
-        return {0, json()};
-    }
-}
+using test::reliability::call;
+using test::reliability::random_source;
+using test::reliability::report;
+using test::reliability::rounds;
 
 // Runs `clients` threads of `work(client, port, done)` and kills the node once they have completed a random number of
 // operations in [0, most_done] (`done` counts them) plus a random part of one operation's time, so that the kill falls

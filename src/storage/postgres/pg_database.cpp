@@ -100,6 +100,7 @@ public:
     void rollback() noexcept override {
         if (PQtransactionStatus(m_conn) != PQTRANS_IDLE) PQclear(PQexec(m_conn, "ROLLBACK"));
     }
+    bool usable() const noexcept override { return PQstatus(m_conn) == CONNECTION_OK; }
 
 private:
     ResultPtr run(const std::string& sql, const std::vector<Value>& params) {

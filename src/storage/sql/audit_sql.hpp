@@ -2,6 +2,8 @@
 namespace yq::storage::sql {
 
 // The UPDATE takes the row lock (PostgreSQL) that serialises appenders; SQLite already holds the write lock.
+// PostgreSQL: the first statement of every transaction (migrations.cpp), so all nodes take the head row in one order.
+inline constexpr const char* kLockAuditHeadFirst = "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE";
 inline constexpr const char* kLockAuditHead = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
 inline constexpr const char* kSetAuditHeadHash = "UPDATE audit_head SET hash = $1 WHERE id = 1";
 inline constexpr const char* kInsertAuditEvent =

@@ -1,6 +1,7 @@
 #include "web/handlers/csc_routes.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "signing/algorithms.hpp"
 #include "signing/csc_error.hpp"
@@ -275,6 +276,8 @@ void add(Router& router, Dialect d, const std::string& method, Method fn, Execut
         try {
             return fn(req, d);
         } catch (const Error& e) {
+            // #17: the CSC body names no cause for 5xx (temporarily_unavailable, server_error); the operator's log does
+            if (e.http_status() >= 500) spdlog::error("request {} {} failed: {} ({})", req.request_id, req.path, e.what(), e.code());
             return csc_error_response(e, d);
         }
     };
