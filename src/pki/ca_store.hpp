@@ -97,8 +97,13 @@ public:
     // Increases on every status change; nodes poll it to drop cached responses.
     virtual std::int64_t status_epoch() = 0;
 
-    // Monotonic RFC 3161 serial numbers shared by every node.
-    virtual std::int64_t next_tsa_serial() = 0;
+    // Monotonic RFC 3161 serial numbers shared by every node, taken together with the latest genTime any node has put
+    // in a token (#17): `gen_time_ms` raises it, and the value returned tells a node whose clock went back.
+    struct TsaSerial {
+        std::int64_t serial = 0;
+        std::int64_t latest_gen_time_ms = 0;  // max(every genTime so far, gen_time_ms)
+    };
+    virtual TsaSerial next_tsa_serial(std::int64_t gen_time_ms) = 0;
 };
 
 }  // namespace yq::pki

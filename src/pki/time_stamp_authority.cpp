@@ -1,5 +1,7 @@
 #include "pki/time_stamp_authority.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
 
 namespace yq::pki {
@@ -8,14 +10,30 @@ namespace {
 
 struct CallbackState {
     CertificateAuthority* ca;
+    std::int64_t gen_time_us = 0;  // read once, in next_serial, so that the token's time is the one checked
 };
 
-// RFC 3161 §2.4.2: serialNumber unique per TSA; a database counter keeps it unique across nodes.
+// RFC 3161 §2.4.2: serialNumber unique per TSA; a database counter keeps it unique across nodes. OpenSSL asks for the
+// serial before the time (ts_rsp_sign.c), so the clock is read and checked here: genTime is the time the token was
+// made, and a node whose clock went back (beyond the accuracy the tokens claim) must not date a token before one any
+// node already issued (#17) — it refuses with failInfo timeNotAvailable until its clock has caught up.
 ASN1_INTEGER* next_serial(TS_RESP_CTX* ctx, void* data) {
     auto* state = static_cast<CallbackState*>(data);
     try {
+        state->gen_time_us =
+            std::chrono::duration_cast<std::chrono::microseconds>(state->ca->clock().now().time_since_epoch()).count();
+        const std::int64_t now_ms = state->gen_time_us / 1000;
+        auto next = state->ca->store().next_tsa_serial(now_ms);
+        const std::int64_t accuracy_ms = static_cast<std::int64_t>(state->ca->config().tsa.accuracy_seconds) * 1000;
+        if (now_ms + accuracy_ms < next.latest_gen_time_ms) {
+            spdlog::error("the TSA refused a time-stamp: this node's clock is {} ms behind the latest token's time",
+                          next.latest_gen_time_ms - now_ms);
+            TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "the time source is behind the last time-stamp issued");
+            TS_RESP_CTX_add_failure_info(ctx, TS_INFO_TIME_NOT_AVAILABLE);
+            return nullptr;
+        }
         ASN1_INTEGER* serial = ASN1_INTEGER_new();
-        ASN1_INTEGER_set_int64(serial, state->ca->store().next_tsa_serial());
+        ASN1_INTEGER_set_int64(serial, next.serial);
         return serial;
     } catch (const Error&) {
         TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "serial number unavailable");
@@ -26,10 +44,8 @@ ASN1_INTEGER* next_serial(TS_RESP_CTX* ctx, void* data) {
 
 int current_time(TS_RESP_CTX*, void* data, long* seconds, long* microseconds) {
     auto* state = static_cast<CallbackState*>(data);
-    auto now = state->ca->clock().now();
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-    *seconds = static_cast<long>(us / 1000000);
-    *microseconds = static_cast<long>(us % 1000000);
+    *seconds = static_cast<long>(state->gen_time_us / 1000000);
+    *microseconds = static_cast<long>(state->gen_time_us % 1000000);
     return 1;
 }
 
@@ -100,8 +116,15 @@ core::Bytes TimeStampAuthority::stamp_hash(const core::Bytes& hash, const std::s
     core::Bytes reply = respond(der);
     const unsigned char* q = reply.data();
     TsResponsePtr resp(d2i_TS_RESP(nullptr, &q, static_cast<long>(reply.size())));
-    if (!resp || ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp.get()))) > TS_STATUS_GRANTED_WITH_MODS)
+    if (!resp) throw Error("tsa.rejected", 500, "the time-stamp authority refused the request");
+    const TS_STATUS_INFO* status = TS_RESP_get_status_info(resp.get());
+    if (ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(status)) > TS_STATUS_GRANTED_WITH_MODS) {
+        const ASN1_BIT_STRING* failure = TS_STATUS_INFO_get0_failure_info(status);
+        if (failure && ASN1_BIT_STRING_get_bit(failure, TS_INFO_TIME_NOT_AVAILABLE))
+            throw Error("tsa.time_not_available", 503,
+                        "the time-stamp authority's clock is behind the last time-stamp issued; try again later");
         throw Error("tsa.rejected", 500, "the time-stamp authority refused the request");
+    }
     PKCS7* token = TS_RESP_get_token(resp.get());
     int tlen = i2d_PKCS7(token, nullptr);
     core::Bytes out(static_cast<std::size_t>(tlen));

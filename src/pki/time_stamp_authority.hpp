@@ -11,7 +11,8 @@ public:
     explicit TimeStampAuthority(CertificateAuthority& ca);
     core::Bytes respond(const core::Bytes& query_der);
     // A time-stamp token (RFC 3161 TimeStampToken, DER) over a hash we are given, with certReq set (CSC
-    // signatures/timestamp). `nonce` is a decimal number or empty. Throws "tsa.rejected", "tsa.bad_hash" or "tsa.bad_nonce".
+    // signatures/timestamp). `nonce` is a decimal number or empty. Throws "tsa.rejected", "tsa.time_not_available" (503: this node's clock is behind the last
+    // time-stamp issued, #17), "tsa.bad_hash" or "tsa.bad_nonce".
     core::Bytes stamp_hash(const core::Bytes& hash, const std::string& hash_name, const std::string& nonce);
 
 private:

@@ -162,10 +162,13 @@ std::int64_t SqlStore::status_epoch() {
     return v;
 }
 
-std::int64_t SqlStore::next_tsa_serial() {
-    std::int64_t v = 0;
-    m_db.transact([&](Connection& c) { v = c.query_one(sql::kNextCounter, {std::string("tsa_serial")})->integer(0); });
-    return v;
+pki::CaStore::TsaSerial SqlStore::next_tsa_serial(std::int64_t gen_time_ms) {
+    TsaSerial out;
+    m_db.transact([&](Connection& c) {
+        out.serial = c.query_one(sql::kNextCounter, {std::string("tsa_serial")})->integer(0);
+        out.latest_gen_time_ms = c.query_one(sql::kRaiseTsaLatestTime, {gen_time_ms})->integer(0);
+    });
+    return out;
 }
 
 std::vector<audit::StoredEvent> SqlStore::all_events() {

@@ -42,7 +42,7 @@ public:
     bool put_ocsp_response(const pki::OcspRecord& r) override;
     std::optional<pki::OcspRecord> ocsp_response(const std::string& serial) override;
     std::int64_t status_epoch() override;
-    std::int64_t next_tsa_serial() override;
+    TsaSerial next_tsa_serial(std::int64_t gen_time_ms) override;
 
     // audit::AuditReader
     std::vector<audit::StoredEvent> all_events() override;

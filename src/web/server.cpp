@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -353,6 +354,10 @@ void Server::every(std::chrono::milliseconds interval, std::string name, std::fu
 
 void Server::run() {
     m_impl->signals.async_wait([this](beast::error_code, int) { stop(); });
+    // #17: a daemon does not die because whoever read its output went away (a supervisor's log pipe closing, a full
+    // disk under the log reader): the write fails with EPIPE instead of SIGPIPE ending the process. Sockets already
+    // send with MSG_NOSIGNAL.
+    std::signal(SIGPIPE, SIG_IGN);
     for (auto& listener : m_impl->listeners) m_impl->accept(*listener);
     std::vector<std::thread> threads;
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;

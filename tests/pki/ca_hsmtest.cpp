@@ -266,6 +266,36 @@ TEST_P(CaTest, TimeStampTokensVerifyWithOpenSslAndSerialsIncrease) {
     EXPECT_NE(bad.find("Bad request format or system error"), std::string::npos) << bad;  // failInfo badDataFormat
 }
 
+// #17 (the clock jumping back): RFC 3161 §2.4.2 — genTime is when the token was made. A TSA whose clock went back
+// would date new tokens before ones it already issued; it refuses (failInfo timeNotAvailable) until its clock has
+// caught up with the latest genTime, allowing the accuracy its tokens claim (1 s); serial numbers never repeat.
+TEST_P(CaTest, ClockJumpingBackMakesTheTsaRefuseNotBackdate) {
+    pki::TimeStampAuthority tsa(ca);
+    test::write_file(dir.file("data.txt"), "minutes of the meeting");
+    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -out " + dir.file("q.tsq"));
+    const std::string q = test::read_file(dir.file("q.tsq"));
+    auto stamp = [&](const std::string& name) {
+        core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
+        test::write_file(dir.file(name), std::string(reply.begin(), reply.end()));
+        return test::run_command("openssl ts -reply -in " + dir.file(name) + " -text").output;
+    };
+    auto serial_of = [](const std::string& text) { return text.substr(text.find("Serial number: ") + 15, 6); };
+    std::string first = stamp("1.tsr");
+    ASSERT_NE(first.find("Status: Granted"), std::string::npos) << first;
+    clock.advance(std::chrono::hours(-2));
+    std::string behind = stamp("2.tsr");
+    EXPECT_NE(behind.find("Status: Rejected"), std::string::npos) << behind;
+    EXPECT_NE(behind.find("the TSA's time source is not available"), std::string::npos) << behind;  // timeNotAvailable
+    EXPECT_EQ(test::error_code_of([&] { tsa.stamp_hash(core::sha256(std::string("x")), "SHA256", ""); }),
+              "tsa.time_not_available");
+    clock.advance(std::chrono::hours(2));
+    std::string caught_up = stamp("3.tsr");
+    ASSERT_NE(caught_up.find("Status: Granted"), std::string::npos) << caught_up;
+    EXPECT_NE(serial_of(caught_up), serial_of(first));
+    clock.advance(std::chrono::seconds(-1));  // within the claimed accuracy (1 s): nodes' clocks may differ that much
+    EXPECT_NE(stamp("4.tsr").find("Status: Granted"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CaTest, ::testing::ValuesIn(test::db_kinds()), test::db_kind_name);
 
 TEST_P(CaTest, IssuesForAKeyHeldInTheHsmWithoutACsr) {

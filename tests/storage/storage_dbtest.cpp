@@ -190,8 +190,11 @@ TEST_P(StorageTest, ConcurrentAppendersKeepOneUnbrokenChain) {
 }
 
 TEST_P(StorageTest, CountersAreMonotonic) {
-    std::int64_t a = store.next_tsa_serial(), b = store.next_tsa_serial();
-    EXPECT_EQ(b, a + 1);
+    auto a = store.next_tsa_serial(1764000000000), b = store.next_tsa_serial(1763999990000);  // a clock 10 s back
+    EXPECT_EQ(b.serial, a.serial + 1);
+    EXPECT_EQ(a.latest_gen_time_ms, 1764000000000);
+    EXPECT_EQ(b.latest_gen_time_ms, 1764000000000) << "the latest genTime never goes back";
+    EXPECT_EQ(store.next_tsa_serial(1764000005000).latest_gen_time_ms, 1764000005000);
 }
 
 TEST_P(StorageTest, BlobsAndUnicodeRoundTrip) {

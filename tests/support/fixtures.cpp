@@ -229,8 +229,8 @@ int spawn_serve(const std::string& home, int& pid, const std::string& listen = "
         }
         char sink[512];
         ssize_t n;
-        while ((n = read(fd, sink, sizeof sink)) > 0)
-            if (log >= 0 && ::write(log, sink, static_cast<std::size_t>(n)) < 0) break;
+        while ((n = read(fd, sink, sizeof sink)) > 0)  // a log that cannot be written ends the reader, as a
+            if (log >= 0 && ::write(log, sink, static_cast<std::size_t>(n)) < 0) break;  // supervisor's pipe can
         if (log >= 0) close(log);
         close(fd);
     }).detach();
@@ -311,6 +311,13 @@ void ServerProcess::crash() {
     int status = 0;
     waitpid(m_pid, &status, 0);
     m_pid = -1;
+}
+
+std::string ServerProcess::ended() {
+    int status = 0;
+    if (m_pid <= 0 || waitpid(m_pid, &status, WNOHANG) != m_pid) return "";
+    m_pid = -1;
+    return WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status));
 }
 
 void ServerProcess::restart() {

@@ -138,6 +138,8 @@ public:
     void crash();
     // The first node started again on the same home after stop() or crash(); port() is its new port.
     void restart();
+    // How the first node ended if it is no longer running ("exit N" / "signal N"); empty while it runs.
+    std::string ended();
     // The server's own database, opened as its configuration names it (for tests that tamper with it as a rogue
     // database administrator would).
     std::unique_ptr<storage::Database> open_database() const;

@@ -24,6 +24,9 @@ inline constexpr const char* kRevokeCertificate =
     "WHERE serial = $1 AND status = 'valid'";
 
 inline constexpr const char* kNextCounter = "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value";
+inline constexpr const char* kRaiseTsaLatestTime =
+    "UPDATE counters SET value = CASE WHEN value > $1 THEN value ELSE $1 END WHERE name = 'tsa_latest_time_ms' "
+    "RETURNING value";
 inline constexpr const char* kReadCounter = "SELECT value FROM counters WHERE name = $1";
 
 inline constexpr const char* kInsertCrl = "INSERT INTO crls (number, this_update, next_update, der) VALUES ($1, $2, $3, $4)";

@@ -17,6 +17,11 @@ namespace {
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
         throw Error("db.busy", 503, msg + " (the database is busy; try again)");
     if ((code & 0xff) == SQLITE_CONSTRAINT) throw Error("db.constraint", 409, msg);
+    // #17: the disk under the database is full — nothing was written; the operator frees space, clients try again
+    if ((code & 0xff) == SQLITE_FULL)
+        throw Error("db.full", 503, msg + " (no room to write the database: free disk space under it)");
+    if ((code & 0xff) == SQLITE_IOERR)
+        throw Error("db.io_error", 503, msg + " (the database could not be written: a full or failing disk)");
     throw Error("db.error", 500, msg);
 }
 

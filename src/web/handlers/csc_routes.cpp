@@ -42,7 +42,8 @@ Response csc_error_response(const Error& e, Dialect d) {
     if (code == "accounts.unknown_credential") return body(400, "invalid_request", "Invalid parameter credentialID");
     if (code == "accounts.unknown_account")
         return body(401, "invalid_token", "The token provided is not a valid OAuth access or refresh token.");
-    if (code == "db.busy" || code == "hsm.unavailable" || code == "db.unavailable")
+    if (code == "db.busy" || code == "hsm.unavailable" || code == "db.unavailable" || code == "db.full" ||
+        code == "db.io_error" || code == "tsa.time_not_available")
         return body(503, "temporarily_unavailable", "The service is temporarily unavailable");
     // Any other refusal (e.g. "accounts.signing_key_not_created") says what to do.
     if (e.http_status() < 500) return body(400, "invalid_request", e.what());
