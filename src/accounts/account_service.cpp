@@ -105,7 +105,9 @@ CreatedAccount AccountService::create(const NewAccountRequest& r, const std::str
     core::secure_wipe(secret.data(), secret.size());
     a.totp_enrolled_at = a.created_at;  // given to the person at creation (the operator's CLI)
 
-    auto [c, certificate] = new_credential(a, r.key_type, r.signing_password, actor);
+    NewCredential made = new_credential(a, r.key_type, r.signing_password, actor);
+    const Credential& c = made.credential;  // not a structured binding: clang 14 (the fuzz build) cannot capture one
+    const pki::IssuedCertificate& certificate = made.certificate;
     // #17: the certificate's row with the account and its credential, in one transaction
     m_store.atomically([&] {
         m_ca.store_issued(certificate, actor);
@@ -167,7 +169,9 @@ Credential AccountService::create_first_key(const std::string& account_id, const
     m_store.record_event(audit::Event{actor, "account.signing_key_generating", "account:" + a->username,
                                       audit::details({{"key", a->key_type}}), m_clock.unix_seconds()});
     keystore::KeyType type = keystore::parse_key_type(a->key_type.empty() ? m_config.accounts.default_key : a->key_type);
-    auto [c, certificate] = new_credential(*a, type, signing_password, actor);
+    NewCredential made = new_credential(*a, type, signing_password, actor);
+    const Credential& c = made.credential;
+    const pki::IssuedCertificate& certificate = made.certificate;
     // #17: the certificate's row with the credential that holds its key, in one transaction (a concurrent first key
     // makes this one fail whole: its certificate is never stored)
     m_store.atomically([&] {
