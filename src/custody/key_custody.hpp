@@ -59,7 +59,7 @@ class KeyCustody {
 public:
     // `kept_sad_keys`: how many per-SAD keys may stay unwrapped in the HSM between calls (#19; 0 = none).
     KeyCustody(keystore::Keystore& keys, const KdfParams& params, std::size_t kept_sad_keys = 0)
-        : m_keys(keys), m_params(params), m_kept(keys, kept_sad_keys) {}
+        : m_keys(keys), m_params(params), m_kept(kept_sad_keys) {}
 
     // Creates the HSM keys custody needs (KEK, pepper, SAD seal key) if missing. Idempotent.
     static void ensure_hsm_keys(keystore::Keystore& keys);

@@ -24,7 +24,7 @@ namespace yq::custody {
 class SadKeyCache {
 public:
     // capacity 0 keeps nothing (every call unwraps, as before #19).
-    SadKeyCache(keystore::Keystore& keys, std::size_t capacity) : m_keys(keys), m_capacity(capacity) {}
+    explicit SadKeyCache(std::size_t capacity) : m_capacity(capacity) {}  // each Kept key knows its own Keystore
     ~SadKeyCache();
     SadKeyCache(const SadKeyCache&) = delete;
     SadKeyCache& operator=(const SadKeyCache&) = delete;
@@ -64,7 +64,6 @@ private:
         std::shared_ptr<Kept> key;
         std::int64_t expires_at = 0;
     };
-    keystore::Keystore& m_keys;
     std::size_t m_capacity;
     std::mutex m_mutex;
     std::map<std::string, Entry> m_entries;
