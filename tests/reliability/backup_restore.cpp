@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/bytes.hpp"
+#include "reliability/campaign.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/office_api.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
+using test::reliability::kPgBin;
 
 // The PostgreSQL part of the documented backup, done as a database administrator would: pg_dump of the node's
 // schema, restored with pg_restore into a new database. Returns the restored database's URL for the new home.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "support/office_api.hpp"
 
@@ -43,5 +44,28 @@ inline office::Reply call(int port, const std::string& method, const std::string
         return {0, nlohmann::json()};
     }
 }
+
+// CSC credentials/authorize for SHA-256 `hashes_b64` (SCAL 2: the SAD is bound to them) with the signing password.
+inline office::Reply authorize_hashes(int port, const office::Signer& s, const std::vector<std::string>& hashes_b64) {
+    return call(port, "POST", "/csc/v2/credentials/authorize", s.csc_token,
+                {{"credentialID", s.credential},
+                 {"numSignatures", hashes_b64.size()},
+                 {"hashes", hashes_b64},
+                 {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                 {"authData", {{{"id", "PIN"}, {"value", s.signing_password}}}}});
+}
+
+// CSC signatures/signHash of one SHA-256 hash with ECDSA P-256 under `sad`.
+inline office::Reply sign_hash(int port, const office::Signer& s, const nlohmann::json& sad, const std::string& hash_b64) {
+    return call(port, "POST", "/csc/v2/signatures/signHash", s.csc_token,
+                {{"credentialID", s.credential},
+                 {"SAD", sad},
+                 {"hashes", {hash_b64}},
+                 {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
+                 {"signAlgo", "1.2.840.10045.4.3.2"}});
+}
+
+// Debian's PostgreSQL 15 programs (initdb, pg_ctl, pg_dump, pg_restore).
+inline const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
 
 }  // namespace yq::test::reliability

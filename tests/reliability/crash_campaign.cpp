@@ -32,10 +32,7 @@ using json = nlohmann::json;
 
 namespace {
 
-using test::reliability::call;
-using test::reliability::random_source;
-using test::reliability::report;
-using test::reliability::rounds;
+using namespace test::reliability;  // the campaign's helpers (campaign.hpp)
 
 // Runs `clients` threads of `work(client, port, done)` and kills the node once they have completed a random number of
 // operations in [0, most_done] (`done` counts them) plus a random part of one operation's time, so that the kill falls
@@ -96,11 +93,11 @@ TEST_P(CrashCampaign, KillDuringSignHashSpendsNoSadTwice) {
     test::TempDir work;
     test::ServerProcess node({GetParam(), R"({"accounts": {"otp_required": false}})", false});
     constexpr int kSigners = 4, kPerSad = 3;
-    std::vector<test::TestAccount> signers;
-    std::vector<std::string> tokens;
+    std::vector<Signer> signers;
     for (int i = 0; i < kSigners; ++i) {
-        signers.push_back(test::create_account(node, work, "crash.signer" + std::to_string(i)));
-        tokens.push_back(csc_login(Api{node.port()}, signers.back().username, "login-password-1"));
+        auto a = test::create_account(node, work, "crash.signer" + std::to_string(i));
+        signers.push_back({a.username, csc_login(Api{node.port()}, a.username, "login-password-1"), a.credential,
+                           "signing-password-1"});
     }
     struct Sad {
         int signer = 0;
@@ -109,12 +106,7 @@ TEST_P(CrashCampaign, KillDuringSignHashSpendsNoSadTwice) {
         std::vector<std::string> signed_hashes;  // lower-case hex
     };
     auto sign = [&](int port, const Sad& s, const std::string& hash_b64) {
-        return call(port, "POST", "/csc/v2/signatures/signHash", tokens[s.signer],
-                    {{"credentialID", signers[s.signer].credential},
-                     {"SAD", s.token},
-                     {"hashes", {hash_b64}},
-                     {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
-                     {"signAlgo", "1.2.840.10045.4.3.2"}});
+        return sign_hash(port, signers[s.signer], s.token, hash_b64);
     };
     for (int round = 0; round < rounds(); ++round) {
         std::mutex m;
@@ -123,12 +115,7 @@ TEST_P(CrashCampaign, KillDuringSignHashSpendsNoSadTwice) {
             for (;;) {
                 std::vector<std::string> hashes;  // SCAL 2 (CSC §8.3.2): the SAD is bound to the hashes it signs
                 for (int i = 0; i < kPerSad; ++i) hashes.push_back(random_hash());
-                auto a = call(port, "POST", "/csc/v2/credentials/authorize", tokens[client],
-                              {{"credentialID", signers[client].credential},
-                               {"numSignatures", kPerSad},
-                               {"hashes", hashes},
-                               {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
-                               {"authData", {{{"id", "PIN"}, {"value", "signing-password-1"}}}}});
+                auto a = authorize_hashes(port, signers[client], hashes);
                 if (a.status == 0) return true;
                 EXPECT_EQ(a.status, 200) << a.body;
                 if (a.status != 200) return false;

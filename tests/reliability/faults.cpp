@@ -27,11 +27,9 @@ using json = nlohmann::json;
 namespace {
 
 namespace fs = std::filesystem;
-using test::reliability::call;
+using test::reliability::kPgBin;
 using test::reliability::report;
 using Clock = std::chrono::steady_clock;
-
-const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
 
 // A PostgreSQL 15 cluster of the test's own (initdb + pg_ctl, as the postgres user when run as root), so that it can
 // be stopped and started without disturbing the tests beside it.
@@ -76,15 +74,10 @@ public:
             m_threads.emplace_back([this, port, s] {
                 while (!m_stop) {
                     std::string hash = core::base64_encode(core::random_bytes(32));
-                    auto sad = call(port, "POST", "/csc/v2/credentials/authorize", s.csc_token,
-                                    {{"credentialID", s.credential}, {"numSignatures", 1}, {"hashes", {hash}},
-                                     {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
-                                     {"authData", {{{"id", "PIN"}, {"value", s.signing_password}}}}});
+                    auto sad = test::reliability::authorize_hashes(port, s, {hash});
                     tally(sad);
                     if (sad.status != 200) continue;
-                    tally(call(port, "POST", "/csc/v2/signatures/signHash", s.csc_token,
-                               {{"credentialID", s.credential}, {"SAD", sad.body["SAD"]}, {"hashes", {hash}},
-                                {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"}, {"signAlgo", "1.2.840.10045.4.3.2"}}));
+                    tally(test::reliability::sign_hash(port, s, sad.body["SAD"], hash));
                 }
             });
     }

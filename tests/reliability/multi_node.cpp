@@ -32,9 +32,7 @@ using json = nlohmann::json;
 
 namespace {
 
-using test::reliability::call;
-using test::reliability::report;
-using test::reliability::rounds;
+using namespace test::reliability;  // the campaign's helpers (campaign.hpp)
 
 constexpr int kOcspPollMs = 100;  // ServerProcess's ocsp.status_poll_ms
 
@@ -181,11 +179,9 @@ protected:
         load.threads.emplace_back([&, port, count] {
             while (!load.stop) {
                 std::string hash = core::base64_encode(core::random_bytes(32));
-                auto sad = authorize(Api{port}, s, s.signing_password, hash);
+                auto sad = authorize_hashes(port, s, {hash});
                 count(sad.status == 200, "authorize " + std::to_string(sad.status) + " " + sad.body.dump());
-                auto sig = call(port, "POST", "/csc/v2/signatures/signHash", s.csc_token,
-                                {{"credentialID", s.credential}, {"SAD", sad.body.value("SAD", "")}, {"hashes", {hash}},
-                                 {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+                auto sig = sign_hash(port, s, sad.body.value("SAD", ""), hash);
                 count(sig.status == 200, "signHash " + std::to_string(sig.status) + " " + sig.body.dump());
             }
         });
@@ -252,10 +248,7 @@ TEST_F(MultiNode, ThreeNodesBehindHaproxyLockAtFiveSpendEachSadOnceAndFollowARev
         Signer spender = signer("spender" + std::to_string(r));
         std::vector<std::string> hashes;
         for (int i = 0; i < 10; ++i) hashes.push_back(core::base64_encode(core::random_bytes(32)));
-        auto sad = Api{proxy->port()}.call("POST", "/csc/v2/credentials/authorize", spender.csc_token,
-                                           {{"credentialID", spender.credential}, {"numSignatures", 10}, {"hashes", hashes},
-                                            {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"},
-                                            {"authData", {{{"id", "PIN"}, {"value", spender.signing_password}}}}});
+        auto sad = authorize_hashes(proxy->port(), spender, hashes);
         ASSERT_EQ(sad.status, 200) << sad.body;
         std::vector<std::atomic<int>> signed_count(hashes.size());
         std::mutex answers_mutex;
@@ -267,9 +260,7 @@ TEST_F(MultiNode, ThreeNodesBehindHaproxyLockAtFiveSpendEachSadOnceAndFollowARev
                 for (std::size_t i = 0; i < order.size(); ++i) order[i] = (i + static_cast<std::size_t>(c)) % order.size();
                 for (std::size_t i : order) {
                     for (int attempt = 0; attempt < 20; ++attempt) {  // 503 temporarily_unavailable: try again
-                        auto res = call(proxy->port(), "POST", "/csc/v2/signatures/signHash", spender.csc_token,
-                                        {{"credentialID", spender.credential}, {"SAD", sad.body["SAD"]}, {"hashes", {hashes[i]}},
-                                         {"hashAlgorithmOID", "2.16.840.1.101.3.4.2.1"}, {"signAlgo", "1.2.840.10045.4.3.2"}});
+                        auto res = sign_hash(proxy->port(), spender, sad.body["SAD"], hashes[i]);
                         if (res.status == 200) ++signed_count[i];
                         if (res.status != 200) {
                             std::lock_guard lock(answers_mutex);
