@@ -19,6 +19,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "core/secure_buffer.hpp"
+#include "web/json_text.hpp"
 
 namespace yq::web {
 
@@ -44,7 +45,7 @@ Response error_response(int status, const std::string& code, const std::string& 
     r.content_type = "application/json";
     nlohmann::json body{{"error", code}, {"message", message}};
     if (!details.empty()) body["details"] = details;
-    r.body = body.dump();
+    r.body = json_text(body);
     return r;
 }
 
@@ -150,7 +151,7 @@ private:
             if (target.rfind("/csc/", 0) == 0)  // CSC clients read the CSC error body (CSC API §10.1)
                 r.body = nlohmann::json{{"error", "invalid_request"},
                                         {"error_description", "The request body is larger than " + limit + " bytes"}}
-                             .dump();
+                             .dump();  // nothing from the request in it
             write(std::move(r), "oversize");
             return;
         }

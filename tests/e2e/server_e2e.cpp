@@ -164,6 +164,26 @@ TEST_P(ServerTest, HttpErrorsHaveStableCodes) {
         << metrics.body;
 }
 
+// #17 fuzzing (registration_api_fuzz): bytes that are not UTF-8 in a request's path reached the JSON error body, and
+// nlohmann::json refuses to write invalid UTF-8 (type_error 316) — thrown while the server was building the error
+// answer, outside any handler's catch, so one unauthenticated request ended the process. The answer must be the
+// stable error, with the offending bytes replaced, and the server must stay up.
+TEST_P(ServerTest, PathThatIsNotUtf8GetsItsErrorAndTheServerStaysUp) {
+    for (const char* target : {"/nothing-%ED%A0%80", "/api/v1/applications/%ED%ED%ED/reject", "/repo/%FF.crt",
+                               "/csc/v2/%C3%28"}) {
+        auto r = test::http_request("GET", server.port(), target);
+        EXPECT_GE(r.status, 400) << target;
+        EXPECT_LT(r.status, 500) << target << ": " << r.body;
+        auto body = nlohmann::json::parse(r.body, nullptr, false);
+        ASSERT_FALSE(body.is_discarded()) << target << ": " << r.body;
+        EXPECT_TRUE(body.contains("error")) << r.body;
+    }
+    auto posted = test::http_request("POST", server.port(), "/api/v1/agencies/%ED%ED/submit", "{}", "application/json");
+    EXPECT_EQ(posted.status, 401) << posted.body;  // no token: refused before anything is read
+    auto health = test::http_request("GET", server.port(), "/healthz");
+    EXPECT_EQ(health.status, 200) << "the server went down";
+}
+
 TEST_P(ServerTest, AuditVerifyPassesAndNamesTheTamperedEvent) {
     issue_signer("carol");
     auto sign = server.cli("audit sign-head");

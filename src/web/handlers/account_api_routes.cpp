@@ -11,6 +11,7 @@
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/validation_html.hpp"
+#include "web/json_text.hpp"
 
 namespace yq::web {
 
@@ -84,7 +85,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                         {"renewal_open", not_after - clock.unix_seconds() <= renewal_days * 86400}});
                    }
                    Response r = Response::bytes("application/json",
-                                                json{{"username", a->username},
+                                                json_text(json{{"username", a->username},
                                                      {"display_name", a->display_name},
                                                      {"agency", a->agency},
                                                      {"status", a->status},
@@ -94,8 +95,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                                      {"rekey_approved", office.pending_for_user(a->username, "rekey").has_value()},
                                                      {"renewal_approved", office.pending_for_user(a->username, "renewal").has_value()},
                                                      {"otp_required", config.accounts.otp_required},
-                                                     {"credentials", creds}}
-                                                    .dump());
+                                                     {"credentials", creds}}));
                    r.headers.emplace_back("Cache-Control", "no-store");
                    return r;
                },

@@ -6,6 +6,7 @@
 #include "signing/algorithms.hpp"
 #include "signing/csc_error.hpp"
 #include "web/handlers/json_wipe.hpp"
+#include "web/json_text.hpp"
 
 namespace yq::web {
 
@@ -20,7 +21,7 @@ Response json_response(int status, const json& body) {
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.body = json_text(body);
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
 }
