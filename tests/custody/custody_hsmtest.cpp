@@ -150,7 +150,9 @@ TEST_F(CustodyTest, SadKeyHalvesOpenTheKeyOnlyTogetherAndOnlyForTheirSad) {
 // the SAD's last signature or its expiry, and is never a way around the SAD's two shares.
 TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
     custody::KeyCustody keeping{*keys, kCheapKdf, 4};
-    auto [k, k_user] = opened_key(keeping, "cred_6");
+    OpenedKey opened = opened_key(keeping, "cred_6");  // no structured binding: clang 14 cannot capture one
+    const auto& k = opened.key;
+    const auto& k_user = opened.k_user;
     custody::SadKey one = keeping.seal_for_sad(k.sealed, k_user, "sad_kept");
     auto sign = [&](std::int64_t keep_until) {
         return keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_kept", ecdsa, {digest},
@@ -183,7 +185,9 @@ TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
 // log leaves — but not its token share calls with forged shares, hoping the kept key answers to the id alone.
 TEST_F(CustodyTest, KeptSadKeyIsNotReachableWithForgedShares) {
     custody::KeyCustody keeping{*keys, kCheapKdf, 4};
-    auto [k, k_user] = opened_key(keeping, "cred_7");
+    OpenedKey opened = opened_key(keeping, "cred_7");  // no structured binding: clang 14 cannot capture one
+    const auto& k = opened.key;
+    const auto& k_user = opened.k_user;
     custody::SadKey one = keeping.seal_for_sad(k.sealed, k_user, "sad_target");
     custody::SadKey other = keeping.seal_for_sad(k.sealed, k_user, "sad_other");
     keeping.sign_for_sad(k.sealed, one.token_share, one.row_share, one.sealed_key, "sad_target", ecdsa, {digest}, 5000);

@@ -18,6 +18,7 @@
 #include "signing/csc_service.hpp"
 #include "web/handlers/office_pages.hpp"
 #include "web/handlers/ra_routes.hpp"
+#include "web/json_text.hpp"
 #include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
 
@@ -65,18 +66,14 @@ struct RegistrationEnvironment {
         yq::web::register_office_staff_pages(router, page_services);
         tokens[0] = signed_in("fuzz.officer", {"officer"});
         tokens[1] = signed_in("fuzz.supervisor", {"supervisor", "auditor", "ca_admin"});
-        document = call(0, "POST", "/api/v1/documents", std::string("%PDF-1.7\n%fuzz seed\n")).value("sha256", "");
+        document = set_up_call(0, "POST", "/api/v1/documents", std::string("%PDF-1.7\n%fuzz seed\n")).value("sha256", "");
         json a{{"kind", "government"},
                {"name_zh", "模糊測試局"},
                {"code", "FZ"},
                {"head", {{"name", "Head"}}},
-               {"contact", {{"name", "Contact"}}},
+               {"contact", {{"name", "Contact"}, {"email", "contact@fuzz.gov.mo"}}},
                {"representative", {{"name", "Rep"}, {"is_head", true}, {"id_type", "macau_bir"}, {"id_number", "1234567(8)"}}}};
-        agency = call(0, "POST", "/api/v1/agencies", a.dump())["agency"].value("id", "");
-        if (document.empty() || agency.empty()) {
-            std::cerr << "registration fuzz set-up failed\n";
-            std::abort();
-        }
+        agency = set_up_call(0, "POST", "/api/v1/agencies", a.dump())["agency"].value("id", "");
     }
 
     // A console-made sign-in taken through its first sign-in: one-time password, authenticator enrolled, own password.
@@ -98,7 +95,8 @@ struct RegistrationEnvironment {
         return session.access_token;
     }
 
-    json call(int who, const std::string& method, const std::string& path, const std::string& body) {
+    // A request the set-up needs to succeed: its JSON answer, or the run stops with what went wrong.
+    json set_up_call(int who, const std::string& method, const std::string& path, const std::string& body) {
         yq::web::Request req;
         req.method = method;
         req.path = path;
@@ -106,7 +104,12 @@ struct RegistrationEnvironment {
         req.headers["authorization"] = "Bearer " + tokens[who];
         req.headers["content-type"] = "application/json";
         yq::web::Response r = respond(req);
-        return json::parse(r.body, nullptr, false);
+        json answer = json::parse(r.body, nullptr, false);
+        if (r.status >= 300 || !answer.is_object()) {
+            std::cerr << "fuzz set-up: " << method << " " << path << " answered " << r.status << ": " << r.body << "\n";
+            std::abort();
+        }
+        return answer;
     }
 
     // What web::Server does with a route's answer or exception (server.cpp invoke()), minus the socket.
@@ -132,7 +135,7 @@ struct RegistrationEnvironment {
             yq::web::Response r;
             r.status = err.http_status();
             r.content_type = "application/json";
-            r.body = json{{"error", err.code()}, {"message", err.what()}}.dump();
+            r.body = yq::web::json_text(json{{"error", err.code()}, {"message", err.what()}});  // as server.cpp does
             return r;
         } catch (const std::exception& other) {  // the server would answer 500 "internal"
             std::cerr << req.method << " " << req.path << ": not a yq::Error: " << other.what() << "\n";
