@@ -2,9 +2,13 @@
 // /proc/PID/status while clients sign (CSC signHash, 1 hash), ask OCSP, read credential info, fetch the CRL and, one
 // call in 64, authorise anew (credentials/authorize with the production Argon2id cost, 64 MiB), without pause.
 // Anchor in the same run: the same server's RSS at rest after start-up; the budget is 256 MB.
-//   build/release/memory_bench [--seconds 30] [--clients 64]
+// #17's soak is the same load for 30 minutes on PostgreSQL, with a row per interval (RSS, open file descriptors,
+// the database connections PostgreSQL reports in pg_stat_activity) and the RSS trend after the first interval:
+//   build/release/memory_bench [--seconds 30] [--clients 64] [--database sqlite|postgres] [--interval SECONDS]
+// (--database postgres needs YQ_PG_DSN, as the tests do).
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,15 +42,48 @@ int open_fds(int pid) {
 
 using Signer = bench::ServerSigner;
 
+// Client connections PostgreSQL has open (not counting the one asking); -1 without PostgreSQL.
+int postgres_connections() {
+    const char* dsn = std::getenv("YQ_PG_DSN");
+    if (dsn == nullptr || *dsn == 0) return -1;
+    auto r = test::run_command("psql " + test::shell_quote(dsn) +
+                               " -Atc \"select count(*) from pg_stat_activity where backend_type = 'client backend' and "
+                               "pid <> pg_backend_pid()\"");
+    try {
+        return r.exit_code == 0 ? std::stoi(r.output) : -1;
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
+// Least-squares slope of (t, rss) in MB per hour.
+double slope_mb_per_hour(const std::vector<std::pair<double, long>>& points) {
+    double n = static_cast<double>(points.size()), st = 0, sr = 0, stt = 0, str = 0;
+    for (const auto& [t, r] : points) {
+        double mb = static_cast<double>(r) / 1024.0;
+        st += t, sr += mb, stt += t * t, str += t * mb;
+    }
+    double d = n * stt - st * st;
+    return d == 0 ? 0 : (n * str - st * sr) / d * 3600.0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    double seconds = 30;
+    double seconds = 30, interval = 0;
     int clients = 64;
+    test::DbKind database = test::DbKind::Sqlite;
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::string(argv[i]) == "--seconds") seconds = std::stod(argv[i + 1]);
         if (std::string(argv[i]) == "--clients") clients = std::stoi(argv[i + 1]);
+        if (std::string(argv[i]) == "--interval") interval = std::stod(argv[i + 1]);
+        if (std::string(argv[i]) == "--database" && std::string(argv[i + 1]) == "postgres") database = test::DbKind::Postgres;
     }
+    if (database == test::DbKind::Postgres && postgres_connections() < 0) {
+        std::fprintf(stderr, "--database postgres needs YQ_PG_DSN and psql\n");
+        return 2;
+    }
+    if (interval <= 0) interval = seconds;
     if (!std::getenv("YQ_BINARY")) {
         std::string self = std::filesystem::canonical("/proc/self/exe").parent_path() / "yunqian";
         setenv("YQ_BINARY", self.c_str(), 1);
@@ -54,7 +91,7 @@ int main(int argc, char** argv) {
     test::TempDir work;
     // production defaults (Argon2id t=3, 64 MiB, kdf.max_concurrent 2, 16 workers); SCAL1 so a SAD serves many calls
     test::ServerProcess server(test::ServerProcess::Options{
-        test::DbKind::Sqlite, R"({"accounts": {"otp_required": false}, "csc": {"scal": 1, "multisign": 1000000},
+        database, R"({"accounts": {"otp_required": false}, "csc": {"scal": 1, "multisign": 1000000},
                                   "kdf": {"time_cost": 3, "memory_kib": 65536, "parallelism": 1},
                                   "log": {"level": "warn"}})"});
     const int port = server.port();
@@ -88,18 +125,45 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const long idle = rss_kib(server.pid());
     const int idle_fds = open_fds(server.pid());
+    const int idle_connections = postgres_connections();
 
     std::atomic<bool> stop{false};
     std::atomic<long> calls{0}, failures{0};
     std::vector<long> samples;
+    std::vector<std::pair<double, long>> timed_samples;  // seconds since the load began, RSS
     long peak = 0;
-    int peak_fds = 0;
+    int peak_fds = 0, peak_connections = idle_connections;
+    const auto began = Clock::now();
+    // one row per interval: RSS mean and peak, fds peak, PostgreSQL connections peak, calls and failures
+    struct Row {
+        double rss_sum = 0;
+        long rss_peak = 0, samples = 0, calls = 0, failures = 0;
+        int fds_peak = 0, connections_peak = -1;
+    };
+    std::vector<Row> rows(static_cast<std::size_t>(std::ceil(seconds / interval)) + 1);
+    long calls_before = 0, failures_before = 0;
     std::thread sampler([&] {
+        auto next_connection_sample = Clock::now();
         while (!stop) {
+            double t = std::chrono::duration<double>(Clock::now() - began).count();
+            Row& row = rows[std::min(rows.size() - 1, static_cast<std::size_t>(t / interval))];
             long r = rss_kib(server.pid());
+            int fds = open_fds(server.pid());
             samples.push_back(r);
+            timed_samples.emplace_back(t, r);
             peak = std::max(peak, r);
-            peak_fds = std::max(peak_fds, open_fds(server.pid()));
+            peak_fds = std::max(peak_fds, fds);
+            row.rss_sum += static_cast<double>(r), row.rss_peak = std::max(row.rss_peak, r), ++row.samples;
+            row.fds_peak = std::max(row.fds_peak, fds);
+            row.calls = calls - calls_before, row.failures = failures - failures_before;
+            if (Clock::now() >= next_connection_sample && idle_connections >= 0) {
+                int c = postgres_connections();
+                row.connections_peak = std::max(row.connections_peak, c);
+                peak_connections = std::max(peak_connections, c);
+                next_connection_sample = Clock::now() + std::chrono::seconds(5);
+            }
+            if (static_cast<std::size_t>((t + 0.1) / interval) != static_cast<std::size_t>(t / interval))
+                calls_before = calls, failures_before = failures;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     });
@@ -156,6 +220,27 @@ int main(int argc, char** argv) {
                 calls.load(), failures.load());
     std::printf("| at rest (anchor) | peak under load | peak ÷ at rest | budget | mean, middle third → last third | "
                 "2 s after | fds at rest / peak |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    if (rows.size() > 2) {  // the soak's table: one row per interval
+        std::printf("\n| from minute | RSS mean | RSS peak | fds peak | PostgreSQL connections peak | calls | not 200 |\n"
+                    "|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const Row& r = rows[i];
+            if (r.samples == 0) continue;
+            std::printf("| %.0f | %.0f MB | %.0f MB | %d | %s | %ld | %ld |\n", static_cast<double>(i) * interval / 60.0,
+                        r.rss_sum / static_cast<double>(r.samples) / 1024.0, static_cast<double>(r.rss_peak) / 1024.0,
+                        r.fds_peak, r.connections_peak < 0 ? "–" : std::to_string(r.connections_peak).c_str(), r.calls,
+                        r.failures);
+        }
+        std::vector<std::pair<double, long>> after_warm_up;
+        for (const auto& p : timed_samples)
+            if (p.first >= interval) after_warm_up.push_back(p);
+        std::printf("\nRSS trend after the first interval (least squares): %+.1f MB per hour\n",
+                    slope_mb_per_hour(after_warm_up));
+        if (idle_connections >= 0)
+            std::printf("PostgreSQL client connections: %d at rest, %d at most under load\n", idle_connections,
+                        peak_connections);
+        std::printf("\n");
+    }
     std::printf("| %.0f MB | %.0f MB | %.2f× | 256 MB (%s) | %.0f → %.0f MB | %.0f MB | %d / %d |\n", idle / 1024.0,
                 peak / 1024.0, static_cast<double>(peak) / static_cast<double>(idle),
                 peak <= 256 * 1024 ? "met" : "NOT met", middle / 1024.0, last / 1024.0, after / 1024.0, idle_fds,
