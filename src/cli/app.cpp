@@ -61,7 +61,7 @@ std::unique_ptr<App> App::open(core::Config config) {
     storage::migrate(*app->db);
     app->store = std::make_unique<storage::SqlStore>(*app->db);
     export_hsm_environment(c);
-    keystore::HsmSettings hsm{c.hsm.module, c.hsm.token_label, read_pin(c, "user_pin"), c.hsm.engine,
+    keystore::HsmSettings hsm{c.hsm.module, c.hsm.token_label, read_pin(c, "user_pin"),
                               c.hsm.session_pool_size};
     app->keys = std::make_unique<keystore::Keystore>(hsm);
     app->ca = std::make_unique<pki::CertificateAuthority>(app->config, *app->keys, *app->store, app->clock);

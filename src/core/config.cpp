@@ -181,7 +181,6 @@ Config parse_config(const std::string& home, const std::string& json_text) {
         read(h, "softhsm2_conf", c.hsm.softhsm2_conf, "hsm");
         read(h, "token_label", c.hsm.token_label, "hsm");
         read(h, "pin_file", c.hsm.pin_file, "hsm");
-        read(h, "engine", c.hsm.engine, "hsm");
         read(h, "session_pool_size", c.hsm.session_pool_size, "hsm");
     }
     if (j.contains("ca")) {

@@ -41,7 +41,6 @@ struct HsmConfig {
     std::string softhsm2_conf = "hsm/softhsm2.conf";  // exported as SOFTHSM2_CONF before the module loads ("" = leave env)
     std::string token_label = "yunqian";
     std::string pin_file = "hsm/pins.json";  // 0600 JSON {"user_pin": "...", "so_pin": "..."}
-    std::string engine = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so";  // libp11 engine for OpenSSL
     int session_pool_size = 8;
 };
 

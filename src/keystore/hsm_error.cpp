@@ -13,6 +13,10 @@ void throw_ckr(unsigned long rv, const std::string& what, Operation op) {
     std::snprintf(hex, sizeof hex, "0x%08lx", rv);
     std::string msg = what + " failed (PKCS#11 " + hex + ")";
     switch (rv) {
+        case CKR_SESSION_HANDLE_INVALID:
+        case CKR_SESSION_CLOSED:
+        case CKR_USER_NOT_LOGGED_IN:
+            throw SessionLost(msg);
         case CKR_PIN_INCORRECT:
         case CKR_PIN_INVALID:
         case CKR_PIN_LEN_RANGE:

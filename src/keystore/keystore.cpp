@@ -15,7 +15,7 @@
 #include <optional>
 
 #include "core/error.hpp"
-#include "keystore/engine_keys.hpp"
+#include "keystore/hsm_evp_key.hpp"
 #include "keystore/hsm_error.hpp"
 #include "keystore/session.hpp"
 
@@ -265,14 +265,15 @@ struct Keystore::Impl {
     HsmSettings settings;
     Module module;
     CK_SLOT_ID slot;
-    SessionPool pool;
     std::mutex handles_mutex;
     std::map<std::pair<CK_OBJECT_CLASS, std::string>, CK_OBJECT_HANDLE> handles;
-    std::mutex engine_mutex;
-    std::unique_ptr<EngineKeys> engine;
-    // Names this Keystore's set of sessions (SessionKey::sessions): unique per process, so a kept key made through one
-    // Keystore is never used through another.
-    const std::uint64_t sessions_id = next_sessions_id();
+    // Names the live set of sessions (SessionKey::sessions): unique per process and per reopened set, so a kept key
+    // made through one set (or one Keystore) is never used through another.
+    std::atomic<std::uint64_t> sessions_id{next_sessions_id()};
+    SessionPool pool;  // after what on_sessions_reopened() touches, before the keys that sign through it
+    std::mutex evp_keys_mutex;
+    std::map<std::string, EvpPkeyPtr> evp_keys;
+
     static std::uint64_t next_sessions_id() {
         static std::atomic<std::uint64_t> counter{0};
         return ++counter;
@@ -280,9 +281,34 @@ struct Keystore::Impl {
 
     explicit Impl(const HsmSettings& s)
         : settings(s), module(s.module_path), slot(module.find_token_slot(s.token_label)),
-          pool(module, slot, s.user_pin, s.session_pool_size) {}
+          pool(module, slot, s.user_pin, s.session_pool_size, [this] { on_sessions_reopened(); }) {}
 
     CK_FUNCTION_LIST* f() const { return module.f(); }
+
+    // Object handles found through the old sessions may mean nothing (or another object) now; session objects (kept
+    // user keys) went with the sessions.
+    void on_sessions_reopened() {
+        std::lock_guard lock(handles_mutex);
+        handles.clear();
+        sessions_id = next_sessions_id();
+    }
+
+    // Runs `op` on a leased session; when the HSM lost the session, reopens the pool and runs it once more. Every
+    // operation here may be repeated: a signature, an unwrap into a new session object, a lookup.
+    template <class Op>
+    auto with_session(Op&& op) -> decltype(op(CK_SESSION_HANDLE{})) {
+        std::uint64_t generation = 0;
+        try {
+            auto lease = pool.acquire();
+            generation = lease.generation();
+            return op(lease.handle());
+        } catch (const SessionLost&) {
+            // the lease is back in the pool: recover() waits for all of them
+        }
+        pool.recover(generation);
+        auto lease = pool.acquire();
+        return op(lease.handle());
+    }
 
     std::optional<CK_OBJECT_HANDLE> find(CK_SESSION_HANDLE s, CK_OBJECT_CLASS cls, const std::string& label) {
         {
@@ -326,6 +352,17 @@ struct Keystore::Impl {
         return h;
     }
 
+    // One C_SignInit + C_Sign; the token's raw output.
+    Bytes c_sign(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, CK_MECHANISM& mech, Bytes input) {
+        check_ckr(f()->C_SignInit(s, &mech, key), "C_SignInit", Operation::Sign);
+        CK_ULONG len = 0;
+        check_ckr(f()->C_Sign(s, input.data(), input.size(), nullptr, &len), "C_Sign", Operation::Sign);
+        Bytes sig(len);
+        check_ckr(f()->C_Sign(s, input.data(), input.size(), sig.data(), &len), "C_Sign", Operation::Sign);
+        sig.resize(len);
+        return sig;
+    }
+
     Bytes sign_with(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, const SignScheme& scheme, const Bytes& digest) {
         if (digest.size() != digest_size(scheme.hash))
             throw Error("hsm.bad_digest", 400, "digest length does not match the hash algorithm");
@@ -352,13 +389,16 @@ struct Keystore::Impl {
                 input = digest;
                 break;
         }
-        check_ckr(f()->C_SignInit(s, &mech, key), "C_SignInit", Operation::Sign);
-        CK_ULONG len = 0;
-        check_ckr(f()->C_Sign(s, input.data(), input.size(), nullptr, &len), "C_Sign", Operation::Sign);
-        Bytes sig(len);
-        check_ckr(f()->C_Sign(s, input.data(), input.size(), sig.data(), &len), "C_Sign", Operation::Sign);
-        sig.resize(len);
+        Bytes sig = c_sign(s, key, mech, std::move(input));
         return scheme.kind == SignScheme::Kind::Ecdsa ? ecdsa_raw_to_der(sig) : sig;
+    }
+
+    // For the OpenSSL view of a token key (hsm_evp_key): OpenSSL has already encoded the input for the mechanism.
+    Bytes sign_raw(const std::string& label, CK_MECHANISM_TYPE mechanism, const Bytes& input) {
+        return with_session([&](CK_SESSION_HANDLE s) {
+            CK_MECHANISM mech{mechanism, nullptr, 0};
+            return c_sign(s, require(s, CKO_PRIVATE_KEY, label), mech, input);
+        });
     }
 };
 
@@ -366,83 +406,87 @@ Keystore::Keystore(const HsmSettings& settings) : m_impl(std::make_unique<Impl>(
 Keystore::~Keystore() = default;
 
 Bytes Keystore::generate_key_pair(const std::string& label, KeyType type) {
-    auto lease = m_impl->pool.acquire();
-    if (m_impl->find(lease.handle(), CKO_PRIVATE_KEY, label))
-        throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
-    Attr pub, priv;
-    CK_MECHANISM_TYPE mt = 0;
-    add_key_pair_templates(type, label, true, pub, priv, mt);
-    CK_MECHANISM mech{mt, nullptr, 0};
-    CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
-    check_ckr(m_impl->f()->C_GenerateKeyPair(lease.handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(),
-                                             &hpub, &hpriv),
-              "C_GenerateKeyPair");
-    return spki_from_object(m_impl->f(), lease.handle(), hpub);
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        if (m_impl->find(s, CKO_PRIVATE_KEY, label))
+            throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
+        Attr pub, priv;
+        CK_MECHANISM_TYPE mt = 0;
+        add_key_pair_templates(type, label, true, pub, priv, mt);
+        CK_MECHANISM mech{mt, nullptr, 0};
+        CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
+        check_ckr(m_impl->f()->C_GenerateKeyPair(s, &mech, pub.data(), pub.size(), priv.data(), priv.size(), &hpub,
+                                                 &hpriv),
+                  "C_GenerateKeyPair");
+        return spki_from_object(m_impl->f(), s, hpub);
+    });
 }
 
 void Keystore::generate_secret_key(const std::string& label, SecretKeyKind kind) {
-    auto lease = m_impl->pool.acquire();
-    if (m_impl->find(lease.handle(), CKO_SECRET_KEY, label))
-        throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
-    Attr t;
-    t.add_ulong(CKA_CLASS, CKO_SECRET_KEY).add_bool(CKA_TOKEN, true).add_bool(CKA_PRIVATE, true)
-        .add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, false).add_text(CKA_LABEL, label)
-        .add_text(CKA_ID, label).add_ulong(CKA_VALUE_LEN, 32);
-    CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
-    switch (kind) {
-        case SecretKeyKind::AesWrap:
-            t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_WRAP, true).add_bool(CKA_UNWRAP, true);
-            break;
-        case SecretKeyKind::AesGcm:
-            t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_ENCRYPT, true).add_bool(CKA_DECRYPT, true);
-            break;
-        case SecretKeyKind::HmacSha256:
-            mech.mechanism = CKM_GENERIC_SECRET_KEY_GEN;
-            t.add_ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET).add_bool(CKA_SIGN, true).add_bool(CKA_VERIFY, true);
-            break;
-    }
-    CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-    check_ckr(m_impl->f()->C_GenerateKey(lease.handle(), &mech, t.data(), t.size(), &h), "C_GenerateKey");
+    m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        if (m_impl->find(s, CKO_SECRET_KEY, label))
+            throw Error("hsm.key_exists", 409, "the HSM already holds a key labelled '" + label + "'");
+        Attr t;
+        t.add_ulong(CKA_CLASS, CKO_SECRET_KEY).add_bool(CKA_TOKEN, true).add_bool(CKA_PRIVATE, true)
+            .add_bool(CKA_SENSITIVE, true).add_bool(CKA_EXTRACTABLE, false).add_text(CKA_LABEL, label)
+            .add_text(CKA_ID, label).add_ulong(CKA_VALUE_LEN, 32);
+        CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
+        switch (kind) {
+            case SecretKeyKind::AesWrap:
+                t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_WRAP, true).add_bool(CKA_UNWRAP, true);
+                break;
+            case SecretKeyKind::AesGcm:
+                t.add_ulong(CKA_KEY_TYPE, CKK_AES).add_bool(CKA_ENCRYPT, true).add_bool(CKA_DECRYPT, true);
+                break;
+            case SecretKeyKind::HmacSha256:
+                mech.mechanism = CKM_GENERIC_SECRET_KEY_GEN;
+                t.add_ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET).add_bool(CKA_SIGN, true).add_bool(CKA_VERIFY, true);
+                break;
+        }
+        CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+        check_ckr(m_impl->f()->C_GenerateKey(s, &mech, t.data(), t.size(), &h), "C_GenerateKey");
+    });
 }
 
 bool Keystore::has_key(const std::string& label) {
-    auto lease = m_impl->pool.acquire();
-    return m_impl->find(lease.handle(), CKO_PRIVATE_KEY, label).has_value() ||
-           m_impl->find(lease.handle(), CKO_SECRET_KEY, label).has_value();
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        return m_impl->find(s, CKO_PRIVATE_KEY, label).has_value() || m_impl->find(s, CKO_SECRET_KEY, label).has_value();
+    });
 }
 
 Bytes Keystore::public_key_der(const std::string& label) {
-    auto lease = m_impl->pool.acquire();
-    return spki_from_object(m_impl->f(), lease.handle(), m_impl->require(lease.handle(), CKO_PUBLIC_KEY, label));
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        return spki_from_object(m_impl->f(), s, m_impl->require(s, CKO_PUBLIC_KEY, label));
+    });
 }
 
 Bytes Keystore::sign_digest(const std::string& label, const SignScheme& scheme, const Bytes& digest) {
-    auto lease = m_impl->pool.acquire();
-    return m_impl->sign_with(lease.handle(), m_impl->require(lease.handle(), CKO_PRIVATE_KEY, label), scheme, digest);
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        return m_impl->sign_with(s, m_impl->require(s, CKO_PRIVATE_KEY, label), scheme, digest);
+    });
 }
 
 WrappedKeyPair Keystore::generate_wrapped_key_pair(const std::string& kek_label, KeyType type) {
-    auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE kek = m_impl->require(lease.handle(), CKO_SECRET_KEY, kek_label);
-    Attr pub, priv;
-    CK_MECHANISM_TYPE mt = 0;
-    add_key_pair_templates(type, "", false, pub, priv, mt);
-    CK_MECHANISM mech{mt, nullptr, 0};
-    CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
-    check_ckr(m_impl->f()->C_GenerateKeyPair(lease.handle(), &mech, pub.data(), pub.size(), priv.data(), priv.size(),
-                                             &hpub, &hpriv),
-              "C_GenerateKeyPair");
-    ObjectGuard guard_pub(m_impl->module, lease.handle(), hpub), guard_priv(m_impl->module, lease.handle(), hpriv);
-    WrappedKeyPair out;
-    out.public_key_der = spki_from_object(m_impl->f(), lease.handle(), hpub);
-    CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};  // RFC 5649
-    CK_ULONG len = 0;
-    check_ckr(m_impl->f()->C_WrapKey(lease.handle(), &wrap, kek, hpriv, nullptr, &len), "C_WrapKey");
-    out.wrapped_private_key.resize(len);
-    check_ckr(m_impl->f()->C_WrapKey(lease.handle(), &wrap, kek, hpriv, out.wrapped_private_key.data(), &len),
-              "C_WrapKey");
-    out.wrapped_private_key.resize(len);
-    return out;
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        CK_OBJECT_HANDLE kek = m_impl->require(s, CKO_SECRET_KEY, kek_label);
+        Attr pub, priv;
+        CK_MECHANISM_TYPE mt = 0;
+        add_key_pair_templates(type, "", false, pub, priv, mt);
+        CK_MECHANISM mech{mt, nullptr, 0};
+        CK_OBJECT_HANDLE hpub = CK_INVALID_HANDLE, hpriv = CK_INVALID_HANDLE;
+        check_ckr(m_impl->f()->C_GenerateKeyPair(s, &mech, pub.data(), pub.size(), priv.data(), priv.size(), &hpub,
+                                                 &hpriv),
+                  "C_GenerateKeyPair");
+        ObjectGuard guard_pub(m_impl->module, s, hpub), guard_priv(m_impl->module, s, hpriv);
+        WrappedKeyPair out;
+        out.public_key_der = spki_from_object(m_impl->f(), s, hpub);
+        CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};  // RFC 5649
+        CK_ULONG len = 0;
+        check_ckr(m_impl->f()->C_WrapKey(s, &wrap, kek, hpriv, nullptr, &len), "C_WrapKey");
+        out.wrapped_private_key.resize(len);
+        check_ckr(m_impl->f()->C_WrapKey(s, &wrap, kek, hpriv, out.wrapped_private_key.data(), &len), "C_WrapKey");
+        out.wrapped_private_key.resize(len);
+        return out;
+    });
 }
 
 Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
@@ -452,37 +496,42 @@ Bytes Keystore::sign_digest_with_wrapped(const std::string& kek_label, const Byt
 
 std::vector<Bytes> Keystore::sign_digests_with_wrapped(const std::string& kek_label, const Bytes& wrapped, KeyType type,
                                                        const SignScheme& scheme, const std::vector<Bytes>& digests) {
-    auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE h = m_impl->unwrap_private_key(lease.handle(), kek_label, wrapped, type);
-    ObjectGuard guard(m_impl->module, lease.handle(), h);
-    std::vector<Bytes> out;
-    out.reserve(digests.size());
-    for (const Bytes& d : digests) out.push_back(m_impl->sign_with(lease.handle(), h, scheme, d));
-    return out;
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        CK_OBJECT_HANDLE h = m_impl->unwrap_private_key(s, kek_label, wrapped, type);
+        ObjectGuard guard(m_impl->module, s, h);
+        std::vector<Bytes> out;
+        out.reserve(digests.size());
+        for (const Bytes& d : digests) out.push_back(m_impl->sign_with(s, h, scheme, d));
+        return out;
+    });
 }
 
 SessionKey Keystore::unwrap_session_key(const std::string& kek_label, const Bytes& wrapped, KeyType type) {
-    auto lease = m_impl->pool.acquire();
-    return SessionKey{m_impl->unwrap_private_key(lease.handle(), kek_label, wrapped, type), m_impl->sessions_id};
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        // read before the unwrap: a reopening after it would give the key the old set's name, and it would be refused
+        std::uint64_t sessions = m_impl->sessions_id;
+        return SessionKey{m_impl->unwrap_private_key(s, kek_label, wrapped, type), sessions};
+    });
 }
 
 std::vector<Bytes> Keystore::sign_digests_with_session_key(const SessionKey& key, const SignScheme& scheme,
                                                            const std::vector<Bytes>& digests) {
     // PKCS#11 v2.40 §2.4 (objects): a session object is visible to every session of the application that made it, so
-    // any pooled session may use it, as long as the session that made it is still open.
-    if (key.sessions != m_impl->sessions_id)
-        throw Error("hsm.session_key_gone", 500, "the HSM sessions that held the kept key are gone");
-    auto lease = m_impl->pool.acquire();
-    std::vector<Bytes> out;
-    out.reserve(digests.size());
-    for (const Bytes& d : digests) out.push_back(m_impl->sign_with(lease.handle(), key.object, scheme, d));
-    return out;
+    // any pooled session may use it, as long as the set of sessions that made it is still open.
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        if (key.sessions != m_impl->sessions_id)
+            throw Error("hsm.session_key_gone", 500, "the HSM sessions that held the kept key are gone");
+        std::vector<Bytes> out;
+        out.reserve(digests.size());
+        for (const Bytes& d : digests) out.push_back(m_impl->sign_with(s, key.object, scheme, d));
+        return out;
+    });
 }
 
 void Keystore::destroy_session_key(const SessionKey& key) noexcept {
-    if (key.sessions != m_impl->sessions_id) return;  // went with its session
     try {
         auto lease = m_impl->pool.acquire();
+        if (key.sessions != m_impl->sessions_id) return;  // went with its sessions
         ObjectGuard guard(m_impl->module, lease.handle(), key.object);
     } catch (...) {
         // the HSM dropped it already (a closed session takes its objects with it)
@@ -490,16 +539,10 @@ void Keystore::destroy_session_key(const SessionKey& key) noexcept {
 }
 
 Bytes Keystore::hmac_sha256(const std::string& label, const std::uint8_t* data, std::size_t size) {
-    auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
-    CK_MECHANISM mech{CKM_SHA256_HMAC, nullptr, 0};
-    check_ckr(m_impl->f()->C_SignInit(lease.handle(), &mech, key), "C_SignInit(HMAC)");
-    Bytes mac(32);
-    CK_ULONG len = mac.size();
-    Bytes input(data, data + size);
-    check_ckr(m_impl->f()->C_Sign(lease.handle(), input.data(), input.size(), mac.data(), &len), "C_Sign(HMAC)");
-    mac.resize(len);
-    return mac;
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        CK_MECHANISM mech{CKM_SHA256_HMAC, nullptr, 0};
+        return m_impl->c_sign(s, m_impl->require(s, CKO_SECRET_KEY, label), mech, Bytes(data, data + size));
+    });
 }
 
 namespace {
@@ -507,64 +550,66 @@ constexpr std::size_t kGcmIvSize = 12, kGcmTagSize = 16;
 }
 
 Bytes Keystore::gcm_encrypt(const std::string& label, const Bytes& plaintext, const Bytes& aad) {
-    auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
     Bytes iv = core::random_bytes(kGcmIvSize);  // NIST SP 800-38D §8.2.2 random IVs
-    Bytes aad_copy = aad, pt = plaintext;
-    CK_GCM_PARAMS params{};
-    params.pIv = iv.data();
-    params.ulIvLen = iv.size();
-    params.ulIvBits = iv.size() * 8;
-    params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
-    params.ulAADLen = aad_copy.size();
-    params.ulTagBits = kGcmTagSize * 8;
-    CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
-    check_ckr(m_impl->f()->C_EncryptInit(lease.handle(), &mech, key), "C_EncryptInit(GCM)");
-    CK_ULONG len = 0;
-    check_ckr(m_impl->f()->C_Encrypt(lease.handle(), pt.data(), pt.size(), nullptr, &len), "C_Encrypt(GCM)");
-    Bytes out(kGcmIvSize + len);
-    std::memcpy(out.data(), iv.data(), kGcmIvSize);
-    check_ckr(m_impl->f()->C_Encrypt(lease.handle(), pt.data(), pt.size(), out.data() + kGcmIvSize, &len),
-              "C_Encrypt(GCM)");
-    out.resize(kGcmIvSize + len);
-    core::secure_wipe(pt.data(), pt.size());
-    return out;
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        CK_OBJECT_HANDLE key = m_impl->require(s, CKO_SECRET_KEY, label);
+        Bytes aad_copy = aad, pt = plaintext;
+        CK_GCM_PARAMS params{};
+        params.pIv = iv.data();
+        params.ulIvLen = iv.size();
+        params.ulIvBits = iv.size() * 8;
+        params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
+        params.ulAADLen = aad_copy.size();
+        params.ulTagBits = kGcmTagSize * 8;
+        CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
+        check_ckr(m_impl->f()->C_EncryptInit(s, &mech, key), "C_EncryptInit(GCM)");
+        CK_ULONG len = 0;
+        check_ckr(m_impl->f()->C_Encrypt(s, pt.data(), pt.size(), nullptr, &len), "C_Encrypt(GCM)");
+        Bytes out(kGcmIvSize + len);
+        std::memcpy(out.data(), iv.data(), kGcmIvSize);
+        check_ckr(m_impl->f()->C_Encrypt(s, pt.data(), pt.size(), out.data() + kGcmIvSize, &len), "C_Encrypt(GCM)");
+        out.resize(kGcmIvSize + len);
+        core::secure_wipe(pt.data(), pt.size());
+        return out;
+    });
 }
 
 core::SecureBytes Keystore::gcm_decrypt(const std::string& label, const Bytes& sealed, const Bytes& aad) {
     if (sealed.size() < kGcmIvSize + kGcmTagSize)
         throw Error("hsm.decrypt_failed", 400, "sealed data is too short to be AES-GCM output");
-    auto lease = m_impl->pool.acquire();
-    CK_OBJECT_HANDLE key = m_impl->require(lease.handle(), CKO_SECRET_KEY, label);
-    Bytes iv(sealed.begin(), sealed.begin() + kGcmIvSize), ct(sealed.begin() + kGcmIvSize, sealed.end()), aad_copy = aad;
-    CK_GCM_PARAMS params{};
-    params.pIv = iv.data();
-    params.ulIvLen = iv.size();
-    params.ulIvBits = iv.size() * 8;
-    params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
-    params.ulAADLen = aad_copy.size();
-    params.ulTagBits = kGcmTagSize * 8;
-    CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
-    check_ckr(m_impl->f()->C_DecryptInit(lease.handle(), &mech, key), "C_DecryptInit(GCM)");
-    CK_ULONG len = ct.size();
-    core::SecureBytes out(ct.size());
-    check_ckr(m_impl->f()->C_Decrypt(lease.handle(), ct.data(), ct.size(), out.data(), &len), "C_Decrypt(GCM)",
-              Operation::Decrypt);
-    out.resize(len);
-    return out;
+    return m_impl->with_session([&](CK_SESSION_HANDLE s) {
+        CK_OBJECT_HANDLE key = m_impl->require(s, CKO_SECRET_KEY, label);
+        Bytes iv(sealed.begin(), sealed.begin() + kGcmIvSize), ct(sealed.begin() + kGcmIvSize, sealed.end());
+        Bytes aad_copy = aad;
+        CK_GCM_PARAMS params{};
+        params.pIv = iv.data();
+        params.ulIvLen = iv.size();
+        params.ulIvBits = iv.size() * 8;
+        params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
+        params.ulAADLen = aad_copy.size();
+        params.ulTagBits = kGcmTagSize * 8;
+        CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
+        check_ckr(m_impl->f()->C_DecryptInit(s, &mech, key), "C_DecryptInit(GCM)");
+        CK_ULONG len = ct.size();
+        core::SecureBytes out(ct.size());
+        check_ckr(m_impl->f()->C_Decrypt(s, ct.data(), ct.size(), out.data(), &len), "C_Decrypt(GCM)",
+                  Operation::Decrypt);
+        out.resize(len);
+        return out;
+    });
 }
 
 EVP_PKEY* Keystore::private_key(const std::string& label) {
-    {
-        std::lock_guard lock(m_impl->engine_mutex);
-        if (!m_impl->engine) {
-            if (m_impl->settings.engine_path.empty())
-                throw Error("hsm.engine_failed", 503, "no OpenSSL PKCS#11 engine configured (hsm.engine)");
-            m_impl->engine = std::make_unique<EngineKeys>(m_impl->settings.engine_path, m_impl->settings.module_path,
-                                                          m_impl->settings.token_label, m_impl->settings.user_pin);
-        }
-    }
-    return m_impl->engine->load(label);
+    std::lock_guard lock(m_impl->evp_keys_mutex);
+    auto it = m_impl->evp_keys.find(label);
+    if (it != m_impl->evp_keys.end()) return it->second.get();
+    Impl* impl = m_impl.get();  // the keys live in Impl and go before the pool
+    EvpPkeyPtr key = hsm_evp_key(public_key_der(label), [impl, label](unsigned long mechanism, const Bytes& input) {
+        return impl->sign_raw(label, mechanism, input);
+    });
+    return m_impl->evp_keys.emplace(label, std::move(key)).first->second.get();
 }
+
+std::uint64_t Keystore::sessions_reopened() const { return m_impl->pool.reopened_count(); }
 
 }  // namespace yq::keystore

@@ -40,7 +40,6 @@ struct HsmSettings {
     std::string module_path;
     std::string token_label;
     core::SecureString user_pin;
-    std::string engine_path;  // libp11 engine; "" disables EVP_PKEY access
     int session_pool_size = 8;
 };
 
@@ -111,9 +110,15 @@ public:
     core::Bytes gcm_encrypt(const std::string& label, const core::Bytes& plaintext, const core::Bytes& aad);
     core::SecureBytes gcm_decrypt(const std::string& label, const core::Bytes& sealed, const core::Bytes& aad);
 
-    // The private key as an OpenSSL EVP_PKEY whose operations run in the HSM (libp11 engine), for X509_sign,
-    // X509_CRL_sign, OCSP_basic_sign, CMS and TS_RESP. Loaded once per label and cached for the process.
+    // The private key as an OpenSSL EVP_PKEY whose signatures are made in the HSM through this Keystore's sessions,
+    // for X509_sign, X509_CRL_sign, OCSP_basic_sign, CMS and TS_RESP. Made once per label; lives as long as this
+    // Keystore.
     EVP_PKEY* private_key(const std::string& label);
+
+    // How many times the HSM closed this Keystore's sessions under it and they were reopened (and logged in again).
+    // Every operation above survives that: it is retried once on the new sessions; kept session keys are gone
+    // ("hsm.session_key_gone") and their holders unwrap again.
+    std::uint64_t sessions_reopened() const;
 
 private:
     struct Impl;

@@ -28,8 +28,8 @@ Module::Module(const std::string& path) {
 }
 
 Module::~Module() {
-    // No C_Finalize: the OpenSSL PKCS#11 engine (libp11) shares this module in-process and keeps sessions of its own;
-    // finalizing here would invalidate them for a Keystore opened later in the same process. Sessions we opened are
+    // No C_Finalize: PKCS#11 initialisation is per process, and another Keystore of this process (a re-opened
+    // installation, tests) may share the module; finalizing here would close its sessions. Sessions we opened are
     // closed by their owners; the process exit finalizes the library. The library stays mapped for the same reason.
 }
 
@@ -80,33 +80,83 @@ ObjectGuard::~ObjectGuard() {
     if (m_object != CK_INVALID_HANDLE) m_module.f()->C_DestroyObject(m_session, m_object);
 }
 
-SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, const core::SecureString& user_pin, int size) {
-    for (int i = 0; i < size; ++i) {
-        m_all.push_back(std::make_unique<Session>(module, slot, true));
-        m_free.push_back(m_all.back().get());
-    }
-    core::SecureString pin = user_pin;
-    CK_RV rv = module.f()->C_Login(m_all.front()->handle(), CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()),
-                                   pin.size());
-    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) throw_ckr(rv, "C_Login", Operation::Login);
+SessionPool::SessionPool(const Module& module, CK_SLOT_ID slot, const core::SecureString& user_pin, int size,
+                         std::function<void()> on_reopened)
+    : m_module(module), m_slot(slot), m_user_pin(user_pin), m_size(size), m_on_reopened(std::move(on_reopened)) {
+    std::lock_guard lock(m_mutex);
+    open_and_login();
 }
 
 SessionPool::~SessionPool() = default;  // closing the last session logs the application out
 
+void SessionPool::open_and_login() {
+    std::vector<std::unique_ptr<Session>> fresh;
+    for (int i = 0; i < m_size; ++i) fresh.push_back(std::make_unique<Session>(m_module, m_slot, true));
+    core::SecureString pin = m_user_pin;
+    CK_RV rv = m_module.f()->C_Login(fresh.front()->handle(), CKU_USER, reinterpret_cast<CK_UTF8CHAR*>(pin.data()),
+                                     pin.size());
+    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) throw_ckr(rv, "C_Login", Operation::Login);
+    m_all = std::move(fresh);
+    m_free.clear();
+    for (auto& s : m_all) m_free.push_back(s.get());
+}
+
 SessionPool::Lease SessionPool::acquire() {
     std::unique_lock lock(m_mutex);
-    m_cv.wait(lock, [this] { return !m_free.empty(); });
+    m_cv.wait(lock, [this] { return !m_recovering && (!m_free.empty() || m_all.empty()); });
+    if (m_all.empty()) {  // the last recovery found the HSM away: try again now
+        open_and_login();
+        ++m_generation;
+        if (m_on_reopened) m_on_reopened();
+    }
     Session* s = m_free.back();
     m_free.pop_back();
-    return Lease(*this, s);
+    ++m_leased;
+    return Lease(*this, s, m_generation);
 }
 
 void SessionPool::release(Session* s) {
     {
         std::lock_guard lock(m_mutex);
-        m_free.push_back(s);
+        --m_leased;
+        m_free.push_back(s);  // recover() replaces a set only once every lease of it came back
     }
-    m_cv.notify_one();
+    m_cv.notify_all();
+}
+
+void SessionPool::recover(std::uint64_t generation) {
+    std::unique_lock lock(m_mutex);
+    if (generation != m_generation) return;  // another caller reopened already
+    if (m_recovering) {
+        m_cv.wait(lock, [&] { return !m_recovering; });
+        return;
+    }
+    m_recovering = true;
+    m_cv.wait(lock, [this] { return m_leased == 0; });  // leases still out fail or finish, and come back
+    // PKCS#11 v2.40 §5.6.7 C_CloseAllSessions: whatever the HSM left open of this application's sessions on the slot
+    // goes, and the login state with it. The old handles are void (the HSM hands the numbers out again): forget them.
+    m_module.f()->C_CloseAllSessions(m_slot);
+    for (auto& s : m_all) s->forget();
+    m_all.clear();
+    m_free.clear();
+    try {
+        open_and_login();
+    } catch (...) {
+        m_recovering = false;
+        lock.unlock();
+        m_cv.notify_all();
+        throw;
+    }
+    ++m_generation;
+    if (m_on_reopened) m_on_reopened();
+    m_recovering = false;
+    lock.unlock();
+    m_cv.notify_all();
+}
+
+std::uint64_t SessionPool::reopened_count() const {
+    std::lock_guard lock(m_mutex);
+    return m_generation;
 }
 
 }  // namespace yq::keystore::detail

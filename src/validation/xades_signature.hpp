@@ -19,8 +19,8 @@ using DigestSigner = std::function<core::Bytes(const core::Bytes& sha256)>;
 
 // `xml`: a document whose root element is closed by its last line; `ecdsa`: the key's kind (else RSA); `chain`: the
 // signing certificate first (DER). libxmlsec1 canonicalises and digests; the SignatureValue is `sign`'s over the
-// canonical SignedInfo (libxmlsec1 1.2.37 cannot sign with an engine's EC key: it reads the curve order through
-// OpenSSL 3's parameter API, which engine keys do not answer). Returns the document with the signature as the root's
+// canonical SignedInfo (libxmlsec1 1.2.37 cannot sign with an HSM EC key held through OpenSSL's legacy EC_KEY_METHOD:
+// it reads the curve order through OpenSSL 3's parameter API, which such keys do not answer). Returns the document with the signature as the root's
 // last child.
 std::string xades_sign(const std::string& xml, bool ecdsa, const DigestSigner& sign, const std::vector<core::Bytes>& chain,
                        std::int64_t signing_time);

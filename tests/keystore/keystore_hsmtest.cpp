@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <atomic>
+#include <barrier>
 #include <thread>
 
 #include "core/error.hpp"
@@ -55,12 +56,16 @@ bool openssl_verifies(const core::Bytes& spki, const SignScheme& scheme, const c
 }
 
 // SHA-256 signature through OpenSSL's EVP API (the way X509_sign, OCSP and CMS use HSM keys); empty on failure.
-core::Bytes evp_digest_sign(EVP_PKEY* key, const std::string& msg) {
+// `pss`: RSASSA-PSS with a 32-byte salt instead of the key's default scheme.
+core::Bytes evp_digest_sign(EVP_PKEY* key, const std::string& msg, bool pss = false) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
     std::size_t len = 0;
     auto data = reinterpret_cast<const unsigned char*>(msg.data());
     core::Bytes sig;
-    if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+    if (EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), nullptr, key) == 1 &&
+        (!pss || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+                  EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) == 1)) &&
         EVP_DigestSign(ctx, nullptr, &len, data, msg.size()) == 1) {
         sig.resize(len);
         if (EVP_DigestSign(ctx, sig.data(), &len, data, msg.size()) == 1) sig.resize(len);
@@ -242,19 +247,40 @@ TEST_F(KeystoreTest, SessionPoolServesConcurrentSigners) {
     EXPECT_EQ(verified.load(), 16 * 20);
 }
 
-TEST_F(KeystoreTest, EnginePrivateKeySignsThroughOpenSslApis) {
-    core::Bytes spki = keys->generate_key_pair("engine", KeyType::EcP256);
-    EVP_PKEY* key = keys->private_key("engine");
+TEST_F(KeystoreTest, PrivateKeySignsThroughOpenSslApis) {
+    core::Bytes spki = keys->generate_key_pair("evp-ec", KeyType::EcP256);
+    EVP_PKEY* key = keys->private_key("evp-ec");
     ASSERT_NE(key, nullptr);
+    EXPECT_EQ(keys->private_key("evp-ec"), key);  // made once per label
     std::string msg = "through EVP_DigestSign";
     core::Bytes sig = evp_digest_sign(key, msg);
     ASSERT_FALSE(sig.empty());
     EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
+    EXPECT_FALSE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, "other"), sig));
+
+    core::Bytes rsa_spki = keys->generate_key_pair("evp-rsa", KeyType::Rsa2048);
+    EVP_PKEY* rsa = keys->private_key("evp-rsa");
+    ASSERT_NE(rsa, nullptr);
+    core::Bytes pkcs1 = evp_digest_sign(rsa, msg);
+    EXPECT_TRUE(openssl_verifies(rsa_spki, {SignScheme::Kind::RsaPkcs1v15, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg),
+                                 pkcs1));
+    core::Bytes pss = evp_digest_sign(rsa, msg, true);  // OpenSSL encodes PSS, the token signs raw (CKM_RSA_X_509)
+    EXPECT_TRUE(openssl_verifies(rsa_spki, {SignScheme::Kind::RsaPss, HashAlg::Sha256, 32},
+                                 digest_of(HashAlg::Sha256, msg), pss));
+    EXPECT_NE(pss, pkcs1);
 }
 
-// A process may open its keystore more than once (yunqian init then serve in one process, fuzz harnesses, tools):
-// the OpenSSL engine must come back each time.
-TEST(KeystoreLifecycle, ReopenedKeystoreSignsThroughTheEngineAgain) {
+TEST_F(KeystoreTest, PrivateKeyOfAnUnknownLabelIsKeyNotFound) {
+    try {
+        keys->private_key("nobody");
+        FAIL() << "no key, no EVP_PKEY";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "hsm.key_not_found");
+    }
+}
+
+// A process may open its keystore more than once (yunqian init then serve in one process, fuzz harnesses, tools).
+TEST(KeystoreLifecycle, ReopenedKeystoreSignsThroughOpenSslAgain) {
     test::SoftHsmToken token;
     core::Bytes spki;
     {
@@ -269,4 +295,108 @@ TEST(KeystoreLifecycle, ReopenedKeystoreSignsThroughTheEngineAgain) {
     core::Bytes sig = evp_digest_sign(key, msg);
     ASSERT_FALSE(sig.empty());
     EXPECT_TRUE(openssl_verifies(spki, {SignScheme::Kind::Ecdsa, HashAlg::Sha256}, digest_of(HashAlg::Sha256, msg), sig));
+}
+
+// #17, fault "the HSM session closed under the server": an HSM restart or a network HSM's dropped link closes every
+// session of the process and ends its login. Each kind of operation must reopen, log in again and succeed without a
+// restart of the process (docs/threat-model.md, docs/reliability.md).
+class HsmSessionsClosedUnderTheKeystore : public ::testing::Test {
+protected:
+    test::SoftHsmToken token;
+    keystore::Keystore keys{token.settings()};
+};
+
+TEST_F(HsmSessionsClosedUnderTheKeystore, EveryKindOfOperationReopensLogsInAgainAndSucceeds) {
+    core::Bytes spki = keys.generate_key_pair("ca", KeyType::EcP256);
+    keys.generate_secret_key("kek", keystore::SecretKeyKind::AesWrap);
+    keys.generate_secret_key("seal", keystore::SecretKeyKind::AesGcm);
+    keys.generate_secret_key("mac", keystore::SecretKeyKind::HmacSha256);
+    auto wrapped = keys.generate_wrapped_key_pair("kek", KeyType::EcP256);
+    core::Bytes sealed = keys.gcm_encrypt("seal", core::to_bytes("secret"), core::to_bytes("ctx"));
+    core::Bytes mac = keys.hmac_sha256("mac", reinterpret_cast<const std::uint8_t*>("m"), 1);
+    EVP_PKEY* evp = keys.private_key("ca");  // object handles are cached by now: they must not outlive the sessions
+    SignScheme ecdsa{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+    core::Bytes d = digest_of(HashAlg::Sha256, "before");
+    ASSERT_TRUE(openssl_verifies(spki, ecdsa, d, keys.sign_digest("ca", ecdsa, d)));
+    EXPECT_EQ(keys.sessions_reopened(), 0u);
+
+    token.close_all_sessions();
+    d = digest_of(HashAlg::Sha256, "after the HSM closed the sessions");
+    EXPECT_TRUE(openssl_verifies(spki, ecdsa, d, keys.sign_digest("ca", ecdsa, d)));
+    EXPECT_EQ(keys.sessions_reopened(), 1u);
+
+    token.close_all_sessions();  // the EVP_PKEY that X509_sign, OCSP and the TSA use
+    core::Bytes sig = evp_digest_sign(evp, "through OpenSSL");
+    ASSERT_FALSE(sig.empty());
+    EXPECT_TRUE(openssl_verifies(spki, ecdsa, digest_of(HashAlg::Sha256, "through OpenSSL"), sig));
+    EXPECT_EQ(keys.sessions_reopened(), 2u);
+
+    token.close_all_sessions();  // a user's wrapped key
+    EXPECT_TRUE(openssl_verifies(wrapped.public_key_der, ecdsa, d,
+                                 keys.sign_digest_with_wrapped("kek", wrapped.wrapped_private_key, KeyType::EcP256, ecdsa, d)));
+    token.close_all_sessions();  // sealing and MACs (PIN letters, audit, custody shares)
+    core::SecureBytes opened = keys.gcm_decrypt("seal", sealed, core::to_bytes("ctx"));
+    EXPECT_EQ(std::string(opened.begin(), opened.end()), "secret");
+    token.close_all_sessions();
+    EXPECT_EQ(keys.hmac_sha256("mac", reinterpret_cast<const std::uint8_t*>("m"), 1), mac);
+    token.close_all_sessions();
+    EXPECT_TRUE(keys.has_key("ca"));
+    EXPECT_EQ(keys.public_key_der("ca"), spki);
+    EXPECT_EQ(keys.sessions_reopened(), 6u);
+}
+
+TEST_F(HsmSessionsClosedUnderTheKeystore, AKeptSessionKeyIsReportedGoneAndUnwrapsAgain) {
+    keys.generate_secret_key("kek", keystore::SecretKeyKind::AesWrap);
+    auto wrapped = keys.generate_wrapped_key_pair("kek", KeyType::EcP256);
+    SignScheme ecdsa{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+    core::Bytes d = digest_of(HashAlg::Sha256, "kept");
+    keystore::SessionKey kept = keys.unwrap_session_key("kek", wrapped.wrapped_private_key, KeyType::EcP256);
+    ASSERT_TRUE(openssl_verifies(wrapped.public_key_der, ecdsa, d, keys.sign_digests_with_session_key(kept, ecdsa, {d}).front()));
+
+    token.close_all_sessions();  // the session object went with its sessions; its handle number may come back
+    try {
+        keys.sign_digests_with_session_key(kept, ecdsa, {d});
+        FAIL() << "a key the HSM dropped must not be used";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "hsm.session_key_gone");  // custody's signal to unwrap again (KeyCustody::sign_for_sad)
+    }
+    keys.destroy_session_key(kept);  // harmless: nothing of the new sessions is touched
+    keystore::SessionKey again = keys.unwrap_session_key("kek", wrapped.wrapped_private_key, KeyType::EcP256);
+    EXPECT_NE(again.sessions, kept.sessions);
+    EXPECT_TRUE(openssl_verifies(wrapped.public_key_der, ecdsa, d, keys.sign_digests_with_session_key(again, ecdsa, {d}).front()));
+    keys.destroy_session_key(again);
+}
+
+// Eight signers meet the closed sessions at the same moment: one reopens, the others wait for it and retry; nobody
+// fails and the sessions are reopened once per closure. (The closure happens between operations: SoftHSM frees a
+// session's state under an operation that is still running in another thread — PKCS#11 leaves closing a session in
+// use to the application's care, and a network HSM's library fails such an operation instead.)
+TEST_F(HsmSessionsClosedUnderTheKeystore, SignersMeetingTheClosedSessionsTogetherAllSucceed) {
+    core::Bytes spki = keys.generate_key_pair("busy", KeyType::EcP256);
+    SignScheme ecdsa{SignScheme::Kind::Ecdsa, HashAlg::Sha256};
+    constexpr int kSigners = 8, kClosures = 5;
+    std::atomic<int> verified{0}, failed{0};
+    std::barrier closed(kSigners, [&]() noexcept { token.close_all_sessions(); });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kSigners; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round <= kClosures; ++round) {
+                for (int i = 0; i < 3; ++i) {
+                    core::Bytes d = digest_of(HashAlg::Sha256, std::to_string(t * 1000 + round * 10 + i));
+                    try {
+                        if (openssl_verifies(spki, ecdsa, d, keys.sign_digest("busy", ecdsa, d))) ++verified;
+                        else ++failed;
+                    } catch (const std::exception& e) {
+                        ADD_FAILURE() << e.what();
+                        ++failed;
+                    }
+                }
+                if (round < kClosures) closed.arrive_and_wait();  // the last to arrive closes every session
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(verified.load(), kSigners * (kClosures + 1) * 3);
+    EXPECT_EQ(keys.sessions_reopened(), static_cast<std::uint64_t>(kClosures));
 }

@@ -422,3 +422,43 @@ TEST_P(CaTest, RevocationSignsItsOcspAnswerAndCrlWithNoTransactionOpen) {
     auto text = test::run_command("openssl ocsp -respin " + dir.file("r.der") + " -resp_text -noverify").output;
     EXPECT_NE(text.find("Cert Status: revoked"), std::string::npos) << text;
 }
+
+// #17, fault "the HSM session closed under the server": the CA, OCSP and TSA keys sign through OpenSSL
+// (keystore::Keystore::private_key); after the HSM closed every session they must still issue, publish, answer and
+// stamp, with nothing restarted, and openssl must accept what they made.
+TEST_P(CaTest, HsmSessionsClosedUnderTheCaAreReopenedForCertificatesCrlsOcspAndTimeStamps) {
+    pki::OcspResponder responder(ca);
+    pki::TimeStampAuthority tsa(ca);
+    auto warm = ca.issue_from_csr(make_csr("/O=A/CN=Before/serialNumber=1"), "signer", "test");  // keys loaded, cached
+    responder.refresh_if_status_changed();
+    std::string root = pem_file(ca.root_certificate(), "root.pem"), issuing = pem_file(ca.issuing_certificate(), "i.pem");
+
+    token.close_all_sessions();
+    auto issued = ca.issue_from_csr(make_csr("/O=A/CN=After/serialNumber=2"), "signer", "test");
+    auto v = test::run_command("openssl verify -CAfile " + root + " -untrusted " + issuing + " " +
+                               pem_file(issued.certificate.get(), "after.pem"));
+    EXPECT_NE(v.output.find(": OK"), std::string::npos) << v.output;
+
+    token.close_all_sessions();
+    ca.revoke(warm.record.serial, "keyCompromise", std::nullopt, "test");  // the CRL and the pre-signed OCSP answer
+    auto crl = store.latest_crl();
+    ASSERT_TRUE(crl);
+    test::write_file(dir.file("c.der"), std::string(crl->der.begin(), crl->der.end()));
+    auto c = test::run_command("openssl crl -inform DER -noout -in " + dir.file("c.der") + " -CAfile " + issuing);
+    EXPECT_NE(c.output.find("verify OK"), std::string::npos) << c.output;
+
+    token.close_all_sessions();  // an OCSP request with a nonce is signed on demand
+    responder.refresh_if_status_changed();
+    EXPECT_EQ(ocsp_status(responder, warm.certificate.get(), ca.issuing_certificate(), true), V_OCSP_CERTSTATUS_REVOKED);
+
+    token.close_all_sessions();
+    test::write_file(dir.file("data.txt"), "stamped after the HSM came back");
+    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -cert -out " + dir.file("q.tsq"));
+    std::string q = test::read_file(dir.file("q.tsq"));
+    core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
+    test::write_file(dir.file("r.tsr"), std::string(reply.begin(), reply.end()));
+    auto t = test::run_command("openssl ts -verify -in " + dir.file("r.tsr") + " -queryfile " + dir.file("q.tsq") +
+                               " -CAfile " + root + " -untrusted " + issuing);
+    EXPECT_NE(t.output.find("Verification: OK"), std::string::npos) << t.output;
+    EXPECT_EQ(keys.sessions_reopened(), 4u);
+}

@@ -62,6 +62,9 @@ class SoftHsmToken {
 public:
     explicit SoftHsmToken(const std::string& label_prefix = "yq-test");
     keystore::HsmSettings settings() const;
+    // What an HSM does when it restarts or a network HSM's link drops: every session this process holds on the token
+    // is closed (PKCS#11 C_CloseAllSessions, from outside the Keystore), and the login with them.
+    void close_all_sessions() const;
 
 private:
     std::string m_label;
