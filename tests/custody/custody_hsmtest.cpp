@@ -181,6 +181,27 @@ TEST_F(CustodyTest, KeptSadKeySignsForItsSadUntilTheLastSignatureOrExpiry) {
     EXPECT_EQ(keeping.kept_sad_keys(), 4u);
 }
 
+// #17, the HSM closed every session (restart, network HSM link): a key kept for a live SAD went with them. The SAD's
+// next signature unwraps the key again from the SAD's shares and keeps it anew; the signer sees nothing.
+TEST_F(CustodyTest, KeptSadKeyLostWithTheHsmSessionsIsUnwrappedAgain) {
+    custody::KeyCustody keeping{*keys, kCheapKdf, 4};
+    OpenedKey opened = opened_key(keeping, "cred_8");
+    custody::SadKey sad = keeping.seal_for_sad(opened.key.sealed, opened.k_user, "sad_across_the_closure");
+    auto sign = [&] {
+        return keeping.sign_for_sad(opened.key.sealed, sad.token_share, sad.row_share, sad.sealed_key,
+                                    "sad_across_the_closure", ecdsa, {digest}, 5000).at(0);
+    };
+    ASSERT_TRUE(verifies(opened.key.public_key_der, digest, sign()));
+    ASSERT_EQ(keeping.kept_sad_keys(), 1u);
+    const auto reopened = keys->sessions_reopened();
+    token->close_all_sessions();
+    EXPECT_TRUE(verifies(opened.key.public_key_der, digest, sign()));
+    EXPECT_EQ(keys->sessions_reopened(), reopened + 1);
+    EXPECT_EQ(keeping.kept_sad_keys(), 1u);  // kept again, under the new sessions
+    EXPECT_TRUE(verifies(opened.key.public_key_der, digest, sign()));
+    EXPECT_EQ(keys->sessions_reopened(), reopened + 1);  // and the new sessions held: nothing to reopen again
+}
+
 // Attack (docs/threat-model.md, "kept per-SAD keys"): someone who knows a live SAD's id — it is in audit events and
 // log leaves — but not its token share calls with forged shares, hoping the kept key answers to the id alone.
 TEST_F(CustodyTest, KeptSadKeyIsNotReachableWithForgedShares) {
