@@ -3,6 +3,7 @@
 // credential id. Bad input must give a CSC error body with
 // a 4xx status — never a crash, never a 5xx.
 #include <cstdlib>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "accounts/account_service.hpp"
@@ -58,9 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (method == "auth/revoke") req.headers["authorization"] = "Bearer not-the-token";  // keep the token alive
     bool exists = false;
     const yq::web::Route* route = env.router.match("POST", req.path, exists);
-    if (route == nullptr) std::abort();
+    if (route == nullptr) return 0;  // a method the dialect does not have (v1 has no signDoc): the server answers 404
     yq::web::Response resp = route->handler(req);
-    if (resp.status >= 500) std::abort();
+    if (resp.status >= 500) {
+        std::cerr << req.path << " answered " << resp.status << ": " << resp.body << "\n";
+        std::abort();
+    }
     if (resp.status != 204 && nlohmann::json::parse(resp.body, nullptr, false).is_discarded()) std::abort();
     return 0;
 }
