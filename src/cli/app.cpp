@@ -106,10 +106,14 @@ std::string default_config(const std::string& host, int port) {
 
 }  // namespace
 
-core::Bytes certificate_from_file(const std::string& path) {
+std::string read_whole_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path.string());
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+core::Bytes certificate_from_file(const std::string& path) {
+    std::string text = read_whole_file(path);
     auto pem = pki::certificates_from_pem(text);
     if (!pem.empty()) return pem.front();
     return core::Bytes(text.begin(), text.end());  // DER as the repository serves it
@@ -186,13 +190,8 @@ std::vector<core::Bytes> validation_anchors(App* app, const std::vector<std::str
         if (auto issuing = app->store->ca_material("issuing")) anchors.push_back(issuing->certificate_der);
         files.insert(files.end(), app->config.validation.trust_files.begin(), app->config.validation.trust_files.end());
     }
-    for (const auto& path : files) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw Error("cli.file_unreadable", 400, "cannot read the trust file " + path);
-        std::ostringstream text;
-        text << in.rdbuf();
-        for (auto& der : pki::certificates_from_pem(text.str())) anchors.push_back(std::move(der));
-    }
+    for (const auto& path : files)
+        for (auto& der : pki::certificates_from_pem(read_whole_file(path))) anchors.push_back(std::move(der));
     return anchors;
 }
 

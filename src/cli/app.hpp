@@ -51,6 +51,9 @@ struct App {
 // certificates (CRL DP, AIA). An existing config is never rewritten.
 std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, const std::string& listen = "");
 
+// A file named on the command line or in the configuration, whole; throws 400 "cli.file_unreadable".
+std::string read_whole_file(const std::filesystem::path& path);
+
 // A new file readable by its owner only (0600, never there before); throws 500 "init.write_failed".
 void write_private_file(const std::filesystem::path& path, const std::string& content);
 

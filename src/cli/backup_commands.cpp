@@ -22,14 +22,6 @@ namespace {
 constexpr const char* kDatabaseFile = "db/yunqian.sqlite3";
 constexpr const char* kManifest = "MANIFEST.json";
 
-std::string file_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cli.file_unreadable", 400, "cannot read " + path.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 bool empty_or_missing(const fs::path& dir) { return !fs::exists(dir) || (fs::is_directory(dir) && fs::is_empty(dir)); }
 
 void make_private_directory(const fs::path& dir, const char* code) {
@@ -40,7 +32,7 @@ void make_private_directory(const fs::path& dir, const char* code) {
 
 // SoftHSM's token directory, as the home's SoftHSM configuration names it.
 fs::path token_directory(const fs::path& softhsm_conf) {
-    std::istringstream in(file_text(softhsm_conf));
+    std::istringstream in(read_whole_file(softhsm_conf));
     for (std::string line; std::getline(in, line);) {
         auto eq = line.find('=');
         if (line.rfind("directories.tokendir", 0) != 0 || eq == std::string::npos) continue;
@@ -61,7 +53,7 @@ nlohmann::json file_digests(const fs::path& root) {
         if (!entry.is_regular_file()) continue;
         std::string relative = fs::relative(entry.path(), root).generic_string();
         if (relative == kManifest) continue;
-        files[relative] = core::hex_encode(core::sha256(file_text(entry.path())));
+        files[relative] = core::hex_encode(core::sha256(read_whole_file(entry.path())));
     }
     return files;
 }
@@ -98,7 +90,7 @@ int backup_home(const std::string& home, const BackupArgs& args) {
 
     if (!args.pins_to.empty()) {
         make_private_directory(args.pins_to, "cli.backup_target_not_empty");
-        std::string pins = file_text(c.resolve(c.hsm.pin_file));
+        std::string pins = read_whole_file(c.resolve(c.hsm.pin_file));
         write_private_file(fs::path(args.pins_to) / "pins.json", pins);
         core::secure_wipe(pins.data(), pins.size());
         std::cout << "HSM PIN file: copied to " << args.pins_to << " (keep it apart from the token store)\n";
@@ -116,7 +108,7 @@ int backup_home(const std::string& home, const BackupArgs& args) {
 
 int restore_home(const std::string& home, const RestoreArgs& args) {
     const fs::path from(args.from), to(home);
-    nlohmann::json manifest = nlohmann::json::parse(file_text(from / kManifest), nullptr, false);
+    nlohmann::json manifest = nlohmann::json::parse(read_whole_file(from / kManifest), nullptr, false);
     if (!manifest.is_object() || !manifest.contains("files"))
         throw Error("cli.backup_corrupt", 400, (from / kManifest).string() + " is not a backup manifest");
     nlohmann::json found = file_digests(from);
@@ -141,13 +133,13 @@ int restore_home(const std::string& home, const RestoreArgs& args) {
     std::string url = args.database_url.empty() ? (is_sqlite(c) ? std::string("sqlite:") + kDatabaseFile : c.database.url)
                                                 : args.database_url;
     if (url != c.database.url) {
-        nlohmann::json config = nlohmann::json::parse(file_text(to / "yunqian.json"), nullptr, true, true);
+        nlohmann::json config = nlohmann::json::parse(read_whole_file(to / "yunqian.json"), nullptr, true, true);
         config["database"]["url"] = url;
         std::ofstream(to / "yunqian.json", std::ios::trunc) << config.dump(2) << "\n";
         std::cout << "database.url set to the restored database (yunqian.json rewritten, comments dropped)\n";
         c = core::load_config(home);
     }
-    std::string pins = file_text(fs::path(args.pins_from) / "pins.json");
+    std::string pins = read_whole_file(fs::path(args.pins_from) / "pins.json");
     fs::create_directories(fs::path(c.resolve(c.hsm.pin_file)).parent_path());
     write_private_file(c.resolve(c.hsm.pin_file), pins);
     core::secure_wipe(pins.data(), pins.size());

@@ -42,12 +42,6 @@ namespace yq::cli {
 
 namespace {
 
-core::Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
-    return core::Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 void write_file(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw_bad_input("cli.file_unwritable", "cannot write " + path);
@@ -104,12 +98,6 @@ pades::Placement placement_of(const PdfSignArgs& a) {
         p = pades::rectangle_from_text(a.page, a.rect);
     }
     return p;
-}
-
-std::string read_whole_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_bad_input("cli.file_unreadable", "cannot read " + path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // Never a half-written output: write beside the target, then rename.
@@ -501,7 +489,7 @@ int run(int argc, char** argv) {
 
         auto app = App::open(home);
         if (*issue) {
-            auto issued = app->ca->issue_from_csr(read_file(csr_file), profile, actor());
+            auto issued = app->ca->issue_from_csr(core::to_bytes(read_whole_file(csr_file)), profile, actor());
             write_file(out_file, pki::to_pem(issued.certificate.get()));
             std::cout << "issued " << issued.record.serial << " " << issued.record.subject << "\n";
             return 0;
