@@ -547,20 +547,27 @@ Bytes Keystore::hmac_sha256(const std::string& label, const std::uint8_t* data, 
 
 namespace {
 constexpr std::size_t kGcmIvSize = 12, kGcmTagSize = 16;
+
+// CK_GCM_PARAMS (PKCS#11 v2.40 current mechanisms, AES-GCM) over buffers the caller keeps alive (the token wants
+// mutable pointers); tags of 16 bytes.
+CK_GCM_PARAMS gcm_params(Bytes& iv, Bytes& aad) {
+    CK_GCM_PARAMS params{};
+    params.pIv = iv.data();
+    params.ulIvLen = iv.size();
+    params.ulIvBits = iv.size() * 8;
+    params.pAAD = aad.empty() ? nullptr : aad.data();
+    params.ulAADLen = aad.size();
+    params.ulTagBits = kGcmTagSize * 8;
+    return params;
 }
+}  // namespace
 
 Bytes Keystore::gcm_encrypt(const std::string& label, const Bytes& plaintext, const Bytes& aad) {
     Bytes iv = core::random_bytes(kGcmIvSize);  // NIST SP 800-38D §8.2.2 random IVs
     return m_impl->with_session([&](CK_SESSION_HANDLE s) {
         CK_OBJECT_HANDLE key = m_impl->require(s, CKO_SECRET_KEY, label);
         Bytes aad_copy = aad, pt = plaintext;
-        CK_GCM_PARAMS params{};
-        params.pIv = iv.data();
-        params.ulIvLen = iv.size();
-        params.ulIvBits = iv.size() * 8;
-        params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
-        params.ulAADLen = aad_copy.size();
-        params.ulTagBits = kGcmTagSize * 8;
+        CK_GCM_PARAMS params = gcm_params(iv, aad_copy);
         CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
         check_ckr(m_impl->f()->C_EncryptInit(s, &mech, key), "C_EncryptInit(GCM)");
         CK_ULONG len = 0;
@@ -581,13 +588,7 @@ core::SecureBytes Keystore::gcm_decrypt(const std::string& label, const Bytes& s
         CK_OBJECT_HANDLE key = m_impl->require(s, CKO_SECRET_KEY, label);
         Bytes iv(sealed.begin(), sealed.begin() + kGcmIvSize), ct(sealed.begin() + kGcmIvSize, sealed.end());
         Bytes aad_copy = aad;
-        CK_GCM_PARAMS params{};
-        params.pIv = iv.data();
-        params.ulIvLen = iv.size();
-        params.ulIvBits = iv.size() * 8;
-        params.pAAD = aad_copy.empty() ? nullptr : aad_copy.data();
-        params.ulAADLen = aad_copy.size();
-        params.ulTagBits = kGcmTagSize * 8;
+        CK_GCM_PARAMS params = gcm_params(iv, aad_copy);
         CK_MECHANISM mech{CKM_AES_GCM, &params, sizeof params};
         check_ckr(m_impl->f()->C_DecryptInit(s, &mech, key), "C_DecryptInit(GCM)");
         CK_ULONG len = ct.size();
