@@ -116,6 +116,16 @@ PdfObject* visit_fields(PdfVecObjects& objects, PdfObject* fields,
     return visit_fields_from(objects, fields, "", visit, 0);
 }
 
+namespace {
+// New objects are numbered from the trailer's /Size up (see the constructor); one below it means the file's
+// cross-reference data and its /Size disagree (#17 fuzzing: an xref stream repeating its keys). The file's fault.
+[[noreturn]] void throw_number_reused() {
+    throw Error("pades.broken_pdf", 422,
+                "the file is not a readable PDF (its cross-reference data disagrees with its trailer /Size, so a new "
+                "object would take a number the file already uses)");
+}
+}  // namespace
+
 PodofoDocument::~PodofoDocument() = default;
 
 std::int64_t PodofoDocument::previous_size() { return trailer()->GetDictionary().GetKeyAsLong("Size", 0); }
@@ -129,13 +139,12 @@ std::string PodofoDocument::update_section(const std::vector<ObjectText>& extra,
     std::int64_t size = previous_size();
     for (PdfObject* o : objects()) {
         if (m_existing.count(o->Reference()) || m_changed.count(o->Reference()) || o == skip) continue;
-        if (static_cast<std::int64_t>(o->Reference().ObjectNumber()) < size)
-            throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
+        if (static_cast<std::int64_t>(o->Reference().ObjectNumber()) < size) throw_number_reused();
         out.push_back(ObjectText{static_cast<int>(o->Reference().ObjectNumber()), o->Reference().GenerationNumber(),
                                  object_text(o)});
     }
     for (const ObjectText& e : extra) {
-        if (e.number < size) throw Error("pades.internal", 500, "a new object would reuse an object number of the original file");
+        if (e.number < size) throw_number_reused();
         out.push_back(e);
     }
     TrailerFields t;

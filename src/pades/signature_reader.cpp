@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/isolated_worker.hpp"
 #include "pades/podofo_document.hpp"
 
@@ -247,7 +248,7 @@ std::string signed_pdf_json(const std::string& pdf) {
             }
             s["later"] = by_end[end];
         }
-        return out.dump();
+        return core::json_text(out);  // names and strings in a PDF need not be UTF-8
     } catch (const PdfError& e) {
         throw Error("pades.broken_pdf", 422,
                     std::string("the file is not a readable PDF (") + PdfError::ErrorName(e.GetError()) + ")");

@@ -4,6 +4,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::pades {
 
@@ -30,7 +31,7 @@ FontFiles fonts_from_json(const json& j) { return FontFiles{j.at("cjk"), j.at("l
 
 std::string job_input_text(const json& input, const std::string& texts) {
     try {
-        return input.dump();
+        return core::json_text(input);
     } catch (const json::type_error&) {
         throw_bad_input("pades.bad_text", texts + " must be valid UTF-8");
     }

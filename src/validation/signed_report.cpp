@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "pki/certificate_authority.hpp"
 #include "pki/chain_check.hpp"
 #include "pki/openssl_ptr.hpp"
@@ -80,8 +81,8 @@ std::string ReportSigner::sign(const nlohmann::json& report) {
                           {"cty", "json"},
                           {"x5c", {core::base64_encode(certificates[0]), core::base64_encode(certificates[1])}}};
     // RFC 7515 §5.1: the signing input is ASCII(BASE64URL(header) '.' BASE64URL(payload))
-    std::string input = core::base64url_encode(core::to_bytes(header.dump())) + "." +
-                        core::base64url_encode(core::to_bytes(report.dump()));
+    std::string input = core::base64url_encode(core::to_bytes(core::json_text(header))) + "." +
+                        core::base64url_encode(core::to_bytes(core::json_text(report)));
     core::Bytes signature = m_keys.sign_digest(pki::kValidationKeyLabel, alg.scheme, digest(alg.scheme.hash, input));
     // RFC 7518 §3.4: the JWS carries R ‖ S, each left-padded to the coordinate size — not the DER the HSM layer returns
     if (alg.coordinate > 0) signature = keystore::ecdsa_der_to_raw(signature, alg.coordinate);

@@ -19,7 +19,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "core/secure_buffer.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -45,7 +45,7 @@ Response error_response(int status, const std::string& code, const std::string& 
     r.content_type = "application/json";
     nlohmann::json body{{"error", code}, {"message", message}};
     if (!details.empty()) body["details"] = details;
-    r.body = json_text(body);
+    r.body = core::json_text(body);
     return r;
 }
 

@@ -18,7 +18,7 @@
 #include "signing/csc_service.hpp"
 #include "web/handlers/office_pages.hpp"
 #include "web/handlers/ra_routes.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 #include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
 
@@ -135,7 +135,7 @@ struct RegistrationEnvironment {
             yq::web::Response r;
             r.status = err.http_status();
             r.content_type = "application/json";
-            r.body = yq::web::json_text(json{{"error", err.code()}, {"message", err.what()}});  // as server.cpp does
+            r.body = yq::core::json_text(json{{"error", err.code()}, {"message", err.what()}});  // as server.cpp does
             return r;
         } catch (const std::exception& other) {  // the server would answer 500 "internal"
             std::cerr << req.method << " " << req.path << ": not a yq::Error: " << other.what() << "\n";

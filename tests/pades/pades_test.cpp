@@ -178,3 +178,17 @@ TEST_F(PadesTest, BadInputsGetClearErrorsAndNoOutput) {
     tiny.dictionary.reserved_bytes = 100;
     EXPECT_EQ(test::error_code_of([&] { sign(gs, tiny, signer); }), "pades.contents_too_small");
 }
+
+// #17 fuzzing (pdf_prepare, corpus regression-object-number-reuse): a PDF whose xref stream repeats its keys made a new
+// object take a number the file's trailer /Size already covers; the refusal was 500 "pades.internal", as if the fault
+// were ours. It is the file's: 422 "pades.broken_pdf", and nothing is written.
+TEST_F(PadesTest, PdfWhoseNewObjectWouldReuseAnObjectNumberIsRefusedAsBroken) {
+    std::string input = test::read_file(std::string(YQ_SOURCE_DIR) +
+                                        "/tests/fuzz/corpus/pdf_prepare/regression-object-number-reuse");
+    pades::SignatureRequest r;  // as the fuzz target's first byte (1) chose: a rectangle on page 1
+    r.placement.kind = pades::Placement::Kind::Rectangle;
+    r.placement.x1 = 10, r.placement.y1 = 10, r.placement.x2 = 200, r.placement.y2 = 60;
+    r.appearance.signer_name = "陳大文 Chan";
+    r.dictionary.reserved_bytes = 64;
+    EXPECT_EQ(test::error_code_of([&] { pades::prepare_signature(parsers(), input.substr(1), r); }), "pades.broken_pdf");
+}

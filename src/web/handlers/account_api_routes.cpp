@@ -11,7 +11,7 @@
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/validation_html.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -85,7 +85,7 @@ void register_account_api_routes(Router& router, accounts::AccountService& accou
                                         {"renewal_open", not_after - clock.unix_seconds() <= renewal_days * 86400}});
                    }
                    Response r = Response::bytes("application/json",
-                                                json_text(json{{"username", a->username},
+                                                core::json_text(json{{"username", a->username},
                                                      {"display_name", a->display_name},
                                                      {"agency", a->agency},
                                                      {"status", a->status},

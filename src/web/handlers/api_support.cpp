@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/secure_buffer.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -65,7 +65,7 @@ std::string query_value(const Request& req, const std::string& name) {
 }
 
 Response json_response(const json& body, int status) {
-    Response r = Response::bytes("application/json", json_text(body));
+    Response r = Response::bytes("application/json", core::json_text(body));
     r.status = status;
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;

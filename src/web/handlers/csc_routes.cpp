@@ -6,7 +6,7 @@
 #include "signing/algorithms.hpp"
 #include "signing/csc_error.hpp"
 #include "web/handlers/json_wipe.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -21,7 +21,7 @@ Response json_response(int status, const json& body) {
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = json_text(body);
+    r.body = core::json_text(body);
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
 }

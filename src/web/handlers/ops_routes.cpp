@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -17,7 +17,7 @@ void register_ops_routes(Router& router, Metrics& metrics, std::function<void()>
                        r.body = nlohmann::json{{"status", "ok"}}.dump();
                    } catch (const Error& e) {
                        r.status = 503;
-                       r.body = json_text(nlohmann::json{{"status", "unavailable"}, {"error", e.code()}});
+                       r.body = core::json_text(nlohmann::json{{"status", "unavailable"}, {"error", e.code()}});
                    }
                    r.headers.emplace_back("Cache-Control", "no-store");
                    return r;

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "transparency/proof_bundle.hpp"
 #include "web/handlers/api_support.hpp"
-#include "web/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace yq::web {
 
@@ -76,7 +76,7 @@ Response own_leaf_proof(transparency::SigningLog& log, const std::string& accoun
 
 Response proof_file(transparency::SigningLog& log, std::int64_t index) {
     Response r = Response::bytes("application/json",
-                                 json_text(transparency::proof_bundle_json(log.inclusion(index), log.certificates()), 2));
+                                 core::json_text(transparency::proof_bundle_json(log.inclusion(index), log.certificates()), 2));
     r.headers.emplace_back("Cache-Control", "no-store");
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"leaf-" + std::to_string(index) + "-proof.json\"");
     return r;
