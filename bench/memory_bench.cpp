@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -129,6 +131,8 @@ int main(int argc, char** argv) {
 
     std::atomic<bool> stop{false};
     std::atomic<long> calls{0}, failures{0};
+    std::mutex failure_mutex;
+    std::map<std::string, long> failure_kinds;  // "status call-kind" (0–1 OCSP, 2 info, 3 CRL, 4 signHash)
     std::vector<long> samples;
     std::vector<std::pair<double, long>> timed_samples;  // seconds since the load began, RSS
     long peak = 0;
@@ -180,7 +184,9 @@ int main(int argc, char** argv) {
             for (long i = 0; Clock::now() < deadline; ++i) {
                 int status = 0;
                 if (i % 64 == 63) {  // now and then a fresh authorisation: Argon2id, 64 MiB
-                    status = authorize(conn, s).empty() ? 500 : 200;
+                    std::string fresh = authorize(conn, s);
+                    status = fresh.empty() ? 500 : 200;
+                    if (!fresh.empty()) sign["SAD"] = fresh;  // a SAD lives csc.sad_seconds (5 minutes): a soak outlives it
                 } else {
                     switch ((c + i) % 8) {
                         case 0:
@@ -198,7 +204,11 @@ int main(int argc, char** argv) {
                     }
                 }
                 ++calls;
-                if (status != 200) ++failures;
+                if (status != 200) {
+                    ++failures;
+                    std::lock_guard lock(failure_mutex);
+                    ++failure_kinds[std::to_string(status) + " " + std::to_string((c + i) % 8 >= 4 ? 4 : (c + i) % 8)];
+                }
             }
         });
     }
@@ -218,6 +228,7 @@ int main(int argc, char** argv) {
     double middle = mean(n / 3, 2 * n / 3), last = mean(2 * n / 3, n);
     std::printf("Server RSS under %d concurrent mixed clients for %.0f s (%ld calls, %ld not 200)\n", clients, seconds,
                 calls.load(), failures.load());
+    for (const auto& [kind, n] : failure_kinds) std::printf("  not 200: status and call kind %s: %ld\n", kind.c_str(), n);
     std::printf("| at rest (anchor) | peak under load | peak ÷ at rest | budget | mean, middle third → last third | "
                 "2 s after | fds at rest / peak |\n|---:|---:|---:|---:|---:|---:|---:|\n");
     if (rows.size() > 2) {  // the soak's table: one row per interval
