@@ -133,8 +133,9 @@ void SessionPool::recover(std::uint64_t generation) {
     }
     m_recovering = true;
     m_cv.wait(lock, [this] { return m_leased == 0; });  // leases still out fail or finish, and come back
-    // PKCS#11 v2.40 §5.6 (session management), C_CloseAllSessions: whatever the HSM left open of this application's sessions on the slot
-    // goes, and the login state with it. The old handles are void (the HSM hands the numbers out again): forget them.
+    // PKCS#11 v2.40 §5.6 (session management), C_CloseAllSessions: whatever the HSM left open of this application's
+    // sessions on the slot goes, and the login state with it. The old handles are void (the HSM hands the numbers out
+    // again): forget them.
     m_module.f()->C_CloseAllSessions(m_slot);
     for (auto& s : m_all) s->forget();
     m_all.clear();
