@@ -101,14 +101,16 @@ void SessionPool::open_and_login() {
     for (auto& s : m_all) m_free.push_back(s.get());
 }
 
+void SessionPool::reopen() {
+    open_and_login();
+    ++m_generation;
+    if (m_on_reopened) m_on_reopened();
+}
+
 SessionPool::Lease SessionPool::acquire() {
     std::unique_lock lock(m_mutex);
     m_cv.wait(lock, [this] { return !m_recovering && (!m_free.empty() || m_all.empty()); });
-    if (m_all.empty()) {  // the last recovery found the HSM away: try again now
-        open_and_login();
-        ++m_generation;
-        if (m_on_reopened) m_on_reopened();
-    }
+    if (m_all.empty()) reopen();  // the last recovery found the HSM away: try again now
     Session* s = m_free.back();
     m_free.pop_back();
     ++m_leased;
@@ -141,15 +143,13 @@ void SessionPool::recover(std::uint64_t generation) {
     m_all.clear();
     m_free.clear();
     try {
-        open_and_login();
+        reopen();
     } catch (...) {
         m_recovering = false;
         lock.unlock();
         m_cv.notify_all();
         throw;
     }
-    ++m_generation;
-    if (m_on_reopened) m_on_reopened();
     m_recovering = false;
     lock.unlock();
     m_cv.notify_all();

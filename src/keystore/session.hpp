@@ -110,6 +110,7 @@ public:
 private:
     void release(Session* s);
     void open_and_login();  // m_mutex held, m_all empty
+    void reopen();          // m_mutex held, m_all empty: a new set in place, its generation counted, the owner told
     const Module& m_module;
     CK_SLOT_ID m_slot;
     core::SecureString m_user_pin;
