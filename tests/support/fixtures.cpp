@@ -1,8 +1,6 @@
 #include "support/fixtures.hpp"
 
 #include <arpa/inet.h>
-#include <dlfcn.h>
-#include <p11-kit/pkcs11.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -23,6 +21,7 @@
 #include "accounts/totp.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "keystore/session.hpp"  // keystore-internal: a test reaching under the Keystore on purpose
 #include "storage/migrations.hpp"
 #include "support/http_client.hpp"
 
@@ -126,32 +125,11 @@ keystore::HsmSettings SoftHsmToken::settings() const {
 }
 
 void SoftHsmToken::close_all_sessions() const {
-    // The same module the Keystore loaded: dlopen hands back the loaded library, so this is the process's own
-    // PKCS#11 instance (initialised already; CKR_CRYPTOKI_ALREADY_INITIALIZED is expected).
-    void* library = dlopen("/usr/lib/softhsm/libsofthsm2.so", RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) throw std::runtime_error("cannot load SoftHSM");
-    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library, "C_GetFunctionList"));
-    CK_FUNCTION_LIST* f = nullptr;
-    if (get_list == nullptr || get_list(&f) != CKR_OK) throw std::runtime_error("SoftHSM has no function list");
-    CK_C_INITIALIZE_ARGS args{};
-    args.flags = CKF_OS_LOCKING_OK;
-    CK_RV rv = f->C_Initialize(&args);
-    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) throw std::runtime_error("C_Initialize failed");
-    CK_ULONG n = 0;
-    f->C_GetSlotList(CK_TRUE, nullptr, &n);
-    std::vector<CK_SLOT_ID> slots(n);
-    f->C_GetSlotList(CK_TRUE, slots.data(), &n);
-    for (CK_SLOT_ID slot : slots) {
-        CK_TOKEN_INFO info{};
-        if (f->C_GetTokenInfo(slot, &info) != CKR_OK) continue;
-        std::string label(reinterpret_cast<const char*>(info.label), sizeof info.label);
-        while (!label.empty() && label.back() == ' ') label.pop_back();
-        if (label != m_label) continue;
-        if (f->C_CloseAllSessions(slot) != CKR_OK) throw std::runtime_error("C_CloseAllSessions failed");
-        dlclose(library);  // drops our reference only: the Keystore's keeps the library loaded
-        return;
-    }
-    throw std::runtime_error("no slot holds the token " + m_label);
+    // The Keystore's own module loader and slot lookup: dlopen hands back the library the Keystore loaded, so this is
+    // the process's own PKCS#11 instance (initialised already, which the loader accepts).
+    keystore::detail::Module module("/usr/lib/softhsm/libsofthsm2.so");
+    if (module.f()->C_CloseAllSessions(module.find_token_slot(m_label)) != CKR_OK)
+        throw std::runtime_error("C_CloseAllSessions failed");
 }
 
 std::vector<DbKind> db_kinds() {
