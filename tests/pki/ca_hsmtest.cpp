@@ -31,6 +31,23 @@ protected:
         return path;
     }
 
+    // An RFC 3161 query for `text` made by the openssl command line, kept in q.tsq (`with_cert`: -cert, asking for the
+    // TSA's certificate in the token).
+    core::Bytes time_stamp_query(const std::string& text, bool with_cert = true) {
+        test::write_file(dir.file("data.txt"), text);
+        test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256" + (with_cert ? " -cert" : "") +
+                          " -out " + dir.file("q.tsq"));
+        return core::to_bytes(test::read_file(dir.file("q.tsq")));
+    }
+    // `reply` written to `name`, and what `openssl ts -verify` says of it against q.tsq, trusting only our root.
+    std::string verify_time_stamp(const core::Bytes& reply, const std::string& name) {
+        test::write_file(dir.file(name), std::string(reply.begin(), reply.end()));
+        return test::run_command("openssl ts -verify -in " + dir.file(name) + " -queryfile " + dir.file("q.tsq") +
+                                 " -CAfile " + pem_file(ca.root_certificate(), "root.pem") + " -untrusted " +
+                                 pem_file(ca.issuing_certificate(), "iss.pem"))
+            .output;
+    }
+
     // A CSR made by the openssl command line (an independent producer).
     core::Bytes make_csr(const std::string& subject, const std::string& key_opts = "-newkey ec -pkeyopt ec_paramgen_curve:P-256") {
         std::string key = dir.file("k.pem"), csr = dir.file("r.csr");
@@ -240,20 +257,14 @@ TEST_P(CaTest, MalformedOcspRequestGetsMalformedRequestStatus) {
 
 TEST_P(CaTest, TimeStampTokensVerifyWithOpenSslAndSerialsIncrease) {
     pki::TimeStampAuthority tsa(ca);
-    test::write_file(dir.file("data.txt"), "contract text");
-    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -cert -out " + dir.file("q.tsq"));
-    std::string q = test::read_file(dir.file("q.tsq"));
-    core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
-    test::write_file(dir.file("r.tsr"), std::string(reply.begin(), reply.end()));
-    auto v = test::run_command("openssl ts -verify -in " + dir.file("r.tsr") + " -queryfile " + dir.file("q.tsq") +
-                               " -CAfile " + pem_file(ca.root_certificate(), "root.pem") + " -untrusted " +
-                               pem_file(ca.issuing_certificate(), "iss.pem"));
-    EXPECT_NE(v.output.find("Verification: OK"), std::string::npos) << v.output;
+    const core::Bytes q = time_stamp_query("contract text");
+    std::string verdict = verify_time_stamp(tsa.respond(q), "r.tsr");
+    EXPECT_NE(verdict.find("Verification: OK"), std::string::npos) << verdict;
     auto text = test::run_command("openssl ts -reply -in " + dir.file("r.tsr") + " -text").output;
     EXPECT_NE(text.find("Policy OID: " + config.tsa.policy_oid), std::string::npos) << text;
     EXPECT_NE(text.find("Accuracy: 0x01 seconds"), std::string::npos);
 
-    core::Bytes reply2 = tsa.respond(core::Bytes(q.begin(), q.end()));
+    core::Bytes reply2 = tsa.respond(q);
     test::write_file(dir.file("r2.tsr"), std::string(reply2.begin(), reply2.end()));
     auto text2 = test::run_command("openssl ts -reply -in " + dir.file("r2.tsr") + " -text").output;
     EXPECT_NE(text.find("Serial number: 0x01"), std::string::npos);
@@ -271,11 +282,9 @@ TEST_P(CaTest, TimeStampTokensVerifyWithOpenSslAndSerialsIncrease) {
 // caught up with the latest genTime, allowing the accuracy its tokens claim (1 s); serial numbers never repeat.
 TEST_P(CaTest, ClockJumpingBackMakesTheTsaRefuseNotBackdate) {
     pki::TimeStampAuthority tsa(ca);
-    test::write_file(dir.file("data.txt"), "minutes of the meeting");
-    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -out " + dir.file("q.tsq"));
-    const std::string q = test::read_file(dir.file("q.tsq"));
+    const core::Bytes q = time_stamp_query("minutes of the meeting", false);
     auto stamp = [&](const std::string& name) {
-        core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
+        core::Bytes reply = tsa.respond(q);
         test::write_file(dir.file(name), std::string(reply.begin(), reply.end()));
         return test::run_command("openssl ts -reply -in " + dir.file(name) + " -text").output;
     };
@@ -452,13 +461,7 @@ TEST_P(CaTest, HsmSessionsClosedUnderTheCaAreReopenedForCertificatesCrlsOcspAndT
     EXPECT_EQ(ocsp_status(responder, warm.certificate.get(), ca.issuing_certificate(), true), V_OCSP_CERTSTATUS_REVOKED);
 
     token.close_all_sessions();
-    test::write_file(dir.file("data.txt"), "stamped after the HSM came back");
-    test::run_command("openssl ts -query -data " + dir.file("data.txt") + " -sha256 -cert -out " + dir.file("q.tsq"));
-    std::string q = test::read_file(dir.file("q.tsq"));
-    core::Bytes reply = tsa.respond(core::Bytes(q.begin(), q.end()));
-    test::write_file(dir.file("r.tsr"), std::string(reply.begin(), reply.end()));
-    auto t = test::run_command("openssl ts -verify -in " + dir.file("r.tsr") + " -queryfile " + dir.file("q.tsq") +
-                               " -CAfile " + root + " -untrusted " + issuing);
-    EXPECT_NE(t.output.find("Verification: OK"), std::string::npos) << t.output;
+    std::string verdict = verify_time_stamp(tsa.respond(time_stamp_query("stamped after the HSM came back")), "r.tsr");
+    EXPECT_NE(verdict.find("Verification: OK"), std::string::npos) << verdict;
     EXPECT_EQ(keys.sessions_reopened(), 4u);
 }
