@@ -186,7 +186,7 @@ Credential AccountService::create_first_key(const std::string& account_id, const
     m_ca.presign_status(certificate);
     for (const std::string& id : replaced)
         if (auto old = m_store.credential(id)) {
-            auto cert = m_ca.store().find_certificate(old->certificate_serial);
+            auto cert = m_ca.find_certificate(old->certificate_serial);
             if (cert && cert->status == "valid") m_ca.revoke(old->certificate_serial, "superseded", std::nullopt, actor);
         }
     return c;
@@ -416,7 +416,7 @@ PreparedKey AccountService::prepare_rekey(const std::string& username, const cor
     for (const Credential& c : m_store.credentials_of(a->id))
         if (c.status == "active") p.replaced = c;
     if (!p.replaced) throw_conflict("accounts.no_credential", "the account has no active credential to replace");
-    auto old_cert = m_ca.store().find_certificate(p.replaced->certificate_serial);
+    auto old_cert = m_ca.find_certificate(p.replaced->certificate_serial);
     if (!old_cert) throw Error("accounts.certificate_missing", 500, "the credential's certificate is not in the CA");
     p.replaced_certificate_valid = old_cert->status == "valid";
     pki::X509Ptr cert = pki::certificate_from_der(old_cert->der);
@@ -458,6 +458,24 @@ Credential AccountService::rekey(const std::string& username, const core::Secure
     install_rekey(p, actor);
     finish_rekey(p, actor);
     return p.fresh;
+}
+
+std::optional<Account> AccountService::find_account(const std::string& account_id) {
+    return m_store.account_by_id(account_id);
+}
+
+std::vector<CredentialStatus> AccountService::credential_statuses(const std::string& account_id) {
+    std::vector<CredentialStatus> out;
+    for (auto& c : m_store.credentials_of(account_id)) {
+        CredentialStatus status{std::move(c), std::nullopt, false, 0};
+        status.certificate = m_ca.find_certificate(status.credential.certificate_serial);
+        if (status.certificate) {
+            status.renewal_open = m_ca.renewal_open(*status.certificate);
+            status.days_left = m_ca.days_left(status.certificate->not_after);
+        }
+        out.push_back(std::move(status));
+    }
+    return out;
 }
 
 }  // namespace yq::accounts

@@ -56,6 +56,15 @@ struct SigningAuthorisation {
     Credential credential;
 };
 
+// What the owner sees of one credential (portal, /api/v1/me): its certificate when the CA has it, and whether the
+// certificate may be renewed now (pki::CertificateAuthority::renewal_open, the one renewal rule).
+struct CredentialStatus {
+    Credential credential;
+    std::optional<pki::CertificateRecord> certificate;
+    bool renewal_open = false;
+    std::int64_t days_left = 0;  // whole days until the certificate ends (0 without one, or once it has ended)
+};
+
 class AccountService {
 public:
     AccountService(const core::Config& config, AccountStore& store, custody::KeyCustody& custody,
@@ -79,6 +88,11 @@ public:
     // "accounts.signing_key_exists" when the account already has its own key.
     Credential create_first_key(const std::string& account_id, const core::SecureString& signing_password,
                                 const std::string& otp, const std::string& actor);
+
+    // The account by id, if it still exists (the portal and the signer's API read their own account).
+    std::optional<Account> find_account(const std::string& account_id);
+    // Every credential of the account with its certificate's status, oldest first.
+    std::vector<CredentialStatus> credential_statuses(const std::string& account_id);
 
     // Login password check (CSC auth/login, portal). Same error for unknown user and wrong password.
     Account authenticate(const std::string& username, const core::SecureString& login_password);

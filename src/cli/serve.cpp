@@ -9,9 +9,9 @@
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
-#include "web/handlers/office_pages.hpp"
-#include "web/handlers/portal_pages.hpp"
-#include "web/handlers/public_pages.hpp"
+#include "web/handlers/office/office_pages.hpp"
+#include "web/handlers/portal/portal_pages.hpp"
+#include "web/handlers/public/public_pages.hpp"
 #include "core/error.hpp"
 #include "pades/pades_service.hpp"
 #include "validation/pdf_validator.hpp"
@@ -23,12 +23,14 @@
 #include "ra/notice_addresses.hpp"
 #include "notices/dispatcher.hpp"
 #include "signing/csc_service.hpp"
-#include "web/handlers/account_api_routes.hpp"
-#include "web/handlers/csc_routes.hpp"
-#include "web/handlers/ops_routes.hpp"
-#include "web/handlers/pki_routes.hpp"
-#include "web/handlers/ra_routes.hpp"
-#include "web/handlers/transparency_routes.hpp"
+#include "web/handlers/portal/account_api_routes.hpp"
+#include "web/handlers/csc/csc_routes.hpp"
+#include "web/handlers/public/appointment_api.hpp"
+#include "web/handlers/public/ops_routes.hpp"
+#include "web/handlers/public/pki_routes.hpp"
+#include "web/handlers/office/ra_routes.hpp"
+#include "web/handlers/public/transparency_routes.hpp"
+#include "web/handlers/public/validation_api.hpp"
 #include "web/server.hpp"
 #include "web/ui/forms.hpp"
 
@@ -66,34 +68,35 @@ int serve(const std::string& home, const std::string& listen) {
                              web::PkiRouteLimits{c.server.max_ocsp_request_bytes, c.server.max_tsa_request_bytes});
     pades::PadesService pades(app->config, csc, *app->store, tsa, *app->store, app->clock, *app->store);
     web::AttemptLimiter csc_sign_ins(c.ui.sign_in_failures, c.ui.window_seconds);  // lives as long as the server
-    web::register_csc_routes(router, csc, pades, app->config, csc_sign_ins, app->clock);
+    web::CscRouteServices csc_routes{csc, pades, app->config, csc_sign_ins, app->clock};
+    web::register_csc_routes(router, csc_routes);
     ra::RegistrationOffice::ensure_hsm_keys(*app->keys);
     ra::OfficeCalendar calendar(app->config.office);
     ra::AppointmentBook appointments(calendar, *app->store, *app->keys, app->clock);
     ra::RegistrationOffice office(app->config, *app->store, *app->accounts, *app->store, ca, appointments, calendar,
                                   *app->keys, app->clock);
-    web::RaRouteServices ra_services{*app->staff, office, appointments, calendar, *app->store, csc, *app->store};
-    web::register_account_api_routes(router, *app->accounts, *app->store, csc, *app->store, office, app->config,
-                                     app->clock);
-    web::register_account_completion_routes(router, csc, office);
-    web::register_portal_signing_routes(router, csc, pades);
-    web::register_transparency_routes(router, *app->log, csc);
+    ra::AuditorDesk auditor(*app->store, *app->store);
+    web::RaRouteServices ra_services{*app->staff, office, appointments, calendar, auditor, csc};
+    web::AccountApiServices account_api{app->config, *app->accounts, csc, pades, office, *app->log};
+    web::register_account_api_routes(router, account_api);
+    web::register_transparency_routes(router, *app->log);
     const std::vector<core::Bytes> anchors = validation_anchors(app.get());  // our CA and the trust files, read once
     validation::PdfValidator validator(anchors, ca_revocation_source(*app));
     validation::CmsValidator cms_validator(anchors, ca_revocation_source(*app));
     validation::ReportSigner report_signer(*app->keys, *app->store);
-    web::register_validation_routes(router, validator, cms_validator, report_signer, pades);
+    web::ValidationApiServices validation_api{validator, cms_validator, report_signer, pades, app->clock};
+    web::register_validation_api(router, validation_api);
     web::PageRenderer pages(web::UiSettings{!c.server.listener.tls_certificate.empty(), c.office});
     // the handlers keep references to these: they live as long as the server
     const auto& ui = c.ui;
     web::AttemptLimiter bookings(ui.bookings, ui.window_seconds), portal_sign_ins(ui.sign_in_failures, ui.window_seconds),
         office_sign_ins(ui.sign_in_failures, ui.window_seconds);
-    pades::SignatureRegister signatures(*app->store, *app->store, *app->store, app->clock);
-    web::PublicPageServices public_pages{app->config, calendar, appointments, validator, *app->store, pages, app->clock,
+    pades::SignatureRegister signatures(*app->store, *app->store, *app->store, *app->store, app->clock);
+    web::PublicPageServices public_pages{app->config, calendar, appointments, validator, ca, pages, app->clock,
                                          bookings, signatures, pades, *app->log};
     web::register_public_pages(router, public_pages);
-    web::PortalPageServices portal_pages{app->config, *app->accounts, *app->store, csc, pades, *app->store, pages, app->clock,
-                                         portal_sign_ins, *app->store, office, *app->log};
+    web::PortalPageServices portal_pages{app->config, *app->accounts, csc, pades, pages, app->clock,
+                                         portal_sign_ins, signatures, office, *app->log};
     web::register_portal_pages(router, portal_pages);
     // The back office (its pages and the staff API) on the main listener, or on its own when configured.
     const bool office_apart = !c.server.office_listener.host.empty();
@@ -117,7 +120,8 @@ int serve(const std::string& home, const std::string& listen) {
     web::register_ra_routes(back_office, ra_services);
     web::register_audit_routes(back_office, ra_services);
     web::register_appointment_staff_routes(back_office, ra_services);
-    web::register_appointment_routes(router, ra_services);
+    web::AppointmentApiServices appointment_api{appointments, calendar};
+    web::register_appointment_api(router, appointment_api);
     web::register_ops_routes(router, metrics, [&app]() {
         app->store->status_epoch();                       // database answers
         app->keys->has_key(pki::kIssuingKeyLabel);        // HSM answers
@@ -132,7 +136,7 @@ int serve(const std::string& home, const std::string& listen) {
     server.every(std::chrono::milliseconds(c.ocsp.status_poll_ms), "ocsp-status-poll",
                  [&ocsp] { ocsp.refresh_if_status_changed(); });
     server.every(std::chrono::minutes(1), "crl-schedule", [&ca, &app, &c] {
-        auto latest = ca.store().latest_crl();
+        auto latest = ca.latest_crl();
         std::int64_t age_limit = static_cast<std::int64_t>(c.ca.crl_regenerate_minutes) * 60;
         if (!latest || app->clock.unix_seconds() - latest->this_update >= age_limit) ca.publish_crl("system:scheduler");
     });

@@ -300,6 +300,14 @@ std::string finish_signature(PreparedSignature prepared, const core::Bytes& der)
     return file;
 }
 
+Placement default_placement() {
+    Placement p;
+    p.kind = Placement::Kind::Rectangle;
+    p.page = 1;
+    p.x1 = 36, p.y1 = 36, p.x2 = 296, p.y2 = 136;
+    return p;
+}
+
 Placement rectangle_from_text(int page, const std::string& text) {
     Placement p;
     p.kind = Placement::Kind::Rectangle;

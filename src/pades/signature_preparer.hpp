@@ -27,6 +27,10 @@ struct Placement {
     double width = 240, height = 90;
 };
 
+// Where a visible signature goes when the caller names no place: a 260 × 100 pt box 36 pt from the bottom left corner
+// of page 1 (the CSC signDoc route and the signing API share it).
+Placement default_placement();
+
 // A visible box from its text "x1,y1,x2,y2" (points, the page's user space) on 1-based `page`. Throws 400
 // "pades.bad_rect" unless it is four finite numbers with x1 < x2 and y1 < y2.
 Placement rectangle_from_text(int page, const std::string& text);

@@ -1,5 +1,7 @@
 #include "pades/signature_records.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace yq::pades {
 
 std::optional<PublicSignatureRecord> SignatureRegister::find(const std::string& reference) {
@@ -26,6 +28,21 @@ std::optional<PublicSignatureRecord> SignatureRegister::find(const std::string& 
         } else if (cert->not_after < m_clock.unix_seconds()) {
             out.certificate_status = "expired";
         }
+    }
+    return out;
+}
+
+std::vector<SignedDocument> SignatureRegister::signed_by(const std::string& username, int limit) {
+    audit::EventFilter filter;
+    filter.object = "account:" + username;
+    filter.action = "document.signed";
+    filter.limit = limit;
+    std::vector<SignedDocument> out;
+    for (const auto& e : m_audit.search_events(filter)) {
+        auto details = nlohmann::json::parse(e.event.details, nullptr, false);
+        if (details.is_discarded() || !details.is_object()) continue;
+        out.push_back({e.event.time, details.value("level", ""), details.value("reference", ""),
+                       details.value("signed_digest", "")});
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "accounts/account.hpp"
 #include "audit/event.hpp"
@@ -44,19 +45,31 @@ struct PublicSignatureRecord {
     std::string revocation_reason;
 };
 
-// Looks a reference up for the public record page. References that are not ours give nothing (404 at the edge).
+// One signature in its signer's history, from the account's "document.signed" audit event.
+struct SignedDocument {
+    std::int64_t signed_at = 0;
+    std::string level;              // B-B … B-LTA
+    std::string reference;          // the public record's reference
+    std::string signed_digest_hex;  // what a validator recomputes from the file
+};
+
+// The signature records: a reference looked up for the public record page, and a signer's own history.
 class SignatureRegister {
 public:
     SignatureRegister(SignatureRecordStore& records, accounts::AccountStore& accounts, pki::CaStore& ca_store,
-                      const core::Clock& clock)
-        : m_records(records), m_accounts(accounts), m_ca_store(ca_store), m_clock(clock) {}
+                      audit::AuditReader& audit, const core::Clock& clock)
+        : m_records(records), m_accounts(accounts), m_ca_store(ca_store), m_audit(audit), m_clock(clock) {}
 
+    // References that are not ours give nothing (404 at the edge).
     std::optional<PublicSignatureRecord> find(const std::string& reference);
+    // The documents `username` signed, newest first, at most `limit` (the portal's history page).
+    std::vector<SignedDocument> signed_by(const std::string& username, int limit = 100);
 
 private:
     SignatureRecordStore& m_records;
     accounts::AccountStore& m_accounts;
     pki::CaStore& m_ca_store;
+    audit::AuditReader& m_audit;
     const core::Clock& m_clock;
 };
 

@@ -361,7 +361,7 @@ void CertificateAuthority::store_issued(const IssuedCertificate& issued, const s
 
 void CertificateAuthority::presign_status(const IssuedCertificate& issued) noexcept {
     try {
-        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(presign_ocsp_response(*this, issued.record));
+        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(OcspResponder::presign(*this, issued.record));
     } catch (const std::exception& e) {
         spdlog::warn("the OCSP response of certificate {} was not pre-signed ({}); the responder signs it on demand",
                      issued.record.serial, e.what());
@@ -420,7 +420,7 @@ void CertificateAuthority::revoke(const std::string& serial_in, const std::strin
     CertificateRecord revoked = m_store.revoke_certificate(
         serial, reason, now, invalidity_date, audit::Event{actor, "ca.certificate.revoked", "certificate:" + serial, details, now});
     try {
-        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(presign_ocsp_response(*this, revoked));
+        if (m_store.ca_material("ocsp")) m_store.put_ocsp_response(OcspResponder::presign(*this, revoked));
     } catch (const Error&) {
         // The revocation stands; the responder signs the answer on the first request.
     }
@@ -530,6 +530,24 @@ CrlRecord CertificateAuthority::publish_crl(const std::string& actor) {
     m_store.store_crl(crl, audit::Event{actor, "ca.crl.published", object, audit::details({{"entries", entries}}),
                                         m_clock.unix_seconds()});
     return crl;
+}
+
+std::optional<CertificateRecord> CertificateAuthority::find_certificate(const std::string& serial) {
+    return m_store.find_certificate(serial);
+}
+
+std::optional<CrlRecord> CertificateAuthority::latest_crl() { return m_store.latest_crl(); }
+
+std::optional<CaMaterial> CertificateAuthority::ca_material(const std::string& name) { return m_store.ca_material(name); }
+
+bool CertificateAuthority::renewal_open(const CertificateRecord& certificate) const {
+    std::int64_t now = m_clock.unix_seconds();
+    return certificate.status == "valid" && certificate.not_after > now &&
+           certificate.not_after - now <= static_cast<std::int64_t>(m_config.ca.renewal_window_days) * 86400;
+}
+
+std::int64_t CertificateAuthority::days_left(std::int64_t not_after) const {
+    return std::max<std::int64_t>((not_after - m_clock.unix_seconds()) / 86400, 0);
 }
 
 }  // namespace yq::pki

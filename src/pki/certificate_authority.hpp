@@ -69,12 +69,29 @@ public:
     X509* root_certificate();
     X509* issuing_certificate();
     X509* certificate_of(const std::string& material_name);  // "ocsp", "tsa", "audit"
+
+    // What the public repository, the CA administrator's page and the services read (#15: no caller reaches the CA's
+    // store, keys, clock or configuration through the CA).
+    std::optional<CertificateRecord> find_certificate(const std::string& serial);
+    std::optional<CrlRecord> latest_crl();
+    std::optional<CaMaterial> ca_material(const std::string& name);  // "root", "issuing", "ocsp", "tsa", …
+    // The renewal window (architecture "PKI": ca.renewal_window_days before expiry, a month by default): a valid
+    // certificate that has not expired and ends within the window may be renewed now; an expired, revoked or
+    // suspended one is applied for again instead. The portal, the signer's API and the office's renewal request all
+    // ask this one rule.
+    bool renewal_open(const CertificateRecord& certificate) const;
+    // Whole days from now until `not_after` (0 once it has passed).
+    std::int64_t days_left(std::int64_t not_after) const;
+
+private:
+    // The responder and the time-stamping authority sign with the CA's keys, store and clock.
+    friend class OcspResponder;
+    friend class TimeStampAuthority;
     const core::Config& config() const { return m_config; }
     keystore::Keystore& keys() { return m_keys; }
     CaStore& store() { return m_store; }
     const core::Clock& clock() const { return m_clock; }
 
-private:
     X509Ptr build_and_sign(EVP_PKEY* subject_key, X509_NAME* subject, const core::CertificateProfile& profile,
                            const std::string& email, const std::string& actor);
     IssuedCertificate record_issued(X509Ptr cert, const std::string& profile, const std::string& actor);

@@ -37,7 +37,9 @@ void add_status(OCSP_BASICRESP* basic, OCSP_CERTID* id, const CertificateRecord*
     }
 }
 
-core::Bytes sign_basic(CertificateAuthority& ca, OCSP_BASICRESP* basic) {
+}  // namespace
+
+core::Bytes OcspResponder::sign_basic(CertificateAuthority& ca, OCSP_BASICRESP* basic) {
     X509* responder = ca.certificate_of("ocsp");
     EVP_PKEY* key = ca.keys().private_key(kOcspKeyLabel);
     // RFC 6960 §4.2.2.3: ResponderID byKey keeps responses small; the responder certificate travels in `certs`.
@@ -47,14 +49,12 @@ core::Bytes sign_basic(CertificateAuthority& ca, OCSP_BASICRESP* basic) {
     return response_der(resp.get());
 }
 
-}  // namespace
-
 core::Bytes ocsp_error_response(int status) {
     OcspResponsePtr resp(OCSP_response_create(status, nullptr));
     return response_der(resp.get());
 }
 
-OcspRecord presign_ocsp_response(CertificateAuthority& ca, const CertificateRecord& record) {
+OcspRecord OcspResponder::presign(CertificateAuthority& ca, const CertificateRecord& record) {
     X509* issuer = ca.issuing_certificate();
     X509Ptr cert = certificate_from_der(record.der);
     OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer));
@@ -114,7 +114,7 @@ std::shared_ptr<const OcspRecord> OcspResponder::presigned(const std::string& se
     } else {
         auto cert = m_ca.store().find_certificate(serial);
         if (!cert) return nullptr;
-        OcspRecord fresh = presign_ocsp_response(m_ca, *cert);
+        OcspRecord fresh = presign(m_ca, *cert);
         m_ca.store().put_ocsp_response(fresh);
         ++m_signed;
         record = std::make_shared<const OcspRecord>(std::move(fresh));

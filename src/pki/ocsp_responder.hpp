@@ -13,13 +13,13 @@
 
 namespace yq::pki {
 
-// Signs a complete "successful" OCSPResponse for one certificate's current status (used for pre-signing and by
-// CertificateAuthority::revoke).
-OcspRecord presign_ocsp_response(CertificateAuthority& ca, const CertificateRecord& record);
-
 class OcspResponder {
 public:
     explicit OcspResponder(CertificateAuthority& ca);
+
+    // Signs a complete "successful" OCSPResponse for one certificate's current status (used for pre-signing and by
+    // CertificateAuthority::revoke).
+    static OcspRecord presign(CertificateAuthority& ca, const CertificateRecord& record);
 
     core::Bytes respond(const core::Bytes& request_der);
     // Drops cached responses when another node or process changed a certificate status. Called on a timer.
@@ -29,6 +29,7 @@ public:
     std::uint64_t signed_on_demand() const { return m_signed.load(); }
 
 private:
+    static core::Bytes sign_basic(CertificateAuthority& ca, OCSP_BASICRESP* basic);
     std::shared_ptr<const OcspRecord> cached(const std::string& serial);
     std::shared_ptr<const OcspRecord> presigned(const std::string& serial);
     core::Bytes sign_on_demand(OCSP_REQUEST* request);

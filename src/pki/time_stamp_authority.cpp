@@ -9,7 +9,9 @@ namespace yq::pki {
 namespace {
 
 struct CallbackState {
-    CertificateAuthority* ca;
+    CaStore& store;
+    const core::Clock& clock;
+    std::int64_t accuracy_ms;
     std::int64_t gen_time_us = 0;  // read once, in next_serial, so that the token's time is the one checked
 };
 
@@ -21,11 +23,10 @@ ASN1_INTEGER* next_serial(TS_RESP_CTX* ctx, void* data) {
     auto* state = static_cast<CallbackState*>(data);
     try {
         state->gen_time_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(state->ca->clock().now().time_since_epoch()).count();
+            std::chrono::duration_cast<std::chrono::microseconds>(state->clock.now().time_since_epoch()).count();
         const std::int64_t now_ms = state->gen_time_us / 1000;
-        auto next = state->ca->store().next_tsa_serial(now_ms);
-        const std::int64_t accuracy_ms = static_cast<std::int64_t>(state->ca->config().tsa.accuracy_seconds) * 1000;
-        if (now_ms + accuracy_ms < next.latest_gen_time_ms) {
+        auto next = state->store.next_tsa_serial(now_ms);
+        if (now_ms + state->accuracy_ms < next.latest_gen_time_ms) {
             spdlog::error("the TSA refused a time-stamp: this node's clock is {} ms behind the latest token's time",
                           next.latest_gen_time_ms - now_ms);
             TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "the time source is behind the last time-stamp issued");
@@ -55,7 +56,7 @@ TimeStampAuthority::TimeStampAuthority(CertificateAuthority& ca) : m_ca(ca) {}
 
 core::Bytes TimeStampAuthority::respond(const core::Bytes& query_der) {
     TsRespCtxPtr ctx(TS_RESP_CTX_new());
-    CallbackState state{&m_ca};
+    CallbackState state{m_ca.store(), m_ca.clock(), static_cast<std::int64_t>(m_ca.config().tsa.accuracy_seconds) * 1000};
     X509* signer = m_ca.certificate_of("tsa");
     if (TS_RESP_CTX_set_signer_cert(ctx.get(), signer) != 1 ||
         TS_RESP_CTX_set_signer_key(ctx.get(), m_ca.keys().private_key(kTsaKeyLabel)) != 1)

@@ -1,5 +1,7 @@
 #include "ra/appointments.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace yq::ra {
@@ -134,6 +136,15 @@ std::vector<Appointment> AppointmentBook::on_date(const std::string& local_date)
     auto slots = m_calendar.slots_on(local_date);
     if (slots.empty()) return {};
     return m_store.appointments_between(slots.front().start, slots.back().end);
+}
+
+std::vector<SlotSeats> AppointmentBook::seats_on(const std::string& local_date) {
+    std::vector<SlotSeats> out;
+    for (auto& slot : m_calendar.slots_on(local_date)) {
+        int free = std::max(m_calendar.capacity() - m_store.bookings_in_slot(slot.start), 0);
+        out.push_back({std::move(slot), free});
+    }
+    return out;
 }
 
 }  // namespace yq::ra

@@ -41,6 +41,12 @@ struct AppointmentChoice {
     std::string id;
 };
 
+// A slot with the seats still free in it.
+struct SlotSeats {
+    Slot slot;
+    int free = 0;
+};
+
 struct Booking {
     Appointment appointment;
     std::string confirmation_code;  // shown once
@@ -88,7 +94,8 @@ public:
     // Bookings for `purpose` that can be checked in now (the clerk's list at the counter), by slot time.
     std::vector<Appointment> due_now(const std::string& purpose);
     std::vector<Appointment> on_date(const std::string& local_date);
-    int booked_in(std::int64_t slot_start) { return m_store.bookings_in_slot(slot_start); }
+    // Every slot of a local date with its free seats (capacity less bookings); a past date's slots too.
+    std::vector<SlotSeats> seats_on(const std::string& local_date);
 
 private:
     core::Bytes code_mac(const std::string& code);

@@ -115,4 +115,33 @@ std::string OfficeCalendar::local_text(std::int64_t unix_seconds) const {
     return buf;
 }
 
+std::string OfficeCalendar::local_date(std::int64_t unix_seconds) const { return local_text(unix_seconds).substr(0, 10); }
+
+std::int64_t OfficeCalendar::day_start(const std::string& local_date) const {
+    return parse_date(local_date) * kDay - m_offset_seconds;
+}
+
+std::string OfficeCalendar::add_days(const std::string& local_date, int days) const {
+    return date_text(parse_date(local_date) + days);
+}
+
+std::vector<OfficeDay> OfficeCalendar::week_of(const std::string& local_date) const {
+    std::int64_t monday = parse_date(local_date);
+    monday -= weekday_monday_first(monday);
+    auto clock_text = [](int minute) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
+        return std::string(buf);
+    };
+    std::vector<OfficeDay> week;
+    for (int i = 0; i < 7; ++i) {
+        OfficeDay d{date_text(monday + i), i, false, ""};
+        const Day& day = m_week[i];
+        d.open = day.open && !m_holidays.count(d.date);
+        if (d.open) d.hours = clock_text(day.open_minute) + "-" + clock_text(day.close_minute);
+        week.push_back(std::move(d));
+    }
+    return week;
+}
+
 }  // namespace yq::ra

@@ -18,6 +18,14 @@ struct Slot {
     std::string local_start;  // "2026-11-26 09:15" in office time, for people
 };
 
+// One day of the office's week as the week plan shows it.
+struct OfficeDay {
+    std::string date;   // "YYYY-MM-DD", office time
+    int weekday = 0;    // 0 = Monday … 6 = Sunday
+    bool open = false;  // office hours that day, and not a holiday
+    std::string hours;  // "09:00-17:45" on open days, "" otherwise
+};
+
 class OfficeCalendar {
 public:
     explicit OfficeCalendar(const core::OfficeConfig& config);
@@ -31,6 +39,15 @@ public:
     // "2026-11-26 09:15" (office time) for an instant.
     std::string local_text(std::int64_t unix_seconds) const;
     int capacity() const { return m_capacity; }
+
+    // The local date ("YYYY-MM-DD", office time) of an instant.
+    std::string local_date(std::int64_t unix_seconds) const;
+    // 00:00 office time of a local date. Throws 400 "office.bad_date".
+    std::int64_t day_start(const std::string& local_date) const;
+    // The local date `days` days later (earlier when negative).
+    std::string add_days(const std::string& local_date, int days) const;
+    // The seven days, Monday first, of the week that holds `local_date`.
+    std::vector<OfficeDay> week_of(const std::string& local_date) const;
 
 private:
     struct Day {

@@ -68,11 +68,8 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
         bool open = false;
         for (const auto& c : m_account_store.credentials_of(account->id)) {
             if (c.status != "active") continue;
-            auto cert = m_ca.store().find_certificate(c.certificate_serial);
-            std::int64_t now = m_clock.unix_seconds();
-            if (cert && cert->status == "valid" && cert->not_after > now &&
-                cert->not_after - now <= static_cast<std::int64_t>(m_config.ca.renewal_window_days) * 86400)
-                open = true;
+            auto cert = m_ca.find_certificate(c.certificate_serial);
+            if (cert && m_ca.renewal_open(*cert)) open = true;
         }
         if (!open)
             throw_conflict("ra.renewal_not_open", "renewal opens " + std::to_string(m_config.ca.renewal_window_days) +
@@ -177,7 +174,7 @@ ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const 
         // Revocation is the safe direction: if what follows fails, the certificates stay revoked and approving the
         // request again skips them.
         for (const auto& c : m_account_store.credentials_of(account->id)) {
-            auto cert = m_ca.store().find_certificate(c.certificate_serial);
+            auto cert = m_ca.find_certificate(c.certificate_serial);
             if (cert && cert->status == "valid") m_ca.revoke(c.certificate_serial, r.value.reason, std::nullopt, who.actor());
         }
     }

@@ -194,7 +194,7 @@ std::vector<std::string> CscService::list_credentials(const std::string& account
 CredentialInfo CscService::credential_info(const std::string& account_id, const std::string& credential_id) {
     accounts::Credential c = owned_credential(account_id, credential_id);
     auto account = m_account_store.account_by_id(account_id);
-    auto cert = m_ca.store().find_certificate(c.certificate_serial);
+    auto cert = m_ca.find_certificate(c.certificate_serial);
     if (!cert || !account) throw Error("csc.server_error", 500, "The credential's certificate is missing");
     CredentialInfo info;
     info.id = c.id;
@@ -357,7 +357,7 @@ SignedHashes CscService::sign_hashes(const std::string& account_id, const SignHa
     if (!account || account->status == "locked") csc_error(400, "invalid_request", "Credential locked");
     if (account->status != "active" || c.status != "active")
         csc_error(400, "invalid_request", "The credential identified by credentialID is disabled");
-    auto cert = m_ca.store().find_certificate(c.certificate_serial);
+    auto cert = m_ca.find_certificate(c.certificate_serial);
     if (!cert || cert->status == "revoked")
         csc_error(400, "invalid_request", "The credential identified by credentialID is disabled");
     if (m_clock.unix_seconds() > cert->not_after) csc_error(400, "invalid_request", "Signing certificate is expired");

@@ -18,7 +18,7 @@ namespace yq::validation {
 namespace {
 
 core::Bytes material(pki::CertificateAuthority& ca, const char* name) {
-    auto m = ca.store().ca_material(name);
+    auto m = ca.ca_material(name);
     if (!m) throw Error("ca.not_initialised", 503, std::string("the CA has no ") + name + " certificate");
     return m->certificate_der;
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "web/http_types.hpp"
@@ -12,6 +13,13 @@
 namespace yq::web {
 
 using Handler = std::function<Response(const Request&)>;
+
+// A route's named handler bound to the services it uses: `with(s, sign_in)` is the handler that calls
+// `sign_in(s, request…)`. Each route is one named function; registering it is one line.
+template <class Services, class Function>
+auto with(const Services& s, Function handler) {
+    return [&s, handler](auto&&... args) { return handler(s, std::forward<decltype(args)>(args)...); };
+}
 
 enum class Execution { Inline, Blocking };
 

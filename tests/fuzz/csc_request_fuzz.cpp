@@ -10,7 +10,7 @@
 #include "fuzz/fuzz_environment.hpp"
 #include "pades/pades_service.hpp"
 #include "signing/csc_service.hpp"
-#include "web/handlers/csc_routes.hpp"
+#include "web/handlers/csc/csc_routes.hpp"
 #include "web/ui/attempt_limiter.hpp"
 
 namespace {
@@ -20,13 +20,15 @@ struct CscEnvironment {
     yq::pades::PadesService pades;
     yq::web::Router router;
     yq::web::AttemptLimiter sign_ins{1000000, 60};
+    yq::web::CscRouteServices services;
     std::string token;
     std::string credential;
 
     explicit CscEnvironment(yq::fuzz::Environment& e)
         : csc(e.app->config, *e.app->accounts, *e.app->store, *e.app->store, *e.app->store, *e.app->custody, *e.app->ca,
               *e.tsa, *e.app->keys, *e.app->log, e.app->clock),
-          pades(e.app->config, csc, *e.app->store, *e.tsa, *e.app->store, e.app->clock, *e.app->store) {
+          pades(e.app->config, csc, *e.app->store, *e.tsa, *e.app->store, e.app->clock, *e.app->store),
+          services{csc, pades, e.app->config, sign_ins, e.app->clock} {
         yq::accounts::NewAccountRequest r;
         r.username = "fuzz.user";
         r.display_name = "Fuzz";
@@ -35,7 +37,7 @@ struct CscEnvironment {
         r.signing_password = yq::core::to_secure("signing-password-1");
         credential = e.app->accounts->create(r, "fuzz").credential.id;
         token = csc.login("fuzz.user", yq::core::to_secure("login-password-1")).access_token;
-        yq::web::register_csc_routes(router, csc, pades, e.app->config, sign_ins, e.app->clock);
+        yq::web::register_csc_routes(router, services);
     }
 };
 

@@ -16,8 +16,9 @@
 #include "ra/appointments.hpp"
 #include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
-#include "web/handlers/office_pages.hpp"
-#include "web/handlers/ra_routes.hpp"
+#include "web/handlers/office/office_pages.hpp"
+#include "web/handlers/office/ra_routes.hpp"
+#include "web/handlers/public/appointment_api.hpp"
 #include "core/json_text.hpp"
 #include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"
@@ -32,7 +33,9 @@ struct RegistrationEnvironment {
     yq::ra::OfficeCalendar calendar;
     yq::ra::AppointmentBook appointments;
     yq::ra::RegistrationOffice office;
+    yq::ra::AuditorDesk auditor;
     yq::web::RaRouteServices services;
+    yq::web::AppointmentApiServices appointment_api;
     yq::web::PageRenderer pages;
     yq::web::AttemptLimiter sign_ins{1000000, 60};
     yq::web::OfficePageServices page_services;
@@ -49,14 +52,16 @@ struct RegistrationEnvironment {
           appointments(calendar, *e.app->store, *e.app->keys, e.app->clock),
           office(e.app->config, *e.app->store, *e.app->accounts, *e.app->store, *e.app->ca, appointments, calendar,
                  *e.app->keys, e.app->clock),
-          services{*e.app->staff, office, appointments, calendar, *e.app->store, csc, *e.app->store},
+          auditor(*e.app->store, *e.app->store),
+          services{*e.app->staff, office, appointments, calendar, auditor, csc},
+          appointment_api{appointments, calendar},
           pages(yq::web::UiSettings{false, e.app->config.office}),
           page_services{e.app->config, services, pages, e.app->clock, sign_ins, *e.app->ca, *e.ocsp, *e.tsa} {
         yq::accounts::AccountService::ensure_hsm_keys(*e.app->keys);
         yq::ra::RegistrationOffice::ensure_hsm_keys(*e.app->keys);
         yq::web::register_staff_routes(router, services);
         yq::web::register_ra_routes(router, services);
-        yq::web::register_appointment_routes(router, services);
+        yq::web::register_appointment_api(router, appointment_api);
         yq::web::register_appointment_staff_routes(router, services);
         yq::web::register_audit_routes(router, services);
         yq::web::register_office_pages(router, page_services);

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "web/handlers/ops_routes.hpp"
+#include "web/handlers/public/ops_routes.hpp"
 
 namespace {
 
@@ -17,7 +17,8 @@ using RouteSet = std::set<std::pair<std::string, std::string>>;  // (method, pat
 RouteSet registered_in_sources() {
     RouteSet out;
     const std::regex route(R"re("(GET|POST|DELETE|PUT)",\s*"(/api/[^"]+)")re");
-    for (const auto& f : std::filesystem::directory_iterator(std::string(YQ_SOURCE_DIR) + "/src/web/handlers")) {
+    for (const auto& f : std::filesystem::recursive_directory_iterator(std::string(YQ_SOURCE_DIR) + "/src/web/handlers")) {
+        if (!f.is_regular_file()) continue;
         std::ifstream in(f.path());
         std::stringstream ss;
         ss << in.rdbuf();

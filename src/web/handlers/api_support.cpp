@@ -86,6 +86,26 @@ std::string bearer_token(const Request& req) {
     return h.substr(7);
 }
 
+std::string signer_account(const Request& req, signing::CscService& csc) {
+    std::string token = bearer_token(req);
+    try {
+        return csc.account_for_token(token);
+    } catch (const Error&) {
+        throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
+    }
+}
+
+nlohmann::json appointment_json(const ra::Appointment& a, const ra::OfficeCalendar& calendar) {
+    return {{"id", a.id},
+            {"purpose", a.purpose},
+            {"slot_start", core::to_rfc3339(a.slot_start)},
+            {"local_time", calendar.local_text(a.slot_start)},
+            {"person_name", a.person_name},
+            {"agency", a.agency},
+            {"username", a.username},
+            {"status", a.status}};
+}
+
 ra::Principal principal_of(const Request& req, ra::StaffDirectory& staff, signing::CscService& csc) {
     std::string token = bearer_token(req);
     try {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "ra/appointments.hpp"
 #include "ra/staff.hpp"
 #include "signing/csc_service.hpp"
 #include "web/handlers/json_wipe.hpp"
@@ -21,6 +22,13 @@ std::string query_value(const Request& req, const std::string& name);  // "" whe
 Response json_response(const nlohmann::json& body, int status = 200);
 Response no_content();
 std::string bearer_token(const Request& req);  // throws 401 "auth.missing_token"
+
+// The account a signer's bearer token (CSC auth/login) was issued to: 401 "auth.missing_token" without a token,
+// 401 "auth.invalid_token" when it is not valid any more.
+std::string signer_account(const Request& req, signing::CscService& csc);
+
+// A booking as the appointment API shows it (the contact only in the office's list).
+nlohmann::json appointment_json(const ra::Appointment& a, const ra::OfficeCalendar& calendar);
 
 // The caller: a staff or representative sign-in, or a signer (CSC token) who holds the role "signer" only.
 ra::Principal principal_of(const Request& req, ra::StaffDirectory& staff, signing::CscService& csc);

@@ -3,7 +3,7 @@
 // request. The same bilingual page as the blank form (web/ui/printable_forms); ID numbers are never printed (they are
 // kept sealed; the clerk compares the original), and a box is ticked only where the case says so.
 #include "core/error.hpp"
-#include "web/handlers/office_pages.hpp"
+#include "web/handlers/office/office_pages.hpp"
 #include "web/ui/i18n.hpp"
 #include "web/ui/printable_forms.hpp"
 

@@ -5,7 +5,7 @@
 // request page where a second person approves; the auditor's search; the CA administrator's page (hierarchy, CRL
 // publication, profiles). Every action goes through RegistrationOffice, which checks the role
 // and the four-eyes rule and writes the audit event in the same transaction.
-#include "web/handlers/office_support.hpp"
+#include "web/handlers/office/office_support.hpp"
 
 namespace yq::web {
 

@@ -2,9 +2,8 @@
 // The registration office's JSON API (/api/v1): staff sign-in, agencies, representatives, letters, documents,
 // applications, requests, appointments and the auditor's search. Described in docs/openapi.yaml (served at
 // /api/openapi.yaml). Errors: {"error": code, "message": text, "details": [...]}.
-#include "audit/event.hpp"
 #include "ra/appointments.hpp"
-#include "notices/outbox.hpp"
+#include "ra/auditor_desk.hpp"
 #include "ra/registration_office.hpp"
 #include "ra/staff.hpp"
 #include "signing/csc_service.hpp"
@@ -17,14 +16,12 @@ struct RaRouteServices {
     ra::RegistrationOffice& office;
     ra::AppointmentBook& appointments;
     const ra::OfficeCalendar& calendar;
-    audit::AuditReader& audit;
+    ra::AuditorDesk& auditor;  // the audit log and (#16) the notices mailed or given up
     signing::CscService& csc;
-    notices::Outbox& notices;  // #16: the office sees what was mailed and what was given up
 };
 
 void register_staff_routes(Router& router, const RaRouteServices& s);
 void register_ra_routes(Router& router, const RaRouteServices& s);
-void register_appointment_routes(Router& router, const RaRouteServices& s);  // the public booking API
 void register_appointment_staff_routes(Router& router, const RaRouteServices& s);
 void register_audit_routes(Router& router, const RaRouteServices& s);
 

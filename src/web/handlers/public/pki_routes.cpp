@@ -1,4 +1,4 @@
-#include "web/handlers/pki_routes.hpp"
+#include "web/handlers/public/pki_routes.hpp"
 
 #include "core/error.hpp"
 
@@ -40,7 +40,7 @@ void register_pki_routes(Router& router, pki::CertificateAuthority& ca, pki::Ocs
                Execution::Inline, "repo");
     router.add("GET", "/repo/issuing.crl",
                [&ca](const Request&) {
-                   auto crl = ca.store().latest_crl();
+                   auto crl = ca.latest_crl();
                    if (!crl) throw_not_found("ca.no_crl", "no CRL has been published yet");
                    Response r = der_response("application/pkix-crl", crl->der);  // RFC 2585 §4.2
                    return r;

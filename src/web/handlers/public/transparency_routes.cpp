@@ -1,4 +1,4 @@
-#include "web/handlers/transparency_routes.hpp"
+#include "web/handlers/public/transparency_routes.hpp"
 
 #include <charconv>
 
@@ -13,8 +13,6 @@ namespace yq::web {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::int64_t kMaxOwnLeaves = 500;
 
 std::int64_t size_param(const Request& req, const char* name) {
     std::string text = query_value(req, name);
@@ -40,15 +38,6 @@ core::Bytes leaf_hash_param(const Request& req) {
     } catch (const Error&) {
     }
     throw_bad_input("transparency.bad_hash", "give hash as the leaf's SHA-256 hash, in base64 or 64 hex digits");
-}
-
-std::string own_account(signing::CscService& csc, const Request& req) {
-    try {
-        return csc.account_for_token(bearer_token(req));
-    } catch (const Error& e) {
-        if (e.code() == "auth.missing_token") throw;
-        throw Error("auth.invalid_token", 401, "the access token is not valid any more; sign in again");
-    }
 }
 
 }  // namespace
@@ -82,7 +71,7 @@ Response proof_file(transparency::SigningLog& log, std::int64_t index) {
     return r;
 }
 
-void register_transparency_routes(Router& router, transparency::SigningLog& log, signing::CscService& csc) {
+void register_transparency_routes(Router& router, transparency::SigningLog& log) {
     // RFC 6962 §4.3 get-sth
     router.add("GET", "/api/v1/transparency/sth",
                [&log](const Request&) { return json_response(transparency::tree_head_json(log.latest_head())); },
@@ -109,23 +98,6 @@ void register_transparency_routes(Router& router, transparency::SigningLog& log,
                                          {"issuing_certificate", core::base64_encode(c.issuing_certificate)}});
                },
                Execution::Blocking, "transparency_certificates");
-
-    // The signer's own leaves (newest first) and the newest signed head.
-    router.add("GET", "/api/v1/me/transparency",
-               [&log, &csc](const Request& req) {
-                   std::string account = own_account(csc, req);
-                   json entries = json::array();
-                   for (const auto& leaf : log.leaves_of(account, kMaxOwnLeaves)) entries.push_back(leaf_json(leaf));
-                   Response r = json_response({{"sth", transparency::tree_head_json(log.latest_head())},
-                                               {"entries", entries}});
-                   r.headers.emplace_back("Cache-Control", "no-store");
-                   return r;
-               },
-               Execution::Blocking, "api_me_transparency");
-    // One of them as a proof file (`yunqian transparency verify --proof FILE --root root.crt`).
-    router.add("GET", "/api/v1/me/transparency/{index}",
-               [&log, &csc](const Request& req) { return own_leaf_proof(log, own_account(csc, req), req.param("index")); },
-               Execution::Blocking, "api_me_transparency_proof");
 }
 
 }  // namespace yq::web

@@ -8,7 +8,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "ra/documents.hpp"
-#include "web/handlers/office_pages.hpp"
+#include "web/handlers/office/office_pages.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -273,268 +273,304 @@ Response application_view(const OfficePageServices& s, const Request& req, const
     return s.pages.render(req, "office_application", "backoffice.application", data, 200, "office_agencies");
 }
 
+Response agencies_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    std::string lang = choose_language(req);
+    std::string status = parse_urlencoded(req.query)["status"];
+    json rows = json::array(), filters = json::array();
+    for (const auto& a : s.ra.office.agencies(who, status)) rows.push_back(agency_row(s, a, lang));
+    for (const char* st : {"", "submitted", "documents_checked", "active", "suspended"})
+        filters.push_back({{"value", st},
+                           {"label", translate(lang, std::string(*st ? "backoffice.agency_statuses." : "backoffice.all") + st)},
+                           {"current", status == st}});
+    json data{{"agencies", rows}, {"has_agencies", !rows.empty()}, {"filters", filters},
+              {"can_create", may(who, ra::Action::AgencyCreate)}};
+    return s.pages.render(req, "office_agencies", "backoffice.agencies", data, 200, "office_agencies");
+}
+
+Response new_agency_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::AgencyCreate);
+    return agency_form(s, req, {}, nullptr, 200);
+}
+
+Response register_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::AgencyCreate);
+    UploadForm form = parse_upload_form(req);
+    Fields& f = form.fields;
+    require_csrf(req, f);
+    bool head_represents = f.count("rep_is_head") != 0;
+    ra::Letter letter;
+    try {
+        require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", !head_represents));
+        if (!head_represents) letter = letter_from_form(s, f);
+    } catch (const Error& e) {
+        return agency_form(s, req, f, &e, 422);
+    }
+    ra::Agency a;
+    a.kind = f["kind"];
+    a.name_zh = f["name_zh"];
+    a.name_pt = f["name_pt"];
+    a.name_en = f["name_en"];
+    a.code = f["code"];
+    a.address = f["address"];
+    a.head = person_from(f, "head");
+    a.contact = person_from(f, "contact");
+    ra::Representative rep;
+    rep.is_head = head_represents;
+    rep.name = head_represents && f["rep_name"].empty() ? a.head.name : f["rep_name"];
+    rep.title = head_represents && f["rep_title"].empty() ? a.head.title : f["rep_title"];
+    rep.id_type = f["rep_id_type"];
+    core::SecureString id_number = take_secret(f, "rep_id_number");
+    ra::Agency created;
+    try {
+        created = s.ra.office.create_agency(who, a, rep, std::string(id_number.begin(), id_number.end()));
+    } catch (const Error& e) {
+        return agency_form(s, req, f, &e, e.http_status() >= 400 ? e.http_status() : 422);
+    }
+    try {
+        attach_uploads(s, who, created.id, form.files,
+                       ra::required_documents(s.config.ra, "agency", !head_represents));
+        if (!head_represents) {
+            letter.representative_id = created.representative_id;
+            auto recorded = s.ra.office.record_letter(who, created.id, letter);
+            attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
+        }
+        s.ra.office.submit_agency(who, created.id);
+    } catch (const Error& e) {
+        return back_with_error(agency_page(created.id), e);
+    }
+    return see_other(agency_page(created.id));
+}
+
+Response agency_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    return agency_view(s, req, who, req.param("id"));
+}
+
+std::string submit_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    s.ra.office.submit_agency(who, req.param("id"));
+    return agency_page(req.param("id"));
+}
+
+std::string check_agency_documents(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    s.ra.office.check_agency_documents(who, req.param("id"));
+    return agency_page(req.param("id"));
+}
+
+std::string approve_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    s.ra.office.approve_agency(who, req.param("id"));
+    return agency_page(req.param("id"));
+}
+
+std::string confirm_letter(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
+    s.ra.office.confirm_letter(who, req.param("letter"));
+    return agency_page(req.param("id"));
+}
+
+std::string withdraw_letter(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
+    auto withdrawn = s.ra.office.withdraw_letter(who, req.param("letter"), form.fields["reason"]);
+    return agency_page(req.param("id")) + "?held=" + std::to_string(withdrawn.held.size());
+}
+
+std::string suspend_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    s.ra.office.suspend_agency(who, req.param("id"), form.fields["reason"]);
+    return agency_page(req.param("id"));
+}
+
+std::string add_representative(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    auto& f = form.fields;
+    bool head = f.count("rep_is_head") != 0;
+    ra::Letter letter;
+    if (!head) {
+        require_uploads(s, form.files, {"authorisation_letter"});
+        letter = letter_from_form(s, f);
+    }
+    ra::Representative rep;
+    rep.name = f["rep_name"];
+    rep.title = f["rep_title"];
+    rep.is_head = head;
+    rep.id_type = f["rep_id_type"];
+    core::SecureString number = take_secret(f, "rep_id_number");
+    auto added = s.ra.office.add_representative(who, req.param("id"), rep, std::string(number.begin(), number.end()));
+    if (!head) {
+        letter.representative_id = added.id;
+        auto recorded = s.ra.office.record_letter(who, req.param("id"), letter);
+        attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
+    }
+    return agency_page(req.param("id"));
+}
+
+Response new_application_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::ApplicationCreate);
+    return application_form(s, req, who, req.param("id"), {}, nullptr, 200);
+}
+
+Response register_application(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::ApplicationCreate);
+    std::string agency_id = req.param("id");
+    UploadForm form = parse_upload_form(req);
+    Fields& f = form.fields;
+    require_csrf(req, f);
+    const auto documents = ra::required_documents(s.config.ra, "application");
+    try {
+        require_uploads(s, form.files, documents);
+        if (f["representative_id"].empty() || f["id_type"].empty() || f["id_number"].empty())
+            throw Error("api.missing_field", 422, "sign-off and original ID are needed");
+    } catch (const Error& e) {
+        return application_form(s, req, who, agency_id, f, &e, 422);
+    }
+    ra::Application a;
+    a.agency_id = agency_id;
+    a.username = f["username"];
+    a.display_name = f["display_name"];
+    a.email = f["email"];
+    a.phone = f["phone"];
+    a.department = f["department"];
+    a.title = f["title"];
+    a.user_kind = f["user_kind"].empty() ? "government" : f["user_kind"];
+    for (const auto& o : s.config.ra.services)
+        if (f.count("service_" + o.id)) a.services.push_back(o.id);
+    a.key_type = f["key_type"];
+    core::SecureString id_number = take_secret(f, "id_number");
+    ra::Application created;
+    try {
+        created = s.ra.office.create_application(who, a);
+    } catch (const Error& e) {
+        return application_form(s, req, who, agency_id, f, &e, 422);
+    }
+    try {
+        s.ra.office.sign_off_application(who, created.id, f["representative_id"]);
+        attach_uploads(s, who, created.id, form.files, documents);
+        s.ra.office.check_application_documents(who, created.id);
+        s.ra.office.record_identity(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
+    } catch (const Error& e) {
+        return back_with_error(application_page(created.id), e);
+    }
+    return see_other(application_page(created.id));
+}
+
+Response application_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    return application_view(s, req, who, req.param("id"));
+}
+
+std::string sign_off_application(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    s.ra.office.sign_off_application(who, req.param("id"), form.fields["representative_id"]);
+    return application_page(req.param("id"));
+}
+
+std::string check_application_documents(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    s.ra.office.check_application_documents(who, req.param("id"));
+    return application_page(req.param("id"));
+}
+
+std::string record_identity(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    core::SecureString number = take_secret(form.fields, "id_number");
+    s.ra.office.record_identity(who, req.param("id"), form.fields["id_type"],
+                                std::string(number.begin(), number.end()));
+    return application_page(req.param("id"));
+}
+
+std::string reject_application(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    s.ra.office.reject_application(who, req.param("id"), form.fields["reason"]);
+    return application_page(req.param("id"));
+}
+
+Response approve_application(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    std::string id = req.param("id");
+    require_csrf(req, parse_urlencoded(req.body));
+    ra::ApprovedApplication approved;
+    try {
+        approved = s.ra.office.approve_application(who, id);
+    } catch (const Error& e) {
+        return back_with_error(application_page(id), e);
+    }
+    std::string lang = choose_language(req);
+    const ra::Application& a = approved.application;
+    ra::Agency agency = s.ra.office.agency(who, a.agency_id);
+    std::string portal = s.config.ui.public_url;
+    if (portal.empty() && !req.header("host").empty())
+        portal = (s.pages.settings().secure_cookies ? "https://" : "http://") + req.header("host");
+    portal += "/portal";
+    json data{{"agency", agency_name(agency, lang)},
+              {"name", a.display_name},
+              {"username", a.username},
+              {"login_password", std::string(approved.initial_login_password.begin(),
+                                             approved.initial_login_password.end())},
+              {"portal", portal},
+              {"date", office_today(s)},
+              {"approved_by", person_of(a.approved_by)},  // #16: no internal ids on letters
+              {"application", a.id},  // the back link only (not printed)
+              {"scripts", json::array({"/static/print.js"})}};
+    Response r = s.pages.render(req, "office_pin_letter", "backoffice.pin_letter", data, 200, "office_agencies");
+    std::string& secret = data["login_password"].get_ref<std::string&>();  // wipe this copy; the page body
+    sodium_memzero(secret.data(), secret.size());                             // is the one left
+    return r;
+}
+
 }  // namespace
 
 void register_office_registration_pages(Router& router, const OfficePageServices& s) {
     // --- agencies ---
-    router.add("GET", "/office/agencies", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   std::string lang = choose_language(req);
-                   std::string status = parse_urlencoded(req.query)["status"];
-                   json rows = json::array(), filters = json::array();
-                   for (const auto& a : s.ra.office.agencies(who, status)) rows.push_back(agency_row(s, a, lang));
-                   for (const char* st : {"", "submitted", "documents_checked", "active", "suspended"})
-                       filters.push_back({{"value", st},
-                                          {"label", translate(lang, std::string(*st ? "backoffice.agency_statuses." : "backoffice.all") + st)},
-                                          {"current", status == st}});
-                   json data{{"agencies", rows}, {"has_agencies", !rows.empty()}, {"filters", filters},
-                             {"can_create", may(who, ra::Action::AgencyCreate)}};
-                   return s.pages.render(req, "office_agencies", "backoffice.agencies", data, 200, "office_agencies");
-               }),
-               Execution::Blocking, "ui_office");
+    router.add("GET", "/office/agencies", staff_page(s, with(s, agencies_page)), Execution::Blocking, "ui_office");
 
-    router.add("GET", "/office/agencies/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::AgencyCreate);
-                   return agency_form(s, req, {}, nullptr, 200);
-               }),
+    router.add("GET", "/office/agencies/new", staff_page(s, with(s, new_agency_page)),
                Execution::Blocking, "ui_office");
 
     // Registration at the counter in one form: the agency, its representative (the head, or a delegate with the
     // head's letter), the contact person and the documents; it is submitted for the documents check at once. Nothing
     // is stored until the documents pass the upload rules and the letter's details are complete.
-    router.add("POST", "/office/agencies", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::AgencyCreate);
-                   UploadForm form = parse_upload_form(req);
-                   Fields& f = form.fields;
-                   require_csrf(req, f);
-                   bool head_represents = f.count("rep_is_head") != 0;
-                   ra::Letter letter;
-                   try {
-                       require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", !head_represents));
-                       if (!head_represents) letter = letter_from_form(s, f);
-                   } catch (const Error& e) {
-                       return agency_form(s, req, f, &e, 422);
-                   }
-                   ra::Agency a;
-                   a.kind = f["kind"];
-                   a.name_zh = f["name_zh"];
-                   a.name_pt = f["name_pt"];
-                   a.name_en = f["name_en"];
-                   a.code = f["code"];
-                   a.address = f["address"];
-                   a.head = person_from(f, "head");
-                   a.contact = person_from(f, "contact");
-                   ra::Representative rep;
-                   rep.is_head = head_represents;
-                   rep.name = head_represents && f["rep_name"].empty() ? a.head.name : f["rep_name"];
-                   rep.title = head_represents && f["rep_title"].empty() ? a.head.title : f["rep_title"];
-                   rep.id_type = f["rep_id_type"];
-                   core::SecureString id_number = take_secret(f, "rep_id_number");
-                   ra::Agency created;
-                   try {
-                       created = s.ra.office.create_agency(who, a, rep, std::string(id_number.begin(), id_number.end()));
-                   } catch (const Error& e) {
-                       return agency_form(s, req, f, &e, e.http_status() >= 400 ? e.http_status() : 422);
-                   }
-                   try {
-                       attach_uploads(s, who, created.id, form.files,
-                                      ra::required_documents(s.config.ra, "agency", !head_represents));
-                       if (!head_represents) {
-                           letter.representative_id = created.representative_id;
-                           auto recorded = s.ra.office.record_letter(who, created.id, letter);
-                           attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
-                       }
-                       s.ra.office.submit_agency(who, created.id);
-                   } catch (const Error& e) {
-                       return back_with_error(agency_page(created.id), e);
-                   }
-                   return see_other(agency_page(created.id));
-               }),
-               Execution::Blocking, "ui_office");
+    router.add("POST", "/office/agencies", staff_page(s, with(s, register_agency)), Execution::Blocking, "ui_office");
 
-    router.add("GET", "/office/agencies/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   return agency_view(s, req, who, req.param("id"));
-               }),
+    router.add("GET", "/office/agencies/{id}", staff_page(s, with(s, agency_case_page)),
                Execution::Blocking, "ui_office");
 
     auto this_agency = [](const Request& req) { return agency_page(req.param("id")); };
     add_document_action(router, s, "/office/agencies/{id}/documents", this_agency);
     add_case_action(router, s, "/office/agencies/{id}/submit", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.submit_agency(who, req.param("id"));
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, submit_agency));
     add_case_action(router, s, "/office/agencies/{id}/check", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.check_agency_documents(who, req.param("id"));
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, check_agency_documents));
     add_case_action(router, s, "/office/agencies/{id}/approve", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.approve_agency(who, req.param("id"));
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, approve_agency));
     // A letter is confirmed from its agency's page (the form names the agency to come back to).
     add_case_action(router, s, "/office/agencies/{id}/letters/{letter}/confirm", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
-                        s.ra.office.confirm_letter(who, req.param("letter"));
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, confirm_letter));
 
     add_case_action(router, s, "/office/agencies/{id}/letters/{letter}/withdraw", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
-                        auto withdrawn = s.ra.office.withdraw_letter(who, req.param("letter"), form.fields["reason"]);
-                        return agency_page(req.param("id")) + "?held=" + std::to_string(withdrawn.held.size());
-                    });
+                    with(s, withdraw_letter));
     add_case_action(router, s, "/office/agencies/{id}/suspend", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        s.ra.office.suspend_agency(who, req.param("id"), form.fields["reason"]);
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, suspend_agency));
     // Another representative: the head, or a delegate with the head's letter (scan, scopes, validity) — recorded
     // together; a second person confirms the letter.
     add_case_action(router, s, "/office/agencies/{id}/representatives", this_agency,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        auto& f = form.fields;
-                        bool head = f.count("rep_is_head") != 0;
-                        ra::Letter letter;
-                        if (!head) {
-                            require_uploads(s, form.files, {"authorisation_letter"});
-                            letter = letter_from_form(s, f);
-                        }
-                        ra::Representative rep;
-                        rep.name = f["rep_name"];
-                        rep.title = f["rep_title"];
-                        rep.is_head = head;
-                        rep.id_type = f["rep_id_type"];
-                        core::SecureString number = take_secret(f, "rep_id_number");
-                        auto added = s.ra.office.add_representative(who, req.param("id"), rep, std::string(number.begin(), number.end()));
-                        if (!head) {
-                            letter.representative_id = added.id;
-                            auto recorded = s.ra.office.record_letter(who, req.param("id"), letter);
-                            attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
-                        }
-                        return agency_page(req.param("id"));
-                    });
+                    with(s, add_representative));
 
     // --- user service applications ---
-    router.add("GET", "/office/agencies/{id}/applications/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::ApplicationCreate);
-                   return application_form(s, req, who, req.param("id"), {}, nullptr, 200);
-               }),
+    router.add("GET", "/office/agencies/{id}/applications/new", staff_page(s, with(s, new_application_page)),
                Execution::Blocking, "ui_office");
 
     // The user at the counter: the application with the representative's paper sign-off, the form and the ID copy,
     // and the original ID the officer holds — checked and recorded in one go; a second officer approves.
-    router.add("POST", "/office/agencies/{id}/applications", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::ApplicationCreate);
-                   std::string agency_id = req.param("id");
-                   UploadForm form = parse_upload_form(req);
-                   Fields& f = form.fields;
-                   require_csrf(req, f);
-                   const auto documents = ra::required_documents(s.config.ra, "application");
-                   try {
-                       require_uploads(s, form.files, documents);
-                       if (f["representative_id"].empty() || f["id_type"].empty() || f["id_number"].empty())
-                           throw Error("api.missing_field", 422, "sign-off and original ID are needed");
-                   } catch (const Error& e) {
-                       return application_form(s, req, who, agency_id, f, &e, 422);
-                   }
-                   ra::Application a;
-                   a.agency_id = agency_id;
-                   a.username = f["username"];
-                   a.display_name = f["display_name"];
-                   a.email = f["email"];
-                   a.phone = f["phone"];
-                   a.department = f["department"];
-                   a.title = f["title"];
-                   a.user_kind = f["user_kind"].empty() ? "government" : f["user_kind"];
-                   for (const auto& o : s.config.ra.services)
-                       if (f.count("service_" + o.id)) a.services.push_back(o.id);
-                   a.key_type = f["key_type"];
-                   core::SecureString id_number = take_secret(f, "id_number");
-                   ra::Application created;
-                   try {
-                       created = s.ra.office.create_application(who, a);
-                   } catch (const Error& e) {
-                       return application_form(s, req, who, agency_id, f, &e, 422);
-                   }
-                   try {
-                       s.ra.office.sign_off_application(who, created.id, f["representative_id"]);
-                       attach_uploads(s, who, created.id, form.files, documents);
-                       s.ra.office.check_application_documents(who, created.id);
-                       s.ra.office.record_identity(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
-                   } catch (const Error& e) {
-                       return back_with_error(application_page(created.id), e);
-                   }
-                   return see_other(application_page(created.id));
-               }),
+    router.add("POST", "/office/agencies/{id}/applications", staff_page(s, with(s, register_application)),
                Execution::Blocking, "ui_office");
 
-    router.add("GET", "/office/applications/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   return application_view(s, req, who, req.param("id"));
-               }),
+    router.add("GET", "/office/applications/{id}", staff_page(s, with(s, application_case_page)),
                Execution::Blocking, "ui_office");
 
     auto this_application = [](const Request& req) { return application_page(req.param("id")); };
     add_case_action(router, s, "/office/applications/{id}/sign-off", this_application,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        s.ra.office.sign_off_application(who, req.param("id"), form.fields["representative_id"]);
-                        return application_page(req.param("id"));
-                    });
+                    with(s, sign_off_application));
     add_document_action(router, s, "/office/applications/{id}/documents", this_application);
     add_case_action(router, s, "/office/applications/{id}/check", this_application,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.check_application_documents(who, req.param("id"));
-                        return application_page(req.param("id"));
-                    });
+                    with(s, check_application_documents));
     add_case_action(router, s, "/office/applications/{id}/identity", this_application,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        core::SecureString number = take_secret(form.fields, "id_number");
-                        s.ra.office.record_identity(who, req.param("id"), form.fields["id_type"],
-                                                    std::string(number.begin(), number.end()));
-                        return application_page(req.param("id"));
-                    });
+                    with(s, record_identity));
     add_case_action(router, s, "/office/applications/{id}/reject", this_application,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        s.ra.office.reject_application(who, req.param("id"), form.fields["reason"]);
-                        return application_page(req.param("id"));
-                    });
+                    with(s, reject_application));
 
     // The second officer's approval opens the account; the answer is the PIN letter to print and seal — the one-time
     // passwords are shown this once and kept nowhere (the page is never cached).
-    router.add("POST", "/office/applications/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   std::string id = req.param("id");
-                   require_csrf(req, parse_urlencoded(req.body));
-                   ra::ApprovedApplication approved;
-                   try {
-                       approved = s.ra.office.approve_application(who, id);
-                   } catch (const Error& e) {
-                       return back_with_error(application_page(id), e);
-                   }
-                   std::string lang = choose_language(req);
-                   const ra::Application& a = approved.application;
-                   ra::Agency agency = s.ra.office.agency(who, a.agency_id);
-                   std::string portal = s.config.ui.public_url;
-                   if (portal.empty() && !req.header("host").empty())
-                       portal = (s.pages.settings().secure_cookies ? "https://" : "http://") + req.header("host");
-                   portal += "/portal";
-                   json data{{"agency", agency_name(agency, lang)},
-                             {"name", a.display_name},
-                             {"username", a.username},
-                             {"login_password", std::string(approved.initial_login_password.begin(),
-                                                            approved.initial_login_password.end())},
-                             {"portal", portal},
-                             {"date", office_today(s)},
-                             {"approved_by", person_of(a.approved_by)},  // #16: no internal ids on letters
-                             {"application", a.id},  // the back link only (not printed)
-                             {"scripts", json::array({"/static/print.js"})}};
-                   Response r = s.pages.render(req, "office_pin_letter", "backoffice.pin_letter", data, 200, "office_agencies");
-                   std::string& secret = data["login_password"].get_ref<std::string&>();  // wipe this copy; the page body
-                   sodium_memzero(secret.data(), secret.size());                             // is the one left
-                   return r;
-               }),
+    router.add("POST", "/office/applications/{id}/approve", staff_page(s, with(s, approve_application)),
                Execution::Blocking, "ui_office");
 }
 

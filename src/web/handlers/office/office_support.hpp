@@ -15,7 +15,7 @@
 #include "pki/ocsp_responder.hpp"
 #include "pki/time_stamp_authority.hpp"
 #include "ra/staff.hpp"
-#include "web/handlers/ra_routes.hpp"
+#include "web/handlers/office/ra_routes.hpp"
 #include "web/router.hpp"
 #include "web/ui/attempt_limiter.hpp"
 #include "web/ui/page_renderer.hpp"

@@ -1,4 +1,4 @@
-#include "web/handlers/ops_routes.hpp"
+#include "web/handlers/public/ops_routes.hpp"
 
 #include <nlohmann/json.hpp>
 

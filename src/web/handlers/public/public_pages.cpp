@@ -1,5 +1,5 @@
 // The public site (see public_pages.hpp). Pages never show exception text: an error's code picks a catalogue message.
-#include "web/handlers/public_pages.hpp"
+#include "web/handlers/public/public_pages.hpp"
 
 
 #include <filesystem>
@@ -12,7 +12,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "pki/openssl_ptr.hpp"
-#include "web/handlers/transparency_routes.hpp"
+#include "web/handlers/public/transparency_routes.hpp"
 #include "web/ui/assets.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
@@ -268,29 +268,188 @@ void register_page_assets(Router& router, const PageRenderer& pages, const std::
                Execution::Inline, "ui_static");
 }
 
+namespace {
+
+Response home_page(const PublicPageServices& s, const Request& req) {
+    std::string lang = choose_language(req);
+    json data{{"office", PageRenderer::render_template("office", office_view(s, lang))}};
+    return s.pages.render(req, "home", "home.title", data, 200, "home");
+}
+
+Response registration_page(const PublicPageServices& s, const Request& req) {
+    std::string lang = choose_language(req);
+    json other = json::array();
+    for (const char* request : {"revocation", "renewal", "unlock", "rekey", "recovery"})
+        other.push_back({{"title", translate(lang, std::string("requests.") + request)},
+                         {"documents", document_names(s, lang, request)}});
+    json data{{"agency_documents", document_names(s, lang, "agency")},
+              {"delegate_documents", document_names(s, lang, "agency_delegate")},
+              {"application_documents", document_names(s, lang, "application")},
+              {"other_requests", other}};
+    return s.pages.render(req, "register", "register.title", data, 200, "register");
+}
+
+Response booking_page(const PublicPageServices& s, const Request& req) {
+    std::string lang = choose_language(req);
+    auto q = parse_urlencoded(req.query);
+    std::string purpose = q["purpose"], date = q["date"];
+    std::int64_t now = s.clock.unix_seconds();
+    std::string today = s.calendar.local_text(now).substr(0, 10);
+    json choices = json::array();
+    for (const auto& p : purposes())
+        choices.push_back({{"value", p}, {"label", translate(lang, "book.purposes." + p)}, {"checked", p == purpose}});
+    json data{{"purposes", choices}, {"purpose", purpose}, {"today", today}, {"date", date.empty() ? today : date}};
+    bool known_purpose = std::find(purposes().begin(), purposes().end(), purpose) != purposes().end();
+    data["show_slots"] = known_purpose && !date.empty();
+    // what the clerk needs (#16): the agency to register, the username to unlock, re-key or recover
+    data["needs_agency"] = purpose == "registration";
+    data["needs_username"] = known_purpose && purpose != "registration";
+    if (known_purpose && !date.empty()) {
+        json slots = json::array();
+        for (const auto& [slot, left] : s.appointments.seats_on(date)) {
+            if (slot.start <= now) continue;
+            slots.push_back({{"start", std::to_string(slot.start)},
+                             {"time", slot.local_start.substr(11)},
+                             {"left", std::to_string(left)},
+                             {"free", left > 0}});
+        }
+        data["slots"] = slots;
+        data["has_slots"] = !slots.empty();
+    }
+    return s.pages.render(req, "book", "book.title", data, 200, "book");
+}
+
+Response book_appointment(const PublicPageServices& s, const Request& req) {
+    auto f = form_fields(req);
+    require_csrf(req, f);
+    std::string lang = choose_language(req);
+    std::int64_t now = s.clock.unix_seconds();
+    if (std::int64_t wait = s.bookings.wait_seconds("ip:" + req.remote_address, now); wait > 0) {
+        Response r = s.pages.render(req, "error", "error.title",
+                                    json{{"message", too_many_attempts_message(lang, wait)}}, 429, "book");
+        r.headers.emplace_back("Retry-After", std::to_string(wait));
+        return r;
+    }
+    s.bookings.record("ip:" + req.remote_address, now);
+    std::int64_t start = 0;
+    try {
+        start = std::stoll(f["slot"]);
+    } catch (const std::exception&) {
+        throw Error("appointments.outside_office_hours", 422, "no time chosen");
+    }
+    auto booking = s.appointments.book(f["purpose"], start, f["name"], f["contact"],
+                                       "public-web:" + req.remote_address,
+                                       ra::BookingDetails{f["agency"], f["username"]});
+    json data = appointment_view(s, lang, booking.appointment);
+    data["heading"] = translate(lang, "booked.title");
+    data["code"] = booking.confirmation_code;
+    data["lookup_code"] = booking.confirmation_code;
+    return s.pages.render(req, "appointment", "booked.title", data, 201, "book");
+}
+
+Response find_appointment_page(const PublicPageServices& s, const Request& req) {
+    std::string lang = choose_language(req);
+    std::string code = parse_urlencoded(req.query)["code"];
+    json data = appointment_view(s, lang, s.appointments.find(code));
+    data["heading"] = translate(lang, "book.title");
+    data["lookup_code"] = code;
+    return s.pages.render(req, "appointment", "book.title", data, 200, "book");
+}
+
+Response cancel_appointment(const PublicPageServices& s, const Request& req) {
+    auto f = form_fields(req);
+    require_csrf(req, f);
+    std::string lang = choose_language(req);
+    s.appointments.cancel(f["code"], "public-web:" + req.remote_address);
+    json data = appointment_view(s, lang, s.appointments.find(f["code"]));
+    data["heading"] = translate(lang, "book.title");
+    data["cancelled_now"] = true;
+    return s.pages.render(req, "appointment", "book.title", data, 200, "book");
+}
+
+Response verify_page(const PublicPageServices& s, const Request& req) {
+    std::string reference = parse_urlencoded(req.query)["ref"];
+    if (!reference.empty()) return signature_record_page(s, req, reference, nullptr);
+    return s.pages.render(req, "verify", "verify.title", json::object(), 200, "verify");
+}
+
+Response verify_document(const PublicPageServices& s, const Request& req) {
+    UploadForm upload = parse_upload_form(req);
+    require_csrf(req, upload.fields);
+    const std::string& file = upload.files["file"];
+    if (file.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "the upload is not a PDF");
+    std::string lang = choose_language(req);
+    validation::Report report = s.validator.validate(file);
+    std::string html = report_section_html(report, lang, upload.file_names["file"]);
+    if (std::string reference = upload.fields["ref"]; !reference.empty())
+        return signature_record_page(s, req, reference, &report, html);
+    return s.pages.render(req, "verify", "verify.report", json{{"report", html}}, 200, "verify");
+}
+
+Response guide_page(const PublicPageServices& s, const Request& req) {
+    auto root = s.ca.ca_material("root");
+    json data{{"root_fingerprint", root ? fingerprint_text(root->certificate_der) : ""},
+              {"base_url", s.config.ca.base_url},
+              {"scripts", json::array({"/static/pdfjs/pdf.js", "/static/pdf-figure.js", "/static/print.js"})}};
+    return s.pages.render(req, "verify_guide", "guide.title", data, 200, "verify");
+}
+
+Response guide_appearance_file(const PublicPageServices& s, const Request&) {
+    // the same sample for everyone, made once per process
+    static std::mutex made_once;
+    static std::string pdf;
+    std::lock_guard lock(made_once);
+    if (pdf.empty()) pdf = s.pades.appearance_sample(guide_sample_appearance(s));
+    Response r = Response::bytes("application/pdf", pdf);
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"signature-appearance.pdf\"");
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return r;
+}
+
+Response guide_file(const PublicPageServices& s, const Request& req) {
+    static std::mutex made_once;
+    static std::map<std::string, std::string> pdfs;
+    const std::string lang = choose_language(req);
+    std::lock_guard lock(made_once);
+    std::string& pdf = pdfs[lang];
+    if (pdf.empty()) {
+        auto root = s.ca.ca_material("root");
+        pdf = s.pades.verification_guide_pdf(
+            guide_blocks(lang, root ? fingerprint_text(root->certificate_der) : "", s.config.ca.base_url),
+            guide_sample_appearance(s), translate(lang, "guide.title") + " · " + s.config.ca.base_url);
+    }
+    Response r = Response::bytes("application/pdf", pdf);
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"verification-guide-" + lang + ".pdf\"");
+    r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    r.headers.emplace_back("Vary", "Accept-Language, Cookie");
+    return r;
+}
+
+Response repository_page(const PublicPageServices& s, const Request& req) {
+    std::string lang = choose_language(req);
+    json certs = json::array();
+    for (const char* name : {"root", "issuing", "ocsp", "tsa"}) {
+        auto m = s.ca.ca_material(name);
+        if (!m) continue;
+        auto cert = pki::certificate_from_der(m->certificate_der);
+        certs.push_back({{"label", translate(lang, std::string("repository.") + name)},
+                         {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
+                         {"fingerprint", fingerprint_text(m->certificate_der)},
+                         {"href", std::string("/repo/") + name + ".crt"},
+                         {"file", std::string(name) + ".crt"}});
+    }
+    json data{{"certificates", certs}, {"base_url", s.config.ca.base_url}};
+    return s.pages.render(req, "repository", "repository.title", data, 200, "repository");
+}
+
+}  // namespace
+
 void register_public_pages(Router& router, const PublicPageServices& s) {
     const PageRenderer& pages = s.pages;
 
-    router.add("GET", "/", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   json data{{"office", PageRenderer::render_template("office", office_view(s, lang))}};
-                   return s.pages.render(req, "home", "home.title", data, 200, "home");
-               }),
-               Execution::Inline, "ui_public");
+    router.add("GET", "/", page(pages, with(s, home_page)), Execution::Inline, "ui_public");
 
-    router.add("GET", "/register", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   json other = json::array();
-                   for (const char* request : {"revocation", "renewal", "unlock", "rekey", "recovery"})
-                       other.push_back({{"title", translate(lang, std::string("requests.") + request)},
-                                        {"documents", document_names(s, lang, request)}});
-                   json data{{"agency_documents", document_names(s, lang, "agency")},
-                             {"delegate_documents", document_names(s, lang, "agency_delegate")},
-                             {"application_documents", document_names(s, lang, "application")},
-                             {"other_requests", other}};
-                   return s.pages.render(req, "register", "register.title", data, 200, "register");
-               }),
-               Execution::Inline, "ui_public");
+    router.add("GET", "/register", page(pages, with(s, registration_page)), Execution::Inline, "ui_public");
 
     router.add("GET", "/forms/{name}",
                page(pages, [&s](const Request& req) { return printable_form_page(s, req, false); }), Execution::Inline,
@@ -303,175 +462,33 @@ void register_public_pages(Router& router, const PublicPageServices& s) {
     register_page_assets(router, pages, s.config.ui.pdfjs_dir);
 
     // Appointment booking (office hours only, by the calendar; the code is shown once).
-    router.add("GET", "/appointments/book", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   auto q = parse_urlencoded(req.query);
-                   std::string purpose = q["purpose"], date = q["date"];
-                   std::int64_t now = s.clock.unix_seconds();
-                   std::string today = s.calendar.local_text(now).substr(0, 10);
-                   json choices = json::array();
-                   for (const auto& p : purposes())
-                       choices.push_back({{"value", p}, {"label", translate(lang, "book.purposes." + p)}, {"checked", p == purpose}});
-                   json data{{"purposes", choices}, {"purpose", purpose}, {"today", today}, {"date", date.empty() ? today : date}};
-                   bool known_purpose = std::find(purposes().begin(), purposes().end(), purpose) != purposes().end();
-                   data["show_slots"] = known_purpose && !date.empty();
-                   // what the clerk needs (#16): the agency to register, the username to unlock, re-key or recover
-                   data["needs_agency"] = purpose == "registration";
-                   data["needs_username"] = known_purpose && purpose != "registration";
-                   if (known_purpose && !date.empty()) {
-                       json slots = json::array();
-                       for (const auto& slot : s.calendar.slots_on(date)) {
-                           if (slot.start <= now) continue;
-                           int left = std::max(s.calendar.capacity() - s.appointments.booked_in(slot.start), 0);
-                           slots.push_back({{"start", std::to_string(slot.start)},
-                                            {"time", slot.local_start.substr(11)},
-                                            {"left", std::to_string(left)},
-                                            {"free", left > 0}});
-                       }
-                       data["slots"] = slots;
-                       data["has_slots"] = !slots.empty();
-                   }
-                   return s.pages.render(req, "book", "book.title", data, 200, "book");
-               }),
+    router.add("GET", "/appointments/book", page(pages, with(s, booking_page)), Execution::Blocking, "ui_public");
+
+    router.add("POST", "/appointments/book", page(pages, with(s, book_appointment)), Execution::Blocking, "ui_public");
+
+    router.add("GET", "/appointments/find", page(pages, with(s, find_appointment_page)),
                Execution::Blocking, "ui_public");
 
-    router.add("POST", "/appointments/book", page(pages, [&s](const Request& req) {
-                   auto f = form_fields(req);
-                   require_csrf(req, f);
-                   std::string lang = choose_language(req);
-                   std::int64_t now = s.clock.unix_seconds();
-                   if (std::int64_t wait = s.bookings.wait_seconds("ip:" + req.remote_address, now); wait > 0) {
-                       Response r = s.pages.render(req, "error", "error.title",
-                                                   json{{"message", too_many_attempts_message(lang, wait)}}, 429, "book");
-                       r.headers.emplace_back("Retry-After", std::to_string(wait));
-                       return r;
-                   }
-                   s.bookings.record("ip:" + req.remote_address, now);
-                   std::int64_t start = 0;
-                   try {
-                       start = std::stoll(f["slot"]);
-                   } catch (const std::exception&) {
-                       throw Error("appointments.outside_office_hours", 422, "no time chosen");
-                   }
-                   auto booking = s.appointments.book(f["purpose"], start, f["name"], f["contact"],
-                                                      "public-web:" + req.remote_address,
-                                                      ra::BookingDetails{f["agency"], f["username"]});
-                   json data = appointment_view(s, lang, booking.appointment);
-                   data["heading"] = translate(lang, "booked.title");
-                   data["code"] = booking.confirmation_code;
-                   data["lookup_code"] = booking.confirmation_code;
-                   return s.pages.render(req, "appointment", "booked.title", data, 201, "book");
-               }),
-               Execution::Blocking, "ui_public");
-
-    router.add("GET", "/appointments/find", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   std::string code = parse_urlencoded(req.query)["code"];
-                   json data = appointment_view(s, lang, s.appointments.find(code));
-                   data["heading"] = translate(lang, "book.title");
-                   data["lookup_code"] = code;
-                   return s.pages.render(req, "appointment", "book.title", data, 200, "book");
-               }),
-               Execution::Blocking, "ui_public");
-
-    router.add("POST", "/appointments/cancel", page(pages, [&s](const Request& req) {
-                   auto f = form_fields(req);
-                   require_csrf(req, f);
-                   std::string lang = choose_language(req);
-                   s.appointments.cancel(f["code"], "public-web:" + req.remote_address);
-                   json data = appointment_view(s, lang, s.appointments.find(f["code"]));
-                   data["heading"] = translate(lang, "book.title");
-                   data["cancelled_now"] = true;
-                   return s.pages.render(req, "appointment", "book.title", data, 200, "book");
-               }),
+    router.add("POST", "/appointments/cancel", page(pages, with(s, cancel_appointment)),
                Execution::Blocking, "ui_public");
 
     // The verify page: the upload is validated in memory and dropped with the request. With ?ref= (the link in a
     // signature's QR code) it is that signature's public record (#16).
-    router.add("GET", "/verify", page(pages, [&s](const Request& req) {
-                   std::string reference = parse_urlencoded(req.query)["ref"];
-                   if (!reference.empty()) return signature_record_page(s, req, reference, nullptr);
-                   return s.pages.render(req, "verify", "verify.title", json::object(), 200, "verify");
-               }),
-               Execution::Blocking, "ui_public");
+    router.add("GET", "/verify", page(pages, with(s, verify_page)), Execution::Blocking, "ui_public");
 
     router.add("GET", "/verify/proof", page(pages, [&s](const Request& req) { return signature_record_proof(s, req); }),
                Execution::Blocking, "ui_public");
 
-    router.add("POST", "/verify", page(pages, [&s](const Request& req) {
-                   UploadForm upload = parse_upload_form(req);
-                   require_csrf(req, upload.fields);
-                   const std::string& file = upload.files["file"];
-                   if (file.find("%PDF-") == std::string::npos) throw Error("ui.not_pdf", 422, "the upload is not a PDF");
-                   std::string lang = choose_language(req);
-                   validation::Report report = s.validator.validate(file);
-                   std::string html = report_section_html(report, lang, upload.file_names["file"]);
-                   if (std::string reference = upload.fields["ref"]; !reference.empty())
-                       return signature_record_page(s, req, reference, &report, html);
-                   return s.pages.render(req, "verify", "verify.report", json{{"report", html}}, 200, "verify");
-               }),
-               Execution::Blocking, "ui_verify");
+    router.add("POST", "/verify", page(pages, with(s, verify_document)), Execution::Blocking, "ui_verify");
 
     // #16 電子簽署驗證指引: what a signature looks like (the real appearance, drawn by the PDF worker) and how to verify
     // a signed PDF here, in Adobe Acrobat Reader and in Foxit PDF Reader; printable.
-    router.add("GET", "/verify/guide", page(pages, [&s](const Request& req) {
-                   auto root = s.ca_store.ca_material("root");
-                   json data{{"root_fingerprint", root ? fingerprint_text(root->certificate_der) : ""},
-                             {"base_url", s.config.ca.base_url},
-                             {"scripts", json::array({"/static/pdfjs/pdf.js", "/static/pdf-figure.js", "/static/print.js"})}};
-                   return s.pages.render(req, "verify_guide", "guide.title", data, 200, "verify");
-               }),
-               Execution::Blocking, "ui_public");
-    router.add("GET", "/verify/guide/appearance.pdf", [&s](const Request&) {
-                   // the same sample for everyone, made once per process
-                   static std::mutex made_once;
-                   static std::string pdf;
-                   std::lock_guard lock(made_once);
-                   if (pdf.empty()) pdf = s.pades.appearance_sample(guide_sample_appearance(s));
-                   Response r = Response::bytes("application/pdf", pdf);
-                   r.headers.emplace_back("Content-Disposition", "inline; filename=\"signature-appearance.pdf\"");
-                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-                   return r;
-               },
-               Execution::Blocking, "ui_public");
+    router.add("GET", "/verify/guide", page(pages, with(s, guide_page)), Execution::Blocking, "ui_public");
+    router.add("GET", "/verify/guide/appearance.pdf", with(s, guide_appearance_file), Execution::Blocking, "ui_public");
     // The same guide as a PDF made by the product (#16), in the visitor's language; made once per language and process.
-    router.add("GET", "/verify/guide.pdf", [&s](const Request& req) {
-                   static std::mutex made_once;
-                   static std::map<std::string, std::string> pdfs;
-                   const std::string lang = choose_language(req);
-                   std::lock_guard lock(made_once);
-                   std::string& pdf = pdfs[lang];
-                   if (pdf.empty()) {
-                       auto root = s.ca_store.ca_material("root");
-                       pdf = s.pades.verification_guide_pdf(
-                           guide_blocks(lang, root ? fingerprint_text(root->certificate_der) : "", s.config.ca.base_url),
-                           guide_sample_appearance(s), translate(lang, "guide.title") + " · " + s.config.ca.base_url);
-                   }
-                   Response r = Response::bytes("application/pdf", pdf);
-                   r.headers.emplace_back("Content-Disposition", "inline; filename=\"verification-guide-" + lang + ".pdf\"");
-                   r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-                   r.headers.emplace_back("Vary", "Accept-Language, Cookie");
-                   return r;
-               },
-               Execution::Blocking, "ui_public");
+    router.add("GET", "/verify/guide.pdf", with(s, guide_file), Execution::Blocking, "ui_public");
 
-    router.add("GET", "/repository", page(pages, [&s](const Request& req) {
-                   std::string lang = choose_language(req);
-                   json certs = json::array();
-                   for (const char* name : {"root", "issuing", "ocsp", "tsa"}) {
-                       auto m = s.ca_store.ca_material(name);
-                       if (!m) continue;
-                       auto cert = pki::certificate_from_der(m->certificate_der);
-                       certs.push_back({{"label", translate(lang, std::string("repository.") + name)},
-                                        {"subject", pki::name_text(X509_get_subject_name(cert.get()))},
-                                        {"fingerprint", fingerprint_text(m->certificate_der)},
-                                        {"href", std::string("/repo/") + name + ".crt"},
-                                        {"file", std::string(name) + ".crt"}});
-                   }
-                   json data{{"certificates", certs}, {"base_url", s.config.ca.base_url}};
-                   return s.pages.render(req, "repository", "repository.title", data, 200, "repository");
-               }),
-               Execution::Blocking, "ui_public");
+    router.add("GET", "/repository", page(pages, with(s, repository_page)), Execution::Blocking, "ui_public");
 }
 
 }  // namespace yq::web

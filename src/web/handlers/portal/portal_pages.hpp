@@ -5,11 +5,10 @@
 // approved (the new key sealed under the signer's own password), sign out. The session is the CSC access
 // token in an HttpOnly, SameSite=Strict cookie.
 #include "accounts/account_service.hpp"
-#include "audit/event.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "pades/pades_service.hpp"
-#include "pki/ca_store.hpp"
+#include "pades/signature_records.hpp"
 #include "ra/registration_office.hpp"
 #include "signing/csc_service.hpp"
 #include "transparency/signing_log.hpp"
@@ -22,14 +21,12 @@ namespace yq::web {
 struct PortalPageServices {
     const core::Config& config;
     accounts::AccountService& accounts;
-    accounts::AccountStore& account_store;
     signing::CscService& csc;
     pades::PadesService& pades;
-    pki::CaStore& certificates;
     const PageRenderer& pages;
     const core::Clock& clock;
     AttemptLimiter& sign_in_failures;  // per client address and per username
-    audit::AuditReader& audit;         // the history of one's own signatures
+    pades::SignatureRegister& signatures;  // the history of one's own signatures
     ra::RegistrationOffice& office;    // renewal and re-key the office approved, completed by the signer
     transparency::SigningLog& log;     // every use of the signer's key, with its proof (#18)
 };

@@ -1,5 +1,5 @@
 // Shared pieces of the registration office's pages (see office_support.hpp).
-#include "web/handlers/office_support.hpp"
+#include "web/handlers/office/office_support.hpp"
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -125,7 +125,7 @@ std::string person_of(const std::string& actor) {
     return colon == std::string::npos ? actor : actor.substr(colon + 1);
 }
 
-std::string office_today(const OfficePageServices& s) { return office_time(s, s.clock.unix_seconds()).substr(0, 10); }
+std::string office_today(const OfficePageServices& s) { return s.ra.calendar.local_date(s.clock.unix_seconds()); }
 
 std::string appointment_about(const ra::Appointment& a) {
     if (a.username.empty() || a.agency.empty()) return a.username + a.agency;
@@ -145,11 +145,7 @@ json due_now_view(const OfficePageServices& s, const std::string& purpose) {
 std::string office_time(const OfficePageServices& s, std::int64_t t) { return s.ra.calendar.local_text(t); }
 
 std::int64_t office_day_start(const OfficePageServices& s, const std::string& date) {
-    try {
-        return core::parse_rfc3339(date + "T00:00:00Z") - s.config.office.utc_offset_minutes * 60;
-    } catch (const std::exception&) {
-        throw Error("office.bad_date", 400, "not a date: " + date);
-    }
+    return s.ra.calendar.day_start(date);
 }
 
 json id_type_options(const OfficePageServices& s, const std::string& lang) {

@@ -5,7 +5,7 @@
 #include "accounts/totp.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
-#include "web/handlers/office_pages.hpp"
+#include "web/handlers/office/office_pages.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 

@@ -8,7 +8,7 @@
 #include "pades/pades_service.hpp"
 #include "transparency/signing_log.hpp"
 #include "pades/signature_records.hpp"
-#include "pki/ca_store.hpp"
+#include "pki/certificate_authority.hpp"
 #include "ra/appointments.hpp"
 #include "ra/office_calendar.hpp"
 #include "validation/pdf_validator.hpp"
@@ -23,7 +23,7 @@ struct PublicPageServices {
     const ra::OfficeCalendar& calendar;
     ra::AppointmentBook& appointments;
     const validation::PdfValidator& validator;
-    pki::CaStore& ca_store;
+    pki::CertificateAuthority& ca;  // the root's fingerprint and the repository's certificates
     const PageRenderer& pages;
     const core::Clock& clock;
     AttemptLimiter& bookings;  // per client address

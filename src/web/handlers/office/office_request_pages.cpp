@@ -5,7 +5,7 @@
 // under their own password in the signer portal.
 #include "core/error.hpp"
 #include "ra/documents.hpp"
-#include "web/handlers/office_pages.hpp"
+#include "web/handlers/office/office_pages.hpp"
 #include "web/ui/forms.hpp"
 #include "web/ui/i18n.hpp"
 
@@ -89,100 +89,113 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
     return s.pages.render(req, "office_request", "backoffice.request", data, 200, "office");
 }
 
+Response new_request_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::RequestCreate);
+    std::string kind = parse_urlencoded(req.query)["kind"];
+    if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
+    return request_form(s, req, kind, {}, "", 200);
+}
+
+Response register_request(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::RequestCreate);
+    UploadForm form = parse_upload_form(req);
+    auto& f = form.fields;
+    require_csrf(req, f);
+    std::string kind = f["kind"];
+    if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
+    const auto documents = ra::required_documents(s.config.ra, kind);
+    try {
+        require_uploads(s, form.files, documents);
+        if (at_appointment(kind) && (f["id_type"].empty() || f["id_number"].empty()))
+            throw Error("api.missing_field", 422, "the original ID is needed");
+    } catch (const Error& e) {
+        return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
+    }
+    core::SecureString id_number = take_secret(f, "id_number");
+    ra::ServiceRequest created;
+    try {
+        created = s.ra.office.create_request(
+            who, kind, f["username"], f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
+    } catch (const Error& e) {
+        return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
+    }
+    try {
+        attach_uploads(s, who, created.id, form.files, documents);
+        if (at_appointment(kind))
+            s.ra.office.check_request(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
+    } catch (const Error& e) {
+        return back_with_error(request_page(created.id), e);
+    }
+    return see_other(request_page(created.id));
+}
+
+Response request_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    return request_view(s, req, who, req.param("id"));
+}
+
+std::string sign_off_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    s.ra.office.sign_off_request(who, req.param("id"), form.fields["representative_id"]);
+    return request_page(req.param("id"));
+}
+
+std::string check_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
+    s.ra.office.check_request(who, req.param("id"), "", "");
+    return request_page(req.param("id"));
+}
+
+Response approve_request(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    std::string id = req.param("id");
+    require_csrf(req, parse_urlencoded(req.body));
+    ra::ApprovedRequest approved;
+    try {
+        approved = s.ra.office.approve_request(who, id);
+    } catch (const Error& e) {
+        return back_with_error(request_page(id), e);
+    }
+    if (approved.request.kind != "recovery") return see_other(request_page(id));
+    json data{{"username", approved.request.username},
+              {"login_password", std::string(approved.initial_login_password.begin(),
+                                             approved.initial_login_password.end())},
+              {"date", office_today(s)},
+              {"approved_by", person_of(approved.request.approved_by)},  // #16: no internal ids on letters
+              {"scripts", json::array({"/static/print.js"})}};
+    Response r = s.pages.render(req, "office_recovery_letter", "backoffice.recovery_letter", data, 200, "office");
+    std::string& secret = data["login_password"].get_ref<std::string&>();  // this copy; the page body is
+    core::secure_wipe(secret.data(), secret.capacity());                    // wiped after sending
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+std::string reject_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
+    s.ra.office.reject_request(who, req.param("id"), form.fields["reason"]);
+    return request_page(req.param("id"));
+}
+
 }  // namespace
 
 void register_office_request_pages(Router& router, const OfficePageServices& s) {
-    router.add("GET", "/office/requests/new", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::RequestCreate);
-                   std::string kind = parse_urlencoded(req.query)["kind"];
-                   if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
-                   return request_form(s, req, kind, {}, "", 200);
-               }),
+    router.add("GET", "/office/requests/new", staff_page(s, with(s, new_request_page)),
                Execution::Blocking, "ui_office");
 
     // The request with its documents; a re-key is checked at once against the original ID the user shows (the booking
     // is checked in), a revocation or renewal waits for the representative's sign-off on the request page.
-    router.add("POST", "/office/requests", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   ra::require_permission(who, ra::Action::RequestCreate);
-                   UploadForm form = parse_upload_form(req);
-                   auto& f = form.fields;
-                   require_csrf(req, f);
-                   std::string kind = f["kind"];
-                   if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
-                   const auto documents = ra::required_documents(s.config.ra, kind);
-                   try {
-                       require_uploads(s, form.files, documents);
-                       if (at_appointment(kind) && (f["id_type"].empty() || f["id_number"].empty()))
-                           throw Error("api.missing_field", 422, "the original ID is needed");
-                   } catch (const Error& e) {
-                       return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
-                   }
-                   core::SecureString id_number = take_secret(f, "id_number");
-                   ra::ServiceRequest created;
-                   try {
-                       created = s.ra.office.create_request(
-                           who, kind, f["username"], f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
-                   } catch (const Error& e) {
-                       return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
-                   }
-                   try {
-                       attach_uploads(s, who, created.id, form.files, documents);
-                       if (at_appointment(kind))
-                           s.ra.office.check_request(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
-                   } catch (const Error& e) {
-                       return back_with_error(request_page(created.id), e);
-                   }
-                   return see_other(request_page(created.id));
-               }),
-               Execution::Blocking, "ui_office");
+    router.add("POST", "/office/requests", staff_page(s, with(s, register_request)), Execution::Blocking, "ui_office");
 
-    router.add("GET", "/office/requests/{id}", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   return request_view(s, req, who, req.param("id"));
-               }),
+    router.add("GET", "/office/requests/{id}", staff_page(s, with(s, request_case_page)),
                Execution::Blocking, "ui_office");
 
     auto this_request = [](const Request& req) { return request_page(req.param("id")); };
     add_document_action(router, s, "/office/requests/{id}/documents", this_request);
     add_case_action(router, s, "/office/requests/{id}/sign-off", this_request,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        s.ra.office.sign_off_request(who, req.param("id"), form.fields["representative_id"]);
-                        return request_page(req.param("id"));
-                    });
+                    with(s, sign_off_request));
     add_case_action(router, s, "/office/requests/{id}/check", this_request,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm&) {
-                        s.ra.office.check_request(who, req.param("id"), "", "");
-                        return request_page(req.param("id"));
-                    });
+                    with(s, check_request));
     // The second person's approval; a recovery answers with the letter of the new one-time login password, printed and
     // handed over at the counter (shown this once, never cached).
-    router.add("POST", "/office/requests/{id}/approve", staff_page(s, [&s](const Request& req, const ra::Principal& who) {
-                   std::string id = req.param("id");
-                   require_csrf(req, parse_urlencoded(req.body));
-                   ra::ApprovedRequest approved;
-                   try {
-                       approved = s.ra.office.approve_request(who, id);
-                   } catch (const Error& e) {
-                       return back_with_error(request_page(id), e);
-                   }
-                   if (approved.request.kind != "recovery") return see_other(request_page(id));
-                   json data{{"username", approved.request.username},
-                             {"login_password", std::string(approved.initial_login_password.begin(),
-                                                            approved.initial_login_password.end())},
-                             {"date", office_today(s)},
-                             {"approved_by", person_of(approved.request.approved_by)},  // #16: no internal ids on letters
-                             {"scripts", json::array({"/static/print.js"})}};
-                   Response r = s.pages.render(req, "office_recovery_letter", "backoffice.recovery_letter", data, 200, "office");
-                   std::string& secret = data["login_password"].get_ref<std::string&>();  // this copy; the page body is
-                   core::secure_wipe(secret.data(), secret.capacity());                    // wiped after sending
-                   r.headers.emplace_back("Cache-Control", "no-store");
-                   return r;
-               }),
+    router.add("POST", "/office/requests/{id}/approve", staff_page(s, with(s, approve_request)),
                Execution::Blocking, "ui_office");
     add_case_action(router, s, "/office/requests/{id}/reject", this_request,
-                    [&s](const Request& req, const ra::Principal& who, UploadForm& form) {
-                        s.ra.office.reject_request(who, req.param("id"), form.fields["reason"]);
-                        return request_page(req.param("id"));
-                    });
+                    with(s, reject_request));
 }
 
 }  // namespace yq::web
