@@ -25,6 +25,12 @@ void require_status(const std::string& actual, std::initializer_list<const char*
 
 Agency RegistrationOffice::create_agency(const Principal& who, Agency a, Representative rep, const std::string& id_number) {
     authorise(who, Action::AgencyCreate);
+    SealedId id = seal_identity(rep.id_type, id_number);
+    return create_agency_sealed(who, std::move(a), std::move(rep), id);
+}
+
+Agency RegistrationOffice::create_agency_sealed(const Principal& who, Agency a, Representative rep, const SealedId& id) {
+    authorise(who, Action::AgencyCreate);
     if (a.kind != "government" && a.kind != "organisation")
         throw_bad_input("ra.bad_agency_kind", "the agency kind must be government or organisation");
     require_text(a.name_zh, "name_zh");
@@ -41,15 +47,14 @@ Agency RegistrationOffice::create_agency(const Principal& who, Agency a, Represe
     a.created_at = now;
     rep.id = "rep_" + core::random_token(12);
     rep.agency_id = a.id;
-    rep.id_number_sealed = seal_id_number(rep.id_type, id_number);
+    rep.id_number_sealed = id.sealed;
     rep.created_by = who.actor();
     rep.created_at = now;
     a.representative_id = rep.id;
-    auto mac = identity_mac(rep.id_type, id_number);
     m_store.atomically([&] {
         insert("agency", a, a.id, a.status, {"agency_code:" + a.code}, {},
                event(who, "agency.created", "agency:" + a.id, audit::details({{"code", a.code}, {"name", a.name_zh}})));
-        insert("representative", rep, a.id, "active", {}, {mac},
+        insert("representative", rep, a.id, "active", {}, {id.mac},
                event(who, "representative.added", "representative:" + rep.id,
                      audit::details({{"agency", a.id}, {"is_head", rep.is_head ? "true" : "false"}})));
     });
@@ -121,16 +126,23 @@ Agency RegistrationOffice::suspend_agency(const Principal& who, const std::strin
 Representative RegistrationOffice::add_representative(const Principal& who, const std::string& agency_id,
                                                       Representative rep, const std::string& id_number) {
     authorise(who, Action::RepresentativeAdd);
+    SealedId id = seal_identity(rep.id_type, id_number);
+    return add_representative_sealed(who, agency_id, std::move(rep), id);
+}
+
+Representative RegistrationOffice::add_representative_sealed(const Principal& who, const std::string& agency_id,
+                                                             Representative rep, const SealedId& id) {
+    authorise(who, Action::RepresentativeAdd);
     auto a = load<Agency>("agency", agency_id);
     require_status(a.value.status, {"draft", "submitted", "documents_checked", "active"}, "ra.agency_closed",
                    "representatives can be added only to an open agency");
     require_text(rep.name, "name");
     rep.id = "rep_" + core::random_token(12);
     rep.agency_id = agency_id;
-    rep.id_number_sealed = seal_id_number(rep.id_type, id_number);
+    rep.id_number_sealed = id.sealed;
     rep.created_by = who.actor();
     rep.created_at = m_clock.unix_seconds();
-    insert("representative", rep, agency_id, "active", {}, {identity_mac(rep.id_type, id_number)},
+    insert("representative", rep, agency_id, "active", {}, {id.mac},
            event(who, "representative.added", "representative:" + rep.id,
                  audit::details({{"agency", agency_id}, {"is_head", rep.is_head ? "true" : "false"}})));
     return rep;

@@ -112,15 +112,21 @@ Application RegistrationOffice::check_application_documents(const Principal& who
 Application RegistrationOffice::record_identity(const Principal& who, const std::string& id, const std::string& id_type,
                                                 const std::string& id_number) {
     authorise(who, Action::ApplicationSightId);
+    return record_identity_sealed(who, id, seal_identity(id_type, id_number));
+}
+
+Application RegistrationOffice::record_identity_sealed(const Principal& who, const std::string& id, const SealedId& sealed) {
+    authorise(who, Action::ApplicationSightId);
+    const std::string& id_type = sealed.id_type;
     auto a = load<Application>("application", id);
     require_open(a.value);
     if (a.value.status != "documents_checked")
         throw_conflict("ra.documents_not_checked", "check the application's documents before recording the original ID");
-    a.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, seal_id_number(id_type, id_number)};
+    a.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, sealed.sealed};
     // The audit event names the ID type only: the number never leaves the HSM seal and the keyed hash.
     save(a, "id_sighted",
          event(who, "application.id_sighted", "application:" + id, audit::details({{"id_type", id_type}})), {},
-         {identity_mac(id_type, id_number)});
+         {sealed.mac});
     return a.value;
 }
 

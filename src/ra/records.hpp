@@ -100,6 +100,12 @@ struct Application {
     std::int64_t created_at = 0;
 };
 
+// The user's own requests, made in person at an appointment with the ID sighted at registration (unlock, re-key,
+// recovery); the others come with the representative's sign-off.
+inline bool handled_in_person(const std::string& request_kind) {
+    return request_kind == "unlock" || request_kind == "rekey" || request_kind == "recovery";
+}
+
 // Revocation, renewal, unlock and re-key requests: submitted → checked → approved → completed;
 // side exits on_hold, rejected. Unlock and re-key happen only at an appointment; renewal and re-key are completed by the
 // user (their new key must be sealed under their own password).

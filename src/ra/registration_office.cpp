@@ -78,6 +78,10 @@ std::string RegistrationOffice::seal_id_number(const std::string& id_type, const
     return core::base64_encode(m_keys.gcm_encrypt(kIdSealLabel, core::to_bytes(n), core::to_bytes(id_type)));
 }
 
+RegistrationOffice::SealedId RegistrationOffice::seal_identity(const std::string& id_type, const std::string& id_number) {
+    return SealedId{id_type, seal_id_number(id_type, id_number), identity_mac(id_type, id_number)};
+}
+
 core::Bytes RegistrationOffice::identity_mac(const std::string& id_type, const std::string& id_number) {
     std::string key = "id:" + id_type + ":" + normalised_id_number(id_number);
     return m_keys.hmac_sha256(kLookupMacLabel, reinterpret_cast<const std::uint8_t*>(key.data()), key.size());

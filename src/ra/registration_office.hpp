@@ -5,6 +5,7 @@
 // four-eyes rules of the case, and every change is one audited transaction.
 // Error style: throws yq::Error — 403 "auth.forbidden", 404 "ra.unknown_*", 409 "ra.*" naming the broken rule,
 // 422 "ra.documents_missing" with the missing documents.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,48 @@ struct WithdrawnLetter {
     std::vector<std::string> held;  // ids of the applications and requests put on hold
 };
 
+// An agency registered at the counter (domain §2 A) in one step: the agency, its representative (the head, or a
+// delegate with the head's authorisation letter), the documents of its checklist, and the submission.
+struct CounterAgency {
+    Agency agency;
+    Representative representative;
+    std::string representative_id_number;
+    std::optional<Letter> letter;                  // the head's authorisation letter, when a delegate represents
+    std::map<std::string, core::Bytes> documents;  // document type → file (the checklist and "authorisation_letter")
+};
+
+// A user's service application registered at the counter (domain §2 C) in one step: the application, the
+// representative's sign-off, the documents of its checklist (checked) and the original ID shown in person.
+struct CounterApplication {
+    Application application;
+    std::string representative_id;  // whose paper sign-off the officer records
+    std::string id_type;
+    std::string id_number;
+    std::map<std::string, core::Bytes> documents;
+};
+
+// A representative added at the counter: the person, their ID, and (a delegate) the head's authorisation letter with
+// its scan — in one step.
+struct CounterRepresentative {
+    Representative representative;
+    std::string id_number;
+    std::optional<Letter> letter;  // a delegate's letter; its scan is documents["authorisation_letter"]
+    std::map<std::string, core::Bytes> documents;
+};
+
+// A revocation, renewal, unlock, re-key or recovery request opened at the counter in one step: the request (an
+// appointment's booking checked in), its documents, and — for those handled only in person — the check of the
+// original ID against the one sighted at registration.
+struct CounterRequest {
+    std::string kind;
+    std::string username;
+    std::string reason;
+    AppointmentChoice appointment;
+    std::string id_type;  // in-person kinds only
+    std::string id_number;
+    std::map<std::string, core::Bytes> documents;
+};
+
 class RegistrationOffice {
 public:
     RegistrationOffice(const core::Config& config, RegistryStore& store, accounts::AccountService& accounts,
@@ -64,6 +107,9 @@ public:
     // Attaches an uploaded document to a case file (agency, letter, application or request).
     void attach(const Principal& who, const std::string& record_id, const std::string& doc_type, const std::string& sha256);
     Checklist checklist(const Principal& who, const std::string& record_id);
+    // A file brought to the counter for a case: stored and attached in one unit of work.
+    void add_document(const Principal& who, const std::string& record_id, const std::string& doc_type,
+                      const core::Bytes& content);
 
     // Agencies, representatives, letters
     Agency create_agency(const Principal& who, Agency agency, Representative representative, const std::string& id_number);
@@ -75,6 +121,9 @@ public:
     Agency suspend_agency(const Principal& who, const std::string& id, const std::string& reason);
     Representative add_representative(const Principal& who, const std::string& agency_id, Representative r,
                                       const std::string& id_number);
+    // At the counter, in one unit of work: the representative and, for a delegate, the letter with its scan.
+    Representative add_representative_at_counter(const Principal& who, const std::string& agency_id,
+                                                 CounterRepresentative counter);
     std::vector<Representative> representatives(const Principal& who, const std::string& agency_id);
     Letter record_letter(const Principal& who, const std::string& agency_id, Letter letter);
     Letter confirm_letter(const Principal& who, const std::string& id);
@@ -83,7 +132,14 @@ public:
     // Every letter in this status the caller may see (a representative: their own agency's), for work queues.
     std::vector<Letter> letters_with_status(const Principal& who, const std::string& status);
 
+    // At the counter: every step above in one unit of work — all of it is stored, or (any step refused) nothing; the
+    // answer is the submitted agency. The ID number is sealed by the HSM before the unit of work opens.
+    Agency register_agency_at_counter(const Principal& who, CounterAgency counter);
+
     // User service applications
+    // At the counter: application, sign-off, documents checked and original ID recorded in one unit of work (all or
+    // nothing); the answer waits for a second officer's approval (status id_sighted).
+    Application register_application_at_counter(const Principal& who, CounterApplication counter);
     Application create_application(const Principal& who, Application a);
     Application application(const Principal& who, const std::string& id);
     std::vector<Application> applications(const Principal& who, const std::string& agency_id, const std::string& status);
@@ -101,6 +157,9 @@ public:
     // Revocation, renewal, unlock, re-key
     ServiceRequest create_request(const Principal& who, const std::string& kind, const std::string& username,
                                   const std::string& reason, const AppointmentChoice& appointment);
+    // At the counter, in one unit of work: the request, its documents and (in person) the original ID checked; a
+    // refused step stores nothing, not even the appointment's check-in.
+    ServiceRequest register_request_at_counter(const Principal& who, CounterRequest counter);
     ServiceRequest request(const Principal& who, const std::string& id);
     std::vector<ServiceRequest> requests(const Principal& who, const std::string& agency_id, const std::string& status);
     ServiceRequest sign_off_request(const Principal& who, const std::string& id, const std::string& representative_id);
@@ -143,6 +202,22 @@ private:
     std::string visible_agency(const Principal& who, const std::string& agency_id);
     audit::Event event(const Principal& who, const std::string& action, const std::string& object,
                        const std::string& details = "{}") const;
+    // An ID number sealed by the HSM and its keyed hash, made before any unit of work opens.
+    struct SealedId {
+        std::string id_type;
+        std::string sealed;
+        core::Bytes mac;
+    };
+    SealedId seal_identity(const std::string& id_type, const std::string& id_number);
+    Agency create_agency_sealed(const Principal& who, Agency agency, Representative representative, const SealedId& id);
+    Application record_identity_sealed(const Principal& who, const std::string& id, const SealedId& sealed);
+    Representative add_representative_sealed(const Principal& who, const std::string& agency_id, Representative r,
+                                             const SealedId& id);
+    // `shown`: the ID shown in person (the kinds handled at an appointment), sealed before the unit of work.
+    ServiceRequest check_request_sealed(const Principal& who, const std::string& id, const std::optional<SealedId>& shown);
+    // Each document (type → file) stored and attached to the case file `record_id`, each audited.
+    void attach_documents(const Principal& who, const std::string& record_id,
+                          const std::map<std::string, core::Bytes>& documents, const std::vector<std::string>& types);
     std::string seal_id_number(const std::string& id_type, const std::string& id_number);
     core::Bytes identity_mac(const std::string& id_type, const std::string& id_number);
     void check_id_type(const std::string& id_type) const;

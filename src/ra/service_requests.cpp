@@ -19,9 +19,6 @@ void require_open(const ServiceRequest& r) {
     if (!is_open(r.status)) throw_conflict("ra.request_closed", "the request is already " + r.status);
 }
 
-// The user's own requests, made in person at an appointment with the ID sighted at registration.
-bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey" || kind == "recovery"; }
-
 // Which letter scope a request needs from the representative; unlock and re-key are the user's own requests.
 std::string scope_of(const std::string& kind) {
     if (kind == "revocation") return "revoke";
@@ -78,7 +75,7 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
     if (kind == "unlock" && account->status != "locked")
         throw_conflict("ra.account_not_locked", "the account is not locked; nothing to unlock");
     m_store.atomically([&] {
-        if (at_appointment(kind)) {
+        if (handled_in_person(kind)) {
             // Only in person, at the appointment: the booking is checked in now and cannot be used twice.
             r.appointment_id = m_appointments.check_in(appointment, kind, who.actor(), username).id;
         }
@@ -126,24 +123,30 @@ ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const 
 ServiceRequest RegistrationOffice::check_request(const Principal& who, const std::string& id, const std::string& id_type,
                                                  const std::string& id_number) {
     authorise(who, Action::RequestCheck);
+    std::optional<SealedId> shown;  // only the kinds handled in person record the ID shown
+    if (handled_in_person(load<ServiceRequest>("request", id).value.kind) && !id_type.empty() && !id_number.empty())
+        shown = seal_identity(id_type, id_number);
+    return check_request_sealed(who, id, shown);
+}
+
+ServiceRequest RegistrationOffice::check_request_sealed(const Principal& who, const std::string& id,
+                                                        const std::optional<SealedId>& shown) {
+    authorise(who, Action::RequestCheck);
     auto r = load<ServiceRequest>("request", id);
     require_open(r.value);
     if (r.value.status != "submitted") throw_conflict("ra.request_already_checked", "this request was already checked");
     require_documents(required_documents(m_config.ra, r.value.kind), m_store.attachments(id));
-    std::vector<core::Bytes> macs;
-    if (at_appointment(r.value.kind)) {
+    if (handled_in_person(r.value.kind)) {
         // The person at the counter must show the same ID that was sighted when the account was applied for.
-        if (id_type.empty() || id_number.empty())
-            throw_bad_input("api.missing_field", "record the ID shown: id_type and id_number");
+        if (!shown) throw_bad_input("api.missing_field", "record the ID shown: id_type and id_number");
         auto app = application_of_user(r.value.username);
-        core::Bytes mac = identity_mac(id_type, id_number);
         bool same = false;
-        for (const auto& rec : m_store.records_with_identity(mac))
+        for (const auto& rec : m_store.records_with_identity(shown->mac))
             if (rec.id == app.value.id) same = true;
         if (!same)
             throw_conflict("ra.identity_mismatch",
                            "the ID shown is not the one recorded for this user; the request cannot go ahead");
-        r.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, seal_id_number(id_type, id_number)};
+        r.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), shown->id_type, shown->sealed};
     }
     r.value.checked_by = who.actor();
     save(r, "checked", event(who, "request.checked", "request:" + id,

@@ -241,24 +241,16 @@ Response unlock_page(const OfficePageServices& s, const Request& req, const ra::
 }
 
 Response unlock(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    std::string type = req.header("content-type");
-    if (type.rfind("multipart/form-data", 0) != 0) throw Error("ui.bad_form", 400, "not an upload");
-    std::map<std::string, std::string> f, files;
-    for (auto& part : parse_multipart(type, req.body)) {
-        if (part.filename.empty()) f[part.name] = std::move(part.data);
-        else files[part.name] = std::move(part.data);
-    }
+    UploadForm form = parse_upload_form(req);
+    auto& f = form.fields;
     require_csrf(req, f);
-    if (files["unlock_form"].empty() || files["id_copy"].empty())
+    if (form.files["unlock_form"].empty() || form.files["id_copy"].empty())
         throw Error("ui.missing_documents", 422, "both documents are needed");
-    auto r = s.ra.office.create_request(who, "unlock", f["username"], f["reason"],
-                                        ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
-    for (const auto& [field, doc_type] : {std::pair<std::string, std::string>{"unlock_form", "unlock_request_form"},
-                                          {"id_copy", "user_id_copy"}}) {
-        auto stored = s.ra.office.upload(who, core::to_bytes(files[field]));
-        s.ra.office.attach(who, r.id, doc_type, stored.sha256);
-    }
-    s.ra.office.check_request(who, r.id, f["id_type"], f["id_number"]);
+    ra::CounterRequest c{"unlock", f["username"], f["reason"],
+                         ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]}, f["id_type"], f["id_number"],
+                         {{"unlock_request_form", core::to_bytes(form.files["unlock_form"])},
+                          {"user_id_copy", core::to_bytes(form.files["id_copy"])}}};
+    auto r = s.ra.office.register_request_at_counter(who, std::move(c));
     return see_other("/office/requests/" + r.id);
 }
 

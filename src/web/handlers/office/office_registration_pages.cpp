@@ -292,20 +292,11 @@ Response new_agency_page(const OfficePageServices& s, const Request& req, const 
     return agency_form(s, req, {}, nullptr, 200);
 }
 
-Response register_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::require_permission(who, ra::Action::AgencyCreate);
-    UploadForm form = parse_upload_form(req);
+// The agency as the counter's form gives it, with its representative and (a delegate) the head's letter.
+ra::CounterAgency counter_agency(const OfficePageServices& s, UploadForm& form) {
     Fields& f = form.fields;
-    require_csrf(req, f);
-    bool head_represents = f.count("rep_is_head") != 0;
-    ra::Letter letter;
-    try {
-        require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", !head_represents));
-        if (!head_represents) letter = letter_from_form(s, f);
-    } catch (const Error& e) {
-        return agency_form(s, req, f, &e, 422);
-    }
-    ra::Agency a;
+    ra::CounterAgency c;
+    ra::Agency& a = c.agency;
     a.kind = f["kind"];
     a.name_zh = f["name_zh"];
     a.name_pt = f["name_pt"];
@@ -314,31 +305,38 @@ Response register_agency(const OfficePageServices& s, const Request& req, const 
     a.address = f["address"];
     a.head = person_from(f, "head");
     a.contact = person_from(f, "contact");
-    ra::Representative rep;
-    rep.is_head = head_represents;
-    rep.name = head_represents && f["rep_name"].empty() ? a.head.name : f["rep_name"];
-    rep.title = head_represents && f["rep_title"].empty() ? a.head.title : f["rep_title"];
+    ra::Representative& rep = c.representative;
+    rep.is_head = f.count("rep_is_head") != 0;
+    rep.name = rep.is_head && f["rep_name"].empty() ? a.head.name : f["rep_name"];
+    rep.title = rep.is_head && f["rep_title"].empty() ? a.head.title : f["rep_title"];
     rep.id_type = f["rep_id_type"];
+    if (!rep.is_head) c.letter = letter_from_form(s, f);
+    c.documents = documents_of(form.files);
+    return c;
+}
+
+// Domain §2 A at the counter: the agency, its representative, the documents and (a delegate) the letter, submitted in
+// one step; a refusal shows the form again with what was typed (never the ID number) and stores nothing.
+Response register_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::AgencyCreate);
+    UploadForm form = parse_upload_form(req);
+    Fields& f = form.fields;
+    require_csrf(req, f);
     core::SecureString id_number = take_secret(f, "rep_id_number");
-    ra::Agency created;
+    ra::CounterAgency counter;
+    try {  // the form itself: every document of the checklist brought, the letter's dates readable
+        require_uploads(s, form.files, ra::required_documents(s.config.ra, "agency", f.count("rep_is_head") == 0));
+        counter = counter_agency(s, form);
+    } catch (const Error& e) {
+        return agency_form(s, req, f, &e, 422);
+    }
+    counter.representative_id_number.assign(id_number.begin(), id_number.end());
     try {
-        created = s.ra.office.create_agency(who, a, rep, std::string(id_number.begin(), id_number.end()));
+        ra::Agency submitted = s.ra.office.register_agency_at_counter(who, std::move(counter));
+        return see_other(agency_page(submitted.id));
     } catch (const Error& e) {
         return agency_form(s, req, f, &e, e.http_status() >= 400 ? e.http_status() : 422);
     }
-    try {
-        attach_uploads(s, who, created.id, form.files,
-                       ra::required_documents(s.config.ra, "agency", !head_represents));
-        if (!head_represents) {
-            letter.representative_id = created.representative_id;
-            auto recorded = s.ra.office.record_letter(who, created.id, letter);
-            attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
-        }
-        s.ra.office.submit_agency(who, created.id);
-    } catch (const Error& e) {
-        return back_with_error(agency_page(created.id), e);
-    }
-    return see_other(agency_page(created.id));
 }
 
 Response agency_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
@@ -379,24 +377,19 @@ std::string suspend_agency(const OfficePageServices& s, const Request& req, cons
 
 std::string add_representative(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
     auto& f = form.fields;
-    bool head = f.count("rep_is_head") != 0;
-    ra::Letter letter;
-    if (!head) {
+    ra::CounterRepresentative c;
+    c.representative.name = f["rep_name"];
+    c.representative.title = f["rep_title"];
+    c.representative.is_head = f.count("rep_is_head") != 0;
+    c.representative.id_type = f["rep_id_type"];
+    if (!c.representative.is_head) {
         require_uploads(s, form.files, {"authorisation_letter"});
-        letter = letter_from_form(s, f);
+        c.letter = letter_from_form(s, f);
     }
-    ra::Representative rep;
-    rep.name = f["rep_name"];
-    rep.title = f["rep_title"];
-    rep.is_head = head;
-    rep.id_type = f["rep_id_type"];
     core::SecureString number = take_secret(f, "rep_id_number");
-    auto added = s.ra.office.add_representative(who, req.param("id"), rep, std::string(number.begin(), number.end()));
-    if (!head) {
-        letter.representative_id = added.id;
-        auto recorded = s.ra.office.record_letter(who, req.param("id"), letter);
-        attach_uploads(s, who, recorded.id, form.files, {"authorisation_letter"});
-    }
+    c.id_number.assign(number.begin(), number.end());
+    c.documents = documents_of(form.files);
+    s.ra.office.add_representative_at_counter(who, req.param("id"), std::move(c));
     return agency_page(req.param("id"));
 }
 
@@ -405,20 +398,8 @@ Response new_application_page(const OfficePageServices& s, const Request& req, c
     return application_form(s, req, who, req.param("id"), {}, nullptr, 200);
 }
 
-Response register_application(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::require_permission(who, ra::Action::ApplicationCreate);
-    std::string agency_id = req.param("id");
-    UploadForm form = parse_upload_form(req);
-    Fields& f = form.fields;
-    require_csrf(req, f);
-    const auto documents = ra::required_documents(s.config.ra, "application");
-    try {
-        require_uploads(s, form.files, documents);
-        if (f["representative_id"].empty() || f["id_type"].empty() || f["id_number"].empty())
-            throw Error("api.missing_field", 422, "sign-off and original ID are needed");
-    } catch (const Error& e) {
-        return application_form(s, req, who, agency_id, f, &e, 422);
-    }
+// The application as the counter's form gives it.
+ra::Application application_from(const OfficePageServices& s, const std::string& agency_id, Fields& f) {
     ra::Application a;
     a.agency_id = agency_id;
     a.username = f["username"];
@@ -431,22 +412,29 @@ Response register_application(const OfficePageServices& s, const Request& req, c
     for (const auto& o : s.config.ra.services)
         if (f.count("service_" + o.id)) a.services.push_back(o.id);
     a.key_type = f["key_type"];
+    return a;
+}
+
+// Domain §2 C at the counter: the application, the representative's paper sign-off, the documents checked and the
+// original ID recorded in one step; a second officer approves on the application's page.
+Response register_application(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
+    ra::require_permission(who, ra::Action::ApplicationCreate);
+    std::string agency_id = req.param("id");
+    UploadForm form = parse_upload_form(req);
+    Fields& f = form.fields;
+    require_csrf(req, f);
     core::SecureString id_number = take_secret(f, "id_number");
-    ra::Application created;
     try {
-        created = s.ra.office.create_application(who, a);
+        require_uploads(s, form.files, ra::required_documents(s.config.ra, "application"));
+        if (f["representative_id"].empty() || f["id_type"].empty() || id_number.empty())
+            throw Error("api.missing_field", 422, "sign-off and original ID are needed");
+        ra::CounterApplication c{application_from(s, agency_id, f), f["representative_id"], f["id_type"],
+                                 std::string(id_number.begin(), id_number.end()), documents_of(form.files)};
+        ra::Application sighted = s.ra.office.register_application_at_counter(who, std::move(c));
+        return see_other(application_page(sighted.id));
     } catch (const Error& e) {
         return application_form(s, req, who, agency_id, f, &e, 422);
     }
-    try {
-        s.ra.office.sign_off_application(who, created.id, f["representative_id"]);
-        attach_uploads(s, who, created.id, form.files, documents);
-        s.ra.office.check_application_documents(who, created.id);
-        s.ra.office.record_identity(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
-    } catch (const Error& e) {
-        return back_with_error(application_page(created.id), e);
-    }
-    return see_other(application_page(created.id));
 }
 
 Response application_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {

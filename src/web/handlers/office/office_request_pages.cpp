@@ -22,7 +22,6 @@ const std::vector<std::string> kRevocationReasons = {"unspecified",  "keyComprom
 bool known_kind(const std::string& kind) {
     return kind == "revocation" || kind == "renewal" || kind == "rekey" || kind == "recovery";
 }
-bool at_appointment(const std::string& kind) { return kind == "unlock" || kind == "rekey" || kind == "recovery"; }
 
 std::string request_page(const std::string& id) { return "/office/requests/" + id; }
 
@@ -34,13 +33,13 @@ Response request_form(const OfficePageServices& s, const Request& req, const std
     json reasons = json::array();
     for (const auto& r : kRevocationReasons)
         reasons.push_back({{"value", r}, {"label", translate(lang, "backoffice.reasons." + r)}, {"selected", form["reason"] == r}});
-    json due = at_appointment(kind) ? due_now_view(s, kind) : json::array();  // the clerk picks one (#16)
+    json due = ra::handled_in_person(kind) ? due_now_view(s, kind) : json::array();  // the clerk picks one (#16)
     json data{{"kind", kind},
               {"kind_label", translate(lang, "requests." + kind)},
               {"intro", translate(lang, "backoffice.request_intros." + kind)},
               {"form", form},
               {"is_revocation", kind == "revocation"},
-              {"at_appointment", at_appointment(kind)},
+              {"at_appointment", ra::handled_in_person(kind)},
               {"due", due},
               {"has_due", !due.empty()},
               {"reasons", reasons},
@@ -60,7 +59,7 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
         if (r.sign_off && r.sign_off->representative_id == rep.id) signed_by = rep.name;
     }
     bool open = r.status == "submitted" || r.status == "checked";
-    bool needs_sign_off = !at_appointment(r.kind);
+    bool needs_sign_off = !ra::handled_in_person(r.kind);
     json checklist = checklist_view(s, who, id, lang);
     json data{{"id", r.id},
               {"kind", translate(lang, "requests." + r.kind)},
@@ -82,7 +81,7 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
               {"needs_sign_off", needs_sign_off && open && !r.sign_off && may(who, ra::Action::RequestSignOff)},
               {"can_upload", r.status == "submitted" && checklist["has_missing"].get<bool>() && may(who, ra::Action::DocumentUpload)},
               {"case_path", request_page(id)},
-              {"can_check", r.status == "submitted" && !at_appointment(r.kind) && may(who, ra::Action::RequestCheck)},
+              {"can_check", r.status == "submitted" && !ra::handled_in_person(r.kind) && may(who, ra::Action::RequestCheck)},
               {"can_approve", r.status == "checked" && may(who, ra::Action::RequestApprove)},
               {"can_reject", (open || r.status == "on_hold" || r.status == "approved") && may(who, ra::Action::RequestReject)},
               {"error", error_from_query(req, lang)}};
@@ -96,6 +95,8 @@ Response new_request_page(const OfficePageServices& s, const Request& req, const
     return request_form(s, req, kind, {}, "", 200);
 }
 
+// A request opened at the counter in one step: the request, its documents and (in person) the original ID checked; a
+// refusal shows the form again with the message and stores nothing.
 Response register_request(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
     ra::require_permission(who, ra::Action::RequestCreate);
     UploadForm form = parse_upload_form(req);
@@ -103,30 +104,20 @@ Response register_request(const OfficePageServices& s, const Request& req, const
     require_csrf(req, f);
     std::string kind = f["kind"];
     if (!known_kind(kind)) throw Error("ui.bad_form", 400, "unknown request kind");
-    const auto documents = ra::required_documents(s.config.ra, kind);
-    try {
-        require_uploads(s, form.files, documents);
-        if (at_appointment(kind) && (f["id_type"].empty() || f["id_number"].empty()))
-            throw Error("api.missing_field", 422, "the original ID is needed");
-    } catch (const Error& e) {
-        return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
-    }
     core::SecureString id_number = take_secret(f, "id_number");
-    ra::ServiceRequest created;
     try {
-        created = s.ra.office.create_request(
-            who, kind, f["username"], f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]});
+        require_uploads(s, form.files, ra::required_documents(s.config.ra, kind));
+        if (ra::handled_in_person(kind) && (f["id_type"].empty() || id_number.empty()))
+            throw Error("api.missing_field", 422, "the original ID is needed");
+        ra::CounterRequest c{kind,       f["username"],
+                             f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]},
+                             f["id_type"], std::string(id_number.begin(), id_number.end()),
+                             documents_of(form.files)};
+        ra::ServiceRequest opened = s.ra.office.register_request_at_counter(who, std::move(c));
+        return see_other(request_page(opened.id));
     } catch (const Error& e) {
         return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
     }
-    try {
-        attach_uploads(s, who, created.id, form.files, documents);
-        if (at_appointment(kind))
-            s.ra.office.check_request(who, created.id, f["id_type"], std::string(id_number.begin(), id_number.end()));
-    } catch (const Error& e) {
-        return back_with_error(request_page(created.id), e);
-    }
-    return see_other(request_page(created.id));
 }
 
 Response request_case_page(const OfficePageServices& s, const Request& req, const ra::Principal& who) {

@@ -170,14 +170,11 @@ void require_uploads(const OfficePageServices& s, const std::map<std::string, st
     }
 }
 
-void attach_uploads(const OfficePageServices& s, const ra::Principal& who, const std::string& record_id,
-                    const std::map<std::string, std::string>& files, const std::vector<std::string>& doc_types) {
-    for (const auto& type : doc_types) {
-        auto it = files.find(type);
-        if (it == files.end() || it->second.empty()) continue;
-        auto stored = s.ra.office.upload(who, core::to_bytes(it->second));
-        s.ra.office.attach(who, record_id, type, stored.sha256);
-    }
+std::map<std::string, core::Bytes> documents_of(const std::map<std::string, std::string>& files) {
+    std::map<std::string, core::Bytes> out;
+    for (const auto& [type, content] : files)
+        if (!content.empty()) out[type] = core::to_bytes(content);
+    return out;
 }
 
 json checklist_view(const OfficePageServices& s, const ra::Principal& who, const std::string& record_id,
@@ -226,7 +223,7 @@ void add_document_action(Router& router, const OfficePageServices& s, const std:
                         std::string type = form.fields["doc_type"];
                         const std::map<std::string, std::string> file{{type, form.files["file"]}};
                         require_uploads(s, file, {type});
-                        attach_uploads(s, who, req.param("id"), file, {type});
+                        s.ra.office.add_document(who, req.param("id"), type, core::to_bytes(file.at(type)));
                         return case_page(req);
                     });
 }

@@ -75,9 +75,8 @@ nlohmann::json document_options(const std::vector<std::string>& types, const std
 // case changes: throws what ra::check_upload throws. Missing files throw 422 "ui.missing_documents".
 void require_uploads(const OfficePageServices& s, const std::map<std::string, std::string>& files,
                      const std::vector<std::string>& doc_types);
-// Stores each of `doc_types`' files and attaches it to the case file `record_id` (each one audited).
-void attach_uploads(const OfficePageServices& s, const ra::Principal& who, const std::string& record_id,
-                    const std::map<std::string, std::string>& files, const std::vector<std::string>& doc_types);
+// The form's files that carry something, by field name (= document type), for a counter registration.
+std::map<std::string, core::Bytes> documents_of(const std::map<std::string, std::string>& files);
 
 // The case's checklist as page data: required documents with what is attached and what is missing.
 nlohmann::json checklist_view(const OfficePageServices& s, const ra::Principal& who, const std::string& record_id,
