@@ -14,11 +14,12 @@ void require_text(const std::string& value, const char* field, std::size_t max =
                                                  std::to_string(max) + " bytes)");
 }
 
-void require_status(const std::string& actual, std::initializer_list<const char*> allowed, const std::string& code,
+template <class Status>
+void require_status(Status actual, std::initializer_list<Status> allowed, const std::string& code,
                     const std::string& message) {
-    for (const char* a : allowed)
+    for (Status a : allowed)
         if (actual == a) return;
-    throw_conflict(code, message + " (it is " + actual + ")");
+    throw_conflict(code, message + " (it is " + status_name(actual) + ")");
 }
 
 }  // namespace
@@ -42,7 +43,7 @@ Agency RegistrationOffice::create_agency_sealed(const Principal& who, Agency a, 
     require_text(rep.name, "representative.name");
     std::int64_t now = m_clock.unix_seconds();
     a.id = "agc_" + core::random_token(12);
-    a.status = "draft";
+    a.status = AgencyStatus::Draft;
     a.created_by = who.actor();
     a.created_at = now;
     rep.id = "rep_" + core::random_token(12);
@@ -52,7 +53,7 @@ Agency RegistrationOffice::create_agency_sealed(const Principal& who, Agency a, 
     rep.created_at = now;
     a.representative_id = rep.id;
     m_store.atomically([&] {
-        insert("agency", a, a.id, a.status, {"agency_code:" + a.code}, {},
+        insert("agency", a, a.id, status_name(a.status), {"agency_code:" + a.code}, {},
                event(who, "agency.created", "agency:" + a.id, audit::details({{"code", a.code}, {"name", a.name_zh}})));
         insert("representative", rep, a.id, "active", {}, {id.mac},
                event(who, "representative.added", "representative:" + rep.id,
@@ -84,33 +85,33 @@ std::vector<Agency> RegistrationOffice::agencies(const Principal& who, const std
 Agency RegistrationOffice::submit_agency(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencySubmit);
     auto a = load<Agency>("agency", id);
-    require_status(a.value.status, {"draft"}, "ra.agency_not_draft", "only a draft agency registration can be submitted");
+    require_status(a.value.status, {AgencyStatus::Draft}, "ra.agency_not_draft", "only a draft agency registration can be submitted");
     Checklist c = checklist(who, id);
     require_documents(c.required, c.attached);
     a.value.submitted_by = who.actor();
-    save(a, "submitted", event(who, "agency.submitted", "agency:" + id));
+    save(a, AgencyStatus::Submitted, event(who, "agency.submitted", "agency:" + id));
     return a.value;
 }
 
 Agency RegistrationOffice::check_agency_documents(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencyCheckDocuments);
     auto a = load<Agency>("agency", id);
-    require_status(a.value.status, {"submitted"}, "ra.agency_not_submitted", "submit the agency registration first");
+    require_status(a.value.status, {AgencyStatus::Submitted}, "ra.agency_not_submitted", "submit the agency registration first");
     Checklist c = checklist(who, id);
     require_documents(c.required, c.attached);
     a.value.documents_checked_by = who.actor();
-    save(a, "documents_checked", event(who, "agency.documents_checked", "agency:" + id));
+    save(a, AgencyStatus::DocumentsChecked, event(who, "agency.documents_checked", "agency:" + id));
     return a.value;
 }
 
 Agency RegistrationOffice::approve_agency(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencyApprove);
     auto a = load<Agency>("agency", id);
-    require_status(a.value.status, {"documents_checked"}, "ra.agency_not_checked",
+    require_status(a.value.status, {AgencyStatus::DocumentsChecked}, "ra.agency_not_checked",
                    "an officer must check the agency's documents before approval");
     four_eyes(who, {a.value.created_by, a.value.documents_checked_by}, "approve the agency");
     a.value.approved_by = who.actor();
-    save(a, "active", with_notices(event(who, "agency.approved", "agency:" + id), "agency.approved", "", id, {}));
+    save(a, AgencyStatus::Active, with_notices(event(who, "agency.approved", "agency:" + id), "agency.approved", "", id, {}));
     return a.value;
 }
 
@@ -118,8 +119,8 @@ Agency RegistrationOffice::suspend_agency(const Principal& who, const std::strin
     authorise(who, Action::AgencySuspend);
     require_text(reason, "reason");
     auto a = load<Agency>("agency", id);
-    require_status(a.value.status, {"active"}, "ra.agency_not_active", "only an active agency can be suspended");
-    save(a, "suspended", event(who, "agency.suspended", "agency:" + id, audit::details({{"reason", reason}})));
+    require_status(a.value.status, {AgencyStatus::Active}, "ra.agency_not_active", "only an active agency can be suspended");
+    save(a, AgencyStatus::Suspended, event(who, "agency.suspended", "agency:" + id, audit::details({{"reason", reason}})));
     return a.value;
 }
 
@@ -134,7 +135,7 @@ Representative RegistrationOffice::add_representative_sealed(const Principal& wh
                                                              Representative rep, const SealedId& id) {
     authorise(who, Action::RepresentativeAdd);
     auto a = load<Agency>("agency", agency_id);
-    require_status(a.value.status, {"draft", "submitted", "documents_checked", "active"}, "ra.agency_closed",
+    require_status(a.value.status, {AgencyStatus::Draft, AgencyStatus::Submitted, AgencyStatus::DocumentsChecked, AgencyStatus::Active}, "ra.agency_closed",
                    "representatives can be added only to an open agency");
     require_text(rep.name, "name");
     rep.id = "rep_" + core::random_token(12);
@@ -173,12 +174,12 @@ Letter RegistrationOffice::record_letter(const Principal& who, const std::string
         throw_bad_input("ra.bad_validity", "the letter must end after it starts");
     l.id = "ltr_" + core::random_token(12);
     l.agency_id = agency_id;
-    l.status = "pending";
+    l.status = LetterStatus::Pending;
     l.recorded_by = who.actor();
     l.created_at = m_clock.unix_seconds();
     std::string scopes;
     for (const auto& s : l.scopes) scopes += (scopes.empty() ? "" : ",") + s;
-    insert("letter", l, agency_id, l.status, {}, {},
+    insert("letter", l, agency_id, status_name(l.status), {}, {},
            event(who, "letter.recorded", "letter:" + l.id,
                  audit::details({{"agency", agency_id}, {"representative", l.representative_id}, {"scopes", scopes}})));
     return l;
@@ -187,11 +188,11 @@ Letter RegistrationOffice::record_letter(const Principal& who, const std::string
 Letter RegistrationOffice::confirm_letter(const Principal& who, const std::string& id) {
     authorise(who, Action::LetterConfirm);
     auto l = load<Letter>("letter", id);
-    require_status(l.value.status, {"pending"}, "ra.letter_not_pending", "only a pending letter can be confirmed");
+    require_status(l.value.status, {LetterStatus::Pending}, "ra.letter_not_pending", "only a pending letter can be confirmed");
     four_eyes(who, {l.value.recorded_by}, "confirm the letter");
     require_documents({"authorisation_letter"}, m_store.attachments(id));
     l.value.confirmed_by = who.actor();
-    save(l, "valid", event(who, "letter.confirmed", "letter:" + id));
+    save(l, LetterStatus::Valid, event(who, "letter.confirmed", "letter:" + id));
     return l.value;
 }
 
@@ -201,23 +202,24 @@ WithdrawnLetter RegistrationOffice::withdraw_letter(const Principal& who, const 
     WithdrawnLetter out;
     m_store.atomically([&] {
         auto l = load<Letter>("letter", id);
-        require_status(l.value.status, {"pending", "valid"}, "ra.letter_not_active", "this letter is already withdrawn");
+        require_status(l.value.status, {LetterStatus::Pending, LetterStatus::Valid}, "ra.letter_not_active", "this letter is already withdrawn");
         l.value.withdrawn_by = who.actor();
         l.value.withdrawn_reason = reason;
-        save(l, "withdrawn", event(who, "letter.withdrawn", "letter:" + id, audit::details({{"reason", reason}})));
+        save(l, LetterStatus::Withdrawn, event(who, "letter.withdrawn", "letter:" + id, audit::details({{"reason", reason}})));
         out.letter = l.value;
         // Every pending case signed under this letter stops until a representative with a valid letter signs again.
         auto hold = [&](const std::string& kind, auto tag) {
             using T = decltype(tag);
+            using Status = decltype(tag.status);
             for (const auto& r : m_store.records(kind, l.value.agency_id, "")) {
                 Loaded<T> c{nlohmann::json::parse(r.data).get<T>(), r};
-                bool open = c.value.status != "approved" && c.value.status != "completed" &&
-                            c.value.status != "rejected" && c.value.status != "withdrawn" && c.value.status != "on_hold";
-                if (!open || !c.value.sign_off || c.value.sign_off->letter_id != id) continue;
+                // a case still on its way: a step to on_hold exists from its state (case_states.hpp)
+                if (!step_between(c.value.status, Status::OnHold) || !c.value.sign_off || c.value.sign_off->letter_id != id)
+                    continue;
                 c.value.held_from = c.value.status;
                 c.value.hold_reason = "letter_withdrawn";
-                save(c, "on_hold", event(who, kind + ".held", kind + ":" + c.value.id,
-                                          audit::details({{"letter", id}, {"was", c.value.held_from}})));
+                save(c, Status::OnHold, event(who, kind + ".held", kind + ":" + c.value.id,
+                                               audit::details({{"letter", id}, {"was", status_name(c.value.held_from)}})));
                 out.held.push_back(c.value.id);
             }
         };

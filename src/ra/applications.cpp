@@ -10,15 +10,16 @@ namespace yq::ra {
 
 namespace {
 
-bool is_open(const std::string& status) {
-    return status == "submitted" || status == "documents_checked" || status == "id_sighted" || status == "on_hold";
+// Still on its way: not approved or rejected.
+bool is_open(ApplicationStatus status) {
+    return status != ApplicationStatus::Approved && status != ApplicationStatus::Rejected;
 }
 
 void require_open(const Application& a) {
-    if (a.status == "on_hold")
+    if (a.status == ApplicationStatus::OnHold)
         throw_conflict("ra.application_on_hold", "the application is on hold (" + a.hold_reason +
                                                      "); a representative with a valid letter must sign it off again");
-    if (!is_open(a.status)) throw_conflict("ra.application_closed", "the application is already " + a.status);
+    if (!is_open(a.status)) throw_conflict("ra.application_closed", "the application is already " + status_name(a.status));
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ void require_open(const Application& a) {
 Application RegistrationOffice::create_application(const Principal& who, Application a) {
     authorise(who, Action::ApplicationCreate);
     auto agency = load<Agency>("agency", a.agency_id);
-    if (agency.value.status != "active")
+    if (agency.value.status != AgencyStatus::Active)
         throw_conflict("ra.agency_not_active", "user applications are accepted only for an active (approved) agency");
     static const std::regex kUsername("^[a-z0-9][a-z0-9._-]{2,31}$");
     if (!std::regex_match(a.username, kUsername))
@@ -53,14 +54,14 @@ Application RegistrationOffice::create_application(const Principal& who, Applica
     if (m_account_store.account_by_username(a.username))
         throw_conflict("ra.username_taken", "the username '" + a.username + "' is already taken");
     a.id = "app_" + core::random_token(12);
-    a.status = "submitted";
+    a.status = ApplicationStatus::Submitted;
     a.sign_off.reset();
     a.identity.reset();
     a.documents_checked_by.clear();
     a.approved_by.clear();
     a.created_by = who.actor();
     a.created_at = m_clock.unix_seconds();
-    insert("application", a, a.agency_id, a.status, {"username:" + a.username}, {},
+    insert("application", a, a.agency_id, status_name(a.status), {"username:" + a.username}, {},
            event(who, "application.submitted", "application:" + a.id,
                  audit::details({{"agency", a.agency_id}, {"username", a.username}})));
     return a;
@@ -88,9 +89,9 @@ Application RegistrationOffice::sign_off_application(const Principal& who, const
     authorise(who, Action::ApplicationSignOff);
     auto a = load<Application>("application", id);
     within_agency(who, a.value.agency_id);
-    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + a.value.status);
+    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + status_name(a.value.status));
     a.value.sign_off = make_sign_off(who, a.value.agency_id, representative_id, "apply");
-    std::string status = status_after_sign_off(a.value);
+    ApplicationStatus status = status_after_sign_off(a.value);
     save(a, status, event(who, "application.signed_off", "application:" + id,
                           audit::details({{"representative", a.value.sign_off->representative_id},
                                           {"letter", a.value.sign_off->letter_id}})));
@@ -101,11 +102,11 @@ Application RegistrationOffice::check_application_documents(const Principal& who
     authorise(who, Action::ApplicationCheckDocuments);
     auto a = load<Application>("application", id);
     require_open(a.value);
-    if (a.value.status != "submitted")
+    if (a.value.status != ApplicationStatus::Submitted)
         throw_conflict("ra.documents_already_checked", "the documents of this application were already checked");
     require_documents(required_documents(m_config.ra, "application"), m_store.attachments(id));
     a.value.documents_checked_by = who.actor();
-    save(a, "documents_checked", event(who, "application.documents_checked", "application:" + id));
+    save(a, ApplicationStatus::DocumentsChecked, event(who, "application.documents_checked", "application:" + id));
     return a.value;
 }
 
@@ -120,11 +121,11 @@ Application RegistrationOffice::record_identity_sealed(const Principal& who, con
     const std::string& id_type = sealed.id_type;
     auto a = load<Application>("application", id);
     require_open(a.value);
-    if (a.value.status != "documents_checked")
+    if (a.value.status != ApplicationStatus::DocumentsChecked)
         throw_conflict("ra.documents_not_checked", "check the application's documents before recording the original ID");
     a.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), id_type, sealed.sealed};
     // The audit event names the ID type only: the number never leaves the HSM seal and the keyed hash.
-    save(a, "id_sighted",
+    save(a, ApplicationStatus::IdSighted,
          event(who, "application.id_sighted", "application:" + id, audit::details({{"id_type", id_type}})), {},
          {sealed.mac});
     return a.value;
@@ -137,14 +138,14 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
     // version check fails if the application changed in between (e.g. a concurrent second approval).
     auto ready = [&](const Loaded<Application>& a) {
         require_open(a.value);
-        if (a.value.status != "id_sighted")
+        if (a.value.status != ApplicationStatus::IdSighted)
             throw_conflict("ra.not_ready_for_approval",
                            "an application is approved only after its documents are checked and the original ID is sighted");
         four_eyes(who, {a.value.created_by, a.value.documents_checked_by, a.value.identity->officer},
                   "approve the application");
         require_valid_sign_off(a.value.sign_off, "apply");
         auto agency = load<Agency>("agency", a.value.agency_id);
-        if (agency.value.status != "active") throw_conflict("ra.agency_not_active", "the agency is not active");
+        if (agency.value.status != AgencyStatus::Active) throw_conflict("ra.agency_not_active", "the agency is not active");
         return agency.value;
     };
     auto first = load<Application>("application", id);
@@ -166,7 +167,7 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
         first.value.approved_by = who.actor();
         first.value.account_id = account.id;
         m_accounts.open_office_account(account, who.actor());
-        save(first, "approved",
+        save(first, ApplicationStatus::Approved,
              with_notices(event(who, "application.approved", "application:" + id,
                                 audit::details({{"username", first.value.username}, {"account", account.id}})),
                           "application.approved", audit::application_audience(id), first.value.agency_id,
@@ -182,11 +183,11 @@ Application RegistrationOffice::reject_application(const Principal& who, const s
     authorise(who, Action::ApplicationReject);
     if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
     auto a = load<Application>("application", id);
-    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + a.value.status);
+    if (!is_open(a.value.status)) throw_conflict("ra.application_closed", "the application is already " + status_name(a.value.status));
     a.value.rejected_by = who.actor();
     a.value.reason = reason;
     // The username is free again for a new application.
-    save(a, "rejected",
+    save(a, ApplicationStatus::Rejected,
          with_notices(event(who, "application.rejected", "application:" + id, audit::details({{"reason", reason}})),
                       "application.rejected", audit::application_audience(id), a.value.agency_id,
                       {{"username", a.value.username}, {"display_name", a.value.display_name}, {"reason", reason}}),

@@ -22,12 +22,18 @@ void RegistrationOffice::insert(const std::string& kind, const T& value, const s
     m_store.insert_record(r, unique_keys, macs, e);
 }
 
-template <class T>
-void RegistrationOffice::save(Loaded<T>& loaded, const std::string& status, const audit::Event& e,
+// Only along a step of case_states.hpp's table (or without a change of state): the methods check the rules of each
+// step with their own messages first, so a refusal here is a fault in the office's code.
+template <class T, class Status>
+void RegistrationOffice::save(Loaded<T>& loaded, Status status, const audit::Event& e,
                               const std::vector<std::string>& release_keys, const std::vector<core::Bytes>& macs) {
+    if (loaded.value.status != status && !step_between(loaded.value.status, status))
+        throw Error("ra.bad_transition", 500,
+                    "a " + loaded.meta.kind + " cannot go from " + status_name(loaded.value.status) + " to " +
+                        status_name(status));
     loaded.value.status = status;
     StoredRecord r = loaded.meta;
-    r.status = status;
+    r.status = status_name(status);
     r.data = nlohmann::json(loaded.value).dump();
     r.version = loaded.meta.version + 1;
     r.updated_at = m_clock.unix_seconds();
@@ -39,12 +45,11 @@ void RegistrationOffice::save(Loaded<T>& loaded, const std::string& status, cons
 
 // A fresh, valid sign-off lifts a hold: the case returns to the status it had. Returns the status to save.
 template <class Case>
-std::string status_after_sign_off(Case& c) {
-    if (c.status != "on_hold") return c.status;
-    std::string back = c.held_from;
-    c.held_from.clear();
+auto status_after_sign_off(Case& c) {
+    using Status = decltype(c.status);
+    if (c.status != Status::OnHold) return c.status;
     c.hold_reason.clear();
-    return back;
+    return c.held_from;
 }
 
 }  // namespace yq::ra

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ra/case_states.hpp"
+
 namespace yq::ra {
 
 struct Person {
@@ -17,7 +19,7 @@ struct Person {
     std::string email;
 };
 
-// Agency: draft → submitted → documents_checked → active (approved by a second officer) → suspended | closed.
+// Agency: its states and steps are in case_states.hpp.
 struct Agency {
     std::string id;
     std::string kind;  // government | organisation
@@ -27,7 +29,7 @@ struct Agency {
     Person head;
     Person contact;  // receives notices; no signing authority
     std::string representative_id;  // who signed the agency application (the head, or a delegate under a letter)
-    std::string status = "draft";
+    AgencyStatus status = AgencyStatus::Draft;
     std::string created_by, submitted_by, documents_checked_by, approved_by;
     std::int64_t created_at = 0;
 };
@@ -45,7 +47,7 @@ struct Representative {
     std::int64_t created_at = 0;
 };
 
-// Authorisation letter: pending → valid (confirmed by a second officer) → withdrawn; "expired" once valid_to passes.
+// Authorisation letter (states in case_states.hpp); "expired" once valid_to passes.
 struct Letter {
     std::string id;
     std::string agency_id;
@@ -53,7 +55,7 @@ struct Letter {
     std::vector<std::string> scopes;  // apply | use | revoke | renew
     std::int64_t valid_from = 0;
     std::int64_t valid_to = 0;  // 0 = until withdrawn
-    std::string status = "pending";
+    LetterStatus status = LetterStatus::Pending;
     std::string recorded_by, confirmed_by, withdrawn_by, withdrawn_reason;
     std::int64_t created_at = 0;
 };
@@ -74,8 +76,7 @@ struct IdentityCheck {
     std::string id_number_sealed;  // base64, AES-GCM under an HSM key
 };
 
-// User service application: submitted → documents_checked → id_sighted → approved (account opened);
-// side exits on_hold (letter withdrawn), rejected, withdrawn.
+// User service application (states in case_states.hpp).
 struct Application {
     std::string id;
     std::string agency_id;
@@ -88,8 +89,8 @@ struct Application {
     std::string user_kind = "government";  // government | other
     std::vector<std::string> services;     // e.g. "signing"
     std::string key_type;                  // ec-p256 | rsa-2048 | …
-    std::string status = "submitted";
-    std::string held_from;  // status before on_hold
+    ApplicationStatus status = ApplicationStatus::Submitted;
+    ApplicationStatus held_from = ApplicationStatus::Submitted;  // the status before on_hold
     std::string hold_reason;
     std::optional<SignOff> sign_off;
     std::string documents_checked_by;
@@ -106,9 +107,9 @@ inline bool handled_in_person(const std::string& request_kind) {
     return request_kind == "unlock" || request_kind == "rekey" || request_kind == "recovery";
 }
 
-// Revocation, renewal, unlock and re-key requests: submitted → checked → approved → completed;
-// side exits on_hold, rejected. Unlock and re-key happen only at an appointment; renewal and re-key are completed by the
-// user (their new key must be sealed under their own password).
+// Revocation, renewal, unlock, re-key and recovery requests (states in case_states.hpp). Unlock, re-key and recovery
+// happen only at an appointment; renewal and re-key are completed by the user (their new key must be sealed under
+// their own password).
 struct ServiceRequest {
     std::string id;
     std::string kind;  // revocation | renewal | unlock | rekey
@@ -116,8 +117,8 @@ struct ServiceRequest {
     std::string username;
     std::string reason;          // RFC 5280 reason name (revocation) or free text
     std::string appointment_id;  // unlock | rekey
-    std::string status = "submitted";
-    std::string held_from;
+    RequestStatus status = RequestStatus::Submitted;
+    RequestStatus held_from = RequestStatus::Submitted;  // the status before on_hold
     std::string hold_reason;
     std::optional<SignOff> sign_off;
     std::string checked_by;

@@ -97,7 +97,7 @@ void RegistrationOffice::four_eyes(const Principal& who, std::initializer_list<s
 
 bool RegistrationOffice::letter_valid(const Letter& l, const std::string& scope) const {
     std::int64_t now = m_clock.unix_seconds();
-    return l.status == "valid" && now >= l.valid_from && (l.valid_to == 0 || now < l.valid_to) &&
+    return l.status == LetterStatus::Valid && now >= l.valid_from && (l.valid_to == 0 || now < l.valid_to) &&
            std::find(l.scopes.begin(), l.scopes.end(), scope) != l.scopes.end();
 }
 
@@ -114,7 +114,7 @@ SignOff RegistrationOffice::make_sign_off(const Principal& who, const std::strin
     // for the agency, which the letter must also allow (scope "use"); the head needs no letter at all.
     const bool online = who.has(Role::Representative);
     bool lacks_use = false;
-    for (const auto& r : m_store.records("letter", agency_id, "valid")) {
+    for (const auto& r : m_store.records("letter", agency_id, status_name(LetterStatus::Valid))) {
         Letter l = nlohmann::json::parse(r.data).get<Letter>();
         if (l.representative_id != rep_id || !letter_valid(l, scope)) continue;
         if (online && !letter_valid(l, "use")) {

@@ -16,6 +16,7 @@
 #include "keystore/keystore.hpp"
 #include "pki/certificate_authority.hpp"
 #include "ra/appointments.hpp"
+#include "ra/case_states.hpp"
 #include "ra/records.hpp"
 #include "ra/registry_store.hpp"
 #include "ra/staff.hpp"
@@ -192,8 +193,8 @@ private:
     template <class T>
     void insert(const std::string& kind, const T& value, const std::string& agency_id, const std::string& status,
                 const std::vector<std::string>& unique_keys, const std::vector<core::Bytes>& macs, const audit::Event& e);
-    template <class T>
-    void save(Loaded<T>& loaded, const std::string& status, const audit::Event& e,
+    template <class T, class Status>
+    void save(Loaded<T>& loaded, Status status, const audit::Event& e,
               const std::vector<std::string>& release_keys = {}, const std::vector<core::Bytes>& macs = {});
 
     void authorise(const Principal& who, Action action) const;

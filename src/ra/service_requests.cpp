@@ -8,15 +8,16 @@ namespace yq::ra {
 
 namespace {
 
-bool is_open(const std::string& status) {
-    return status == "submitted" || status == "checked" || status == "on_hold";
+// Waiting for the office: submitted, checked or on hold.
+bool is_open(RequestStatus status) {
+    return status == RequestStatus::Submitted || status == RequestStatus::Checked || status == RequestStatus::OnHold;
 }
 
 void require_open(const ServiceRequest& r) {
-    if (r.status == "on_hold")
+    if (r.status == RequestStatus::OnHold)
         throw_conflict("ra.request_on_hold", "the request is on hold (" + r.hold_reason +
                                                  "); a representative with a valid letter must sign it off again");
-    if (!is_open(r.status)) throw_conflict("ra.request_closed", "the request is already " + r.status);
+    if (!is_open(r.status)) throw_conflict("ra.request_closed", "the request is already " + status_name(r.status));
 }
 
 // Which letter scope a request needs from the representative; unlock and re-key are the user's own requests.
@@ -32,7 +33,7 @@ RegistrationOffice::Loaded<Application> RegistrationOffice::application_of_user(
     auto owner = m_store.unique_key_owner("username:" + username);
     if (!owner) throw_not_found("ra.unknown_user", "no user '" + username + "' was registered through the office");
     auto a = load<Application>("application", *owner);
-    if (a.value.status != "approved" || a.value.account_id.empty())
+    if (a.value.status != ApplicationStatus::Approved || a.value.account_id.empty())
         throw_conflict("ra.user_not_active", "the application of '" + username + "' has not opened an account");
     return a;
 }
@@ -79,7 +80,7 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
             // Only in person, at the appointment: the booking is checked in now and cannot be used twice.
             r.appointment_id = m_appointments.check_in(appointment, kind, who.actor(), username).id;
         }
-        insert("request", r, r.agency_id, r.status, {}, {},
+        insert("request", r, r.agency_id, status_name(r.status), {}, {},
                event(who, "request.submitted", "request:" + r.id,
                      audit::details({{"kind", kind}, {"username", username}, {"reason", r.reason}})));
     });
@@ -108,12 +109,12 @@ ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const 
     authorise(who, Action::RequestSignOff);
     auto r = load<ServiceRequest>("request", id);
     within_agency(who, r.value.agency_id);
-    if (!is_open(r.value.status)) throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    if (!is_open(r.value.status)) throw_conflict("ra.request_closed", "the request is already " + status_name(r.value.status));
     std::string scope = scope_of(r.value.kind);
     if (scope.empty())
         throw_conflict("ra.sign_off_not_needed", "unlock and re-key are the user's own requests, checked in person");
     r.value.sign_off = make_sign_off(who, r.value.agency_id, representative_id, scope);
-    std::string status = status_after_sign_off(r.value);
+    RequestStatus status = status_after_sign_off(r.value);
     save(r, status, event(who, "request.signed_off", "request:" + id,
                           audit::details({{"representative", r.value.sign_off->representative_id},
                                           {"letter", r.value.sign_off->letter_id}})));
@@ -134,7 +135,7 @@ ServiceRequest RegistrationOffice::check_request_sealed(const Principal& who, co
     authorise(who, Action::RequestCheck);
     auto r = load<ServiceRequest>("request", id);
     require_open(r.value);
-    if (r.value.status != "submitted") throw_conflict("ra.request_already_checked", "this request was already checked");
+    if (r.value.status != RequestStatus::Submitted) throw_conflict("ra.request_already_checked", "this request was already checked");
     require_documents(required_documents(m_config.ra, r.value.kind), m_store.attachments(id));
     if (handled_in_person(r.value.kind)) {
         // The person at the counter must show the same ID that was sighted when the account was applied for.
@@ -149,7 +150,7 @@ ServiceRequest RegistrationOffice::check_request_sealed(const Principal& who, co
         r.value.identity = IdentityCheck{who.actor(), m_clock.unix_seconds(), shown->id_type, shown->sealed};
     }
     r.value.checked_by = who.actor();
-    save(r, "checked", event(who, "request.checked", "request:" + id,
+    save(r, RequestStatus::Checked, event(who, "request.checked", "request:" + id,
                              audit::details({{"id_type", r.value.identity ? r.value.identity->id_type : ""}})));
     return r.value;
 }
@@ -158,7 +159,7 @@ ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const 
     authorise(who, Action::RequestApprove);
     auto r = load<ServiceRequest>("request", id);
     require_open(r.value);
-    if (r.value.status != "checked")
+    if (r.value.status != RequestStatus::Checked)
         throw_conflict("ra.request_not_checked", "an officer must check the request's documents first");
     four_eyes(who, {r.value.created_by, r.value.checked_by}, "approve the request");
     std::string scope = scope_of(r.value.kind);
@@ -183,22 +184,22 @@ ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const 
     }
     m_store.atomically([&] {
         r.value.approved_by = who.actor();
-        std::string status = "approved";  // renewal and re-key wait for the user to seal the new key
+        RequestStatus status = RequestStatus::Approved;  // renewal and re-key wait for the user to seal the new key
         if (r.value.kind == "revocation") {
             auto now = m_account_store.account_by_id(account->id);
             if (now && now->status != "revoked")
                 m_account_store.set_status(account->id, now->status, "revoked",
                                            event(who, "account.revoked", "account:" + account->username,
                                                  audit::details({{"reason", r.value.reason}, {"request", id}})));
-            status = "completed";
+            status = RequestStatus::Completed;
         } else if (r.value.kind == "unlock") {
             m_accounts.unlock(r.value.username, who.actor());
-            status = "completed";
+            status = RequestStatus::Completed;
         } else if (r.value.kind == "recovery") {
             m_accounts.reset_sign_in(r.value.username, new_login_hash, who.actor());
-            status = "completed";
+            status = RequestStatus::Completed;
         }
-        if (status == "completed") {
+        if (status == RequestStatus::Completed) {
             r.value.completed_by = who.actor();
             r.value.completed_at = m_clock.unix_seconds();
         }
@@ -216,12 +217,12 @@ ServiceRequest RegistrationOffice::reject_request(const Principal& who, const st
     authorise(who, Action::RequestReject);
     if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
     auto r = load<ServiceRequest>("request", id);
-    if (!is_open(r.value.status) && r.value.status != "approved")
-        throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    if (!is_open(r.value.status) && r.value.status != RequestStatus::Approved)
+        throw_conflict("ra.request_closed", "the request is already " + status_name(r.value.status));
     r.value.rejected_by = who.actor();
     r.value.reason = reason;
     const std::string account_id = application_of_user(r.value.username).value.account_id;
-    save(r, "rejected",
+    save(r, RequestStatus::Rejected,
          with_notices(event(who, "request.rejected", "request:" + id, audit::details({{"reason", reason}})),
                       "request.rejected", audit::account_audience(account_id),
                       r.value.agency_id, {{"username", r.value.username}, {"request", r.value.kind}, {"reason", reason}}));
@@ -233,7 +234,7 @@ std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::st
     if (!owner) return std::nullopt;
     auto app = m_store.record(*owner);
     if (!app) return std::nullopt;
-    for (const auto& rec : m_store.records("request", app->agency_id, "approved")) {
+    for (const auto& rec : m_store.records("request", app->agency_id, status_name(RequestStatus::Approved))) {
         ServiceRequest r = nlohmann::json::parse(rec.data).get<ServiceRequest>();
         if (r.username == username && r.kind == kind) return r;
     }
@@ -248,12 +249,12 @@ accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequ
                                                                const core::SecureString& signing_password,
                                                                const std::string& actor) {
     auto r = load<ServiceRequest>("request", pending.id);
-    if (r.value.status != "approved") throw_conflict("ra.request_closed", "the request is already " + r.value.status);
+    if (r.value.status != RequestStatus::Approved) throw_conflict("ra.request_closed", "the request is already " + status_name(r.value.status));
     accounts::PreparedKey prepared = m_accounts.prepare_rekey(username, signing_password, actor);
     m_store.atomically([&] {
         r.value.completed_by = actor;
         r.value.completed_at = m_clock.unix_seconds();
-        save(r, "completed",
+        save(r, RequestStatus::Completed,
              audit::Event{actor, "request.completed", "request:" + r.value.id, "{}", m_clock.unix_seconds()});
         m_accounts.install_rekey(prepared, actor);
     });

@@ -18,11 +18,11 @@ TEST_P(CounterRegistrationTest, DelegatedAgencyIsSubmittedWithItsDocumentsAndThe
     c.letter->valid_from = clock.unix_seconds();
     c.documents.merge(documents({"authorisation_letter"}));
     ra::Agency a = office.register_agency_at_counter(officer, c);
-    EXPECT_EQ(a.status, "submitted");
+    EXPECT_EQ(a.status, ra::AgencyStatus::Submitted);
     EXPECT_TRUE(office.checklist(officer, a.id).missing.empty());
     auto letters = office.letters(officer, a.id);
     ASSERT_EQ(letters.size(), 1u);
-    EXPECT_EQ(letters[0].status, "pending");
+    EXPECT_EQ(letters[0].status, ra::LetterStatus::Pending);
     EXPECT_EQ(letters[0].representative_id, a.representative_id);
     EXPECT_TRUE(office.checklist(officer, letters[0].id).missing.empty());
 }
@@ -36,7 +36,7 @@ TEST_P(CounterRegistrationTest, AgencyRefusedAtItsSubmissionStoresNothing) {
     EXPECT_EQ(test::error_code_of([&] { office.register_agency_at_counter(officer, c); }), "ra.documents_missing");
     EXPECT_TRUE(office.agencies(officer, "").empty());
     EXPECT_EQ(audit_events(), events);
-    EXPECT_EQ(office.register_agency_at_counter(officer, agency_at_counter("DSAJ")).status, "submitted");
+    EXPECT_EQ(office.register_agency_at_counter(officer, agency_at_counter("DSAJ")).status, ra::AgencyStatus::Submitted);
 }
 
 TEST_P(CounterRegistrationTest, DelegateWithoutTheHeadsLetterIsRefusedBeforeAnythingIsStored) {
@@ -53,7 +53,7 @@ TEST_P(CounterRegistrationTest, ApplicationWaitsForASecondPersonWithItsIdSighted
     const ra::Principal at_counter{"sue", {ra::Role::Officer, ra::Role::Supervisor}};
     ra::Application a =
         office.register_application_at_counter(at_counter, application_at_counter(agency, "carol.chan", "5123456(7)"));
-    EXPECT_EQ(a.status, "id_sighted");
+    EXPECT_EQ(a.status, ra::ApplicationStatus::IdSighted);
     ASSERT_TRUE(a.sign_off);
     EXPECT_EQ(a.sign_off->representative_id, agency.representative_id);
     ASSERT_TRUE(a.identity);
@@ -76,7 +76,7 @@ TEST_P(CounterRegistrationTest, ApplicationSignedOffByAStrangerStoresNothingAndK
     EXPECT_EQ(audit_events(), events);
     EXPECT_EQ(office.register_application_at_counter(officer, application_at_counter(agency, "carol.chan", "5123456(7)"))
                   .status,
-              "id_sighted");
+              ra::ApplicationStatus::IdSighted);
 }
 
 // At a re-key appointment someone shows an ID other than the one sighted when the account was applied for: the request
@@ -98,7 +98,7 @@ TEST_P(CounterRegistrationTest, RekeyWithAnotherPersonsIdLeavesTheAppointmentUnu
     EXPECT_EQ(appointments.find(booking.confirmation_code).status, "booked");
     c.id_number = "5123456(7)";
     ra::ServiceRequest opened = office.register_request_at_counter(officer, c);
-    EXPECT_EQ(opened.status, "checked");
+    EXPECT_EQ(opened.status, ra::RequestStatus::Checked);
     EXPECT_EQ(appointments.find(booking.confirmation_code).status, "attended");
 }
 

@@ -105,6 +105,18 @@ TEST_P(CscServiceTest, ExtendedSadCannotOutliveTheFirstAuthorisation) {
     EXPECT_EQ(refusal([&] { extend(next, {h1}); }), "SAD expired");
 }
 
+// A SAD lives csc.sad_seconds (300 here) on the service's clock: it signs in its last second and is refused from the
+// second it expires (the end-to-end test of the same rule used to sleep through a short-lived SAD).
+TEST_P(CscServiceTest, SadSignsUntilItsLastSecondAndIsRefusedFromItsExpiry) {
+    core::Bytes h1 = digest_of("one"), h2 = digest_of("two");
+    std::string sad = authorize({h1, h2});
+    clock.advance(std::chrono::seconds(299));
+    EXPECT_EQ(sign(sad, {h1}).size(), 1u);
+    clock.advance(std::chrono::seconds(1));
+    EXPECT_EQ(refusal([&] { sign(sad, {h2}); }), "SAD expired");
+    EXPECT_EQ(refusal([&] { extend(sad, {h2}); }), "SAD expired");
+}
+
 // Before #14 the extended SAD took the old row's count as read before the old row died, so a signHash in between was
 // counted twice: up to 2N−1 signatures from an authorisation for N.
 TEST_P(CscServiceTest, SignHashRacingExtendTransactionCannotSpendMoreThanAuthorised) {

@@ -45,10 +45,10 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
     auto label = [&](const std::string& key) { return translate(lang, key); };
     auto when = [&](std::int64_t t) { return office_time(s, t); };
     if (may(who, ra::Action::RequestRead)) {
-        for (const auto& r : s.ra.office.requests(who, "", "submitted"))
+        for (const auto& r : s.ra.office.requests(who, "", ra::status_name(ra::RequestStatus::Submitted)))
             to_check.push_back(queue_row(label("requests." + r.kind), r.username, r.created_by, when(r.created_at),
                                          "/office/requests/" + r.id));
-        for (const auto& r : s.ra.office.requests(who, "", "checked"))
+        for (const auto& r : s.ra.office.requests(who, "", ra::status_name(ra::RequestStatus::Checked)))
             to_approve.push_back(queue_row(label("requests." + r.kind), r.username, r.checked_by, when(r.created_at),
                                            "/office/requests/" + r.id));
     }
@@ -57,22 +57,22 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
         for (const auto& a : s.ra.office.agencies(who, "")) {
             names[a.id] = a.name_zh;
             std::string href = "/office/agencies/" + a.id;
-            if (a.status == "submitted")
+            if (a.status == ra::AgencyStatus::Submitted)
                 to_check.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.submitted_by, when(a.created_at), href));
-            if (a.status == "documents_checked")
+            if (a.status == ra::AgencyStatus::DocumentsChecked)
                 to_approve.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.documents_checked_by,
                                                when(a.created_at), href));
         }
-        for (const auto& l : s.ra.office.letters_with_status(who, "pending"))  // one query, not one per agency
+        for (const auto& l : s.ra.office.letters_with_status(who, ra::status_name(ra::LetterStatus::Pending)))  // one query, not one per agency
             to_approve.push_back(queue_row(label("backoffice.letter"), names[l.agency_id], l.recorded_by, when(l.created_at),
                                            "/office/agencies/" + l.agency_id));
     }
     if (may(who, ra::Action::ApplicationRead)) {
-        for (const char* status : {"submitted", "documents_checked"})
-            for (const auto& a : s.ra.office.applications(who, "", status))
+        for (auto status : {ra::ApplicationStatus::Submitted, ra::ApplicationStatus::DocumentsChecked})
+            for (const auto& a : s.ra.office.applications(who, "", ra::status_name(status)))
                 to_check.push_back(queue_row(label("backoffice.application"), a.username, a.created_by,
                                              when(a.created_at), "/office/applications/" + a.id));
-        for (const auto& a : s.ra.office.applications(who, "", "id_sighted"))
+        for (const auto& a : s.ra.office.applications(who, "", ra::status_name(ra::ApplicationStatus::IdSighted)))
             to_approve.push_back(queue_row(label("backoffice.application"), a.username, a.identity ? a.identity->officer : "",
                                            when(a.created_at), "/office/applications/" + a.id));
     }

@@ -75,7 +75,7 @@ json agency_row(const OfficePageServices& s, const ra::Agency& a, const std::str
     return {{"id", a.id},
             {"code", a.code},
             {"name", agency_name(a, lang)},
-            {"status", translate(lang, "backoffice.agency_statuses." + a.status)},
+            {"status", translate(lang, "backoffice.agency_statuses." + ra::status_name(a.status))},
             {"created", office_time(s, a.created_at)}};
 }
 
@@ -83,7 +83,7 @@ json application_row(const OfficePageServices& s, const ra::Application& a, cons
     return {{"id", a.id},
             {"username", a.username},
             {"name", a.display_name},
-            {"status", translate(lang, "backoffice.application_statuses." + a.status)},
+            {"status", translate(lang, "backoffice.application_statuses." + ra::status_name(a.status))},
             {"created", office_time(s, a.created_at)}};
 }
 
@@ -184,11 +184,11 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                            {"scopes", scopes},
                            {"from", date_text(s, l.valid_from)},
                            {"to", l.valid_to == 0 ? translate(lang, "backoffice.until_withdrawn") : date_text(s, l.valid_to)},
-                           {"status", translate(lang, "backoffice.letter_statuses." + l.status)},
+                           {"status", translate(lang, "backoffice.letter_statuses." + ra::status_name(l.status))},
                            {"recorded_by", l.recorded_by},
                            {"confirmed_by", l.confirmed_by},
-                           {"can_confirm", l.status == "pending" && may(who, ra::Action::LetterConfirm)},
-                           {"can_withdraw", (l.status == "pending" || l.status == "valid") && may(who, ra::Action::LetterWithdraw)}});
+                           {"can_confirm", may_step(who, l.status, ra::Action::LetterConfirm)},
+                           {"can_withdraw", may_step(who, l.status, ra::Action::LetterWithdraw)}});
     }
     if (may(who, ra::Action::ApplicationRead))  // a CA administrator reads the agency, not its users' files
         for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
@@ -211,15 +211,15 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                  {"applications", applications},
                  {"has_applications", !applications.empty()},
                  {"checklist", checklist_view(s, who, id, lang)},
-                 {"is_draft", a.status == "draft" && may(who, ra::Action::AgencySubmit)},
-                 {"can_upload", a.status == "draft" && may(who, ra::Action::DocumentUpload)},
+                 {"is_draft", may_step(who, a.status, ra::Action::AgencySubmit)},
+                 {"can_upload", a.status == ra::AgencyStatus::Draft && may(who, ra::Action::DocumentUpload)},
                  {"case_path", agency_page(id)},
-                 {"can_check", a.status == "submitted" && may(who, ra::Action::AgencyCheckDocuments)},
-                 {"can_approve", a.status == "documents_checked" && may(who, ra::Action::AgencyApprove)},
-                 {"is_active", a.status == "active" && may(who, ra::Action::ApplicationCreate)},
-                 {"can_suspend", a.status == "active" && may(who, ra::Action::AgencySuspend)},
-                 {"can_make_sign_in", a.status == "active" && may(who, ra::Action::StaffManage)},
-                 {"can_add_representative", a.status != "suspended" && a.status != "closed" &&
+                 {"can_check", may_step(who, a.status, ra::Action::AgencyCheckDocuments)},
+                 {"can_approve", may_step(who, a.status, ra::Action::AgencyApprove)},
+                 {"is_active", a.status == ra::AgencyStatus::Active && may(who, ra::Action::ApplicationCreate)},
+                 {"can_suspend", may_step(who, a.status, ra::Action::AgencySuspend)},
+                 {"can_make_sign_in", a.status == ra::AgencyStatus::Active && may(who, ra::Action::StaffManage)},
+                 {"can_add_representative", a.status != ra::AgencyStatus::Suspended &&
                                                 may(who, ra::Action::RepresentativeAdd) && may(who, ra::Action::LetterRecord)},
                  {"id_types", id_type_options(s, lang)},
                  {"scopes", scope_options(lang)},
@@ -241,7 +241,6 @@ Response application_view(const OfficePageServices& s, const Request& req, const
         if (a.sign_off && a.sign_off->representative_id == r.id) signed_by = r.name;
     }
     json data = application_row(s, a, lang);
-    bool open = a.status == "submitted" || a.status == "documents_checked" || a.status == "id_sighted";
     data.update({{"agency", agency_row(s, agency, lang)},
                  {"email", a.email},
                  {"phone", a.phone},
@@ -261,13 +260,13 @@ Response application_view(const OfficePageServices& s, const Request& req, const
                  {"hold_reason", a.hold_reason},
                  {"representatives", reps},
                  {"checklist", checklist_view(s, who, id, lang)},
-                 {"needs_sign_off", open && !a.sign_off && may(who, ra::Action::ApplicationSignOff)},
-                 {"can_upload", a.status == "submitted" && may(who, ra::Action::DocumentUpload)},
+                 {"needs_sign_off", ra::in_progress(a.status) && !a.sign_off && may(who, ra::Action::ApplicationSignOff)},
+                 {"can_upload", a.status == ra::ApplicationStatus::Submitted && may(who, ra::Action::DocumentUpload)},
                  {"case_path", application_page(id)},
-                 {"can_check", a.status == "submitted" && may(who, ra::Action::ApplicationCheckDocuments)},
-                 {"can_sight", a.status == "documents_checked" && may(who, ra::Action::ApplicationSightId)},
-                 {"can_approve", a.status == "id_sighted" && may(who, ra::Action::ApplicationApprove)},
-                 {"can_reject", (open || a.status == "on_hold") && may(who, ra::Action::ApplicationReject)},
+                 {"can_check", may_step(who, a.status, ra::Action::ApplicationCheckDocuments)},
+                 {"can_sight", may_step(who, a.status, ra::Action::ApplicationSightId)},
+                 {"can_approve", may_step(who, a.status, ra::Action::ApplicationApprove)},
+                 {"can_reject", may_step(who, a.status, ra::Action::ApplicationReject)},
                  {"id_types", id_type_options(s, lang)},
                  {"error", error_from_query(req, lang)}});
     return s.pages.render(req, "office_application", "backoffice.application", data, 200, "office_agencies");

@@ -58,13 +58,12 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
         reps.push_back({{"id", rep.id}, {"label", rep.name + (rep.title.empty() ? "" : " · " + rep.title)}});
         if (r.sign_off && r.sign_off->representative_id == rep.id) signed_by = rep.name;
     }
-    bool open = r.status == "submitted" || r.status == "checked";
     bool needs_sign_off = !ra::handled_in_person(r.kind);
     json checklist = checklist_view(s, who, id, lang);
     json data{{"id", r.id},
               {"kind", translate(lang, "requests." + r.kind)},
               {"username", r.username},
-              {"status", translate(lang, "backoffice.request_statuses." + r.status)},
+              {"status", translate(lang, "backoffice.request_statuses." + ra::status_name(r.status))},
               {"reason", r.kind == "revocation" ? translate(lang, "backoffice.reasons." + r.reason) : r.reason},
               {"created_by", r.created_by},
               {"created", office_time(s, r.created_at)},
@@ -74,16 +73,17 @@ Response request_view(const OfficePageServices& s, const Request& req, const ra:
               {"approved_by", r.approved_by},
               {"rejected_by", r.rejected_by},
               {"completed_by", r.completed_by},
-              {"awaits_user", r.status == "approved"},
+              {"awaits_user", r.status == ra::RequestStatus::Approved},
               {"hold_reason", r.hold_reason},
               {"checklist", checklist},
               {"representatives", reps},
-              {"needs_sign_off", needs_sign_off && open && !r.sign_off && may(who, ra::Action::RequestSignOff)},
-              {"can_upload", r.status == "submitted" && checklist["has_missing"].get<bool>() && may(who, ra::Action::DocumentUpload)},
+              {"needs_sign_off", needs_sign_off && ra::in_progress(r.status) && !r.sign_off &&
+                                    may(who, ra::Action::RequestSignOff)},
+              {"can_upload", r.status == ra::RequestStatus::Submitted && checklist["has_missing"].get<bool>() && may(who, ra::Action::DocumentUpload)},
               {"case_path", request_page(id)},
-              {"can_check", r.status == "submitted" && !ra::handled_in_person(r.kind) && may(who, ra::Action::RequestCheck)},
-              {"can_approve", r.status == "checked" && may(who, ra::Action::RequestApprove)},
-              {"can_reject", (open || r.status == "on_hold" || r.status == "approved") && may(who, ra::Action::RequestReject)},
+              {"can_check", !ra::handled_in_person(r.kind) && may_step(who, r.status, ra::Action::RequestCheck)},
+              {"can_approve", may_step(who, r.status, ra::Action::RequestApprove)},
+              {"can_reject", may_step(who, r.status, ra::Action::RequestReject)},
               {"error", error_from_query(req, lang)}};
     return s.pages.render(req, "office_request", "backoffice.request", data, 200, "office");
 }

@@ -52,6 +52,11 @@ Handler staff_page(const OfficePageServices& s, StaffPageBody body, StaffPageAcc
 
 // May this member of staff do this? (Pages show only the steps a person may take; the office checks again.)
 inline bool may(const ra::Principal& who, ra::Action action) { return ra::permits(who.roles, action); }
+// May this member of staff take a step of the case's state table out of its state `from` by `action`?
+template <class Status>
+bool may_step(const ra::Principal& who, Status from, ra::Action action) {
+    return may(who, action) && ra::has_step(from, action);
+}
 
 // Today's date in office time, "YYYY-MM-DD".
 std::string office_today(const OfficePageServices& s);
