@@ -1,12 +1,12 @@
 #pragma once
 // Loading and saving RA case files with the optimistic version check (private to ra/'s .cpp files).
 #include "core/error.hpp"
-#include "ra/registration_office.hpp"
+#include "ra/case_files.hpp"
 
 namespace yq::ra {
 
 template <class T>
-RegistrationOffice::Loaded<T> RegistrationOffice::load(const std::string& kind, const std::string& id) {
+CaseFiles::Loaded<T> CaseFiles::load(const std::string& kind, const std::string& id) {
     auto r = m_store.record(id);
     if (!r || r->kind != kind) throw_not_found("ra.unknown_" + kind, "no " + kind + " with id '" + id + "'");
     Loaded<T> out{nlohmann::json::parse(r->data).get<T>(), *r};
@@ -14,7 +14,7 @@ RegistrationOffice::Loaded<T> RegistrationOffice::load(const std::string& kind, 
 }
 
 template <class T>
-void RegistrationOffice::insert(const std::string& kind, const T& value, const std::string& agency_id,
+void CaseFiles::insert(const std::string& kind, const T& value, const std::string& agency_id,
                                 const std::string& status, const std::vector<std::string>& unique_keys,
                                 const std::vector<core::Bytes>& macs, const audit::Event& e) {
     std::int64_t now = m_clock.unix_seconds();
@@ -25,7 +25,7 @@ void RegistrationOffice::insert(const std::string& kind, const T& value, const s
 // Only along a step of case_states.hpp's table (or without a change of state): the methods check the rules of each
 // step with their own messages first, so a refusal here is a fault in the office's code.
 template <class T, class Status>
-void RegistrationOffice::save(Loaded<T>& loaded, Status status, const audit::Event& e,
+void CaseFiles::save(Loaded<T>& loaded, Status status, const audit::Event& e,
                               const std::vector<std::string>& release_keys, const std::vector<core::Bytes>& macs) {
     if (loaded.value.status != status && !step_between(loaded.value.status, status))
         throw Error("ra.bad_transition", 500,

@@ -54,10 +54,10 @@ protected:
         c.letter->scopes = {"apply"};
         c.letter->valid_from = clock.unix_seconds();
         c.documents = documents({"authorisation_letter"});
-        Delegate d{office.add_representative_at_counter(officer, agency.id, c), ""};
-        for (const auto& l : office.letters(officer, agency.id))
+        Delegate d{office.agencies.add_representative_at_counter(officer, agency.id, c), ""};
+        for (const auto& l : office.agencies.letters(officer, agency.id))
             if (l.representative_id == d.representative.id) d.letter_id = l.id;
-        office.confirm_letter(supervisor, d.letter_id);
+        office.agencies.confirm_letter(supervisor, d.letter_id);
         return d;
     }
 
@@ -69,32 +69,32 @@ protected:
         a.username = "user" + std::to_string(++serial);
         a.display_name = "陳大文 Chan Tai Man";
         a.email = a.username + "@dsaj.gov.mo";
-        a = office.create_application(officer, a);
+        a = office.applications.create_application(officer, a);
         Delegate signer = status == Status::OnHold ? new_delegate() : delegate;
-        office.sign_off_application(officer, a.id, signer.representative.id);
+        office.applications.sign_off_application(officer, a.id, signer.representative.id);
         for (const char* type : {"service_application_form", "user_id_copy"})
-            office.add_document(officer, a.id, type, documents({type}).begin()->second);
-        if (status == Status::Rejected) return office.reject_application(supervisor, a.id, "incomplete");
+            office.documents.add_document(officer, a.id, type, documents({type}).begin()->second);
+        if (status == Status::Rejected) return office.applications.reject_application(supervisor, a.id, "incomplete");
         if (status == Status::OnHold) {
-            office.withdraw_letter(supervisor, signer.letter_id, "replaced");
-            return office.application(officer, a.id);
+            office.agencies.withdraw_letter(supervisor, signer.letter_id, "replaced");
+            return office.applications.application(officer, a.id);
         }
         if (status == Status::Submitted) return a;
-        a = office.check_application_documents(officer, a.id);
+        a = office.applications.check_application_documents(officer, a.id);
         if (status == Status::DocumentsChecked) return a;
-        a = office.record_identity(officer, a.id, "macau_bir", std::to_string(1000000 + serial) + "(1)");
+        a = office.applications.record_identity(officer, a.id, "macau_bir", std::to_string(1000000 + serial) + "(1)");
         if (status == Status::IdSighted) return a;
-        office.approve_application(supervisor, a.id);
-        return office.application(officer, a.id);
+        office.applications.approve_application(supervisor, a.id);
+        return office.applications.application(officer, a.id);
     }
 
     // The office's call for `action` on the application.
     void take(ra::Action action, const ra::Principal& who, const ra::Application& a) {
         switch (action) {
-            case ra::Action::ApplicationCheckDocuments: office.check_application_documents(who, a.id); return;
-            case ra::Action::ApplicationSightId: office.record_identity(who, a.id, "macau_bir", "2222222(2)"); return;
-            case ra::Action::ApplicationApprove: office.approve_application(who, a.id); return;
-            case ra::Action::ApplicationReject: office.reject_application(who, a.id, "not eligible"); return;
+            case ra::Action::ApplicationCheckDocuments: office.applications.check_application_documents(who, a.id); return;
+            case ra::Action::ApplicationSightId: office.applications.record_identity(who, a.id, "macau_bir", "2222222(2)"); return;
+            case ra::Action::ApplicationApprove: office.applications.approve_application(who, a.id); return;
+            case ra::Action::ApplicationReject: office.applications.reject_application(who, a.id, "not eligible"); return;
             default: FAIL() << "no call for " << ra::action_name(action);
         }
     }
@@ -127,7 +127,7 @@ TEST_P(CaseStepsTest, EveryRoleTakesExactlyTheApplicationStepsTheTablesGiveIt) {
                     EXPECT_EQ(o.http_status, 409) << o.code;
                 } else {
                     EXPECT_EQ(o.code, "");
-                    EXPECT_EQ(office.application(officer, a.id).status, step->to);
+                    EXPECT_EQ(office.applications.application(officer, a.id).status, step->to);
                     ++taken;
                 }
             }
@@ -145,7 +145,7 @@ TEST_P(CaseStepsTest, ASecondPersonsStepIsRefusedToWhoeverDidAnEarlierStep) {
         SCOPED_TRACE(t.step);
         ra::Application a = application_in(t.from);
         EXPECT_EQ(outcome_of([&] { take(*t.action, filer_promoted, a); }).code, "ra.four_eyes");
-        EXPECT_EQ(office.application(officer, a.id).status, t.from);
+        EXPECT_EQ(office.applications.application(officer, a.id).status, t.from);
     }
 }
 

@@ -47,9 +47,9 @@ protected:
 
     // Registered at the counter, checked by the officer and approved by the supervisor.
     ra::Agency active_agency(const std::string& code) {
-        ra::Agency a = office.register_agency_at_counter(officer, agency_at_counter(code));
-        office.check_agency_documents(officer, a.id);
-        return office.approve_agency(supervisor, a.id);
+        ra::Agency a = office.agencies.register_agency_at_counter(officer, agency_at_counter(code));
+        office.agencies.check_agency_documents(officer, a.id);
+        return office.agencies.approve_agency(supervisor, a.id);
     }
 
     // A user's application as the counter takes it, signed off on paper by the agency's head.

@@ -43,7 +43,7 @@ void put_agency_and_signatories(const OfficePageServices& s, const ra::Principal
                                 const ra::Agency& a, const std::string& representative_id) {
     put_agency(v, a);
     put_person(v, "head", a.head.name, a.head.title);
-    auto reps = s.ra.office.representatives(who, a.id);
+    auto reps = s.ra.office.agencies.representatives(who, a.id);
     if (const auto* r = find_representative(reps, representative_id)) {
         put_person(v, "representative", r->name, r->title);
         v.fields["representative.id_type"] = bilingual("backoffice.id_types." + r->id_type);
@@ -53,7 +53,7 @@ void put_agency_and_signatories(const OfficePageServices& s, const ra::Principal
 void put_sign_off(const OfficePageServices& s, const ra::Principal& who, FormValues& v, const std::string& agency_id,
                   const std::optional<ra::SignOff>& sign_off) {
     if (!sign_off) return;
-    auto reps = s.ra.office.representatives(who, agency_id);
+    auto reps = s.ra.office.agencies.representatives(who, agency_id);
     if (const auto* r = find_representative(reps, sign_off->representative_id))
         put_person(v, "representative_sign_off", r->name, r->title);
 }
@@ -62,7 +62,7 @@ void put_sign_off(const OfficePageServices& s, const ra::Principal& who, FormVal
 void put_user(const OfficePageServices& s, const ra::Principal& who, FormValues& v, const std::string& agency_id,
               const std::string& username) {
     v.fields["username"] = username;
-    for (const auto& a : s.ra.office.applications(who, agency_id, "approved"))
+    for (const auto& a : s.ra.office.applications.list(who, agency_id, "approved"))
         if (a.username == username) {
             v.fields["user.person_name"] = a.display_name;
             v.fields["user.phone"] = a.phone;
@@ -78,7 +78,7 @@ Response form_page(const OfficePageServices& s, const Request& req, const std::s
 }
 
 Response agency_form(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::Agency a = s.ra.office.agency(who, req.param("id"));
+    ra::Agency a = s.ra.office.agencies.agency(who, req.param("id"));
     FormValues v;
     put_agency_and_signatories(s, who, v, a, a.representative_id);
     v.fields["contact.person_name"] = a.contact.name;
@@ -88,8 +88,8 @@ Response agency_form(const OfficePageServices& s, const Request& req, const ra::
 }
 
 Response letter_form(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::Agency a = s.ra.office.agency(who, req.param("id"));
-    for (const auto& l : s.ra.office.letters(who, a.id)) {
+    ra::Agency a = s.ra.office.agencies.agency(who, req.param("id"));
+    for (const auto& l : s.ra.office.agencies.letters(who, a.id)) {
         if (l.id != req.param("letter")) continue;
         FormValues v;
         put_agency_and_signatories(s, who, v, a, l.representative_id);
@@ -102,8 +102,8 @@ Response letter_form(const OfficePageServices& s, const Request& req, const ra::
 }
 
 Response application_form(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::Application app = s.ra.office.application(who, req.param("id"));
-    ra::Agency a = s.ra.office.agency(who, app.agency_id);
+    ra::Application app = s.ra.office.applications.application(who, req.param("id"));
+    ra::Agency a = s.ra.office.agencies.agency(who, app.agency_id);
     FormValues v;
     v.fields[app.user_kind == "government" ? "type_government" : "type_personal"] = kTicked;
     put_agency(v, a);
@@ -125,7 +125,7 @@ Response application_form(const OfficePageServices& s, const Request& req, const
 }
 
 Response request_form(const OfficePageServices& s, const Request& req, const ra::Principal& who) {
-    ra::ServiceRequest r = s.ra.office.request(who, req.param("id"));
+    ra::ServiceRequest r = s.ra.office.requests.request(who, req.param("id"));
     FormValues v;
     put_user(s, who, v, r.agency_id, r.username);
     std::string name = "unlock_request_form";

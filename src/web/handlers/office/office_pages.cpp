@@ -45,16 +45,16 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
     auto label = [&](const std::string& key) { return translate(lang, key); };
     auto when = [&](std::int64_t t) { return office_time(s, t); };
     if (may(who, ra::Action::RequestRead)) {
-        for (const auto& r : s.ra.office.requests(who, "", ra::status_name(ra::RequestStatus::Submitted)))
+        for (const auto& r : s.ra.office.requests.list(who, "", ra::status_name(ra::RequestStatus::Submitted)))
             to_check.push_back(queue_row(label("requests." + r.kind), r.username, r.created_by, when(r.created_at),
                                          "/office/requests/" + r.id));
-        for (const auto& r : s.ra.office.requests(who, "", ra::status_name(ra::RequestStatus::Checked)))
+        for (const auto& r : s.ra.office.requests.list(who, "", ra::status_name(ra::RequestStatus::Checked)))
             to_approve.push_back(queue_row(label("requests." + r.kind), r.username, r.checked_by, when(r.created_at),
                                            "/office/requests/" + r.id));
     }
     if (may(who, ra::Action::AgencyRead)) {
         std::map<std::string, std::string> names;  // agency id → name, for the letters below
-        for (const auto& a : s.ra.office.agencies(who, "")) {
+        for (const auto& a : s.ra.office.agencies.list(who, "")) {
             names[a.id] = a.name_zh;
             std::string href = "/office/agencies/" + a.id;
             if (a.status == ra::AgencyStatus::Submitted)
@@ -63,16 +63,16 @@ void fill_queue(const OfficePageServices& s, const ra::Principal& who, const std
                 to_approve.push_back(queue_row(label("backoffice.agency"), a.name_zh, a.documents_checked_by,
                                                when(a.created_at), href));
         }
-        for (const auto& l : s.ra.office.letters_with_status(who, ra::status_name(ra::LetterStatus::Pending)))  // one query, not one per agency
+        for (const auto& l : s.ra.office.agencies.letters_with_status(who, ra::status_name(ra::LetterStatus::Pending)))  // one query, not one per agency
             to_approve.push_back(queue_row(label("backoffice.letter"), names[l.agency_id], l.recorded_by, when(l.created_at),
                                            "/office/agencies/" + l.agency_id));
     }
     if (may(who, ra::Action::ApplicationRead)) {
         for (auto status : {ra::ApplicationStatus::Submitted, ra::ApplicationStatus::DocumentsChecked})
-            for (const auto& a : s.ra.office.applications(who, "", ra::status_name(status)))
+            for (const auto& a : s.ra.office.applications.list(who, "", ra::status_name(status)))
                 to_check.push_back(queue_row(label("backoffice.application"), a.username, a.created_by,
                                              when(a.created_at), "/office/applications/" + a.id));
-        for (const auto& a : s.ra.office.applications(who, "", ra::status_name(ra::ApplicationStatus::IdSighted)))
+        for (const auto& a : s.ra.office.applications.list(who, "", ra::status_name(ra::ApplicationStatus::IdSighted)))
             to_approve.push_back(queue_row(label("backoffice.application"), a.username, a.identity ? a.identity->officer : "",
                                            when(a.created_at), "/office/applications/" + a.id));
     }
@@ -250,7 +250,7 @@ Response unlock(const OfficePageServices& s, const Request& req, const ra::Princ
                          ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]}, f["id_type"], f["id_number"],
                          {{"unlock_request_form", core::to_bytes(form.files["unlock_form"])},
                           {"user_id_copy", core::to_bytes(form.files["id_copy"])}}};
-    auto r = s.ra.office.register_request_at_counter(who, std::move(c));
+    auto r = s.ra.office.requests.register_request_at_counter(who, std::move(c));
     return see_other("/office/requests/" + r.id);
 }
 

@@ -34,7 +34,7 @@ json scope_options(const std::string& lang, const Fields* form = nullptr) {
 // The page's letter must be one of the page's agency (a form posted with another agency's letter is refused).
 void require_letter_of_agency(const OfficePageServices& s, const ra::Principal& who, const std::string& agency_id,
                               const std::string& letter_id) {
-    for (const auto& l : s.ra.office.letters(who, agency_id))
+    for (const auto& l : s.ra.office.agencies.letters(who, agency_id))
         if (l.id == letter_id) return;
     throw Error("ui.bad_form", 400, "the letter is not one of this agency's");
 }
@@ -125,9 +125,9 @@ Response application_form(const OfficePageServices& s, const Request& req, const
     std::string lang = choose_language(req);
     form.erase("id_number");
     form.erase("csrf");
-    auto agency = s.ra.office.agency(who, agency_id);
+    auto agency = s.ra.office.agencies.agency(who, agency_id);
     json reps = json::array();
-    for (const auto& r : s.ra.office.representatives(who, agency_id))
+    for (const auto& r : s.ra.office.agencies.representatives(who, agency_id))
         reps.push_back({{"id", r.id},
                         {"label", r.name + (r.title.empty() ? "" : " · " + r.title)},
                         {"selected", form["representative_id"] == r.id}});
@@ -163,10 +163,10 @@ Response application_form(const OfficePageServices& s, const Request& req, const
 // The agency's page: who it is, its representatives and letters, the checklist, and the step that comes next.
 Response agency_view(const OfficePageServices& s, const Request& req, const ra::Principal& who, const std::string& id) {
     std::string lang = choose_language(req);
-    ra::Agency a = s.ra.office.agency(who, id);
+    ra::Agency a = s.ra.office.agencies.agency(who, id);
     std::map<std::string, std::string> rep_names;
     json reps = json::array(), letters = json::array(), applications = json::array();
-    for (const auto& r : s.ra.office.representatives(who, id)) {
+    for (const auto& r : s.ra.office.agencies.representatives(who, id)) {
         rep_names[r.id] = r.name;
         reps.push_back({{"id", r.id},
                         {"name", r.name},
@@ -175,7 +175,7 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                         {"id_type", translate(lang, "backoffice.id_types." + r.id_type)},
                         {"signed_application", r.id == a.representative_id}});
     }
-    for (const auto& l : s.ra.office.letters(who, id)) {
+    for (const auto& l : s.ra.office.agencies.letters(who, id)) {
         std::string scopes;
         for (const auto& scope : l.scopes)
             scopes += (scopes.empty() ? "" : translate(lang, "backoffice.list_separator")) + translate(lang, "backoffice.scopes." + scope);
@@ -191,7 +191,7 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
                            {"can_withdraw", may_step(who, l.status, ra::Action::LetterWithdraw)}});
     }
     if (may(who, ra::Action::ApplicationRead))  // a CA administrator reads the agency, not its users' files
-        for (const auto& app : s.ra.office.applications(who, id, "")) applications.push_back(application_row(s, app, lang));
+        for (const auto& app : s.ra.office.applications.list(who, id, "")) applications.push_back(application_row(s, app, lang));
     json data = agency_row(s, a, lang);
     data.update({{"agency_id", a.id},
                  {"name_zh", a.name_zh},
@@ -232,11 +232,11 @@ Response agency_view(const OfficePageServices& s, const Request& req, const ra::
 Response application_view(const OfficePageServices& s, const Request& req, const ra::Principal& who,
                           const std::string& id) {
     std::string lang = choose_language(req);
-    ra::Application a = s.ra.office.application(who, id);
-    ra::Agency agency = s.ra.office.agency(who, a.agency_id);
+    ra::Application a = s.ra.office.applications.application(who, id);
+    ra::Agency agency = s.ra.office.agencies.agency(who, a.agency_id);
     json reps = json::array();
     std::string signed_by;
-    for (const auto& r : s.ra.office.representatives(who, a.agency_id)) {
+    for (const auto& r : s.ra.office.agencies.representatives(who, a.agency_id)) {
         reps.push_back({{"id", r.id}, {"label", r.name + (r.title.empty() ? "" : " · " + r.title)}});
         if (a.sign_off && a.sign_off->representative_id == r.id) signed_by = r.name;
     }
@@ -276,7 +276,7 @@ Response agencies_page(const OfficePageServices& s, const Request& req, const ra
     std::string lang = choose_language(req);
     std::string status = parse_urlencoded(req.query)["status"];
     json rows = json::array(), filters = json::array();
-    for (const auto& a : s.ra.office.agencies(who, status)) rows.push_back(agency_row(s, a, lang));
+    for (const auto& a : s.ra.office.agencies.list(who, status)) rows.push_back(agency_row(s, a, lang));
     for (const char* st : {"", "submitted", "documents_checked", "active", "suspended"})
         filters.push_back({{"value", st},
                            {"label", translate(lang, std::string(*st ? "backoffice.agency_statuses." : "backoffice.all") + st)},
@@ -331,7 +331,7 @@ Response register_agency(const OfficePageServices& s, const Request& req, const 
     }
     counter.representative_id_number.assign(id_number.begin(), id_number.end());
     try {
-        ra::Agency submitted = s.ra.office.register_agency_at_counter(who, std::move(counter));
+        ra::Agency submitted = s.ra.office.agencies.register_agency_at_counter(who, std::move(counter));
         return see_other(agency_page(submitted.id));
     } catch (const Error& e) {
         return agency_form(s, req, f, &e, e.http_status() >= 400 ? e.http_status() : 422);
@@ -343,34 +343,34 @@ Response agency_case_page(const OfficePageServices& s, const Request& req, const
 }
 
 std::string submit_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
-    s.ra.office.submit_agency(who, req.param("id"));
+    s.ra.office.agencies.submit_agency(who, req.param("id"));
     return agency_page(req.param("id"));
 }
 
 std::string check_agency_documents(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
-    s.ra.office.check_agency_documents(who, req.param("id"));
+    s.ra.office.agencies.check_agency_documents(who, req.param("id"));
     return agency_page(req.param("id"));
 }
 
 std::string approve_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
-    s.ra.office.approve_agency(who, req.param("id"));
+    s.ra.office.agencies.approve_agency(who, req.param("id"));
     return agency_page(req.param("id"));
 }
 
 std::string confirm_letter(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
     require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
-    s.ra.office.confirm_letter(who, req.param("letter"));
+    s.ra.office.agencies.confirm_letter(who, req.param("letter"));
     return agency_page(req.param("id"));
 }
 
 std::string withdraw_letter(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
     require_letter_of_agency(s, who, req.param("id"), req.param("letter"));
-    auto withdrawn = s.ra.office.withdraw_letter(who, req.param("letter"), form.fields["reason"]);
+    auto withdrawn = s.ra.office.agencies.withdraw_letter(who, req.param("letter"), form.fields["reason"]);
     return agency_page(req.param("id")) + "?held=" + std::to_string(withdrawn.held.size());
 }
 
 std::string suspend_agency(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
-    s.ra.office.suspend_agency(who, req.param("id"), form.fields["reason"]);
+    s.ra.office.agencies.suspend_agency(who, req.param("id"), form.fields["reason"]);
     return agency_page(req.param("id"));
 }
 
@@ -388,7 +388,7 @@ std::string add_representative(const OfficePageServices& s, const Request& req, 
     core::SecureString number = take_secret(f, "rep_id_number");
     c.id_number.assign(number.begin(), number.end());
     c.documents = documents_of(form.files);
-    s.ra.office.add_representative_at_counter(who, req.param("id"), std::move(c));
+    s.ra.office.agencies.add_representative_at_counter(who, req.param("id"), std::move(c));
     return agency_page(req.param("id"));
 }
 
@@ -429,7 +429,7 @@ Response register_application(const OfficePageServices& s, const Request& req, c
             throw Error("api.missing_field", 422, "sign-off and original ID are needed");
         ra::CounterApplication c{application_from(s, agency_id, f), f["representative_id"], f["id_type"],
                                  std::string(id_number.begin(), id_number.end()), documents_of(form.files)};
-        ra::Application sighted = s.ra.office.register_application_at_counter(who, std::move(c));
+        ra::Application sighted = s.ra.office.applications.register_application_at_counter(who, std::move(c));
         return see_other(application_page(sighted.id));
     } catch (const Error& e) {
         return application_form(s, req, who, agency_id, f, &e, 422);
@@ -441,24 +441,24 @@ Response application_case_page(const OfficePageServices& s, const Request& req, 
 }
 
 std::string sign_off_application(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
-    s.ra.office.sign_off_application(who, req.param("id"), form.fields["representative_id"]);
+    s.ra.office.applications.sign_off_application(who, req.param("id"), form.fields["representative_id"]);
     return application_page(req.param("id"));
 }
 
 std::string check_application_documents(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
-    s.ra.office.check_application_documents(who, req.param("id"));
+    s.ra.office.applications.check_application_documents(who, req.param("id"));
     return application_page(req.param("id"));
 }
 
 std::string record_identity(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
     core::SecureString number = take_secret(form.fields, "id_number");
-    s.ra.office.record_identity(who, req.param("id"), form.fields["id_type"],
+    s.ra.office.applications.record_identity(who, req.param("id"), form.fields["id_type"],
                                 std::string(number.begin(), number.end()));
     return application_page(req.param("id"));
 }
 
 std::string reject_application(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
-    s.ra.office.reject_application(who, req.param("id"), form.fields["reason"]);
+    s.ra.office.applications.reject_application(who, req.param("id"), form.fields["reason"]);
     return application_page(req.param("id"));
 }
 
@@ -467,13 +467,13 @@ Response approve_application(const OfficePageServices& s, const Request& req, co
     require_csrf(req, parse_urlencoded(req.body));
     ra::ApprovedApplication approved;
     try {
-        approved = s.ra.office.approve_application(who, id);
+        approved = s.ra.office.applications.approve_application(who, id);
     } catch (const Error& e) {
         return back_with_error(application_page(id), e);
     }
     std::string lang = choose_language(req);
     const ra::Application& a = approved.application;
-    ra::Agency agency = s.ra.office.agency(who, a.agency_id);
+    ra::Agency agency = s.ra.office.agencies.agency(who, a.agency_id);
     std::string portal = s.config.ui.public_url;
     if (portal.empty() && !req.header("host").empty())
         portal = (s.pages.settings().secure_cookies ? "https://" : "http://") + req.header("host");

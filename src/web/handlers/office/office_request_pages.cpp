@@ -51,10 +51,10 @@ Response request_form(const OfficePageServices& s, const Request& req, const std
 
 Response request_view(const OfficePageServices& s, const Request& req, const ra::Principal& who, const std::string& id) {
     std::string lang = choose_language(req);
-    ra::ServiceRequest r = s.ra.office.request(who, id);
+    ra::ServiceRequest r = s.ra.office.requests.request(who, id);
     json reps = json::array();
     std::string signed_by;
-    for (const auto& rep : s.ra.office.representatives(who, r.agency_id)) {
+    for (const auto& rep : s.ra.office.agencies.representatives(who, r.agency_id)) {
         reps.push_back({{"id", rep.id}, {"label", rep.name + (rep.title.empty() ? "" : " · " + rep.title)}});
         if (r.sign_off && r.sign_off->representative_id == rep.id) signed_by = rep.name;
     }
@@ -113,7 +113,7 @@ Response register_request(const OfficePageServices& s, const Request& req, const
                              f["reason"], ra::AppointmentChoice{f["appointment_code"], f["appointment_id"]},
                              f["id_type"], std::string(id_number.begin(), id_number.end()),
                              documents_of(form.files)};
-        ra::ServiceRequest opened = s.ra.office.register_request_at_counter(who, std::move(c));
+        ra::ServiceRequest opened = s.ra.office.requests.register_request_at_counter(who, std::move(c));
         return see_other(request_page(opened.id));
     } catch (const Error& e) {
         return request_form(s, req, kind, f, translate(choose_language(req), office_message_key(e.code())), 422);
@@ -125,12 +125,12 @@ Response request_case_page(const OfficePageServices& s, const Request& req, cons
 }
 
 std::string sign_off_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
-    s.ra.office.sign_off_request(who, req.param("id"), form.fields["representative_id"]);
+    s.ra.office.requests.sign_off_request(who, req.param("id"), form.fields["representative_id"]);
     return request_page(req.param("id"));
 }
 
 std::string check_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm&) {
-    s.ra.office.check_request(who, req.param("id"), "", "");
+    s.ra.office.requests.check_request(who, req.param("id"), "", "");
     return request_page(req.param("id"));
 }
 
@@ -139,7 +139,7 @@ Response approve_request(const OfficePageServices& s, const Request& req, const 
     require_csrf(req, parse_urlencoded(req.body));
     ra::ApprovedRequest approved;
     try {
-        approved = s.ra.office.approve_request(who, id);
+        approved = s.ra.office.requests.approve_request(who, id);
     } catch (const Error& e) {
         return back_with_error(request_page(id), e);
     }
@@ -158,7 +158,7 @@ Response approve_request(const OfficePageServices& s, const Request& req, const 
 }
 
 std::string reject_request(const OfficePageServices& s, const Request& req, const ra::Principal& who, UploadForm& form) {
-    s.ra.office.reject_request(who, req.param("id"), form.fields["reason"]);
+    s.ra.office.requests.reject_request(who, req.param("id"), form.fields["reason"]);
     return request_page(req.param("id"));
 }
 

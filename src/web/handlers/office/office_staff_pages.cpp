@@ -109,7 +109,7 @@ void register_office_staff_pages(Router& router, const OfficePageServices& s) {
                    std::string back = "/office/agencies/" + req.param("id");
                    try {
                        bool ours = false;
-                       for (const auto& r : s.ra.office.representatives(who, req.param("id"))) ours = ours || r.id == req.param("rep");
+                       for (const auto& r : s.ra.office.agencies.representatives(who, req.param("id"))) ours = ours || r.id == req.param("rep");
                        if (!ours) throw Error("ui.bad_form", 400, "not a representative of this agency");
                        auto secrets = s.ra.staff.create(f["username"], {"representative"}, req.param("rep"), who.actor());
                        return issued_page(s, req, f["username"], secrets);

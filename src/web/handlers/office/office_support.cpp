@@ -179,7 +179,7 @@ std::map<std::string, core::Bytes> documents_of(const std::map<std::string, std:
 
 json checklist_view(const OfficePageServices& s, const ra::Principal& who, const std::string& record_id,
                     const std::string& lang) {
-    ra::Checklist c = s.ra.office.checklist(who, record_id);
+    ra::Checklist c = s.ra.office.documents.checklist(who, record_id);
     json attached = json::array(), missing = json::array();
     for (const auto& a : c.attached)
         attached.push_back({{"name", translate(lang, "documents." + a.doc_type)},
@@ -223,7 +223,7 @@ void add_document_action(Router& router, const OfficePageServices& s, const std:
                         std::string type = form.fields["doc_type"];
                         const std::map<std::string, std::string> file{{type, form.files["file"]}};
                         require_uploads(s, file, {type});
-                        s.ra.office.add_document(who, req.param("id"), type, core::to_bytes(file.at(type)));
+                        s.ra.office.documents.add_document(who, req.param("id"), type, core::to_bytes(file.at(type)));
                         return case_page(req);
                     });
 }

@@ -61,12 +61,12 @@ void add(Router& router, const RaRouteServices& s, const char* method, const cha
 }
 
 Response upload_document(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    auto d = s.office.upload(who, core::to_bytes(req.body));
+    auto d = s.office.documents.upload(who, core::to_bytes(req.body));
     return json_response({{"sha256", d.sha256}, {"media_type", d.media_type}, {"size", d.size}}, 201);
 }
 
 Response download_document(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    auto d = s.office.document(who, req.param("sha256"));
+    auto d = s.office.documents.document(who, req.param("sha256"));
     Response r = Response::bytes(d.media_type, core::to_string(d.content));
     r.headers.emplace_back("Cache-Control", "no-store");
     r.headers.emplace_back("Content-Disposition", "attachment");  // never rendered inline by the back office
@@ -76,12 +76,12 @@ Response download_document(const RaRouteServices& s, const Request& req, const r
 
 Response attach_document(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = body_of(req);
-    s.office.attach(who, req.param("id"), text_field(j, "doc_type"), text_field(j, "sha256"));
-    return json_response(view(s.office.checklist(who, req.param("id"))), 201);
+    s.office.documents.attach(who, req.param("id"), text_field(j, "doc_type"), text_field(j, "sha256"));
+    return json_response(view(s.office.documents.checklist(who, req.param("id"))), 201);
 }
 
 Response case_checklist(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response(view(s.office.checklist(who, req.param("id"))));
+    return json_response(view(s.office.documents.checklist(who, req.param("id"))));
 }
 
 Response create_agency(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
@@ -102,40 +102,40 @@ Response create_agency(const RaRouteServices& s, const Request& req, const ra::P
     rep.title = text_field(*rj, "title", false);
     rep.is_head = rj->value("is_head", false);
     rep.id_type = text_field(*rj, "id_type");
-    auto created = s.office.create_agency(who, a, rep, text_field(*rj, "id_number"));
+    auto created = s.office.agencies.create_agency(who, a, rep, text_field(*rj, "id_number"));
     return json_response({{"agency", created}, {"representative_id", created.representative_id}}, 201);
 }
 
 Response list_agencies(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json out = json::array();
-    for (const auto& a : s.office.agencies(who, query_value(req, "status"))) out.push_back(a);
+    for (const auto& a : s.office.agencies.list(who, query_value(req, "status"))) out.push_back(a);
     return json_response({{"agencies", out}});
 }
 
 Response show_agency(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     std::string id = req.param("id");
     json reps = json::array(), letters = json::array();
-    auto agency = s.office.agency(who, id);
-    for (const auto& r : s.office.representatives(who, id)) reps.push_back(view(r));
-    for (const auto& l : s.office.letters(who, id)) letters.push_back(l);
+    auto agency = s.office.agencies.agency(who, id);
+    for (const auto& r : s.office.agencies.representatives(who, id)) reps.push_back(view(r));
+    for (const auto& l : s.office.agencies.letters(who, id)) letters.push_back(l);
     return json_response({{"agency", agency}, {"representatives", reps}, {"letters", letters},
-                          {"checklist", view(s.office.checklist(who, id))}});
+                          {"checklist", view(s.office.documents.checklist(who, id))}});
 }
 
 Response submit_agency(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response({{"agency", s.office.submit_agency(who, req.param("id"))}});
+    return json_response({{"agency", s.office.agencies.submit_agency(who, req.param("id"))}});
 }
 
 Response check_agency_documents(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response({{"agency", s.office.check_agency_documents(who, req.param("id"))}});
+    return json_response({{"agency", s.office.agencies.check_agency_documents(who, req.param("id"))}});
 }
 
 Response approve_agency(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response({{"agency", s.office.approve_agency(who, req.param("id"))}});
+    return json_response({{"agency", s.office.agencies.approve_agency(who, req.param("id"))}});
 }
 
 Response suspend_agency(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response({{"agency", s.office.suspend_agency(who, req.param("id"), text_field(body_of(req), "reason"))}});
+    return json_response({{"agency", s.office.agencies.suspend_agency(who, req.param("id"), text_field(body_of(req), "reason"))}});
 }
 
 Response add_representative(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
@@ -145,7 +145,7 @@ Response add_representative(const RaRouteServices& s, const Request& req, const 
     rep.title = text_field(j, "title", false);
     rep.is_head = j.value("is_head", false);
     rep.id_type = text_field(j, "id_type");
-    return json_response(view(s.office.add_representative(who, req.param("id"), rep, text_field(j, "id_number"))), 201);
+    return json_response(view(s.office.agencies.add_representative(who, req.param("id"), rep, text_field(j, "id_number"))), 201);
 }
 
 Response record_letter(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
@@ -155,15 +155,15 @@ Response record_letter(const RaRouteServices& s, const Request& req, const ra::P
     l.scopes = list_field(j, "scopes");
     l.valid_from = time_field(j, "valid_from", true);
     l.valid_to = time_field(j, "valid_to", false);
-    return json_response(s.office.record_letter(who, req.param("id"), l), 201);
+    return json_response(s.office.agencies.record_letter(who, req.param("id"), l), 201);
 }
 
 Response confirm_letter(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response(s.office.confirm_letter(who, req.param("id")));
+    return json_response(s.office.agencies.confirm_letter(who, req.param("id")));
 }
 
 Response withdraw_letter(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    auto w = s.office.withdraw_letter(who, req.param("id"), text_field(body_of(req), "reason"));
+    auto w = s.office.agencies.withdraw_letter(who, req.param("id"), text_field(body_of(req), "reason"));
     return json_response({{"letter", w.letter}, {"held", w.held}});
 }
 
@@ -180,12 +180,12 @@ Response create_application(const RaRouteServices& s, const Request& req, const 
     a.user_kind = j.contains("user_kind") ? text_field(j, "user_kind") : "government";
     a.services = list_field(j, "services");
     a.key_type = text_field(j, "key_type", false);
-    return json_response(view_case(s.office.create_application(who, a)), 201);
+    return json_response(view_case(s.office.applications.create_application(who, a)), 201);
 }
 
 Response list_applications(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json out = json::array();
-    for (const auto& a : s.office.applications(who, query_value(req, "agency_id"), query_value(req, "status")))
+    for (const auto& a : s.office.applications.list(who, query_value(req, "agency_id"), query_value(req, "status")))
         out.push_back(view_case(a));
     return json_response({{"applications", out}});
 }
@@ -193,33 +193,33 @@ Response list_applications(const RaRouteServices& s, const Request& req, const r
 Response search_identity(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = body_of(req);
     json out = json::array();
-    for (const auto& a : s.office.find_by_identity(who, text_field(j, "id_type"), text_field(j, "id_number")))
+    for (const auto& a : s.office.applications.find_by_identity(who, text_field(j, "id_type"), text_field(j, "id_number")))
         out.push_back(view_case(a));
     return json_response({{"applications", out}});
 }
 
 Response show_application(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    json j = view_case(s.office.application(who, req.param("id")));
-    return json_response({{"application", j}, {"checklist", view(s.office.checklist(who, req.param("id")))}});
+    json j = view_case(s.office.applications.application(who, req.param("id")));
+    return json_response({{"application", j}, {"checklist", view(s.office.documents.checklist(who, req.param("id")))}});
 }
 
 Response sign_off_application(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = req.body.empty() ? json::object() : body_of(req);
-    return json_response(view_case(s.office.sign_off_application(who, req.param("id"), text_field(j, "representative_id", false))));
+    return json_response(view_case(s.office.applications.sign_off_application(who, req.param("id"), text_field(j, "representative_id", false))));
 }
 
 Response check_application_documents(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response(view_case(s.office.check_application_documents(who, req.param("id"))));
+    return json_response(view_case(s.office.applications.check_application_documents(who, req.param("id"))));
 }
 
 Response record_identity(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = body_of(req);
-    return json_response(view_case(s.office.record_identity(who, req.param("id"), text_field(j, "id_type"),
+    return json_response(view_case(s.office.applications.record_identity(who, req.param("id"), text_field(j, "id_type"),
                                                           text_field(j, "id_number"))));
 }
 
 Response approve_application(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    auto a = s.office.approve_application(who, req.param("id"));
+    auto a = s.office.applications.approve_application(who, req.param("id"));
     return json_response({{"application", view_case(a.application)},
                           {"pin_letter",
                            {{"username", a.application.username},
@@ -231,12 +231,12 @@ Response approve_application(const RaRouteServices& s, const Request& req, const
 }
 
 Response reject_application(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response(view_case(s.office.reject_application(who, req.param("id"), text_field(body_of(req), "reason"))));
+    return json_response(view_case(s.office.applications.reject_application(who, req.param("id"), text_field(body_of(req), "reason"))));
 }
 
 Response create_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = body_of(req);
-    return json_response(view_case(s.office.create_request(who, text_field(j, "kind"), text_field(j, "username"),
+    return json_response(view_case(s.office.requests.create_request(who, text_field(j, "kind"), text_field(j, "username"),
                                                          text_field(j, "reason", false),
                                                          ra::AppointmentChoice{text_field(j, "appointment_code", false),
                                                                                text_field(j, "appointment_id", false)})),
@@ -245,29 +245,29 @@ Response create_request(const RaRouteServices& s, const Request& req, const ra::
 
 Response list_requests(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json out = json::array();
-    for (const auto& r : s.office.requests(who, query_value(req, "agency_id"), query_value(req, "status")))
+    for (const auto& r : s.office.requests.list(who, query_value(req, "agency_id"), query_value(req, "status")))
         out.push_back(view_case(r));
     return json_response({{"requests", out}});
 }
 
 Response show_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    json j = view_case(s.office.request(who, req.param("id")));
-    return json_response({{"request", j}, {"checklist", view(s.office.checklist(who, req.param("id")))}});
+    json j = view_case(s.office.requests.request(who, req.param("id")));
+    return json_response({{"request", j}, {"checklist", view(s.office.documents.checklist(who, req.param("id")))}});
 }
 
 Response sign_off_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = req.body.empty() ? json::object() : body_of(req);
-    return json_response(view_case(s.office.sign_off_request(who, req.param("id"), text_field(j, "representative_id", false))));
+    return json_response(view_case(s.office.requests.sign_off_request(who, req.param("id"), text_field(j, "representative_id", false))));
 }
 
 Response check_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
     json j = req.body.empty() ? json::object() : body_of(req);
-    return json_response(view_case(s.office.check_request(who, req.param("id"), text_field(j, "id_type", false),
+    return json_response(view_case(s.office.requests.check_request(who, req.param("id"), text_field(j, "id_type", false),
                                                         text_field(j, "id_number", false))));
 }
 
 Response approve_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    auto approved = s.office.approve_request(who, req.param("id"));
+    auto approved = s.office.requests.approve_request(who, req.param("id"));
     json out = view_case(approved.request);
     if (approved.request.kind == "recovery")  // shown this once: the letter handed over at the counter
         out["recovery_letter"] = {{"username", approved.request.username},
@@ -278,7 +278,7 @@ Response approve_request(const RaRouteServices& s, const Request& req, const ra:
 }
 
 Response reject_request(const RaRouteServices& s, const Request& req, const ra::Principal& who) {
-    return json_response(view_case(s.office.reject_request(who, req.param("id"), text_field(body_of(req), "reason"))));
+    return json_response(view_case(s.office.requests.reject_request(who, req.param("id"), text_field(body_of(req), "reason"))));
 }
 
 }  // namespace

@@ -83,8 +83,8 @@ Response me(const AccountApiServices& s, const Request&, const std::string& id) 
               {"email", a->email},
               {"signing_notices", a->signing_notices},
               {"awaiting_signing_key", a->awaiting_signing_key},
-              {"rekey_approved", s.office.pending_for_user(a->username, "rekey").has_value()},
-              {"renewal_approved", s.office.pending_for_user(a->username, "renewal").has_value()},
+              {"rekey_approved", s.office.requests.pending_for_user(a->username, "rekey").has_value()},
+              {"renewal_approved", s.office.requests.pending_for_user(a->username, "renewal").has_value()},
               {"otp_required", s.config.accounts.otp_required},
               {"credentials", creds}};
     return no_store(Response::bytes("application/json", core::json_text(body)));
@@ -126,7 +126,7 @@ Response change_login_password(const AccountApiServices& s, const Request& req, 
 // password here, so the new key is sealed under a secret only they know.
 Response complete_rekey(const AccountApiServices& s, const Request& req, const std::string& id) {
     json j = body_of(req);
-    auto c = s.office.complete_rekey(id, secret_field(j, "new_password"), j.value("otp", ""));
+    auto c = s.office.requests.complete_rekey(id, secret_field(j, "new_password"), j.value("otp", ""));
     return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
 }
 
@@ -134,7 +134,7 @@ Response complete_rekey(const AccountApiServices& s, const Request& req, const s
 // current signing password (+ OTP).
 Response complete_renewal(const AccountApiServices& s, const Request& req, const std::string& id) {
     json j = body_of(req);
-    auto c = s.office.complete_renewal(id, secret_field(j, "signing_password"), j.value("otp", ""));
+    auto c = s.office.requests.complete_renewal(id, secret_field(j, "signing_password"), j.value("otp", ""));
     return json_response({{"credential_id", c.id}, {"certificate_serial", c.certificate_serial}});
 }
 

@@ -129,8 +129,8 @@ json account_view(const PortalPageServices& s, const std::string& lang, const st
 // two look-ups that the other pages do not need).
 void add_approved_requests(const PortalPageServices& s, json& account) {
     const std::string username = account.value("username", "");
-    account["rekey_approved"] = s.office.pending_for_user(username, "rekey").has_value();
-    account["renewal_approved"] = s.office.pending_for_user(username, "renewal").has_value();
+    account["rekey_approved"] = s.office.requests.pending_for_user(username, "rekey").has_value();
+    account["renewal_approved"] = s.office.requests.pending_for_user(username, "renewal").has_value();
 }
 
 json anchors_view(const std::string& lang, int chosen) {
@@ -338,9 +338,9 @@ Response complete_request(const PortalPageServices& s, const Request& req, const
         if (kind == "rekey") {
             if (f["new_password"] != f["new_password_again"]) throw Error("ui.passwords_differ", 422, "the two new passwords differ");
             take_secret(f, "new_password_again");
-            s.office.complete_rekey(id, take_secret(f, "new_password"), f["otp"]);
+            s.office.requests.complete_rekey(id, take_secret(f, "new_password"), f["otp"]);
         } else {
-            s.office.complete_renewal(id, take_secret(f, "signing_password"), f["otp"]);
+            s.office.requests.complete_renewal(id, take_secret(f, "signing_password"), f["otp"]);
         }
         return see_other("/portal?changed=" + kind);
     } catch (const Error& e) {

@@ -1,4 +1,7 @@
-// RegistrationOffice: agencies, representatives and authorisation letters (architecture "RA flow"; domain §2 A, B).
+// The agencies' desk (see agency_desk.hpp): agencies, representatives and authorisation letters (architecture "RA
+// flow"; domain §2 A, B).
+#include "ra/agency_desk.hpp"
+
 #include <algorithm>
 
 #include "ra/documents.hpp"
@@ -24,13 +27,13 @@ void require_status(Status actual, std::initializer_list<Status> allowed, const 
 
 }  // namespace
 
-Agency RegistrationOffice::create_agency(const Principal& who, Agency a, Representative rep, const std::string& id_number) {
+Agency AgencyDesk::create_agency(const Principal& who, Agency a, Representative rep, const std::string& id_number) {
     authorise(who, Action::AgencyCreate);
     SealedId id = seal_identity(rep.id_type, id_number);
     return create_agency_sealed(who, std::move(a), std::move(rep), id);
 }
 
-Agency RegistrationOffice::create_agency_sealed(const Principal& who, Agency a, Representative rep, const SealedId& id) {
+Agency AgencyDesk::create_agency_sealed(const Principal& who, Agency a, Representative rep, const SealedId& id) {
     authorise(who, Action::AgencyCreate);
     if (a.kind != "government" && a.kind != "organisation")
         throw_bad_input("ra.bad_agency_kind", "the agency kind must be government or organisation");
@@ -62,14 +65,14 @@ Agency RegistrationOffice::create_agency_sealed(const Principal& who, Agency a, 
     return a;
 }
 
-Agency RegistrationOffice::agency(const Principal& who, const std::string& id) {
+Agency AgencyDesk::agency(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencyRead);
     auto a = load<Agency>("agency", id);
     within_agency(who, id);
     return a.value;
 }
 
-std::vector<Agency> RegistrationOffice::agencies(const Principal& who, const std::string& status) {
+std::vector<Agency> AgencyDesk::list(const Principal& who, const std::string& status) {
     authorise(who, Action::AgencyRead);
     std::vector<Agency> out;
     for (const auto& r : m_store.records("agency", "", status)) {
@@ -82,29 +85,29 @@ std::vector<Agency> RegistrationOffice::agencies(const Principal& who, const std
     return out;
 }
 
-Agency RegistrationOffice::submit_agency(const Principal& who, const std::string& id) {
+Agency AgencyDesk::submit_agency(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencySubmit);
     auto a = load<Agency>("agency", id);
     require_status(a.value.status, {AgencyStatus::Draft}, "ra.agency_not_draft", "only a draft agency registration can be submitted");
-    Checklist c = checklist(who, id);
+    Checklist c = m_documents.checklist(who, id);
     require_documents(c.required, c.attached);
     a.value.submitted_by = who.actor();
     save(a, AgencyStatus::Submitted, event(who, "agency.submitted", "agency:" + id));
     return a.value;
 }
 
-Agency RegistrationOffice::check_agency_documents(const Principal& who, const std::string& id) {
+Agency AgencyDesk::check_agency_documents(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencyCheckDocuments);
     auto a = load<Agency>("agency", id);
     require_status(a.value.status, {AgencyStatus::Submitted}, "ra.agency_not_submitted", "submit the agency registration first");
-    Checklist c = checklist(who, id);
+    Checklist c = m_documents.checklist(who, id);
     require_documents(c.required, c.attached);
     a.value.documents_checked_by = who.actor();
     save(a, AgencyStatus::DocumentsChecked, event(who, "agency.documents_checked", "agency:" + id));
     return a.value;
 }
 
-Agency RegistrationOffice::approve_agency(const Principal& who, const std::string& id) {
+Agency AgencyDesk::approve_agency(const Principal& who, const std::string& id) {
     authorise(who, Action::AgencyApprove);
     auto a = load<Agency>("agency", id);
     require_status(a.value.status, {AgencyStatus::DocumentsChecked}, "ra.agency_not_checked",
@@ -115,7 +118,7 @@ Agency RegistrationOffice::approve_agency(const Principal& who, const std::strin
     return a.value;
 }
 
-Agency RegistrationOffice::suspend_agency(const Principal& who, const std::string& id, const std::string& reason) {
+Agency AgencyDesk::suspend_agency(const Principal& who, const std::string& id, const std::string& reason) {
     authorise(who, Action::AgencySuspend);
     require_text(reason, "reason");
     auto a = load<Agency>("agency", id);
@@ -124,14 +127,14 @@ Agency RegistrationOffice::suspend_agency(const Principal& who, const std::strin
     return a.value;
 }
 
-Representative RegistrationOffice::add_representative(const Principal& who, const std::string& agency_id,
+Representative AgencyDesk::add_representative(const Principal& who, const std::string& agency_id,
                                                       Representative rep, const std::string& id_number) {
     authorise(who, Action::RepresentativeAdd);
     SealedId id = seal_identity(rep.id_type, id_number);
     return add_representative_sealed(who, agency_id, std::move(rep), id);
 }
 
-Representative RegistrationOffice::add_representative_sealed(const Principal& who, const std::string& agency_id,
+Representative AgencyDesk::add_representative_sealed(const Principal& who, const std::string& agency_id,
                                                              Representative rep, const SealedId& id) {
     authorise(who, Action::RepresentativeAdd);
     auto a = load<Agency>("agency", agency_id);
@@ -149,7 +152,7 @@ Representative RegistrationOffice::add_representative_sealed(const Principal& wh
     return rep;
 }
 
-std::vector<Representative> RegistrationOffice::representatives(const Principal& who, const std::string& agency_id) {
+std::vector<Representative> AgencyDesk::representatives(const Principal& who, const std::string& agency_id) {
     authorise(who, Action::AgencyRead);
     within_agency(who, agency_id);
     std::vector<Representative> out;
@@ -158,7 +161,7 @@ std::vector<Representative> RegistrationOffice::representatives(const Principal&
     return out;
 }
 
-Letter RegistrationOffice::record_letter(const Principal& who, const std::string& agency_id, Letter l) {
+Letter AgencyDesk::record_letter(const Principal& who, const std::string& agency_id, Letter l) {
     authorise(who, Action::LetterRecord);
     load<Agency>("agency", agency_id);
     auto rep = load<Representative>("representative", l.representative_id);
@@ -185,7 +188,7 @@ Letter RegistrationOffice::record_letter(const Principal& who, const std::string
     return l;
 }
 
-Letter RegistrationOffice::confirm_letter(const Principal& who, const std::string& id) {
+Letter AgencyDesk::confirm_letter(const Principal& who, const std::string& id) {
     authorise(who, Action::LetterConfirm);
     auto l = load<Letter>("letter", id);
     require_status(l.value.status, {LetterStatus::Pending}, "ra.letter_not_pending", "only a pending letter can be confirmed");
@@ -196,7 +199,7 @@ Letter RegistrationOffice::confirm_letter(const Principal& who, const std::strin
     return l.value;
 }
 
-WithdrawnLetter RegistrationOffice::withdraw_letter(const Principal& who, const std::string& id, const std::string& reason) {
+WithdrawnLetter AgencyDesk::withdraw_letter(const Principal& who, const std::string& id, const std::string& reason) {
     authorise(who, Action::LetterWithdraw);
     require_text(reason, "reason");
     WithdrawnLetter out;
@@ -229,7 +232,7 @@ WithdrawnLetter RegistrationOffice::withdraw_letter(const Principal& who, const 
     return out;
 }
 
-std::vector<Letter> RegistrationOffice::letters(const Principal& who, const std::string& agency_id) {
+std::vector<Letter> AgencyDesk::letters(const Principal& who, const std::string& agency_id) {
     authorise(who, Action::AgencyRead);
     within_agency(who, agency_id);
     std::vector<Letter> out;
@@ -237,12 +240,54 @@ std::vector<Letter> RegistrationOffice::letters(const Principal& who, const std:
     return out;
 }
 
-std::vector<Letter> RegistrationOffice::letters_with_status(const Principal& who, const std::string& status) {
+std::vector<Letter> AgencyDesk::letters_with_status(const Principal& who, const std::string& status) {
     authorise(who, Action::AgencyRead);
     std::vector<Letter> out;
     for (const auto& r : m_store.records("letter", visible_agency(who, ""), status))
         out.push_back(nlohmann::json::parse(r.data).get<Letter>());
     return out;
+}
+
+Agency AgencyDesk::register_agency_at_counter(const Principal& who, CounterAgency counter) {
+    authorise(who, Action::AgencyCreate);
+    const bool delegate = !counter.representative.is_head;
+    if (delegate && !counter.letter)
+        throw_bad_input("ra.letter_required", "a representative who is not the agency head needs the head's authorisation letter");
+    check_files(counter.documents, m_config.ra.max_document_bytes);
+    SealedId id = seal_identity(counter.representative.id_type, counter.representative_id_number);
+    Agency submitted;
+    m_store.atomically([&] {
+        Agency created = create_agency_sealed(who, counter.agency, counter.representative, id);
+        m_documents.attach_documents(who, created.id, counter.documents, required_documents(m_config.ra, "agency", delegate));
+        if (delegate) {
+            Letter letter = *counter.letter;
+            letter.representative_id = created.representative_id;
+            Letter recorded = record_letter(who, created.id, letter);
+            m_documents.attach_documents(who, recorded.id, counter.documents, {"authorisation_letter"});
+        }
+        submitted = submit_agency(who, created.id);
+    });
+    return submitted;
+}
+
+Representative AgencyDesk::add_representative_at_counter(const Principal& who, const std::string& agency_id,
+                                                                 CounterRepresentative counter) {
+    authorise(who, Action::RepresentativeAdd);
+    const bool delegate = !counter.representative.is_head;
+    if (delegate && !counter.letter)
+        throw_bad_input("ra.letter_required", "a representative who is not the agency head needs the head's authorisation letter");
+    check_files(counter.documents, m_config.ra.max_document_bytes);
+    SealedId id = seal_identity(counter.representative.id_type, counter.id_number);
+    Representative added;
+    m_store.atomically([&] {
+        added = add_representative_sealed(who, agency_id, counter.representative, id);
+        if (!delegate) return;
+        Letter letter = *counter.letter;
+        letter.representative_id = added.id;
+        Letter recorded = record_letter(who, agency_id, letter);
+        m_documents.attach_documents(who, recorded.id, counter.documents, {"authorisation_letter"});
+    });
+    return added;
 }
 
 }  // namespace yq::ra

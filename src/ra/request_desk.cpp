@@ -1,4 +1,7 @@
-// RegistrationOffice: revocation, renewal, unlock and re-key requests (architecture "RA flow"; domain §2 D, E, §3).
+// The requests' desk (see request_desk.hpp): revocation, renewal, unlock, re-key and recovery requests (architecture
+// "RA flow"; domain §2 D, E, §3).
+#include "ra/request_desk.hpp"
+
 #include "accounts/password_hash.hpp"
 #include "pki/revocation_reason.hpp"
 #include "ra/documents.hpp"
@@ -29,16 +32,8 @@ std::string scope_of(const std::string& kind) {
 
 }  // namespace
 
-RegistrationOffice::Loaded<Application> RegistrationOffice::application_of_user(const std::string& username) {
-    auto owner = m_store.unique_key_owner("username:" + username);
-    if (!owner) throw_not_found("ra.unknown_user", "no user '" + username + "' was registered through the office");
-    auto a = load<Application>("application", *owner);
-    if (a.value.status != ApplicationStatus::Approved || a.value.account_id.empty())
-        throw_conflict("ra.user_not_active", "the application of '" + username + "' has not opened an account");
-    return a;
-}
 
-ServiceRequest RegistrationOffice::create_request(const Principal& who, const std::string& kind,
+ServiceRequest RequestDesk::create_request(const Principal& who, const std::string& kind,
                                                   const std::string& username, const std::string& reason,
                                                   const AppointmentChoice& appointment) {
     authorise(who, Action::RequestCreate);
@@ -87,14 +82,14 @@ ServiceRequest RegistrationOffice::create_request(const Principal& who, const st
     return r;
 }
 
-ServiceRequest RegistrationOffice::request(const Principal& who, const std::string& id) {
+ServiceRequest RequestDesk::request(const Principal& who, const std::string& id) {
     authorise(who, Action::RequestRead);
     auto r = load<ServiceRequest>("request", id);
     within_agency(who, r.value.agency_id);
     return r.value;
 }
 
-std::vector<ServiceRequest> RegistrationOffice::requests(const Principal& who, const std::string& agency_id,
+std::vector<ServiceRequest> RequestDesk::list(const Principal& who, const std::string& agency_id,
                                                          const std::string& status) {
     authorise(who, Action::RequestRead);
     std::string scope = visible_agency(who, agency_id);
@@ -104,7 +99,7 @@ std::vector<ServiceRequest> RegistrationOffice::requests(const Principal& who, c
     return out;
 }
 
-ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const std::string& id,
+ServiceRequest RequestDesk::sign_off_request(const Principal& who, const std::string& id,
                                                     const std::string& representative_id) {
     authorise(who, Action::RequestSignOff);
     auto r = load<ServiceRequest>("request", id);
@@ -121,7 +116,7 @@ ServiceRequest RegistrationOffice::sign_off_request(const Principal& who, const 
     return r.value;
 }
 
-ServiceRequest RegistrationOffice::check_request(const Principal& who, const std::string& id, const std::string& id_type,
+ServiceRequest RequestDesk::check_request(const Principal& who, const std::string& id, const std::string& id_type,
                                                  const std::string& id_number) {
     authorise(who, Action::RequestCheck);
     std::optional<SealedId> shown;  // only the kinds handled in person record the ID shown
@@ -130,7 +125,7 @@ ServiceRequest RegistrationOffice::check_request(const Principal& who, const std
     return check_request_sealed(who, id, shown);
 }
 
-ServiceRequest RegistrationOffice::check_request_sealed(const Principal& who, const std::string& id,
+ServiceRequest RequestDesk::check_request_sealed(const Principal& who, const std::string& id,
                                                         const std::optional<SealedId>& shown) {
     authorise(who, Action::RequestCheck);
     auto r = load<ServiceRequest>("request", id);
@@ -155,7 +150,7 @@ ServiceRequest RegistrationOffice::check_request_sealed(const Principal& who, co
     return r.value;
 }
 
-ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const std::string& id) {
+ApprovedRequest RequestDesk::approve_request(const Principal& who, const std::string& id) {
     authorise(who, Action::RequestApprove);
     auto r = load<ServiceRequest>("request", id);
     require_open(r.value);
@@ -213,7 +208,7 @@ ApprovedRequest RegistrationOffice::approve_request(const Principal& who, const 
     return out;
 }
 
-ServiceRequest RegistrationOffice::reject_request(const Principal& who, const std::string& id, const std::string& reason) {
+ServiceRequest RequestDesk::reject_request(const Principal& who, const std::string& id, const std::string& reason) {
     authorise(who, Action::RequestReject);
     if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
     auto r = load<ServiceRequest>("request", id);
@@ -229,7 +224,7 @@ ServiceRequest RegistrationOffice::reject_request(const Principal& who, const st
     return r.value;
 }
 
-std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::string& username, const std::string& kind) {
+std::optional<ServiceRequest> RequestDesk::pending_for_user(const std::string& username, const std::string& kind) {
     auto owner = m_store.unique_key_owner("username:" + username);
     if (!owner) return std::nullopt;
     auto app = m_store.record(*owner);
@@ -245,7 +240,7 @@ std::optional<ServiceRequest> RegistrationOffice::pending_for_user(const std::st
 // request completed (version-checked, so it is used once), stores the certificate and replaces the credential (#17:
 // all or nothing, so a failed or crashed completion leaves no certificate behind). After the commit the replaced
 // certificate is revoked as superseded.
-accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequest& pending, const std::string& username,
+accounts::Credential RequestDesk::complete_with_new_key(const ServiceRequest& pending, const std::string& username,
                                                                const core::SecureString& signing_password,
                                                                const std::string& actor) {
     auto r = load<ServiceRequest>("request", pending.id);
@@ -262,7 +257,7 @@ accounts::Credential RegistrationOffice::complete_with_new_key(const ServiceRequ
     return prepared.fresh;
 }
 
-accounts::Credential RegistrationOffice::complete_rekey(const std::string& account_id,
+accounts::Credential RequestDesk::complete_rekey(const std::string& account_id,
                                                         const core::SecureString& new_signing_password,
                                                         const std::string& otp) {
     auto account = m_account_store.account_by_id(account_id);
@@ -276,7 +271,7 @@ accounts::Credential RegistrationOffice::complete_rekey(const std::string& accou
     return complete_with_new_key(*pending, account->username, new_signing_password, actor);
 }
 
-accounts::Credential RegistrationOffice::complete_renewal(const std::string& account_id,
+accounts::Credential RequestDesk::complete_renewal(const std::string& account_id,
                                                           const core::SecureString& signing_password,
                                                           const std::string& otp) {
     auto account = m_account_store.account_by_id(account_id);
@@ -292,6 +287,24 @@ accounts::Credential RegistrationOffice::complete_renewal(const std::string& acc
     // The password check counts toward the lock on its own, outside the renewal's unit of work.
     m_accounts.authorise_signing(account_id, current->id, signing_password, otp, actor);
     return complete_with_new_key(*pending, account->username, signing_password, actor);
+}
+
+ServiceRequest RequestDesk::register_request_at_counter(const Principal& who, CounterRequest counter) {
+    authorise(who, Action::RequestCreate);
+    check_files(counter.documents, m_config.ra.max_document_bytes);
+    std::optional<SealedId> shown;
+    if (handled_in_person(counter.kind)) {
+        if (counter.id_type.empty() || counter.id_number.empty())
+            throw_bad_input("api.missing_field", "record the ID shown: id_type and id_number");
+        shown = seal_identity(counter.id_type, counter.id_number);
+    }
+    ServiceRequest opened;
+    m_store.atomically([&] {
+        opened = create_request(who, counter.kind, counter.username, counter.reason, counter.appointment);
+        m_documents.attach_documents(who, opened.id, counter.documents, required_documents(m_config.ra, counter.kind));
+        if (shown) opened = check_request_sealed(who, opened.id, shown);
+    });
+    return opened;
 }
 
 }  // namespace yq::ra

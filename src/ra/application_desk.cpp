@@ -1,4 +1,7 @@
-// RegistrationOffice: authorised users' cloud-signing service applications (architecture "RA flow"; domain §2 C, §3).
+// The applications' desk (see application_desk.hpp): authorised users' cloud-signing service applications
+// (architecture "RA flow"; domain §2 C, §3).
+#include "ra/application_desk.hpp"
+
 #include <algorithm>
 #include <regex>
 
@@ -24,7 +27,7 @@ void require_open(const Application& a) {
 
 }  // namespace
 
-Application RegistrationOffice::create_application(const Principal& who, Application a) {
+Application ApplicationDesk::create_application(const Principal& who, Application a) {
     authorise(who, Action::ApplicationCreate);
     auto agency = load<Agency>("agency", a.agency_id);
     if (agency.value.status != AgencyStatus::Active)
@@ -67,14 +70,14 @@ Application RegistrationOffice::create_application(const Principal& who, Applica
     return a;
 }
 
-Application RegistrationOffice::application(const Principal& who, const std::string& id) {
+Application ApplicationDesk::application(const Principal& who, const std::string& id) {
     authorise(who, Action::ApplicationRead);
     auto a = load<Application>("application", id);
     within_agency(who, a.value.agency_id);
     return a.value;
 }
 
-std::vector<Application> RegistrationOffice::applications(const Principal& who, const std::string& agency_id,
+std::vector<Application> ApplicationDesk::list(const Principal& who, const std::string& agency_id,
                                                           const std::string& status) {
     authorise(who, Action::ApplicationRead);
     std::string scope = visible_agency(who, agency_id);
@@ -84,7 +87,7 @@ std::vector<Application> RegistrationOffice::applications(const Principal& who, 
     return out;
 }
 
-Application RegistrationOffice::sign_off_application(const Principal& who, const std::string& id,
+Application ApplicationDesk::sign_off_application(const Principal& who, const std::string& id,
                                                      const std::string& representative_id) {
     authorise(who, Action::ApplicationSignOff);
     auto a = load<Application>("application", id);
@@ -98,7 +101,7 @@ Application RegistrationOffice::sign_off_application(const Principal& who, const
     return a.value;
 }
 
-Application RegistrationOffice::check_application_documents(const Principal& who, const std::string& id) {
+Application ApplicationDesk::check_application_documents(const Principal& who, const std::string& id) {
     authorise(who, Action::ApplicationCheckDocuments);
     auto a = load<Application>("application", id);
     require_open(a.value);
@@ -110,13 +113,13 @@ Application RegistrationOffice::check_application_documents(const Principal& who
     return a.value;
 }
 
-Application RegistrationOffice::record_identity(const Principal& who, const std::string& id, const std::string& id_type,
+Application ApplicationDesk::record_identity(const Principal& who, const std::string& id, const std::string& id_type,
                                                 const std::string& id_number) {
     authorise(who, Action::ApplicationSightId);
     return record_identity_sealed(who, id, seal_identity(id_type, id_number));
 }
 
-Application RegistrationOffice::record_identity_sealed(const Principal& who, const std::string& id, const SealedId& sealed) {
+Application ApplicationDesk::record_identity_sealed(const Principal& who, const std::string& id, const SealedId& sealed) {
     authorise(who, Action::ApplicationSightId);
     const std::string& id_type = sealed.id_type;
     auto a = load<Application>("application", id);
@@ -131,7 +134,7 @@ Application RegistrationOffice::record_identity_sealed(const Principal& who, con
     return a.value;
 }
 
-ApprovedApplication RegistrationOffice::approve_application(const Principal& who, const std::string& id) {
+ApprovedApplication ApplicationDesk::approve_application(const Principal& who, const std::string& id) {
     authorise(who, Action::ApplicationApprove);
     // #14: checked first on a plain read, then the login password is hashed (Argon2) with no transaction open, and the
     // approval and the account (no key: the PIN letter carries no signing secret) are one short unit of work whose
@@ -179,7 +182,7 @@ ApprovedApplication RegistrationOffice::approve_application(const Principal& who
     return out;
 }
 
-Application RegistrationOffice::reject_application(const Principal& who, const std::string& id, const std::string& reason) {
+Application ApplicationDesk::reject_application(const Principal& who, const std::string& id, const std::string& reason) {
     authorise(who, Action::ApplicationReject);
     if (reason.empty()) throw_bad_input("api.missing_field", "give the reason for the rejection");
     auto a = load<Application>("application", id);
@@ -195,7 +198,7 @@ Application RegistrationOffice::reject_application(const Principal& who, const s
     return a.value;
 }
 
-std::vector<Application> RegistrationOffice::find_by_identity(const Principal& who, const std::string& id_type,
+std::vector<Application> ApplicationDesk::find_by_identity(const Principal& who, const std::string& id_type,
                                                               const std::string& id_number) {
     authorise(who, Action::IdentitySearch);
     check_id_type(id_type);
@@ -203,6 +206,21 @@ std::vector<Application> RegistrationOffice::find_by_identity(const Principal& w
     for (const auto& r : m_store.records_with_identity(identity_mac(id_type, id_number)))
         if (r.kind == "application") out.push_back(nlohmann::json::parse(r.data).get<Application>());
     return out;
+}
+
+Application ApplicationDesk::register_application_at_counter(const Principal& who, CounterApplication counter) {
+    authorise(who, Action::ApplicationCreate);
+    check_files(counter.documents, m_config.ra.max_document_bytes);
+    SealedId id = seal_identity(counter.id_type, counter.id_number);
+    Application sighted;
+    m_store.atomically([&] {
+        Application created = create_application(who, counter.application);
+        sign_off_application(who, created.id, counter.representative_id);
+        m_documents.attach_documents(who, created.id, counter.documents, required_documents(m_config.ra, "application"));
+        check_application_documents(who, created.id);
+        sighted = record_identity_sealed(who, created.id, id);
+    });
+    return sighted;
 }
 
 }  // namespace yq::ra
