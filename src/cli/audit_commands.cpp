@@ -2,9 +2,11 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "audit/head_signer.hpp"
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "pki/audit_trust.hpp"
 #include "pki/openssl_ptr.hpp"
@@ -117,6 +119,60 @@ int audit_export_heads(App& app, const std::string& out) {
     if (!file) throw Error("cli.file_unwritable", 500, "cannot append to " + out);
     std::cout << "exported the signed chain head at event " << h.seq << " (time-stamped) to " << out << "\n";
     return 0;
+}
+
+void add_audit_commands(CLI::App& cli, Commands& commands) {
+    auto* audit_cmd = cli.add_subcommand("audit", "audit log");
+    audit_cmd->require_subcommand(1);
+
+    auto v = std::make_shared<AuditVerifyArgs>();
+    auto* verify = audit_cmd->add_subcommand(
+        "verify", "recompute the hash chain and check the HSM head signatures with the audit key chained to the root");
+    verify->add_option("--root", v->root_file,
+                       "the root certificate as published (PEM or DER); default: the one carrying the HSM's root key");
+    verify->add_option("--heads", v->heads_file, "heads exported earlier with `audit export-heads`");
+    commands.push_back({verify, [v](const std::string& home) { return audit_verify(*App::open(home), *v); }});
+
+    auto heads_out = std::make_shared<std::string>();
+    auto* export_heads = audit_cmd->add_subcommand(
+        "export-heads", "time-stamp the signed chain head and append it to a file kept outside the database");
+    export_heads->add_option("--out", *heads_out, "the file to append to")->required();
+    commands.push_back(
+        {export_heads, [heads_out](const std::string& home) { return audit_export_heads(*App::open(home), *heads_out); }});
+
+    auto* sign_head = audit_cmd->add_subcommand("sign-head", "sign the current chain head with the HSM audit key now");
+    commands.push_back({sign_head, [](const std::string& home) {
+                            auto app = App::open(home);
+                            auto s = audit::sign_head(*app->store, *app->keys, pki::kAuditKeyLabel, app->clock);
+                            std::cout << (s ? "signed chain head at event " + std::to_string(s->seq)
+                                            : std::string("head already signed"))
+                                      << "\n";
+                            return 0;
+                        }});
+
+    struct SearchArgs {
+        audit::EventFilter filter;
+        std::string since, until;
+    };
+    auto a = std::make_shared<SearchArgs>();
+    auto* search = audit_cmd->add_subcommand("search", "search the audit log (newest first)");
+    search->add_option("--object", a->filter.object, "object, e.g. application:app_… or a prefix with *: 'account:*'");
+    search->add_option("--actor", a->filter.actor, "actor, e.g. staff:alice");
+    search->add_option("--action", a->filter.action, "action, e.g. application.approved");
+    search->add_option("--since", a->since, "from this time (RFC 3339, UTC)");
+    search->add_option("--until", a->until, "before this time (RFC 3339, UTC)");
+    search->add_option("--limit", a->filter.limit, "at most this many events (default 200)");
+    commands.push_back({search, [a](const std::string& home) {
+                            auto app = App::open(home);
+                            audit::EventFilter f = a->filter;
+                            if (!a->since.empty()) f.from = core::parse_rfc3339(a->since);
+                            if (!a->until.empty()) f.to = core::parse_rfc3339(a->until);
+                            for (const auto& e : app->store->search_events(f))
+                                std::cout << e.seq << "  " << core::to_rfc3339(e.event.time) << "  " << e.event.actor
+                                          << "  " << e.event.action << "  " << e.event.object << "  " << e.event.details
+                                          << "\n";
+                            return 0;
+                        }});
 }
 
 }  // namespace yq::cli

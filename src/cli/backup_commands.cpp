@@ -3,15 +3,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "audit/head_signer.hpp"
 #include "cli/app.hpp"
 #include "cli/audit_commands.hpp"
+#include "cli/command.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "storage/backup.hpp"
+#include "storage/copy.hpp"
 
 namespace yq::cli {
 
@@ -149,6 +152,38 @@ int restore_home(const std::string& home, const RestoreArgs& args) {
     std::cout << "restored onto " << c.home << " from a backup made " << manifest.value("made_at", "?")
               << "; checking the audit chain against this token's root key:\n";
     return audit_verify(*app, AuditVerifyArgs{});
+}
+
+void add_backup_commands(CLI::App& cli, Commands& commands) {
+    auto b = std::make_shared<BackupArgs>();
+    auto* backup = cli.add_subcommand("backup", "copy the home while it serves: configuration, database (SQLite), "
+                                                "HSM token store; the PIN file apart (docs/reliability.md)");
+    backup->add_option("--to", b->to, "a new or empty directory for the backup")->required();
+    backup->add_option("--pins-to", b->pins_to, "a new or empty directory for the HSM PIN file (another custodian's medium)");
+    commands.push_back({backup, [b](const std::string& home) { return backup_home(home, *b); }});
+
+    auto r = std::make_shared<RestoreArgs>();
+    auto* restore = cli.add_subcommand("restore", "restore a backup onto a new or empty --home and verify it");
+    restore->add_option("--from", r->from, "the directory `backup --to` wrote")->required();
+    restore->add_option("--pins-from", r->pins_from, "the directory `backup --pins-to` wrote")->required();
+    restore->add_option("--database-url", r->database_url,
+                        "PostgreSQL: the database pg_restore filled (default: the configuration's)");
+    commands.push_back({restore, [r](const std::string& home) { return restore_home(home, *r); }});
+
+    auto* db = cli.add_subcommand("db", "database operations");
+    db->require_subcommand(1);
+    auto to = std::make_shared<std::string>();
+    auto* copy = db->add_subcommand("copy", "copy every table into a new database (e.g. SQLite → PostgreSQL)");
+    copy->add_option("--to", *to, "target database URL (postgresql://… or sqlite:PATH)")->required();
+    commands.push_back({copy, [to](const std::string& home) {
+                            auto app = App::open(home);
+                            auto target = storage::Database::open(*to, app->config.database.busy_timeout_ms, 2);
+                            for (const auto& [table, n] : storage::copy_database(*app->db, *target))
+                                std::cout << "copied " << n << " rows of " << table << "\n";
+                            std::cout << "point database.url at the target, start the server and run `yunqian audit "
+                                         "verify` there\n";
+                            return 0;
+                        }});
 }
 
 }  // namespace yq::cli

@@ -2,7 +2,9 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "pki/audit_trust.hpp"
 #include "pki/certificate_authority.hpp"
@@ -61,6 +63,50 @@ int transparency_write_proof(App& app, std::int64_t index, const std::string& ou
     if (!(file << bundle.dump(2) << "\n")) throw_bad_input("cli.file_unwritable", "cannot write " + out);
     std::cout << "wrote the inclusion proof of leaf " << index << " to " << out << "\n";
     return 0;
+}
+
+void add_transparency_commands(CLI::App& cli, Commands& commands) {
+    auto* log = cli.add_subcommand("transparency", "the signing transparency log (every use of a signer's key)");
+    log->require_subcommand(1);
+
+    struct VerifyArgs {
+        std::string proof, root;
+    };
+    auto v = std::make_shared<VerifyArgs>();
+    auto* verify = log->add_subcommand(
+        "verify", "check an inclusion proof offline (--proof), or recompute this home's whole log and its signed heads");
+    verify->add_option("--proof", v->proof, "a proof file from the portal, the record page or `transparency proof`");
+    verify->add_option("--root", v->root,
+                       "the root certificate as published (/repo/root.crt); required with --proof, default for the "
+                       "stored log: the one carrying the HSM's root key");
+    commands.push_back({verify, [v](const std::string& home) {
+                            if (v->proof.empty()) return transparency_verify_log(*App::open(home), v->root);
+                            if (v->root.empty())  // offline: no home needed, but the anchor is
+                                throw_bad_input("cli.root_required",
+                                                "give --root: the root certificate the proof must chain to (download "
+                                                "it from the repository, /repo/root.crt)");
+                            return transparency_verify_proof(v->proof, v->root);
+                        }});
+
+    auto* sign_head = log->add_subcommand("sign-head", "sign the log's current tree head with the HSM log key now");
+    commands.push_back({sign_head, [](const std::string& home) {
+                            auto head = App::open(home)->log->sign_head();
+                            std::cout << (head ? "the log's tree head is signed at size " + std::to_string(head->tree_size)
+                                               : std::string("the log is empty"))
+                                      << "\n";
+                            return 0;
+                        }});
+
+    struct ProofArgs {
+        std::int64_t leaf = -1;
+        std::string out;
+    };
+    auto p = std::make_shared<ProofArgs>();
+    auto* proof = log->add_subcommand("proof", "write a leaf's inclusion proof to a file");
+    proof->add_option("--leaf", p->leaf, "the leaf index")->required();
+    proof->add_option("--out", p->out, "the proof file to write")->required();
+    commands.push_back(
+        {proof, [p](const std::string& home) { return transparency_write_proof(*App::open(home), p->leaf, p->out); }});
 }
 
 }  // namespace yq::cli
