@@ -55,9 +55,7 @@ std::unique_ptr<App> App::open(core::Config config) {
     auto app = std::make_unique<App>();
     app->config = std::move(config);
     const core::Config& c = app->config;
-    std::string url = c.database.url;
-    if (url.rfind("sqlite:", 0) == 0) url = "sqlite:" + c.resolve(url.substr(7));
-    app->db = storage::Database::open(url, c.database.busy_timeout_ms, 16);
+    app->db = storage::Database::open(c.database_url(), c.database.busy_timeout_ms, 16);
     storage::migrate(*app->db);
     app->store = std::make_unique<storage::SqlStore>(*app->db);
     export_hsm_environment(c);
@@ -167,8 +165,7 @@ std::optional<ra::NewStaffSecrets> initialise_home(const std::string& home, cons
         export_hsm_environment(config);
         keystore::initialise_token(config.hsm.module, config.hsm.token_label, so, user);
     }
-    if (config.database.url.rfind("sqlite:", 0) == 0)
-        fs::create_directories(fs::path(config.resolve(config.database.url.substr(7))).parent_path());
+    if (auto file = config.sqlite_file()) fs::create_directories(fs::path(*file).parent_path());
 
     auto app = App::open(config);
     app->ca->initialise_hierarchy("cli:init");

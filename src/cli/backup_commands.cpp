@@ -47,7 +47,7 @@ fs::path token_directory(const fs::path& softhsm_conf) {
     throw Error("cli.backup_no_token_store", 400, softhsm_conf.string() + " names no directories.tokendir");
 }
 
-bool is_sqlite(const core::Config& c) { return c.database.url.rfind("sqlite:", 0) == 0; }
+bool is_sqlite(const core::Config& c) { return c.sqlite_file().has_value(); }
 
 // Every regular file under `root` except the manifest, by path relative to it, with its SHA-256.
 nlohmann::json file_digests(const fs::path& root) {
@@ -76,7 +76,7 @@ int backup_home(const std::string& home, const BackupArgs& args) {
     auto app = App::open(c);
     if (is_sqlite(c)) {
         fs::create_directories((out / kDatabaseFile).parent_path());
-        storage::snapshot_sqlite(c.resolve(c.database.url.substr(7)), (out / kDatabaseFile).string(),
+        storage::snapshot_sqlite(*c.sqlite_file(), (out / kDatabaseFile).string(),
                                  c.database.busy_timeout_ms);
         // the copy's own chain head, signed now: events after the servers' last head signature are covered
         auto copy = storage::Database::open("sqlite:" + (out / kDatabaseFile).string(), c.database.busy_timeout_ms, 1);

@@ -3,6 +3,7 @@
 // valid config. Loaded from `$YQ_HOME/yunqian.json` (JSON with // comments); relative paths resolve against the home.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -269,6 +270,10 @@ struct Config {
     LogConfig log;
 
     std::string resolve(const std::string& path) const;  // home-relative → absolute
+    // The SQLite database file (absolute) when database.url is "sqlite:PATH"; nothing for PostgreSQL.
+    std::optional<std::string> sqlite_file() const;
+    // database.url as storage::Database::open takes it: a SQLite path made absolute, a PostgreSQL URL as it is.
+    std::string database_url() const;
 };
 
 // The four profiles the design names: organisation, signer, ocsp, tsa.

@@ -335,9 +335,7 @@ void ServerProcess::restart() {
 
 std::unique_ptr<storage::Database> ServerProcess::open_database() const {
     core::Config c = core::load_config(home());
-    std::string url = c.database.url;
-    if (url.rfind("sqlite:", 0) == 0) url = "sqlite:" + c.resolve(url.substr(7));
-    return storage::Database::open(url, c.database.busy_timeout_ms, 2);
+    return storage::Database::open(c.database_url(), c.database.busy_timeout_ms, 2);
 }
 
 int ServerProcess::start_second_node() {
